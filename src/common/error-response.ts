@@ -1,0 +1,62 @@
+import { HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { AppError, ErrorCode } from './app-error.js';
+
+export interface ErrorBody {
+  statusCode: number;
+  code: string;
+  message: string;
+  [detail: string]: unknown;
+}
+
+const CODE_BY_STATUS: Partial<Record<number, ErrorCode>> = {
+  400: ErrorCode.VALIDATION_FAILED,
+  401: ErrorCode.UNAUTHENTICATED,
+  402: ErrorCode.INSUFFICIENT_TOKENS,
+  403: ErrorCode.FORBIDDEN,
+  404: ErrorCode.NOT_FOUND,
+  409: ErrorCode.CONFLICT,
+  413: ErrorCode.PAYLOAD_TOO_LARGE,
+  415: ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+  429: ErrorCode.TOO_MANY_REQUESTS,
+};
+
+const logger = new Logger('Errors');
+
+function codeForStatus(status: number): string {
+  return CODE_BY_STATUS[status] ?? HttpStatus[status] ?? (status < 500 ? 'BAD_REQUEST' : ErrorCode.INTERNAL_ERROR);
+}
+
+function messageOf(response: string | object, fallback: string): string {
+  if (typeof response === 'string') return response;
+  const message = (response as { message?: unknown }).message;
+  if (Array.isArray(message)) return message.join('; ');
+  return typeof message === 'string' ? message : fallback;
+}
+
+function withDetails(status: number, message: string): ErrorBody {
+  const body: ErrorBody = { statusCode: status, code: codeForStatus(status), message };
+  // Every 400 carries `details`; errors raised before validation cannot name a field.
+  if (status === 400) body.details = [{ field: 'request', errors: [message] }];
+  return body;
+}
+
+/**
+ * Turns anything thrown while serving a request into the contract's error body.
+ * Used by the Nest exception filter and by Fastify's own error handler (body parsing,
+ * payload limits), so every error has one shape.
+ */
+export function toErrorBody(error: unknown): ErrorBody {
+  if (error instanceof AppError) {
+    return { statusCode: error.status, code: error.code, message: error.message, ...error.details };
+  }
+  if (error instanceof HttpException) {
+    return withDetails(error.getStatus(), messageOf(error.getResponse(), error.message));
+  }
+  // Errors raised by Fastify itself (invalid JSON, body too large, bad content type) carry a 4xx statusCode.
+  const status = (error as { statusCode?: unknown })?.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return withDetails(status, (error as Error).message);
+  }
+  logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  return { statusCode: 500, code: ErrorCode.INTERNAL_ERROR, message: 'Internal server error' };
+}

@@ -1,0 +1,49 @@
+import { resolve } from 'node:path';
+import type { DataSourceOptions } from 'typeorm';
+import type { Environment } from '../config/environment.js';
+import { ENTITIES } from './entities.js';
+import { MIGRATIONS } from './migrations/index.js';
+
+export type DatabaseEnvironment = Pick<Environment, 'DATABASE_URL' | 'SQLITE_PATH' | 'MIGRATIONS_RUN'>;
+
+/**
+ * MySQL/MariaDB when DATABASE_URL is set, otherwise an embedded SQLite file.
+ * Schema changes only ever come from migrations.
+ */
+export function dataSourceOptions(env: DatabaseEnvironment): DataSourceOptions {
+  const common = {
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsRun: env.MIGRATIONS_RUN,
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+  } as const;
+  if (env.DATABASE_URL) {
+    return {
+      ...common,
+      // The scheme picks TypeORM's dialect; both speak the MySQL protocol through mysql2.
+      type: env.DATABASE_URL.startsWith('mariadb:') ? 'mariadb' : 'mysql',
+      url: env.DATABASE_URL.replace(/^mariadb:/, 'mysql:'),
+      timezone: 'Z',
+      charset: 'utf8mb4_unicode_ci',
+      supportBigNumbers: true,
+      bigNumberStrings: true,
+      extra: { connectionLimit: 20 },
+    };
+  }
+  return {
+    ...common,
+    type: 'better-sqlite3',
+    database: env.SQLITE_PATH === ':memory:' ? ':memory:' : resolve(env.SQLITE_PATH),
+    // WAL lets readers run beside the single writer; busy_timeout waits for a lock instead of failing.
+    prepareDatabase: (db: { pragma(sql: string): unknown }) => {
+      db.pragma('journal_mode = WAL');
+      db.pragma('busy_timeout = 5000');
+      db.pragma('foreign_keys = ON');
+    },
+  };
+}
+
+export function isMysql(options: DataSourceOptions): boolean {
+  return options.type === 'mysql' || options.type === 'mariadb';
+}

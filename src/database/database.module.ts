@@ -1,0 +1,24 @@
+import { Global, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AppConfig } from '../config/app-config.js';
+import { dataSourceOptions } from './data-source-options.js';
+import { SchemaGuard } from './schema.guard.js';
+import { TransactionRunner } from './transaction-runner.js';
+
+@Global()
+@Module({
+  imports: [
+    TypeOrmModule.forRootAsync({
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) =>
+        dataSourceOptions({
+          DATABASE_URL: config.get('DATABASE_URL'),
+          SQLITE_PATH: config.get('SQLITE_PATH'),
+          MIGRATIONS_RUN: config.get('MIGRATIONS_RUN'),
+        }),
+    }),
+  ],
+  providers: [TransactionRunner, SchemaGuard],
+  exports: [TransactionRunner],
+})
+export class DatabaseModule {}

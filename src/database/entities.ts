@@ -1,0 +1,9 @@
+import { IdempotencyKey } from '../tokens/idempotency-key.entity.js';
+import { TokenAccount } from '../tokens/token-account.entity.js';
+import { TokenLedgerEntry } from '../tokens/token-ledger-entry.entity.js';
+import { Plan } from '../subscriptions/plan.entity.js';
+import { Subscription } from '../subscriptions/subscription.entity.js';
+import { ApiKey } from '../users/api-key.entity.js';
+import { User } from '../users/user.entity.js';
+
+export const ENTITIES = [User, ApiKey, Plan, Subscription, TokenAccount, TokenLedgerEntry, IdempotencyKey];

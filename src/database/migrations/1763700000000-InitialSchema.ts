@@ -1,0 +1,165 @@
+import { MigrationInterface, QueryRunner, Table, TableCheck, TableIndex } from 'typeorm';
+
+const id = (name: string) => ({ name, type: 'varchar', length: '36' });
+const timestamp = (name: string, isNullable = false) => ({ name, type: 'datetime', precision: 3, isNullable });
+const bigint = (name: string) => ({ name, type: 'bigint' });
+
+/**
+ * The whole schema. Written with TypeORM's Table API so the same migration builds MySQL/MariaDB
+ * and SQLite; a test compares it with the entities on both.
+ */
+export class InitialSchema1763700000000 implements MigrationInterface {
+  name = 'InitialSchema1763700000000';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.createTable(
+      new Table({
+        name: 'users',
+        columns: [
+          { ...id('id'), isPrimary: true },
+          { name: 'email', type: 'varchar', length: '254' },
+          { name: 'name', type: 'varchar', length: '120', isNullable: true },
+          { name: 'password_hash', type: 'varchar', length: '255' },
+          { name: 'role', type: 'varchar', length: '16', default: "'user'" },
+          timestamp('created_at'),
+        ],
+        indices: [new TableIndex({ name: 'uq_users_email', columnNames: ['email'], isUnique: true })],
+      }),
+    );
+
+    await queryRunner.createTable(
+      new Table({
+        name: 'api_keys',
+        columns: [
+          { ...id('id'), isPrimary: true },
+          id('user_id'),
+          { name: 'name', type: 'varchar', length: '100' },
+          { name: 'prefix', type: 'varchar', length: '16' },
+          { name: 'key_hash', type: 'varchar', length: '64' },
+          timestamp('created_at'),
+          timestamp('last_used_at', true),
+          timestamp('revoked_at', true),
+        ],
+        indices: [
+          new TableIndex({ name: 'idx_api_keys_user', columnNames: ['user_id'] }),
+          new TableIndex({ name: 'uq_api_keys_key_hash', columnNames: ['key_hash'], isUnique: true }),
+        ],
+      }),
+    );
+
+    await queryRunner.createTable(
+      new Table({
+        name: 'plans',
+        columns: [
+          { name: 'code', type: 'varchar', length: '32', isPrimary: true },
+          { name: 'name', type: 'varchar', length: '100' },
+          bigint('monthly_tokens'),
+          { name: 'price_cents', type: 'integer' },
+          bigint('rollover_cap'),
+          { name: 'is_default', type: 'boolean', default: 0 },
+        ],
+      }),
+    );
+
+    await queryRunner.createTable(
+      new Table({
+        name: 'subscriptions',
+        columns: [
+          { ...id('user_id'), isPrimary: true },
+          { name: 'plan_code', type: 'varchar', length: '32' },
+          bigint('tokens_limit'),
+          { name: 'status', type: 'varchar', length: '16', default: "'active'" },
+          timestamp('period_start'),
+          timestamp('period_end'),
+          timestamp('created_at'),
+          timestamp('updated_at'),
+        ],
+        indices: [new TableIndex({ name: 'idx_subscriptions_period_end', columnNames: ['period_end'] })],
+      }),
+    );
+
+    await queryRunner.createTable(
+      new Table({
+        name: 'token_accounts',
+        columns: [
+          { ...id('user_id'), isPrimary: true },
+          bigint('balance'),
+          { ...bigint('used_this_period'), default: 0 },
+          bigint('ledger_seq'),
+          timestamp('updated_at'),
+        ],
+        checks: [new TableCheck({ name: 'chk_token_accounts_balance', expression: 'balance >= 0' })],
+      }),
+    );
+    if (this.isMysql(queryRunner)) {
+      // TypeORM leaves CHECK constraints out on MySQL/MariaDB; both enforce them (MySQL >= 8.0.16).
+      await queryRunner.query('ALTER TABLE token_accounts ADD CONSTRAINT chk_token_accounts_balance CHECK (balance >= 0)');
+    }
+
+    await queryRunner.createTable(
+      new Table({
+        name: 'token_ledger_entries',
+        columns: [
+          { ...id('user_id'), isPrimary: true },
+          { ...bigint('seq'), isPrimary: true },
+          id('id'),
+          { name: 'type', type: 'varchar', length: '32' },
+          { name: 'action', type: 'varchar', length: '64', isNullable: true },
+          bigint('amount'),
+          bigint('balance_after'),
+          { name: 'request_id', type: 'varchar', length: '64', isNullable: true },
+          { ...id('actor_id'), isNullable: true },
+          { name: 'metadata', type: 'text', isNullable: true },
+          timestamp('created_at'),
+        ],
+        indices: [new TableIndex({ name: 'uq_ledger_id', columnNames: ['id'], isUnique: true })],
+      }),
+    );
+
+    await queryRunner.createTable(
+      new Table({
+        name: 'idempotency_keys',
+        columns: [
+          { ...id('user_id'), isPrimary: true },
+          { name: 'idempotency_key', type: 'varchar', length: '255', isPrimary: true },
+          { name: 'request_hash', type: 'varchar', length: '64' },
+          { name: 'status', type: 'varchar', length: '16' },
+          { name: 'response_body', type: 'text', isNullable: true },
+          { ...bigint('tokens_charged'), isNullable: true },
+          { ...bigint('tokens_remaining'), isNullable: true },
+          timestamp('created_at'),
+          timestamp('expires_at'),
+        ],
+      }),
+    );
+
+    await this.makeLedgerAppendOnly(queryRunner);
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    for (const table of ['idempotency_keys', 'token_ledger_entries', 'token_accounts', 'subscriptions', 'plans', 'api_keys', 'users']) {
+      await queryRunner.dropTable(table);
+    }
+  }
+
+  private isMysql(queryRunner: QueryRunner): boolean {
+    return ['mysql', 'mariadb'].includes(queryRunner.connection.driver.options.type);
+  }
+
+  /** Triggers make "ledger rows are never updated or deleted" a property of the database, not of the code. */
+  private async makeLedgerAppendOnly(queryRunner: QueryRunner): Promise<void> {
+    const message = 'token_ledger_entries is append-only';
+    for (const operation of ['UPDATE', 'DELETE']) {
+      const name = `token_ledger_no_${operation.toLowerCase()}`;
+      if (this.isMysql(queryRunner)) {
+        await queryRunner.query(
+          `CREATE TRIGGER ${name} BEFORE ${operation} ON token_ledger_entries FOR EACH ROW SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = '${message}'`,
+        );
+      } else {
+        await queryRunner.query(
+          `CREATE TRIGGER ${name} BEFORE ${operation} ON token_ledger_entries BEGIN SELECT RAISE(ABORT, '${message}'); END`,
+        );
+      }
+    }
+  }
+}
