@@ -1,0 +1,105 @@
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import { InjectRepository } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { Repository } from 'typeorm';
+import { AppError, ErrorCode } from '../common/app-error.js';
+import { Clock } from '../common/clock.js';
+import { AppConfig } from '../config/app-config.js';
+import { isUniqueViolation } from '../database/sql.js';
+import { TransactionRunner } from '../database/transaction-runner.js';
+import { SubscriptionsService } from '../subscriptions/subscriptions.service.js';
+import { TokensService } from '../tokens/tokens.service.js';
+import { hashPassword, verifyPassword } from './password.js';
+import { User, UserRole } from './user.entity.js';
+
+export interface AccessToken {
+  accessToken: string;
+  tokenType: 'Bearer';
+  expiresIn: number;
+}
+
+export interface JwtClaims {
+  sub: string;
+  role: UserRole;
+}
+
+// Compared against when the email is unknown, so a login takes as long either way.
+const DUMMY_HASH = 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
+
+@Injectable()
+export class UsersService implements OnApplicationBootstrap {
+  private readonly logger = new Logger(UsersService.name);
+
+  constructor(
+    @InjectRepository(User) private readonly users: Repository<User>,
+    private readonly tx: TransactionRunner,
+    private readonly subscriptions: SubscriptionsService,
+    private readonly tokens: TokensService,
+    private readonly jwt: JwtService,
+    private readonly config: AppConfig,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Creates the user, its default-plan subscription and its token account in one transaction. */
+  async register(input: { email: string; password: string; name?: string }, role = UserRole.User): Promise<User> {
+    const passwordHash = await hashPassword(input.password);
+    const user = this.users.create({
+      id: randomUUID(),
+      email: input.email.toLowerCase(),
+      name: input.name ?? null,
+      passwordHash,
+      role,
+      createdAt: this.clock.now(),
+    });
+    try {
+      await this.tx.run(async (em) => {
+        await em.insert(User, user);
+        const { subscription } = await this.subscriptions.subscribeToDefaultPlan(em, user.id);
+        await this.tokens.openAccount(em, subscription);
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new AppError(ErrorCode.EMAIL_TAKEN, 'An account with this email already exists');
+      throw error;
+    }
+    return user;
+  }
+
+  async login(email: string, password: string): Promise<AccessToken> {
+    const user = await this.users.findOneBy({ email: email.toLowerCase() });
+    const valid = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
+    if (!user || !valid) throw new AppError(ErrorCode.UNAUTHENTICATED, 'Invalid email or password');
+    return this.issueToken(user);
+  }
+
+  async issueToken(user: User): Promise<AccessToken> {
+    const claims: JwtClaims = { sub: user.id, role: user.role };
+    return { accessToken: await this.jwt.signAsync(claims), tokenType: 'Bearer', expiresIn: this.config.get('JWT_EXPIRES_IN_SECONDS') };
+  }
+
+  async get(userId: string): Promise<User> {
+    const user = await this.users.findOneBy({ id: userId });
+    if (!user) throw AppError.notFound('User');
+    return user;
+  }
+
+  /** The first admin comes from ADMIN_EMAIL / ADMIN_PASSWORD; an existing user with that email is promoted. */
+  async onApplicationBootstrap(): Promise<void> {
+    const email = this.config.get('ADMIN_EMAIL');
+    const password = this.config.get('ADMIN_PASSWORD');
+    if (!email || !password) return;
+    const existing = await this.users.findOneBy({ email: email.toLowerCase() });
+    if (existing?.role === UserRole.Admin) return;
+    if (existing) {
+      await this.tx.run((em) => em.update(User, { id: existing.id }, { role: UserRole.Admin }));
+    } else {
+      try {
+        await this.register({ email, password, name: 'Administrator' }, UserRole.Admin);
+      } catch (error) {
+        // Another instance created it at the same moment.
+        if (!(error instanceof AppError && error.code === ErrorCode.EMAIL_TAKEN)) throw error;
+      }
+    }
+    this.logger.log(`admin account ready: ${email}`);
+  }
+}
