@@ -1,0 +1,44 @@
+import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
+import { TOKEN_COST_METADATA, TokenCostMetadata } from './token-cost.decorator.js';
+
+/** Every metered action of the app, collected from the @TokenCost decorators at start-up. */
+@Injectable()
+export class TokenCostCatalog implements OnApplicationBootstrap {
+  private readonly actions = new Map<string, TokenCostMetadata>();
+
+  constructor(
+    private readonly discovery: DiscoveryService,
+    private readonly scanner: MetadataScanner,
+    private readonly reflector: Reflector,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    for (const wrapper of this.discovery.getControllers()) {
+      const { instance, metatype } = wrapper;
+      if (!instance || !metatype) continue;
+      const classCost = this.reflector.get<TokenCostMetadata | undefined>(TOKEN_COST_METADATA, metatype);
+      if (classCost) this.register(classCost);
+      for (const method of this.scanner.getAllMethodNames(Object.getPrototypeOf(instance))) {
+        const cost = this.reflector.get<TokenCostMetadata | undefined>(TOKEN_COST_METADATA, instance[method]);
+        if (cost) this.register(cost);
+      }
+    }
+  }
+
+  list(): TokenCostMetadata[] {
+    return [...this.actions.values()].sort((a, b) => a.action.localeCompare(b.action));
+  }
+
+  get(action: string): TokenCostMetadata | undefined {
+    return this.actions.get(action);
+  }
+
+  private register(cost: TokenCostMetadata): void {
+    const known = this.actions.get(cost.action);
+    if (known && known.price !== cost.price) {
+      throw new Error(`Action '${cost.action}' is declared with two prices (${known.price} and ${cost.price})`);
+    }
+    this.actions.set(cost.action, cost);
+  }
+}

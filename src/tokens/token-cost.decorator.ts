@@ -1,0 +1,64 @@
+import { applyDecorators, SetMetadata } from '@nestjs/common';
+import { ApiExtension, ApiHeader, ApiPaymentRequiredResponse, ApiResponse } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import { ErrorBodyDto } from '../common/error-body.dto.js';
+
+export const TOKEN_COST_METADATA = 'tokens:cost';
+export const SKIP_TOKENS_METADATA = 'tokens:skip';
+
+/** How many units of the action's price a request uses (e.g. started blocks of 100 leads). */
+export type CostUnits = (request: FastifyRequest) => number;
+
+export interface TokenCostOptions {
+  /** Price per unit; default of the action, overridable by admins per plan or user. */
+  price: number;
+  /** Units a request uses; the body has already passed validation when this runs. Default 1. */
+  units?: CostUnits;
+  /** Human-readable pricing rule, shown in GET /tokens/costs and in the API docs. */
+  description?: string;
+}
+
+export interface TokenCostMetadata {
+  action: string;
+  price: number;
+  units?: CostUnits;
+  description: string;
+}
+
+/**
+ * Meters a route (or every route of a controller): the caller is charged before the handler
+ * runs and refunded if it fails. `cost` is a fixed price or a full pricing rule.
+ *
+ * @example @TokenCost('ai_chat_message', 1)
+ * @example @TokenCost('business_collector', { price: 20, units: (req) => Math.ceil(body(req).count / 100) })
+ */
+export function TokenCost(action: string, cost: number | TokenCostOptions): MethodDecorator & ClassDecorator {
+  const options = typeof cost === 'number' ? { price: cost } : cost;
+  const metadata: TokenCostMetadata = {
+    action,
+    price: options.price,
+    units: options.units,
+    description: options.description ?? `${options.price} tokens per request`,
+  };
+  return applyDecorators(
+    SetMetadata(TOKEN_COST_METADATA, metadata),
+    ApiExtension('x-token-cost', { action, price: options.price, description: metadata.description }),
+    ApiHeader({
+      name: 'Idempotency-Key',
+      required: false,
+      description: 'Repeating a key within 24 hours replays the first answer and charges nothing more',
+    }),
+    ApiResponse({
+      status: 201,
+      description: `Done and charged. Token cost (action \`${action}\`): ${metadata.description}.`,
+      headers: {
+        'X-Tokens-Charged': { description: 'Tokens charged for this request', schema: { type: 'integer' } },
+        'X-Tokens-Remaining': { description: 'Balance after the charge', schema: { type: 'integer' } },
+      },
+    }),
+    ApiPaymentRequiredResponse({ description: 'INSUFFICIENT_TOKENS: balance below the cost; the work did not run', type: ErrorBodyDto }),
+  ) as MethodDecorator & ClassDecorator;
+}
+
+/** Exempts a route from a controller-level @TokenCost (billing and balance routes). */
+export const SkipTokens = (): MethodDecorator & ClassDecorator => SetMetadata(SKIP_TOKENS_METADATA, true);

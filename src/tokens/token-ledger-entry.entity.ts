@@ -1,0 +1,65 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { bigintTransformer } from '../database/bigint.transformer.js';
+
+export enum LedgerEntryType {
+  InitialGrant = 'initial_grant',
+  Usage = 'usage',
+  Refund = 'refund',
+  AdminGrant = 'admin_grant',
+  AdminDeduct = 'admin_deduct',
+  PlanChange = 'plan_change',
+  PeriodGrant = 'period_grant',
+  Expiry = 'expiry',
+  Purchase = 'purchase',
+}
+
+export type LedgerMetadata = Record<string, string | number | boolean | null>;
+
+const jsonText = {
+  to: (value: LedgerMetadata | null | undefined) => (value ? JSON.stringify(value) : null),
+  from: (value: string | null) => (value ? (JSON.parse(value) as LedgerMetadata) : null),
+};
+
+/** Append-only: rows are never updated or deleted (database triggers refuse it). Corrections are new rows. */
+/**
+ * Keyed by (user, seq): an account's entries are stored together, numbered without gaps, and
+ * every statement touches one user's rows, so the table shards by user_id.
+ */
+@Entity('token_ledger_entries')
+@Index('uq_ledger_id', ['id'], { unique: true })
+export class TokenLedgerEntry {
+  @PrimaryColumn({ name: 'user_id', type: 'varchar', length: 36 })
+  userId: string;
+
+  @PrimaryColumn({ type: 'bigint', transformer: bigintTransformer })
+  seq: number;
+
+  @Column({ type: 'varchar', length: 36 })
+  id: string;
+
+  @Column({ type: 'varchar', length: 32 })
+  type: LedgerEntryType;
+
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  action: string | null;
+
+  /** Signed: negative for usage, deductions and expiry; positive for grants and refunds. */
+  @Column({ type: 'bigint', transformer: bigintTransformer })
+  amount: number;
+
+  @Column({ name: 'balance_after', type: 'bigint', transformer: bigintTransformer })
+  balanceAfter: number;
+
+  @Column({ name: 'request_id', type: 'varchar', length: 64, nullable: true })
+  requestId: string | null;
+
+  /** The admin (or other actor) who caused the entry, when it was not the user's own request. */
+  @Column({ name: 'actor_id', type: 'varchar', length: 36, nullable: true })
+  actorId: string | null;
+
+  @Column({ type: 'text', nullable: true, transformer: jsonText })
+  metadata: LedgerMetadata | null;
+
+  @Column({ name: 'created_at', type: 'datetime', precision: 3 })
+  createdAt: Date;
+}

@@ -1,0 +1,51 @@
+import { CallHandler, ExecutionContext, Injectable, Logger, NestInterceptor } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { catchError, concatMap, from, map, Observable, of, throwError } from 'rxjs';
+import type { MeteredRequest } from './token.guard.js';
+import { Charge, TokenLedger } from './token-ledger.js';
+
+/**
+ * Settles what the TokenGuard charged: on success reports the charge in headers (and keeps the
+ * answer for idempotent replays); on failure writes the compensating refund and rethrows.
+ */
+@Injectable()
+export class TokenSettlementInterceptor implements NestInterceptor {
+  private readonly logger = new Logger('TokenSettlement');
+
+  constructor(private readonly ledger: TokenLedger) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const http = context.switchToHttp();
+    const charge = http.getRequest<MeteredRequest>().tokenCharge;
+    if (!charge) return next.handle();
+    const reply = http.getResponse<FastifyReply>();
+
+    if (charge.kind === 'replay') {
+      const { record } = charge;
+      reply.header('Idempotent-Replayed', 'true');
+      reply.header('X-Tokens-Charged', String(record.tokensCharged ?? 0));
+      reply.header('X-Tokens-Remaining', String(record.tokensRemaining ?? 0));
+      return of(JSON.parse(record.responseBody ?? 'null'));
+    }
+
+    return next.handle().pipe(
+      concatMap((body) => from(this.ledger.completeIdempotent(charge, body)).pipe(map(() => body))),
+      map((body) => {
+        reply.header('X-Tokens-Charged', String(charge.cost));
+        reply.header('X-Tokens-Remaining', String(charge.balanceAfter));
+        return body;
+      }),
+      catchError((error: unknown) => from(this.refund(charge, error)).pipe(concatMap(() => throwError(() => error)))),
+    );
+  }
+
+  private async refund(charge: Charge, error: unknown): Promise<void> {
+    const reason = error instanceof Error ? error.message.slice(0, 200) : 'handler failed';
+    try {
+      await this.ledger.refund(charge, reason);
+    } catch (refundError) {
+      // The charge stays recorded; the integrity report and logs make it visible for a manual refund.
+      this.logger.error(JSON.stringify({ event: 'refund_failed', userId: charge.userId, action: charge.action, amount: charge.cost, requestId: charge.requestId, error: String(refundError) }));
+    }
+  }
+}

@@ -1,0 +1,87 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { createHash } from 'node:crypto';
+import { AppError, ErrorCode } from '../common/app-error.js';
+import type { AuthenticatedRequest } from '../common/principal.js';
+import { RequestBodyValidator } from './request-body-validator.js';
+import { SKIP_TOKENS_METADATA, TOKEN_COST_METADATA, TokenCostMetadata } from './token-cost.decorator.js';
+import { Charge, IdempotencyClaim, Replay, TokenLedger } from './token-ledger.js';
+
+export type MeteredRequest = AuthenticatedRequest & { tokenCharge?: Charge | Replay };
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+/**
+ * Charges the caller of a @TokenCost route before its handler runs. Fails closed: a metered
+ * request without an authenticated principal, with an unpriceable body, or whose charge cannot
+ * be recorded never reaches the handler.
+ */
+@Injectable()
+export class TokenGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly ledger: TokenLedger,
+    private readonly bodyValidator: RequestBodyValidator,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (context.getType() !== 'http') return true;
+    const targets = [context.getHandler(), context.getClass()];
+    const cost = this.reflector.getAllAndOverride<TokenCostMetadata | undefined>(TOKEN_COST_METADATA, targets);
+    if (!cost || this.reflector.getAllAndOverride<boolean>(SKIP_TOKENS_METADATA, targets)) return true;
+
+    const request = context.switchToHttp().getRequest<MeteredRequest>();
+    const principal = request.principal;
+    if (!principal) {
+      throw new AppError(ErrorCode.UNAUTHENTICATED, 'This route is metered and needs an authenticated caller');
+    }
+    await this.bodyValidator.validate(context, request.body);
+    const tokens = this.priceOf(cost, request);
+    const idempotency = this.idempotencyOf(request);
+    if (tokens === 0 && !idempotency) return true; // free: nothing to charge, nothing to record
+
+    request.tokenCharge = await this.ledger.charge({
+      userId: principal.userId,
+      action: cost.action,
+      cost: tokens,
+      requestId: String(request.id),
+      idempotency,
+    });
+    return true;
+  }
+
+  private priceOf(cost: TokenCostMetadata, request: MeteredRequest): number {
+    const units = cost.units ? cost.units(request) : 1;
+    const tokens = cost.price * units;
+    if (!Number.isSafeInteger(tokens) || tokens < 0) {
+      throw new AppError(ErrorCode.VALIDATION_FAILED, `This request cannot be priced for action '${cost.action}'`, {
+        details: [{ field: 'body', errors: ['the request does not describe a billable amount of work'] }],
+      });
+    }
+    return tokens;
+  }
+
+  private idempotencyOf(request: MeteredRequest): IdempotencyClaim | undefined {
+    const header = request.headers['idempotency-key'];
+    if (header === undefined) return undefined;
+    if (typeof header !== 'string' || !IDEMPOTENCY_KEY.test(header)) {
+      throw new AppError(ErrorCode.VALIDATION_FAILED, 'Idempotency-Key must be 1 to 255 visible ASCII characters', {
+        details: [{ field: 'Idempotency-Key', errors: ['must be 1 to 255 visible ASCII characters'] }],
+      });
+    }
+    const requestHash = createHash('sha256')
+      .update(`${request.method} ${request.routeOptions.url ?? request.url}\n${canonicalJson(request.body)}`)
+      .digest('hex');
+    return { key: header, requestHash };
+  }
+}
+
+/** JSON with object keys sorted, so the same body in another key order hashes the same. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value ?? null);
+}

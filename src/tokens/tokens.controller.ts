@@ -1,0 +1,36 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAuth } from '../common/api-auth.decorator.js';
+import { CurrentPrincipal } from '../common/auth.decorators.js';
+import type { Principal } from '../common/principal.js';
+import { BalanceDto, LedgerEntryDto, PriceDto, TransactionsPageDto, TransactionsQueryDto } from './dto/token-views.dto.js';
+import { TokensService } from './tokens.service.js';
+
+@ApiTags('tokens')
+@ApiAuth()
+@Controller('tokens')
+export class TokensController {
+  constructor(private readonly tokens: TokensService) {}
+
+  @Get('balance')
+  @ApiOperation({ summary: "The caller's balance and period; works at balance 0" })
+  @ApiOkResponse({ type: BalanceDto })
+  async balance(@CurrentPrincipal() principal: Principal): Promise<BalanceDto> {
+    return BalanceDto.from(await this.tokens.balance(principal.userId));
+  }
+
+  @Get('transactions')
+  @ApiOperation({ summary: "The caller's ledger, newest first" })
+  @ApiOkResponse({ type: TransactionsPageDto })
+  async transactions(@CurrentPrincipal() principal: Principal, @Query() query: TransactionsQueryDto): Promise<TransactionsPageDto> {
+    const page = await this.tokens.transactions(principal.userId, { ...query, cursor: query.cursor ? Number(query.cursor) : undefined });
+    return { items: page.items.map(LedgerEntryDto.from), nextCursor: page.nextCursor };
+  }
+
+  @Get('costs')
+  @ApiOperation({ summary: 'Effective price list for the caller' })
+  @ApiOkResponse({ type: [PriceDto] })
+  costs(): PriceDto[] {
+    return this.tokens.prices().map(PriceDto.from);
+  }
+}
