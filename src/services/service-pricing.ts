@@ -1,0 +1,22 @@
+import type { CostUnits } from '../tokens/token-cost.decorator.js';
+import type { BusinessCollectorDto } from './dto/business-collector.dto.js';
+import type { TextDto } from './dto/text.dto.js';
+import { charCount } from './text-tools.js';
+
+export const LEADS_PER_UNIT = 100;
+export const REWRITE_CHARS_PER_UNIT = 1000;
+export const REWRITE_MAX_UNITS = 4;
+
+/** Started blocks of 100 leads. */
+export function leadUnits(count: number): number {
+  return Math.ceil(count / LEADS_PER_UNIT);
+}
+
+/** Started blocks of 1,000 characters (code points), capped so a rewrite costs at most 4 units. */
+export function rewriteUnits(text: string): number {
+  return Math.min(REWRITE_MAX_UNITS, Math.ceil(charCount(text) / REWRITE_CHARS_PER_UNIT));
+}
+
+// The request body has passed validation when the token guard calls these.
+export const businessCollectorCostUnits: CostUnits = (request) => leadUnits((request.body as BusinessCollectorDto).count);
+export const rewriteCostUnits: CostUnits = (request) => rewriteUnits((request.body as TextDto).text);
