@@ -1,0 +1,34 @@
+import { validateEnvironment } from '../src/config/environment.js';
+
+describe('configuration validation at start-up', () => {
+  it('accepts an empty environment (development on embedded SQLite) with the documented defaults', () => {
+    const env = validateEnvironment({});
+    expect(env).toMatchObject({ NODE_ENV: 'development', PORT: 3000, MIGRATIONS_RUN: true, SQLITE_PATH: 'data/tokens.sqlite' });
+    expect(env.DATABASE_URL).toBeUndefined();
+  });
+
+  it('accepts a production environment with a MySQL URL and a strong secret', () => {
+    const env = validateEnvironment({
+      NODE_ENV: 'production',
+      PORT: '8080',
+      DATABASE_URL: 'mysql://app:secret@db.internal:3306/tokens',
+      JWT_SECRET: 'x'.repeat(40),
+      MIGRATIONS_RUN: 'false',
+    });
+    expect(env).toMatchObject({ PORT: 8080, MIGRATIONS_RUN: false });
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ DATABASE_URL: 'postgres://localhost/db' }, 'DATABASE_URL'],
+    [{ NODE_ENV: 'production' }, 'JWT_SECRET'],
+    [{ JWT_SECRET: 'short' }, 'JWT_SECRET'],
+    [{ ADMIN_EMAIL: 'not-an-email', ADMIN_PASSWORD: 'long-enough-password' }, 'ADMIN_EMAIL'],
+    [{ ADMIN_EMAIL: 'admin@example.com' }, 'ADMIN_PASSWORD'],
+    [{ NODE_ENV: 'staging' }, 'NODE_ENV'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+  ])('stops with a message naming the bad variable: %j', (raw, name) => {
+    expect(() => validateEnvironment(raw)).toThrow(new RegExp(`^Invalid environment configuration:[\\s\\S]*\\b${name}:`));
+  });
+});

@@ -1,0 +1,144 @@
+import { Body, Controller, Post } from '@nestjs/common';
+import { IsString } from 'class-validator';
+import { Clock } from '../src/common/clock.js';
+import { AppError, ErrorCode } from '../src/common/app-error.js';
+import { TokenCost } from '../src/tokens/token-cost.decorator.js';
+import { FakeClock } from './support/fake-clock.js';
+import { registerUser } from './support/factories.js';
+import { expectLedgerConsistent } from './support/ledger-assertions.js';
+import { startTestApp, TestApp } from './support/test-app.js';
+
+class SlowDto {
+  @IsString()
+  text: string;
+}
+
+let release: () => void = () => undefined;
+let runs = 0;
+let failNext = false;
+
+@Controller('idem')
+class IdempotencyTestController {
+  @Post('slow')
+  @TokenCost('idem_slow', 3)
+  async slow(@Body() body: SlowDto) {
+    runs++;
+    await new Promise<void>((resolve) => (release = resolve));
+    return { text: body.text, run: runs };
+  }
+
+  @Post('flaky')
+  @TokenCost('idem_flaky', 3)
+  flaky(@Body() body: SlowDto) {
+    runs++;
+    if (failNext) {
+      failNext = false;
+      throw new AppError(ErrorCode.SERVICE_FAILED, 'provider timeout');
+    }
+    return { text: body.text, run: runs };
+  }
+}
+
+describe('Idempotency-Key on metered requests', () => {
+  let t: TestApp;
+  const clock = new FakeClock();
+  const key = (name: string) => ({ 'Idempotency-Key': `${name}-${Math.random().toString(36).slice(2)}` });
+
+  beforeAll(async () => {
+    t = await startTestApp({ controllers: [IdempotencyTestController], override: (b) => b.overrideProvider(Clock).useValue(clock) });
+  });
+  afterAll(() => t.close());
+  beforeEach(() => {
+    runs = 0;
+  });
+
+  it('replays the first answer for a repeated key and charges nothing more', async () => {
+    const user = await registerUser(t.http);
+    const headers = key('replay');
+    const first = await t.http.post('/services/chat', { message: 'What does metering cost?' }, { token: user.token, headers });
+    const second = await t.http.post('/services/chat', { message: 'What does metering cost?' }, { token: user.token, headers });
+    expect(first.status).toBe(201);
+    expect(second.status).toBe(201);
+    expect(second.body).toEqual(first.body);
+    expect(second.headers.get('idempotent-replayed')).toBe('true');
+    expect(second.headers.get('x-tokens-charged')).toBe('1');
+    expect(second.headers.get('x-tokens-remaining')).toBe('99');
+    const state = await expectLedgerConsistent(t.dataSource, user.id);
+    expect(state.balance).toBe(99);
+  });
+
+  it('the same key with another body is 409 IDEMPOTENCY_KEY_REUSED and charges nothing', async () => {
+    const user = await registerUser(t.http);
+    const headers = key('reuse');
+    expect((await t.http.post('/services/chat', { message: 'one' }, { token: user.token, headers })).status).toBe(201);
+    const reused = await t.http.post('/services/chat', { message: 'two' }, { token: user.token, headers });
+    expect(reused.status).toBe(409);
+    expect(reused.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
+    const otherRoute = await t.http.post('/services/find-image', { query: 'one' }, { token: user.token, headers });
+    expect(otherRoute.status).toBe(409);
+    expect((await expectLedgerConsistent(t.dataSource, user.id)).balance).toBe(99);
+  });
+
+  it('while the first request runs, a repeat is 409 IDEMPOTENCY_IN_PROGRESS; afterwards it replays', async () => {
+    const user = await registerUser(t.http);
+    const headers = key('slow');
+    const first = t.http.post('/idem/slow', { text: 'a' }, { token: user.token, headers });
+    while (runs === 0) await new Promise((resolve) => setImmediate(resolve));
+    const during = await t.http.post('/idem/slow', { text: 'a' }, { token: user.token, headers });
+    expect(during.status).toBe(409);
+    expect(during.body.code).toBe('IDEMPOTENCY_IN_PROGRESS');
+    release();
+    expect((await first).status).toBe(201);
+    const after = await t.http.post('/idem/slow', { text: 'a' }, { token: user.token, headers });
+    expect(after.status).toBe(201);
+    expect(after.body).toEqual({ text: 'a', run: 1 });
+    expect(runs).toBe(1);
+    expect((await expectLedgerConsistent(t.dataSource, user.id)).balance).toBe(97);
+  });
+
+  it('a failed first attempt is refunded and frees the key, so the retry runs and is charged once', async () => {
+    const user = await registerUser(t.http);
+    const headers = key('flaky');
+    failNext = true;
+    expect((await t.http.post('/idem/flaky', { text: 'x' }, { token: user.token, headers })).status).toBe(502);
+    const retry = await t.http.post('/idem/flaky', { text: 'x' }, { token: user.token, headers });
+    expect(retry.status).toBe(201);
+    const state = await expectLedgerConsistent(t.dataSource, user.id);
+    expect(state.balance).toBe(97);
+    expect(state.entries.map((e) => e.type)).toEqual(['initial_grant', 'usage', 'refund', 'usage']);
+  });
+
+  it('keys are per user: two users with the same key are each charged and see their own answer', async () => {
+    const [alice, bob] = await Promise.all([registerUser(t.http), registerUser(t.http)]);
+    const headers = key('shared');
+    const a = await t.http.post('/services/chat', { message: 'same' }, { token: alice.token, headers });
+    const b = await t.http.post('/services/chat', { message: 'same' }, { token: bob.token, headers });
+    expect([a.status, b.status]).toEqual([201, 201]);
+    expect(b.headers.get('idempotent-replayed')).toBeNull();
+    expect((await expectLedgerConsistent(t.dataSource, alice.id)).balance).toBe(99);
+    expect((await expectLedgerConsistent(t.dataSource, bob.id)).balance).toBe(99);
+  });
+
+  it('a key older than 24 hours no longer replays: the request runs and is charged again', async () => {
+    const user = await registerUser(t.http);
+    const headers = key('expiry');
+    expect((await t.http.post('/services/chat', { message: 'hi' }, { token: user.token, headers })).status).toBe(201);
+    clock.advance(24 * 3600 * 1000 + 1000);
+    const later = await t.http.post('/services/chat', { message: 'hi' }, { token: user.token, headers });
+    expect(later.status).toBe(201);
+    expect(later.headers.get('idempotent-replayed')).toBeNull();
+    expect((await expectLedgerConsistent(t.dataSource, user.id)).balance).toBe(98);
+  });
+
+  it('a malformed key is a 400 and charges nothing', async () => {
+    const user = await registerUser(t.http);
+    for (const bad of ['x'.repeat(256), 'with space', 'ünïcode']) {
+      const response = await t.http.post('/services/chat', { message: 'hi' }, { token: user.token, headers: { 'Idempotency-Key': bad } }).catch(() => null);
+      if (response) {
+        expect(response.status).toBe(400);
+        expect(response.body.code).toBe('VALIDATION_FAILED');
+      }
+    }
+    expect((await expectLedgerConsistent(t.dataSource, user.id)).balance).toBe(100);
+  });
+});
