@@ -1,0 +1,139 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { EntityManager, Repository } from 'typeorm';
+import { AppError, ErrorCode } from '../common/app-error.js';
+import { Clock } from '../common/clock.js';
+import { execute, isUniqueViolation } from '../database/sql.js';
+import { TransactionRunner } from '../database/transaction-runner.js';
+import { TokensService } from '../tokens/tokens.service.js';
+import { WebhookOutcome } from './dto/billing.dto.js';
+import { PaymentEvent } from './payment-event.entity.js';
+import { PaymentProvider, type CheckoutSession, type ProviderEvent } from './payment-provider.js';
+import { Purchase, PurchaseStatus } from './purchase.entity.js';
+import { TokenPackage } from './token-package.entity.js';
+
+/** Thrown inside the webhook transaction when the event id is already recorded; rolls it back. */
+class DuplicateEvent extends Error {}
+
+/**
+ * Token purchases: checkout creates a pending purchase, the provider's signed event settles it.
+ * A purchase is credited at most once, whatever the number, order or concurrency of events:
+ * each event id is recorded once (primary key), and only the event whose conditional
+ * UPDATE moves the purchase out of `pending` credits the tokens, in the same transaction.
+ */
+@Injectable()
+export class BillingService {
+  private readonly logger = new Logger(BillingService.name);
+
+  constructor(
+    @InjectRepository(TokenPackage) private readonly packages: Repository<TokenPackage>,
+    @InjectRepository(Purchase) private readonly purchases: Repository<Purchase>,
+    private readonly provider: PaymentProvider,
+    private readonly tokens: TokensService,
+    private readonly tx: TransactionRunner,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Active packages, smallest first. */
+  listPackages(): Promise<TokenPackage[]> {
+    return this.packages.find({ where: { active: true }, order: { tokens: 'ASC', code: 'ASC' } });
+  }
+
+  /** Records a pending purchase of an active package and starts its payment with the provider. */
+  async checkout(userId: string, packageCode: string): Promise<{ purchase: Purchase; session: CheckoutSession }> {
+    const pkg = await this.packages.findOneBy({ code: packageCode, active: true });
+    if (!pkg) throw AppError.notFound(`Token package '${packageCode}'`);
+
+    const purchase = this.purchases.create({
+      id: randomUUID(),
+      userId,
+      packageCode: pkg.code,
+      tokens: pkg.tokens,
+      priceCents: pkg.priceCents,
+      status: PurchaseStatus.Pending,
+      provider: this.provider.name,
+      providerReference: null,
+      ledgerEntryId: null,
+      createdAt: this.clock.now(),
+      completedAt: null,
+    });
+    // Stored before the provider hears of it, so an event can never name a purchase we lack.
+    await this.tx.run((em) => em.insert(Purchase, purchase));
+
+    let session: CheckoutSession;
+    try {
+      session = await this.provider.createCheckout(purchase);
+    } catch (error) {
+      this.logger.error(`checkout ${purchase.id} failed at provider ${this.provider.name}: ${(error as Error).message}`);
+      await this.tx.run((em) => this.settle(em, purchase.id, PurchaseStatus.Failed));
+      throw new AppError(ErrorCode.SERVICE_FAILED, 'The payment provider could not start the payment; nothing was charged');
+    }
+    purchase.providerReference = session.providerReference;
+    await this.tx.run((em) => em.update(Purchase, { id: purchase.id }, { providerReference: session.providerReference }));
+    return { purchase, session };
+  }
+
+  /** The caller's purchases, newest first. */
+  listPurchases(userId: string, limit: number): Promise<Purchase[]> {
+    return this.purchases.find({ where: { userId }, order: { createdAt: 'DESC', id: 'DESC' }, take: limit });
+  }
+
+  /** Applies one (signature-checked) provider event, exactly once per event id. */
+  async handleEvent(event: ProviderEvent): Promise<WebhookOutcome> {
+    let outcome: WebhookOutcome;
+    try {
+      outcome = await this.tx.run((em) => this.apply(em, event));
+    } catch (error) {
+      if (error instanceof DuplicateEvent) outcome = WebhookOutcome.Duplicate;
+      else throw error;
+    }
+    this.logger.log(JSON.stringify({ event: 'payment_event', id: event.id, type: event.type, purchaseId: event.data.purchaseId, outcome }));
+    return outcome;
+  }
+
+  private async apply(em: EntityManager, event: ProviderEvent): Promise<WebhookOutcome> {
+    const { purchaseId } = event.data;
+    // The event row first: a concurrent delivery of the same id waits on it, then fails as a duplicate.
+    try {
+      await em.insert(PaymentEvent, { id: event.id, type: event.type, purchaseId, outcome: 'received', receivedAt: this.clock.now() });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new DuplicateEvent();
+      throw error;
+    }
+
+    const target = event.type === 'payment.succeeded' ? PurchaseStatus.Paid : PurchaseStatus.Failed;
+    let outcome: WebhookOutcome;
+    if (await this.settle(em, purchaseId, target)) {
+      outcome = target === PurchaseStatus.Paid ? await this.credit(em, purchaseId) : WebhookOutcome.Failed;
+    } else {
+      outcome = (await em.existsBy(Purchase, { id: purchaseId })) ? WebhookOutcome.Ignored : WebhookOutcome.UnknownPurchase;
+    }
+    await em.update(PaymentEvent, { id: event.id }, { outcome });
+    return outcome;
+  }
+
+  /** Moves a pending purchase to `status`; false when it is not pending (or does not exist). */
+  private async settle(em: EntityManager, purchaseId: string, status: PurchaseStatus.Paid | PurchaseStatus.Failed): Promise<boolean> {
+    const changed = await execute(em, 'UPDATE purchases SET status = ?, completed_at = ? WHERE id = ? AND status = ?', [
+      status,
+      this.clock.now(),
+      purchaseId,
+      PurchaseStatus.Pending,
+    ]);
+    return changed === 1;
+  }
+
+  /** Credits a purchase this transaction just moved to `paid`, and links the ledger entry. */
+  private async credit(em: EntityManager, purchaseId: string): Promise<WebhookOutcome> {
+    const purchase = await em.findOneByOrFail(Purchase, { id: purchaseId });
+    const entry = await this.tokens.creditPurchase(em, {
+      userId: purchase.userId,
+      tokens: purchase.tokens,
+      purchaseId: purchase.id,
+      packageCode: purchase.packageCode,
+    });
+    await em.update(Purchase, { id: purchaseId }, { ledgerEntryId: entry.id });
+    return WebhookOutcome.Credited;
+  }
+}

@@ -1,0 +1,21 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { bigintTransformer } from '../database/bigint.transformer.js';
+
+/** A pack of tokens sold once, on top of the plan's monthly tokens. */
+@Entity('token_packages')
+export class TokenPackage {
+  @PrimaryColumn({ type: 'varchar', length: 32 })
+  code: string;
+
+  @Column({ type: 'varchar', length: 100 })
+  name: string;
+
+  @Column({ type: 'bigint', transformer: bigintTransformer })
+  tokens: number;
+
+  @Column({ name: 'price_cents', type: 'int' })
+  priceCents: number;
+
+  @Column({ type: 'boolean', default: true })
+  active: boolean;
+}
