@@ -7,6 +7,9 @@ import { toErrorBody } from './common/error-response.js';
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 const JSON_CONTENT_TYPE = /^application\/json\s*(;|$)/i;
 
+/** Options of the Nest application; the raw body is kept for signed webhooks (req.rawBody). */
+export const APP_OPTIONS = { rawBody: true } as const;
+
 /** The HTTP adapter: request ids from X-Request-Id when well-formed, a 1 MiB body limit. */
 export function createFastifyAdapter(): FastifyAdapter {
   return new FastifyAdapter({

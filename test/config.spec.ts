@@ -13,6 +13,7 @@ describe('configuration validation at start-up', () => {
       PORT: '8080',
       DATABASE_URL: 'mysql://app:secret@db.internal:3306/tokens',
       JWT_SECRET: 'x'.repeat(40),
+      PAYMENT_WEBHOOK_SECRET: 'y'.repeat(32),
       MIGRATIONS_RUN: 'false',
     });
     expect(env).toMatchObject({ PORT: 8080, MIGRATIONS_RUN: false });
@@ -23,6 +24,9 @@ describe('configuration validation at start-up', () => {
     [{ PORT: '70000' }, 'PORT'],
     [{ DATABASE_URL: 'postgres://localhost/db' }, 'DATABASE_URL'],
     [{ NODE_ENV: 'production' }, 'JWT_SECRET'],
+    [{ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40) }, 'PAYMENT_WEBHOOK_SECRET'],
+    [{ WEBHOOK_URL: 'http://hooks.internal/tokens' }, 'WEBHOOK_SECRET'],
+    [{ PERIOD_ROLLOVER_INTERVAL_SECONDS: '-1' }, 'PERIOD_ROLLOVER_INTERVAL_SECONDS'],
     [{ JWT_SECRET: 'short' }, 'JWT_SECRET'],
     [{ ADMIN_EMAIL: 'not-an-email', ADMIN_PASSWORD: 'long-enough-password' }, 'ADMIN_EMAIL'],
     [{ ADMIN_EMAIL: 'admin@example.com' }, 'ADMIN_PASSWORD'],

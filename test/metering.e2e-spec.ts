@@ -146,7 +146,7 @@ describe('metering pipeline', () => {
     const user = await registerUser(t.http);
     const response = await t.http.get('/tokens/costs', { token: user.token });
     expect(response.status).toBe(200);
-    expect(response.body).toEqual(expect.arrayContaining([{ action: 'test_echo', cost: 7, description: '7 tokens per request' }]));
+    expect(response.body).toEqual(expect.arrayContaining([{ action: 'test_echo', cost: 7, defaultCost: 7, overriddenBy: null, description: '7 tokens per request' }]));
   });
 
   it('refuses direct updates and deletes of ledger rows at the database level', async () => {

@@ -43,6 +43,8 @@ export class TransactionRunner {
   private readonly logger = new Logger(TransactionRunner.name);
   private readonly mysql: boolean;
   private sqliteQueue: Promise<unknown> = Promise.resolve();
+  /** Callbacks waiting for the commit of the transaction that owns the EntityManager. */
+  private readonly onCommit = new WeakMap<EntityManager, Array<() => void>>();
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {
     this.mysql = dataSource.options.type === 'mysql' || dataSource.options.type === 'mariadb';
@@ -57,15 +59,42 @@ export class TransactionRunner {
     return this.mysql;
   }
 
+  /**
+   * Runs `callback` once the transaction of `em` has committed; never if it rolls back (or is
+   * retried: the retry registers its own). Outside a transaction it runs at once. For side
+   * effects that must only describe committed data: events, logs, metrics.
+   */
+  afterCommit(em: EntityManager, callback: () => void): void {
+    const callbacks = this.onCommit.get(em);
+    if (callbacks) callbacks.push(callback);
+    else this.runSafely(callback);
+  }
+
   async run<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
+    let committed: Array<() => void> = [];
+    const tracked = (em: EntityManager): Promise<T> => {
+      committed = [];
+      this.onCommit.set(em, committed);
+      return work(em);
+    };
     try {
-      return this.mysql ? await this.runMysql(work) : await this.runSqlite(work);
+      const result = this.mysql ? await this.runMysql(tracked) : await this.runSqlite(tracked);
+      for (const callback of committed) this.runSafely(callback);
+      return result;
     } catch (error) {
       if (isConnectionError(error)) {
         this.logger.error(`database unavailable: ${(error as Error).message}`);
         throw new AppError(ErrorCode.LEDGER_UNAVAILABLE, 'The token ledger is unavailable; nothing was charged and the request did not run');
       }
       throw error;
+    }
+  }
+
+  private runSafely(callback: () => void): void {
+    try {
+      callback();
+    } catch (error) {
+      this.logger.error(`after-commit callback failed: ${(error as Error).message}`);
     }
   }
 

@@ -19,6 +19,15 @@ export class Plan {
   @Column({ name: 'rollover_cap', type: 'bigint', transformer: bigintTransformer })
   rolloverCap: number;
 
+  /** Balance below which a low-balance event fires; null means 10% of the monthly tokens. */
+  @Column({ name: 'low_balance_threshold', type: 'bigint', nullable: true, transformer: bigintTransformer })
+  lowBalanceThreshold: number | null;
+
   @Column({ name: 'is_default', type: 'boolean', default: false })
   isDefault: boolean;
+
+  /** The balance under which the plan's users are warned: the set threshold, else 10% of the monthly tokens. */
+  static lowBalanceThresholdOf(plan: Pick<Plan, 'lowBalanceThreshold' | 'monthlyTokens'>): number {
+    return plan.lowBalanceThreshold ?? Math.floor(plan.monthlyTokens / 10);
+  }
 }

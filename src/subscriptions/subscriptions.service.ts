@@ -93,6 +93,11 @@ export class SubscriptionsService {
     return { previous, current, subscription };
   }
 
+  /** Moves the subscription to its next period, inside the caller's (period roll) transaction. */
+  async setPeriod(em: EntityManager, userId: string, periodStart: Date, periodEnd: Date): Promise<void> {
+    await em.update(Subscription, { userId }, { periodStart, periodEnd, updatedAt: this.clock.now() });
+  }
+
   /** Row lock for read-modify-write of a subscription; SQLite transactions are already serialized. */
   private lockFor(em: EntityManager): { mode: 'pessimistic_write' } | undefined {
     return em.connection.options.type === 'better-sqlite3' ? undefined : { mode: 'pessimistic_write' };

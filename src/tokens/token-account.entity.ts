@@ -1,4 +1,4 @@
-import {Check, Column, Entity, PrimaryColumn } from 'typeorm';
+import { Check, Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { bigintTransformer } from '../database/bigint.transformer.js';
 
 /**
@@ -7,6 +7,7 @@ import { bigintTransformer } from '../database/bigint.transformer.js';
  */
 @Entity('token_accounts')
 @Check('chk_token_accounts_balance', 'balance >= 0')
+@Index('idx_token_accounts_period_end', ['periodEnd'])
 export class TokenAccount {
   @PrimaryColumn({ name: 'user_id', type: 'varchar', length: 36 })
   userId: string;
@@ -20,6 +21,13 @@ export class TokenAccount {
   /** Sequence number of the account's latest ledger entry; the next entry takes this + 1. */
   @Column({ name: 'ledger_seq', type: 'bigint', transformer: bigintTransformer })
   ledgerSeq: number;
+
+  /**
+   * End of the period `usedThisPeriod` counts (a copy of the subscription's). Charges only match
+   * an account whose period is running, so the first charge after it ends rolls the period first.
+   */
+  @Column({ name: 'period_end', type: 'datetime', precision: 3 })
+  periodEnd: Date;
 
   @Column({ name: 'updated_at', type: 'datetime', precision: 3 })
   updatedAt: Date;

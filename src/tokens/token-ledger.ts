@@ -67,8 +67,14 @@ export abstract class TokenLedger {
   abstract post(em: EntityManager, posting: Posting, options?: { requireFunds?: boolean }): Promise<TokenLedgerEntry>;
 
   /** Creates the account of a new user with its first entry, inside the caller's transaction. */
-  abstract openAccount(em: EntityManager, posting: Posting): Promise<TokenLedgerEntry>;
+  abstract openAccount(em: EntityManager, posting: Posting, periodEnd: Date): Promise<TokenLedgerEntry>;
 
-  /** Seeds the account from the active subscription if it is missing; no-op otherwise. */
+  /**
+   * Brings an account up to date: seeds it from the active subscription if it is missing and
+   * rolls its period if it has ended. A no-op for a current account.
+   */
   abstract ensureAccount(userId: string): Promise<void>;
+
+  /** Rolls the period of up to `limit` accounts whose period has ended; returns how many it rolled. */
+  abstract rollDuePeriods(limit: number): Promise<number>;
 }

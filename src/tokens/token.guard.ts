@@ -6,6 +6,7 @@ import type { AuthenticatedRequest } from '../common/principal.js';
 import { RequestBodyValidator } from './request-body-validator.js';
 import { SKIP_TOKENS_METADATA, TOKEN_COST_METADATA, TokenCostMetadata } from './token-cost.decorator.js';
 import { Charge, IdempotencyClaim, Replay, TokenLedger } from './token-ledger.js';
+import { TokenPrices } from './token-prices.service.js';
 
 export type MeteredRequest = AuthenticatedRequest & { tokenCharge?: Charge | Replay };
 
@@ -22,6 +23,7 @@ export class TokenGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly ledger: TokenLedger,
     private readonly bodyValidator: RequestBodyValidator,
+    private readonly prices: TokenPrices,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -36,7 +38,7 @@ export class TokenGuard implements CanActivate {
       throw new AppError(ErrorCode.UNAUTHENTICATED, 'This route is metered and needs an authenticated caller');
     }
     await this.bodyValidator.validate(context, request.body);
-    const tokens = this.priceOf(cost, request);
+    const tokens = this.priceOf(cost, await this.prices.priceFor(cost, principal.userId), request);
     const idempotency = this.idempotencyOf(request);
     if (tokens === 0 && !idempotency) return true; // free: nothing to charge, nothing to record
 
@@ -50,9 +52,9 @@ export class TokenGuard implements CanActivate {
     return true;
   }
 
-  private priceOf(cost: TokenCostMetadata, request: MeteredRequest): number {
+  private priceOf(cost: TokenCostMetadata, unitPrice: number, request: MeteredRequest): number {
     const units = cost.units ? cost.units(request) : 1;
-    const tokens = cost.price * units;
+    const tokens = unitPrice * units;
     if (!Number.isSafeInteger(tokens) || tokens < 0) {
       throw new AppError(ErrorCode.VALIDATION_FAILED, `This request cannot be priced for action '${cost.action}'`, {
         details: [{ field: 'body', errors: ['the request does not describe a billable amount of work'] }],

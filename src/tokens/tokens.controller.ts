@@ -4,13 +4,17 @@ import { ApiAuth } from '../common/api-auth.decorator.js';
 import { CurrentPrincipal } from '../common/auth.decorators.js';
 import type { Principal } from '../common/principal.js';
 import { BalanceDto, LedgerEntryDto, PriceDto, TransactionsPageDto, TransactionsQueryDto } from './dto/token-views.dto.js';
+import { TokenPrices } from './token-prices.service.js';
 import { TokensService } from './tokens.service.js';
 
 @ApiTags('tokens')
 @ApiAuth()
 @Controller('tokens')
 export class TokensController {
-  constructor(private readonly tokens: TokensService) {}
+  constructor(
+    private readonly tokens: TokensService,
+    private readonly prices: TokenPrices,
+  ) {}
 
   @Get('balance')
   @ApiOperation({ summary: "The caller's balance and period; works at balance 0" })
@@ -30,7 +34,7 @@ export class TokensController {
   @Get('costs')
   @ApiOperation({ summary: 'Effective price list for the caller' })
   @ApiOkResponse({ type: [PriceDto] })
-  costs(): PriceDto[] {
-    return this.tokens.prices().map(PriceDto.from);
+  async costs(@CurrentPrincipal() principal: Principal): Promise<PriceDto[]> {
+    return (await this.prices.pricesFor(principal.userId)).map(PriceDto.from);
   }
 }

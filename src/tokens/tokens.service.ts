@@ -1,13 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, LessThan, Repository } from 'typeorm';
+import { AppError } from '../common/app-error.js';
 import { TransactionRunner } from '../database/transaction-runner.js';
 import { Subscription } from '../subscriptions/subscription.entity.js';
 import { SubscriptionsService } from '../subscriptions/subscriptions.service.js';
 import { TokenAccount } from './token-account.entity.js';
-import { TokenCostCatalog } from './token-cost-catalog.js';
 import { LedgerEntryType, TokenLedgerEntry } from './token-ledger-entry.entity.js';
 import { TokenLedger } from './token-ledger.js';
+import { TokenPrices } from './token-prices.service.js';
 
 export interface BalanceView {
   balance: number;
@@ -26,11 +27,13 @@ export interface TransactionFilter {
   action?: string;
 }
 
-export interface PriceView {
-  action: string;
-  cost: number;
-  description: string;
+export interface AccountView extends BalanceView {
+  userId: string;
+  recentEntries: TokenLedgerEntry[];
 }
+
+/** Largest amount an admin can grant or deduct in one entry. */
+export const MAX_ADMIN_ADJUSTMENT = 1_000_000_000;
 
 /** Read side of the tokens module, and the entry point other modules use. Writes go through TokenLedger. */
 @Injectable()
@@ -38,7 +41,7 @@ export class TokensService {
   constructor(
     private readonly ledger: TokenLedger,
     private readonly tx: TransactionRunner,
-    private readonly catalog: TokenCostCatalog,
+    private readonly prices: TokenPrices,
     private readonly subscriptions: SubscriptionsService,
     @InjectRepository(TokenAccount) private readonly accounts: Repository<TokenAccount>,
     @InjectRepository(TokenLedgerEntry) private readonly entries: Repository<TokenLedgerEntry>,
@@ -51,7 +54,7 @@ export class TokensService {
       type: LedgerEntryType.InitialGrant,
       amount: subscription.tokensLimit,
       metadata: { planCode: subscription.planCode },
-    });
+    }, subscription.periodEnd);
   }
 
   /**
@@ -59,6 +62,8 @@ export class TokensService {
    * tokens at once, a downgrade takes nothing back (the entry then has amount 0).
    */
   async changePlan(userId: string, planCode: string, actorId: string): Promise<{ subscription: Subscription; entry: TokenLedgerEntry }> {
+    // An ended period is rolled under the old plan first: the new plan counts from the current period.
+    await this.ledger.ensureAccount(userId);
     return this.tx.run(async (em) => {
       const { previous, current, subscription } = await this.subscriptions.changePlan(em, userId, planCode);
       const entry = await this.ledger.post(em, {
@@ -72,10 +77,55 @@ export class TokensService {
     });
   }
 
-  /** The caller's balance; a missing account is seeded first, so the answer is what the next charge sees. */
+  /** Credits the tokens of a paid purchase, inside the caller's transaction; the entry references the purchase. */
+  creditPurchase(em: EntityManager, purchase: { userId: string; tokens: number; purchaseId: string; packageCode: string }): Promise<TokenLedgerEntry> {
+    return this.ledger.post(em, {
+      userId: purchase.userId,
+      type: LedgerEntryType.Purchase,
+      amount: purchase.tokens,
+      metadata: { purchaseId: purchase.purchaseId, packageCode: purchase.packageCode },
+    });
+  }
+
+  /**
+   * An admin's correction: a grant adds tokens, a deduct removes them and is refused with 402
+   * (changing nothing) when the balance is short. The admin and the reason are on the entry.
+   */
+  async adjust(userId: string, adjustment: { kind: 'grant' | 'deduct'; amount: number; reason: string }, actorId: string): Promise<TokenLedgerEntry> {
+    await this.requireUser(userId);
+    const grant = adjustment.kind === 'grant';
+    return this.tx.run((em) =>
+      this.ledger.post(
+        em,
+        {
+          userId,
+          type: grant ? LedgerEntryType.AdminGrant : LedgerEntryType.AdminDeduct,
+          amount: grant ? adjustment.amount : -adjustment.amount,
+          actorId,
+          metadata: { reason: adjustment.reason },
+        },
+        { requireFunds: true },
+      ),
+    );
+  }
+
+  /** A user's balance and latest entries, for admins. */
+  async account(userId: string, recent = 20): Promise<AccountView> {
+    await this.requireUser(userId);
+    const [balance, page] = await Promise.all([this.balance(userId), this.transactions(userId, { limit: recent })]);
+    return { userId, ...balance, recentEntries: page.items };
+  }
+
+  /** The caller's balance; a missing account is seeded and an ended period rolled first, so the answer is what the next charge sees. */
   async balance(userId: string): Promise<BalanceView> {
     await this.ledger.ensureAccount(userId);
-    const [account, { subscription }] = await Promise.all([this.accounts.findOneByOrFail({ userId }), this.subscriptions.getForUser(userId)]);
+    const [account, { subscription }, prices] = await Promise.all([
+      this.accounts.findOneBy({ userId }),
+      this.subscriptions.getForUser(userId),
+      this.prices.pricesFor(userId),
+    ]);
+    if (!account) throw AppError.notFound('Token account');
+    const paid = prices.map((p) => p.cost).filter((cost) => cost > 0);
     return {
       balance: account.balance,
       tokensLimit: subscription.tokensLimit,
@@ -83,7 +133,7 @@ export class TokensService {
       plan: subscription.planCode,
       periodStart: subscription.periodStart,
       periodEnd: subscription.periodEnd,
-      featuresDisabled: account.balance < this.cheapestPrice(),
+      featuresDisabled: paid.length > 0 && account.balance < Math.min(...paid),
     };
   }
 
@@ -103,12 +153,8 @@ export class TokensService {
     return { items, nextCursor: rows.length > filter.limit ? String(items[items.length - 1].seq) : null };
   }
 
-  prices(): PriceView[] {
-    return this.catalog.list().map(({ action, price, description }) => ({ action, cost: price, description }));
-  }
-
-  private cheapestPrice(): number {
-    const prices = this.catalog.list().map((c) => c.price).filter((p) => p > 0);
-    return prices.length > 0 ? Math.min(...prices) : 1;
+  /** Every user has a subscription from registration on: none means no such user. */
+  private async requireUser(userId: string): Promise<void> {
+    if (!(await this.subscriptions.findForUser(userId))) throw AppError.notFound('User');
   }
 }

@@ -1,26 +1,55 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
 import { randomUUID } from 'node:crypto';
-import { EntityManager } from 'typeorm';
+import { performance } from 'node:perf_hooks';
+import { EntityManager, LessThanOrEqual } from 'typeorm';
 import { AppError, ErrorCode } from '../common/app-error.js';
 import { Clock } from '../common/clock.js';
 import { execute, isCheckViolation, isUniqueViolation } from '../database/sql.js';
 import { TransactionRunner } from '../database/transaction-runner.js';
-import { SubscriptionsService } from '../subscriptions/subscriptions.service.js';
+import { SubscriptionStatus } from '../subscriptions/subscription.entity.js';
+import { addMonth, SubscriptionsService } from '../subscriptions/subscriptions.service.js';
 import { IdempotencyKey, IdempotencyStatus } from './idempotency-key.entity.js';
 import { TokenAccount } from './token-account.entity.js';
+import {
+  RefusalReason,
+  TokenEvents,
+  TokensChargedEvent,
+  TokensPostedEvent,
+  TokensRefundedEvent,
+  TokensRefusedEvent,
+  TokensSeededEvent,
+} from './token-events.js';
 import { LedgerEntryType, TokenLedgerEntry } from './token-ledger-entry.entity.js';
 import { Charge, ChargeRequest, Posting, Replay, TokenLedger } from './token-ledger.js';
 
 const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
+/** Enough for an account idle for a century; stops a runaway loop on a corrupt period. */
+const MAX_PERIODS_PER_ROLL = 1200;
 
 /** Raised inside the charge transaction when the idempotency key already exists; resolved after rollback. */
 class IdempotencyKeyTaken extends Error {}
+
+/**
+ * Raised inside the charge transaction when the account's period has ended. The period is rolled
+ * in a transaction of its own, so a charge refused afterwards does not undo the roll.
+ */
+class PeriodEnded extends Error {}
 
 export function insufficientTokens(balance: number, required: number): AppError {
   return new AppError(ErrorCode.INSUFFICIENT_TOKENS, `Insufficient tokens: this request costs ${required}, the balance is ${balance}`, {
     balance,
     required,
   });
+}
+
+interface ApplyOptions {
+  /** Refuse (match no row) when a negative amount exceeds the balance. */
+  requireFunds: boolean;
+  /** Change of used_this_period; never takes it below 0. */
+  usedDelta: number;
+  /** Match only an account whose period is still running at this time. */
+  openAt?: Date;
 }
 
 @Injectable()
@@ -31,17 +60,23 @@ export class TypeormTokenLedger extends TokenLedger {
     private readonly tx: TransactionRunner,
     private readonly subscriptions: SubscriptionsService,
     private readonly clock: Clock,
+    private readonly events: EventEmitter2,
   ) {
     super();
   }
 
   async charge(request: ChargeRequest): Promise<Charge | Replay> {
+    const started = performance.now();
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.tx.run((em) => this.chargeIn(em, request));
+        return await this.tx.run((em) => this.chargeIn(em, request, started));
       } catch (error) {
-        if (error instanceof AppError) throw error;
-        if (!(error instanceof IdempotencyKeyTaken)) throw this.unrecorded(request, error);
+        if (error instanceof PeriodEnded && attempt < 3) {
+          await this.tx.run((em) => this.rollIn(em, request.userId));
+          continue;
+        }
+        if (error instanceof AppError) throw this.refused(request, error);
+        if (!(error instanceof IdempotencyKeyTaken)) throw this.refused(request, this.unrecorded(request, error));
         const outcome = await this.resolveTakenKey(request);
         // An expired key was removed: the request runs as new, once.
         if (outcome === 'retry' && attempt === 0) continue;
@@ -51,27 +86,27 @@ export class TypeormTokenLedger extends TokenLedger {
     }
   }
 
-  /** A charge the database refused to record: the request must not run (fail closed), 503. */
-  private unrecorded(request: ChargeRequest, error: unknown): AppError {
-    this.logger.error(JSON.stringify({ event: 'charge_failed', userId: request.userId, action: request.action, amount: request.cost, requestId: request.requestId, error: String(error) }));
-    return new AppError(ErrorCode.LEDGER_UNAVAILABLE, 'The token ledger could not record the charge; nothing was charged and the request did not run');
-  }
-
   async refund(charge: Charge, reason: string): Promise<void> {
     await this.tx.run(async (em) => {
       if (charge.cost > 0) {
-        await this.apply(
-          em,
-          {
-            userId: charge.userId,
-            type: LedgerEntryType.Refund,
-            amount: charge.cost,
-            action: charge.action,
-            requestId: charge.requestId,
-            metadata: { refundOf: charge.entryId, reason },
-          },
-          { requireFunds: false, usedDelta: -charge.cost },
-        );
+        const posting: Posting = {
+          userId: charge.userId,
+          type: LedgerEntryType.Refund,
+          amount: charge.cost,
+          action: charge.action,
+          requestId: charge.requestId,
+          metadata: { refundOf: charge.entryId, reason },
+        };
+        const entry = await this.settle(em, posting, { requireFunds: false, usedDelta: -charge.cost });
+        this.emitAfterCommit<TokensRefundedEvent>(em, TokenEvents.Refunded, {
+          userId: charge.userId,
+          action: charge.action,
+          amount: charge.cost,
+          balanceBefore: entry.balanceAfter - charge.cost,
+          balanceAfter: entry.balanceAfter,
+          requestId: charge.requestId,
+          reason,
+        });
       }
       if (charge.idempotencyKey) await em.delete(IdempotencyKey, { userId: charge.userId, key: charge.idempotencyKey });
     });
@@ -94,67 +129,108 @@ export class TypeormTokenLedger extends TokenLedger {
   }
 
   async post(em: EntityManager, posting: Posting, options: { requireFunds?: boolean } = {}): Promise<TokenLedgerEntry> {
-    const requireFunds = options.requireFunds ?? false;
-    let entry = await this.apply(em, posting, { requireFunds, usedDelta: 0 });
-    if (!entry && (await this.seedIfMissing(em, posting.userId))) {
-      entry = await this.apply(em, posting, { requireFunds, usedDelta: 0 });
-    }
-    if (entry) return entry;
-    const balance = await this.balanceOf(em, posting.userId);
-    if (balance === null) throw noBillableAccount();
-    throw insufficientTokens(balance, -posting.amount);
+    const entry = await this.settle(em, posting, { requireFunds: options.requireFunds ?? false, usedDelta: 0 }, 'roll');
+    this.emitPosted(em, entry);
+    return entry;
   }
 
-  async openAccount(em: EntityManager, posting: Posting): Promise<TokenLedgerEntry> {
+  async openAccount(em: EntityManager, posting: Posting, periodEnd: Date): Promise<TokenLedgerEntry> {
     const now = this.clock.now();
-    await em.insert(TokenAccount, { userId: posting.userId, balance: posting.amount, usedThisPeriod: 0, ledgerSeq: 1, updatedAt: now });
+    await em.insert(TokenAccount, { userId: posting.userId, balance: posting.amount, usedThisPeriod: 0, ledgerSeq: 1, periodEnd, updatedAt: now });
     return this.appendEntry(em, posting, 1, posting.amount, now);
   }
 
   async ensureAccount(userId: string): Promise<void> {
-    if ((await this.balanceOf(this.tx.manager, userId)) !== null) return;
-    await this.tx.run((em) => this.seedIfMissing(em, userId));
+    const account = await this.tx.manager.findOneBy(TokenAccount, { userId });
+    if (account && account.periodEnd.getTime() > this.clock.now().getTime()) return;
+    await this.tx.run(async (em) => {
+      if (!(await this.seedIfMissing(em, userId))) return;
+      await this.rollIn(em, userId);
+    });
   }
 
-  private async chargeIn(em: EntityManager, request: ChargeRequest): Promise<Charge> {
+  async rollDuePeriods(limit: number): Promise<number> {
+    const due = await this.tx.manager.find(TokenAccount, {
+      select: { userId: true },
+      where: { periodEnd: LessThanOrEqual(this.clock.now()) },
+      order: { periodEnd: 'ASC' },
+      take: limit,
+    });
+    let rolled = 0;
+    for (const { userId } of due) {
+      if (await this.tx.run((em) => this.rollIn(em, userId))) rolled++;
+    }
+    return rolled;
+  }
+
+  private async chargeIn(em: EntityManager, request: ChargeRequest, started: number): Promise<Charge> {
     const { userId, action, cost, requestId, idempotency } = request;
     if (idempotency) await this.claimKey(em, userId, idempotency.key, idempotency.requestHash);
     const posting: Posting = { userId, type: LedgerEntryType.Usage, amount: -cost, action, requestId };
+    const entry = await this.settle(em, posting, { requireFunds: true, usedDelta: cost }, 'signal');
+    this.tx.afterCommit(em, () =>
+      this.events.emit(TokenEvents.Charged, {
+        userId,
+        action,
+        amount: cost,
+        balanceBefore: entry.balanceAfter + cost,
+        balanceAfter: entry.balanceAfter,
+        requestId,
+        durationMs: performance.now() - started,
+      } satisfies TokensChargedEvent),
+    );
+    return { kind: 'charged', userId, action, cost, balanceAfter: entry.balanceAfter, entryId: entry.id, requestId, idempotencyKey: idempotency?.key };
+  }
 
-    let entry = await this.apply(em, posting, { requireFunds: true, usedDelta: cost });
-    if (!entry) {
-      const seeded = await this.seedIfMissing(em, userId);
-      if (seeded) entry = await this.apply(em, posting, { requireFunds: true, usedDelta: cost });
-      if (!entry) {
-        const balance = await this.balanceOf(em, userId);
-        if (balance === null) throw noBillableAccount();
-        throw insufficientTokens(balance, cost);
+  /**
+   * Applies a posting to a current account. When no row matched, finds out why: a missing account
+   * is seeded, an ended period is rolled (or signalled, for charges), a short balance is a 402.
+   */
+  private async settle(em: EntityManager, posting: Posting, options: Omit<ApplyOptions, 'openAt'>, onPeriodEnd: 'roll' | 'signal' = 'roll'): Promise<TokenLedgerEntry> {
+    for (let attempt = 0; attempt < 4; attempt++) {
+      const now = this.clock.now();
+      const entry = await this.apply(em, posting, { ...options, openAt: now });
+      if (entry) return entry;
+      const account = await em.findOneBy(TokenAccount, { userId: posting.userId });
+      if (!account) {
+        if (!(await this.seedIfMissing(em, posting.userId))) throw noBillableAccount();
+      } else if (account.periodEnd.getTime() <= now.getTime()) {
+        if (onPeriodEnd === 'signal') throw new PeriodEnded();
+        await this.rollIn(em, posting.userId);
+      } else {
+        throw insufficientTokens(account.balance, -posting.amount);
       }
     }
-    return { kind: 'charged', userId, action, cost, balanceAfter: entry.balanceAfter, entryId: entry.id, requestId, idempotencyKey: idempotency?.key };
+    throw new Error(`The token account of ${posting.userId} could not be brought up to date`);
   }
 
   /**
    * The single place a balance changes: one conditional UPDATE whose affected-row count is
    * checked, then the ledger row carrying the balance it produced. Returns null when no row
-   * matched (account missing, or short of funds with `requireFunds`).
+   * matched (account missing, period ended, or short of funds with `requireFunds`).
    */
-  private async apply(
-    em: EntityManager,
-    posting: Posting,
-    options: { requireFunds: boolean; usedDelta: number },
-  ): Promise<TokenLedgerEntry | null> {
+  private async apply(em: EntityManager, posting: Posting, options: ApplyOptions): Promise<TokenLedgerEntry | null> {
     const now = this.clock.now();
-    const guard = options.requireFunds && posting.amount < 0 ? ' AND balance >= ?' : '';
-    const parameters: unknown[] = [posting.amount, options.usedDelta, now, posting.userId];
-    if (guard) parameters.push(-posting.amount);
+    const conditions = ['user_id = ?'];
+    const parameters: unknown[] = [posting.amount, options.usedDelta, options.usedDelta, now, posting.userId];
+    if (options.requireFunds && posting.amount < 0) {
+      conditions.push('balance >= ?');
+      parameters.push(-posting.amount);
+    }
+    if (options.openAt) {
+      conditions.push('period_end > ?');
+      parameters.push(options.openAt);
+    }
     let changed: number;
     try {
       changed = await execute(
         em,
         `UPDATE token_accounts
-            SET balance = balance + ?, used_this_period = used_this_period + ?, ledger_seq = ledger_seq + 1, updated_at = ?
-          WHERE user_id = ?${guard}`,
+            SET balance = balance + ?,
+                used_this_period = CASE WHEN used_this_period + ? < 0 THEN 0 ELSE used_this_period + ? END,
+                ledger_seq = ledger_seq + 1,
+                updated_at = ?
+          WHERE ${conditions.join(' AND ')}`,
         parameters,
       );
     } catch (error) {
@@ -191,27 +267,71 @@ export class TypeormTokenLedger extends TokenLedger {
    * is an existing account and is never re-seeded. Returns true when the account exists afterwards.
    */
   private async seedIfMissing(em: EntityManager, userId: string): Promise<boolean> {
-    if ((await this.balanceOf(em, userId)) !== null) return true;
+    if (await em.existsBy(TokenAccount, { userId })) return true;
     const subscription = await this.subscriptions.findActive(userId, em);
     if (!subscription) return false;
     const now = this.clock.now();
     const ignore = this.tx.isMysql ? 'INSERT IGNORE' : 'INSERT OR IGNORE';
     const inserted = await execute(
       em,
-      `${ignore} INTO token_accounts (user_id, balance, used_this_period, ledger_seq, updated_at) VALUES (?, ?, 0, 1, ?)`,
-      [userId, subscription.tokensLimit, now],
+      `${ignore} INTO token_accounts (user_id, balance, used_this_period, ledger_seq, period_end, updated_at) VALUES (?, ?, 0, 1, ?, ?)`,
+      [userId, subscription.tokensLimit, subscription.periodEnd, now],
     );
     if (inserted === 1) {
       const posting = { userId, type: LedgerEntryType.InitialGrant, amount: subscription.tokensLimit, metadata: { seededFrom: 'subscription', planCode: subscription.planCode } };
       await this.appendEntry(em, posting, 1, subscription.tokensLimit, now);
-      this.logger.log(JSON.stringify({ event: 'account_seeded', userId, balance: subscription.tokensLimit, planCode: subscription.planCode }));
+      this.emitAfterCommit<TokensSeededEvent>(em, TokenEvents.Seeded, {
+        userId,
+        amount: subscription.tokensLimit,
+        planCode: subscription.planCode,
+        balanceAfter: subscription.tokensLimit,
+      });
     }
     return true;
   }
 
-  private async balanceOf(em: EntityManager, userId: string): Promise<number | null> {
-    const account = await em.findOneBy(TokenAccount, { userId });
-    return account?.balance ?? null;
+  /**
+   * Rolls every ended period of the account, one period at a time: what exceeds the plan's
+   * rollover cap expires, the plan's monthly tokens are granted, used_this_period restarts.
+   * Each period is claimed by moving period_end from its old value, so a period is rolled
+   * once however many requests, jobs or instances try at the same time; the claim also holds
+   * the account's row lock, so the balance read for the expiry cannot change underneath.
+   * Returns true when it rolled at least one period.
+   */
+  private async rollIn(em: EntityManager, userId: string): Promise<boolean> {
+    const now = this.clock.now();
+    const subscription = await this.subscriptions.findForUser(userId, em);
+    const plan = subscription ? await this.subscriptions.getPlan(subscription.planCode, em) : null;
+    let rolled = false;
+    for (let i = 0; i < MAX_PERIODS_PER_ROLL; i++) {
+      const account = await em.findOneBy(TokenAccount, { userId });
+      if (!account || account.periodEnd.getTime() > now.getTime()) break;
+      const periodStart = account.periodEnd;
+      const periodEnd = addMonth(periodStart);
+      const claimed = await execute(em, 'UPDATE token_accounts SET period_end = ?, used_this_period = 0, updated_at = ? WHERE user_id = ? AND period_end = ?', [
+        periodEnd,
+        now,
+        userId,
+        periodStart,
+      ]);
+      if (claimed === 0) continue;
+      rolled = true;
+
+      const { balance } = await em.findOneByOrFail(TokenAccount, { userId });
+      const cap = plan?.rolloverCap ?? 0;
+      const period = { periodStart: periodStart.toISOString(), periodEnd: periodEnd.toISOString() };
+      if (balance > cap) {
+        const expiry = await this.apply(em, { userId, type: LedgerEntryType.Expiry, amount: cap - balance, metadata: { ...period, rolloverCap: cap } }, { requireFunds: false, usedDelta: 0 });
+        this.emitPosted(em, expiry!);
+      }
+      const grant = subscription?.status === SubscriptionStatus.Active ? subscription.tokensLimit : 0;
+      if (grant > 0) {
+        const entry = await this.apply(em, { userId, type: LedgerEntryType.PeriodGrant, amount: grant, metadata: { ...period, planCode: subscription!.planCode } }, { requireFunds: false, usedDelta: 0 });
+        this.emitPosted(em, entry!);
+      }
+      await this.subscriptions.setPeriod(em, userId, periodStart, periodEnd);
+    }
+    return rolled;
   }
 
   private async claimKey(em: EntityManager, userId: string, key: string, requestHash: string): Promise<void> {
@@ -248,6 +368,50 @@ export class TypeormTokenLedger extends TokenLedger {
       throw new AppError(ErrorCode.IDEMPOTENCY_IN_PROGRESS, 'A request with this Idempotency-Key is in progress');
     }
     return { kind: 'replay', record: existing };
+  }
+
+  /** A charge the database refused to record: the request must not run (fail closed), 503. */
+  private unrecorded(request: ChargeRequest, error: unknown): AppError {
+    this.logger.error(`charge of ${request.cost} for ${request.userId} (${request.action}) not recorded: ${String(error)}`);
+    return new AppError(ErrorCode.LEDGER_UNAVAILABLE, 'The token ledger could not record the charge; nothing was charged and the request did not run');
+  }
+
+  /** Reports a refused charge to listeners and hands the error back to be thrown. */
+  private refused(request: ChargeRequest, error: AppError): AppError {
+    const reasons: Partial<Record<ErrorCode, RefusalReason>> = {
+      [ErrorCode.INSUFFICIENT_TOKENS]: 'insufficient_tokens',
+      [ErrorCode.NO_ACTIVE_SUBSCRIPTION]: 'no_active_subscription',
+      [ErrorCode.LEDGER_UNAVAILABLE]: 'ledger_unavailable',
+    };
+    const reason = reasons[error.code];
+    if (reason) {
+      const balance = typeof error.details.balance === 'number' ? error.details.balance : null;
+      this.events.emit(TokenEvents.Refused, {
+        userId: request.userId,
+        action: request.action,
+        required: request.cost,
+        balance,
+        requestId: request.requestId,
+        reason,
+      } satisfies TokensRefusedEvent);
+    }
+    return error;
+  }
+
+  private emitPosted(em: EntityManager, entry: TokenLedgerEntry): void {
+    this.emitAfterCommit<TokensPostedEvent>(em, TokenEvents.Posted, {
+      userId: entry.userId,
+      type: entry.type,
+      amount: entry.amount,
+      balanceBefore: entry.balanceAfter - entry.amount,
+      balanceAfter: entry.balanceAfter,
+      actorId: entry.actorId,
+      entryId: entry.id,
+    });
+  }
+
+  private emitAfterCommit<T>(em: EntityManager, event: string, payload: T): void {
+    this.tx.afterCommit(em, () => this.events.emit(event, payload));
   }
 }
 

@@ -56,6 +56,7 @@ export class InitialSchema1763700000000 implements MigrationInterface {
           bigint('monthly_tokens'),
           { name: 'price_cents', type: 'integer' },
           bigint('rollover_cap'),
+          { ...bigint('low_balance_threshold'), isNullable: true },
           { name: 'is_default', type: 'boolean', default: 0 },
         ],
       }),
@@ -86,9 +87,11 @@ export class InitialSchema1763700000000 implements MigrationInterface {
           bigint('balance'),
           { ...bigint('used_this_period'), default: 0 },
           bigint('ledger_seq'),
+          timestamp('period_end'),
           timestamp('updated_at'),
         ],
         checks: [new TableCheck({ name: 'chk_token_accounts_balance', expression: 'balance >= 0' })],
+        indices: [new TableIndex({ name: 'idx_token_accounts_period_end', columnNames: ['period_end'] })],
       }),
     );
     if (this.isMysql(queryRunner)) {

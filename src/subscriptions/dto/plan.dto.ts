@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import type { Plan } from '../plan.entity.js';
+import { Plan } from '../plan.entity.js';
 
 export class PlanDto {
   @ApiProperty({ example: 'pro' })
@@ -17,8 +17,11 @@ export class PlanDto {
   @ApiProperty({ example: 200000, description: 'Most unused tokens carried into the next period' })
   rolloverCap: number;
 
+  @ApiProperty({ example: 20000, description: 'A low-balance event fires when a charge takes the balance below this' })
+  lowBalanceThreshold: number;
+
   static from(plan: Plan): PlanDto {
     const { code, name, monthlyTokens, priceCents, rolloverCap } = plan;
-    return { code, name, monthlyTokens, priceCents, rolloverCap };
+    return { code, name, monthlyTokens, priceCents, rolloverCap, lowBalanceThreshold: Plan.lowBalanceThresholdOf(plan) };
   }
 }

@@ -2,7 +2,9 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsEnum, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { LedgerEntryType, LedgerMetadata, TokenLedgerEntry } from '../token-ledger-entry.entity.js';
-import type { BalanceView, PriceView } from '../tokens.service.js';
+import { PriceScope } from '../token-price-override.entity.js';
+import type { PriceView } from '../token-prices.service.js';
+import type { BalanceView } from '../tokens.service.js';
 
 export class BalanceDto {
   @ApiProperty({ example: 87 })
@@ -106,10 +108,17 @@ export class PriceDto {
   @ApiProperty({ example: 500, description: 'Effective price per unit for the caller' })
   cost: number;
 
+  @ApiProperty({ example: 500, description: 'Price per unit declared by the endpoint, before overrides' })
+  defaultCost: number;
+
+  @ApiProperty({ enum: PriceScope, nullable: true, example: null, description: 'The override that sets `cost` (user > plan > global); null for the default' })
+  overriddenBy: PriceScope | null;
+
   @ApiProperty({ example: '500 per started 1,000 characters, at most 2,000' })
   description: string;
 
   static from(view: PriceView): PriceDto {
-    return { ...view };
+    const { action, cost, defaultCost, overriddenBy, description } = view;
+    return { action, cost, defaultCost, overriddenBy, description };
   }
 }

@@ -1,0 +1,47 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Put, Query } from '@nestjs/common';
+import { ApiForbiddenResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiAuth } from '../common/api-auth.decorator.js';
+import { AdminOnly, CurrentPrincipal } from '../common/auth.decorators.js';
+import { ErrorBodyDto } from '../common/error-body.dto.js';
+import type { Principal } from '../common/principal.js';
+import { ActionParamDto, OverrideTargetQueryDto, PriceOverrideDto, SetPriceOverrideDto } from './dto/admin-tokens.dto.js';
+import { TokenPrices } from './token-prices.service.js';
+
+@ApiTags('admin')
+@ApiAuth()
+@ApiForbiddenResponse({ description: 'FORBIDDEN: the caller is not an admin', type: ErrorBodyDto })
+@AdminOnly()
+@Controller('admin/costs')
+export class AdminCostsController {
+  constructor(private readonly prices: TokenPrices) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Every price override' })
+  @ApiOkResponse({ type: [PriceOverrideDto] })
+  async list(): Promise<PriceOverrideDto[]> {
+    return (await this.prices.listOverrides()).map(PriceOverrideDto.from);
+  }
+
+  @Put(':action')
+  @ApiOperation({
+    summary: 'Set the price of a metered action: for everyone, for a plan (planCode) or for a user (userId)',
+    description: 'The most specific override wins (user > plan > global > the default). It applies from the next request on, on every instance.',
+  })
+  @ApiParam({ name: 'action', example: 'generate_seo_title' })
+  @ApiOkResponse({ type: PriceOverrideDto })
+  @ApiNotFoundResponse({ description: 'NOT_FOUND: unknown action, plan or user', type: ErrorBodyDto })
+  async set(@CurrentPrincipal() admin: Principal, @Param() { action }: ActionParamDto, @Body() body: SetPriceOverrideDto): Promise<PriceOverrideDto> {
+    const { cost, ...target } = body;
+    return PriceOverrideDto.from(await this.prices.setOverride(action, cost, target, admin.userId));
+  }
+
+  @Delete(':action')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Remove an override (global without query parameters); the next request pays the next most specific price' })
+  @ApiParam({ name: 'action', example: 'generate_seo_title' })
+  @ApiNoContentResponse({ description: 'Removed' })
+  @ApiNotFoundResponse({ description: 'NOT_FOUND: unknown action, or no such override', type: ErrorBodyDto })
+  async remove(@Param() { action }: ActionParamDto, @Query() target: OverrideTargetQueryDto): Promise<void> {
+    await this.prices.removeOverride(action, target);
+  }
+}

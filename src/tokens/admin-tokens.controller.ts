@@ -1,0 +1,41 @@
+import { Body, Controller, Get, Post } from '@nestjs/common';
+import { ApiCreatedResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiPaymentRequiredResponse, ApiTags } from '@nestjs/swagger';
+import { ApiAuth } from '../common/api-auth.decorator.js';
+import { AdminOnly, CurrentPrincipal } from '../common/auth.decorators.js';
+import { ErrorBodyDto } from '../common/error-body.dto.js';
+import type { Principal } from '../common/principal.js';
+import { UuidParam } from '../common/uuid-param.js';
+import { AdjustTokensDto, AdminAccountDto, AdminLedgerEntryDto } from './dto/admin-tokens.dto.js';
+import { TokensService } from './tokens.service.js';
+
+@ApiTags('admin')
+@ApiAuth()
+@ApiForbiddenResponse({ description: 'FORBIDDEN: the caller is not an admin', type: ErrorBodyDto })
+@ApiNotFoundResponse({ description: 'NOT_FOUND: no such user', type: ErrorBodyDto })
+@AdminOnly()
+@Controller('admin/users/:userId/tokens')
+export class AdminTokensController {
+  constructor(private readonly tokens: TokensService) {}
+
+  @Get()
+  @ApiOperation({ summary: "A user's balance, period and latest ledger entries" })
+  @ApiOkResponse({ type: AdminAccountDto })
+  async account(@UuidParam('userId') userId: string): Promise<AdminAccountDto> {
+    return AdminAccountDto.fromView(await this.tokens.account(userId));
+  }
+
+  @Post('grant')
+  @ApiOperation({ summary: 'Add tokens to a user; the entry records the admin and the reason' })
+  @ApiCreatedResponse({ type: AdminLedgerEntryDto, description: 'The admin_grant ledger entry' })
+  async grant(@CurrentPrincipal() admin: Principal, @UuidParam('userId') userId: string, @Body() body: AdjustTokensDto): Promise<AdminLedgerEntryDto> {
+    return AdminLedgerEntryDto.fromEntry(await this.tokens.adjust(userId, { kind: 'grant', ...body }, admin.userId));
+  }
+
+  @Post('deduct')
+  @ApiOperation({ summary: 'Remove tokens from a user; refused with 402 (changing nothing) when the balance is short' })
+  @ApiCreatedResponse({ type: AdminLedgerEntryDto, description: 'The admin_deduct ledger entry' })
+  @ApiPaymentRequiredResponse({ description: 'INSUFFICIENT_TOKENS: the deduction would take the balance below 0', type: ErrorBodyDto })
+  async deduct(@CurrentPrincipal() admin: Principal, @UuidParam('userId') userId: string, @Body() body: AdjustTokensDto): Promise<AdminLedgerEntryDto> {
+    return AdminLedgerEntryDto.fromEntry(await this.tokens.adjust(userId, { kind: 'deduct', ...body }, admin.userId));
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * Events the tokens module emits (through @nestjs/event-emitter) after the change they describe
+ * has committed. Logging, metrics and low-balance notifications listen to these; none of them
+ * can slow down or fail a charge.
+ */
+export const TokenEvents = {
+  /** A metered request was charged. */
+  Charged: 'tokens.charged',
+  /** A charge was given back because its handler failed. */
+  Refunded: 'tokens.refunded',
+  /** A missing account was created from the active subscription's limit. */
+  Seeded: 'tokens.seeded',
+  /** A metered request was refused: short of tokens, no account to charge, or the ledger was down. */
+  Refused: 'tokens.refused',
+  /** Any other ledger entry: admin grant/deduct, plan change, period grant, expiry, purchase. */
+  Posted: 'tokens.posted',
+} as const;
+
+export interface TokensChargedEvent {
+  userId: string;
+  action: string;
+  amount: number;
+  balanceBefore: number;
+  balanceAfter: number;
+  requestId: string;
+  /** From the start of the charge to its commit. */
+  durationMs: number;
+}
+
+export interface TokensRefundedEvent {
+  userId: string;
+  action: string;
+  amount: number;
+  balanceBefore: number;
+  balanceAfter: number;
+  requestId: string;
+  reason: string;
+}
+
+export interface TokensSeededEvent {
+  userId: string;
+  amount: number;
+  planCode: string;
+  balanceAfter: number;
+}
+
+export type RefusalReason = 'insufficient_tokens' | 'no_active_subscription' | 'ledger_unavailable';
+
+export interface TokensRefusedEvent {
+  userId: string;
+  action: string;
+  required: number;
+  /** The balance when refused; null when unknown (no account, database down). */
+  balance: number | null;
+  requestId: string;
+  reason: RefusalReason;
+}
+
+export interface TokensPostedEvent {
+  userId: string;
+  type: string;
+  amount: number;
+  balanceBefore: number;
+  balanceAfter: number;
+  actorId: string | null;
+  entryId: string;
+}

@@ -1,0 +1,148 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
+import { AppError, ErrorCode } from '../common/app-error.js';
+import { Clock } from '../common/clock.js';
+import { execute } from '../database/sql.js';
+import { TransactionRunner } from '../database/transaction-runner.js';
+import { SubscriptionsService } from '../subscriptions/subscriptions.service.js';
+import { TokenCostCatalog } from './token-cost-catalog.js';
+import type { TokenCostMetadata } from './token-cost.decorator.js';
+import { PriceScope, TokenPriceOverride, TokenPriceRevision } from './token-price-override.entity.js';
+
+export interface PriceView {
+  action: string;
+  cost: number;
+  defaultCost: number;
+  /** Which override set `cost`; null when it is the default. */
+  overriddenBy: PriceScope | null;
+  description: string;
+}
+
+export interface OverrideTarget {
+  planCode?: string;
+  userId?: string;
+}
+
+/**
+ * Effective prices: user override > plan override > global override > the @TokenCost default.
+ * Overrides are cached per app instance together with the revision they were read at; every
+ * priced request first reads the one-row revision (a primary-key lookup) and reloads the
+ * overrides when another instance changed them. A change therefore applies to the very next
+ * request on every instance, with no restart and no time window.
+ */
+@Injectable()
+export class TokenPrices {
+  private cache: { revision: number; byAction: Map<string, TokenPriceOverride[]> } | null = null;
+
+  constructor(
+    private readonly tx: TransactionRunner,
+    private readonly catalog: TokenCostCatalog,
+    private readonly subscriptions: SubscriptionsService,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Price per unit of the action for this user. */
+  async priceFor(cost: Pick<TokenCostMetadata, 'action' | 'price'>, userId: string): Promise<number> {
+    return (await this.resolve(cost, userId, await this.overrides())).cost;
+  }
+
+  /** The caller's price list, one row per metered action. */
+  async pricesFor(userId: string): Promise<PriceView[]> {
+    const overrides = await this.overrides();
+    return Promise.all(
+      this.catalog.list().map(async (cost) => ({
+        action: cost.action,
+        defaultCost: cost.price,
+        description: cost.description,
+        ...(await this.resolve(cost, userId, overrides)),
+      })),
+    );
+  }
+
+  async listOverrides(): Promise<TokenPriceOverride[]> {
+    return this.tx.manager.find(TokenPriceOverride, { order: { action: 'ASC', scope: 'ASC', scopeRef: 'ASC' } });
+  }
+
+  /** Creates or replaces the override of `action` for the target (global when the target is empty). */
+  async setOverride(action: string, cost: number, target: OverrideTarget, actorId: string): Promise<TokenPriceOverride> {
+    this.knownAction(action);
+    const { scope, scopeRef } = await this.scopeOf(target);
+    return this.tx.run(async (em) => {
+      // Bumping the revision first also serializes concurrent override changes on its row lock.
+      await this.bumpRevision(em);
+      const now = this.clock.now();
+      const existing = await em.findOneBy(TokenPriceOverride, { action, scope, scopeRef });
+      const override = em.create(TokenPriceOverride, { id: existing?.id ?? randomUUID(), action, scope, scopeRef, cost, updatedBy: actorId, updatedAt: now });
+      await em.save(TokenPriceOverride, override);
+      return override;
+    });
+  }
+
+  async removeOverride(action: string, target: OverrideTarget): Promise<void> {
+    this.knownAction(action);
+    const { scope, scopeRef } = this.scopeKeyOf(target);
+    const removed = await this.tx.run(async (em) => {
+      await this.bumpRevision(em);
+      return (await em.delete(TokenPriceOverride, { action, scope, scopeRef })).affected ?? 0;
+    });
+    if (removed === 0) throw AppError.notFound(`Price override of '${action}' for this ${scope === PriceScope.Global ? 'scope' : scope}`);
+  }
+
+  private async resolve(
+    cost: Pick<TokenCostMetadata, 'action' | 'price'>,
+    userId: string,
+    byAction: Map<string, TokenPriceOverride[]>,
+  ): Promise<{ cost: number; overriddenBy: PriceScope | null }> {
+    const overrides = byAction.get(cost.action);
+    if (!overrides) return { cost: cost.price, overriddenBy: null };
+    const forUser = overrides.find((o) => o.scope === PriceScope.User && o.scopeRef === userId);
+    if (forUser) return { cost: forUser.cost, overriddenBy: PriceScope.User };
+    if (overrides.some((o) => o.scope === PriceScope.Plan)) {
+      const subscription = await this.subscriptions.findForUser(userId);
+      const forPlan = overrides.find((o) => o.scope === PriceScope.Plan && o.scopeRef === subscription?.planCode);
+      if (forPlan) return { cost: forPlan.cost, overriddenBy: PriceScope.Plan };
+    }
+    const global = overrides.find((o) => o.scope === PriceScope.Global);
+    return global ? { cost: global.cost, overriddenBy: PriceScope.Global } : { cost: cost.price, overriddenBy: null };
+  }
+
+  /** The overrides by action, reloaded when the stored revision moved past the cached one. */
+  private async overrides(): Promise<Map<string, TokenPriceOverride[]>> {
+    // Revision first, then rows: rows newer than the revision only cause one extra reload later.
+    const revision = (await this.tx.manager.findOneBy(TokenPriceRevision, { id: 1 }))?.revision ?? 0;
+    if (this.cache?.revision === revision) return this.cache.byAction;
+    const byAction = new Map<string, TokenPriceOverride[]>();
+    for (const override of await this.tx.manager.find(TokenPriceOverride)) {
+      byAction.set(override.action, [...(byAction.get(override.action) ?? []), override]);
+    }
+    this.cache = { revision, byAction };
+    return byAction;
+  }
+
+  private async bumpRevision(em: EntityManager): Promise<void> {
+    await execute(em, 'UPDATE token_price_revision SET revision = revision + 1 WHERE id = 1', []);
+  }
+
+  private knownAction(action: string): void {
+    if (!this.catalog.get(action)) throw AppError.notFound(`Metered action '${action}'`);
+  }
+
+  private async scopeOf(target: OverrideTarget): Promise<{ scope: PriceScope; scopeRef: string }> {
+    const key = this.scopeKeyOf(target);
+    if (target.planCode) await this.subscriptions.getPlan(target.planCode);
+    if (target.userId && !(await this.subscriptions.findForUser(target.userId))) throw AppError.notFound('User');
+    return key;
+  }
+
+  private scopeKeyOf(target: OverrideTarget): { scope: PriceScope; scopeRef: string } {
+    if (target.planCode && target.userId) {
+      throw new AppError(ErrorCode.VALIDATION_FAILED, 'An override is for a plan or for a user, not both', {
+        details: [{ field: 'planCode', errors: ['give planCode or userId, not both'] }],
+      });
+    }
+    if (target.userId) return { scope: PriceScope.User, scopeRef: target.userId };
+    if (target.planCode) return { scope: PriceScope.Plan, scopeRef: target.planCode };
+    return { scope: PriceScope.Global, scopeRef: '' };
+  }
+}

@@ -1,0 +1,171 @@
+/**
+ * Monthly periods: expiry above the plan's rollover cap, the period grant, usedThisPeriod back
+ * to 0, at the first request after the period ends and from the background job; never twice.
+ * Time is driven by a fake clock.
+ */
+import { Controller, Post } from '@nestjs/common';
+import { AppError, ErrorCode } from '../src/common/app-error.js';
+import { Clock } from '../src/common/clock.js';
+import { PeriodRolloverJob } from '../src/tokens/period-rollover.job.js';
+import { TokenCost } from '../src/tokens/token-cost.decorator.js';
+import { FakeClock } from './support/fake-clock.js';
+import { loginAdmin, registerUser, spendDownTo, TestUser } from './support/factories.js';
+import { expectLedgerConsistent, ledgerState } from './support/ledger-assertions.js';
+import { startTestApp, TestApp } from './support/test-app.js';
+
+const DAY = 24 * 3600 * 1000;
+const clock = new FakeClock();
+
+/** Fails after the period has ended under it: its refund lands in the next period. */
+@Controller('test-periods')
+class PeriodEdgeController {
+  @Post('fails-across-period-end')
+  @TokenCost('test_fails_across_period_end', 5)
+  failAcrossPeriodEnd(): never {
+    clock.advance(40 * DAY);
+    throw new AppError(ErrorCode.SERVICE_FAILED, 'provider failed');
+  }
+}
+
+describe('billing periods', () => {
+  let t: TestApp;
+  let adminToken: string;
+
+  beforeAll(async () => {
+    t = await startTestApp({
+      controllers: [PeriodEdgeController],
+      env: { PERIOD_ROLLOVER_INTERVAL_SECONDS: '0' },
+      override: (builder) => builder.overrideProvider(Clock).useValue(clock),
+    });
+    adminToken = await loginAdmin(t.http);
+  });
+  afterAll(() => t.close());
+
+  const balanceOf = async (user: TestUser) => (await t.http.get('/tokens/balance', { token: user.token })).body;
+  const entriesOf = async (user: TestUser, type: string) =>
+    (await t.http.get(`/tokens/transactions?type=${type}&limit=100`, { token: user.token })).body.items as { amount: number; metadata: Record<string, unknown> }[];
+  const chat = (user: TestUser) => t.http.post('/services/chat', { message: 'hi' }, { token: user.token });
+
+  async function subscribe(user: TestUser, planCode: string): Promise<void> {
+    const response = await t.http.put(`/admin/users/${user.id}/subscription`, { planCode }, { token: adminToken });
+    expect(response.status).toBe(200);
+  }
+
+  /** Moves the clock just past the user's current period end. */
+  async function endPeriodOf(user: TestUser): Promise<{ periodStart: string; periodEnd: string }> {
+    const { periodStart, periodEnd } = await balanceOf(user);
+    clock.advance(new Date(periodEnd).getTime() - clock.now().getTime() + 1000);
+    return { periodStart, periodEnd };
+  }
+
+  it('free plan: unused tokens expire (cap 0), the monthly 100 are granted, usage restarts at 0 (first request after the end)', async () => {
+    const user = await registerUser(t.http);
+    await spendDownTo(t.http, user, 70);
+    expect((await balanceOf(user)).usedThisPeriod).toBe(30);
+    const ended = await endPeriodOf(user);
+
+    const response = await chat(user);
+    expect(response.status).toBe(201);
+    expect(response.headers.get('x-tokens-remaining')).toBe('99');
+
+    const balance = await balanceOf(user);
+    expect(balance).toMatchObject({ balance: 99, usedThisPeriod: 1, periodStart: ended.periodEnd });
+    expect(new Date(balance.periodEnd).getTime()).toBeGreaterThan(clock.now().getTime());
+    expect((await entriesOf(user, 'expiry')).map((e) => e.amount)).toEqual([-70]);
+    const grants = await entriesOf(user, 'period_grant');
+    expect(grants.map((e) => e.amount)).toEqual([100]);
+    expect(grants[0].metadata).toMatchObject({ periodStart: ended.periodEnd, planCode: 'free' });
+    const subscription = (await t.http.get('/subscriptions/me', { token: user.token })).body;
+    expect({ periodStart: subscription.periodStart, periodEnd: subscription.periodEnd }).toEqual({ periodStart: balance.periodStart, periodEnd: balance.periodEnd });
+    await expectLedgerConsistent(t.dataSource, user.id);
+  });
+
+  it('paid plan: keeps up to one month of tokens, the rest expires', async () => {
+    const user = await registerUser(t.http);
+    await subscribe(user, 'starter'); // 100 + 9,900 = 10,000
+    await t.http.post(`/admin/users/${user.id}/tokens/grant`, { amount: 2500, reason: 'bonus' }, { token: adminToken });
+    expect((await balanceOf(user)).balance).toBe(12_500);
+
+    await endPeriodOf(user);
+    expect((await balanceOf(user)).balance).toBe(20_000); // 12,500 capped at 10,000, plus 10,000
+    expect((await entriesOf(user, 'expiry')).map((e) => e.amount)).toEqual([-2500]);
+
+    await endPeriodOf(user);
+    expect((await balanceOf(user)).balance).toBe(20_000);
+    expect((await entriesOf(user, 'expiry')).map((e) => e.amount)).toEqual([-10_000, -2500]);
+    expect((await entriesOf(user, 'period_grant')).map((e) => e.amount)).toEqual([10_000, 10_000]);
+    await expectLedgerConsistent(t.dataSource, user.id);
+  });
+
+  it('rolls each missed period of an idle account once', async () => {
+    const user = await registerUser(t.http);
+    await spendDownTo(t.http, user, 40);
+    const { periodEnd } = await balanceOf(user);
+    clock.advance(new Date(periodEnd).getTime() - clock.now().getTime() + 70 * DAY); // three periods have ended
+
+    const balance = await balanceOf(user);
+    expect(balance.balance).toBe(100);
+    expect((await entriesOf(user, 'period_grant')).length).toBe(3);
+    expect((await entriesOf(user, 'expiry')).map((e) => e.amount)).toEqual([-100, -100, -40]);
+    expect(new Date(balance.periodStart).getTime()).toBeLessThanOrEqual(clock.now().getTime());
+    expect(new Date(balance.periodEnd).getTime()).toBeGreaterThan(clock.now().getTime());
+    await expectLedgerConsistent(t.dataSource, user.id);
+  });
+
+  it('the job rolls idle accounts; running it again, or with requests in flight, changes nothing twice and loses no charge', async () => {
+    const users = await Promise.all([registerUser(t.http), registerUser(t.http), registerUser(t.http)]);
+    for (const user of users) await spendDownTo(t.http, user, 90);
+    // Same registration period for all three (the clock did not move between registrations).
+    await endPeriodOf(users[0]);
+    const job = t.app.get(PeriodRolloverJob);
+
+    const [first, second, responses] = await Promise.all([job.run(), job.run(), Promise.all(Array.from({ length: 30 }, () => chat(users[0])))]);
+    expect(first).toBe(second); // overlapping calls share one run
+    expect(responses.every((r) => r.status === 201)).toBe(true);
+    expect(await job.run()).toBe(0);
+
+    for (const user of users) {
+      expect((await entriesOf(user, 'period_grant')).length).toBe(1);
+      expect((await entriesOf(user, 'expiry')).map((e) => e.amount)).toEqual([-90]);
+      await expectLedgerConsistent(t.dataSource, user.id);
+    }
+    expect((await balanceOf(users[0])).balance).toBe(70);
+    expect((await balanceOf(users[0])).usedThisPeriod).toBe(30);
+    expect((await balanceOf(users[1])).balance).toBe(100);
+  });
+
+  it('50 parallel requests at the first moment of a new period: one roll, every charge counted', async () => {
+    const user = await registerUser(t.http);
+    await subscribe(user, 'starter');
+    await endPeriodOf(user);
+    const responses = await Promise.all(Array.from({ length: 50 }, () => chat(user)));
+    expect(responses.map((r) => r.status)).toEqual(Array(50).fill(201));
+    const state = await expectLedgerConsistent(t.dataSource, user.id);
+    expect(state.entries.filter((e) => e.type === 'period_grant').length).toBe(1);
+    expect(state.entries.filter((e) => e.type === 'usage').length).toBe(50);
+    expect(state.balance).toBe(20_000 - 50);
+    expect((await balanceOf(user)).usedThisPeriod).toBe(50);
+  });
+
+  it('a request refused after the roll does not undo the roll', async () => {
+    const user = await registerUser(t.http);
+    await spendDownTo(t.http, user, 0);
+    await endPeriodOf(user);
+    const refused = await t.http.post('/services/seo-title', { text: 'Token metering for NestJS services' }, { token: user.token });
+    expect(refused.status).toBe(402);
+    expect(refused.body).toMatchObject({ balance: 100, required: 300 });
+    const state = await ledgerState(t.dataSource, user.id);
+    expect(state.balance).toBe(100);
+    expect(state.entries.filter((e) => e.type === 'period_grant').length).toBe(1);
+  });
+
+  it('a refund that lands after the period ended is still paid back, in the new period', async () => {
+    const user = await registerUser(t.http);
+    const response = await t.http.post('/test-periods/fails-across-period-end', {}, { token: user.token });
+    expect(response.body.code).toBe('SERVICE_FAILED');
+    const state = await expectLedgerConsistent(t.dataSource, user.id);
+    expect(state.entries.map((e) => e.type)).toEqual(['initial_grant', 'usage', 'expiry', 'period_grant', 'refund']);
+    expect(state.balance).toBe(105); // the free plan's 100 for the new period, plus the refunded 5
+    expect((await balanceOf(user)).usedThisPeriod).toBe(0);
+  });
+});
