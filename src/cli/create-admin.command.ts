@@ -1,0 +1,47 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { AppError, ErrorCode } from '../common/app-error.js';
+import { RegisterDto } from '../users/dto/auth.dto.js';
+import { UserRole } from '../users/user.entity.js';
+import { UsersService } from '../users/users.service.js';
+import { CliCommand, EXIT_FAILURE, EXIT_OK, requiredString, UsageError } from './cli-command.js';
+
+/**
+ * `create-admin`: registers a new admin (with the default plan and its tokens, like any user).
+ * An existing email is refused; to promote an existing user, start the app with ADMIN_EMAIL
+ * and ADMIN_PASSWORD.
+ */
+export const createAdminCommand: CliCommand<RegisterDto> = {
+  name: 'create-admin',
+  summary: 'Create an admin user',
+  options: {
+    email: { type: 'string', description: 'Email of the new admin (required)' },
+    password: { type: 'string', description: 'Password, 8-128 characters (required)' },
+    name: { type: 'string', description: 'Display name (default "Administrator")' },
+  },
+  parse(values) {
+    const input = plainToInstance(RegisterDto, {
+      email: requiredString(values, 'email'),
+      password: requiredString(values, 'password'),
+      name: typeof values.name === 'string' ? values.name : 'Administrator',
+    });
+    const errors = validateSync(input);
+    if (errors.length > 0) {
+      throw new UsageError(errors.flatMap((e) => Object.values(e.constraints ?? {}).map((message) => `--${e.property}: ${message}`)).join('; '));
+    }
+    return input;
+  },
+  async run(app, input, io) {
+    try {
+      const user = await app.get(UsersService, { strict: false }).register(input, UserRole.Admin);
+      io.out(`Created admin ${user.email} (${user.id}).`);
+      return EXIT_OK;
+    } catch (error) {
+      if (error instanceof AppError && error.code === ErrorCode.EMAIL_TAKEN) {
+        io.err(`A user with the email ${input.email.toLowerCase()} already exists; nothing was changed.`);
+        return EXIT_FAILURE;
+      }
+      throw error;
+    }
+  },
+};

@@ -1,0 +1,29 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAuth } from '../common/api-auth.decorator.js';
+import { AdminOnly } from '../common/auth.decorators.js';
+import { ErrorBodyDto } from '../common/error-body.dto.js';
+import { IntegrityQueryDto, IntegrityReportDto } from './dto/integrity-report.dto.js';
+import { TokenIntegrityService } from './token-integrity.service.js';
+
+@ApiTags('admin')
+@ApiAuth()
+@ApiForbiddenResponse({ description: 'FORBIDDEN: the caller is not an admin', type: ErrorBodyDto })
+@AdminOnly()
+@Controller('admin/tokens')
+export class AdminIntegrityController {
+  constructor(private readonly integrity: TokenIntegrityService) {}
+
+  @Get('integrity')
+  @ApiOperation({
+    summary: 'Check the ledger invariants over every account',
+    description:
+      'balance == SUM(ledger), balance >= 0, every subscribed user has an account, every balance_after continues the row before, ' +
+      'and every account agrees with its last row. `ok` is true only when every list is empty. Read-only; takes no locks.',
+  })
+  @ApiOkResponse({ type: IntegrityReportDto })
+  @ApiBadRequestResponse({ description: 'VALIDATION_FAILED: `limit` is not an integer from 1 to 1000', type: ErrorBodyDto })
+  async report(@Query() query: IntegrityQueryDto): Promise<IntegrityReportDto> {
+    return IntegrityReportDto.from(await this.integrity.report({ limit: query.limit }));
+  }
+}
