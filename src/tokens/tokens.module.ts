@@ -2,12 +2,19 @@ import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { SubscriptionsModule } from '../subscriptions/subscriptions.module.js';
+import { AdminCostsController } from './admin-costs.controller.js';
+import { AdminIntegrityController } from './admin-integrity.controller.js';
+import { AdminTokensController } from './admin-tokens.controller.js';
 import { IdempotencyKey } from './idempotency-key.entity.js';
+import { PeriodRolloverJob } from './period-rollover.job.js';
 import { RequestBodyValidator } from './request-body-validator.js';
 import { TokenAccount } from './token-account.entity.js';
 import { TokenCostCatalog } from './token-cost-catalog.js';
+import { TokenIntegrityService } from './token-integrity.service.js';
 import { TokenLedgerEntry } from './token-ledger-entry.entity.js';
 import { TokenLedger } from './token-ledger.js';
+import { TokenPriceOverride, TokenPriceRevision } from './token-price-override.entity.js';
+import { TokenPrices } from './token-prices.service.js';
 import { TokenSettlementInterceptor } from './token-settlement.interceptor.js';
 import { TokenGuard } from './token.guard.js';
 import { TokensController } from './tokens.controller.js';
@@ -19,16 +26,19 @@ import { TypeormTokenLedger } from './typeorm-token-ledger.js';
  * TokenSettlementInterceptor globally, and put @TokenCost on a route.
  */
 @Module({
-  imports: [DiscoveryModule, SubscriptionsModule, TypeOrmModule.forFeature([TokenAccount, TokenLedgerEntry, IdempotencyKey])],
-  controllers: [TokensController],
+  imports: [DiscoveryModule, SubscriptionsModule, TypeOrmModule.forFeature([TokenAccount, TokenLedgerEntry, IdempotencyKey, TokenPriceOverride, TokenPriceRevision])],
+  controllers: [TokensController, AdminTokensController, AdminCostsController, AdminIntegrityController],
   providers: [
     { provide: TokenLedger, useClass: TypeormTokenLedger },
     TokensService,
+    TokenPrices,
+    PeriodRolloverJob,
     TokenCostCatalog,
+    TokenIntegrityService,
     RequestBodyValidator,
     TokenGuard,
     TokenSettlementInterceptor,
   ],
-  exports: [TokensService, TokenLedger, TokenGuard, TokenSettlementInterceptor],
+  exports: [TokensService, TokenLedger, TokenPrices, PeriodRolloverJob, TokenGuard, TokenSettlementInterceptor],
 })
 export class TokensModule {}
