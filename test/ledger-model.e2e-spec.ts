@@ -1,0 +1,257 @@
+/**
+ * Model-based property test: random sequences of charges, failed (refunded) charges, admin
+ * grants and deducts, plan changes, period rolls and idempotent retries run against the real
+ * app and against a small in-memory model of what the balances should be. After every step the
+ * two agree and the ledger invariants hold. A failing sequence shrinks to a minimal one.
+ */
+import { Controller, Post } from '@nestjs/common';
+import fc from 'fast-check';
+import { randomBytes } from 'node:crypto';
+import { AppError, ErrorCode } from '../src/common/app-error.js';
+import { Clock } from '../src/common/clock.js';
+import { PeriodRolloverJob } from '../src/tokens/period-rollover.job.js';
+import { TokenCost } from '../src/tokens/token-cost.decorator.js';
+import { FakeClock } from './support/fake-clock.js';
+import { loginAdmin, registerUser, TestUser } from './support/factories.js';
+import { expectLedgerConsistent } from './support/ledger-assertions.js';
+import { startTestApp, TestApp } from './support/test-app.js';
+
+const PLANS = {
+  free: { monthly: 100, cap: 0 },
+  starter: { monthly: 10_000, cap: 10_000 },
+} as const;
+type PlanCode = keyof typeof PLANS;
+
+/** Metered routes the model drives, with their price. */
+const ROUTES = {
+  chat: { path: '/services/chat', body: { message: 'model' }, cost: 1 },
+  post: { path: '/services/social-posts', body: { text: 'Token metering, modelled', platforms: ['linkedin'] }, cost: 10 },
+  title: { path: '/services/seo-title', body: { text: 'Token metering for NestJS services' }, cost: 300 },
+  failing: { path: '/model/fails', body: {}, cost: 7 },
+} as const;
+type RouteName = keyof typeof ROUTES;
+
+@Controller('model')
+class FailingController {
+  @Post('fails')
+  @TokenCost('model_failing', 7)
+  fails(): never {
+    throw new AppError(ErrorCode.SERVICE_FAILED, 'the provider failed');
+  }
+}
+
+interface Account {
+  user: TestUser;
+  balance: number;
+  used: number;
+  plan: PlanCode;
+  /** Idempotency keys that succeeded, with the balance their first answer reported, for 24 hours. */
+  keys: Map<string, { route: RouteName; remaining: number; expiresAt: number }>;
+}
+
+interface Model {
+  accounts: Account[];
+}
+
+interface Real {
+  t: TestApp;
+  adminToken: string;
+}
+
+const clock = new FakeClock();
+const DAY = 24 * 3600 * 1000;
+
+/** A step of a sequence: changes the app and the model, then checks that they agree. */
+abstract class Step implements fc.AsyncCommand<Model, Real> {
+  check(): boolean {
+    return true;
+  }
+  async run(model: Model, real: Real): Promise<void> {
+    await this.apply(model, real);
+    await expectAgreement(model, real);
+  }
+  protected abstract apply(model: Model, real: Real): Promise<void>;
+}
+
+/** The model's view of a charge of `cost`: true when it succeeds. */
+function charge(account: Account, cost: number): boolean {
+  if (account.balance < cost) return false;
+  account.balance -= cost;
+  account.used += cost;
+  return true;
+}
+
+class ChargeCommand extends Step {
+  constructor(
+    readonly who: number,
+    readonly route: RouteName,
+  ) {
+    super();
+  }
+  protected async apply(model: Model, real: Real): Promise<void> {
+    const account = model.accounts[this.who];
+    const { path, body, cost } = ROUTES[this.route];
+    const response = await real.t.http.post(path, body, { token: account.user.token });
+    const affordable = account.balance >= cost;
+    if (this.route === 'failing') {
+      // Charged, the handler fails, refunded: the balance ends where it was.
+      expect(response.status).toBe(affordable ? 502 : 402);
+    } else {
+      expect(response.status).toBe(charge(account, cost) ? 201 : 402);
+      if (response.status === 201) expect(Number(response.headers.get('x-tokens-remaining'))).toBe(account.balance);
+    }
+    if (response.status === 402) expect(response.body).toMatchObject({ balance: account.balance, required: cost });
+  }
+  override toString(): string {
+    return `charge(${this.who}, ${this.route})`;
+  }
+}
+
+class IdempotentChargeCommand extends Step {
+  constructor(
+    readonly who: number,
+    readonly route: Exclude<RouteName, 'failing'>,
+    readonly key: string,
+  ) {
+    super();
+  }
+  protected async apply(model: Model, real: Real): Promise<void> {
+    const account = model.accounts[this.who];
+    const { path, body, cost } = ROUTES[this.route];
+    const response = await real.t.http.post(path, body, { token: account.user.token, headers: { 'Idempotency-Key': this.key } });
+    const stored = account.keys.get(this.key);
+    const earlier = stored && stored.expiresAt > clock.now().getTime() ? stored : undefined;
+    if (earlier && earlier.route !== this.route) {
+      expect([response.status, response.body.code]).toEqual([409, 'IDEMPOTENCY_KEY_REUSED']);
+    } else if (earlier) {
+      expect(response.status).toBe(201);
+      expect(response.headers.get('idempotent-replayed')).toBe('true');
+      expect(Number(response.headers.get('x-tokens-remaining'))).toBe(earlier.remaining);
+    } else if (charge(account, cost)) {
+      expect(response.status).toBe(201);
+      account.keys.set(this.key, { route: this.route, remaining: account.balance, expiresAt: clock.now().getTime() + DAY });
+    } else {
+      expect(response.status).toBe(402); // a refused request leaves its key unused
+    }
+  }
+  override toString(): string {
+    return `idempotent(${this.who}, ${this.route}, ${this.key})`;
+  }
+}
+
+class AdjustCommand extends Step {
+  constructor(
+    readonly who: number,
+    readonly kind: 'grant' | 'deduct',
+    readonly amount: number,
+  ) {
+    super();
+  }
+  protected async apply(model: Model, real: Real): Promise<void> {
+    const account = model.accounts[this.who];
+    const response = await real.t.http.post(`/admin/users/${account.user.id}/tokens/${this.kind}`, { amount: this.amount, reason: 'model' }, { token: real.adminToken });
+    if (this.kind === 'grant') account.balance += this.amount;
+    else if (account.balance >= this.amount) account.balance -= this.amount;
+    else return expect(response.status).toBe(402);
+    expect(response.status).toBe(201);
+    expect(response.body.balanceAfter).toBe(account.balance);
+  }
+  override toString(): string {
+    return `${this.kind}(${this.who}, ${this.amount})`;
+  }
+}
+
+class ChangePlanCommand extends Step {
+  constructor(
+    readonly who: number,
+    readonly plan: PlanCode,
+  ) {
+    super();
+  }
+  protected async apply(model: Model, real: Real): Promise<void> {
+    const account = model.accounts[this.who];
+    const response = await real.t.http.put(`/admin/users/${account.user.id}/subscription`, { planCode: this.plan }, { token: real.adminToken });
+    expect(response.status).toBe(200);
+    account.balance += Math.max(0, PLANS[this.plan].monthly - PLANS[account.plan].monthly);
+    account.plan = this.plan;
+  }
+  override toString(): string {
+    return `plan(${this.who}, ${this.plan})`;
+  }
+}
+
+/** Ends the current period of every account (they share one) and lets the job or a request roll it. */
+class EndPeriodCommand extends Step {
+  constructor(readonly rolledBy: 'job' | 'request') {
+    super();
+  }
+  protected async apply(model: Model, real: Real): Promise<void> {
+    const { periodEnd } = (await real.t.http.get('/tokens/balance', { token: model.accounts[0].user.token })).body;
+    clock.advance(new Date(periodEnd).getTime() - clock.now().getTime() + 1000);
+    if (this.rolledBy === 'job') await real.t.app.get(PeriodRolloverJob).run();
+    for (const account of model.accounts) {
+      const { monthly, cap } = PLANS[account.plan];
+      account.balance = Math.min(account.balance, cap) + monthly;
+      account.used = 0;
+    }
+  }
+  override toString(): string {
+    return `endPeriod(${this.rolledBy})`;
+  }
+}
+
+/** After every step: the app agrees with the model, and the ledger invariants hold. */
+async function expectAgreement(model: Model, real: Real): Promise<void> {
+  for (const account of model.accounts) {
+    const balance = (await real.t.http.get('/tokens/balance', { token: account.user.token })).body;
+    expect({ balance: balance.balance, usedThisPeriod: balance.usedThisPeriod, plan: balance.plan }).toEqual({
+      balance: account.balance,
+      usedThisPeriod: account.used,
+      plan: account.plan,
+    });
+    await expectLedgerConsistent(real.t.dataSource, account.user.id);
+  }
+}
+
+function commandsFor(users: number) {
+  const who = fc.nat({ max: users - 1 });
+  const key = fc.constantFrom('k1', 'k2', 'k3');
+  return [
+    fc.tuple(who, fc.constantFrom<RouteName>('chat', 'chat', 'post', 'title', 'failing')).map(([w, r]) => new ChargeCommand(w, r)),
+    fc.tuple(who, fc.constantFrom<Exclude<RouteName, 'failing'>>('chat', 'post', 'title'), key).map(([w, r, k]) => new IdempotentChargeCommand(w, r, k)),
+    fc.tuple(who, fc.constantFrom<'grant' | 'deduct'>('grant', 'deduct'), fc.integer({ min: 1, max: 400 })).map(([w, k, a]) => new AdjustCommand(w, k, a)),
+    fc.tuple(who, fc.constantFrom<PlanCode>('free', 'starter')).map(([w, p]) => new ChangePlanCommand(w, p)),
+    fc.constantFrom<'job' | 'request'>('job', 'request').map((by) => new EndPeriodCommand(by)),
+  ];
+}
+
+describe('the ledger against a model', () => {
+  let real: Real;
+
+  beforeAll(async () => {
+    const t = await startTestApp({
+      controllers: [FailingController],
+      env: { PERIOD_ROLLOVER_INTERVAL_SECONDS: '0', JWT_SECRET: randomBytes(32).toString('hex') },
+      override: (builder) => builder.overrideProvider(Clock).useValue(clock),
+    });
+    real = { t, adminToken: await loginAdmin(t.http) };
+  });
+  afterAll(() => real.t.close());
+
+  it('agrees with the model after every step of random operation sequences', async () => {
+    const USERS = 2;
+    await fc.assert(
+      fc.asyncProperty(fc.commands(commandsFor(USERS), { maxCommands: 25 }), async (commands) => {
+        // Fresh accounts for every sequence; registered at the same instant, so they share a period.
+        clock.advance(DAY);
+        const accounts: Account[] = [];
+        for (let i = 0; i < USERS; i++) {
+          accounts.push({ user: await registerUser(real.t.http), balance: PLANS.free.monthly, used: 0, plan: 'free', keys: new Map() });
+        }
+        const model: Model = { accounts };
+        await fc.asyncModelRun(() => ({ model, real }), commands);
+      }),
+      { numRuns: Number(process.env.MODEL_RUNS ?? 30), seed: process.env.MODEL_SEED ? Number(process.env.MODEL_SEED) : undefined, endOnFailure: false },
+    );
+  });
+});
