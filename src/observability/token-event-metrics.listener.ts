@@ -1,0 +1,49 @@
+import { Injectable } from '@nestjs/common';
+import { OnEvent } from '@nestjs/event-emitter';
+import type { Counter, Histogram } from 'prom-client';
+import { TokenEvents } from '../tokens/token-events.js';
+import type { TokensChargedEvent, TokensPostedEvent, TokensRefundedEvent, TokensRefusedEvent, TokensSeededEvent } from '../tokens/token-events.js';
+import { InjectMetric, MetricNames } from './metrics.js';
+
+/** Turns token events into Prometheus counters and the charge-duration histogram. */
+@Injectable()
+export class TokenEventMetricsListener {
+  constructor(
+    @InjectMetric(MetricNames.TokensCharged) private readonly tokensCharged: Counter<'action'>,
+    @InjectMetric(MetricNames.Charges) private readonly charges: Counter<'action'>,
+    @InjectMetric(MetricNames.ChargeDuration) private readonly chargeDuration: Histogram<'action'>,
+    @InjectMetric(MetricNames.Refusals) private readonly refusals: Counter<'action' | 'reason'>,
+    @InjectMetric(MetricNames.TokensRefunded) private readonly tokensRefunded: Counter<'action'>,
+    @InjectMetric(MetricNames.Refunds) private readonly refunds: Counter<'action'>,
+    @InjectMetric(MetricNames.AccountsSeeded) private readonly seeded: Counter<'plan'>,
+    @InjectMetric(MetricNames.LedgerPostings) private readonly postings: Counter<'type'>,
+  ) {}
+
+  @OnEvent(TokenEvents.Charged)
+  charged(e: TokensChargedEvent): void {
+    this.tokensCharged.inc({ action: e.action }, e.amount);
+    this.charges.inc({ action: e.action });
+    this.chargeDuration.observe({ action: e.action }, e.durationMs / 1000);
+  }
+
+  @OnEvent(TokenEvents.Refused)
+  refused(e: TokensRefusedEvent): void {
+    this.refusals.inc({ action: e.action, reason: e.reason });
+  }
+
+  @OnEvent(TokenEvents.Refunded)
+  refunded(e: TokensRefundedEvent): void {
+    this.tokensRefunded.inc({ action: e.action }, e.amount);
+    this.refunds.inc({ action: e.action });
+  }
+
+  @OnEvent(TokenEvents.Seeded)
+  accountSeeded(e: TokensSeededEvent): void {
+    this.seeded.inc({ plan: e.planCode });
+  }
+
+  @OnEvent(TokenEvents.Posted)
+  posted(e: TokensPostedEvent): void {
+    this.postings.inc({ type: e.type });
+  }
+}
