@@ -64,14 +64,27 @@ export class Environment {
   @MinLength(8, { message: 'ADMIN_PASSWORD must be at least 8 characters when ADMIN_EMAIL is set' })
   ADMIN_PASSWORD?: string;
 
-  @IsOptional()
-  @IsString()
-  @MinLength(16)
+  @ValidateIf((env: Environment) => env.NODE_ENV === 'production' || env.PAYMENT_WEBHOOK_SECRET !== undefined)
+  @IsString({ message: 'PAYMENT_WEBHOOK_SECRET is required when NODE_ENV=production (it signs payment webhooks)' })
+  @MinLength(16, { message: 'PAYMENT_WEBHOOK_SECRET must be at least 16 characters' })
   PAYMENT_WEBHOOK_SECRET?: string;
 
   @IsOptional()
   @IsUrl({ require_tld: false })
   WEBHOOK_URL?: string;
+
+  /** HMAC-SHA256 key of the X-Signature header of the low-balance webhook. */
+  @ValidateIf((env: Environment) => env.WEBHOOK_URL !== undefined || env.WEBHOOK_SECRET !== undefined)
+  @IsString({ message: 'WEBHOOK_SECRET is required when WEBHOOK_URL is set (it signs the webhook)' })
+  @MinLength(16, { message: 'WEBHOOK_SECRET must be at least 16 characters' })
+  WEBHOOK_SECRET?: string;
+
+  /** How often ended billing periods are rolled in the background; 0 turns the job off. */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(0)
+  @Max(86400)
+  PERIOD_ROLLOVER_INTERVAL_SECONDS = 60;
 
   @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
