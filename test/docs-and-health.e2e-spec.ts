@@ -7,7 +7,7 @@ import { registerUser } from './support/factories.js';
 import { expectLedgerConsistent } from './support/ledger-assertions.js';
 import { startTestApp, TestApp } from './support/test-app.js';
 
-/** The routes of API.md implemented so far, in OpenAPI path syntax. */
+/** Every route of API.md, in OpenAPI path syntax. */
 const ROUTES: [method: string, path: string][] = [
   ['post', '/auth/register'],
   ['post', '/auth/login'],
@@ -21,7 +21,18 @@ const ROUTES: [method: string, path: string][] = [
   ['get', '/tokens/balance'],
   ['get', '/tokens/transactions'],
   ['get', '/tokens/costs'],
+  ['post', '/admin/users/{userId}/tokens/grant'],
+  ['post', '/admin/users/{userId}/tokens/deduct'],
+  ['get', '/admin/users/{userId}/tokens'],
+  ['get', '/admin/tokens/integrity'],
+  ['put', '/admin/costs/{action}'],
+  ['delete', '/admin/costs/{action}'],
+  ['get', '/billing/packages'],
+  ['post', '/billing/checkout'],
+  ['post', '/billing/webhooks/payment'],
+  ['get', '/billing/purchases'],
   ['get', '/health'],
+  ['get', '/metrics'],
 ];
 
 /** The nine metered services of API.md and their ledger actions. */
