@@ -1,5 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiBearerAuth, ApiSecurity, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiForbiddenResponse, ApiSecurity, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { AdminOnly } from './auth.decorators.js';
 import { ErrorBodyDto } from './error-body.dto.js';
 
 /** Swagger metadata of a route that needs a caller: a bearer JWT or an X-API-Key. */
@@ -8,4 +9,13 @@ export const ApiAuth = (): MethodDecorator & ClassDecorator =>
     ApiBearerAuth(),
     ApiSecurity('api-key'),
     ApiUnauthorizedResponse({ description: 'UNAUTHENTICATED: missing, invalid or revoked credentials', type: ErrorBodyDto }),
+  ) as MethodDecorator & ClassDecorator;
+
+/** An admin-only controller or route, with its Swagger metadata: others get 403, anonymous callers 401. */
+export const AdminApi = (): MethodDecorator & ClassDecorator =>
+  applyDecorators(
+    ApiTags('admin'),
+    ApiAuth(),
+    ApiForbiddenResponse({ description: 'FORBIDDEN: the caller is not an admin', type: ErrorBodyDto }),
+    AdminOnly(),
   ) as MethodDecorator & ClassDecorator;

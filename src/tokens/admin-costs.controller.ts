@@ -1,16 +1,13 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Put, Query } from '@nestjs/common';
-import { ApiForbiddenResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { ApiAuth } from '../common/api-auth.decorator.js';
-import { AdminOnly, CurrentPrincipal } from '../common/auth.decorators.js';
+import { ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam } from '@nestjs/swagger';
+import { AdminApi } from '../common/api-auth.decorator.js';
+import { CurrentPrincipal } from '../common/auth.decorators.js';
 import { ErrorBodyDto } from '../common/error-body.dto.js';
 import type { Principal } from '../common/principal.js';
 import { ActionParamDto, OverrideTargetQueryDto, PriceOverrideDto, SetPriceOverrideDto } from './dto/admin-tokens.dto.js';
 import { TokenPrices } from './token-prices.service.js';
 
-@ApiTags('admin')
-@ApiAuth()
-@ApiForbiddenResponse({ description: 'FORBIDDEN: the caller is not an admin', type: ErrorBodyDto })
-@AdminOnly()
+@AdminApi()
 @Controller('admin/costs')
 export class AdminCostsController {
   constructor(private readonly prices: TokenPrices) {}

@@ -1,15 +1,11 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiAuth } from '../common/api-auth.decorator.js';
-import { AdminOnly } from '../common/auth.decorators.js';
+import { ApiBadRequestResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import { AdminApi } from '../common/api-auth.decorator.js';
 import { ErrorBodyDto } from '../common/error-body.dto.js';
 import { IntegrityQueryDto, IntegrityReportDto } from './dto/integrity-report.dto.js';
 import { TokenIntegrityService } from './token-integrity.service.js';
 
-@ApiTags('admin')
-@ApiAuth()
-@ApiForbiddenResponse({ description: 'FORBIDDEN: the caller is not an admin', type: ErrorBodyDto })
-@AdminOnly()
+@AdminApi()
 @Controller('admin/tokens')
 export class AdminIntegrityController {
   constructor(private readonly integrity: TokenIntegrityService) {}

@@ -1,18 +1,15 @@
 import { Body, Controller, Get, Post } from '@nestjs/common';
-import { ApiCreatedResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiPaymentRequiredResponse, ApiTags } from '@nestjs/swagger';
-import { ApiAuth } from '../common/api-auth.decorator.js';
-import { AdminOnly, CurrentPrincipal } from '../common/auth.decorators.js';
+import { ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiPaymentRequiredResponse } from '@nestjs/swagger';
+import { AdminApi } from '../common/api-auth.decorator.js';
+import { CurrentPrincipal } from '../common/auth.decorators.js';
 import { ErrorBodyDto } from '../common/error-body.dto.js';
 import type { Principal } from '../common/principal.js';
 import { UuidParam } from '../common/uuid-param.js';
 import { AdjustTokensDto, AdminAccountDto, AdminLedgerEntryDto } from './dto/admin-tokens.dto.js';
 import { TokensService } from './tokens.service.js';
 
-@ApiTags('admin')
-@ApiAuth()
-@ApiForbiddenResponse({ description: 'FORBIDDEN: the caller is not an admin', type: ErrorBodyDto })
+@AdminApi()
 @ApiNotFoundResponse({ description: 'NOT_FOUND: no such user', type: ErrorBodyDto })
-@AdminOnly()
 @Controller('admin/users/:userId/tokens')
 export class AdminTokensController {
   constructor(private readonly tokens: TokensService) {}

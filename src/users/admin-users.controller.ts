@@ -1,7 +1,7 @@
 import { Body, Controller, Put } from '@nestjs/common';
-import { ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiAuth } from '../common/api-auth.decorator.js';
-import { AdminOnly, CurrentPrincipal } from '../common/auth.decorators.js';
+import { ApiNotFoundResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import { AdminApi } from '../common/api-auth.decorator.js';
+import { CurrentPrincipal } from '../common/auth.decorators.js';
 import { ErrorBodyDto } from '../common/error-body.dto.js';
 import type { Principal } from '../common/principal.js';
 import { UuidParam } from '../common/uuid-param.js';
@@ -9,10 +9,7 @@ import { ChangePlanDto, SubscriptionDto } from '../subscriptions/dto/subscriptio
 import { SubscriptionsService } from '../subscriptions/subscriptions.service.js';
 import { TokensService } from '../tokens/tokens.service.js';
 
-@ApiTags('admin')
-@ApiAuth()
-@ApiForbiddenResponse({ description: 'FORBIDDEN: the caller is not an admin', type: ErrorBodyDto })
-@AdminOnly()
+@AdminApi()
 @Controller('admin/users/:userId')
 export class AdminUsersController {
   constructor(
