@@ -1,0 +1,81 @@
+import { readdirSync, readFileSync } from 'node:fs';
+
+/** CPU time from /proc (Linux); null elsewhere. Clock ticks are 100 per second on Linux. */
+const TICK_MS = 10;
+
+function read(path: string): string | null {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+/** User + system CPU time of one process, in ms. */
+export function processCpuMs(pid: number): number | null {
+  const stat = read(`/proc/${pid}/stat`);
+  if (!stat) return null;
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+}
+
+/** CPU time the whole machine spent busy (all cores, not idle or waiting for I/O), in ms. */
+export function machineBusyMs(): number | null {
+  const stat = read('/proc/stat');
+  if (!stat) return null;
+  const [, ...values] = stat.split('\n')[0].trim().split(/\s+/);
+  const [user, nice, system, , , irq, softirq, steal] = values.map(Number); // skips idle and iowait
+  return (user + nice + system + irq + softirq + steal) * TICK_MS;
+}
+
+/** The pid of the local MariaDB/MySQL server, when it runs on this machine. */
+export function databaseServerPid(): number | null {
+  try {
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      const comm = read(`/proc/${entry}/comm`)?.trim();
+      if (comm === 'mariadbd' || comm === 'mysqld') return Number(entry);
+    }
+  } catch {
+    return null;
+  }
+  return null;
+}
+
+export interface CpuSample {
+  server: number | null;
+  database: number | null;
+  runner: number | null;
+  machine: number | null;
+}
+
+export function sampleCpu(serverPid: number, databasePid: number | null): CpuSample {
+  return {
+    server: processCpuMs(serverPid),
+    database: databasePid === null ? null : processCpuMs(databasePid),
+    runner: processCpuMs(process.pid),
+    machine: machineBusyMs(),
+  };
+}
+
+export interface CpuUse {
+  /** CPU ms per answered request: the app's process, the database server, the load generator. */
+  serverMsPerRequest: number | null;
+  databaseMsPerRequest: number | null;
+  runnerMsPerRequest: number | null;
+  /** Share of the machine's cores busy with other processes during the phase (0..1). */
+  otherProcessesShare: number | null;
+}
+
+export function cpuUse(before: CpuSample, after: CpuSample, requests: number, elapsedMs: number, cores: number): CpuUse {
+  const delta = (key: keyof CpuSample): number | null => (before[key] === null || after[key] === null ? null : after[key]! - before[key]!);
+  const perRequest = (ms: number | null): number | null => (ms === null || requests === 0 ? null : ms / requests);
+  const [server, database, runner, machine] = [delta('server'), delta('database'), delta('runner'), delta('machine')];
+  const others = machine === null || server === null || runner === null ? null : machine - server - runner - (database ?? 0);
+  return {
+    serverMsPerRequest: perRequest(server),
+    databaseMsPerRequest: perRequest(database),
+    runnerMsPerRequest: perRequest(runner),
+    otherProcessesShare: others === null ? null : Math.max(0, others / (elapsedMs * cores)),
+  };
+}

@@ -1,0 +1,250 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, release, totalmem } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { request } from 'undici';
+import { cpuUse, databaseServerPid, sampleCpu, type CpuUse } from './cpu.js';
+import { createBenchDatabase, type BenchDatabase } from './database.js';
+import { accountPhase, checkAccounts, snapshot, type AccountChecks, type ChargeAccounting, type Charging } from './ledger-checks.js';
+import { runLoad, type LoadResult } from './load.js';
+import { startServer, type BenchServer, type BenchUser } from './server.js';
+
+const DATABASE_PID = databaseServerPid();
+
+export const RESULTS_DIR = fileURLToPath(new URL('../../../results/', import.meta.url));
+
+function envNumber(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number, got '${raw}'`);
+  return value;
+}
+
+/** Settings, from the environment so a run can be repeated with other values. */
+export const settings = {
+  connections: envNumber('BENCH_CONNECTIONS', 64),
+  seconds: envNumber('BENCH_SECONDS', 10),
+  warmupSeconds: envNumber('BENCH_WARMUP_SECONDS', 3),
+  users: envNumber('BENCH_USERS', 1000),
+  /** Tokens granted to every benchmark user (the admin grant maximum): no run can exhaust it. */
+  grant: 1_000_000_000,
+  /** The application's LOG_LEVEL; `log` is its default (one JSON line per request and per charge). */
+  logLevel: process.env.BENCH_LOG_LEVEL ?? 'log',
+};
+
+export interface Machine {
+  cpus: number;
+  cpuModel: string;
+  memoryGiB: number;
+  kernel: string;
+  node: string;
+  mariadb: string;
+  loadAverageAtStart: number[];
+  loadAverageAtEnd?: number[];
+  /** The code measured: commit, and the files under src/ that differed from it. */
+  commit: string;
+  uncommittedSourceFiles: string[];
+}
+
+function git(args: string[]): string {
+  try {
+    return execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return '';
+  }
+}
+
+export interface PhaseSpec {
+  key: string;
+  label: string;
+  path: string;
+  users: BenchUser[];
+  charging: Charging;
+}
+
+export interface PhaseResult {
+  key: string;
+  label: string;
+  path: string;
+  warmup: boolean;
+  users: number;
+  connections: number;
+  seconds: number;
+  load: LoadResult;
+  cpu: CpuUse;
+  accounting: ChargeAccounting;
+}
+
+export interface BenchContext {
+  db: BenchDatabase;
+  server: BenchServer;
+  machine: Machine;
+  adminToken: string;
+  withBaselineTable: boolean;
+}
+
+/**
+ * Runs a benchmark on a fresh database and a fresh server process, and always cleans up: the
+ * server is stopped and the database dropped, also on failure or Ctrl-C.
+ */
+export async function withBench(name: string, options: { baselineTable: boolean }, body: (ctx: BenchContext) => Promise<boolean>): Promise<void> {
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const logFile = `${RESULTS_DIR}${name}-${stamp}-server.log`;
+  let db: BenchDatabase | undefined;
+  let server: BenchServer | undefined;
+  const cleanup = async (): Promise<void> => {
+    await server?.close().catch((error: Error) => console.error(`stopping the server failed: ${error.message}`));
+    await db?.drop().catch((error: Error) => console.error(`dropping database ${db?.name} failed: ${error.message}`));
+  };
+  process.once('SIGINT', () => {
+    console.error('\ninterrupted: stopping the server and dropping the database');
+    void cleanup().finally(() => process.exit(130));
+  });
+
+  let ok = false;
+  try {
+    const loadAverageAtStart = loadavg().map((l) => Number(l.toFixed(2)));
+    db = await createBenchDatabase(`bench_${name}`);
+    console.log(`database ${db.name} on MariaDB ${db.serverVersion}; starting the app (LOG_LEVEL=${settings.logLevel})`);
+    server = await startServer({ databaseUrl: db.url, logLevel: settings.logLevel, logFile });
+    if (options.baselineTable) await server.createBaselineTable();
+    const machine: Machine = {
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model ?? 'unknown',
+      memoryGiB: Math.round(totalmem() / 2 ** 30),
+      kernel: release(),
+      node: process.version,
+      mariadb: db.serverVersion,
+      loadAverageAtStart,
+      commit: git(['rev-parse', '--short', 'HEAD']) || 'unknown',
+      uncommittedSourceFiles: git(['status', '--porcelain', '--', 'src']).split('\n').filter(Boolean).map((line) => line.slice(3)),
+    };
+    const adminToken = await server.adminAccessToken();
+    ok = await body({ db, server, machine, adminToken, withBaselineTable: options.baselineTable });
+  } catch (error) {
+    console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    ok = false;
+  } finally {
+    await cleanup();
+  }
+  if (ok && !process.env.BENCH_KEEP_SERVER_LOG) rmSync(logFile, { force: true });
+  else console.error(`server log: ${logFile}`);
+  process.exitCode = ok ? 0 : 1;
+}
+
+export async function createUsers(ctx: BenchContext, count: number, label: string): Promise<BenchUser[]> {
+  const started = Date.now();
+  const users = await ctx.server.createUsers(count, settings.grant, label);
+  console.log(`created ${count} ${label} user${count === 1 ? '' : 's'} with ${settings.grant.toLocaleString('en-US')} tokens each in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return users;
+}
+
+/** One phase: snapshot, load for `seconds`, snapshot, and the exact accounting of what changed. */
+export async function runPhase(ctx: BenchContext, spec: PhaseSpec, seconds: number, warmup: boolean): Promise<PhaseResult> {
+  const targets = spec.users.map((u) => u.id);
+  const before = await snapshot(ctx.db.connection, targets, ctx.withBaselineTable);
+  const cpuBefore = sampleCpu(ctx.server.pid, DATABASE_PID);
+  const load = await runLoad({
+    origin: ctx.server.origin,
+    method: 'POST',
+    path: spec.path,
+    connections: settings.connections,
+    durationMs: seconds * 1000,
+    headers: spec.users.map((u) => ({ authorization: `Bearer ${u.accessToken}` })),
+  });
+  const cpu = cpuUse(cpuBefore, sampleCpu(ctx.server.pid, DATABASE_PID), load.ok, load.elapsedMs, ctx.machine.cpus);
+  const after = await snapshot(ctx.db.connection, targets, ctx.withBaselineTable);
+  const accounting = accountPhase(spec.charging, load.ok, load.errors, before, after);
+  const result: PhaseResult = { key: spec.key, label: spec.label, path: spec.path, warmup, users: spec.users.length, connections: settings.connections, seconds, load, cpu, accounting };
+  const other = load.requests - load.ok;
+  console.log(
+    `${warmup ? 'warm-up ' : ''}${spec.label}: ${fmt(load.rps, 0)} req/s, p50 ${fmt(load.latencyMs.p50, 1)} ms, p99 ${fmt(load.latencyMs.p99, 1)} ms, ` +
+      `${fmt(load.ok, 0)} 2xx, CPU ms/request: app ${fmt(cpu.serverMsPerRequest ?? NaN, 2)}, db ${fmt(cpu.databaseMsPerRequest ?? NaN, 2)}, ` +
+      `load generator ${fmt(cpu.runnerMsPerRequest ?? NaN, 2)}; other processes ${fmt((cpu.otherProcessesShare ?? NaN) * 100, 0)}% of the machine` +
+      `${other ? `, ${other} other (${JSON.stringify(load.statuses)}, ${load.errors} errors${load.firstError ? `: ${load.firstError}` : ''})` : ''}`,
+  );
+  return result;
+}
+
+export async function runPhases(ctx: BenchContext, specs: PhaseSpec[]): Promise<PhaseResult[]> {
+  const results: PhaseResult[] = [];
+  for (const spec of specs) results.push(await runPhase(ctx, spec, settings.warmupSeconds, true));
+  for (const spec of specs) results.push(await runPhase(ctx, spec, settings.seconds, false));
+  return results;
+}
+
+export interface AppIntegrityReport {
+  ok: boolean;
+  counts: Record<string, number>;
+  mismatches: { userId: string }[];
+  negativeBalances: { userId: string }[];
+  usersWithoutAccount: { userId: string }[];
+  brokenChains: { userId: string }[];
+}
+
+/** The application's own report (GET /admin/tokens/integrity), as a second opinion. */
+export async function appIntegrityReport(ctx: BenchContext): Promise<AppIntegrityReport> {
+  const response = await request(`${ctx.server.origin}/admin/tokens/integrity?limit=1000`, { headers: { authorization: `Bearer ${ctx.adminToken}` } });
+  const body = (await response.body.json()) as AppIntegrityReport;
+  if (response.statusCode !== 200) throw new Error(`GET /admin/tokens/integrity answered ${response.statusCode}: ${JSON.stringify(body)}`);
+  return body;
+}
+
+export async function finalChecks(ctx: BenchContext): Promise<{ accounts: AccountChecks; app: AppIntegrityReport }> {
+  return { accounts: await checkAccounts(ctx.db.connection), app: await appIntegrityReport(ctx) };
+}
+
+export function writeResults(name: string, results: unknown): string {
+  const file = `${RESULTS_DIR}${name}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
+  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+  return file;
+}
+
+export function fmt(value: number, digits: number): string {
+  return Number.isFinite(value) ? value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : '-';
+}
+
+export function ratio(value: number, reference: number): string {
+  return Number.isFinite(value) && reference > 0 ? `${(value / reference).toFixed(2)}x` : '-';
+}
+
+/** A plain text table: first column left-aligned, the others right-aligned. */
+export function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+export function describeMachine(machine: Machine): string {
+  return (
+    `${machine.cpus} CPUs (${machine.cpuModel}), ${machine.memoryGiB} GiB, Linux ${machine.kernel}, Node ${machine.node}, MariaDB ${machine.mariadb}; ` +
+    `load average ${machine.loadAverageAtStart.join(' ')} at start, ${machine.loadAverageAtEnd?.join(' ') ?? '?'} at end; ` +
+    `${settings.connections} connections, ${settings.seconds} s per scenario after ${settings.warmupSeconds} s warm-up, LOG_LEVEL=${settings.logLevel}; ` +
+    `code ${machine.commit}${machine.uncommittedSourceFiles.length ? ` with uncommitted changes in ${machine.uncommittedSourceFiles.join(', ')}` : ''}`
+  );
+}
+
+export function endMachine(machine: Machine): void {
+  machine.loadAverageAtEnd = loadavg().map((l) => Number(l.toFixed(2)));
+}
+
+/** Per phase: what the ledger shows against what the clients saw, and where the CPU went. */
+export function accountingTable(phases: PhaseResult[]): string {
+  const ms = (v: number | null): string => fmt(v ?? NaN, 2);
+  return table(
+    ['scenario', '2xx', 'other', 'usage rows', 'tokens removed', 'lost charges', 'app CPU ms/req', 'db CPU ms/req', 'other load'],
+    phases.map((p) => [
+      p.label,
+      fmt(p.load.ok, 0),
+      fmt(p.load.requests - p.load.ok, 0),
+      fmt(p.accounting.usageRows, 0),
+      fmt(p.accounting.tokensRemoved, 0),
+      p.path === '/bench/unmetered' ? '-' : fmt(p.accounting.lostCharges, 0),
+      ms(p.cpu.serverMsPerRequest),
+      ms(p.cpu.databaseMsPerRequest),
+      p.cpu.otherProcessesShare === null ? '-' : `${fmt(p.cpu.otherProcessesShare * 100, 0)}%`,
+    ]),
+  );
+}

@@ -1,0 +1,78 @@
+/**
+ * What metering costs: one trivial route, unmetered and metered, at the same concurrency in the
+ * same run. The metered route charges 1 token per request, either spread over many users or all
+ * on one user (the hot account, whose row lock serializes its charges). Every charge is then
+ * matched against the database: 2xx answers == usage rows == tokens removed, and
+ * balance == SUM(ledger) >= 0 for every account. Any drift fails the run.
+ */
+import {
+  accountingTable,
+  createUsers,
+  describeMachine,
+  endMachine,
+  finalChecks,
+  fmt,
+  ratio,
+  runPhases,
+  settings,
+  table,
+  withBench,
+  writeResults,
+  type PhaseSpec,
+} from './lib/run.js';
+
+await withBench('metering', { baselineTable: false }, async (ctx) => {
+  const spread = await createUsers(ctx, settings.users, 'spread');
+  const [hot] = await createUsers(ctx, 1, 'hot');
+  const users = settings.users.toLocaleString('en-US');
+  const specs: PhaseSpec[] = [
+    { key: 'unmetered', label: `unmetered (${users} users)`, path: '/bench/unmetered', users: spread, charging: 'none' },
+    { key: 'metered_spread', label: `metered, ${users} users`, path: '/bench/metered', users: spread, charging: 'ledger' },
+    { key: 'metered_hot', label: 'metered, one hot user', path: '/bench/metered', users: [hot], charging: 'ledger' },
+  ];
+  const phases = await runPhases(ctx, specs);
+  const checks = await finalChecks(ctx);
+  endMachine(ctx.machine);
+
+  const problems: string[] = [];
+  for (const phase of phases) for (const p of phase.accounting.problems) problems.push(`${phase.warmup ? 'warm-up ' : ''}${phase.label}: ${p}`);
+  for (const m of checks.accounts.mismatches) problems.push(`account ${m.userId}: balance ${m.balance} but ledger sum ${m.ledgerSum}`);
+  for (const n of checks.accounts.negativeBalances) problems.push(`account ${n.userId}: negative balance ${n.balance}`);
+  if (checks.accounts.orphanEntries) problems.push(`${checks.accounts.orphanEntries} ledger rows without an account`);
+  if (!checks.app.ok) problems.push(`GET /admin/tokens/integrity is not ok: ${JSON.stringify(checks.app.counts)}`);
+  const refused = phases.filter((p) => p.load.requests !== p.load.ok);
+
+  const measured = phases.filter((p) => !p.warmup);
+  const base = measured.find((p) => p.key === 'unmetered')!;
+  console.log(`\nMetering benchmark: ${describeMachine(ctx.machine)}\n`);
+  console.log(
+    table(
+      ['scenario', 'req/s', 'vs unmetered', 'p50 ms', 'vs unmetered', 'p99 ms', 'vs unmetered'],
+      measured.map((p) => [
+        p.label,
+        fmt(p.load.rps, 0),
+        ratio(p.load.rps, base.load.rps),
+        fmt(p.load.latencyMs.p50, 1),
+        ratio(p.load.latencyMs.p50, base.load.latencyMs.p50),
+        fmt(p.load.latencyMs.p99, 1),
+        ratio(p.load.latencyMs.p99, base.load.latencyMs.p99),
+      ]),
+    ),
+  );
+  console.log('');
+  console.log(accountingTable(measured));
+  console.log(
+    `\ninvariants: ${checks.accounts.accounts} accounts, balance == SUM(ledger): ${checks.accounts.mismatches.length} mismatches; ` +
+      `negative balances: ${checks.accounts.negativeBalances.length}; app integrity report ok: ${checks.app.ok}; ` +
+      `every phase (warm-ups included): 2xx == usage rows == tokens removed: ${phases.every((p) => p.accounting.problems.length === 0) ? 'yes' : 'NO'}`,
+  );
+  if (refused.length) console.log(`warning: non-2xx answers in ${refused.map((p) => `${p.label} ${JSON.stringify(p.load.statuses)}`).join('; ')}`);
+
+  const file = writeResults('metering', { benchmark: 'metering', settings, machine: ctx.machine, phases, checks, problems, ok: problems.length === 0 });
+  console.log(`results: ${file}`);
+  if (problems.length) {
+    console.error(`\nDRIFT: the ledger does not account for every request (${problems.length} problems):\n  ${problems.slice(0, 20).join('\n  ')}`);
+    return false;
+  }
+  return true;
+});
