@@ -6,6 +6,7 @@
  */
 import {
   accountingTable,
+  accountProblems,
   createUsers,
   describeMachine,
   endMachine,
@@ -36,9 +37,7 @@ await withBench('baseline', { baselineTable: true }, async (ctx) => {
   const others = <T extends { userId: string }>(list: T[]): T[] => list.filter((entry) => entry.userId !== baselineUser.id);
   const problems: string[] = [];
   for (const phase of phases) for (const p of phase.accounting.problems) problems.push(`${phase.warmup ? 'warm-up ' : ''}${phase.label}: ${p}`);
-  for (const m of others(checks.accounts.mismatches)) problems.push(`account ${m.userId}: balance ${m.balance} but ledger sum ${m.ledgerSum}`);
-  for (const n of checks.accounts.negativeBalances) problems.push(`account ${n.userId}: negative balance ${n.balance}`);
-  if (checks.accounts.orphanEntries) problems.push(`${checks.accounts.orphanEntries} ledger rows without an account`);
+  problems.push(...accountProblems(checks.accounts, baselineUser.id));
   const app = checks.app;
   const appProblems = others(app.mismatches).length + others(app.negativeBalances).length + others(app.usersWithoutAccount).length + others(app.brokenChains).length;
   if (appProblems > 0) problems.push(`GET /admin/tokens/integrity reports ${appProblems} problems outside the baseline account: ${JSON.stringify(app.counts)}`);

@@ -79,7 +79,7 @@ export class BenchFixtures {
         created[i] = { id: user.id, accessToken: (await this.users.issueToken(user)).accessToken };
       }
     };
-    await Promise.all(Array.from({ length: 8 }, worker));
+    await Promise.all(Array.from({ length: 16 }, worker));
     return created;
   }
 

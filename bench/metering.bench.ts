@@ -7,6 +7,7 @@
  */
 import {
   accountingTable,
+  accountProblems,
   createUsers,
   describeMachine,
   endMachine,
@@ -36,9 +37,7 @@ await withBench('metering', { baselineTable: false }, async (ctx) => {
 
   const problems: string[] = [];
   for (const phase of phases) for (const p of phase.accounting.problems) problems.push(`${phase.warmup ? 'warm-up ' : ''}${phase.label}: ${p}`);
-  for (const m of checks.accounts.mismatches) problems.push(`account ${m.userId}: balance ${m.balance} but ledger sum ${m.ledgerSum}`);
-  for (const n of checks.accounts.negativeBalances) problems.push(`account ${n.userId}: negative balance ${n.balance}`);
-  if (checks.accounts.orphanEntries) problems.push(`${checks.accounts.orphanEntries} ledger rows without an account`);
+  problems.push(...accountProblems(checks.accounts));
   if (!checks.app.ok) problems.push(`GET /admin/tokens/integrity is not ok: ${JSON.stringify(checks.app.counts)}`);
   const refused = phases.filter((p) => p.load.requests !== p.load.ok);
 

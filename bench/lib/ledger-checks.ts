@@ -14,6 +14,9 @@ export interface Snapshot {
   targetUsageRows: number;
   /** Rows of the read-modify-write baseline's usage log (0 when it has none). */
   baselineUsageRows: number;
+  /** InnoDB row lock waits and the time spent in them (ms), server-wide counters. */
+  rowLockWaits: number;
+  rowLockTimeMs: number;
 }
 
 export async function snapshot(connection: Connection, targetUserIds: string[], withBaselineTable: boolean): Promise<Snapshot> {
@@ -28,6 +31,11 @@ export async function snapshot(connection: Connection, targetUserIds: string[], 
     "SELECT COUNT(*) AS n FROM token_ledger_entries WHERE type = 'usage' AND user_id IN (?)",
     [targetUserIds],
   );
+  const lockStatus = await queryRows<{ Variable_name: string; Value: string }>(
+    connection,
+    "SHOW GLOBAL STATUS WHERE Variable_name IN ('Innodb_row_lock_waits', 'Innodb_row_lock_time')",
+  );
+  const lock = Object.fromEntries(lockStatus.map((r) => [r.Variable_name, Number(r.Value)]));
   const [baseline] = withBaselineTable ? await queryRows<{ n: string }>(connection, `SELECT COUNT(*) AS n FROM ${BASELINE_USAGE_TABLE}`) : [{ n: '0' }];
   return {
     totalBalance: Number(total.s),
@@ -35,6 +43,8 @@ export async function snapshot(connection: Connection, targetUserIds: string[], 
     ledger: Object.fromEntries(byType.map((r) => [r.type, { rows: Number(r.n), amount: Number(r.s) }])),
     targetUsageRows: Number(usage.n),
     baselineUsageRows: Number(baseline.n),
+    rowLockWaits: lock.Innodb_row_lock_waits ?? 0,
+    rowLockTimeMs: lock.Innodb_row_lock_time ?? 0,
   };
 }
 
@@ -50,6 +60,9 @@ export interface ChargeAccounting {
   usageRows: number;
   /** Charges answered 2xx that the balance does not show. */
   lostCharges: number;
+  /** InnoDB row lock waits during the phase and their average length (server-wide counters). */
+  rowLockWaits: number;
+  rowLockWaitAvgMs: number | null;
   /** Invariant violations; empty when the phase accounted for every request exactly. */
   problems: string[];
 }
@@ -64,6 +77,8 @@ const ledgerRows = (s: Snapshot): number => Object.values(s.ledger).reduce((sum,
  */
 export function accountPhase(charging: Charging, succeeded: number, errors: number, before: Snapshot, after: Snapshot): ChargeAccounting {
   const problems: string[] = [];
+  const rowLockWaits = after.rowLockWaits - before.rowLockWaits;
+  const locks = { rowLockWaits, rowLockWaitAvgMs: rowLockWaits > 0 ? (after.rowLockTimeMs - before.rowLockTimeMs) / rowLockWaits : null };
   const tokensRemoved = before.targetBalance - after.targetBalance;
   const otherAccountsChange = after.totalBalance - before.totalBalance + tokensRemoved;
   const newLedgerRows = ledgerRows(after) - ledgerRows(before);
@@ -75,16 +90,16 @@ export function accountPhase(charging: Charging, succeeded: number, errors: numb
   if (charging === 'none') {
     if (tokensRemoved !== 0) problems.push(`the unmetered route changed the balances by ${-tokensRemoved}`);
     if (newLedgerRows !== 0) problems.push(`the unmetered route wrote ${newLedgerRows} ledger rows`);
-    return { succeeded, tokensRemoved, usageRows: newUsageRows, lostCharges: 0, problems };
+    return { succeeded, tokensRemoved, usageRows: newUsageRows, lostCharges: 0, ...locks, problems };
   }
   if (charging === 'baseline') {
     if (newLedgerRows !== 0) problems.push(`the baseline wrote ${newLedgerRows} rows into the project's ledger`);
-    return { succeeded, tokensRemoved, usageRows: newBaselineRows, lostCharges: succeeded - tokensRemoved, problems };
+    return { succeeded, tokensRemoved, usageRows: newBaselineRows, lostCharges: succeeded - tokensRemoved, ...locks, problems };
   }
   if (newUsageRows !== succeeded) problems.push(`${succeeded} charged requests (2xx) but ${newUsageRows} usage rows in the ledger`);
   if (tokensRemoved !== succeeded) problems.push(`${succeeded} charged requests (2xx) but ${tokensRemoved} tokens removed from the balances`);
   if (newLedgerRows !== newUsageRows) problems.push(`${newLedgerRows - newUsageRows} ledger rows other than usage rows were written (refunds: ${rowsOf(after, 'refund') - rowsOf(before, 'refund')})`);
-  return { succeeded, tokensRemoved, usageRows: newUsageRows, lostCharges: succeeded - tokensRemoved, problems };
+  return { succeeded, tokensRemoved, usageRows: newUsageRows, lostCharges: succeeded - tokensRemoved, ...locks, problems };
 }
 
 export interface AccountChecks {

@@ -6,7 +6,8 @@ import { request } from 'undici';
 import { cpuUse, databaseServerPid, sampleCpu, type CpuUse } from './cpu.js';
 import { createBenchDatabase, type BenchDatabase } from './database.js';
 import { accountPhase, checkAccounts, snapshot, type AccountChecks, type ChargeAccounting, type Charging } from './ledger-checks.js';
-import { runLoad, type LoadResult } from './load.js';
+import type { Pool } from 'undici';
+import { createClientPool, runLoad, type LoadResult } from './load.js';
 import { startServer, type BenchServer, type BenchUser } from './server.js';
 
 const DATABASE_PID = databaseServerPid();
@@ -49,7 +50,7 @@ export interface Machine {
 
 function git(args: string[]): string {
   try {
-    return execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
   } catch {
     return '';
   }
@@ -79,6 +80,8 @@ export interface PhaseResult {
 export interface BenchContext {
   db: BenchDatabase;
   server: BenchServer;
+  /** The load generator's connections, kept for the whole run. */
+  pool: Pool;
   machine: Machine;
   adminToken: string;
   withBaselineTable: boolean;
@@ -94,7 +97,9 @@ export async function withBench(name: string, options: { baselineTable: boolean 
   const logFile = `${RESULTS_DIR}${name}-${stamp}-server.log`;
   let db: BenchDatabase | undefined;
   let server: BenchServer | undefined;
+  let pool: Pool | undefined;
   const cleanup = async (): Promise<void> => {
+    await pool?.destroy().catch(() => undefined);
     await server?.close().catch((error: Error) => console.error(`stopping the server failed: ${error.message}`));
     await db?.drop().catch((error: Error) => console.error(`dropping database ${db?.name} failed: ${error.message}`));
   };
@@ -118,11 +123,15 @@ export async function withBench(name: string, options: { baselineTable: boolean 
       node: process.version,
       mariadb: db.serverVersion,
       loadAverageAtStart,
-      commit: git(['rev-parse', '--short', 'HEAD']) || 'unknown',
-      uncommittedSourceFiles: git(['status', '--porcelain', '--', 'src']).split('\n').filter(Boolean).map((line) => line.slice(3)),
+      commit: git(['rev-parse', '--short', 'HEAD']).trim() || 'unknown',
+      uncommittedSourceFiles: git(['status', '--porcelain', '--', 'src'])
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => line.slice(3)),
     };
     const adminToken = await server.adminAccessToken();
-    ok = await body({ db, server, machine, adminToken, withBaselineTable: options.baselineTable });
+    pool = createClientPool(server.origin, settings.connections);
+    ok = await body({ db, server, pool, machine, adminToken, withBaselineTable: options.baselineTable });
   } catch (error) {
     console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
     ok = false;
@@ -147,6 +156,7 @@ export async function runPhase(ctx: BenchContext, spec: PhaseSpec, seconds: numb
   const before = await snapshot(ctx.db.connection, targets, ctx.withBaselineTable);
   const cpuBefore = sampleCpu(ctx.server.pid, DATABASE_PID);
   const load = await runLoad({
+    pool: ctx.pool,
     origin: ctx.server.origin,
     method: 'POST',
     path: spec.path,
@@ -234,7 +244,7 @@ export function endMachine(machine: Machine): void {
 export function accountingTable(phases: PhaseResult[]): string {
   const ms = (v: number | null): string => fmt(v ?? NaN, 2);
   return table(
-    ['scenario', '2xx', 'other', 'usage rows', 'tokens removed', 'lost charges', 'app CPU ms/req', 'db CPU ms/req', 'other load'],
+    ['scenario', '2xx', 'other', 'usage rows', 'tokens removed', 'lost charges', 'row lock waits', 'avg wait ms', 'app CPU ms/req', 'db CPU ms/req', 'other load'],
     phases.map((p) => [
       p.label,
       fmt(p.load.ok, 0),
@@ -242,9 +252,24 @@ export function accountingTable(phases: PhaseResult[]): string {
       fmt(p.accounting.usageRows, 0),
       fmt(p.accounting.tokensRemoved, 0),
       p.path === '/bench/unmetered' ? '-' : fmt(p.accounting.lostCharges, 0),
+      fmt(p.accounting.rowLockWaits, 0),
+      p.accounting.rowLockWaitAvgMs === null ? '-' : fmt(p.accounting.rowLockWaitAvgMs, 1),
       ms(p.cpu.serverMsPerRequest),
       ms(p.cpu.databaseMsPerRequest),
       p.cpu.otherProcessesShare === null ? '-' : `${fmt(p.cpu.otherProcessesShare * 100, 0)}%`,
     ]),
   );
+}
+
+/** Problems of the final account checks, summarized (one line per kind, a few examples). */
+export function accountProblems(checks: AccountChecks, skipUserId?: string): string[] {
+  const mismatches = checks.mismatches.filter((m) => m.userId !== skipUserId);
+  const problems: string[] = [];
+  if (mismatches.length) {
+    const examples = mismatches.slice(0, 3).map((m) => `${m.userId}: balance ${m.balance}, ledger sum ${m.ledgerSum}`);
+    problems.push(`${mismatches.length} accounts where balance != SUM(ledger), e.g. ${examples.join('; ')}`);
+  }
+  for (const n of checks.negativeBalances) problems.push(`account ${n.userId}: negative balance ${n.balance}`);
+  if (checks.orphanEntries) problems.push(`${checks.orphanEntries} ledger rows without an account`);
+  return problems;
 }
