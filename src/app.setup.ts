@@ -1,11 +1,32 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import { toErrorBody } from './common/error-response.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 const JSON_CONTENT_TYPE = /^application\/json\s*(;|$)/i;
+/** No body of the API nests deeper than a few levels; deeper ones would overflow the stack of recursive validation. */
+const MAX_BODY_DEPTH = 32;
+
+/** True when `value` has objects or arrays nested more than `limit` levels deep (checked without recursion). */
+function nestedDeeperThan(value: unknown, limit: number): boolean {
+  const pending: [unknown, number][] = [[value, 0]];
+  while (pending.length > 0) {
+    const [current, depth] = pending.pop()!;
+    if (current === null || typeof current !== 'object') continue;
+    if (depth >= limit) return true;
+    for (const child of Object.values(current)) pending.push([child, depth + 1]);
+  }
+  return false;
+}
+
+/** The contract's error body for anything Fastify rejects itself, with the request id in body and header. */
+function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
+  const body = toErrorBody(error);
+  void reply.status(body.statusCode).header('X-Request-Id', request.id).send({ ...body, requestId: request.id });
+}
 
 /** Options of the Nest application; the raw body is kept for signed webhooks (req.rawBody). */
 export const APP_OPTIONS = { rawBody: true } as const;
@@ -15,6 +36,9 @@ export function createFastifyAdapter(): FastifyAdapter {
   return new FastifyAdapter({
     bodyLimit: 1024 * 1024,
     requestIdHeader: false,
+    // The router answers a malformed URL (400) or an over-long path parameter (414) before any hook
+    // or error handler runs: those answers get the contract's error body too.
+    frameworkErrors: sendError,
     genReqId: (request: { headers: Record<string, string | string[] | undefined> }) => {
       const header = request.headers['x-request-id'];
       return typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID();
@@ -35,11 +59,13 @@ export function configureApp(app: NestFastifyApplication): void {
       throw Object.assign(new Error('Content-Type must be application/json'), { statusCode: 415 });
     }
   });
-  // Errors raised by Fastify before Nest sees the request (invalid JSON, body too large).
-  fastify.setErrorHandler((error, request, reply) => {
-    const body = toErrorBody(error);
-    void reply.status(body.statusCode).send({ ...body, requestId: request.id });
+  fastify.addHook('preValidation', async (request) => {
+    if (nestedDeeperThan(request.body, MAX_BODY_DEPTH)) {
+      throw Object.assign(new Error(`The body is nested more than ${MAX_BODY_DEPTH} levels deep`), { statusCode: 400 });
+    }
   });
+  // Errors raised by Fastify before Nest sees the request (invalid JSON, body too large).
+  fastify.setErrorHandler(sendError);
   app.enableShutdownHooks();
 
   const document = SwaggerModule.createDocument(

@@ -61,7 +61,10 @@ describe('production incidents', () => {
     });
 
     it('refuses a caller whose identity maps to no billable account instead of serving for free', async () => {
-      const ghostId = randomUUID(); // a valid token for a user id with no subscription and no account
+      // A valid token for a user with no subscription and no account (a token for an unknown user is already a 401).
+      const ghostId = randomUUID();
+      const now = new Date().toISOString().slice(0, 19).replace('T', ' ');
+      await t.dataSource.query('INSERT INTO users (id, email, name, password_hash, role, created_at) VALUES (?, ?, ?, ?, ?, ?)', [ghostId, `ghost.${ghostId}@tokens.test`, 'Ghost', 'scrypt$1$1$1$AA==$AA==', 'user', now]);
       const token = await bearerTokenFor(t.app, ghostId);
       const response = await t.http.post('/incident-work', { job: 'book appointment' }, { token });
       expect(response.status).toBe(402);

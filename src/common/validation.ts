@@ -1,4 +1,4 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
 import { AppError, ErrorCode } from './app-error.js';
 
 export interface FieldError {
@@ -14,15 +14,53 @@ function flatten(errors: ValidationError[], parent = ''): FieldError[] {
   });
 }
 
-export function validationError(errors: ValidationError[]): AppError {
-  const details = flatten(errors);
+function failed(details: FieldError[]): AppError {
   const message = `Validation failed: ${details.map((d) => d.field).join(', ')}`;
   return new AppError(ErrorCode.VALIDATION_FAILED, message, { details });
 }
 
+export function validationError(errors: ValidationError[]): AppError {
+  return failed(flatten(errors));
+}
+
+/** Names every object inherits, plus the prototype keys. No request property of the API has one of them. */
+const INHERITED_NAMES = new Set(['__proto__', 'prototype', ...Object.getOwnPropertyNames(Object.prototype)]);
+
+/** Fields (dotted paths) of a parsed body or query whose key is an inherited name. */
+function inheritedNameFields(value: unknown): string[] {
+  const fields: string[] = [];
+  const pending: [unknown, string][] = [[value, '']];
+  while (pending.length > 0) {
+    const [current, path] = pending.pop()!;
+    if (current === null || typeof current !== 'object') continue;
+    for (const key of Object.keys(current)) {
+      const field = path ? `${path}.${key}` : key;
+      if (INHERITED_NAMES.has(key)) fields.push(field);
+      else pending.push([(current as Record<string, unknown>)[key], field]);
+    }
+  }
+  return fields;
+}
+
+/**
+ * Nest's pipe deletes `__proto__`, `prototype` and `constructor` keys before validating, and
+ * class-transformer skips keys such as `hasOwnProperty`, both silently: the request would then be
+ * served as if they had not been sent. They are unknown properties like any other, so they are
+ * refused the same way.
+ */
+class AppValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.metatype && this.toValidate(metadata)) {
+      const fields = inheritedNameFields(value);
+      if (fields.length > 0) throw failed(fields.map((field) => ({ field, errors: [`property ${field} should not exist`] })));
+    }
+    return super.transform(value, metadata);
+  }
+}
+
 /** The one validation configuration of the app: unknown properties rejected, types enforced. */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new AppValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,

@@ -82,11 +82,12 @@ export class TokenPrices {
   async removeOverride(action: string, target: OverrideTarget): Promise<void> {
     this.knownAction(action);
     const { scope, scopeRef } = this.scopeKeyOf(target);
-    const removed = await this.tx.run(async (em) => {
+    await this.tx.run(async (em) => {
       await this.bumpRevision(em);
-      return (await em.delete(TokenPriceOverride, { action, scope, scopeRef })).affected ?? 0;
+      const removed = (await em.delete(TokenPriceOverride, { action, scope, scopeRef })).affected ?? 0;
+      // Thrown inside the transaction, so a removal that found nothing does not move the revision either.
+      if (removed === 0) throw AppError.notFound(`Price override of '${action}' for this ${scope === PriceScope.Global ? 'scope' : scope}`);
     });
-    if (removed === 0) throw AppError.notFound(`Price override of '${action}' for this ${scope === PriceScope.Global ? 'scope' : scope}`);
   }
 
   private async resolve(
