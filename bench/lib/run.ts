@@ -123,7 +123,8 @@ export async function withBench(name: string, options: { baselineTable: boolean 
       node: process.version,
       mariadb: db.serverVersion,
       loadAverageAtStart,
-      commit: git(['rev-parse', '--short', 'HEAD']).trim() || 'unknown',
+      // BENCH_SOURCE names the code when it is not a git checkout (e.g. a `git archive` export).
+      commit: process.env.BENCH_SOURCE ?? (git(['rev-parse', '--short', 'HEAD']).trim() || 'unknown'),
       uncommittedSourceFiles: git(['status', '--porcelain', '--', 'src'])
         .split('\n')
         .filter(Boolean)
