@@ -1,4 +1,5 @@
 import { HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { isConnectionError } from '../database/transaction-runner.js';
 import { AppError, ErrorCode } from './app-error.js';
 
 export interface ErrorBody {
@@ -51,6 +52,12 @@ export function toErrorBody(error: unknown): ErrorBody {
   }
   if (error instanceof HttpException) {
     return withDetails(error.getStatus(), messageOf(error.getResponse(), error.message));
+  }
+  // A database that cannot be reached (refused, reset, timed out, killed connection) is a 503 on every
+  // route, as it is for charges: the request was not served, and retrying later can succeed.
+  if (isConnectionError(error)) {
+    logger.error(`database unavailable: ${(error as Error).message}`);
+    return { statusCode: 503, code: ErrorCode.LEDGER_UNAVAILABLE, message: 'The database is unavailable; the request was not served' };
   }
   // Errors raised by Fastify itself (invalid JSON, body too large, bad content type) carry a 4xx statusCode.
   const status = (error as { statusCode?: unknown })?.statusCode;

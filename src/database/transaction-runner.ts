@@ -5,6 +5,8 @@ import { AppError, ErrorCode } from '../common/app-error.js';
 
 const DEADLOCK = 1213;
 const LOCK_WAIT_TIMEOUT = 1205;
+/** MariaDB's answer on a connection that KILL ended (mysql2 has no code name for it). */
+const CONNECTION_KILLED = 1927;
 const MAX_ATTEMPTS = 4;
 
 /** Errors meaning the database could not be reached at all (as opposed to a refused statement). */
@@ -20,20 +22,63 @@ const CONNECTION_ERRORS = new Set([
   'POOL_CLOSED',
 ]);
 
+/**
+ * The subset of connection errors that end an established connection (killed, reset, closed by
+ * the server). A transaction that loses its connection before COMMIT was sent is rolled back by
+ * the server, so it can run again on another connection; a failure to connect is not retried.
+ */
+const LOST_CONNECTION_ERRORS = new Set(['ECONNRESET', 'EPIPE', 'PROTOCOL_CONNECTION_LOST', 'ER_SERVER_SHUTDOWN']);
+
 function errnoOf(error: unknown): number | undefined {
   const e = error as { errno?: number; driverError?: { errno?: number } };
   return e?.driverError?.errno ?? e?.errno;
 }
 
+function codeOf(error: unknown): string | undefined {
+  const e = error as { code?: string; driverError?: { code?: string } };
+  return e?.driverError?.code ?? e?.code;
+}
+
 export function isConnectionError(error: unknown): boolean {
-  const e = error as { code?: string; driverError?: { code?: string }; message?: string };
-  const code = e?.driverError?.code ?? e?.code;
-  return (code !== undefined && CONNECTION_ERRORS.has(code)) || /connection.*(closed|lost)|Pool is closed/i.test(e?.message ?? '');
+  const code = codeOf(error);
+  return (
+    (code !== undefined && CONNECTION_ERRORS.has(code)) ||
+    errnoOf(error) === CONNECTION_KILLED ||
+    /connection.*(closed|lost)|Pool is closed/i.test((error as { message?: string })?.message ?? '')
+  );
+}
+
+function isLostConnection(error: unknown): boolean {
+  const code = codeOf(error);
+  return (code !== undefined && LOST_CONNECTION_ERRORS.has(code)) || errnoOf(error) === CONNECTION_KILLED;
+}
+
+/** What a commit check found: the transaction's result when it committed. */
+export type CommitCheck<T> = { committed: true; result: T } | { committed: false };
+
+export interface RunOptions<T> {
+  /**
+   * MySQL/MariaDB: called (on another connection) when the connection was lost while COMMIT was on
+   * its way, so the transaction may or may not have committed. It must wait until the transaction
+   * is settled (e.g. a locking read of a row the work locked) and then look for what the work
+   * wrote. Committed: run() returns the result (and runs the after-commit callbacks); not
+   * committed: the work runs again. Without it, such a failure is 503 LEDGER_UNAVAILABLE.
+   */
+  verifyCommit?: (em: EntityManager) => Promise<CommitCheck<T>>;
+}
+
+/** Raised when a lost connection left a COMMIT unanswered and nothing could tell whether it committed. */
+class CommitOutcomeUnknown extends Error {
+  constructor(lost: unknown) {
+    super(`connection lost during COMMIT, outcome unknown: ${(lost as Error)?.message ?? String(lost)}`, { cause: lost });
+  }
 }
 
 /**
  * Runs a unit of work in one database transaction.
- * - MySQL/MariaDB: READ COMMITTED, retried a bounded number of times on deadlock or lock-wait timeout.
+ * - MySQL/MariaDB: READ COMMITTED, retried a bounded number of times on deadlock, lock-wait timeout,
+ *   or a connection lost before COMMIT (a killed or stale pooled connection). A connection lost
+ *   during COMMIT is settled with `verifyCommit` when the caller gives one.
  * - SQLite: TypeORM shares one connection between all callers, so transactions are queued here
  *   one after another; without the queue, concurrent callers would nest inside each other.
  * A database that cannot be reached surfaces as 503 LEDGER_UNAVAILABLE.
@@ -70,7 +115,7 @@ export class TransactionRunner {
     else this.runSafely(callback);
   }
 
-  async run<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
+  async run<T>(work: (em: EntityManager) => Promise<T>, options: RunOptions<T> = {}): Promise<T> {
     let committed: Array<() => void> = [];
     const tracked = (em: EntityManager): Promise<T> => {
       committed = [];
@@ -78,10 +123,14 @@ export class TransactionRunner {
       return work(em);
     };
     try {
-      const result = this.mysql ? await this.runMysql(tracked) : await this.runSqlite(tracked);
+      const result = this.mysql ? await this.runMysql(tracked, options) : await this.runSqlite(tracked);
       for (const callback of committed) this.runSafely(callback);
       return result;
     } catch (error) {
+      if (error instanceof CommitOutcomeUnknown) {
+        this.logger.error(`database unavailable: ${error.message}`);
+        throw new AppError(ErrorCode.LEDGER_UNAVAILABLE, 'The token ledger became unavailable while recording; the request did not run');
+      }
       if (isConnectionError(error)) {
         this.logger.error(`database unavailable: ${(error as Error).message}`);
         throw new AppError(ErrorCode.LEDGER_UNAVAILABLE, 'The token ledger is unavailable; nothing was charged and the request did not run');
@@ -98,17 +147,47 @@ export class TransactionRunner {
     }
   }
 
-  private async runMysql<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
+  private async runMysql<T>(work: (em: EntityManager) => Promise<T>, options: RunOptions<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
+      // Set once the work is done: a failure after it happened while COMMIT was on its way.
+      let committing = false;
       try {
-        return await this.dataSource.transaction('READ COMMITTED', work);
+        return await this.dataSource.transaction('READ COMMITTED', async (em) => {
+          const result = await work(em);
+          committing = true;
+          return result;
+        });
       } catch (error) {
+        if (committing && isConnectionError(error)) {
+          const check = await this.checkCommit(options, error);
+          if (check.committed) return check.result;
+          if (attempt < MAX_ATTEMPTS) continue; // it did not commit: running it again is safe
+          throw error;
+        }
         const errno = errnoOf(error);
-        if ((errno === DEADLOCK || errno === LOCK_WAIT_TIMEOUT) && attempt < MAX_ATTEMPTS) {
+        const retryable = errno === DEADLOCK || errno === LOCK_WAIT_TIMEOUT || (!committing && isLostConnection(error));
+        if (retryable && attempt < MAX_ATTEMPTS) {
           await new Promise((resolve) => setTimeout(resolve, 5 * attempt + Math.random() * 10));
           continue;
         }
         throw error;
+      }
+    }
+  }
+
+  /** Settles a COMMIT whose answer was lost, with the caller's check (retried on a stale connection). */
+  private async checkCommit<T>(options: RunOptions<T>, lost: unknown): Promise<CommitCheck<T>> {
+    if (!options.verifyCommit) throw new CommitOutcomeUnknown(lost);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const check = await this.dataSource.transaction('READ COMMITTED', options.verifyCommit);
+        this.logger.warn(`connection lost during COMMIT; the transaction ${check.committed ? 'committed' : 'did not commit'}`);
+        return check;
+      } catch (error) {
+        if (!isLostConnection(error) || attempt >= MAX_ATTEMPTS) {
+          this.logger.error(`connection lost during COMMIT and the outcome could not be checked: ${(error as Error).message}`);
+          throw new CommitOutcomeUnknown(lost);
+        }
       }
     }
   }

@@ -6,7 +6,7 @@ import { EntityManager, LessThanOrEqual } from 'typeorm';
 import { AppError, ErrorCode } from '../common/app-error.js';
 import { Clock } from '../common/clock.js';
 import { execute, isCheckViolation, isUniqueViolation } from '../database/sql.js';
-import { TransactionRunner } from '../database/transaction-runner.js';
+import { CommitCheck, TransactionRunner } from '../database/transaction-runner.js';
 import { SubscriptionStatus } from '../subscriptions/subscription.entity.js';
 import { addMonth, SubscriptionsService } from '../subscriptions/subscriptions.service.js';
 import { IdempotencyKey, IdempotencyStatus } from './idempotency-key.entity.js';
@@ -50,6 +50,8 @@ interface ApplyOptions {
   usedDelta: number;
   /** Match only an account whose period is still running at this time. */
   openAt?: Date;
+  /** Id of the ledger row, chosen before the transaction so a COMMIT whose answer was lost can be checked. */
+  entryId?: string;
 }
 
 @Injectable()
@@ -68,8 +70,14 @@ export class TypeormTokenLedger extends TokenLedger {
   async charge(request: ChargeRequest): Promise<Charge | Replay> {
     const started = performance.now();
     for (let attempt = 0; ; attempt++) {
+      const entryId = randomUUID();
       try {
-        return await this.tx.run((em) => this.chargeIn(em, request, started));
+        return await this.tx.run((em) => this.chargeIn(em, request, started, entryId), {
+          verifyCommit: async (em): Promise<CommitCheck<Charge>> => {
+            const entry = await this.committedEntry(em, request.userId, entryId);
+            return entry ? { committed: true, result: this.chargeOf(request, entry) } : { committed: false };
+          },
+        });
       } catch (error) {
         if (error instanceof PeriodEnded && attempt < 3) {
           await this.tx.run((em) => this.rollIn(em, request.userId));
@@ -87,6 +95,10 @@ export class TypeormTokenLedger extends TokenLedger {
   }
 
   async refund(charge: Charge, reason: string): Promise<void> {
+    const entryId = randomUUID();
+    const verifyCommit = async (em: EntityManager): Promise<CommitCheck<void>> =>
+      // Without a refund row the transaction only deleted the idempotency key: running it again is harmless.
+      charge.cost > 0 && (await this.committedEntry(em, charge.userId, entryId)) ? { committed: true, result: undefined } : { committed: false };
     await this.tx.run(async (em) => {
       if (charge.cost > 0) {
         const posting: Posting = {
@@ -97,7 +109,7 @@ export class TypeormTokenLedger extends TokenLedger {
           requestId: charge.requestId,
           metadata: { refundOf: charge.entryId, reason },
         };
-        const entry = await this.settle(em, posting, { requireFunds: false, usedDelta: -charge.cost });
+        const entry = await this.settle(em, posting, { requireFunds: false, usedDelta: -charge.cost, entryId });
         this.emitAfterCommit<TokensRefundedEvent>(em, TokenEvents.Refunded, {
           userId: charge.userId,
           action: charge.action,
@@ -109,22 +121,28 @@ export class TypeormTokenLedger extends TokenLedger {
         });
       }
       if (charge.idempotencyKey) await em.delete(IdempotencyKey, { userId: charge.userId, key: charge.idempotencyKey });
-    });
+    }, { verifyCommit });
   }
 
   async completeIdempotent(charge: Charge, responseBody: unknown): Promise<void> {
     if (!charge.idempotencyKey) return;
-    await this.tx.run((em) =>
-      em.update(
-        IdempotencyKey,
-        { userId: charge.userId, key: charge.idempotencyKey },
-        {
+    const where = { userId: charge.userId, key: charge.idempotencyKey };
+    await this.tx.run(
+      async (em) => {
+        await em.update(IdempotencyKey, where, {
           status: IdempotencyStatus.Completed,
           responseBody: JSON.stringify(responseBody ?? null),
           tokensCharged: charge.cost,
           tokensRemaining: charge.balanceAfter,
+        });
+      },
+      {
+        // The same update again is harmless: only a completed key counts as committed.
+        verifyCommit: async (em) => {
+          const key = await em.findOne(IdempotencyKey, { where, lock: { mode: 'pessimistic_write' } });
+          return key?.status === IdempotencyStatus.Completed ? { committed: true, result: undefined } : { committed: false };
         },
-      ),
+      },
     );
   }
 
@@ -163,11 +181,11 @@ export class TypeormTokenLedger extends TokenLedger {
     return rolled;
   }
 
-  private async chargeIn(em: EntityManager, request: ChargeRequest, started: number): Promise<Charge> {
+  private async chargeIn(em: EntityManager, request: ChargeRequest, started: number, entryId: string): Promise<Charge> {
     const { userId, action, cost, requestId, idempotency } = request;
     if (idempotency) await this.claimKey(em, userId, idempotency.key, idempotency.requestHash);
     const posting: Posting = { userId, type: LedgerEntryType.Usage, amount: -cost, action, requestId };
-    const entry = await this.settle(em, posting, { requireFunds: true, usedDelta: cost }, 'signal');
+    const entry = await this.settle(em, posting, { requireFunds: true, usedDelta: cost, entryId }, 'signal');
     this.tx.afterCommit(em, () =>
       this.events.emit(TokenEvents.Charged, {
         userId,
@@ -179,7 +197,22 @@ export class TypeormTokenLedger extends TokenLedger {
         durationMs: performance.now() - started,
       } satisfies TokensChargedEvent),
     );
+    return this.chargeOf(request, entry);
+  }
+
+  private chargeOf(request: ChargeRequest, entry: TokenLedgerEntry): Charge {
+    const { userId, action, cost, requestId, idempotency } = request;
     return { kind: 'charged', userId, action, cost, balanceAfter: entry.balanceAfter, entryId: entry.id, requestId, idempotencyKey: idempotency?.key };
+  }
+
+  /**
+   * For a transaction whose COMMIT went unanswered: the ledger row it wrote, if it committed. The
+   * locking read of the account waits until that transaction has ended (its conditional UPDATE
+   * held the row lock), so the answer cannot change afterwards.
+   */
+  private async committedEntry(em: EntityManager, userId: string, entryId: string): Promise<TokenLedgerEntry | null> {
+    await em.findOne(TokenAccount, { where: { userId }, lock: { mode: 'pessimistic_write' } });
+    return em.findOneBy(TokenLedgerEntry, { userId, id: entryId });
   }
 
   /**
@@ -240,12 +273,12 @@ export class TypeormTokenLedger extends TokenLedger {
     }
     if (changed === 0) return null;
     const account = await em.findOneByOrFail(TokenAccount, { userId: posting.userId });
-    return this.appendEntry(em, posting, account.ledgerSeq, account.balance, now);
+    return this.appendEntry(em, posting, account.ledgerSeq, account.balance, now, options.entryId);
   }
 
-  private async appendEntry(em: EntityManager, posting: Posting, seq: number, balanceAfter: number, now: Date): Promise<TokenLedgerEntry> {
+  private async appendEntry(em: EntityManager, posting: Posting, seq: number, balanceAfter: number, now: Date, id: string = randomUUID()): Promise<TokenLedgerEntry> {
     const entry = em.create(TokenLedgerEntry, {
-      id: randomUUID(),
+      id,
       userId: posting.userId,
       seq,
       type: posting.type,
