@@ -19,13 +19,16 @@ export function processCpuMs(pid: number): number | null {
   return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
 }
 
-/** CPU time the whole machine spent busy (all cores, not idle or waiting for I/O), in ms. */
-export function machineBusyMs(): number | null {
+/**
+ * CPU time of the whole machine (all cores), in ms: `busy` is time the kernel ran any process or
+ * interrupt, `steal` time the hypervisor gave the virtual CPUs to someone else.
+ */
+export function machineCpuMs(): { busy: number; steal: number } | null {
   const stat = read('/proc/stat');
   if (!stat) return null;
   const [, ...values] = stat.split('\n')[0].trim().split(/\s+/);
   const [user, nice, system, , , irq, softirq, steal] = values.map(Number); // skips idle and iowait
-  return (user + nice + system + irq + softirq + steal) * TICK_MS;
+  return { busy: (user + nice + system + irq + softirq) * TICK_MS, steal: steal * TICK_MS };
 }
 
 /** The pid of the local MariaDB/MySQL server, when it runs on this machine. */
@@ -47,6 +50,7 @@ export interface CpuSample {
   database: number | null;
   runner: number | null;
   machine: number | null;
+  steal: number | null;
 }
 
 export function sampleCpu(serverPid: number, databasePid: number | null): CpuSample {
@@ -54,7 +58,8 @@ export function sampleCpu(serverPid: number, databasePid: number | null): CpuSam
     server: processCpuMs(serverPid),
     database: databasePid === null ? null : processCpuMs(databasePid),
     runner: processCpuMs(process.pid),
-    machine: machineBusyMs(),
+    machine: machineCpuMs()?.busy ?? null,
+    steal: machineCpuMs()?.steal ?? null,
   };
 }
 
@@ -65,17 +70,21 @@ export interface CpuUse {
   runnerMsPerRequest: number | null;
   /** Share of the machine's cores busy with other processes during the phase (0..1). */
   otherProcessesShare: number | null;
+  /** Share of the machine's cores taken by the hypervisor (steal time) during the phase (0..1). */
+  stealShare: number | null;
 }
 
 export function cpuUse(before: CpuSample, after: CpuSample, requests: number, elapsedMs: number, cores: number): CpuUse {
   const delta = (key: keyof CpuSample): number | null => (before[key] === null || after[key] === null ? null : after[key]! - before[key]!);
   const perRequest = (ms: number | null): number | null => (ms === null || requests === 0 ? null : ms / requests);
   const [server, database, runner, machine] = [delta('server'), delta('database'), delta('runner'), delta('machine')];
+  const steal = delta('steal');
   const others = machine === null || server === null || runner === null ? null : machine - server - runner - (database ?? 0);
   return {
     serverMsPerRequest: perRequest(server),
     databaseMsPerRequest: perRequest(database),
     runnerMsPerRequest: perRequest(runner),
     otherProcessesShare: others === null ? null : Math.max(0, others / (elapsedMs * cores)),
+    stealShare: steal === null ? null : steal / (elapsedMs * cores),
   };
 }

@@ -173,7 +173,8 @@ export async function runPhase(ctx: BenchContext, spec: PhaseSpec, seconds: numb
   console.log(
     `${warmup ? 'warm-up ' : ''}${spec.label}: ${fmt(load.rps, 0)} req/s, p50 ${fmt(load.latencyMs.p50, 1)} ms, p99 ${fmt(load.latencyMs.p99, 1)} ms, ` +
       `${fmt(load.ok, 0)} 2xx, CPU ms/request: app ${fmt(cpu.serverMsPerRequest ?? NaN, 2)}, db ${fmt(cpu.databaseMsPerRequest ?? NaN, 2)}, ` +
-      `load generator ${fmt(cpu.runnerMsPerRequest ?? NaN, 2)}; other processes ${fmt((cpu.otherProcessesShare ?? NaN) * 100, 0)}% of the machine` +
+      `load generator ${fmt(cpu.runnerMsPerRequest ?? NaN, 2)}; other processes ${fmt((cpu.otherProcessesShare ?? NaN) * 100, 0)}% of the machine, ` +
+      `steal ${fmt((cpu.stealShare ?? NaN) * 100, 0)}%` +
       `${other ? `, ${other} other (${JSON.stringify(load.statuses)}, ${load.errors} errors${load.firstError ? `: ${load.firstError}` : ''})` : ''}`,
   );
   return result;
@@ -245,7 +246,7 @@ export function endMachine(machine: Machine): void {
 export function accountingTable(phases: PhaseResult[]): string {
   const ms = (v: number | null): string => fmt(v ?? NaN, 2);
   return table(
-    ['scenario', '2xx', 'other', 'usage rows', 'tokens removed', 'lost charges', 'row lock waits', 'avg wait ms', 'app CPU ms/req', 'db CPU ms/req', 'other load'],
+    ['scenario', '2xx', 'other', 'usage rows', 'tokens removed', 'lost charges', 'row lock waits', 'avg wait ms', 'app CPU ms/req', 'db CPU ms/req', 'other load', 'steal'],
     phases.map((p) => [
       p.label,
       fmt(p.load.ok, 0),
@@ -258,6 +259,7 @@ export function accountingTable(phases: PhaseResult[]): string {
       ms(p.cpu.serverMsPerRequest),
       ms(p.cpu.databaseMsPerRequest),
       p.cpu.otherProcessesShare === null ? '-' : `${fmt(p.cpu.otherProcessesShare * 100, 0)}%`,
+      p.cpu.stealShare === null ? '-' : `${fmt(p.cpu.stealShare * 100, 0)}%`,
     ]),
   );
 }
