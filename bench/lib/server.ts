@@ -76,9 +76,10 @@ export async function startServer(options: { databaseUrl: string; logLevel: stri
     });
   };
 
+  const startup = setTimeout(() => child.kill('SIGKILL'), 120_000);
   const { port } = await new Promise<{ port: number }>((resolve, reject) => {
     pending.set(0, { resolve: resolve as (value: unknown) => void, reject });
-  });
+  }).finally(() => clearTimeout(startup));
 
   return {
     origin: `http://127.0.0.1:${port}`,
