@@ -13,6 +13,7 @@ import { LOG_DESTINATION } from '../src/observability/app-logger.js';
 import { TokenCost } from '../src/tokens/token-cost.decorator.js';
 import { bearerTokenFor, insertUserWithoutAccount, registerUser, TestUser } from './support/factories.js';
 import type { HttpClient } from './support/http-client.js';
+import { metricsOf, sample } from './support/metrics.js';
 import { startTestApp, TestApp } from './support/test-app.js';
 
 /** A metered endpoint whose work always fails: the charge is refunded. */
@@ -58,25 +59,6 @@ async function startCapturedApp(capture: LogCapture, env: Record<string, string>
     controllers: [FailingController],
     override: (builder) => builder.overrideProvider(LOG_DESTINATION).useValue(capture),
   });
-}
-
-/** The value of one sample of the Prometheus text format, 0 when absent. */
-function sample(metrics: string, name: string, labels: Record<string, string> = {}): number {
-  const wanted = Object.entries(labels).map(([key, value]) => `${key}="${value}"`);
-  for (const line of metrics.split('\n')) {
-    if (line.startsWith('#')) continue;
-    const match = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
-    if (!match || match[1] !== name) continue;
-    const present = match[2] ? match[2].split(/,(?=[a-zA-Z_]\w*=")/) : [];
-    if (present.length === wanted.length && wanted.every((label) => present.includes(label))) return Number(match[3]);
-  }
-  return 0;
-}
-
-async function metricsOf(http: HttpClient): Promise<string> {
-  const response = await http.get('/metrics');
-  expect(response.status).toBe(200);
-  return response.body as string;
 }
 
 const chat = (http: HttpClient, user: { token: string }, requestId: string = randomUUID()) =>

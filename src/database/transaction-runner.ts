@@ -75,6 +75,16 @@ class CommitOutcomeUnknown extends Error {
 }
 
 /**
+ * 503 for a transaction whose COMMIT went unanswered and could not be checked: unlike every other
+ * LEDGER_UNAVAILABLE, it may have committed. A caller that must know resolves it later.
+ */
+export class CommitUnconfirmed extends AppError {
+  constructor() {
+    super(ErrorCode.LEDGER_UNAVAILABLE, 'The token ledger became unavailable while recording; the request did not run');
+  }
+}
+
+/**
  * Runs a unit of work in one database transaction.
  * - MySQL/MariaDB: READ COMMITTED, retried a bounded number of times on deadlock, lock-wait timeout,
  *   or a connection lost before COMMIT (a killed or stale pooled connection). A connection lost
@@ -129,7 +139,7 @@ export class TransactionRunner {
     } catch (error) {
       if (error instanceof CommitOutcomeUnknown) {
         this.logger.error(`database unavailable: ${error.message}`);
-        throw new AppError(ErrorCode.LEDGER_UNAVAILABLE, 'The token ledger became unavailable while recording; the request did not run');
+        throw new CommitUnconfirmed();
       }
       if (isConnectionError(error)) {
         this.logger.error(`database unavailable: ${(error as Error).message}`);

@@ -1,5 +1,5 @@
 import { FactoryProvider, Inject } from '@nestjs/common';
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /**
  * The application's metric registry. One per application instance, never prom-client's global
@@ -17,6 +17,8 @@ export const MetricNames = {
   Refunds: 'token_refunds_total',
   AccountsSeeded: 'token_accounts_seeded_total',
   LedgerPostings: 'token_ledger_postings_total',
+  SettlementsPending: 'token_settlements_pending',
+  Settlements: 'token_settlements_total',
 } as const;
 
 /** From a fast single-row UPDATE to a transaction retried after a deadlock. */
@@ -93,6 +95,25 @@ export const tokenMetricProviders: FactoryProvider[] = [
         name: MetricNames.LedgerPostings,
         help: 'Other ledger entries: grants, deductions, plan changes, period grants, expiries, purchases',
         labelNames: ['type'],
+        registers: [registry],
+      }),
+  ),
+  metric(
+    MetricNames.SettlementsPending,
+    (registry) =>
+      new Gauge({
+        name: MetricNames.SettlementsPending,
+        help: 'Refunds and unconfirmed charges waiting for the database to take them',
+        registers: [registry],
+      }),
+  ),
+  metric(
+    MetricNames.Settlements,
+    (registry) =>
+      new Counter({
+        name: MetricNames.Settlements,
+        help: 'Deferred settlements that ended: settled, or abandoned at shutdown (then posted by hand)',
+        labelNames: ['kind', 'outcome'],
         registers: [registry],
       }),
   ),

@@ -2,7 +2,15 @@ import { Inject, Injectable } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import type { Logger } from 'pino';
 import { TokenEvents } from '../tokens/token-events.js';
-import type { TokensChargedEvent, TokensPostedEvent, TokensRefundedEvent, TokensRefusedEvent, TokensSeededEvent } from '../tokens/token-events.js';
+import type {
+  TokensChargedEvent,
+  TokensPostedEvent,
+  TokensRefundedEvent,
+  TokensRefusedEvent,
+  TokensSeededEvent,
+  TokensSettlementDeferredEvent,
+  TokensSettlementEndedEvent,
+} from '../tokens/token-events.js';
 import { APP_LOGGER } from './app-logger.js';
 
 /**
@@ -92,5 +100,17 @@ export class TokenEventLogListener {
       },
       'ledger entry posted',
     );
+  }
+
+  @OnEvent(TokenEvents.SettlementDeferred)
+  settlementDeferred(e: TokensSettlementDeferredEvent): void {
+    this.log.warn({ event: TokenEvents.SettlementDeferred, ...e }, 'settlement deferred until the database answers');
+  }
+
+  /** An abandoned settlement is an error: its tokens must be posted by hand (a refund of `amount` for `requestId`, if it was charged). */
+  @OnEvent(TokenEvents.SettlementEnded)
+  settlementEnded(e: TokensSettlementEndedEvent): void {
+    if (e.outcome === 'abandoned') this.log.error({ event: TokenEvents.SettlementEnded, ...e }, 'deferred settlement abandoned at shutdown');
+    else this.log.info({ event: TokenEvents.SettlementEnded, ...e }, 'deferred settlement done');
   }
 }

@@ -1,8 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
-import type { Counter, Histogram } from 'prom-client';
+import type { Counter, Gauge, Histogram } from 'prom-client';
 import { TokenEvents } from '../tokens/token-events.js';
-import type { TokensChargedEvent, TokensPostedEvent, TokensRefundedEvent, TokensRefusedEvent, TokensSeededEvent } from '../tokens/token-events.js';
+import type {
+  TokensChargedEvent,
+  TokensPostedEvent,
+  TokensRefundedEvent,
+  TokensRefusedEvent,
+  TokensSeededEvent,
+  TokensSettlementEndedEvent,
+} from '../tokens/token-events.js';
 import { InjectMetric, MetricNames } from './metrics.js';
 
 /** Turns token events into Prometheus counters and the charge-duration histogram. */
@@ -17,6 +24,8 @@ export class TokenEventMetricsListener {
     @InjectMetric(MetricNames.Refunds) private readonly refunds: Counter<'action'>,
     @InjectMetric(MetricNames.AccountsSeeded) private readonly seeded: Counter<'plan'>,
     @InjectMetric(MetricNames.LedgerPostings) private readonly postings: Counter<'type'>,
+    @InjectMetric(MetricNames.SettlementsPending) private readonly settlementsPending: Gauge,
+    @InjectMetric(MetricNames.Settlements) private readonly settlements: Counter<'kind' | 'outcome'>,
   ) {}
 
   @OnEvent(TokenEvents.Charged)
@@ -45,5 +54,16 @@ export class TokenEventMetricsListener {
   @OnEvent(TokenEvents.Posted)
   posted(e: TokensPostedEvent): void {
     this.postings.inc({ type: e.type });
+  }
+
+  @OnEvent(TokenEvents.SettlementDeferred)
+  settlementDeferred(): void {
+    this.settlementsPending.inc();
+  }
+
+  @OnEvent(TokenEvents.SettlementEnded)
+  settlementEnded(e: TokensSettlementEndedEvent): void {
+    this.settlementsPending.dec();
+    this.settlements.inc({ kind: e.kind, outcome: e.outcome });
   }
 }

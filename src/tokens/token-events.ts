@@ -14,6 +14,10 @@ export const TokenEvents = {
   Refused: 'tokens.refused',
   /** Any other ledger entry: admin grant/deduct, plan change, period grant, expiry, purchase. */
   Posted: 'tokens.posted',
+  /** A refund, or the check of a charge whose COMMIT went unanswered, waits for the database. */
+  SettlementDeferred: 'tokens.settlement_deferred',
+  /** A deferred settlement was written (or found unnecessary), or abandoned at shutdown. */
+  SettlementEnded: 'tokens.settlement_ended',
 } as const;
 
 export interface TokensChargedEvent {
@@ -64,4 +68,24 @@ export interface TokensPostedEvent {
   balanceAfter: number;
   actorId: string | null;
   entryId: string;
+}
+
+/**
+ * refund: the refund of a failed request. unconfirmed_charge: a charge whose COMMIT went
+ * unanswered; it is refunded if it turns out to have committed.
+ */
+export type SettlementKind = 'refund' | 'unconfirmed_charge';
+
+export interface TokensSettlementDeferredEvent {
+  kind: SettlementKind;
+  userId: string;
+  action: string;
+  /** Tokens the settlement gives back if it finds them charged. */
+  amount: number;
+  requestId: string;
+}
+
+export interface TokensSettlementEndedEvent extends TokensSettlementDeferredEvent {
+  outcome: 'settled' | 'abandoned';
+  attempts: number;
 }

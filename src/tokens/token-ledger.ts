@@ -54,7 +54,11 @@ export abstract class TokenLedger {
   /** Charges `cost` (seeding a missing account first); 402 when the balance is short. */
   abstract charge(request: ChargeRequest): Promise<Charge | Replay>;
 
-  /** Gives a charge back with a compensating `refund` row and frees its idempotency key. */
+  /**
+   * Gives a charge back with a compensating `refund` row and frees its idempotency key. When the
+   * database cannot take it (503 LEDGER_UNAVAILABLE), the refund is also retried in the
+   * background until it can.
+   */
   abstract refund(charge: Charge, reason: string): Promise<void>;
 
   /** Stores the answer of a successful idempotent request for replays. */

@@ -44,7 +44,7 @@ export class TokenSettlementInterceptor implements NestInterceptor {
     try {
       await this.ledger.refund(charge, reason);
     } catch (refundError) {
-      // The charge stays recorded; the integrity report and logs make it visible for a manual refund.
+      // The ledger retries a refund the database could not take; any other failure needs a person.
       this.logger.error(JSON.stringify({ event: 'refund_failed', userId: charge.userId, action: charge.action, amount: charge.cost, requestId: charge.requestId, error: String(refundError) }));
     }
   }

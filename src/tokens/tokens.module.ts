@@ -8,6 +8,7 @@ import { AdminTokensController } from './admin-tokens.controller.js';
 import { IdempotencyKey } from './idempotency-key.entity.js';
 import { PeriodRolloverJob } from './period-rollover.job.js';
 import { RequestBodyValidator } from './request-body-validator.js';
+import { SettlementRetries } from './settlement-retries.js';
 import { TokenAccount } from './token-account.entity.js';
 import { TokenCostCatalog } from './token-cost-catalog.js';
 import { TokenIntegrityService } from './token-integrity.service.js';
@@ -36,6 +37,7 @@ import { TypeormTokenLedger } from './typeorm-token-ledger.js';
     TokenCostCatalog,
     TokenIntegrityService,
     RequestBodyValidator,
+    SettlementRetries,
     TokenGuard,
     TokenSettlementInterceptor,
   ],

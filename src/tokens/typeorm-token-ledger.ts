@@ -6,10 +6,11 @@ import { EntityManager, LessThanOrEqual } from 'typeorm';
 import { AppError, ErrorCode } from '../common/app-error.js';
 import { Clock } from '../common/clock.js';
 import { execute, isCheckViolation, isUniqueViolation } from '../database/sql.js';
-import { CommitCheck, TransactionRunner } from '../database/transaction-runner.js';
+import { CommitCheck, CommitUnconfirmed, TransactionRunner } from '../database/transaction-runner.js';
 import { SubscriptionStatus } from '../subscriptions/subscription.entity.js';
 import { addMonth, SubscriptionsService } from '../subscriptions/subscriptions.service.js';
 import { IdempotencyKey, IdempotencyStatus } from './idempotency-key.entity.js';
+import { SettlementRetries } from './settlement-retries.js';
 import { TokenAccount } from './token-account.entity.js';
 import {
   RefusalReason,
@@ -63,6 +64,7 @@ export class TypeormTokenLedger extends TokenLedger {
     private readonly subscriptions: SubscriptionsService,
     private readonly clock: Clock,
     private readonly events: EventEmitter2,
+    private readonly retries: SettlementRetries,
   ) {
     super();
   }
@@ -83,6 +85,7 @@ export class TypeormTokenLedger extends TokenLedger {
           await this.tx.run((em) => this.rollIn(em, request.userId));
           continue;
         }
+        if (error instanceof CommitUnconfirmed) this.deferUnconfirmedCharge(request, entryId);
         if (error instanceof AppError) throw this.refused(request, error);
         if (!(error instanceof IdempotencyKeyTaken)) throw this.refused(request, this.unrecorded(request, error));
         const outcome = await this.resolveTakenKey(request);
@@ -96,6 +99,44 @@ export class TypeormTokenLedger extends TokenLedger {
 
   async refund(charge: Charge, reason: string): Promise<void> {
     const entryId = randomUUID();
+    try {
+      await this.writeRefund(charge, reason, entryId);
+    } catch (error) {
+      if (error instanceof AppError && error.code === ErrorCode.LEDGER_UNAVAILABLE) {
+        const { userId, action, cost, requestId } = charge;
+        this.retries.defer({ kind: 'refund', userId, action, amount: cost, requestId, run: () => this.writeRefundOnce(charge, reason, entryId) });
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * A charge whose COMMIT went unanswered was answered 503 and its work did not run. If it did
+   * commit after all, it is refunded as soon as the database can tell.
+   */
+  private deferUnconfirmedCharge(request: ChargeRequest, entryId: string): void {
+    const refundEntryId = randomUUID();
+    const { userId, action, cost, requestId } = request;
+    this.retries.defer({
+      kind: 'unconfirmed_charge',
+      userId,
+      action,
+      amount: cost,
+      requestId,
+      run: async () => {
+        const entry = await this.tx.run((em) => this.committedEntry(em, userId, entryId));
+        if (entry) await this.writeRefundOnce(this.chargeOf(request, entry), 'the charge could not be confirmed; the request was answered 503 and did not run', refundEntryId);
+      },
+    });
+  }
+
+  /** The refund with this entry id, unless an earlier attempt whose answer was lost committed it. */
+  private async writeRefundOnce(charge: Charge, reason: string, entryId: string): Promise<void> {
+    if (charge.cost > 0 && (await this.tx.run((em) => this.committedEntry(em, charge.userId, entryId)))) return;
+    await this.writeRefund(charge, reason, entryId);
+  }
+
+  private async writeRefund(charge: Charge, reason: string, entryId: string): Promise<void> {
     const verifyCommit = async (em: EntityManager): Promise<CommitCheck<void>> =>
       // Without a refund row the transaction only deleted the idempotency key: running it again is harmless.
       charge.cost > 0 && (await this.committedEntry(em, charge.userId, entryId)) ? { committed: true, result: undefined } : { committed: false };

@@ -14,7 +14,7 @@ import { compareWithLedger, expectInvariants } from './support/checks.js';
 import { ReliabilityDatabase, serverAddress } from './support/database.js';
 import { adminToken, call, CHAT, expectCall, note, Outcome, registerUser, SOCIAL, User } from './support/load.js';
 import { sleep } from './support/ports.js';
-import { TcpProxy } from './support/tcp-proxy.js';
+import { TcpProxy } from '../support/tcp-proxy.js';
 
 /** The app's connect timeout (data-source-options.ts) plus room for a loaded machine. */
 const UNREACHABLE_ANSWER_MS = 5000 + 3000;

@@ -1,4 +1,7 @@
-import type { DataSource } from 'typeorm';
+/** A TypeORM DataSource, or any other client that answers SQL with rows. */
+export interface Queryable {
+  query(sql: string, parameters?: unknown[]): Promise<any>;
+}
 
 export interface LedgerState {
   balance: number | null;
@@ -7,7 +10,7 @@ export interface LedgerState {
 }
 
 /** Reads an account and its ledger straight from the database. */
-export async function ledgerState(dataSource: DataSource, userId: string): Promise<LedgerState> {
+export async function ledgerState(dataSource: Queryable, userId: string): Promise<LedgerState> {
   const [account] = await dataSource.query('SELECT balance FROM token_accounts WHERE user_id = ?', [userId]);
   const rows = await dataSource.query('SELECT seq, type, action, amount, balance_after FROM token_ledger_entries WHERE user_id = ? ORDER BY seq', [userId]);
   const entries = rows.map((r: Record<string, unknown>) => ({
@@ -28,7 +31,7 @@ export async function ledgerState(dataSource: DataSource, userId: string): Promi
  * The ledger invariants for one account: balance == SUM(amount), balance >= 0, entries numbered
  * 1..n without gaps, and every balanceAfter equal to the running sum.
  */
-export async function expectLedgerConsistent(dataSource: DataSource, userId: string): Promise<LedgerState> {
+export async function expectLedgerConsistent(dataSource: Queryable, userId: string): Promise<LedgerState> {
   const state = await ledgerState(dataSource, userId);
   expect(state.balance).not.toBeNull();
   expect(state.balance).toBe(state.ledgerSum);

@@ -6,7 +6,7 @@ import { createConnection } from 'mysql2/promise';
 
 /** Which database the e2e suite runs against: TEST_DB=sqlite (default) or TEST_DB=mariadb. */
 export const TEST_DB = process.env.TEST_DB === 'mariadb' ? 'mariadb' : 'sqlite';
-const MARIADB_SERVER = process.env.TEST_MARIADB_URL ?? 'mariadb://root@127.0.0.1:3306';
+export const MARIADB_SERVER = process.env.TEST_MARIADB_URL ?? 'mariadb://root@127.0.0.1:3306';
 
 export interface TestDatabase {
   env: Record<string, string>;

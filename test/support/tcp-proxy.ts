@@ -8,12 +8,17 @@ import { createConnection, createServer, Server, Socket } from 'node:net';
  * - blackhole(): every open connection is destroyed; new connections are accepted and then left
  *   without an answer: the database host is unreachable (a network partition), where a client
  *   without timeouts waits forever.
+ * - cutAtNextCommit(): the next COMMIT statement a client sends reaches the server (or, with
+ *   `deliver: false`, does not), its answer never comes back, then the proxy cuts. Either way the
+ *   client cannot know whether its transaction committed.
  * - restore(): forwards again on the same port.
  */
 export class TcpProxy {
   private server: Server | null = null;
   private readonly sockets = new Set<Socket>();
   private mode: 'forward' | 'blackhole' = 'forward';
+  /** Set by cutAfterNextCommit(): resolves once the cut is done. */
+  private commitTrap: { deliver: boolean; spring: () => void } | null = null;
   /** Connections accepted so far (each one is a new database connection of the app). */
   accepted = 0;
 
@@ -45,8 +50,18 @@ export class TcpProxy {
     if (this.mode === 'blackhole') return; // accepted, never answered
     const upstream = createConnection(this.target);
     this.track(upstream);
-    client.pipe(upstream);
-    upstream.pipe(client);
+    let answering = true;
+    client.on('data', (chunk: Buffer) => {
+      const trap = this.commitTrap;
+      if (trap && isCommit(chunk)) {
+        this.commitTrap = null;
+        answering = false; // the client never hears back
+        trap.spring();
+        if (!trap.deliver) return;
+      }
+      upstream.write(chunk);
+    });
+    upstream.on('data', (chunk: Buffer) => answering && client.write(chunk));
     client.on('close', () => upstream.destroy());
     upstream.on('close', () => client.destroy());
   }
@@ -76,6 +91,23 @@ export class TcpProxy {
     this.destroyAll();
   }
 
+  /**
+   * Arms the trap; resolves once a COMMIT was caught and the proxy has cut (as cut()), leaving a
+   * delivered COMMIT time to commit first.
+   */
+  cutAtNextCommit({ deliver }: { deliver: boolean }, timeoutMs = 10_000): Promise<void> {
+    return new Promise<void>((resolveSprung, reject) => {
+      const timer = setTimeout(() => {
+        this.commitTrap = null;
+        reject(new Error(`no COMMIT went through the proxy within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.commitTrap = { deliver, spring: () => (clearTimeout(timer), resolveSprung()) };
+    }).then(async () => {
+      await new Promise((resolveWait) => setTimeout(resolveWait, 200));
+      await this.cut();
+    });
+  }
+
   /** Back in service, on the same port. */
   async restore(): Promise<void> {
     // Connections left hanging by blackhole() would never be answered: drop them.
@@ -96,4 +128,9 @@ export class TcpProxy {
     if (!server) return Promise.resolve();
     return new Promise((resolveClose) => server.close(() => resolveClose()));
   }
+}
+
+/** A MySQL protocol COM_QUERY packet whose statement is COMMIT (3-byte length, sequence id, 0x03). */
+function isCommit(chunk: Buffer): boolean {
+  return chunk.length >= 11 && chunk[4] === 0x03 && chunk.subarray(5, 11).toString('latin1').toUpperCase() === 'COMMIT';
 }

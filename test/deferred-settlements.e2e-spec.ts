@@ -1,0 +1,183 @@
+/**
+ * Settlements the database could not take when they were due, on MariaDB behind a TCP proxy the
+ * test controls (an embedded SQLite database cannot go away, so there is nothing to test there):
+ * - a failed request whose refund met a database that had just gone: the refund is written once
+ *   the database is back, and the caller ends up charged nothing;
+ * - a charge whose COMMIT reached the server but whose answer was lost with the database: the
+ *   caller got 503 and the work did not run; once the database is back the charge is found and
+ *   refunded, and its Idempotency-Key is free again;
+ * - the same with a COMMIT that never reached the server: nothing was charged, nothing is refunded.
+ * The test reads the ledger through its own connection, past the proxy.
+ */
+import { Controller, Post } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { createConnection, Connection } from 'mysql2/promise';
+import { randomUUID } from 'node:crypto';
+import { AppError, ErrorCode } from '../src/common/app-error.js';
+import { TokenCost } from '../src/tokens/token-cost.decorator.js';
+import { TokenEvents } from '../src/tokens/token-events.js';
+import { registerUser, TestUser } from './support/factories.js';
+import { expectLedgerConsistent, ledgerState, Queryable } from './support/ledger-assertions.js';
+import { metricsOf, sample } from './support/metrics.js';
+import { TcpProxy } from './support/tcp-proxy.js';
+import { startTestApp, TestApp } from './support/test-app.js';
+import { createTestDatabase, MARIADB_SERVER, TEST_DB, TestDatabase } from './support/test-database.js';
+
+const SETTLED_WITHIN_MS = 15_000;
+let proxy: TcpProxy;
+
+/** A metered route whose work fails after the database went away: its refund cannot be written. */
+@Controller('settlement-test')
+class DatabaseGoneController {
+  @Post('fails-after-the-database-went')
+  @TokenCost('settlement_test_work', 5)
+  async fails(): Promise<never> {
+    await proxy.cut();
+    throw new AppError(ErrorCode.SERVICE_FAILED, 'the provider failed');
+  }
+}
+
+(TEST_DB === 'mariadb' ? describe : describe.skip)('settlements deferred while the database is away (mariadb)', () => {
+  let t: TestApp;
+  let database: TestDatabase;
+  let direct: Connection;
+  let ledger: Queryable;
+  let user: TestUser;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    const server = new URL(MARIADB_SERVER);
+    proxy = await TcpProxy.start({ host: server.hostname, port: Number(server.port || 3306) });
+    const proxied = new URL(database.env.DATABASE_URL);
+    proxied.hostname = '127.0.0.1';
+    proxied.port = String(proxy.port);
+    t = await startTestApp({
+      controllers: [DatabaseGoneController],
+      env: { PERIOD_ROLLOVER_INTERVAL_SECONDS: '0' },
+      database: { env: { DATABASE_URL: proxied.toString() }, drop: () => database.drop() },
+    });
+    direct = await createConnection({ uri: database.env.DATABASE_URL.replace(/^mariadb:/, 'mysql:') });
+    ledger = { query: async (sql, parameters) => (await direct.query(sql, parameters))[0] };
+  });
+
+  afterAll(async () => {
+    await t?.app.close();
+    await direct?.end();
+    await proxy?.close();
+    await database?.drop();
+  });
+
+  beforeEach(async () => {
+    await proxy.restore();
+    user = await registerUser(t.http);
+  });
+
+  const rowsOf = async (requestId: string) =>
+    ((await ledger.query('SELECT type, amount FROM token_ledger_entries WHERE request_id = ? ORDER BY seq', [requestId])) as { type: string; amount: unknown }[]).map(
+      (row) => `${row.type} ${Number(row.amount)}`,
+    );
+  const keyStatus = async (key: string) => {
+    const [row] = await ledger.query('SELECT status FROM idempotency_keys WHERE user_id = ? AND idempotency_key = ?', [user.id, key]);
+    return (row?.status as string | undefined) ?? 'free';
+  };
+
+  /** Waits until the app has no settlement pending, then reads its settlement counters. */
+  async function settled(): Promise<{ pending: number; refunds: number; unconfirmedCharges: number }> {
+    const deadline = Date.now() + SETTLED_WITHIN_MS;
+    let metrics = await metricsOf(t.http);
+    while (sample(metrics, 'token_settlements_pending') > 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      metrics = await metricsOf(t.http);
+    }
+    return {
+      pending: sample(metrics, 'token_settlements_pending'),
+      refunds: sample(metrics, 'token_settlements_total', { kind: 'refund', outcome: 'settled' }),
+      unconfirmedCharges: sample(metrics, 'token_settlements_total', { kind: 'unconfirmed_charge', outcome: 'settled' }),
+    };
+  }
+
+  it('a refund the database could not take is written once it is back', async () => {
+    const before = await settled();
+    const requestId = `refund-${randomUUID()}`;
+    const response = await t.http.post('/settlement-test/fails-after-the-database-went', {}, { token: user.token, headers: { 'x-request-id': requestId } });
+    expect([response.status, response.body.code]).toEqual([502, 'SERVICE_FAILED']);
+    expect(response.headers.get('x-tokens-charged')).toBeNull();
+
+    // Charged, not yet refunded: the refund waits for the database.
+    expect(await rowsOf(requestId)).toEqual(['usage -5']);
+    expect(sample(await metricsOf(t.http), 'token_settlements_pending')).toBe(1);
+
+    await proxy.restore();
+    expect(await settled()).toEqual({ ...before, pending: 0, refunds: before.refunds + 1 });
+    expect(await rowsOf(requestId)).toEqual(['usage -5', 'refund 5']);
+    expect((await expectLedgerConsistent(ledger, user.id)).balance).toBe(100);
+    expect((await t.http.get('/tokens/balance', { token: user.token })).body).toMatchObject({ balance: 100, usedThisPeriod: 0 });
+  });
+
+  it('a charge whose COMMIT answer was lost is answered 503, found committed once the database is back, and refunded', async () => {
+    const before = await settled();
+    const key = `lost-commit-${randomUUID()}`;
+    const requestId = `lost-commit-${randomUUID()}`;
+    const trap = proxy.cutAtNextCommit({ deliver: true });
+    const response = await t.http.post('/services/chat', { message: 'lost answer' }, { token: user.token, headers: { 'idempotency-key': key, 'x-request-id': requestId } });
+    await trap;
+    expect([response.status, response.body.code]).toEqual([503, 'LEDGER_UNAVAILABLE']);
+    expect(response.headers.get('x-tokens-charged')).toBeNull();
+
+    // The server did commit it: a charge the caller was told did not happen.
+    expect(await rowsOf(requestId)).toEqual(['usage -1']);
+    expect(await keyStatus(key)).toBe('in_progress');
+    // A retry while the database is away is refused, and changes nothing.
+    const retryWhileDown = await t.http.post('/services/chat', { message: 'lost answer' }, { token: user.token, headers: { 'idempotency-key': key } });
+    expect([retryWhileDown.status, retryWhileDown.body.code]).toEqual([503, 'LEDGER_UNAVAILABLE']);
+
+    await proxy.restore();
+    expect(await settled()).toEqual({ ...before, pending: 0, unconfirmedCharges: before.unconfirmedCharges + 1 });
+    expect(await rowsOf(requestId)).toEqual(['usage -1', 'refund 1']);
+    expect(await keyStatus(key)).toBe('free');
+    expect((await expectLedgerConsistent(ledger, user.id)).balance).toBe(100);
+
+    // The client's retry with its key now runs, once.
+    const retry = await t.http.post('/services/chat', { message: 'lost answer' }, { token: user.token, headers: { 'idempotency-key': key } });
+    expect([retry.status, retry.headers.get('idempotent-replayed'), retry.headers.get('x-tokens-remaining')]).toEqual([201, null, '99']);
+    const replay = await t.http.post('/services/chat', { message: 'lost answer' }, { token: user.token, headers: { 'idempotency-key': key } });
+    expect([replay.status, replay.headers.get('idempotent-replayed'), replay.body]).toEqual([201, 'true', retry.body]);
+    expect((await expectLedgerConsistent(ledger, user.id)).balance).toBe(99);
+  });
+
+  it('a charge whose COMMIT never reached the server is answered 503 and nothing is refunded, because nothing was charged', async () => {
+    const before = await settled();
+    const requestId = `undelivered-commit-${randomUUID()}`;
+    const trap = proxy.cutAtNextCommit({ deliver: false });
+    const response = await t.http.post('/services/social-posts', { text: 'Token metering', platforms: ['linkedin'] }, { token: user.token, headers: { 'x-request-id': requestId } });
+    await trap;
+    expect([response.status, response.body.code]).toEqual([503, 'LEDGER_UNAVAILABLE']);
+
+    await proxy.restore();
+    expect(await settled()).toEqual({ ...before, pending: 0, unconfirmedCharges: before.unconfirmedCharges + 1 });
+    expect(await rowsOf(requestId)).toEqual([]);
+    const state = await expectLedgerConsistent(ledger, user.id);
+    expect(state.balance).toBe(100);
+    expect(state.entries.map((e) => e.type)).toEqual(['initial_grant']);
+  });
+
+  it('a settlement still pending when the app stops is reported as abandoned', async () => {
+    const probe = await startTestApp({ controllers: [DatabaseGoneController], env: { PERIOD_ROLLOVER_INTERVAL_SECONDS: '0' }, database: t.database });
+    try {
+      const victim = await registerUser(probe.http);
+      const requestId = `abandoned-${randomUUID()}`;
+      expect((await probe.http.post('/settlement-test/fails-after-the-database-went', {}, { token: victim.token, headers: { 'x-request-id': requestId } })).status).toBe(502);
+      const metrics = await metricsOf(probe.http);
+      expect(sample(metrics, 'token_settlements_pending')).toBe(1);
+      const ended: unknown[] = [];
+      probe.app.get(EventEmitter2).on(TokenEvents.SettlementEnded, (event: unknown) => ended.push(event));
+      await probe.app.close();
+      expect(ended).toEqual([{ kind: 'refund', userId: victim.id, action: 'settlement_test_work', amount: 5, requestId, outcome: 'abandoned', attempts: expect.any(Number) }]);
+      // Nothing was written behind the caller's back: the charge stands, for a person to refund.
+      expect(await rowsOf(requestId)).toEqual(['usage -5']);
+      await expectLedgerConsistent(ledger, victim.id);
+    } finally {
+      await probe.app.close().catch(() => undefined);
+    }
+  });
+});
