@@ -2,7 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { Connection, createConnection, createPool, Pool, RowDataPacket } from 'mysql2/promise';
 
 export const MARIADB_SERVER = process.env.TEST_MARIADB_URL ?? 'mariadb://root@127.0.0.1:3306';
-const serverUri = MARIADB_SERVER.replace(/^mariadb:/, 'mysql:');
+/** mysql2 knows the mysql: scheme only. */
+const mysqlUri = (server: string) => server.replace(/^mariadb:/, 'mysql:');
+const serverUri = mysqlUri(MARIADB_SERVER);
 
 export function serverAddress(): { host: string; port: number } {
   const url = new URL(serverUri);
@@ -10,8 +12,8 @@ export function serverAddress(): { host: string; port: number } {
 }
 
 /** The server URL with another host and port (the app then reaches MariaDB through a proxy). */
-export function databaseUrl(name: string, via?: { port: number }): string {
-  const url = new URL(MARIADB_SERVER);
+export function databaseUrl(name: string, via?: { port: number }, server = MARIADB_SERVER): string {
+  const url = new URL(server);
   if (via) {
     url.hostname = '127.0.0.1';
     url.port = String(via.port);
@@ -35,26 +37,46 @@ export class ReliabilityDatabase {
   /** Thread ids of the test's own connections, never counted as the app's. */
   private readonly ownThreads = new Set<number>();
 
+  private pool: Pool;
+
   private constructor(
     readonly name: string,
-    readonly pool: Pool,
+    /** mariadb://user@host:port of the server the database is on. */
+    readonly server: string,
   ) {
-    pool.on('connection', (connection) => this.ownThreads.add(connection.threadId));
+    this.pool = this.openPool();
   }
 
-  static async create(prefix: string): Promise<ReliabilityDatabase> {
+  /** A new database on `server` (default: TEST_MARIADB_URL, the shared server). */
+  static async create(prefix: string, server = MARIADB_SERVER): Promise<ReliabilityDatabase> {
     const name = `tokens_rel_${prefix}_${process.pid}_${randomBytes(3).toString('hex')}`;
-    const admin = await createConnection({ uri: serverUri }).catch((error: Error) => {
-      throw new Error(`MariaDB is not reachable at ${MARIADB_SERVER} (${error.message})`);
+    const admin = await createConnection({ uri: mysqlUri(server) }).catch((error: Error) => {
+      throw new Error(`MariaDB is not reachable at ${server} (${error.message})`);
     });
     await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
     await admin.end();
-    const pool = createPool({ uri: `${serverUri}/${name}`, connectionLimit: 4, supportBigNumbers: true, bigNumberStrings: false });
-    return new ReliabilityDatabase(name, pool);
+    return new ReliabilityDatabase(name, server);
+  }
+
+  private openPool(): Pool {
+    const pool = createPool({ uri: `${mysqlUri(this.server)}/${this.name}`, connectionLimit: 4, supportBigNumbers: true, bigNumberStrings: false });
+    pool.on('connection', (connection) => this.ownThreads.add(connection.threadId));
+    return pool;
+  }
+
+  /** A fresh pool for the test's own queries, after the server restarted under the old one. */
+  async reconnect(): Promise<void> {
+    await this.pool.end().catch(() => undefined);
+    this.pool = this.openPool();
+  }
+
+  /** Ends the test's own pool (the database stays). */
+  async close(): Promise<void> {
+    await this.pool.end().catch(() => undefined);
   }
 
   url(via?: { port: number }): string {
-    return databaseUrl(this.name, via);
+    return databaseUrl(this.name, via, this.server);
   }
 
   async query<T = RowDataPacket>(sql: string, params: unknown[] = []): Promise<T[]> {
@@ -133,7 +155,7 @@ export class ReliabilityDatabase {
 
   async drop(): Promise<void> {
     await this.pool.end().catch(() => undefined);
-    const admin = await createConnection({ uri: serverUri });
+    const admin = await createConnection({ uri: mysqlUri(this.server) });
     await admin.query(`DROP DATABASE IF EXISTS \`${this.name}\``);
     await admin.end();
   }
