@@ -306,6 +306,70 @@ class SchemaFuzzer {
     return fc.oneof(...choices);
   }
 
+  /**
+   * Every value of a fixed list that breaks one property of the schema and nothing else: each
+   * boundary (minimum - 1, 0, -1, maximum + 1, a fraction for an integer, 2^53 + 1), each other
+   * JSON type, a string one character too long or short, an unknown enum value, a too long or
+   * short array. Generated bodies usually carry several defects at once, so a single missing
+   * check would hide behind the others; these carry exactly one.
+   */
+  singleDefects(raw: Schema): { label: string; value: unknown }[] {
+    const s = this.resolve(raw);
+    const defects: { label: string; value: unknown }[] = [];
+    const type = s.type === 'integer' ? 'number' : s.type;
+    const otherTypes: [string, unknown][] = (
+      [
+        ['string', type === 'number' ? '1' : 'x'],
+        ['number', 1],
+        ['boolean', true],
+        ['array', []],
+        ['object', {}],
+      ] as [string, unknown][]
+    ).filter(([t]) => t !== type && !(t === 'string' && s.enum?.includes('x')));
+    for (const [t, value] of otherTypes) defects.push({ label: `a ${t}`, value });
+    if (type === 'number') {
+      const candidates: [string, number][] = [];
+      if (s.minimum !== undefined) candidates.push(['minimum - 1', s.minimum - 1], ['0', 0], ['-1', -1], ['-(2^53 + 1)', -(2 ** 53 + 1)]);
+      if (s.maximum !== undefined) candidates.push(['maximum + 1', s.maximum + 1], ['2^53 + 1', 2 ** 53 + 1], ['1e308', 1e308]);
+      if (s.type === 'integer') candidates.push(['a fraction', (s.minimum ?? 0) + 0.5]);
+      for (const [label, value] of candidates) {
+        const broken = (s.minimum !== undefined && value < s.minimum) || (s.maximum !== undefined && value > s.maximum) || (s.type === 'integer' && !Number.isInteger(value));
+        if (broken) defects.push({ label, value });
+      }
+    }
+    if (type === 'string') {
+      if (s.maxLength !== undefined) defects.push({ label: 'maxLength + 1 characters', value: 'x'.repeat(s.maxLength + 1) });
+      if (s.minLength !== undefined && s.minLength > 0) defects.push({ label: 'minLength - 1 characters', value: 'x'.repeat(s.minLength - 1) });
+      if (s.enum?.length) defects.push({ label: 'a value outside the enum', value: 'not-one-of-them' });
+      if (s.pattern && !new RegExp(s.pattern).test('💥 not matching')) defects.push({ label: 'not matching the pattern', value: '💥 not matching' });
+    }
+    if (type === 'array') {
+      const item = this.example(s.items ?? {});
+      if (s.minItems !== undefined && s.minItems > 0) defects.push({ label: 'minItems - 1 items', value: [] });
+      if (s.maxItems !== undefined) {
+        const items = this.resolve(s.items ?? {}).enum ?? [item];
+        defects.push({ label: 'maxItems + 1 items', value: Array.from({ length: s.maxItems + 1 }, (_, i) => items[i % items.length]) });
+      }
+      if (s.uniqueItems) defects.push({ label: 'a repeated item', value: [item, item] });
+    }
+    return defects;
+  }
+
+  /** The documented example of an object schema with exactly one property broken (or missing, when required). */
+  singleDefectBodies(raw: Schema): { label: string; body: Record<string, unknown> }[] {
+    const s = this.resolve(raw);
+    const example = this.example(s) as Record<string, unknown>;
+    const bodies: { label: string; body: Record<string, unknown> }[] = [];
+    for (const [name, property] of Object.entries(s.properties ?? {})) {
+      if ((s.required ?? []).includes(name)) {
+        const { [name]: _dropped, ...rest } = example;
+        bodies.push({ label: `${name} missing`, body: rest });
+      }
+      for (const { label, value } of this.singleDefects(property)) bodies.push({ label: `${name}: ${label}`, body: { ...example, [name]: value } });
+    }
+    return bodies;
+  }
+
   private objectViolations(s: Schema, extraIsViolation: boolean): fc.Arbitrary<unknown>[] {
     const properties = Object.entries(s.properties ?? {});
     const required = new Set(s.required ?? []);
@@ -626,6 +690,35 @@ describe(`fuzzing every operation of the OpenAPI document (${TEST_DB})`, () => {
       });
     });
     expect(attempts.length).toBeGreaterThan(200);
+    expectNoOffences(await run(attempts), attempts.length);
+    await expectNothingChanged();
+  });
+
+  it('the documented example with exactly one property broken is refused with 400 by every caller that may call it, and changes nothing', async () => {
+    const attempts: Attempt[] = [];
+    for (const operation of operations) {
+      if (!operation.bodySchema || operation.signed) continue;
+      for (const { label, body } of fuzzer.singleDefectBodies(operation.bodySchema)) {
+        for (const caller of callersOf(operation)) {
+          attempts.push({
+            operation,
+            caller,
+            label,
+            input: body,
+            request: { method: operation.method.toUpperCase(), path: pathOf(operation), headers: { ...jsonHeaders, ...authHeaders(caller) }, body: JSON.stringify(body) },
+            ...expectationOf(operation, caller, true, true),
+            ...(caller !== 'anonymous' && { allowed: operation.adminOnly && caller !== 'admin' ? [403] : [400] }),
+          });
+        }
+      }
+    }
+    // The signed webhook: correctly signed, so that validation is what refuses it.
+    const webhook = operations.find((o) => o.signed)!;
+    for (const { label, body } of webhook.ignoresUnknownProperties ? [] : fuzzer.singleDefectBodies(webhook.bodySchema!)) {
+      const json = JSON.stringify(body);
+      attempts.push({ operation: webhook, caller: 'anonymous', label, input: body, request: { method: 'POST', path: pathOf(webhook), headers: { ...jsonHeaders, 'x-signature': sign(json) }, body: json }, expect: 'refused', allowed: [400] });
+    }
+    expect(attempts.length).toBeGreaterThan(300);
     expectNoOffences(await run(attempts), attempts.length);
     await expectNothingChanged();
   });
