@@ -47,6 +47,8 @@ interface Account {
   plan: PlanCode;
   /** Idempotency keys that succeeded, with the balance their first answer reported, for 24 hours. */
   keys: Map<string, { route: RouteName; remaining: number; expiresAt: number }>;
+  /** Every ledger row of the account seen so far, as read after the previous step. */
+  ledger: string[];
 }
 
 interface Model {
@@ -200,9 +202,25 @@ class EndPeriodCommand extends Step {
   }
 }
 
-/** After every step: the app agrees with the model, and the ledger invariants hold. */
+/** The account's ledger rows, every column, oldest first. */
+async function ledgerRows(real: Real, userId: string): Promise<string[]> {
+  const rows = await real.t.dataSource.query(
+    'SELECT id, seq, type, action, amount, balance_after, request_id, actor_id, metadata, created_at FROM token_ledger_entries WHERE user_id = ? ORDER BY seq',
+    [userId],
+  );
+  return rows.map((row: Record<string, unknown>) => JSON.stringify(Object.values(row).map((v) => (v instanceof Date ? v.toISOString() : v === null ? null : String(v)))));
+}
+
+/**
+ * After every step: the app agrees with the model, the ledger invariants hold (balance == sum,
+ * balance >= 0, balanceAfter chain), and the rows seen before are still there, unchanged (rows are
+ * only ever appended).
+ */
 async function expectAgreement(model: Model, real: Real): Promise<void> {
   for (const account of model.accounts) {
+    const rows = await ledgerRows(real, account.user.id);
+    expect(rows.slice(0, account.ledger.length)).toEqual(account.ledger);
+    account.ledger = rows;
     const balance = (await real.t.http.get('/tokens/balance', { token: account.user.token })).body;
     expect({ balance: balance.balance, usedThisPeriod: balance.usedThisPeriod, plan: balance.plan }).toEqual({
       balance: account.balance,
@@ -246,7 +264,7 @@ describe('the ledger against a model', () => {
         clock.advance(DAY);
         const accounts: Account[] = [];
         for (let i = 0; i < USERS; i++) {
-          accounts.push({ user: await registerUser(real.t.http), balance: PLANS.free.monthly, used: 0, plan: 'free', keys: new Map() });
+          accounts.push({ user: await registerUser(real.t.http), balance: PLANS.free.monthly, used: 0, plan: 'free', keys: new Map(), ledger: [] });
         }
         const model: Model = { accounts };
         await fc.asyncModelRun(() => ({ model, real }), commands);
