@@ -1,7 +1,7 @@
 /**
  * Reliability suites: several real app processes (compiled from src by the global setup), a real
- * MariaDB, and real faults (killed connections, a cut network, kill -9). They are slower than the
- * e2e suites and are not part of `npm test`; run them with `npm run test:reliability`.
+ * MariaDB, and real faults (killed connections, a cut network, a crashed database server, kill -9).
+ * They are slower than the e2e suites: `npm test` runs them last, `npm run test:reliability` alone.
  * One suite at a time: they measure timings and share two CPU cores with MariaDB.
  */
 export default {
