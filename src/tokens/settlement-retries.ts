@@ -1,9 +1,11 @@
-import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { SettlementKind, TokenEvents, TokensSettlementDeferredEvent, TokensSettlementEndedEvent } from './token-events.js';
 
 const FIRST_DELAY_MS = 250;
 const MAX_DELAY_MS = 30_000;
+/** At shutdown, how long the last attempt of every pending settlement may take together. */
+const LAST_ATTEMPT_MS = 5_000;
 
 export interface DeferredSettlement {
   kind: SettlementKind;
@@ -22,6 +24,8 @@ interface Pending {
   settlement: DeferredSettlement;
   attempts: number;
   timer: NodeJS.Timeout | null;
+  /** The attempt in progress, if any. */
+  running: Promise<void> | null;
 }
 
 /**
@@ -30,13 +34,15 @@ interface Pending {
  * - a refund of a failed request, written while the database was down;
  * - a charge whose COMMIT went unanswered while the database went away: the caller was told 503
  *   and the work did not run, so if it did commit it is refunded.
- * A process that stops with settlements pending reports each one as abandoned (an error log line
- * with what an operator needs to post it by hand).
+ * A process that stops tries each pending settlement once more (for at most 5 s, while the
+ * database connection is still open) and reports the ones that still fail as abandoned (an error
+ * log line with what an operator needs to post it by hand).
  */
 @Injectable()
-export class SettlementRetries implements OnApplicationShutdown {
+export class SettlementRetries implements BeforeApplicationShutdown {
   private readonly logger = new Logger('SettlementRetries');
   private readonly pending = new Set<Pending>();
+  private closing = false;
 
   constructor(private readonly events: EventEmitter2) {}
 
@@ -46,17 +52,23 @@ export class SettlementRetries implements OnApplicationShutdown {
   }
 
   defer(settlement: DeferredSettlement): void {
-    const entry: Pending = { settlement, attempts: 0, timer: null };
+    const entry: Pending = { settlement, attempts: 0, timer: null, running: null };
     this.pending.add(entry);
     this.events.emit(TokenEvents.SettlementDeferred, this.describe(settlement) satisfies TokensSettlementDeferredEvent);
     this.schedule(entry);
   }
 
-  onApplicationShutdown(): void {
-    for (const entry of this.pending) {
+  async beforeApplicationShutdown(): Promise<void> {
+    this.closing = true;
+    const last = [...this.pending].map((entry) => {
       if (entry.timer) clearTimeout(entry.timer);
-      this.end(entry, 'abandoned');
-    }
+      return entry.running ?? this.attempt(entry);
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<void>((resolveDeadline) => (timer = setTimeout(resolveDeadline, LAST_ATTEMPT_MS)));
+    await Promise.race([Promise.allSettled(last), deadline]);
+    clearTimeout(timer);
+    for (const entry of this.pending) this.end(entry, 'abandoned');
   }
 
   private schedule(entry: Pending): void {
@@ -65,19 +77,22 @@ export class SettlementRetries implements OnApplicationShutdown {
     entry.timer.unref();
   }
 
-  private async attempt(entry: Pending): Promise<void> {
+  private attempt(entry: Pending): Promise<void> {
     entry.timer = null;
     entry.attempts += 1;
-    try {
-      await entry.settlement.run();
-    } catch (error) {
-      if (!this.pending.has(entry)) return; // shut down meanwhile
-      if (entry.attempts === 1 || entry.attempts % 10 === 0) {
-        this.logger.warn(JSON.stringify({ event: 'settlement_retry_failed', ...this.describe(entry.settlement), attempts: entry.attempts, error: String(error) }));
-      }
-      return this.schedule(entry);
-    }
-    if (this.pending.has(entry)) this.end(entry, 'settled');
+    entry.running = entry.settlement.run().then(
+      () => {
+        if (this.pending.has(entry)) this.end(entry, 'settled');
+      },
+      (error: unknown) => {
+        if (!this.pending.has(entry)) return; // abandoned meanwhile
+        if (this.closing || entry.attempts === 1 || entry.attempts % 10 === 0) {
+          this.logger.warn(JSON.stringify({ event: 'settlement_retry_failed', ...this.describe(entry.settlement), attempts: entry.attempts, error: String(error) }));
+        }
+        if (!this.closing) this.schedule(entry);
+      },
+    );
+    return entry.running.finally(() => (entry.running = null));
   }
 
   private end(entry: Pending, outcome: TokensSettlementEndedEvent['outcome']): void {
