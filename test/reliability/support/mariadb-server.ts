@@ -1,6 +1,6 @@
 import { ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { createConnection } from 'mysql2/promise';
@@ -9,6 +9,8 @@ import { freePort, sleep } from './ports.js';
 const MARIADBD = process.env.MARIADBD ?? '/usr/sbin/mariadbd';
 const INSTALL_DB = process.env.MARIADB_INSTALL_DB ?? 'mariadb-install-db';
 const live = new Set<MariadbServer>();
+/** mariadbd runs as whoever runs the tests (it refuses to run as root unless told to). */
+const OS_USER = userInfo().username;
 
 /**
  * A MariaDB server of the suite's own: a data directory made by mariadb-install-db under the
@@ -31,7 +33,7 @@ export class MariadbServer {
     const server = new MariadbServer(root, await freePort());
     live.add(server);
     try {
-      await promisify(execFile)(INSTALL_DB, ['--no-defaults', `--datadir=${join(root, 'data')}`, '--user=root', '--auth-root-authentication-method=normal', '--skip-test-db'], {
+      await promisify(execFile)(INSTALL_DB, ['--no-defaults', `--datadir=${join(root, 'data')}`, `--user=${OS_USER}`, '--auth-root-authentication-method=normal', '--skip-test-db'], {
         timeout: 60_000,
       });
       await server.start();
@@ -64,7 +66,7 @@ export class MariadbServer {
         `--log-error=${join(this.dataDir, 'error.log')}`,
         '--bind-address=127.0.0.1',
         `--port=${this.port}`,
-        '--user=root',
+        `--user=${OS_USER}`,
         '--innodb-buffer-pool-size=64M',
         '--innodb-flush-log-at-trx-commit=1',
         '--max-connections=200',
