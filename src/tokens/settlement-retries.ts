@@ -46,11 +46,6 @@ export class SettlementRetries implements BeforeApplicationShutdown {
 
   constructor(private readonly events: EventEmitter2) {}
 
-  /** Settlements waiting for the database. */
-  get size(): number {
-    return this.pending.size;
-  }
-
   defer(settlement: DeferredSettlement): void {
     const entry: Pending = { settlement, attempts: 0, timer: null, running: null };
     this.pending.add(entry);

@@ -132,14 +132,21 @@ export class TypeormTokenLedger extends TokenLedger {
 
   /** The refund with this entry id, unless an earlier attempt whose answer was lost committed it. */
   private async writeRefundOnce(charge: Charge, reason: string, entryId: string): Promise<void> {
-    if (charge.cost > 0 && (await this.tx.run((em) => this.committedEntry(em, charge.userId, entryId)))) return;
+    if (await this.tx.run((em) => this.refundCommitted(em, charge, entryId))) return;
     await this.writeRefund(charge, reason, entryId);
+  }
+
+  /**
+   * Whether the refund row with this id committed. A refund of 0 tokens writes no row and only
+   * deletes the idempotency key, which is harmless to run again: it never counts as committed.
+   */
+  private async refundCommitted(em: EntityManager, charge: Charge, entryId: string): Promise<boolean> {
+    return charge.cost > 0 && (await this.committedEntry(em, charge.userId, entryId)) !== null;
   }
 
   private async writeRefund(charge: Charge, reason: string, entryId: string): Promise<void> {
     const verifyCommit = async (em: EntityManager): Promise<CommitCheck<void>> =>
-      // Without a refund row the transaction only deleted the idempotency key: running it again is harmless.
-      charge.cost > 0 && (await this.committedEntry(em, charge.userId, entryId)) ? { committed: true, result: undefined } : { committed: false };
+      (await this.refundCommitted(em, charge, entryId)) ? { committed: true, result: undefined } : { committed: false };
     await this.tx.run(async (em) => {
       if (charge.cost > 0) {
         const posting: Posting = {
