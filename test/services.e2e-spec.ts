@@ -5,8 +5,10 @@
  * validation before any charge, and authentication.
  *
  * The content provider is the real LocalContentProvider, wrapped only to count calls so a
- * test can show that refused requests did no work.
+ * test can show that refused requests did no work, and to fail on demand so a test can show
+ * that a failed request is refunded.
  */
+import { AppError, ErrorCode } from '../src/common/app-error.js';
 import { ContentProvider } from '../src/services/content-provider.js';
 import { LocalContentProvider } from '../src/services/local-content.provider.js';
 import { loginAdmin, registerUser, spendDownTo, TestUser } from './support/factories.js';
@@ -30,12 +32,15 @@ const PROVIDER_METHODS: ProviderMethod[] = [
   'findImage',
 ];
 const providerCalls: ProviderMethod[] = [];
+/** While true, every provider call fails (after being counted), as a backend that is down would. */
+let providerDown = false;
 
 class CountingContentProvider extends LocalContentProvider {}
 for (const method of PROVIDER_METHODS) {
   const original = LocalContentProvider.prototype[method] as unknown as (...args: unknown[]) => Promise<unknown>;
-  (CountingContentProvider.prototype as unknown as Record<string, unknown>)[method] = function (this: LocalContentProvider, ...args: unknown[]) {
+  (CountingContentProvider.prototype as unknown as Record<string, unknown>)[method] = async function (this: LocalContentProvider, ...args: unknown[]) {
     providerCalls.push(method);
+    if (providerDown) throw new AppError(ErrorCode.SERVICE_FAILED, `the ${method} backend is down`);
     return original.apply(this, args);
   };
 }
@@ -323,6 +328,7 @@ describe('metered services', () => {
   afterAll(() => t?.close());
   beforeEach(() => {
     providerCalls.length = 0;
+    providerDown = false;
   });
 
   /** A new user moved to the professional plan: 100 + 1,999,900 = 2,000,000 tokens. */
@@ -395,6 +401,24 @@ describe('metered services', () => {
         [endpoint.action, -endpoint.cost],
         [endpoint.action, -endpoint.cost],
       ]);
+    });
+
+    it.each(ENDPOINTS.map((e) => [e.path, e] as const))('%s refunds the charge when its provider fails, and leaves the balance as it was', async (_path, endpoint) => {
+      const user = await richUser();
+      const before = await ledgerState(t.dataSource, user.id);
+      providerDown = true;
+      const response = await t.http.post(endpoint.path, endpoint.body, { token: user.token });
+      expect([response.status, response.body.code]).toEqual([502, 'SERVICE_FAILED']);
+      for (const key of endpoint.resultKeys) expect(response.body).not.toHaveProperty(key);
+      expect(response.headers.get('x-tokens-charged')).toBeNull();
+      expect(providerCalls).toEqual([endpoint.provider]);
+      const after = await expectLedgerConsistent(t.dataSource, user.id);
+      expect(after.entries.slice(0, before.entries.length)).toEqual(before.entries);
+      expect(after.entries.slice(before.entries.length).map((e) => [e.type, e.action, e.amount])).toEqual([
+        ['usage', endpoint.action, -endpoint.cost],
+        ['refund', endpoint.action, endpoint.cost],
+      ]);
+      expect((await t.http.get('/tokens/balance', { token: user.token })).body).toMatchObject({ balance: 2_000_000, usedThisPeriod: 0 });
     });
 
     it('places a call without a script, using a default script', async () => {
