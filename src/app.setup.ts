@@ -5,7 +5,6 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import { toErrorBody } from './common/error-response.js';
 
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 const JSON_CONTENT_TYPE = /^application\/json\s*(;|$)/i;
 /** No body of the API nests deeper than a few levels; deeper ones would overflow the stack of recursive validation. */
 const MAX_BODY_DEPTH = 32;
@@ -31,7 +30,7 @@ function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply)
 /** Options of the Nest application; the raw body is kept for signed webhooks (req.rawBody). */
 export const APP_OPTIONS = { rawBody: true } as const;
 
-/** The HTTP adapter: request ids from X-Request-Id when well-formed, a 1 MiB body limit. */
+/** The HTTP adapter: a server-made id for every request (a client's X-Request-Id is never used as one), a 1 MiB body limit. */
 export function createFastifyAdapter(): FastifyAdapter {
   return new FastifyAdapter({
     bodyLimit: 1024 * 1024,
@@ -39,10 +38,7 @@ export function createFastifyAdapter(): FastifyAdapter {
     // The router answers a malformed URL (400) or an over-long path parameter (414) before any hook
     // or error handler runs: those answers get the contract's error body too.
     frameworkErrors: sendError,
-    genReqId: (request: { headers: Record<string, string | string[] | undefined> }) => {
-      const header = request.headers['x-request-id'];
-      return typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID();
-    },
+    genReqId: () => randomUUID(),
   });
 }
 

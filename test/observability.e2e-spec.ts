@@ -61,8 +61,10 @@ async function startCapturedApp(capture: LogCapture, env: Record<string, string>
   });
 }
 
-const chat = (http: HttpClient, user: { token: string }, requestId: string = randomUUID()) =>
-  http.post('/services/chat', { message: 'hello' }, { token: user.token, headers: { 'x-request-id': requestId } });
+const chat = (http: HttpClient, user: { token: string }) => http.post('/services/chat', { message: 'hello' }, { token: user.token });
+
+/** The server's id of a request, as its answer reports it (the logs and the ledger use the same one). */
+const requestIdOf = (response: { headers: Headers }): string => response.headers.get('x-request-id')!;
 
 describe('structured logs and metrics', () => {
   // The first app of this file: nestjs-pino keeps one request logger per process (the first app's).
@@ -77,8 +79,9 @@ describe('structured logs and metrics', () => {
   describe('one JSON log line per token event', () => {
     it('a charge: user, action, amount, balance before and after, request id', async () => {
       const user = await registerUser(t.http);
-      const requestId = `charge-${randomUUID()}`;
-      expect((await chat(t.http, user, requestId)).status).toBe(201);
+      const response = await chat(t.http, user);
+      expect(response.status).toBe(201);
+      const requestId = requestIdOf(response);
 
       const lines = await capture.waitFor({ event: 'tokens.charged', requestId });
       expect(lines).toHaveLength(1);
@@ -98,9 +101,9 @@ describe('structured logs and metrics', () => {
 
     it('a refusal (402): what the request needed and the balance it met', async () => {
       const user = await registerUser(t.http);
-      const requestId = `refusal-${randomUUID()}`;
-      const response = await t.http.post('/services/write-more', { text: 'more please' }, { token: user.token, headers: { 'x-request-id': requestId } });
+      const response = await t.http.post('/services/write-more', { text: 'more please' }, { token: user.token });
       expect(response.status).toBe(402);
+      const requestId = requestIdOf(response);
 
       const lines = await capture.waitFor({ event: 'tokens.refused', requestId });
       expect(lines).toHaveLength(1);
@@ -117,9 +120,9 @@ describe('structured logs and metrics', () => {
 
     it('a refund: the charge and its refund, under the same request id', async () => {
       const user = await registerUser(t.http);
-      const requestId = `refund-${randomUUID()}`;
-      const response = await t.http.post('/observability-test/fails', { message: 'x' }, { token: user.token, headers: { 'x-request-id': requestId } });
+      const response = await t.http.post('/observability-test/fails', { message: 'x' }, { token: user.token });
       expect(response.status).toBe(502);
+      const requestId = requestIdOf(response);
 
       const [charged] = await capture.waitFor({ event: 'tokens.charged', requestId });
       expect(charged).toMatchObject({ userId: user.id, action: 'failing_action', amount: 1, balanceBefore: 100, balanceAfter: 99 });
@@ -138,8 +141,9 @@ describe('structured logs and metrics', () => {
     it('a seed: a user without an account gets one from the subscription, then the charge', async () => {
       const legacy = await insertUserWithoutAccount(t.dataSource, 'free');
       const token = await bearerTokenFor(t.app, legacy.id);
-      const requestId = `seed-${randomUUID()}`;
-      expect((await chat(t.http, { token }, requestId)).status).toBe(201);
+      const response = await chat(t.http, { token });
+      expect(response.status).toBe(201);
+      const requestId = requestIdOf(response);
 
       await capture.waitFor({ event: 'tokens.charged', requestId });
       const seeded = capture.where({ event: 'tokens.seeded', userId: legacy.id });
@@ -152,9 +156,8 @@ describe('structured logs and metrics', () => {
   describe('request log lines', () => {
     it('one line per request with its request id, status and time, written through pino', async () => {
       const user = await registerUser(t.http);
-      const requestId = `request-${randomUUID()}`;
-      const response = await chat(t.http, user, requestId);
-      expect(response.headers.get('x-request-id')).toBe(requestId);
+      const response = await chat(t.http, user);
+      const requestId = requestIdOf(response);
 
       const [line] = await capture.waitFor({ msg: 'request completed', requestId });
       expect(line).toMatchObject({ level: 'info', req: { id: requestId, method: 'POST', url: '/services/chat' }, res: { statusCode: 201 } });
@@ -164,13 +167,11 @@ describe('structured logs and metrics', () => {
     it('never logs credentials, signatures or request bodies', async () => {
       const user = await registerUser(t.http);
       const secrets = { apiKey: `tk_${randomUUID()}`, signature: `sig-${randomUUID()}`, body: `body-${randomUUID()}` };
-      const withBearer = `bearer-${randomUUID()}`;
-      const withKey = `api-key-${randomUUID()}`;
-
-      const served = await t.http.post('/services/chat', { message: secrets.body }, { token: user.token, headers: { 'x-request-id': withBearer, 'x-signature': secrets.signature } });
+      const served = await t.http.post('/services/chat', { message: secrets.body }, { token: user.token, headers: { 'x-signature': secrets.signature } });
       expect(served.status).toBe(201);
-      const refused = await t.http.get('/users/me', { apiKey: secrets.apiKey, headers: { 'x-request-id': withKey } });
+      const refused = await t.http.get('/users/me', { apiKey: secrets.apiKey });
       expect(refused.status).toBe(401);
+      const [withBearer, withKey] = [requestIdOf(served), requestIdOf(refused)];
 
       const [bearerLine] = await capture.waitFor({ msg: 'request completed', requestId: withBearer });
       const [keyLine] = await capture.waitFor({ msg: 'request completed', requestId: withKey });
@@ -245,9 +246,9 @@ describe('structured logs and metrics', () => {
     });
 
     it('is not metered and leaves no request log line', async () => {
-      const requestId = `metrics-${randomUUID()}`;
-      const response = await t.http.get('/metrics', { token: user.token, headers: { 'x-request-id': requestId } });
+      const response = await t.http.get('/metrics', { token: user.token });
       expect(response.status).toBe(200);
+      const requestId = requestIdOf(response);
       expect(response.headers.get('x-tokens-charged')).toBeNull();
       const balance = (await t.http.get('/tokens/balance', { token: user.token })).body.balance;
       expect((await t.http.get('/metrics', { token: user.token })).status).toBe(200);

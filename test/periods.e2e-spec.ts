@@ -43,7 +43,7 @@ describe('billing periods', () => {
 
   const balanceOf = async (user: TestUser) => (await t.http.get('/tokens/balance', { token: user.token })).body;
   const entriesOf = async (user: TestUser, type: string) =>
-    (await t.http.get(`/tokens/transactions?type=${type}&limit=100`, { token: user.token })).body.items as { amount: number; metadata: Record<string, unknown> }[];
+    (await t.http.get(`/tokens/transactions?type=${type}&limit=100`, { token: user.token })).body.items as { amount: number; allowanceAmount: number; creditsAmount: number; metadata: Record<string, unknown> }[];
   const chat = (user: TestUser) => t.http.post('/services/chat', { message: 'hi' }, { token: user.token });
 
   async function subscribe(user: TestUser, planCode: string): Promise<void> {
@@ -80,19 +80,19 @@ describe('billing periods', () => {
     await expectLedgerConsistent(t.dataSource, user.id);
   });
 
-  it('paid plan: keeps up to one month of tokens, the rest expires', async () => {
+  it('paid plan: keeps up to one month of allowance, the rest of it expires; granted credits never do', async () => {
     const user = await registerUser(t.http);
     await subscribe(user, 'starter'); // 100 + 9,900 = 10,000
     await t.http.post(`/admin/users/${user.id}/tokens/grant`, { amount: 2500, reason: 'bonus' }, { token: adminToken });
-    expect((await balanceOf(user)).balance).toBe(12_500);
+    expect(await balanceOf(user)).toMatchObject({ balance: 12_500, allowance: 10_000, credits: 2500 });
 
     await endPeriodOf(user);
-    expect((await balanceOf(user)).balance).toBe(20_000); // 12,500 capped at 10,000, plus 10,000
-    expect((await entriesOf(user, 'expiry')).map((e) => e.amount)).toEqual([-2500]);
+    expect(await balanceOf(user)).toMatchObject({ balance: 22_500, allowance: 20_000, credits: 2500 }); // 10,000 kept (the cap), plus 10,000
+    expect(await entriesOf(user, 'expiry')).toEqual([]);
 
     await endPeriodOf(user);
-    expect((await balanceOf(user)).balance).toBe(20_000);
-    expect((await entriesOf(user, 'expiry')).map((e) => e.amount)).toEqual([-10_000, -2500]);
+    expect(await balanceOf(user)).toMatchObject({ balance: 22_500, allowance: 20_000, credits: 2500 });
+    expect((await entriesOf(user, 'expiry')).map((e) => [e.amount, e.allowanceAmount, e.creditsAmount])).toEqual([[-10_000, -10_000, 0]]);
     expect((await entriesOf(user, 'period_grant')).map((e) => e.amount)).toEqual([10_000, 10_000]);
     await expectLedgerConsistent(t.dataSource, user.id);
   });

@@ -285,22 +285,23 @@ describe('plans, subscriptions and tokens', () => {
       expect(aliceWithBobsCursor.body.items.every((i: LedgerItem) => aliceIds.has(i.id))).toBe(true);
     });
 
-    it('records the X-Request-Id of the request on its usage row and echoes it', async () => {
+    it("records the server's request id on the usage row, with the client's X-Request-Id beside it, never instead of it", async () => {
       const user = await registerUser(t.http);
-      const response = await chat(user, { 'X-Request-Id': 'test-req-123' });
-      expect(response.status).toBe(201);
-      expect(response.headers.get('x-request-id')).toBe('test-req-123');
-      const items: LedgerItem[] = (await t.http.get('/tokens/transactions?type=usage', { token: user.token })).body.items;
-      expect(items).toHaveLength(1);
-      expect(items[0]).toMatchObject({ type: 'usage', action: 'ai_chat_message', requestId: 'test-req-123' });
+      // Two requests sending the same X-Request-Id: each keeps an id of its own.
+      const first = await chat(user, { 'X-Request-Id': 'test-req-123' });
+      const second = await chat(user, { 'X-Request-Id': 'test-req-123' });
+      const third = await chat(user);
+      for (const response of [first, second, third]) expect(response.status).toBe(201);
+      const ids = [first, second, third].map((response) => response.headers.get('x-request-id'));
+      for (const id of ids) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+      expect(new Set(ids).size).toBe(3);
 
-      // Without the header the server makes one up, answers it and records the same one.
-      const other = await chat(user);
-      const generated = other.headers.get('x-request-id');
-      expect(generated).toBeTruthy();
-      expect(generated).not.toBe('test-req-123');
-      const latest: LedgerItem = (await t.http.get('/tokens/transactions?limit=1', { token: user.token })).body.items[0];
-      expect(latest.requestId).toBe(generated);
+      const items: (LedgerItem & { clientRequestId: string | null })[] = (await t.http.get('/tokens/transactions?type=usage', { token: user.token })).body.items;
+      expect(items.map((i) => [i.requestId, i.clientRequestId])).toEqual([
+        [ids[2], null],
+        [ids[1], 'test-req-123'],
+        [ids[0], 'test-req-123'],
+      ]);
     });
 
     it.each([

@@ -54,6 +54,7 @@ export class TokenEventLogListener {
         balanceBefore: e.balanceBefore,
         balanceAfter: e.balanceAfter,
         requestId: e.requestId,
+        reasonCode: e.reasonCode,
         reason: e.reason,
       },
       'tokens refunded',

@@ -2,11 +2,14 @@ import { Check, Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { bigintTransformer } from '../database/bigint.transformer.js';
 
 /**
- * A user's spendable balance. Only `TypeormTokenLedger` writes it, always with a
- * conditional UPDATE and a ledger row in the same transaction.
+ * A user's spendable balance, in two buckets: `balance = allowance + credits`. Only
+ * `TypeormTokenLedger` writes it, always with a conditional UPDATE and a ledger row in the same
+ * transaction.
  */
 @Entity('token_accounts')
 @Check('chk_token_accounts_balance', 'balance >= 0')
+@Check('chk_token_accounts_allowance', 'allowance >= 0')
+@Check('chk_token_accounts_credits', 'credits >= 0')
 @Index('idx_token_accounts_period_end', ['periodEnd'])
 export class TokenAccount {
   @PrimaryColumn({ name: 'user_id', type: 'varchar', length: 36 })
@@ -14,6 +17,29 @@ export class TokenAccount {
 
   @Column({ type: 'bigint', transformer: bigintTransformer })
   balance: number;
+
+  /** The plan's tokens of the current period; what exceeds the plan's rollover cap expires when it ends. */
+  @Column({ type: 'bigint', default: 0, transformer: bigintTransformer })
+  allowance: number;
+
+  /** Purchased and admin-granted tokens; they never expire. Spent after the allowance. */
+  @Column({ type: 'bigint', default: 0, transformer: bigintTransformer })
+  credits: number;
+
+  /**
+   * The highest monthly allowance granted in the current period (the plan's tokens at its start,
+   * raised by upgrades): an upgrade grants only what the new plan exceeds it by.
+   */
+  @Column({ name: 'period_allowance_granted', type: 'bigint', default: 0, transformer: bigintTransformer })
+  periodAllowanceGranted: number;
+
+  /**
+   * What the latest balance statement moved in the allowance. A charge takes the allowance first
+   * inside one UPDATE; the follow-up read of the row gets its split from here, so no read before
+   * the UPDATE is needed.
+   */
+  @Column({ name: 'last_allowance_change', type: 'bigint', default: 0, transformer: bigintTransformer })
+  lastAllowanceChange: number;
 
   @Column({ name: 'used_this_period', type: 'bigint', default: 0, transformer: bigintTransformer })
   usedThisPeriod: number;

@@ -38,6 +38,9 @@ export interface TokensRefundedEvent {
   balanceBefore: number;
   balanceAfter: number;
   requestId: string;
+  /** The stable code recorded on the refund entry (e.g. SERVICE_FAILED). */
+  reasonCode: string;
+  /** What went wrong, for the log only: never stored in the ledger. */
   reason: string;
 }
 

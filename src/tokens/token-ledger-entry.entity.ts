@@ -47,11 +47,22 @@ export class TokenLedgerEntry {
   @Column({ type: 'bigint', transformer: bigintTransformer })
   amount: number;
 
+  /** What the entry moved in each bucket; `amount = allowanceAmount + creditsAmount`. */
+  @Column({ name: 'allowance_amount', type: 'bigint', default: 0, transformer: bigintTransformer })
+  allowanceAmount: number;
+
+  @Column({ name: 'credits_amount', type: 'bigint', default: 0, transformer: bigintTransformer })
+  creditsAmount: number;
+
   @Column({ name: 'balance_after', type: 'bigint', transformer: bigintTransformer })
   balanceAfter: number;
 
   @Column({ name: 'request_id', type: 'varchar', length: 64, nullable: true })
   requestId: string | null;
+
+  /** The caller's own X-Request-Id, when it sent a well-formed one; `requestId` is always the server's. */
+  @Column({ name: 'client_request_id', type: 'varchar', length: 64, nullable: true })
+  clientRequestId: string | null;
 
   /** The admin (or other actor) who caused the entry, when it was not the user's own request. */
   @Column({ name: 'actor_id', type: 'varchar', length: 36, nullable: true })

@@ -11,8 +11,23 @@ export interface ChargeRequest {
   userId: string;
   action: string;
   cost: number;
+  /** The server's id of the request. */
   requestId: string;
+  /** The caller's own X-Request-Id, kept beside the server's. */
+  clientRequestId?: string | null;
   idempotency?: IdempotencyClaim;
+}
+
+/** Why a charge is given back: `code` goes on the refund entry, `message` only to the log. */
+export interface RefundReason {
+  code: string;
+  message: string;
+}
+
+/** What a posting moved in each bucket (signed); their sum is the posting's amount. */
+export interface BucketSplit {
+  allowance: number;
+  credits: number;
 }
 
 /** A committed charge: what the interceptor needs to report it, or to refund it. */
@@ -23,7 +38,10 @@ export interface Charge {
   cost: number;
   balanceAfter: number;
   entryId: string | null;
+  /** What the charge took from each bucket (negative); a refund gives exactly this back. */
+  buckets: BucketSplit;
   requestId: string;
+  clientRequestId?: string | null;
   idempotencyKey?: string;
 }
 
@@ -40,8 +58,14 @@ export interface Posting {
   amount: number;
   action?: string | null;
   requestId?: string | null;
+  clientRequestId?: string | null;
   actorId?: string | null;
   metadata?: LedgerMetadata | null;
+  /**
+   * The buckets it moves. Without it, the type decides: purchases and admin grants add credits,
+   * other grants add allowance, debits take the allowance first, then credits.
+   */
+  buckets?: BucketSplit;
 }
 
 /**
@@ -59,7 +83,7 @@ export abstract class TokenLedger {
    * database cannot take it (503 LEDGER_UNAVAILABLE), the refund is also retried in the
    * background until it can.
    */
-  abstract refund(charge: Charge, reason: string): Promise<void>;
+  abstract refund(charge: Charge, reason: RefundReason): Promise<void>;
 
   /** Stores the answer of a successful idempotent request for replays. */
   abstract completeIdempotent(charge: Charge, responseBody: unknown): Promise<void>;
@@ -69,6 +93,13 @@ export abstract class TokenLedger {
    * larger than the balance is refused with 402 and nothing changes.
    */
   abstract post(em: EntityManager, posting: Posting, options?: { requireFunds?: boolean }): Promise<TokenLedgerEntry>;
+
+  /**
+   * A plan change, inside the caller's transaction: raises this period's allowance to the plan's
+   * `monthlyTokens` by what they exceed the highest allowance already granted this period (an
+   * `amount` of 0 when they do not, e.g. a downgrade), so a period's plan tokens are granted once.
+   */
+  abstract grantPlanAllowance(em: EntityManager, posting: Omit<Posting, 'amount' | 'buckets'>, monthlyTokens: number): Promise<TokenLedgerEntry>;
 
   /** Creates the account of a new user with its first entry, inside the caller's transaction. */
   abstract openAccount(em: EntityManager, posting: Posting, periodEnd: Date): Promise<TokenLedgerEntry>;

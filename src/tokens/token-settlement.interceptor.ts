@@ -1,6 +1,7 @@
 import { CallHandler, ExecutionContext, Injectable, Logger, NestInterceptor } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { catchError, concatMap, from, map, Observable, of, throwError } from 'rxjs';
+import { toErrorBody } from '../common/error-response.js';
 import type { MeteredRequest } from './token.guard.js';
 import { Charge, TokenLedger } from './token-ledger.js';
 
@@ -40,7 +41,8 @@ export class TokenSettlementInterceptor implements NestInterceptor {
   }
 
   private async refund(charge: Charge, error: unknown): Promise<void> {
-    const reason = error instanceof Error ? error.message.slice(0, 200) : 'handler failed';
+    // The entry gets the error's stable code; its message (which may be an internal one) only reaches the log.
+    const reason = { code: toErrorBody(error).code, message: error instanceof Error ? error.message.slice(0, 500) : String(error) };
     try {
       await this.ledger.refund(charge, reason);
     } catch (refundError) {

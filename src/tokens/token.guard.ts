@@ -3,6 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { createHash } from 'node:crypto';
 import { AppError, ErrorCode } from '../common/app-error.js';
 import type { AuthenticatedRequest } from '../common/principal.js';
+import { clientRequestIdOf } from '../common/request-id.js';
 import { RequestBodyValidator } from './request-body-validator.js';
 import { SKIP_TOKENS_METADATA, TOKEN_COST_METADATA, TokenCostMetadata } from './token-cost.decorator.js';
 import { Charge, IdempotencyClaim, Replay, TokenLedger } from './token-ledger.js';
@@ -47,6 +48,7 @@ export class TokenGuard implements CanActivate {
       action: cost.action,
       cost: tokens,
       requestId: String(request.id),
+      clientRequestId: clientRequestIdOf(request),
       idempotency,
     });
     return true;

@@ -12,6 +12,8 @@ import { TokenPrices } from './token-prices.service.js';
 
 export interface BalanceView {
   balance: number;
+  allowance: number;
+  credits: number;
   tokensLimit: number;
   usedThisPeriod: number;
   plan: string;
@@ -58,21 +60,20 @@ export class TokensService {
   }
 
   /**
-   * Moves a user to another plan and records it: an upgrade adds the difference in monthly
-   * tokens at once, a downgrade takes nothing back (the entry then has amount 0).
+   * Moves a user to another plan and records it: an upgrade adds at once what the new plan's
+   * monthly tokens exceed the highest allowance already granted this period; a downgrade takes
+   * nothing back (the entry then has amount 0), and moving up again grants nothing twice.
    */
   async changePlan(userId: string, planCode: string, actorId: string): Promise<{ subscription: Subscription; entry: TokenLedgerEntry }> {
     // An ended period is rolled under the old plan first: the new plan counts from the current period.
     await this.ledger.ensureAccount(userId);
     return this.tx.run(async (em) => {
       const { previous, current, subscription } = await this.subscriptions.changePlan(em, userId, planCode);
-      const entry = await this.ledger.post(em, {
-        userId,
-        type: LedgerEntryType.PlanChange,
-        amount: Math.max(0, current.monthlyTokens - previous.monthlyTokens),
-        actorId,
-        metadata: { from: previous.code, to: current.code },
-      });
+      const entry = await this.ledger.grantPlanAllowance(
+        em,
+        { userId, type: LedgerEntryType.PlanChange, actorId, metadata: { from: previous.code, to: current.code } },
+        current.monthlyTokens,
+      );
       return { subscription, entry };
     });
   }
@@ -128,6 +129,8 @@ export class TokensService {
     const paid = prices.map((p) => p.cost).filter((cost) => cost > 0);
     return {
       balance: account.balance,
+      allowance: account.allowance,
+      credits: account.credits,
       tokensLimit: subscription.tokensLimit,
       usedThisPeriod: account.usedThisPeriod,
       plan: subscription.planCode,

@@ -22,9 +22,10 @@ import {
   TokensSeededEvent,
 } from './token-events.js';
 import { LedgerEntryType, TokenLedgerEntry } from './token-ledger-entry.entity.js';
-import { Charge, ChargeRequest, Posting, Replay, TokenLedger } from './token-ledger.js';
+import { BucketSplit, Charge, ChargeRequest, Posting, RefundReason, Replay, TokenLedger } from './token-ledger.js';
 
 const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
+const UNCONFIRMED_CHARGE: RefundReason = { code: 'CHARGE_UNCONFIRMED', message: 'the charge could not be confirmed; the request was answered 503 and did not run' };
 /** Enough for an account idle for a century; stops a runaway loop on a corrupt period. */
 const MAX_PERIODS_PER_ROLL = 1200;
 
@@ -44,9 +45,79 @@ export function insufficientTokens(balance: number, required: number): AppError 
   });
 }
 
+/** Entry types that add to the credits bucket (never expire); every other grant adds to the allowance. */
+const CREDIT_TYPES: ReadonlySet<LedgerEntryType> = new Set([LedgerEntryType.Purchase, LedgerEntryType.AdminGrant]);
+
+/** How one balance statement moves the two buckets. */
+type Movement =
+  /** A known amount in each bucket. */
+  | { kind: 'split'; split: BucketSplit }
+  /** `cost` taken from the allowance first, then from credits. */
+  | { kind: 'debit'; cost: number }
+  /** The period's allowance raised to a plan's monthly tokens, by what they exceed what was granted. */
+  | { kind: 'plan'; monthlyTokens: number };
+
+/** The movement a posting makes: its explicit buckets, else what its type and sign imply. */
+function movementOf(posting: Posting): Movement {
+  if (posting.buckets) return { kind: 'split', split: posting.buckets };
+  if (posting.amount < 0) return { kind: 'debit', cost: -posting.amount };
+  const toCredits = CREDIT_TYPES.has(posting.type);
+  return { kind: 'split', split: { allowance: toCredits ? 0 : posting.amount, credits: toCredits ? posting.amount : 0 } };
+}
+
+/**
+ * The SET clauses of a movement. MySQL and MariaDB assign left to right, each seeing the columns
+ * already assigned, while SQLite sees the old row: so every expression reads only columns that are
+ * assigned after it (allowance and period_allowance_granted come last).
+ */
+function assignmentsOf(movement: Movement): { sql: string; parameters: number[] } {
+  switch (movement.kind) {
+    case 'split': {
+      const { allowance, credits } = movement.split;
+      return {
+        sql: 'balance = balance + ?, credits = credits + ?, last_allowance_change = ?, allowance = allowance + ?',
+        parameters: [allowance + credits, credits, allowance, allowance],
+      };
+    }
+    case 'debit': {
+      const c = movement.cost;
+      return {
+        sql: `balance = balance + ?,
+              credits = credits - CASE WHEN allowance >= ? THEN 0 ELSE ? - allowance END,
+              last_allowance_change = CASE WHEN allowance >= ? THEN ? ELSE 0 - allowance END,
+              allowance = CASE WHEN allowance >= ? THEN allowance - ? ELSE 0 END`,
+        parameters: [-c, c, c, c, -c, c, c],
+      };
+    }
+    case 'plan': {
+      const m = movement.monthlyTokens;
+      const raise = 'CASE WHEN period_allowance_granted < ? THEN ? - period_allowance_granted ELSE 0 END';
+      return {
+        sql: `balance = balance + ${raise}, last_allowance_change = ${raise}, allowance = allowance + ${raise},
+              period_allowance_granted = CASE WHEN period_allowance_granted < ? THEN ? ELSE period_allowance_granted END`,
+        parameters: [m, m, m, m, m, m, m, m],
+      };
+    }
+  }
+}
+
+/** What a movement did, from the account row read right after its statement. */
+function splitAfter(movement: Movement, account: TokenAccount): BucketSplit {
+  switch (movement.kind) {
+    case 'split':
+      return movement.split;
+    case 'debit':
+      return { allowance: account.lastAllowanceChange, credits: -movement.cost - account.lastAllowanceChange };
+    case 'plan':
+      return { allowance: account.lastAllowanceChange, credits: 0 };
+  }
+}
+
 interface ApplyOptions {
   /** Refuse (match no row) when a negative amount exceeds the balance. */
   requireFunds: boolean;
+  /** Defaults to movementOf(posting). */
+  movement?: Movement;
   /** Change of used_this_period; never takes it below 0. */
   usedDelta: number;
   /** Match only an account whose period is still running at this time. */
@@ -97,7 +168,7 @@ export class TypeormTokenLedger extends TokenLedger {
     }
   }
 
-  async refund(charge: Charge, reason: string): Promise<void> {
+  async refund(charge: Charge, reason: RefundReason): Promise<void> {
     const entryId = randomUUID();
     try {
       await this.writeRefund(charge, reason, entryId);
@@ -125,13 +196,13 @@ export class TypeormTokenLedger extends TokenLedger {
       requestId,
       run: async () => {
         const entry = await this.tx.run((em) => this.committedEntry(em, userId, entryId));
-        if (entry) await this.writeRefundOnce(this.chargeOf(request, entry), 'the charge could not be confirmed; the request was answered 503 and did not run', refundEntryId);
+        if (entry) await this.writeRefundOnce(this.chargeOf(request, entry), UNCONFIRMED_CHARGE, refundEntryId);
       },
     });
   }
 
   /** The refund with this entry id, unless an earlier attempt whose answer was lost committed it. */
-  private async writeRefundOnce(charge: Charge, reason: string, entryId: string): Promise<void> {
+  private async writeRefundOnce(charge: Charge, reason: RefundReason, entryId: string): Promise<void> {
     if (await this.tx.run((em) => this.refundCommitted(em, charge, entryId))) return;
     await this.writeRefund(charge, reason, entryId);
   }
@@ -144,7 +215,7 @@ export class TypeormTokenLedger extends TokenLedger {
     return charge.cost > 0 && (await this.committedEntry(em, charge.userId, entryId)) !== null;
   }
 
-  private async writeRefund(charge: Charge, reason: string, entryId: string): Promise<void> {
+  private async writeRefund(charge: Charge, reason: RefundReason, entryId: string): Promise<void> {
     const verifyCommit = async (em: EntityManager): Promise<CommitCheck<void>> =>
       (await this.refundCommitted(em, charge, entryId)) ? { committed: true, result: undefined } : { committed: false };
     await this.tx.run(async (em) => {
@@ -155,7 +226,9 @@ export class TypeormTokenLedger extends TokenLedger {
           amount: charge.cost,
           action: charge.action,
           requestId: charge.requestId,
-          metadata: { refundOf: charge.entryId, reason },
+          clientRequestId: charge.clientRequestId,
+          metadata: { refundOf: charge.entryId, reason: reason.code },
+          buckets: { allowance: -charge.buckets.allowance, credits: -charge.buckets.credits },
         };
         const entry = await this.settle(em, posting, { requireFunds: false, usedDelta: -charge.cost, entryId });
         this.emitAfterCommit<TokensRefundedEvent>(em, TokenEvents.Refunded, {
@@ -165,7 +238,8 @@ export class TypeormTokenLedger extends TokenLedger {
           balanceBefore: entry.balanceAfter - charge.cost,
           balanceAfter: entry.balanceAfter,
           requestId: charge.requestId,
-          reason,
+          reasonCode: reason.code,
+          reason: reason.message,
         });
       }
       if (charge.idempotencyKey) await em.delete(IdempotencyKey, { userId: charge.userId, key: charge.idempotencyKey });
@@ -200,10 +274,28 @@ export class TypeormTokenLedger extends TokenLedger {
     return entry;
   }
 
+  async grantPlanAllowance(em: EntityManager, posting: Omit<Posting, 'amount' | 'buckets'>, monthlyTokens: number): Promise<TokenLedgerEntry> {
+    const entry = await this.settle(em, { ...posting, amount: 0 }, { requireFunds: false, usedDelta: 0, movement: { kind: 'plan', monthlyTokens } });
+    this.emitPosted(em, entry);
+    return entry;
+  }
+
   async openAccount(em: EntityManager, posting: Posting, periodEnd: Date): Promise<TokenLedgerEntry> {
     const now = this.clock.now();
-    await em.insert(TokenAccount, { userId: posting.userId, balance: posting.amount, usedThisPeriod: 0, ledgerSeq: 1, periodEnd, updatedAt: now });
-    return this.appendEntry(em, posting, 1, posting.amount, now);
+    const { amount } = posting;
+    await em.insert(TokenAccount, {
+      userId: posting.userId,
+      balance: amount,
+      allowance: amount,
+      credits: 0,
+      periodAllowanceGranted: amount,
+      lastAllowanceChange: amount,
+      usedThisPeriod: 0,
+      ledgerSeq: 1,
+      periodEnd,
+      updatedAt: now,
+    });
+    return this.appendEntry(em, posting, { allowance: amount, credits: 0 }, 1, amount, now);
   }
 
   async ensureAccount(userId: string): Promise<void> {
@@ -230,9 +322,9 @@ export class TypeormTokenLedger extends TokenLedger {
   }
 
   private async chargeIn(em: EntityManager, request: ChargeRequest, started: number, entryId: string): Promise<Charge> {
-    const { userId, action, cost, requestId, idempotency } = request;
+    const { userId, action, cost, requestId, clientRequestId, idempotency } = request;
     if (idempotency) await this.claimKey(em, userId, idempotency.key, idempotency.requestHash);
-    const posting: Posting = { userId, type: LedgerEntryType.Usage, amount: -cost, action, requestId };
+    const posting: Posting = { userId, type: LedgerEntryType.Usage, amount: -cost, action, requestId, clientRequestId };
     const entry = await this.settle(em, posting, { requireFunds: true, usedDelta: cost, entryId }, 'signal');
     this.tx.afterCommit(em, () =>
       this.events.emit(TokenEvents.Charged, {
@@ -249,8 +341,19 @@ export class TypeormTokenLedger extends TokenLedger {
   }
 
   private chargeOf(request: ChargeRequest, entry: TokenLedgerEntry): Charge {
-    const { userId, action, cost, requestId, idempotency } = request;
-    return { kind: 'charged', userId, action, cost, balanceAfter: entry.balanceAfter, entryId: entry.id, requestId, idempotencyKey: idempotency?.key };
+    const { userId, action, cost, requestId, clientRequestId, idempotency } = request;
+    return {
+      kind: 'charged',
+      userId,
+      action,
+      cost,
+      balanceAfter: entry.balanceAfter,
+      entryId: entry.id,
+      buckets: { allowance: entry.allowanceAmount, credits: entry.creditsAmount },
+      requestId,
+      clientRequestId,
+      idempotencyKey: idempotency?.key,
+    };
   }
 
   /**
@@ -292,8 +395,10 @@ export class TypeormTokenLedger extends TokenLedger {
    */
   private async apply(em: EntityManager, posting: Posting, options: ApplyOptions): Promise<TokenLedgerEntry | null> {
     const now = this.clock.now();
+    const movement = options.movement ?? movementOf(posting);
+    const buckets = assignmentsOf(movement);
     const conditions = ['user_id = ?'];
-    const parameters: unknown[] = [posting.amount, options.usedDelta, options.usedDelta, now, posting.userId];
+    const parameters: unknown[] = [...buckets.parameters, options.usedDelta, options.usedDelta, now, posting.userId];
     if (options.requireFunds && posting.amount < 0) {
       conditions.push('balance >= ?');
       parameters.push(-posting.amount);
@@ -307,7 +412,7 @@ export class TypeormTokenLedger extends TokenLedger {
       changed = await execute(
         em,
         `UPDATE token_accounts
-            SET balance = balance + ?,
+            SET ${buckets.sql},
                 used_this_period = CASE WHEN used_this_period + ? < 0 THEN 0 ELSE used_this_period + ? END,
                 ledger_seq = ledger_seq + 1,
                 updated_at = ?
@@ -321,19 +426,30 @@ export class TypeormTokenLedger extends TokenLedger {
     }
     if (changed === 0) return null;
     const account = await em.findOneByOrFail(TokenAccount, { userId: posting.userId });
-    return this.appendEntry(em, posting, account.ledgerSeq, account.balance, now, options.entryId);
+    return this.appendEntry(em, posting, splitAfter(movement, account), account.ledgerSeq, account.balance, now, options.entryId);
   }
 
-  private async appendEntry(em: EntityManager, posting: Posting, seq: number, balanceAfter: number, now: Date, id: string = randomUUID()): Promise<TokenLedgerEntry> {
+  private async appendEntry(
+    em: EntityManager,
+    posting: Posting,
+    split: BucketSplit,
+    seq: number,
+    balanceAfter: number,
+    now: Date,
+    id: string = randomUUID(),
+  ): Promise<TokenLedgerEntry> {
     const entry = em.create(TokenLedgerEntry, {
       id,
       userId: posting.userId,
       seq,
       type: posting.type,
       action: posting.action ?? null,
-      amount: posting.amount,
+      amount: split.allowance + split.credits,
+      allowanceAmount: split.allowance,
+      creditsAmount: split.credits,
       balanceAfter,
       requestId: posting.requestId ?? null,
+      clientRequestId: posting.clientRequestId ?? null,
       actorId: posting.actorId ?? null,
       metadata: posting.metadata ?? null,
       createdAt: now,
@@ -352,15 +468,17 @@ export class TypeormTokenLedger extends TokenLedger {
     const subscription = await this.subscriptions.findActive(userId, em);
     if (!subscription) return false;
     const now = this.clock.now();
+    const tokens = subscription.tokensLimit;
     const ignore = this.tx.isMysql ? 'INSERT IGNORE' : 'INSERT OR IGNORE';
     const inserted = await execute(
       em,
-      `${ignore} INTO token_accounts (user_id, balance, used_this_period, ledger_seq, period_end, updated_at) VALUES (?, ?, 0, 1, ?, ?)`,
-      [userId, subscription.tokensLimit, subscription.periodEnd, now],
+      `${ignore} INTO token_accounts (user_id, balance, allowance, credits, period_allowance_granted, last_allowance_change, used_this_period, ledger_seq, period_end, updated_at)
+       VALUES (?, ?, ?, 0, ?, ?, 0, 1, ?, ?)`,
+      [userId, tokens, tokens, tokens, tokens, subscription.periodEnd, now],
     );
     if (inserted === 1) {
-      const posting = { userId, type: LedgerEntryType.InitialGrant, amount: subscription.tokensLimit, metadata: { seededFrom: 'subscription', planCode: subscription.planCode } };
-      await this.appendEntry(em, posting, 1, subscription.tokensLimit, now);
+      const posting = { userId, type: LedgerEntryType.InitialGrant, amount: tokens, metadata: { seededFrom: 'subscription', planCode: subscription.planCode } };
+      await this.appendEntry(em, posting, { allowance: tokens, credits: 0 }, 1, tokens, now);
       this.emitAfterCommit<TokensSeededEvent>(em, TokenEvents.Seeded, {
         userId,
         amount: subscription.tokensLimit,
@@ -389,23 +507,25 @@ export class TypeormTokenLedger extends TokenLedger {
       if (!account || account.periodEnd.getTime() > now.getTime()) break;
       const periodStart = account.periodEnd;
       const periodEnd = addMonth(periodStart);
-      const claimed = await execute(em, 'UPDATE token_accounts SET period_end = ?, used_this_period = 0, updated_at = ? WHERE user_id = ? AND period_end = ?', [
-        periodEnd,
-        now,
-        userId,
-        periodStart,
-      ]);
+      const grant = subscription?.status === SubscriptionStatus.Active ? subscription.tokensLimit : 0;
+      const claimed = await execute(
+        em,
+        'UPDATE token_accounts SET period_end = ?, used_this_period = 0, period_allowance_granted = ?, updated_at = ? WHERE user_id = ? AND period_end = ?',
+        [periodEnd, grant, now, userId, periodStart],
+      );
       if (claimed === 0) continue;
       rolled = true;
 
-      const { balance } = await em.findOneByOrFail(TokenAccount, { userId });
+      // Only the allowance expires, above the plan's cap; credits are kept whole.
+      const { allowance } = await em.findOneByOrFail(TokenAccount, { userId });
       const cap = plan?.rolloverCap ?? 0;
       const period = { periodStart: periodStart.toISOString(), periodEnd: periodEnd.toISOString() };
-      if (balance > cap) {
-        const expiry = await this.apply(em, { userId, type: LedgerEntryType.Expiry, amount: cap - balance, metadata: { ...period, rolloverCap: cap } }, { requireFunds: false, usedDelta: 0 });
+      if (allowance > cap) {
+        const expired = cap - allowance;
+        const posting: Posting = { userId, type: LedgerEntryType.Expiry, amount: expired, metadata: { ...period, rolloverCap: cap }, buckets: { allowance: expired, credits: 0 } };
+        const expiry = await this.apply(em, posting, { requireFunds: false, usedDelta: 0 });
         this.emitPosted(em, expiry!);
       }
-      const grant = subscription?.status === SubscriptionStatus.Active ? subscription.tokensLimit : 0;
       if (grant > 0) {
         const entry = await this.apply(em, { userId, type: LedgerEntryType.PeriodGrant, amount: grant, metadata: { ...period, planCode: subscription!.planCode } }, { requireFunds: false, usedDelta: 0 });
         this.emitPosted(em, entry!);

@@ -9,6 +9,14 @@ export interface LedgerState {
   entries: { seq: number; type: string; action: string | null; amount: number; balanceAfter: number }[];
 }
 
+export interface BucketState {
+  allowance: number;
+  credits: number;
+  /** What the ledger's entries moved in each bucket, summed. */
+  ledgerAllowance: number;
+  ledgerCredits: number;
+}
+
 /** Reads an account and its ledger straight from the database. */
 export async function ledgerState(dataSource: Queryable, userId: string): Promise<LedgerState> {
   const [account] = await dataSource.query('SELECT balance FROM token_accounts WHERE user_id = ?', [userId]);
@@ -27,9 +35,26 @@ export async function ledgerState(dataSource: Queryable, userId: string): Promis
   };
 }
 
+/** An account's two buckets and the sums of what its entries moved in each. */
+export async function bucketState(dataSource: Queryable, userId: string): Promise<BucketState> {
+  const [account] = await dataSource.query('SELECT allowance, credits FROM token_accounts WHERE user_id = ?', [userId]);
+  const [sums] = await dataSource.query(
+    'SELECT COALESCE(SUM(allowance_amount), 0) AS allowance, COALESCE(SUM(credits_amount), 0) AS credits FROM token_ledger_entries WHERE user_id = ?',
+    [userId],
+  );
+  return {
+    allowance: Number(account?.allowance),
+    credits: Number(account?.credits),
+    ledgerAllowance: Number(sums.allowance),
+    ledgerCredits: Number(sums.credits),
+  };
+}
+
 /**
  * The ledger invariants for one account: balance == SUM(amount), balance >= 0, entries numbered
- * 1..n without gaps, and every balanceAfter equal to the running sum.
+ * 1..n without gaps, every balanceAfter equal to the running sum; and per bucket: allowance and
+ * credits each equal the sum of their movements, are never negative, add up to the balance, and
+ * every entry's movements add up to its amount.
  */
 export async function expectLedgerConsistent(dataSource: Queryable, userId: string): Promise<LedgerState> {
   const state = await ledgerState(dataSource, userId);
@@ -41,5 +66,12 @@ export async function expectLedgerConsistent(dataSource: Queryable, userId: stri
     running += entry.amount;
     expect({ seq: entry.seq, balanceAfter: entry.balanceAfter }).toEqual({ seq: index + 1, balanceAfter: running });
   });
+  const buckets = await bucketState(dataSource, userId);
+  expect({ allowance: buckets.allowance, credits: buckets.credits }).toEqual({ allowance: buckets.ledgerAllowance, credits: buckets.ledgerCredits });
+  expect(buckets.allowance).toBeGreaterThanOrEqual(0);
+  expect(buckets.credits).toBeGreaterThanOrEqual(0);
+  expect(buckets.allowance + buckets.credits).toBe(state.balance);
+  const [split] = await dataSource.query('SELECT COUNT(*) AS n FROM token_ledger_entries WHERE user_id = ? AND amount <> allowance_amount + credits_amount', [userId]);
+  expect(Number(split.n)).toBe(0);
   return state;
 }

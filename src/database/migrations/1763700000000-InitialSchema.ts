@@ -1,4 +1,5 @@
 import { MigrationInterface, QueryRunner, Table, TableCheck, TableIndex } from 'typeorm';
+import { isMysqlRunner, makeLedgerAppendOnly } from './ledger-triggers.js';
 
 const id = (name: string) => ({ name, type: 'varchar', length: '36' });
 const timestamp = (name: string, isNullable = false) => ({ name, type: 'datetime', precision: 3, isNullable });
@@ -94,7 +95,7 @@ export class InitialSchema1763700000000 implements MigrationInterface {
         indices: [new TableIndex({ name: 'idx_token_accounts_period_end', columnNames: ['period_end'] })],
       }),
     );
-    if (this.isMysql(queryRunner)) {
+    if (isMysqlRunner(queryRunner)) {
       // TypeORM leaves CHECK constraints out on MySQL/MariaDB; both enforce them (MySQL >= 8.0.16).
       await queryRunner.query('ALTER TABLE token_accounts ADD CONSTRAINT chk_token_accounts_balance CHECK (balance >= 0)');
     }
@@ -136,33 +137,12 @@ export class InitialSchema1763700000000 implements MigrationInterface {
       }),
     );
 
-    await this.makeLedgerAppendOnly(queryRunner);
+    await makeLedgerAppendOnly(queryRunner);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
     for (const table of ['idempotency_keys', 'token_ledger_entries', 'token_accounts', 'subscriptions', 'plans', 'api_keys', 'users']) {
       await queryRunner.dropTable(table);
-    }
-  }
-
-  private isMysql(queryRunner: QueryRunner): boolean {
-    return ['mysql', 'mariadb'].includes(queryRunner.connection.driver.options.type);
-  }
-
-  /** Triggers make "ledger rows are never updated or deleted" a property of the database, not of the code. */
-  private async makeLedgerAppendOnly(queryRunner: QueryRunner): Promise<void> {
-    const message = 'token_ledger_entries is append-only';
-    for (const operation of ['UPDATE', 'DELETE']) {
-      const name = `token_ledger_no_${operation.toLowerCase()}`;
-      if (this.isMysql(queryRunner)) {
-        await queryRunner.query(
-          `CREATE TRIGGER ${name} BEFORE ${operation} ON token_ledger_entries FOR EACH ROW SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = '${message}'`,
-        );
-      } else {
-        await queryRunner.query(
-          `CREATE TRIGGER ${name} BEFORE ${operation} ON token_ledger_entries BEGIN SELECT RAISE(ABORT, '${message}'); END`,
-        );
-      }
     }
   }
 }

@@ -7,8 +7,14 @@ import type { PriceView } from '../token-prices.service.js';
 import type { BalanceView } from '../tokens.service.js';
 
 export class BalanceDto {
-  @ApiProperty({ example: 87 })
+  @ApiProperty({ example: 1087, description: 'allowance + credits: what metered requests can spend' })
   balance: number;
+
+  @ApiProperty({ example: 87, description: "The plan's tokens of the current period, spent first; what exceeds the plan's rolloverCap expires when the period ends" })
+  allowance: number;
+
+  @ApiProperty({ example: 1000, description: 'Purchased and admin-granted tokens; they never expire' })
+  credits: number;
 
   @ApiProperty({ example: 100, description: "Tokens per period from the subscription's plan" })
   tokensLimit: number;
@@ -49,11 +55,20 @@ export class LedgerEntryDto {
   @ApiProperty({ example: -300, description: 'Signed: negative for usage and deductions, positive for grants and refunds' })
   amount: number;
 
+  @ApiProperty({ example: -300, description: 'What the entry moved in the allowance (signed)' })
+  allowanceAmount: number;
+
+  @ApiProperty({ example: 0, description: 'What the entry moved in the credits (signed); amount = allowanceAmount + creditsAmount' })
+  creditsAmount: number;
+
   @ApiProperty({ example: 9700 })
   balanceAfter: number;
 
-  @ApiProperty({ example: 'req-2f9c', nullable: true, type: String })
+  @ApiProperty({ example: '5d0b7a3e-2f9c-4c1e-9a57-0c8e2b6f4d21', nullable: true, type: String, description: "The server's id of the request that made the entry (its X-Request-Id answer header)" })
   requestId: string | null;
+
+  @ApiProperty({ example: 'checkout-2f9c', nullable: true, type: String, description: 'The X-Request-Id the client sent with that request, if any' })
+  clientRequestId: string | null;
 
   @ApiProperty({ example: '2026-11-21T10:00:00.000Z' })
   createdAt: string;
@@ -62,8 +77,8 @@ export class LedgerEntryDto {
   metadata: LedgerMetadata | null;
 
   static from(entry: TokenLedgerEntry): LedgerEntryDto {
-    const { id, seq, type, action, amount, balanceAfter, requestId, metadata, createdAt } = entry;
-    return { id, seq, type, action, amount, balanceAfter, requestId, metadata, createdAt: createdAt.toISOString() };
+    const { id, seq, type, action, amount, allowanceAmount, creditsAmount, balanceAfter, requestId, clientRequestId, metadata, createdAt } = entry;
+    return { id, seq, type, action, amount, allowanceAmount, creditsAmount, balanceAfter, requestId, clientRequestId, metadata, createdAt: createdAt.toISOString() };
   }
 }
 
