@@ -72,8 +72,9 @@ class DatabaseGoneController {
     user = await registerUser(t.http);
   });
 
+  /** The rows of the request that sent this X-Request-Id (kept as the entries' client_request_id). */
   const rowsOf = async (requestId: string) =>
-    ((await ledger.query('SELECT type, amount FROM token_ledger_entries WHERE request_id = ? ORDER BY seq', [requestId])) as { type: string; amount: unknown }[]).map(
+    ((await ledger.query('SELECT type, amount FROM token_ledger_entries WHERE client_request_id = ? ORDER BY seq', [requestId])) as { type: string; amount: unknown }[]).map(
       (row) => `${row.type} ${Number(row.amount)}`,
     );
   const keyStatus = async (key: string) => {
@@ -162,30 +163,31 @@ class DatabaseGoneController {
   });
 
   /** A second app on the same database, for tests that stop an app. */
-  async function stoppableApp(): Promise<{ probe: TestApp; victim: TestUser; requestId: string; ended: unknown[] }> {
+  async function stoppableApp(): Promise<{ probe: TestApp; victim: TestUser; requestId: string; serverRequestId: string; ended: unknown[] }> {
     const probe = await startTestApp({ controllers: [DatabaseGoneController], env: { PERIOD_ROLLOVER_INTERVAL_SECONDS: '0' }, database: t.database });
     const victim = await registerUser(probe.http);
     const requestId = `stopped-${randomUUID()}`;
-    expect((await probe.http.post('/settlement-test/fails-after-the-database-went', {}, { token: victim.token, headers: { 'x-request-id': requestId } })).status).toBe(502);
+    const response = await probe.http.post('/settlement-test/fails-after-the-database-went', {}, { token: victim.token, headers: { 'x-request-id': requestId } });
+    expect(response.status).toBe(502);
     expect(sample(await metricsOf(probe.http), 'token_settlements_pending')).toBe(1);
     const ended: unknown[] = [];
     probe.app.get(EventEmitter2).on(TokenEvents.SettlementEnded, (event: unknown) => ended.push(event));
-    return { probe, victim, requestId, ended };
+    return { probe, victim, requestId, serverRequestId: response.headers.get('x-request-id')!, ended };
   }
 
   it('an app that stops while the database is back writes its pending settlements first', async () => {
-    const { probe, victim, requestId, ended } = await stoppableApp();
+    const { probe, victim, requestId, serverRequestId, ended } = await stoppableApp();
     await proxy.restore();
     await probe.app.close();
-    expect(ended).toEqual([{ kind: 'refund', userId: victim.id, action: 'settlement_test_work', amount: 5, requestId, outcome: 'settled', attempts: expect.any(Number) }]);
+    expect(ended).toEqual([{ kind: 'refund', userId: victim.id, action: 'settlement_test_work', amount: 5, requestId: serverRequestId, outcome: 'settled', attempts: expect.any(Number) }]);
     expect(await rowsOf(requestId)).toEqual(['usage -5', 'refund 5']);
     expect((await expectLedgerConsistent(ledger, victim.id)).balance).toBe(100);
   });
 
   it('a settlement the database still cannot take when the app stops is reported as abandoned', async () => {
-    const { probe, victim, requestId, ended } = await stoppableApp();
+    const { probe, victim, requestId, serverRequestId, ended } = await stoppableApp();
     await probe.app.close();
-    expect(ended).toEqual([{ kind: 'refund', userId: victim.id, action: 'settlement_test_work', amount: 5, requestId, outcome: 'abandoned', attempts: expect.any(Number) }]);
+    expect(ended).toEqual([{ kind: 'refund', userId: victim.id, action: 'settlement_test_work', amount: 5, requestId: serverRequestId, outcome: 'abandoned', attempts: expect.any(Number) }]);
     // Nothing was written behind the caller's back: the charge stands, for a person to refund.
     expect(await rowsOf(requestId)).toEqual(['usage -5']);
     await expectLedgerConsistent(ledger, victim.id);

@@ -66,8 +66,8 @@ async function rewriteLedgerRow(dataSource: DataSource, sql: string, parameters:
 /** Appends a ledger row by hand (inserts are allowed by the triggers; only the ledger should make them). */
 async function insertLedgerRow(dataSource: DataSource, row: { userId: string; seq: number; amount: number; balanceAfter: number }): Promise<void> {
   await dataSource.query(
-    'INSERT INTO token_ledger_entries (user_id, seq, id, type, action, amount, balance_after, request_id, actor_id, metadata, created_at) VALUES (?, ?, ?, ?, NULL, ?, ?, NULL, NULL, NULL, ?)',
-    [row.userId, row.seq, randomUUID(), 'admin_grant', row.amount, row.balanceAfter, sqlDate(new Date())],
+    'INSERT INTO token_ledger_entries (user_id, seq, id, type, action, amount, allowance_amount, credits_amount, balance_after, request_id, actor_id, metadata, created_at) VALUES (?, ?, ?, ?, NULL, ?, 0, ?, ?, NULL, NULL, NULL, ?)',
+    [row.userId, row.seq, randomUUID(), 'admin_grant', row.amount, row.amount, row.balanceAfter, sqlDate(new Date())],
   );
 }
 
@@ -81,10 +81,11 @@ async function initialGrants(dataSource: DataSource, userIds: string[]): Promise
 
 const EMPTY_REPORT = {
   mismatches: [],
+  bucketMismatches: [],
   negativeBalances: [],
   usersWithoutAccount: [],
   brokenChains: [],
-  counts: { mismatches: 0, negativeBalances: 0, usersWithoutAccount: 0, brokenChains: 0 },
+  counts: { mismatches: 0, bucketMismatches: 0, negativeBalances: 0, usersWithoutAccount: 0, brokenChains: 0 },
   truncated: false,
   ok: true,
 };

@@ -31,6 +31,7 @@ export function formatReport(report: IntegrityReport): string {
   const lines = [
     `Token ledger integrity at ${report.checkedAt.toISOString()}: ${report.accountsChecked} accounts checked`,
     row('balance differs from the ledger sum', counts.mismatches),
+    row('bucket differs from its movements', counts.bucketMismatches),
     row('negative balance', counts.negativeBalances),
     row('subscribed user without an account', counts.usersWithoutAccount),
     row('broken ledger chain', counts.brokenChains),
@@ -41,6 +42,13 @@ export function formatReport(report: IntegrityReport): string {
     lines.push('', `${title} (${count}${entries.length < count ? `, first ${entries.length} listed` : ''}):`, ...entries.map((e) => `  ${e}`));
   };
   section('Balance differs from the ledger sum', counts.mismatches, report.mismatches.map((m) => `${m.userId}  balance ${m.balance}  ledger sum ${m.ledgerSum}`));
+  section(
+    'Allowance or credits differ from their movements',
+    counts.bucketMismatches,
+    report.bucketMismatches.map(
+      (b) => `${b.userId}  balance ${b.balance}  allowance ${b.allowance} (ledger ${b.ledgerAllowance})  credits ${b.credits} (ledger ${b.ledgerCredits})`,
+    ),
+  );
   section('Negative balance', counts.negativeBalances, report.negativeBalances.map((n) => `${n.userId}  balance ${n.balance}`));
   section(
     'Subscribed user without an account (repair: seed-accounts)',

@@ -16,6 +16,17 @@ export interface BalanceMismatch {
   ledgerSum: number;
 }
 
+/** An account whose buckets do not follow from its ledger, are negative, or do not add up to its balance. */
+export interface BucketMismatch {
+  userId: string;
+  balance: number;
+  allowance: number;
+  credits: number;
+  /** What the ledger's rows moved in each bucket, summed. */
+  ledgerAllowance: number;
+  ledgerCredits: number;
+}
+
 export interface NegativeBalance {
   userId: string;
   balance: number;
@@ -37,9 +48,11 @@ export interface UserWithoutAccount {
  *   expected: the highest seq, actual: ledger_seq.
  * - `missing_account`: ledger rows of a user without an account. seq: the last row; expected: the
  *   sum of the rows; actual: null.
+ * - `bucket_split`: the row's bucket movements do not add up to its amount. expected: amount,
+ *   actual: allowance_amount + credits_amount.
  */
-export type ChainProblem = 'balance_after' | 'seq_gap' | 'account_balance' | 'ledger_seq' | 'missing_account';
-export const CHAIN_PROBLEMS: readonly ChainProblem[] = ['balance_after', 'seq_gap', 'account_balance', 'ledger_seq', 'missing_account'];
+export type ChainProblem = 'balance_after' | 'seq_gap' | 'account_balance' | 'ledger_seq' | 'missing_account' | 'bucket_split';
+export const CHAIN_PROBLEMS: readonly ChainProblem[] = ['balance_after', 'seq_gap', 'account_balance', 'ledger_seq', 'missing_account', 'bucket_split'];
 
 export interface BrokenChain {
   userId: string;
@@ -51,6 +64,7 @@ export interface BrokenChain {
 
 export interface IntegrityCounts {
   mismatches: number;
+  bucketMismatches: number;
   negativeBalances: number;
   usersWithoutAccount: number;
   brokenChains: number;
@@ -59,6 +73,7 @@ export interface IntegrityCounts {
 export interface IntegrityReport {
   accountsChecked: number;
   mismatches: BalanceMismatch[];
+  bucketMismatches: BucketMismatch[];
   negativeBalances: NegativeBalance[];
   usersWithoutAccount: UserWithoutAccount[];
   brokenChains: BrokenChain[];
@@ -106,6 +121,26 @@ const MISMATCHES = `
     LEFT JOIN (SELECT user_id, SUM(amount) AS ledger_sum FROM token_ledger_entries GROUP BY user_id) s ON s.user_id = a.user_id
    WHERE a.balance <> COALESCE(s.ledger_sum, 0)
    ORDER BY a.user_id
+   LIMIT ?`;
+
+/** Accounts whose allowance or credits are not the sum of their movements, are negative, or do not add up to the balance. */
+const BUCKET_MISMATCHES = `
+  SELECT a.user_id AS user_id, a.balance AS balance, a.allowance AS allowance, a.credits AS credits,
+         COALESCE(s.allowance_sum, 0) AS ledger_allowance, COALESCE(s.credits_sum, 0) AS ledger_credits, COUNT(*) OVER () AS total
+    FROM token_accounts a
+    LEFT JOIN (SELECT user_id, SUM(allowance_amount) AS allowance_sum, SUM(credits_amount) AS credits_sum FROM token_ledger_entries GROUP BY user_id) s
+      ON s.user_id = a.user_id
+   WHERE a.allowance <> COALESCE(s.allowance_sum, 0) OR a.credits <> COALESCE(s.credits_sum, 0)
+      OR a.allowance < 0 OR a.credits < 0 OR a.balance <> a.allowance + a.credits
+   ORDER BY a.user_id
+   LIMIT ?`;
+
+/** Rows whose bucket movements do not add up to their amount. */
+const BUCKET_SPLITS = `
+  SELECT user_id, seq, amount, allowance_amount + credits_amount AS moved, COUNT(*) OVER () AS total
+    FROM token_ledger_entries
+   WHERE amount <> allowance_amount + credits_amount
+   ORDER BY user_id, seq
    LIMIT ?`;
 
 const NEGATIVE_BALANCES = `
@@ -200,26 +235,37 @@ export class TokenIntegrityService {
       const checkedAt = this.clock.now();
       const [accounts] = await em.query('SELECT COUNT(*) AS total FROM token_accounts');
       const mismatchRows: Row[] = await em.query(MISMATCHES, [limit]);
+      const bucketRows: Row[] = await em.query(BUCKET_MISMATCHES, [limit]);
+      const splitRows: Row[] = await em.query(BUCKET_SPLITS, [limit]);
       const negativeRows: Row[] = await em.query(NEGATIVE_BALANCES, [limit]);
       const missingRows: Row[] = await em.query(USERS_WITHOUT_ACCOUNT, [limit]);
       const rowChains: Row[] = await em.query(ROW_CHAINS, [limit]);
       const accountChains: Row[] = await em.query(ACCOUNT_CHAINS, [limit]);
       const orphanRows: Row[] = await em.query(ORPHAN_ENTRIES, [limit]);
 
-      const brokenChains = [...rowChains.map(toRowProblem), ...accountChains.flatMap(toAccountProblems), ...orphanRows.map(toOrphanProblem)]
+      const brokenChains = [...rowChains.map(toRowProblem), ...accountChains.flatMap(toAccountProblems), ...orphanRows.map(toOrphanProblem), ...splitRows.map(toSplitProblem)]
         .sort(byUserAndSeq)
         .slice(0, limit);
       const lists = {
         mismatches: mismatchRows.map((r) => ({ userId: str(r.user_id), balance: num(r.balance), ledgerSum: num(r.ledger_sum) })),
+        bucketMismatches: bucketRows.map((r) => ({
+          userId: str(r.user_id),
+          balance: num(r.balance),
+          allowance: num(r.allowance),
+          credits: num(r.credits),
+          ledgerAllowance: num(r.ledger_allowance),
+          ledgerCredits: num(r.ledger_credits),
+        })),
         negativeBalances: negativeRows.map((r) => ({ userId: str(r.user_id), balance: num(r.balance) })),
         usersWithoutAccount: missingRows.map((r) => ({ userId: str(r.user_id), planCode: str(r.plan_code) })),
         brokenChains,
       };
       const counts: IntegrityCounts = {
         mismatches: totalOf(mismatchRows),
+        bucketMismatches: totalOf(bucketRows),
         negativeBalances: totalOf(negativeRows),
         usersWithoutAccount: totalOf(missingRows),
-        brokenChains: totalOf(rowChains) + totalOf(accountChains) + totalOf(orphanRows),
+        brokenChains: totalOf(rowChains) + totalOf(accountChains) + totalOf(orphanRows) + totalOf(splitRows),
       };
       const ok = Object.values(counts).every((count) => count === 0);
       const truncated = (Object.keys(counts) as (keyof IntegrityCounts)[]).some((kind) => lists[kind].length < counts[kind]);
@@ -303,6 +349,10 @@ function toAccountProblems(r: Row): BrokenChain[] {
 
 function toOrphanProblem(r: Row): BrokenChain {
   return { userId: str(r.user_id), seq: num(r.max_seq), expected: num(r.ledger_sum), actual: null, problem: 'missing_account' };
+}
+
+function toSplitProblem(r: Row): BrokenChain {
+  return { userId: str(r.user_id), seq: num(r.seq), expected: num(r.amount), actual: num(r.moved), problem: 'bucket_split' };
 }
 
 function byUserAndSeq(a: BrokenChain, b: BrokenChain): number {

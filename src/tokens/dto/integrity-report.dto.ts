@@ -25,6 +25,26 @@ export class BalanceMismatchDto {
   ledgerSum: number;
 }
 
+export class BucketMismatchDto {
+  @ApiProperty({ example: '4f7c2a4e-6a7e-4d7b-9d1a-0f6d3c1c2b10' })
+  userId: string;
+
+  @ApiProperty({ example: 1100 })
+  balance: number;
+
+  @ApiProperty({ example: 100, description: 'token_accounts.allowance' })
+  allowance: number;
+
+  @ApiProperty({ example: 1000, description: 'token_accounts.credits' })
+  credits: number;
+
+  @ApiProperty({ example: 100, description: "SUM(allowanceAmount) of the user's ledger rows" })
+  ledgerAllowance: number;
+
+  @ApiProperty({ example: 900, description: "SUM(creditsAmount) of the user's ledger rows" })
+  ledgerCredits: number;
+}
+
 export class NegativeBalanceDto {
   @ApiProperty({ example: '4f7c2a4e-6a7e-4d7b-9d1a-0f6d3c1c2b10' })
   userId: string;
@@ -62,7 +82,8 @@ export class BrokenChainDto {
       '`seq_gap`: the row before `seq` is missing (expected: seq - 1, actual: the highest seq below, 0 for none). ' +
       "`account_balance`: the account balance (actual) is not its last row's balance_after (expected). " +
       "`ledger_seq`: the account's ledger_seq (actual) is not its highest seq (expected). " +
-      '`missing_account`: ledger rows of a user without an account (expected: their sum, actual: null).',
+      '`missing_account`: ledger rows of a user without an account (expected: their sum, actual: null). ' +
+      "`bucket_split`: the row's allowanceAmount + creditsAmount (actual) is not its amount (expected).",
   })
   problem: ChainProblem;
 }
@@ -70,6 +91,9 @@ export class BrokenChainDto {
 export class IntegrityCountsDto {
   @ApiProperty({ example: 0 })
   mismatches: number;
+
+  @ApiProperty({ example: 0 })
+  bucketMismatches: number;
 
   @ApiProperty({ example: 0 })
   negativeBalances: number;
@@ -87,6 +111,12 @@ export class IntegrityReportDto {
 
   @ApiProperty({ type: [BalanceMismatchDto], description: 'Accounts whose balance is not the sum of their ledger' })
   mismatches: BalanceMismatchDto[];
+
+  @ApiProperty({
+    type: [BucketMismatchDto],
+    description: 'Accounts whose allowance or credits are not the sum of what their ledger rows moved in that bucket, are negative, or do not add up to the balance',
+  })
+  bucketMismatches: BucketMismatchDto[];
 
   @ApiProperty({ type: [NegativeBalanceDto] })
   negativeBalances: NegativeBalanceDto[];

@@ -84,13 +84,13 @@ export class ReliabilityDatabase {
     return rows as unknown as T[];
   }
 
-  /** Usage and refund rows per request id (the X-Request-Id the test sent). */
+  /** Usage and refund rows per request, by the X-Request-Id the test sent (the entries' client_request_id). */
   async ledgerByRequest(): Promise<Map<string, RequestLedger>> {
     const rows = await this.query<{ request_id: string; user_id: string; type: string; n: number; total: number }>(
-      `SELECT request_id, user_id, type, COUNT(*) AS n, SUM(amount) AS total
+      `SELECT client_request_id AS request_id, user_id, type, COUNT(*) AS n, SUM(amount) AS total
          FROM token_ledger_entries
-        WHERE request_id IS NOT NULL AND type IN ('usage', 'refund')
-        GROUP BY request_id, user_id, type`,
+        WHERE client_request_id IS NOT NULL AND type IN ('usage', 'refund')
+        GROUP BY client_request_id, user_id, type`,
     );
     const byRequest = new Map<string, RequestLedger>();
     for (const row of rows) {
