@@ -72,3 +72,12 @@ export async function insertUserWithoutAccount(dataSource: DataSource, planCode:
 export async function bearerTokenFor(app: INestApplication, userId: string, role: 'user' | 'admin' = 'user'): Promise<string> {
   return app.get(JwtService).signAsync({ sub: userId, role });
 }
+
+/** Buys a token package through the checkout and the signed event the local payment provider hands out. */
+export async function buyTokens(http: HttpClient, user: TestUser, packageCode = 'tokens_1k'): Promise<void> {
+  const checkout = await http.post('/billing/checkout', { packageCode }, { token: user.token });
+  if (checkout.status !== 201 || !checkout.body.completion) throw new Error(`checkout failed: ${checkout.status} ${JSON.stringify(checkout.body)}`);
+  const { webhookPath, body, signature } = checkout.body.completion;
+  const paid = await http.post(webhookPath, undefined, { raw: body, headers: { 'x-signature': signature } });
+  if (paid.status !== 200 || paid.body.outcome !== 'credited') throw new Error(`payment failed: ${paid.status} ${JSON.stringify(paid.body)}`);
+}
