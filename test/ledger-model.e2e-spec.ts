@@ -1,8 +1,9 @@
 /**
  * Model-based property test: random sequences of charges, failed (refunded) charges, admin
- * grants and deducts, plan changes, period rolls and idempotent retries run against the real
- * app and against a small in-memory model of what the balances should be. After every step the
- * two agree and the ledger invariants hold. A failing sequence shrinks to a minimal one.
+ * grants and deducts, purchases, plan changes (flips up and down), period rolls and idempotent
+ * retries run against the real app and against a small in-memory model of what each bucket
+ * (allowance, credits) should hold. After every step the two agree and the ledger invariants hold.
+ * A failing sequence shrinks to a minimal one.
  */
 import { Controller, Post } from '@nestjs/common';
 import fc from 'fast-check';
@@ -12,13 +13,14 @@ import { Clock } from '../src/common/clock.js';
 import { PeriodRolloverJob } from '../src/tokens/period-rollover.job.js';
 import { TokenCost } from '../src/tokens/token-cost.decorator.js';
 import { FakeClock } from './support/fake-clock.js';
-import { loginAdmin, registerUser, TestUser } from './support/factories.js';
+import { buyTokens, loginAdmin, registerUser, TestUser } from './support/factories.js';
 import { expectLedgerConsistent } from './support/ledger-assertions.js';
 import { startTestApp, TestApp } from './support/test-app.js';
 
 const PLANS = {
   free: { monthly: 100, cap: 0 },
   starter: { monthly: 10_000, cap: 10_000 },
+  pro: { monthly: 200_000, cap: 200_000 },
 } as const;
 type PlanCode = keyof typeof PLANS;
 
@@ -42,7 +44,12 @@ class FailingController {
 
 interface Account {
   user: TestUser;
-  balance: number;
+  /** The plan's tokens of the period, spent first; only what exceeds the plan's cap expires. */
+  allowance: number;
+  /** Purchased and granted tokens; they never expire. */
+  credits: number;
+  /** The highest monthly allowance granted in the current period. */
+  granted: number;
   used: number;
   plan: PlanCode;
   /** Idempotency keys that succeeded, with the balance their first answer reported, for 24 hours. */
@@ -75,10 +82,20 @@ abstract class Step implements fc.AsyncCommand<Model, Real> {
   protected abstract apply(model: Model, real: Real): Promise<void>;
 }
 
+const balanceOf = (account: Account) => account.allowance + account.credits;
+
+/** Takes `amount` from the allowance first, then from credits: false (nothing taken) when the balance is short. */
+function debit(account: Account, amount: number): boolean {
+  if (balanceOf(account) < amount) return false;
+  const fromAllowance = Math.min(account.allowance, amount);
+  account.allowance -= fromAllowance;
+  account.credits -= amount - fromAllowance;
+  return true;
+}
+
 /** The model's view of a charge of `cost`: true when it succeeds. */
 function charge(account: Account, cost: number): boolean {
-  if (account.balance < cost) return false;
-  account.balance -= cost;
+  if (!debit(account, cost)) return false;
   account.used += cost;
   return true;
 }
@@ -94,15 +111,15 @@ class ChargeCommand extends Step {
     const account = model.accounts[this.who];
     const { path, body, cost } = ROUTES[this.route];
     const response = await real.t.http.post(path, body, { token: account.user.token });
-    const affordable = account.balance >= cost;
+    const affordable = balanceOf(account) >= cost;
     if (this.route === 'failing') {
       // Charged, the handler fails, refunded: the balance ends where it was.
       expect(response.status).toBe(affordable ? 502 : 402);
     } else {
       expect(response.status).toBe(charge(account, cost) ? 201 : 402);
-      if (response.status === 201) expect(Number(response.headers.get('x-tokens-remaining'))).toBe(account.balance);
+      if (response.status === 201) expect(Number(response.headers.get('x-tokens-remaining'))).toBe(balanceOf(account));
     }
-    if (response.status === 402) expect(response.body).toMatchObject({ balance: account.balance, required: cost });
+    if (response.status === 402) expect(response.body).toMatchObject({ balance: balanceOf(account), required: cost });
   }
   override toString(): string {
     return `charge(${this.who}, ${this.route})`;
@@ -131,7 +148,7 @@ class IdempotentChargeCommand extends Step {
       expect(Number(response.headers.get('x-tokens-remaining'))).toBe(earlier.remaining);
     } else if (charge(account, cost)) {
       expect(response.status).toBe(201);
-      account.keys.set(this.key, { route: this.route, remaining: account.balance, expiresAt: clock.now().getTime() + DAY });
+      account.keys.set(this.key, { route: this.route, remaining: balanceOf(account), expiresAt: clock.now().getTime() + DAY });
     } else {
       expect(response.status).toBe(402); // a refused request leaves its key unused
     }
@@ -152,11 +169,10 @@ class AdjustCommand extends Step {
   protected async apply(model: Model, real: Real): Promise<void> {
     const account = model.accounts[this.who];
     const response = await real.t.http.post(`/admin/users/${account.user.id}/tokens/${this.kind}`, { amount: this.amount, reason: 'model' }, { token: real.adminToken });
-    if (this.kind === 'grant') account.balance += this.amount;
-    else if (account.balance >= this.amount) account.balance -= this.amount;
-    else return expect(response.status).toBe(402);
+    if (this.kind === 'grant') account.credits += this.amount;
+    else if (!debit(account, this.amount)) return expect(response.status).toBe(402);
     expect(response.status).toBe(201);
-    expect(response.body.balanceAfter).toBe(account.balance);
+    expect(response.body.balanceAfter).toBe(balanceOf(account));
   }
   override toString(): string {
     return `${this.kind}(${this.who}, ${this.amount})`;
@@ -174,11 +190,27 @@ class ChangePlanCommand extends Step {
     const account = model.accounts[this.who];
     const response = await real.t.http.put(`/admin/users/${account.user.id}/subscription`, { planCode: this.plan }, { token: real.adminToken });
     expect(response.status).toBe(200);
-    account.balance += Math.max(0, PLANS[this.plan].monthly - PLANS[account.plan].monthly);
+    const { monthly } = PLANS[this.plan];
+    account.allowance += Math.max(0, monthly - account.granted);
+    account.granted = Math.max(account.granted, monthly);
     account.plan = this.plan;
   }
   override toString(): string {
     return `plan(${this.who}, ${this.plan})`;
+  }
+}
+
+class PurchaseCommand extends Step {
+  constructor(readonly who: number) {
+    super();
+  }
+  protected async apply(model: Model, real: Real): Promise<void> {
+    const account = model.accounts[this.who];
+    await buyTokens(real.t.http, account.user, 'tokens_1k');
+    account.credits += 1000;
+  }
+  override toString(): string {
+    return `purchase(${this.who})`;
   }
 }
 
@@ -193,7 +225,8 @@ class EndPeriodCommand extends Step {
     if (this.rolledBy === 'job') await real.t.app.get(PeriodRolloverJob).run();
     for (const account of model.accounts) {
       const { monthly, cap } = PLANS[account.plan];
-      account.balance = Math.min(account.balance, cap) + monthly;
+      account.allowance = Math.min(account.allowance, cap) + monthly;
+      account.granted = monthly;
       account.used = 0;
     }
   }
@@ -205,7 +238,7 @@ class EndPeriodCommand extends Step {
 /** The account's ledger rows, every column, oldest first. */
 async function ledgerRows(real: Real, userId: string): Promise<string[]> {
   const rows = await real.t.dataSource.query(
-    'SELECT id, seq, type, action, amount, balance_after, request_id, actor_id, metadata, created_at FROM token_ledger_entries WHERE user_id = ? ORDER BY seq',
+    'SELECT id, seq, type, action, amount, allowance_amount, credits_amount, balance_after, request_id, client_request_id, actor_id, metadata, created_at FROM token_ledger_entries WHERE user_id = ? ORDER BY seq',
     [userId],
   );
   return rows.map((row: Record<string, unknown>) => JSON.stringify(Object.values(row).map((v) => (v instanceof Date ? v.toISOString() : v === null ? null : String(v)))));
@@ -222,8 +255,10 @@ async function expectAgreement(model: Model, real: Real): Promise<void> {
     expect(rows.slice(0, account.ledger.length)).toEqual(account.ledger);
     account.ledger = rows;
     const balance = (await real.t.http.get('/tokens/balance', { token: account.user.token })).body;
-    expect({ balance: balance.balance, usedThisPeriod: balance.usedThisPeriod, plan: balance.plan }).toEqual({
-      balance: account.balance,
+    expect({ balance: balance.balance, allowance: balance.allowance, credits: balance.credits, usedThisPeriod: balance.usedThisPeriod, plan: balance.plan }).toEqual({
+      balance: balanceOf(account),
+      allowance: account.allowance,
+      credits: account.credits,
       usedThisPeriod: account.used,
       plan: account.plan,
     });
@@ -238,7 +273,8 @@ function commandsFor(users: number) {
     fc.tuple(who, fc.constantFrom<RouteName>('chat', 'chat', 'post', 'title', 'failing')).map(([w, r]) => new ChargeCommand(w, r)),
     fc.tuple(who, fc.constantFrom<Exclude<RouteName, 'failing'>>('chat', 'post', 'title'), key).map(([w, r, k]) => new IdempotentChargeCommand(w, r, k)),
     fc.tuple(who, fc.constantFrom<'grant' | 'deduct'>('grant', 'deduct'), fc.integer({ min: 1, max: 400 })).map(([w, k, a]) => new AdjustCommand(w, k, a)),
-    fc.tuple(who, fc.constantFrom<PlanCode>('free', 'starter')).map(([w, p]) => new ChangePlanCommand(w, p)),
+    fc.tuple(who, fc.constantFrom<PlanCode>('free', 'starter', 'pro')).map(([w, p]) => new ChangePlanCommand(w, p)),
+    who.map((w) => new PurchaseCommand(w)),
     fc.constantFrom<'job' | 'request'>('job', 'request').map((by) => new EndPeriodCommand(by)),
   ];
 }
@@ -264,7 +300,8 @@ describe('the ledger against a model', () => {
         clock.advance(DAY);
         const accounts: Account[] = [];
         for (let i = 0; i < USERS; i++) {
-          accounts.push({ user: await registerUser(real.t.http), balance: PLANS.free.monthly, used: 0, plan: 'free', keys: new Map(), ledger: [] });
+          const { monthly } = PLANS.free;
+          accounts.push({ user: await registerUser(real.t.http), allowance: monthly, credits: 0, granted: monthly, used: 0, plan: 'free', keys: new Map(), ledger: [] });
         }
         const model: Model = { accounts };
         await fc.asyncModelRun(() => ({ model, real }), commands);
