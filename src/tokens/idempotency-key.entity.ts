@@ -4,6 +4,8 @@ import { bigintTransformer } from '../database/bigint.transformer.js';
 export enum IdempotencyStatus {
   InProgress = 'in_progress',
   Completed = 'completed',
+  /** The work succeeded and was charged, but its answer could not be stored: it never runs again. */
+  AnswerUnavailable = 'no_answer',
 }
 
 /**
