@@ -151,23 +151,24 @@ describe('Idempotency-Key on metered requests', () => {
     expect((await expectLedgerConsistent(t.dataSource, user.id)).balance).toBe(100);
   });
 
-  it('stores and replays a 1,000-lead answer (over 64 KiB) byte for byte, charged once', async () => {
+  it('stores and replays the largest answer, 1,000 leads (about 1.8 MB), byte for byte, charged once', async () => {
     const user = await registerUser(t.http);
     const admin = await loginAdmin(t.http);
     expect((await t.http.post(`/admin/users/${user.id}/tokens/grant`, { amount: 1000, reason: 'large answers' }, { token: admin })).status).toBe(201);
     const headers = key('leads');
-    const body = { query: 'independent specialty coffee roasters and espresso bars in Kraków', count: 1000 };
+    // 200 characters of 4-byte letters, nearly all in one search term, which every lead repeats twice.
+    const body = { query: `${'𝐛'.repeat(195)} in 𝐜`, count: 1000 };
     const first = await t.http.post('/services/business-collector', body, { token: user.token, headers });
     expect(first.status).toBe(201);
     expect(first.body.leads).toHaveLength(1000);
-    expect(Buffer.byteLength(first.text)).toBeGreaterThan(64 * 1024);
+    expect(Buffer.byteLength(first.text)).toBeGreaterThan(1024 * 1024);
     expect([first.headers.get('x-tokens-charged'), first.headers.get('x-tokens-remaining')]).toEqual(['200', '900']);
 
     const replay = await t.http.post('/services/business-collector', body, { token: user.token, headers });
     expect(replay.status).toBe(201);
     expect(replay.headers.get('idempotent-replayed')).toBe('true');
     expect([replay.headers.get('x-tokens-charged'), replay.headers.get('x-tokens-remaining')]).toEqual(['200', '900']);
-    expect(replay.text === first.text).toBe(true); // not toEqual: a failure would print two 200 KB strings
+    expect(replay.text === first.text).toBe(true); // not toBe: a failure would print two 1.8 MB strings
 
     const state = await expectLedgerConsistent(t.dataSource, user.id);
     expect(state.balance).toBe(900);

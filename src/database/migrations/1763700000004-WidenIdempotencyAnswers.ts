@@ -1,10 +1,13 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * MySQL/MariaDB: idempotency_keys.response_body from TEXT (64 KiB) to MEDIUMTEXT (16 MiB), so the
- * largest answer the API produces (1,000 leads, about 2 MiB at worst) is kept for replays. 16 MiB
- * is also the default max_allowed_packet of MariaDB, so a wider column could not be filled by a
- * default server anyway. SQLite's TEXT has no such limit: nothing to do there.
+ * MySQL/MariaDB: idempotency_keys.response_body from TEXT (64 KiB) to MEDIUMTEXT (16 MiB), so every
+ * answer the API produces is kept for replays. Requests are at most 1 MiB and every field is
+ * capped; the largest answer is 1,000 business leads, about 1.8 MB at worst (a 200-character
+ * query of 4-byte letters). MEDIUMTEXT leaves 9 times that; LONGTEXT (4 GiB) would buy nothing, as
+ * MariaDB's default max_allowed_packet (16 MiB) could not carry such an answer in a statement. An
+ * answer that does not fit is still served; its key is closed without it (409
+ * IDEMPOTENCY_ANSWER_UNAVAILABLE on a retry). SQLite's TEXT has no such limit: nothing to do there.
  */
 export class WidenIdempotencyAnswers1763700000004 implements MigrationInterface {
   name = 'WidenIdempotencyAnswers1763700000004';
