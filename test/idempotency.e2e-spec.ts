@@ -1,12 +1,14 @@
-import { Body, Controller, Post } from '@nestjs/common';
+import { jest } from '@jest/globals';
+import { Body, Controller, Logger, Post } from '@nestjs/common';
 import { IsString } from 'class-validator';
 import { Clock } from '../src/common/clock.js';
 import { AppError, ErrorCode } from '../src/common/app-error.js';
 import { TokenCost } from '../src/tokens/token-cost.decorator.js';
 import { FakeClock } from './support/fake-clock.js';
-import { registerUser } from './support/factories.js';
+import { loginAdmin, registerUser } from './support/factories.js';
 import { expectLedgerConsistent } from './support/ledger-assertions.js';
 import { startTestApp, TestApp } from './support/test-app.js';
+import { TEST_DB } from './support/test-database.js';
 
 class SlowDto {
   @IsString()
@@ -24,6 +26,13 @@ class IdempotencyTestController {
   async slow(@Body() body: SlowDto) {
     runs++;
     await new Promise<void>((resolve) => (release = resolve));
+    return { text: body.text, run: runs };
+  }
+
+  @Post('answered')
+  @TokenCost('idem_answered', 3)
+  answered(@Body() body: SlowDto) {
+    runs++;
     return { text: body.text, run: runs };
   }
 
@@ -140,5 +149,93 @@ describe('Idempotency-Key on metered requests', () => {
       }
     }
     expect((await expectLedgerConsistent(t.dataSource, user.id)).balance).toBe(100);
+  });
+
+  it('stores and replays the largest answer, 1,000 leads (about 1.8 MB), byte for byte, charged once', async () => {
+    const user = await registerUser(t.http);
+    const admin = await loginAdmin(t.http);
+    expect((await t.http.post(`/admin/users/${user.id}/tokens/grant`, { amount: 1000, reason: 'large answers' }, { token: admin })).status).toBe(201);
+    const headers = key('leads');
+    // 200 characters of 4-byte letters, nearly all in one search term, which every lead repeats twice.
+    const body = { query: `${'𝐛'.repeat(195)} in 𝐜`, count: 1000 };
+    const first = await t.http.post('/services/business-collector', body, { token: user.token, headers });
+    expect(first.status).toBe(201);
+    expect(first.body.leads).toHaveLength(1000);
+    expect(Buffer.byteLength(first.text)).toBeGreaterThan(1024 * 1024);
+    expect([first.headers.get('x-tokens-charged'), first.headers.get('x-tokens-remaining')]).toEqual(['200', '900']);
+
+    const replay = await t.http.post('/services/business-collector', body, { token: user.token, headers });
+    expect(replay.status).toBe(201);
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    expect([replay.headers.get('x-tokens-charged'), replay.headers.get('x-tokens-remaining')]).toEqual(['200', '900']);
+    expect(replay.text === first.text).toBe(true); // not toBe: a failure would print two 1.8 MB strings
+
+    const state = await expectLedgerConsistent(t.dataSource, user.id);
+    expect(state.balance).toBe(900);
+    expect(state.entries.filter((e) => e.type === 'usage')).toEqual([expect.objectContaining({ action: 'business_collector', amount: -200 })]);
+    expect(state.entries.filter((e) => e.type === 'refund')).toEqual([]);
+  });
+
+  describe('an answer that cannot be stored', () => {
+    const trigger = 'idem_test_block_answer';
+    const errors: string[] = [];
+    let logSpy: ReturnType<typeof jest.spyOn>;
+
+    /** Makes the database refuse updates of idempotency_keys: all of them, or only those that store an answer. */
+    async function blockKeyUpdates(scope: 'answers' | 'all'): Promise<void> {
+      const answersOnly = scope === 'answers';
+      if (TEST_DB === 'mariadb') {
+        const signal = "SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'answer refused'";
+        await t.dataSource.query(`CREATE TRIGGER ${trigger} BEFORE UPDATE ON idempotency_keys FOR EACH ROW ${answersOnly ? `IF NEW.response_body IS NOT NULL THEN ${signal}; END IF` : signal}`);
+      } else {
+        await t.dataSource.query(`CREATE TRIGGER ${trigger} BEFORE UPDATE ON idempotency_keys ${answersOnly ? 'WHEN NEW.response_body IS NOT NULL ' : ''}BEGIN SELECT RAISE(ABORT, 'answer refused'); END`);
+      }
+    }
+
+    beforeEach(() => {
+      errors.length = 0;
+      logSpy = jest.spyOn(Logger.prototype, 'error').mockImplementation((message: unknown) => void errors.push(String(message)));
+    });
+    afterEach(async () => {
+      logSpy.mockRestore();
+      await t.dataSource.query(`DROP TRIGGER IF EXISTS ${trigger}`);
+    });
+
+    it('still answers 201 and is never refunded; a retry is 409 IDEMPOTENCY_ANSWER_UNAVAILABLE and neither runs nor charges', async () => {
+      const user = await registerUser(t.http);
+      const headers = key('unstored');
+      await blockKeyUpdates('answers');
+      const first = await t.http.post('/idem/answered', { text: 'done' }, { token: user.token, headers });
+      expect([first.status, first.body]).toEqual([201, { text: 'done', run: 1 }]);
+      expect([first.headers.get('x-tokens-charged'), first.headers.get('x-tokens-remaining')]).toEqual(['3', '97']);
+      const logged = errors.map((line) => JSON.parse(line)).find((line) => line.event === 'idempotent_answer_not_stored');
+      expect(logged).toEqual(expect.objectContaining({ userId: user.id, action: 'idem_answered', requestId: first.headers.get('x-request-id') }));
+
+      for (const attempt of [1, 2]) {
+        const retry = await t.http.post('/idem/answered', { text: 'done' }, { token: user.token, headers });
+        expect({ attempt, status: retry.status, code: retry.body.code }).toEqual({ attempt, status: 409, code: 'IDEMPOTENCY_ANSWER_UNAVAILABLE' });
+      }
+      expect(runs).toBe(1);
+      const state = await expectLedgerConsistent(t.dataSource, user.id);
+      expect(state.balance).toBe(97);
+      expect(state.entries.map((e) => e.type)).toEqual(['initial_grant', 'usage']);
+    });
+
+    it('when the key cannot be closed either, it stays in progress: 201, charged once, a retry is 409 IDEMPOTENCY_IN_PROGRESS and does not run', async () => {
+      const user = await registerUser(t.http);
+      const headers = key('stuck');
+      await blockKeyUpdates('all');
+      const first = await t.http.post('/idem/answered', { text: 'done' }, { token: user.token, headers });
+      expect([first.status, first.headers.get('x-tokens-charged'), first.headers.get('x-tokens-remaining')]).toEqual([201, '3', '97']);
+      expect(errors.map((line) => JSON.parse(line).event)).toEqual(expect.arrayContaining(['idempotent_answer_not_stored', 'idempotency_key_left_in_progress']));
+
+      await t.dataSource.query(`DROP TRIGGER ${trigger}`);
+      const retry = await t.http.post('/idem/answered', { text: 'done' }, { token: user.token, headers });
+      expect([retry.status, retry.body.code]).toEqual([409, 'IDEMPOTENCY_IN_PROGRESS']);
+      expect(runs).toBe(1);
+      const state = await expectLedgerConsistent(t.dataSource, user.id);
+      expect(state.balance).toBe(97);
+      expect(state.entries.map((e) => e.type)).toEqual(['initial_grant', 'usage']);
+    });
   });
 });

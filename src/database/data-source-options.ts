@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
 import type { Environment } from '../config/environment.js';
-import { ENTITIES } from './entities.js';
+import { entities } from './entities.js';
 import { MIGRATIONS } from './migrations/index.js';
 
 export type DatabaseEnvironment = Pick<Environment, 'DATABASE_URL' | 'SQLITE_PATH' | 'MIGRATIONS_RUN'>;
@@ -12,7 +12,7 @@ export type DatabaseEnvironment = Pick<Environment, 'DATABASE_URL' | 'SQLITE_PAT
  */
 export function dataSourceOptions(env: DatabaseEnvironment): DataSourceOptions {
   const common = {
-    entities: ENTITIES,
+    entities: entities(Boolean(env.DATABASE_URL)),
     migrations: MIGRATIONS,
     migrationsRun: env.MIGRATIONS_RUN,
     migrationsTransactionMode: 'each',

@@ -1,7 +1,7 @@
 import { PaymentEvent } from '../billing/payment-event.entity.js';
 import { Purchase } from '../billing/purchase.entity.js';
 import { TokenPackage } from '../billing/token-package.entity.js';
-import { IdempotencyKey } from '../tokens/idempotency-key.entity.js';
+import { idempotencyKeySchema } from '../tokens/idempotency-key.entity.js';
 import { TokenAccount } from '../tokens/token-account.entity.js';
 import { TokenLedgerEntry } from '../tokens/token-ledger-entry.entity.js';
 import { TokenPriceOverride, TokenPriceRevision } from '../tokens/token-price-override.entity.js';
@@ -10,14 +10,15 @@ import { Subscription } from '../subscriptions/subscription.entity.js';
 import { ApiKey } from '../users/api-key.entity.js';
 import { User } from '../users/user.entity.js';
 
-export const ENTITIES = [
+/** The entities of a MySQL/MariaDB or an SQLite data source. */
+export const entities = (mysql: boolean) => [
   User,
   ApiKey,
   Plan,
   Subscription,
   TokenAccount,
   TokenLedgerEntry,
-  IdempotencyKey,
+  idempotencyKeySchema(mysql),
   TokenPriceOverride,
   TokenPriceRevision,
   TokenPackage,

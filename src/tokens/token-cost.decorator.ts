@@ -1,5 +1,5 @@
 import { applyDecorators, SetMetadata } from '@nestjs/common';
-import { ApiExtension, ApiHeader, ApiPaymentRequiredResponse, ApiResponse } from '@nestjs/swagger';
+import { ApiConflictResponse, ApiExtension, ApiHeader, ApiPaymentRequiredResponse, ApiResponse } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { ErrorBodyDto } from '../common/error-body.dto.js';
 
@@ -46,7 +46,10 @@ export function TokenCost(action: string, cost: number | TokenCostOptions): Meth
     ApiHeader({
       name: 'Idempotency-Key',
       required: false,
-      description: 'Repeating a key within 24 hours replays the first answer and charges nothing more',
+      description:
+        'Repeating a key within 24 hours replays the first answer (header `Idempotent-Replayed: true`) and charges nothing more. ' +
+        'If the work succeeded but its answer could not be stored, the first caller still gets it; a retry with the key is ' +
+        '409 IDEMPOTENCY_ANSWER_UNAVAILABLE and neither runs nor charges again (send a new key to run it again)',
     }),
     ApiResponse({
       status: 201,
@@ -57,6 +60,13 @@ export function TokenCost(action: string, cost: number | TokenCostOptions): Meth
       },
     }),
     ApiPaymentRequiredResponse({ description: 'INSUFFICIENT_TOKENS: balance below the cost; the work did not run', type: ErrorBodyDto }),
+    ApiConflictResponse({
+      description:
+        'With an Idempotency-Key; nothing runs and nothing is charged. IDEMPOTENCY_KEY_REUSED: the key was used with another request. ' +
+        'IDEMPOTENCY_IN_PROGRESS: the first request with the key has not finished (or its outcome could not be recorded). ' +
+        'IDEMPOTENCY_ANSWER_UNAVAILABLE: the first request succeeded and was charged, but its answer was not kept',
+      type: ErrorBodyDto,
+    }),
   ) as MethodDecorator & ClassDecorator;
 }
 

@@ -89,6 +89,12 @@ export abstract class TokenLedger {
   abstract completeIdempotent(charge: Charge, responseBody: unknown): Promise<void>;
 
   /**
+   * Closes the key of a successful idempotent request whose answer could not be stored: a retry
+   * gets 409 IDEMPOTENCY_ANSWER_UNAVAILABLE, neither runs nor charges. Leaves a stored answer alone.
+   */
+  abstract completeWithoutAnswer(charge: Charge): Promise<void>;
+
+  /**
    * Appends an entry inside the caller's transaction. With `requireFunds`, a negative amount
    * larger than the balance is refused with 402 and nothing changes.
    */

@@ -7,7 +7,8 @@ import { Charge, TokenLedger } from './token-ledger.js';
 
 /**
  * Settles what the TokenGuard charged: on success reports the charge in headers (and keeps the
- * answer for idempotent replays); on failure writes the compensating refund and rethrows.
+ * answer for idempotent replays); on failure of the handler writes the compensating refund and
+ * rethrows.
  */
 @Injectable()
 export class TokenSettlementInterceptor implements NestInterceptor {
@@ -30,14 +31,40 @@ export class TokenSettlementInterceptor implements NestInterceptor {
     }
 
     return next.handle().pipe(
-      concatMap((body) => from(this.ledger.completeIdempotent(charge, body)).pipe(map(() => body))),
+      // Only a failure of the handler refunds: once it succeeded, the work is done and stays charged.
+      catchError((error: unknown) => from(this.refund(charge, error)).pipe(concatMap(() => throwError(() => error)))),
+      concatMap((body) => from(this.keepAnswer(charge, body)).pipe(map(() => body))),
       map((body) => {
         reply.header('X-Tokens-Charged', String(charge.cost));
         reply.header('X-Tokens-Remaining', String(charge.balanceAfter));
         return body;
       }),
-      catchError((error: unknown) => from(this.refund(charge, error)).pipe(concatMap(() => throwError(() => error)))),
     );
+  }
+
+  /**
+   * Stores the answer for replays. Never throws: the caller gets its answer either way. When it
+   * cannot be stored the key is closed without it; when even that fails, the key stays in
+   * progress until it expires. In both cases a retry neither runs nor charges again.
+   */
+  private async keepAnswer(charge: Charge, body: unknown): Promise<void> {
+    if (!charge.idempotencyKey) return;
+    try {
+      await this.ledger.completeIdempotent(charge, body);
+      return;
+    } catch (error) {
+      this.logStorageFailure('idempotent_answer_not_stored', charge, error);
+    }
+    try {
+      await this.ledger.completeWithoutAnswer(charge);
+    } catch (error) {
+      this.logStorageFailure('idempotency_key_left_in_progress', charge, error);
+    }
+  }
+
+  private logStorageFailure(event: string, charge: Charge, error: unknown): void {
+    const { userId, action, requestId, idempotencyKey } = charge;
+    this.logger.error(JSON.stringify({ event, userId, action, requestId, idempotencyKey, error: String(error).slice(0, 500) }));
   }
 
   private async refund(charge: Charge, error: unknown): Promise<void> {

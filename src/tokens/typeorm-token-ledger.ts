@@ -268,6 +268,27 @@ export class TypeormTokenLedger extends TokenLedger {
     );
   }
 
+  async completeWithoutAnswer(charge: Charge): Promise<void> {
+    if (!charge.idempotencyKey) return;
+    const where = { userId: charge.userId, key: charge.idempotencyKey };
+    await this.tx.run(
+      async (em) => {
+        // Only a key still in progress: a store whose COMMIT went unanswered may have kept the answer after all.
+        await em.update(IdempotencyKey, { ...where, status: IdempotencyStatus.InProgress }, {
+          status: IdempotencyStatus.AnswerUnavailable,
+          tokensCharged: charge.cost,
+          tokensRemaining: charge.balanceAfter,
+        });
+      },
+      {
+        verifyCommit: async (em) => {
+          const key = await em.findOne(IdempotencyKey, { where, lock: { mode: 'pessimistic_write' } });
+          return key && key.status !== IdempotencyStatus.InProgress ? { committed: true, result: undefined } : { committed: false };
+        },
+      },
+    );
+  }
+
   async post(em: EntityManager, posting: Posting, options: { requireFunds?: boolean } = {}): Promise<TokenLedgerEntry> {
     const entry = await this.settle(em, posting, { requireFunds: options.requireFunds ?? false, usedDelta: 0 }, 'roll');
     this.emitPosted(em, entry);
@@ -565,6 +586,12 @@ export class TypeormTokenLedger extends TokenLedger {
     }
     if (existing.requestHash !== requestHash) {
       throw new AppError(ErrorCode.IDEMPOTENCY_KEY_REUSED, 'This Idempotency-Key was used with a different request');
+    }
+    if (existing.status === IdempotencyStatus.AnswerUnavailable) {
+      throw new AppError(
+        ErrorCode.IDEMPOTENCY_ANSWER_UNAVAILABLE,
+        'The request with this Idempotency-Key succeeded and was charged, but its answer could not be kept; it is not run or charged again. Use a new key to run it again',
+      );
     }
     if (existing.status !== IdempotencyStatus.Completed) {
       throw new AppError(ErrorCode.IDEMPOTENCY_IN_PROGRESS, 'A request with this Idempotency-Key is in progress');

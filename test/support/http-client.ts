@@ -1,6 +1,8 @@
 export interface HttpResponse<T = any> {
   status: number;
   body: T;
+  /** The body exactly as it was sent. */
+  text: string;
   headers: Headers;
 }
 
@@ -46,6 +48,6 @@ export class HttpClient {
     } catch {
       // not JSON (e.g. /metrics): keep the text
     }
-    return { status: response.status, body: parsed as T, headers: response.headers };
+    return { status: response.status, body: parsed as T, text, headers: response.headers };
   }
 }

@@ -2,6 +2,13 @@ import { InitialSchema1763700000000 } from './1763700000000-InitialSchema.js';
 import { SeedPlans1763700000001 } from './1763700000001-SeedPlans.js';
 import { OperationsSchema1763700000002 } from './1763700000002-OperationsSchema.js';
 import { TwoBuckets1763700000003 } from './1763700000003-TwoBuckets.js';
+import { WidenIdempotencyAnswers1763700000004 } from './1763700000004-WidenIdempotencyAnswers.js';
 
 /** In order. A migration added here runs at the next start-up. */
-export const MIGRATIONS = [InitialSchema1763700000000, SeedPlans1763700000001, OperationsSchema1763700000002, TwoBuckets1763700000003];
+export const MIGRATIONS = [
+  InitialSchema1763700000000,
+  SeedPlans1763700000001,
+  OperationsSchema1763700000002,
+  TwoBuckets1763700000003,
+  WidenIdempotencyAnswers1763700000004,
+];
