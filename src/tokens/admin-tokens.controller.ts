@@ -1,4 +1,5 @@
-import { Body, Controller, Get, Post } from '@nestjs/common';
+import { Body, Controller, Get, Post, Req, Res } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiPaymentRequiredResponse } from '@nestjs/swagger';
 import { AdminApi } from '../common/api-auth.decorator.js';
 import { CurrentPrincipal } from '../common/auth.decorators.js';
@@ -6,13 +7,17 @@ import { ErrorBodyDto } from '../common/error-body.dto.js';
 import type { Principal } from '../common/principal.js';
 import { UuidParam } from '../common/uuid-param.js';
 import { AdjustTokensDto, AdminAccountDto, AdminLedgerEntryDto } from './dto/admin-tokens.dto.js';
+import { IdempotentApi, IdempotentWrites } from './idempotent-writes.js';
 import { TokensService } from './tokens.service.js';
 
 @AdminApi()
 @ApiNotFoundResponse({ description: 'NOT_FOUND: no such user', type: ErrorBodyDto })
 @Controller('admin/users/:userId/tokens')
 export class AdminTokensController {
-  constructor(private readonly tokens: TokensService) {}
+  constructor(
+    private readonly tokens: TokensService,
+    private readonly idempotent: IdempotentWrites,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: "A user's balance, period and latest ledger entries" })
@@ -24,15 +29,29 @@ export class AdminTokensController {
   @Post('grant')
   @ApiOperation({ summary: 'Add tokens to a user; the entry records the admin and the reason' })
   @ApiCreatedResponse({ type: AdminLedgerEntryDto, description: 'The admin_grant ledger entry' })
-  async grant(@CurrentPrincipal() admin: Principal, @UuidParam('userId') userId: string, @Body() body: AdjustTokensDto): Promise<AdminLedgerEntryDto> {
-    return AdminLedgerEntryDto.fromEntry(await this.tokens.adjust(userId, { kind: 'grant', ...body }, admin.userId));
+  @IdempotentApi()
+  grant(
+    @CurrentPrincipal() admin: Principal,
+    @UuidParam('userId') userId: string,
+    @Body() body: AdjustTokensDto,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<AdminLedgerEntryDto> {
+    return this.idempotent.answer(request, reply, admin.userId, async (em) => AdminLedgerEntryDto.fromEntry(await this.tokens.adjust(em, userId, { kind: 'grant', ...body }, admin.userId)));
   }
 
   @Post('deduct')
   @ApiOperation({ summary: 'Remove tokens from a user; refused with 402 (changing nothing) when the balance is short' })
   @ApiCreatedResponse({ type: AdminLedgerEntryDto, description: 'The admin_deduct ledger entry' })
   @ApiPaymentRequiredResponse({ description: 'INSUFFICIENT_TOKENS: the deduction would take the balance below 0', type: ErrorBodyDto })
-  async deduct(@CurrentPrincipal() admin: Principal, @UuidParam('userId') userId: string, @Body() body: AdjustTokensDto): Promise<AdminLedgerEntryDto> {
-    return AdminLedgerEntryDto.fromEntry(await this.tokens.adjust(userId, { kind: 'deduct', ...body }, admin.userId));
+  @IdempotentApi()
+  deduct(
+    @CurrentPrincipal() admin: Principal,
+    @UuidParam('userId') userId: string,
+    @Body() body: AdjustTokensDto,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<AdminLedgerEntryDto> {
+    return this.idempotent.answer(request, reply, admin.userId, async (em) => AdminLedgerEntryDto.fromEntry(await this.tokens.adjust(em, userId, { kind: 'deduct', ...body }, admin.userId)));
   }
 }

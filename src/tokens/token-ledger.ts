@@ -112,9 +112,10 @@ export abstract class TokenLedger {
 
   /**
    * Brings an account up to date: seeds it from the active subscription if it is missing and
-   * rolls its period if it has ended. A no-op for a current account.
+   * rolls its period if it has ended. A no-op for a current account. With `em`, inside that
+   * transaction; otherwise in one of its own.
    */
-  abstract ensureAccount(userId: string): Promise<void>;
+  abstract ensureAccount(userId: string, em?: EntityManager): Promise<void>;
 
   /** Rolls the period of up to `limit` accounts whose period has ended; returns how many it rolled. */
   abstract rollDuePeriods(limit: number): Promise<number>;

@@ -1,17 +1,15 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { createHash } from 'node:crypto';
 import { AppError, ErrorCode } from '../common/app-error.js';
 import type { AuthenticatedRequest } from '../common/principal.js';
 import { clientRequestIdOf } from '../common/request-id.js';
 import { RequestBodyValidator } from './request-body-validator.js';
 import { SKIP_TOKENS_METADATA, TOKEN_COST_METADATA, TokenCostMetadata } from './token-cost.decorator.js';
-import { Charge, IdempotencyClaim, Replay, TokenLedger } from './token-ledger.js';
+import { idempotencyClaimOf } from './idempotency-keys.js';
+import { Charge, Replay, TokenLedger } from './token-ledger.js';
 import { TokenPrices } from './token-prices.service.js';
 
 export type MeteredRequest = AuthenticatedRequest & { tokenCharge?: Charge | Replay };
-
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 /**
  * Charges the caller of a @TokenCost route before its handler runs. Fails closed: a metered
@@ -40,7 +38,7 @@ export class TokenGuard implements CanActivate {
     }
     await this.bodyValidator.validate(context, request.body);
     const tokens = this.priceOf(cost, await this.prices.priceFor(cost, principal.userId), request);
-    const idempotency = this.idempotencyOf(request);
+    const idempotency = idempotencyClaimOf(request);
     if (tokens === 0 && !idempotency) return true; // free: nothing to charge, nothing to record
 
     request.tokenCharge = await this.ledger.charge({
@@ -64,28 +62,4 @@ export class TokenGuard implements CanActivate {
     }
     return tokens;
   }
-
-  private idempotencyOf(request: MeteredRequest): IdempotencyClaim | undefined {
-    const header = request.headers['idempotency-key'];
-    if (header === undefined) return undefined;
-    if (typeof header !== 'string' || !IDEMPOTENCY_KEY.test(header)) {
-      throw new AppError(ErrorCode.VALIDATION_FAILED, 'Idempotency-Key must be 1 to 255 visible ASCII characters', {
-        details: [{ field: 'Idempotency-Key', errors: ['must be 1 to 255 visible ASCII characters'] }],
-      });
-    }
-    const requestHash = createHash('sha256')
-      .update(`${request.method} ${request.routeOptions.url ?? request.url}\n${canonicalJson(request.body)}`)
-      .digest('hex');
-    return { key: header, requestHash };
-  }
-}
-
-/** JSON with object keys sorted, so the same body in another key order hashes the same. */
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value ?? null);
 }

@@ -6,6 +6,8 @@ import { AdminCostsController } from './admin-costs.controller.js';
 import { AdminIntegrityController } from './admin-integrity.controller.js';
 import { AdminTokensController } from './admin-tokens.controller.js';
 import { IdempotencyKey } from './idempotency-key.entity.js';
+import { IdempotencyKeys } from './idempotency-keys.js';
+import { IdempotentWrites } from './idempotent-writes.js';
 import { PeriodRolloverJob } from './period-rollover.job.js';
 import { RequestBodyValidator } from './request-body-validator.js';
 import { SettlementRetries } from './settlement-retries.js';
@@ -38,9 +40,11 @@ import { TypeormTokenLedger } from './typeorm-token-ledger.js';
     TokenIntegrityService,
     RequestBodyValidator,
     SettlementRetries,
+    IdempotencyKeys,
+    IdempotentWrites,
     TokenGuard,
     TokenSettlementInterceptor,
   ],
-  exports: [TokensService, TokenLedger, TokenPrices, PeriodRolloverJob, TokenGuard, TokenSettlementInterceptor],
+  exports: [TokensService, TokenLedger, TokenPrices, PeriodRolloverJob, IdempotentWrites, TokenGuard, TokenSettlementInterceptor],
 })
 export class TokensModule {}

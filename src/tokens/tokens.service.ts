@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, LessThan, Repository } from 'typeorm';
 import { AppError } from '../common/app-error.js';
 import { TransactionRunner } from '../database/transaction-runner.js';
+import type { Plan } from '../subscriptions/plan.entity.js';
 import { Subscription } from '../subscriptions/subscription.entity.js';
 import { SubscriptionsService } from '../subscriptions/subscriptions.service.js';
 import { TokenAccount } from './token-account.entity.js';
@@ -64,18 +65,16 @@ export class TokensService {
    * monthly tokens exceed the highest allowance already granted this period; a downgrade takes
    * nothing back (the entry then has amount 0), and moving up again grants nothing twice.
    */
-  async changePlan(userId: string, planCode: string, actorId: string): Promise<{ subscription: Subscription; entry: TokenLedgerEntry }> {
+  async changePlan(em: EntityManager, userId: string, planCode: string, actorId: string): Promise<{ subscription: Subscription; plan: Plan; entry: TokenLedgerEntry }> {
     // An ended period is rolled under the old plan first: the new plan counts from the current period.
-    await this.ledger.ensureAccount(userId);
-    return this.tx.run(async (em) => {
-      const { previous, current, subscription } = await this.subscriptions.changePlan(em, userId, planCode);
-      const entry = await this.ledger.grantPlanAllowance(
-        em,
-        { userId, type: LedgerEntryType.PlanChange, actorId, metadata: { from: previous.code, to: current.code } },
-        current.monthlyTokens,
-      );
-      return { subscription, entry };
-    });
+    await this.ledger.ensureAccount(userId, em);
+    const { previous, current, subscription } = await this.subscriptions.changePlan(em, userId, planCode);
+    const entry = await this.ledger.grantPlanAllowance(
+      em,
+      { userId, type: LedgerEntryType.PlanChange, actorId, metadata: { from: previous.code, to: current.code } },
+      current.monthlyTokens,
+    );
+    return { subscription, plan: current, entry };
   }
 
   /** Credits the tokens of a paid purchase, inside the caller's transaction; the entry references the purchase. */
@@ -92,21 +91,19 @@ export class TokensService {
    * An admin's correction: a grant adds tokens, a deduct removes them and is refused with 402
    * (changing nothing) when the balance is short. The admin and the reason are on the entry.
    */
-  async adjust(userId: string, adjustment: { kind: 'grant' | 'deduct'; amount: number; reason: string }, actorId: string): Promise<TokenLedgerEntry> {
-    await this.requireUser(userId);
+  async adjust(em: EntityManager, userId: string, adjustment: { kind: 'grant' | 'deduct'; amount: number; reason: string }, actorId: string): Promise<TokenLedgerEntry> {
+    await this.requireUser(userId, em);
     const grant = adjustment.kind === 'grant';
-    return this.tx.run((em) =>
-      this.ledger.post(
-        em,
-        {
-          userId,
-          type: grant ? LedgerEntryType.AdminGrant : LedgerEntryType.AdminDeduct,
-          amount: grant ? adjustment.amount : -adjustment.amount,
-          actorId,
-          metadata: { reason: adjustment.reason },
-        },
-        { requireFunds: true },
-      ),
+    return this.ledger.post(
+      em,
+      {
+        userId,
+        type: grant ? LedgerEntryType.AdminGrant : LedgerEntryType.AdminDeduct,
+        amount: grant ? adjustment.amount : -adjustment.amount,
+        actorId,
+        metadata: { reason: adjustment.reason },
+      },
+      { requireFunds: true },
     );
   }
 
@@ -157,7 +154,7 @@ export class TokensService {
   }
 
   /** Every user has a subscription from registration on: none means no such user. */
-  private async requireUser(userId: string): Promise<void> {
-    if (!(await this.subscriptions.findForUser(userId))) throw AppError.notFound('User');
+  private async requireUser(userId: string, em?: EntityManager): Promise<void> {
+    if (!(await this.subscriptions.findForUser(userId, em))) throw AppError.notFound('User');
   }
 }

@@ -5,11 +5,12 @@ import { performance } from 'node:perf_hooks';
 import { EntityManager, LessThanOrEqual } from 'typeorm';
 import { AppError, ErrorCode } from '../common/app-error.js';
 import { Clock } from '../common/clock.js';
-import { execute, isCheckViolation, isUniqueViolation } from '../database/sql.js';
+import { execute, isCheckViolation } from '../database/sql.js';
 import { CommitCheck, CommitUnconfirmed, TransactionRunner } from '../database/transaction-runner.js';
 import { SubscriptionStatus } from '../subscriptions/subscription.entity.js';
 import { addMonth, SubscriptionsService } from '../subscriptions/subscriptions.service.js';
 import { IdempotencyKey, IdempotencyStatus } from './idempotency-key.entity.js';
+import { IdempotencyKeys, IdempotencyKeyTaken, inProgress } from './idempotency-keys.js';
 import { SettlementRetries } from './settlement-retries.js';
 import { TokenAccount } from './token-account.entity.js';
 import {
@@ -24,13 +25,10 @@ import {
 import { LedgerEntryType, TokenLedgerEntry } from './token-ledger-entry.entity.js';
 import { BucketSplit, Charge, ChargeRequest, Posting, RefundReason, Replay, TokenLedger } from './token-ledger.js';
 
-const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 const UNCONFIRMED_CHARGE: RefundReason = { code: 'CHARGE_UNCONFIRMED', message: 'the charge could not be confirmed; the request was answered 503 and did not run' };
 /** Enough for an account idle for a century; stops a runaway loop on a corrupt period. */
 const MAX_PERIODS_PER_ROLL = 1200;
 
-/** Raised inside the charge transaction when the idempotency key already exists; resolved after rollback. */
-class IdempotencyKeyTaken extends Error {}
 
 /**
  * Raised inside the charge transaction when the account's period has ended. The period is rolled
@@ -136,6 +134,7 @@ export class TypeormTokenLedger extends TokenLedger {
     private readonly clock: Clock,
     private readonly events: EventEmitter2,
     private readonly retries: SettlementRetries,
+    private readonly keys: IdempotencyKeys,
   ) {
     super();
   }
@@ -159,11 +158,11 @@ export class TypeormTokenLedger extends TokenLedger {
         if (error instanceof CommitUnconfirmed) this.deferUnconfirmedCharge(request, entryId);
         if (error instanceof AppError) throw this.refused(request, error);
         if (!(error instanceof IdempotencyKeyTaken)) throw this.refused(request, this.unrecorded(request, error));
-        const outcome = await this.resolveTakenKey(request);
-        // An expired key was removed: the request runs as new, once.
-        if (outcome === 'retry' && attempt === 0) continue;
-        if (outcome === 'retry') throw new AppError(ErrorCode.IDEMPOTENCY_IN_PROGRESS, 'A request with this Idempotency-Key is in progress');
-        return outcome;
+        const first = await this.keys.resolveTaken(request.userId, request.idempotency!);
+        // Released or expired (and removed): the request runs as new, once.
+        if (first === 'retry' && attempt === 0) continue;
+        if (first === 'retry') throw inProgress();
+        return { kind: 'replay', record: first };
       }
     }
   }
@@ -319,13 +318,13 @@ export class TypeormTokenLedger extends TokenLedger {
     return this.appendEntry(em, posting, { allowance: amount, credits: 0 }, 1, amount, now);
   }
 
-  async ensureAccount(userId: string): Promise<void> {
-    const account = await this.tx.manager.findOneBy(TokenAccount, { userId });
+  async ensureAccount(userId: string, em?: EntityManager): Promise<void> {
+    const account = await (em ?? this.tx.manager).findOneBy(TokenAccount, { userId });
     if (account && account.periodEnd.getTime() > this.clock.now().getTime()) return;
-    await this.tx.run(async (em) => {
-      if (!(await this.seedIfMissing(em, userId))) return;
-      await this.rollIn(em, userId);
-    });
+    const bringUpToDate = async (em: EntityManager) => {
+      if (await this.seedIfMissing(em, userId)) await this.rollIn(em, userId);
+    };
+    await (em ? bringUpToDate(em) : this.tx.run(bringUpToDate));
   }
 
   async rollDuePeriods(limit: number): Promise<number> {
@@ -344,7 +343,7 @@ export class TypeormTokenLedger extends TokenLedger {
 
   private async chargeIn(em: EntityManager, request: ChargeRequest, started: number, entryId: string): Promise<Charge> {
     const { userId, action, cost, requestId, clientRequestId, idempotency } = request;
-    if (idempotency) await this.claimKey(em, userId, idempotency.key, idempotency.requestHash);
+    if (idempotency) await this.keys.claim(em, userId, idempotency);
     const posting: Posting = { userId, type: LedgerEntryType.Usage, amount: -cost, action, requestId, clientRequestId };
     const entry = await this.settle(em, posting, { requireFunds: true, usedDelta: cost, entryId }, 'signal');
     this.tx.afterCommit(em, () =>
@@ -555,48 +554,6 @@ export class TypeormTokenLedger extends TokenLedger {
       await this.subscriptions.setPeriod(em, userId, periodStart, periodEnd);
     }
     return rolled;
-  }
-
-  private async claimKey(em: EntityManager, userId: string, key: string, requestHash: string): Promise<void> {
-    const now = this.clock.now();
-    try {
-      await em.insert(IdempotencyKey, {
-        userId,
-        key,
-        requestHash,
-        status: IdempotencyStatus.InProgress,
-        createdAt: now,
-        expiresAt: new Date(now.getTime() + IDEMPOTENCY_TTL_MS),
-      });
-    } catch (error) {
-      if (isUniqueViolation(error)) throw new IdempotencyKeyTaken();
-      throw error;
-    }
-  }
-
-  /** Decides what a request whose idempotency key already exists gets. */
-  private async resolveTakenKey(request: ChargeRequest): Promise<Replay | 'retry'> {
-    const { userId } = request;
-    const { key, requestHash } = request.idempotency!;
-    const existing = await this.tx.run((em) => em.findOneBy(IdempotencyKey, { userId, key }));
-    if (!existing) return 'retry'; // released by a failed first attempt meanwhile
-    if (existing.expiresAt.getTime() <= this.clock.now().getTime()) {
-      await this.tx.run((em) => em.delete(IdempotencyKey, { userId, key, expiresAt: existing.expiresAt }));
-      return 'retry';
-    }
-    if (existing.requestHash !== requestHash) {
-      throw new AppError(ErrorCode.IDEMPOTENCY_KEY_REUSED, 'This Idempotency-Key was used with a different request');
-    }
-    if (existing.status === IdempotencyStatus.AnswerUnavailable) {
-      throw new AppError(
-        ErrorCode.IDEMPOTENCY_ANSWER_UNAVAILABLE,
-        'The request with this Idempotency-Key succeeded and was charged, but its answer could not be kept; it is not run or charged again. Use a new key to run it again',
-      );
-    }
-    if (existing.status !== IdempotencyStatus.Completed) {
-      throw new AppError(ErrorCode.IDEMPOTENCY_IN_PROGRESS, 'A request with this Idempotency-Key is in progress');
-    }
-    return { kind: 'replay', record: existing };
   }
 
   /** A charge the database refused to record: the request must not run (fail closed), 503. */

@@ -1,4 +1,5 @@
-import { Body, Controller, Put } from '@nestjs/common';
+import { Body, Controller, Put, Req, Res } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiNotFoundResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { AdminApi } from '../common/api-auth.decorator.js';
 import { CurrentPrincipal } from '../common/auth.decorators.js';
@@ -6,7 +7,7 @@ import { ErrorBodyDto } from '../common/error-body.dto.js';
 import type { Principal } from '../common/principal.js';
 import { UuidParam } from '../common/uuid-param.js';
 import { ChangePlanDto, SubscriptionDto } from '../subscriptions/dto/subscription.dto.js';
-import { SubscriptionsService } from '../subscriptions/subscriptions.service.js';
+import { IdempotentApi, IdempotentWrites } from '../tokens/idempotent-writes.js';
 import { TokensService } from '../tokens/tokens.service.js';
 
 @AdminApi()
@@ -14,15 +15,27 @@ import { TokensService } from '../tokens/tokens.service.js';
 export class AdminUsersController {
   constructor(
     private readonly tokens: TokensService,
-    private readonly subscriptions: SubscriptionsService,
+    private readonly idempotent: IdempotentWrites,
   ) {}
 
   @Put('subscription')
-  @ApiOperation({ summary: "Change a user's plan; an upgrade adds the difference in monthly tokens at once" })
+  @ApiOperation({
+    summary: "Change a user's plan",
+    description: "An upgrade adds at once what the new plan's monthly tokens exceed the highest allowance already granted this period; a downgrade takes nothing back.",
+  })
   @ApiOkResponse({ type: SubscriptionDto })
   @ApiNotFoundResponse({ description: 'Unknown user or plan', type: ErrorBodyDto })
-  async changePlan(@CurrentPrincipal() admin: Principal, @UuidParam('userId') userId: string, @Body() body: ChangePlanDto): Promise<SubscriptionDto> {
-    const { subscription } = await this.tokens.changePlan(userId, body.planCode, admin.userId);
-    return SubscriptionDto.from(subscription, await this.subscriptions.getPlan(subscription.planCode));
+  @IdempotentApi()
+  changePlan(
+    @CurrentPrincipal() admin: Principal,
+    @UuidParam('userId') userId: string,
+    @Body() body: ChangePlanDto,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<SubscriptionDto> {
+    return this.idempotent.answer(request, reply, admin.userId, async (em) => {
+      const { subscription, plan } = await this.tokens.changePlan(em, userId, body.planCode, admin.userId);
+      return SubscriptionDto.from(subscription, plan);
+    });
   }
 }

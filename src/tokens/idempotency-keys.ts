@@ -1,0 +1,112 @@
+import { Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
+import type { EntityManager } from 'typeorm';
+import { AppError, ErrorCode } from '../common/app-error.js';
+import { Clock } from '../common/clock.js';
+import { isUniqueViolation } from '../database/sql.js';
+import { TransactionRunner } from '../database/transaction-runner.js';
+import { IdempotencyKey, IdempotencyStatus } from './idempotency-key.entity.js';
+import type { IdempotencyClaim } from './token-ledger.js';
+
+const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+/** Raised inside a transaction when the key already exists; resolved with `resolveTaken` after the rollback. */
+export class IdempotencyKeyTaken extends Error {}
+
+/**
+ * The request's Idempotency-Key header with the hash of what it asks for (method, route, path
+ * parameters, body); undefined without the header, 400 when it is malformed.
+ */
+export function idempotencyClaimOf(request: FastifyRequest): IdempotencyClaim | undefined {
+  const header = request.headers['idempotency-key'];
+  if (header === undefined) return undefined;
+  if (typeof header !== 'string' || !IDEMPOTENCY_KEY.test(header)) {
+    throw new AppError(ErrorCode.VALIDATION_FAILED, 'Idempotency-Key must be 1 to 255 visible ASCII characters', {
+      details: [{ field: 'Idempotency-Key', errors: ['must be 1 to 255 visible ASCII characters'] }],
+    });
+  }
+  const params = request.params && Object.keys(request.params).length > 0 ? ` ${canonicalJson(request.params)}` : '';
+  const requestHash = createHash('sha256')
+    .update(`${request.method} ${request.routeOptions.url ?? request.url}${params}\n${canonicalJson(request.body)}`)
+    .digest('hex');
+  return { key: header, requestHash };
+}
+
+/** JSON with object keys sorted, so the same body in another key order hashes the same. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value ?? null);
+}
+
+/** Idempotency keys, per owner (the caller) and key, for 24 hours. */
+@Injectable()
+export class IdempotencyKeys {
+  constructor(
+    private readonly tx: TransactionRunner,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Inserts the key as in progress, inside the caller's transaction; IdempotencyKeyTaken when it exists. */
+  async claim(em: EntityManager, ownerId: string, claim: IdempotencyClaim): Promise<void> {
+    const now = this.clock.now();
+    try {
+      await em.insert(IdempotencyKey, {
+        userId: ownerId,
+        key: claim.key,
+        requestHash: claim.requestHash,
+        status: IdempotencyStatus.InProgress,
+        createdAt: now,
+        expiresAt: new Date(now.getTime() + IDEMPOTENCY_TTL_MS),
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new IdempotencyKeyTaken();
+      throw error;
+    }
+  }
+
+  /**
+   * What a request whose key exists gets: the finished first request to replay, or 'retry' when
+   * the key was released (its request failed) or had expired (it is removed). The same key with
+   * another request, or one still running, is a 409.
+   */
+  async resolveTaken(ownerId: string, claim: IdempotencyClaim): Promise<IdempotencyKey | 'retry'> {
+    const where = { userId: ownerId, key: claim.key };
+    const existing = await this.tx.run((em) => em.findOneBy(IdempotencyKey, where));
+    if (!existing) return 'retry';
+    if (existing.expiresAt.getTime() <= this.clock.now().getTime()) {
+      await this.tx.run((em) => em.delete(IdempotencyKey, { ...where, expiresAt: existing.expiresAt }));
+      return 'retry';
+    }
+    if (existing.requestHash !== claim.requestHash) {
+      throw new AppError(ErrorCode.IDEMPOTENCY_KEY_REUSED, 'This Idempotency-Key was used with a different request');
+    }
+    if (existing.status === IdempotencyStatus.AnswerUnavailable) {
+      throw new AppError(
+        ErrorCode.IDEMPOTENCY_ANSWER_UNAVAILABLE,
+        'The request with this Idempotency-Key succeeded and was charged, but its answer could not be kept; it is not run or charged again. Use a new key to run it again',
+      );
+    }
+    if (existing.status !== IdempotencyStatus.Completed) throw inProgress();
+    return existing;
+  }
+
+  /** Keeps the answer of a finished request, inside the caller's transaction. */
+  async complete(em: EntityManager, ownerId: string, key: string, answer: { body: unknown; tokensCharged?: number; tokensRemaining?: number }): Promise<void> {
+    await em.update(IdempotencyKey, { userId: ownerId, key }, {
+      status: IdempotencyStatus.Completed,
+      responseBody: JSON.stringify(answer.body ?? null),
+      tokensCharged: answer.tokensCharged ?? null,
+      tokensRemaining: answer.tokensRemaining ?? null,
+    });
+  }
+}
+
+export function inProgress(): AppError {
+  return new AppError(ErrorCode.IDEMPOTENCY_IN_PROGRESS, 'A request with this Idempotency-Key is in progress');
+}

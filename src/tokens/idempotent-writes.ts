@@ -1,0 +1,62 @@
+import { applyDecorators, Injectable } from '@nestjs/common';
+import { ApiConflictResponse, ApiHeader } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { EntityManager } from 'typeorm';
+import { ErrorBodyDto } from '../common/error-body.dto.js';
+import { TransactionRunner } from '../database/transaction-runner.js';
+import { idempotencyClaimOf, IdempotencyKeys, IdempotencyKeyTaken, inProgress } from './idempotency-keys.js';
+
+/**
+ * Writes made safe to retry with an Idempotency-Key (admin grants, deducts and plan changes): the
+ * key, the change and its answer commit in one transaction, so a retry replays the answer and
+ * never applies the change twice; a change that fails (a 402 deduct) leaves the key unused.
+ * A concurrent request with the same key waits for the first one's transaction, then replays it.
+ */
+@Injectable()
+export class IdempotentWrites {
+  constructor(
+    private readonly tx: TransactionRunner,
+    private readonly keys: IdempotencyKeys,
+  ) {}
+
+  /** Runs `work` (which returns the answer) for `ownerId` under the request's Idempotency-Key, if it sent one. */
+  async answer<T>(request: FastifyRequest, reply: FastifyReply, ownerId: string, work: (em: EntityManager) => Promise<T>): Promise<T> {
+    const claim = idempotencyClaimOf(request);
+    if (!claim) return this.tx.run(work);
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        return await this.tx.run(async (em) => {
+          await this.keys.claim(em, ownerId, claim);
+          const answer = await work(em);
+          await this.keys.complete(em, ownerId, claim.key, { body: answer });
+          return answer;
+        });
+      } catch (error) {
+        if (!(error instanceof IdempotencyKeyTaken)) throw error;
+        const first = await this.keys.resolveTaken(ownerId, claim);
+        if (first !== 'retry') {
+          reply.header('Idempotent-Replayed', 'true');
+          return JSON.parse(first.responseBody ?? 'null') as T;
+        }
+      }
+    }
+    throw inProgress();
+  }
+}
+
+/** Documents the Idempotency-Key header of a route served through IdempotentWrites. */
+export function IdempotentApi(): MethodDecorator {
+  return applyDecorators(
+    ApiHeader({
+      name: 'Idempotency-Key',
+      required: false,
+      description:
+        'Makes a retry safe (per admin, 24 hours): the same key replays the first answer (header `Idempotent-Replayed: true`) and changes nothing more. ' +
+        'A request that failed (e.g. a 402 deduct) leaves the key unused.',
+    }),
+    ApiConflictResponse({
+      description: 'IDEMPOTENCY_KEY_REUSED: the key was used with another request; IDEMPOTENCY_IN_PROGRESS: the first request with the key is still running',
+      type: ErrorBodyDto,
+    }),
+  );
+}
