@@ -5,91 +5,18 @@
  * database, ledger) is real.
  */
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import Stripe from 'stripe';
 import { validateEnvironment } from '../src/config/environment.js';
 import { registerUser, spendDownTo, TestUser } from './support/factories.js';
+import { FakeStripeApi, STRIPE_TEST_KEYS } from './support/fake-stripe.js';
 import { expectLedgerConsistent } from './support/ledger-assertions.js';
 import { startTestApp, TestApp } from './support/test-app.js';
 
-const SECRET_KEY = 'sk_test_fake_0123456789abcdef';
-const WEBHOOK_SECRET = 'whsec_fake_0123456789abcdefghijklmnop';
+const { STRIPE_SECRET_KEY: SECRET_KEY, STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET } = STRIPE_TEST_KEYS;
 const STRIPE_WEBHOOK = '/billing/webhooks/stripe';
 const PAYMENT_WEBHOOK_SECRET = 'stripe-suite-generic-webhook-secret';
 const SUCCESS_URL = 'https://shop.example.test/thanks?session_id={CHECKOUT_SESSION_ID}';
 const CANCEL_URL = 'https://shop.example.test/cancelled';
-
-interface RecordedRequest {
-  method: string;
-  path: string;
-  headers: http.IncomingHttpHeaders;
-  form: URLSearchParams;
-}
-
-interface FakeSession {
-  id: string;
-  object: 'checkout.session';
-  url: string;
-  mode: string;
-  status: string;
-  payment_status: string;
-  amount_total: number;
-  currency: string;
-  client_reference_id: string | null;
-  metadata: Record<string, string>;
-}
-
-/** The part of the Stripe API the app uses: POST /v1/checkout/sessions, honouring Idempotency-Key. */
-class FakeStripeApi {
-  readonly requests: RecordedRequest[] = [];
-  /** When set, every request is answered with this status and error body. */
-  failure: { status: number; body: unknown } | null = null;
-  private readonly byIdempotencyKey = new Map<string, FakeSession>();
-  private readonly server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const form = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
-      this.requests.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, form });
-      const send = (status: number, body: unknown) => {
-        res.writeHead(status, { 'content-type': 'application/json', 'request-id': `req_${randomBytes(6).toString('hex')}` });
-        res.end(JSON.stringify(body));
-      };
-      if (this.failure) return send(this.failure.status, this.failure.body);
-      if (req.method !== 'POST' || req.url !== '/v1/checkout/sessions') return send(404, { error: { type: 'invalid_request_error', message: `Unrecognized request URL (${req.method}: ${req.url})` } });
-      const key = String(req.headers['idempotency-key'] ?? randomUUID());
-      let session = this.byIdempotencyKey.get(key);
-      if (!session) {
-        const id = `cs_test_${randomBytes(12).toString('hex')}`;
-        session = {
-          id,
-          object: 'checkout.session',
-          url: `https://checkout.stripe.com/c/pay/${id}`,
-          mode: form.get('mode') ?? '',
-          status: 'open',
-          payment_status: 'unpaid',
-          amount_total: Number(form.get('line_items[0][price_data][unit_amount]')) * Number(form.get('line_items[0][quantity]')),
-          currency: form.get('line_items[0][price_data][currency]') ?? '',
-          client_reference_id: form.get('client_reference_id'),
-          metadata: { purchaseId: form.get('metadata[purchaseId]') ?? '' },
-        };
-        this.byIdempotencyKey.set(key, session);
-      }
-      send(200, session);
-    });
-  });
-
-  async start(): Promise<number> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    return (this.server.address() as AddressInfo).port;
-  }
-
-  stop(): Promise<void> {
-    this.server.closeAllConnections();
-    return new Promise((resolve) => this.server.close(() => resolve()));
-  }
-}
 
 describe('billing with Stripe Checkout', () => {
   const fake = new FakeStripeApi();
@@ -100,17 +27,7 @@ describe('billing with Stripe Checkout', () => {
   beforeAll(async () => {
     const port = await fake.start();
     t = await startTestApp({
-      env: {
-        PAYMENT_PROVIDER: 'stripe',
-        PAYMENT_WEBHOOK_SECRET,
-        STRIPE_SECRET_KEY: SECRET_KEY,
-        STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
-        STRIPE_SUCCESS_URL: SUCCESS_URL,
-        STRIPE_CANCEL_URL: CANCEL_URL,
-        STRIPE_API_HOST: '127.0.0.1',
-        STRIPE_API_PORT: String(port),
-        STRIPE_API_PROTOCOL: 'http',
-      },
+      env: { ...fake.env(port), PAYMENT_WEBHOOK_SECRET, STRIPE_SUCCESS_URL: SUCCESS_URL, STRIPE_CANCEL_URL: CANCEL_URL },
     });
   });
   afterAll(async () => {
