@@ -436,7 +436,7 @@ describe('billing', () => {
   });
 
   describe('failed and unknown payments', () => {
-    it('payment.failed marks the purchase failed and credits nothing; a later success does not credit it', async () => {
+    it('payment.failed marks the purchase failed and credits nothing; a later success credits it, once', async () => {
       const user = await newUser();
       const session = await checkout(user);
 
@@ -444,25 +444,36 @@ describe('billing', () => {
       expect(failure.status).toBe(200);
       expect(failure.body).toEqual({ received: true, outcome: 'failed' });
       expect(await purchaseOf(user, session.purchaseId)).toMatchObject({ status: 'failed', completedAt: expect.stringMatching(ISO), ledgerEntryId: null });
-
-      const late = await deliver(session.completion!.body, session.completion!.signature);
-      expect(late.status).toBe(200);
-      expect(late.body.outcome).toBe('ignored');
-
       expect(await balanceOf(user)).toBe(100);
       expect(await purchaseEntries(user)).toEqual([]);
-      expect((await purchaseOf(user, session.purchaseId)).status).toBe('failed');
+
+      // The money was taken after all (a retried card, a late bank answer): the buyer gets the tokens.
+      const late = await deliver(session.completion!.body, session.completion!.signature);
+      expect(late.status).toBe(200);
+      expect(late.body.outcome).toBe('credited');
+      const entries = await purchaseEntries(user);
+      expect(entries).toHaveLength(1);
+      expect(await purchaseOf(user, session.purchaseId)).toMatchObject({ status: 'paid', ledgerEntryId: entries[0].id });
+      expect(await balanceOf(user)).toBe(1100);
+
+      expect((await deliver(session.completion!.body, session.completion!.signature)).body.outcome).toBe('duplicate');
+      expect((await deliver(succeeded(session.purchaseId))).body.outcome).toBe('ignored');
+      expect(await balanceOf(user)).toBe(1100);
       await expectLedgerConsistent(t.dataSource, user.id);
     });
 
-    it('a failure reported after the payment succeeded changes nothing', async () => {
+    it('a failure reported after the payment succeeded changes nothing, and is recorded', async () => {
       const user = await newUser();
       const session = await checkout(user);
       expect((await deliver(succeeded(session.purchaseId))).body.outcome).toBe('credited');
-      const response = await deliver(failed(session.purchaseId));
+      const paid = await purchaseOf(user, session.purchaseId);
+      const failure = failed(session.purchaseId);
+      const response = await deliver(failure);
       expect(response.body.outcome).toBe('ignored');
-      expect((await purchaseOf(user, session.purchaseId)).status).toBe('paid');
+      expect(await eventRows(failure.id)).toEqual([{ outcome: 'ignored' }]);
+      expect(await purchaseOf(user, session.purchaseId)).toEqual(paid);
       expect(await balanceOf(user)).toBe(1100);
+      expect(await purchaseEntries(user)).toHaveLength(1);
     });
 
     it('answers 200 unknown_purchase for a purchase that does not exist, and records the event', async () => {
@@ -472,6 +483,104 @@ describe('billing', () => {
       expect(response.body).toEqual({ received: true, outcome: 'unknown_purchase' });
       expect(await eventRows(event.id)).toEqual([{ outcome: 'unknown_purchase' }]);
       expect((await deliver(event)).body.outcome).toBe('duplicate');
+    });
+  });
+
+  describe('exactly once, whatever the order of events', () => {
+    type Step = 'succeeded' | 'failed';
+    /** Every sequence of 1 to 4 events, each a new event id. */
+    const sequences: Step[][] = [];
+    for (let length = 1; length <= 4; length++) {
+      for (let bits = 0; bits < 2 ** length; bits++) sequences.push(Array.from({ length }, (_, i) => ((bits >> i) & 1 ? 'succeeded' : 'failed')));
+    }
+
+    /** What each event must answer: a success credits a pending or failed purchase, a failure fails a pending one. */
+    function expectedOutcomes(steps: Step[]): string[] {
+      let status = 'pending';
+      return steps.map((step) => {
+        if (step === 'succeeded' && status !== 'paid') return (status = 'paid'), 'credited';
+        if (step === 'failed' && status === 'pending') return (status = 'failed'), 'failed';
+        return 'ignored';
+      });
+    }
+
+    it(`credits once, and only after a success, for each of the ${sequences.length} sequences of up to 4 events, each delivered twice`, async () => {
+      const user = await newUser();
+      let expectedBalance = 100;
+      for (const steps of sequences) {
+        const session = await checkout(user);
+        const events = steps.map((step) => (step === 'succeeded' ? succeeded(session.purchaseId) : failed(session.purchaseId)));
+        const outcomes: string[] = [];
+        for (const event of events) {
+          const response = await deliver(event);
+          expect(response.status).toBe(200);
+          outcomes.push(response.body.outcome);
+          // A redelivery of the same event right away changes nothing.
+          expect((await deliver(event)).body.outcome).toBe('duplicate');
+        }
+        const paid = steps.includes('succeeded');
+        expect({ steps, outcomes }).toEqual({ steps, outcomes: expectedOutcomes(steps) });
+        for (const [i, event] of events.entries()) expect(await eventRows(event.id)).toEqual([{ outcome: outcomes[i] }]);
+        // And all of them again, later: still nothing.
+        for (const event of events) expect((await deliver(event)).body.outcome).toBe('duplicate');
+
+        const entries = (await purchaseEntries(user)).filter((e) => e.metadata?.purchaseId === session.purchaseId);
+        expect({ steps, credits: entries.length }).toEqual({ steps, credits: paid ? 1 : 0 });
+        const purchase = await purchaseOf(user, session.purchaseId);
+        expect({ steps, status: purchase.status, ledgerEntryId: purchase.ledgerEntryId }).toEqual({
+          steps,
+          status: paid ? 'paid' : 'failed',
+          ledgerEntryId: paid ? entries[0].id : null,
+        });
+        if (paid) expectedBalance += 1000;
+        expect(await balanceOf(user)).toBe(expectedBalance);
+      }
+      await expectLedgerConsistent(t.dataSource, user.id);
+    });
+
+    it.each([
+      ['pending', false],
+      ['already failed', true],
+    ])('credits once when 10 different failure and success events for a %s purchase arrive at the same moment', async (_, failFirst) => {
+      const user = await newUser();
+      for (let round = 0; round < 3; round++) {
+        const session = await checkout(user);
+        if (failFirst) expect((await deliver(failed(session.purchaseId))).body.outcome).toBe('failed');
+        const events = Array.from({ length: 10 }, (_, i) => (i % 2 === 0 ? failed(session.purchaseId) : succeeded(session.purchaseId)));
+        // Half of them delivered twice: duplicates race with distinct ids.
+        const responses = await Promise.all([...events, ...events.slice(0, 5)].map((event) => deliver(event)));
+        expect(responses.map((r) => r.status)).toEqual(Array(15).fill(200));
+        const outcomes = responses.map((r) => r.body.outcome as string);
+        expect(outcomes.filter((o) => o === 'credited')).toHaveLength(1);
+        expect(outcomes.filter((o) => o === 'duplicate')).toHaveLength(5);
+        // A failure can only win while the purchase is still pending, before the success.
+        expect(outcomes.filter((o) => o === 'failed').length).toBeLessThanOrEqual(failFirst ? 0 : 1);
+        expect(outcomes.every((o) => ['credited', 'failed', 'ignored', 'duplicate'].includes(o))).toBe(true);
+
+        const entries = (await purchaseEntries(user)).filter((e) => e.metadata?.purchaseId === session.purchaseId);
+        expect(entries).toHaveLength(1);
+        expect(await purchaseOf(user, session.purchaseId)).toMatchObject({ status: 'paid', ledgerEntryId: entries[0].id });
+        const [row] = await t.dataSource.query('SELECT COUNT(*) AS n FROM payment_events WHERE purchase_id = ?', [session.purchaseId]);
+        expect(Number(row.n)).toBe(10 + (failFirst ? 1 : 0));
+      }
+      expect(await balanceOf(user)).toBe(100 + 3 * 1000);
+      expect(await purchaseEntries(user)).toHaveLength(3);
+      await expectLedgerConsistent(t.dataSource, user.id);
+    });
+  });
+
+  describe('POST /billing/webhooks/stripe without Stripe', () => {
+    it('answers 404 NOT_FOUND when PAYMENT_PROVIDER is not stripe, and records nothing', async () => {
+      const user = await newUser();
+      const session = await checkout(user);
+      const event = { id: `evt_${randomUUID()}`, object: 'event', type: 'checkout.session.completed', data: { object: { object: 'checkout.session', payment_status: 'paid', metadata: { purchaseId: session.purchaseId } } } };
+      for (const headers of [{} as Record<string, string>, { 'stripe-signature': `t=${Math.floor(Date.now() / 1000)},v1=${'a'.repeat(64)}` }]) {
+        const response = await t.http.post('/billing/webhooks/stripe', event, { headers });
+        expect(response.status).toBe(404);
+        expect(response.body).toEqual({ statusCode: 404, code: 'NOT_FOUND', message: expect.stringContaining('PAYMENT_PROVIDER'), requestId: expect.any(String) });
+      }
+      expect(await eventRows(event.id)).toEqual([]);
+      expect((await purchaseOf(user, session.purchaseId)).status).toBe('pending');
     });
   });
 
@@ -541,13 +650,19 @@ describe('billing', () => {
     const openapi = (await t.http.get('/docs-json')).body;
     const operation = (path: string, method: string) => openapi.paths[path]?.[method];
     expect(Object.keys(operation('/billing/packages', 'get').responses)).toContain('200');
-    expect(Object.keys(operation('/billing/checkout', 'post').responses)).toEqual(expect.arrayContaining(['201', '400', '401', '404']));
+    expect(Object.keys(operation('/billing/checkout', 'post').responses)).toEqual(expect.arrayContaining(['201', '400', '401', '404', '502', '503']));
+    expect(operation('/billing/checkout', 'post').responses['503'].description).toMatch(/PAYMENTS_UNAVAILABLE/);
     expect(Object.keys(operation('/billing/purchases', 'get').responses)).toEqual(expect.arrayContaining(['200', '401']));
     const webhook = operation(WEBHOOK, 'post');
     expect(Object.keys(webhook.responses)).toEqual(expect.arrayContaining(['200', '400', '401']));
     expect(webhook.parameters).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'X-Signature', in: 'header', required: true })]));
     expect(webhook.requestBody.content['application/json'].schema).toEqual({ $ref: expect.stringMatching(/PaymentEventDto$/) });
-    for (const [path, method] of [['/billing/packages', 'get'], ['/billing/checkout', 'post'], [WEBHOOK, 'post'], ['/billing/purchases', 'get']]) {
+    const stripe = operation('/billing/webhooks/stripe', 'post');
+    expect(Object.keys(stripe.responses)).toEqual(expect.arrayContaining(['200', '400', '404']));
+    expect(stripe.parameters).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'Stripe-Signature', in: 'header', required: true })]));
+    expect(stripe.security ?? []).toEqual([]);
+    expect(stripe.requestBody.content['application/json'].schema).toEqual({ $ref: expect.stringMatching(/StripeEventDto$/) });
+    for (const [path, method] of [['/billing/packages', 'get'], ['/billing/checkout', 'post'], [WEBHOOK, 'post'], ['/billing/webhooks/stripe', 'post'], ['/billing/purchases', 'get']]) {
       expect(operation(path, method).tags).toEqual(['billing']);
     }
   });
@@ -585,18 +700,37 @@ describe('billing configuration and payment providers', () => {
     }
   });
 
-  it('in production, the local provider hands out no signed event: only the secret holder completes a payment', async () => {
-    const t = await startTestApp({ env: { NODE_ENV: 'production', PAYMENT_WEBHOOK_SECRET: SECRET } });
-    try {
-      const user = await registerUser(t.http);
-      const response = await t.http.post('/billing/checkout', { packageCode: 'tokens_1k' }, { token: user.token });
-      expect(response.status).toBe(201);
-      expect(response.body).toMatchObject({ status: 'pending', provider: 'local', providerReference: expect.any(String), completion: null });
+  it('refuses to start with PAYMENT_PROVIDER=local in production, naming the variable', async () => {
+    const production = { NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40), PAYMENT_WEBHOOK_SECRET: SECRET };
+    expect(() => validateEnvironment({ ...production, PAYMENT_PROVIDER: 'local' })).toThrow(/\bPAYMENT_PROVIDER: PAYMENT_PROVIDER=local is refused when NODE_ENV=production/);
+    await expect(startTestApp({ env: { ...production, PAYMENT_PROVIDER: 'local' } })).rejects.toThrow(/PAYMENT_PROVIDER/);
+    expect(validateEnvironment({ ...production }).PAYMENT_PROVIDER).toBeUndefined();
+    expect(validateEnvironment({ PAYMENT_PROVIDER: 'local' }).PAYMENT_PROVIDER).toBe('local');
+  });
 
-      const raw = JSON.stringify({ id: `evt_${randomUUID()}`, type: 'payment.succeeded', data: { purchaseId: response.body.purchaseId } });
-      const paid = await t.http.post(WEBHOOK, undefined, { raw, headers: { 'x-signature': sign(raw) } });
-      expect(paid.body).toEqual({ received: true, outcome: 'credited' });
-      expect((await t.http.get('/tokens/balance', { token: user.token })).body.balance).toBe(1100);
+  it('without PAYMENT_PROVIDER: packages are listed, checkout answers 503 PAYMENTS_UNAVAILABLE and writes nothing', async () => {
+    const t = await startTestApp({ env: { PAYMENT_WEBHOOK_SECRET: SECRET, PAYMENT_PROVIDER: '' } });
+    try {
+      const packages = await t.http.get('/billing/packages');
+      expect(packages.status).toBe(200);
+      expect(packages.body.map((p: { code: string }) => p.code)).toEqual(['tokens_1k', 'tokens_10k', 'tokens_100k']);
+
+      const user = await registerUser(t.http);
+      for (const packageCode of ['tokens_1k', 'tokens_100k', 'no_such_package']) {
+        const response = await t.http.post('/billing/checkout', { packageCode }, { token: user.token });
+        expect(response.status).toBe(503);
+        expect(response.body).toEqual({ statusCode: 503, code: 'PAYMENTS_UNAVAILABLE', message: expect.stringContaining('PAYMENT_PROVIDER'), requestId: expect.any(String) });
+      }
+      // Bad input is still a 400, and anonymous callers still a 401.
+      expect((await t.http.post('/billing/checkout', { packageCode: 1 }, { token: user.token })).status).toBe(400);
+      expect((await t.http.post('/billing/checkout', { packageCode: 'tokens_1k' })).status).toBe(401);
+
+      const [purchases] = await t.dataSource.query('SELECT COUNT(*) AS n FROM purchases');
+      expect(Number(purchases.n)).toBe(0);
+      expect((await t.http.get('/billing/purchases', { token: user.token })).body).toEqual([]);
+      expect((await t.http.post('/billing/webhooks/stripe', { id: 'evt_1', type: 'checkout.session.completed' })).status).toBe(404);
+      expect(await t.http.get('/tokens/balance', { token: user.token })).toMatchObject({ body: { balance: 100 } });
+      await expectLedgerConsistent(t.dataSource, user.id);
     } finally {
       await t.close();
     }

@@ -30,6 +30,7 @@ const ROUTES: [method: string, path: string][] = [
   ['get', '/billing/packages'],
   ['post', '/billing/checkout'],
   ['post', '/billing/webhooks/payment'],
+  ['post', '/billing/webhooks/stripe'],
   ['get', '/billing/purchases'],
   ['get', '/health'],
   ['get', '/metrics'],

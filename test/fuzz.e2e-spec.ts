@@ -12,7 +12,9 @@
  *   - every malformed request to an operation that changes something is refused (4xx), and the
  *     database is exactly as before: balances, ledger, purchases, API keys, payment events,
  *     price overrides, users and subscriptions;
- *   - the signed payment webhook answers garbage with 400, 401, 413 or 415 only.
+ *   - the signed payment webhook answers garbage with 400, 401, 413 or 415 only, and the Stripe
+ *     webhook (the app runs with PAYMENT_PROVIDER=stripe against a fake Stripe API) answers
+ *     unsigned or wrongly signed garbage with 400, 413 or 415 only.
  *
  * Requests go through node:http rather than fetch, so paths, headers and bodies reach the server
  * byte for byte (fetch would normalise `../`, refuse non-ASCII header values and GET bodies).
@@ -21,6 +23,7 @@ import fc from 'fast-check';
 import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import { loginAdmin, registerUser, TestUser } from './support/factories.js';
+import { FakeStripeApi } from './support/fake-stripe.js';
 import { startTestApp, TestApp } from './support/test-app.js';
 import { TEST_DB } from './support/test-database.js';
 
@@ -134,6 +137,8 @@ interface Operation {
   /** Documented to ignore properties it does not need (the provider's webhook). */
   ignoresUnknownProperties: boolean;
   signed: boolean;
+  /** Verified with Stripe-Signature: nothing this suite sends is signed by Stripe. */
+  stripeSigned: boolean;
   /** Admin-only: a normal user gets 403. */
   adminOnly: boolean;
   changesState: boolean;
@@ -155,6 +160,7 @@ function operationsOf(document: any): Operation[] {
         isPublic: !op.security || op.security.length === 0,
         ignoresUnknownProperties: /properties the event does not need are ignored/i.test(op.description ?? ''),
         signed,
+        stripeSigned: parameters.some((p) => p.in === 'header' && p.name.toLowerCase() === 'stripe-signature'),
         adminOnly: template.startsWith('/admin'),
         changesState: MUTATING.has(method),
         key: `${method.toUpperCase()} ${template}`,
@@ -503,6 +509,7 @@ function judge(attempt: Attempt, response: RawResponse): string[] {
 
 describe(`fuzzing every operation of the OpenAPI document (${TEST_DB})`, () => {
   let t: TestApp;
+  const stripe = new FakeStripeApi();
   let port: number;
   let operations: Operation[];
   let fuzzer: SchemaFuzzer;
@@ -565,6 +572,7 @@ describe(`fuzzing every operation of the OpenAPI document (${TEST_DB})`, () => {
   /** What an attempt must get, from the operation, the caller and whether the request reaches authentication. */
   function expectationOf(operation: Operation, caller: Caller, parsedBody: boolean, malformed: boolean): Pick<Attempt, 'expect' | 'allowed'> {
     if (operation.signed) return { expect: 'refused', allowed: [400, 401, 413, 415] };
+    if (operation.stripeSigned) return { expect: 'refused', allowed: [400, 413, 415] };
     if (!operation.isPublic && caller === 'anonymous' && parsedBody) return { expect: 'unauthenticated' };
     return { expect: malformed && operation.changesState ? 'refused' : 'any' };
   }
@@ -632,7 +640,7 @@ describe(`fuzzing every operation of the OpenAPI document (${TEST_DB})`, () => {
   }
 
   beforeAll(async () => {
-    t = await startTestApp({ env: { PAYMENT_WEBHOOK_SECRET: WEBHOOK_SECRET } });
+    t = await startTestApp({ env: { PAYMENT_WEBHOOK_SECRET: WEBHOOK_SECRET, ...stripe.env(await stripe.start()) } });
     port = (t.app.getHttpServer().address() as { port: number }).port;
     adminToken = await loginAdmin(t.http);
     user = await registerUser(t.http, { name: 'Fuzz user' });
@@ -653,6 +661,7 @@ describe(`fuzzing every operation of the OpenAPI document (${TEST_DB})`, () => {
   afterAll(async () => {
     agent.destroy();
     await t?.close();
+    await stripe.stop();
   });
 
   it('the document lists the whole API: at least 25 operations, each with a request schema where it takes a body', () => {
@@ -666,6 +675,7 @@ describe(`fuzzing every operation of the OpenAPI document (${TEST_DB})`, () => {
       expect({ operation: operation.key, hasSchema: operation.bodySchema !== null }).toEqual({ operation: operation.key, hasSchema: true });
     }
     expect(operations.filter((o) => o.signed).map((o) => o.key)).toEqual(['POST /billing/webhooks/payment']);
+    expect(operations.filter((o) => o.stripeSigned).map((o) => o.key)).toEqual(['POST /billing/webhooks/stripe']);
     expect(operations.filter((o) => o.adminOnly).length).toBeGreaterThanOrEqual(8);
   });
 
@@ -692,6 +702,11 @@ describe(`fuzzing every operation of the OpenAPI document (${TEST_DB})`, () => {
             attempts.push({ operation, caller, label: `${label}, ${signature ? (signature === sign(json) ? 'signed' : 'bad signature') : 'unsigned'}`, input: body, request: { method: operation.method.toUpperCase(), path: pathOf(operation), headers, body: json }, expect: 'refused', allowed: [...allowed] });
           }
           return;
+        }
+        if (operation.stripeSigned) {
+          // A well-formed but forged Stripe-Signature: still refused before the body means anything.
+          const headers = { ...jsonHeaders, 'stripe-signature': `t=${Math.floor(Date.now() / 1000)},v1=${'f'.repeat(64)}` };
+          attempts.push({ operation, caller: 'anonymous', label: `${label}, forged Stripe-Signature`, input: body, request: { method: 'POST', path: pathOf(operation), headers, body: json }, expect: 'refused', allowed: [400] });
         }
         attempts.push(...malformedBodyAttempts(operation, label, body));
       });
@@ -761,6 +776,7 @@ describe(`fuzzing every operation of the OpenAPI document (${TEST_DB})`, () => {
             request: { method: operation.method.toUpperCase(), path: pathOf(operation), headers, body: raw.body },
             expect: operation.changesState ? 'refused' : 'any',
             ...(operation.signed && { allowed: [400, 401, 413, 415] }),
+            ...(operation.stripeSigned && { allowed: [400, 413, 415] }),
           });
         }
       }

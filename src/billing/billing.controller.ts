@@ -1,5 +1,6 @@
-import { Body, Controller, Get, HttpCode, Post, Query, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Post, Query, Req, UseGuards, type RawBodyRequest } from '@nestjs/common';
 import {
+  ApiBadGatewayResponse,
   ApiBadRequestResponse,
   ApiBody,
   ApiCreatedResponse,
@@ -7,9 +8,11 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiServiceUnavailableResponse,
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
 import { ApiAuth } from '../common/api-auth.decorator.js';
 import { CurrentPrincipal, Public } from '../common/auth.decorators.js';
 import { ErrorBodyDto } from '../common/error-body.dto.js';
@@ -21,18 +24,23 @@ import {
   PaymentEventDto,
   PurchaseDto,
   PurchasesQueryDto,
+  StripeEventDto,
   TokenPackageDto,
   WebhookResultDto,
 } from './dto/billing.dto.js';
 import { PaymentEventPipe } from './payment-event.pipe.js';
 import type { ProviderEvent } from './payment-provider.js';
 import { PaymentSignatureGuard } from './payment-signature.guard.js';
+import { StripeWebhookService } from './stripe-webhook.service.js';
 
 /** Buying tokens. No route here is metered: they work at balance 0. */
 @ApiTags('billing')
 @Controller('billing')
 export class BillingController {
-  constructor(private readonly billing: BillingService) {}
+  constructor(
+    private readonly billing: BillingService,
+    private readonly stripeWebhooks: StripeWebhookService,
+  ) {}
 
   @Public()
   @Get('packages')
@@ -47,11 +55,15 @@ export class BillingController {
   @HttpCode(201)
   @ApiOperation({
     summary: 'Start buying a package',
-    description: 'Creates a pending purchase and starts its payment; the tokens are credited when the provider reports the payment to the webhook.',
+    description:
+      'Creates a pending purchase and starts its payment with the configured provider (PAYMENT_PROVIDER); the tokens are credited when the provider reports the payment to its webhook. ' +
+      'Stripe: send the buyer to `redirectUrl` (Stripe Checkout). Local (demo, outside production): post `completion` yourself.',
   })
   @ApiCreatedResponse({ type: CheckoutResultDto })
   @ApiBadRequestResponse({ description: 'VALIDATION_FAILED', type: ErrorBodyDto })
   @ApiNotFoundResponse({ description: 'NOT_FOUND: no active package has this code', type: ErrorBodyDto })
+  @ApiBadGatewayResponse({ description: 'SERVICE_FAILED: the payment provider refused or could not start the payment; the purchase is marked failed and nothing was charged', type: ErrorBodyDto })
+  @ApiServiceUnavailableResponse({ description: 'PAYMENTS_UNAVAILABLE: no payment provider is configured (PAYMENT_PROVIDER unset); nothing was written', type: ErrorBodyDto })
   async checkout(@CurrentPrincipal() principal: Principal, @Body() body: CheckoutDto): Promise<CheckoutResultDto> {
     const { purchase, session } = await this.billing.checkout(principal.userId, body.packageCode);
     return CheckoutResultDto.from(purchase, session);
@@ -64,9 +76,9 @@ export class BillingController {
   @ApiOperation({
     summary: 'Payment provider events',
     description:
-      'Called by the payment provider. `payment.succeeded` moves a pending purchase to paid and credits its tokens; `payment.failed` moves it to failed. ' +
-      'Each event id is processed once (a repeat answers `duplicate`), and a purchase is credited at most once whatever events arrive. ' +
-      'An event for a purchase that is not pending changes nothing (`ignored`); one for an unknown purchase is recorded and answered `unknown_purchase`, so the provider stops retrying. ' +
+      'Called by the payment provider. `payment.succeeded` moves a pending or failed purchase to paid and credits its tokens; `payment.failed` moves a pending one to failed. ' +
+      'Each event id is processed once (a repeat answers `duplicate`), and a purchase is credited exactly once whatever events arrive, in any order. ' +
+      'An event that changes nothing (a success for a paid purchase, a failure for a paid or failed one) is recorded as `ignored`; one for an unknown purchase is recorded and answered `unknown_purchase`, so the provider stops retrying. ' +
       'Properties the event does not need are ignored.',
   })
   @ApiHeader({ name: 'X-Signature', required: true, description: 'Hex HMAC-SHA256 of the raw request body with PAYMENT_WEBHOOK_SECRET' })
@@ -76,6 +88,27 @@ export class BillingController {
   @ApiUnauthorizedResponse({ description: 'UNAUTHENTICATED: X-Signature missing or not the signature of this body; nothing changed', type: ErrorBodyDto })
   async paymentWebhook(@Body(PaymentEventPipe) event: ProviderEvent): Promise<WebhookResultDto> {
     return { received: true, outcome: await this.billing.handleEvent(event) };
+  }
+
+  @Public()
+  @Post('webhooks/stripe')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Stripe events (PAYMENT_PROVIDER=stripe)',
+    description:
+      'Called by Stripe; verified with the `Stripe-Signature` header over the raw body and STRIPE_WEBHOOK_SECRET. ' +
+      '`checkout.session.completed` credits the purchase when `payment_status` is `paid` or `no_payment_required` (otherwise `awaiting_payment`: a delayed payment reports later); ' +
+      '`checkout.session.async_payment_succeeded` credits it; `checkout.session.async_payment_failed` and `checkout.session.expired` fail a pending one. ' +
+      'The purchase is the session\'s `metadata.purchaseId` (else `client_reference_id`). Same rules as /billing/webhooks/payment: each event id once, each purchase credited exactly once. ' +
+      'Other event types are recorded and answered `ignored`. Answers 404 when the server does not use Stripe.',
+  })
+  @ApiHeader({ name: 'Stripe-Signature', required: true, description: "Stripe's signature of the raw body (`t=...,v1=...`), made with the endpoint's signing secret (STRIPE_WEBHOOK_SECRET)" })
+  @ApiBody({ type: StripeEventDto })
+  @ApiOkResponse({ type: WebhookResultDto })
+  @ApiBadRequestResponse({ description: 'VALIDATION_FAILED: Stripe-Signature missing or not valid for this body (nothing changed), or a signed body that is not a Stripe event', type: ErrorBodyDto })
+  @ApiNotFoundResponse({ description: 'NOT_FOUND: PAYMENT_PROVIDER is not stripe', type: ErrorBodyDto })
+  async stripeWebhook(@Req() request: RawBodyRequest<FastifyRequest>, @Headers('stripe-signature') signature: unknown): Promise<WebhookResultDto> {
+    return { received: true, outcome: await this.stripeWebhooks.handle(request.rawBody, signature) };
   }
 
   @ApiAuth()

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AppConfig } from '../config/app-config.js';
 import { TokensModule } from '../tokens/tokens.module.js';
 import { BillingController } from './billing.controller.js';
 import { BillingService } from './billing.service.js';
@@ -10,16 +11,37 @@ import { PaymentProvider } from './payment-provider.js';
 import { PaymentSignatureGuard } from './payment-signature.guard.js';
 import { PaymentWebhookSigner } from './payment-webhook-signer.js';
 import { Purchase } from './purchase.entity.js';
+import { StripePaymentProvider } from './stripe-payment.provider.js';
+import { StripeWebhookService } from './stripe-webhook.service.js';
 import { TokenPackage } from './token-package.entity.js';
 
+/** The provider PAYMENT_PROVIDER names; null when it is unset (checkout answers 503). */
+function paymentProviderFor(config: AppConfig, signer: PaymentWebhookSigner): PaymentProvider | null {
+  switch (config.get('PAYMENT_PROVIDER')) {
+    case 'local':
+      return new LocalPaymentProvider(signer);
+    case 'stripe':
+      return new StripePaymentProvider(config);
+    default:
+      return null;
+  }
+}
+
 /**
- * Token purchases: packages, checkout, the signed payment webhook and the purchase history.
- * Bind another PaymentProvider subclass to take real payments.
+ * Token purchases: packages, checkout, the payment webhooks (signed generic events, Stripe's) and
+ * the purchase history. PAYMENT_PROVIDER picks the PaymentProvider; a test may bind its own.
  */
 @Module({
   imports: [TypeOrmModule.forFeature([TokenPackage, Purchase, PaymentEvent]), TokensModule],
   controllers: [BillingController],
-  providers: [BillingService, PaymentWebhookSigner, PaymentSignatureGuard, PaymentEventPipe, { provide: PaymentProvider, useClass: LocalPaymentProvider }],
+  providers: [
+    BillingService,
+    StripeWebhookService,
+    PaymentWebhookSigner,
+    PaymentSignatureGuard,
+    PaymentEventPipe,
+    { provide: PaymentProvider, inject: [AppConfig, PaymentWebhookSigner], useFactory: paymentProviderFor },
+  ],
   exports: [BillingService],
 })
 export class BillingModule {}

@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { EntityManager, Repository } from 'typeorm';
@@ -9,18 +9,24 @@ import { TransactionRunner } from '../database/transaction-runner.js';
 import { TokensService } from '../tokens/tokens.service.js';
 import { WebhookOutcome } from './dto/billing.dto.js';
 import { PaymentEvent } from './payment-event.entity.js';
-import { PaymentProvider, type CheckoutSession, type ProviderEvent } from './payment-provider.js';
+import { PaymentProvider, PaymentResult, type CheckoutSession, type PaymentNotice, type ProviderEvent } from './payment-provider.js';
 import { Purchase, PurchaseStatus } from './purchase.entity.js';
 import { TokenPackage } from './token-package.entity.js';
 
 /** Thrown inside the webhook transaction when the event id is already recorded; rolls it back. */
 class DuplicateEvent extends Error {}
 
+/** Purchases a success may still move to `paid`: money taken after a reported failure is credited. */
+const PAYABLE = [PurchaseStatus.Pending, PurchaseStatus.Failed] as const;
+/** Purchases a failure may move to `failed`: a paid purchase stays paid. */
+const FAILABLE = [PurchaseStatus.Pending] as const;
+
 /**
  * Token purchases: checkout creates a pending purchase, the provider's signed event settles it.
- * A purchase is credited at most once, whatever the number, order or concurrency of events:
- * each event id is recorded once (primary key), and only the event whose conditional
- * UPDATE moves the purchase out of `pending` credits the tokens, in the same transaction.
+ * A purchase is credited exactly once, whatever the number, order or concurrency of events:
+ * each event id is recorded once (primary key), and only the event whose conditional UPDATE
+ * moves the purchase to `paid` (from `pending` or `failed`) credits the tokens, in the same
+ * transaction. A failure moves only a pending purchase.
  */
 @Injectable()
 export class BillingService {
@@ -29,7 +35,7 @@ export class BillingService {
   constructor(
     @InjectRepository(TokenPackage) private readonly packages: Repository<TokenPackage>,
     @InjectRepository(Purchase) private readonly purchases: Repository<Purchase>,
-    private readonly provider: PaymentProvider,
+    @Inject(PaymentProvider) private readonly provider: PaymentProvider | null,
     private readonly tokens: TokensService,
     private readonly tx: TransactionRunner,
     private readonly clock: Clock,
@@ -42,6 +48,8 @@ export class BillingService {
 
   /** Records a pending purchase of an active package and starts its payment with the provider. */
   async checkout(userId: string, packageCode: string): Promise<{ purchase: Purchase; session: CheckoutSession }> {
+    const provider = this.provider;
+    if (!provider) throw new AppError(ErrorCode.PAYMENTS_UNAVAILABLE, 'No payment provider is configured (PAYMENT_PROVIDER): tokens cannot be bought on this server');
     const pkg = await this.packages.findOneBy({ code: packageCode, active: true });
     if (!pkg) throw AppError.notFound(`Token package '${packageCode}'`);
 
@@ -52,7 +60,7 @@ export class BillingService {
       tokens: pkg.tokens,
       priceCents: pkg.priceCents,
       status: PurchaseStatus.Pending,
-      provider: this.provider.name,
+      provider: provider.name,
       providerReference: null,
       ledgerEntryId: null,
       createdAt: this.clock.now(),
@@ -63,10 +71,10 @@ export class BillingService {
 
     let session: CheckoutSession;
     try {
-      session = await this.provider.createCheckout(purchase);
+      session = await provider.createCheckout(purchase, pkg);
     } catch (error) {
-      this.logger.error(`checkout ${purchase.id} failed at provider ${this.provider.name}: ${(error as Error).message}`);
-      await this.tx.run((em) => this.settle(em, purchase.id, PurchaseStatus.Failed));
+      this.logger.error(`checkout ${purchase.id} failed at provider ${provider.name}: ${(error as Error).message}`);
+      await this.tx.run((em) => this.settle(em, purchase.id, PurchaseStatus.Failed, FAILABLE));
       throw new AppError(ErrorCode.SERVICE_FAILED, 'The payment provider could not start the payment; nothing was charged');
     }
     purchase.providerReference = session.providerReference;
@@ -79,47 +87,63 @@ export class BillingService {
     return this.purchases.find({ where: { userId }, order: { createdAt: 'DESC', id: 'DESC' }, take: limit });
   }
 
+  /** Applies one signature-checked event of the generic webhook. */
+  handleEvent(event: ProviderEvent): Promise<WebhookOutcome> {
+    const result = event.type === 'payment.succeeded' ? PaymentResult.Succeeded : PaymentResult.Failed;
+    return this.applyNotice({ id: event.id, type: event.type, purchaseId: event.data.purchaseId, result });
+  }
+
   /** Applies one (signature-checked) provider event, exactly once per event id. */
-  async handleEvent(event: ProviderEvent): Promise<WebhookOutcome> {
+  async applyNotice(notice: PaymentNotice): Promise<WebhookOutcome> {
     let outcome: WebhookOutcome;
     try {
-      outcome = await this.tx.run((em) => this.apply(em, event));
+      outcome = await this.tx.run((em) => this.apply(em, notice));
     } catch (error) {
       if (error instanceof DuplicateEvent) outcome = WebhookOutcome.Duplicate;
       else throw error;
     }
-    this.logger.log(JSON.stringify({ event: 'payment_event', id: event.id, type: event.type, purchaseId: event.data.purchaseId, outcome }));
+    this.logger.log(JSON.stringify({ event: 'payment_event', id: notice.id, type: notice.type, purchaseId: notice.purchaseId, outcome }));
     return outcome;
   }
 
-  private async apply(em: EntityManager, event: ProviderEvent): Promise<WebhookOutcome> {
-    const { purchaseId } = event.data;
+  private async apply(em: EntityManager, notice: PaymentNotice): Promise<WebhookOutcome> {
+    const { purchaseId, result } = notice;
     // The event row first: a concurrent delivery of the same id waits on it, then fails as a duplicate.
     try {
-      await em.insert(PaymentEvent, { id: event.id, type: event.type, purchaseId, outcome: 'received', receivedAt: this.clock.now() });
+      await em.insert(PaymentEvent, { id: notice.id, type: notice.type, purchaseId, outcome: 'received', receivedAt: this.clock.now() });
     } catch (error) {
       if (isUniqueViolation(error)) throw new DuplicateEvent();
       throw error;
     }
 
-    const target = event.type === 'payment.succeeded' ? PurchaseStatus.Paid : PurchaseStatus.Failed;
     let outcome: WebhookOutcome;
-    if (await this.settle(em, purchaseId, target)) {
-      outcome = target === PurchaseStatus.Paid ? await this.credit(em, purchaseId) : WebhookOutcome.Failed;
+    if (result === null) {
+      outcome = WebhookOutcome.Ignored;
+    } else if (purchaseId === null) {
+      outcome = WebhookOutcome.UnknownPurchase;
+    } else if (result === PaymentResult.Succeeded && (await this.settle(em, purchaseId, PurchaseStatus.Paid, PAYABLE))) {
+      outcome = await this.credit(em, purchaseId);
+    } else if (result === PaymentResult.Failed && (await this.settle(em, purchaseId, PurchaseStatus.Failed, FAILABLE))) {
+      outcome = WebhookOutcome.Failed;
     } else {
-      outcome = (await em.existsBy(Purchase, { id: purchaseId })) ? WebhookOutcome.Ignored : WebhookOutcome.UnknownPurchase;
+      const current = await em.findOne(Purchase, { select: { id: true, status: true }, where: { id: purchaseId } });
+      if (!current) outcome = WebhookOutcome.UnknownPurchase;
+      else outcome = result === PaymentResult.Awaiting && current.status !== PurchaseStatus.Paid ? WebhookOutcome.AwaitingPayment : WebhookOutcome.Ignored;
     }
-    await em.update(PaymentEvent, { id: event.id }, { outcome });
+    await em.update(PaymentEvent, { id: notice.id }, { outcome });
     return outcome;
   }
 
-  /** Moves a pending purchase to `status`; false when it is not pending (or does not exist). */
-  private async settle(em: EntityManager, purchaseId: string, status: PurchaseStatus.Paid | PurchaseStatus.Failed): Promise<boolean> {
-    const changed = await execute(em, 'UPDATE purchases SET status = ?, completed_at = ? WHERE id = ? AND status = ?', [
+  /**
+   * Moves a purchase whose status is one of `from` to `status` with one conditional UPDATE: of
+   * concurrent events, the database lets exactly one move it. False when it did not move.
+   */
+  private async settle(em: EntityManager, purchaseId: string, status: PurchaseStatus, from: readonly PurchaseStatus[]): Promise<boolean> {
+    const changed = await execute(em, `UPDATE purchases SET status = ?, completed_at = ? WHERE id = ? AND status IN (${from.map(() => '?').join(', ')})`, [
       status,
       this.clock.now(),
       purchaseId,
-      PurchaseStatus.Pending,
+      ...from,
     ]);
     return changed === 1;
   }

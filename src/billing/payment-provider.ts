@@ -1,4 +1,5 @@
 import type { Purchase } from './purchase.entity.js';
+import type { TokenPackage } from './token-package.entity.js';
 
 /** Where payment events are delivered, relative to the API's base URL. */
 export const PAYMENT_WEBHOOK_PATH = '/billing/webhooks/payment';
@@ -11,6 +12,31 @@ export interface ProviderEvent {
   id: string;
   type: PaymentEventType;
   data: { purchaseId: string };
+}
+
+/** What a provider event says about the payment of a purchase. */
+export enum PaymentResult {
+  /** The money was taken: the purchase is credited, even after an earlier failure. */
+  Succeeded = 'succeeded',
+  /** The payment failed or was abandoned: a pending purchase fails, a paid one stays paid. */
+  Failed = 'failed',
+  /** The buyer finished the checkout but the money is not there yet (delayed payment methods). */
+  Awaiting = 'awaiting',
+}
+
+/**
+ * A provider event reduced to what settles a purchase: what every webhook (the signed generic
+ * one, Stripe's) hands to BillingService, so the settling rules exist once.
+ */
+export interface PaymentNotice {
+  /** The provider's event id: each one is applied once. */
+  id: string;
+  /** The provider's event type, recorded as it came (at most 64 characters). */
+  type: string;
+  /** The purchase the event is about; null when it names none of ours. */
+  purchaseId: string | null;
+  /** Null for an event that says nothing about a payment: it is recorded as ignored. */
+  result: PaymentResult | null;
 }
 
 /**
@@ -39,14 +65,15 @@ export interface CheckoutSession {
 }
 
 /**
- * The payment provider port, and its injection token. The provider takes the money and later
- * reports the result to POST /billing/webhooks/payment with a signed event; the purchase is
- * credited only then. Bind another subclass to use a real payment service.
+ * The payment provider port, and its injection token (bound to null when PAYMENT_PROVIDER is
+ * unset: checkout then answers 503). The provider takes the money and later reports the result
+ * to a webhook (POST /billing/webhooks/payment with a signed event, or Stripe's own); the
+ * purchase is credited only then.
  */
 export abstract class PaymentProvider {
   /** Stored on each purchase (`provider`), at most 32 characters. */
   abstract readonly name: string;
 
-  /** Starts the payment of a pending purchase; a rejected promise fails the checkout. */
-  abstract createCheckout(purchase: Purchase): Promise<CheckoutSession>;
+  /** Starts the payment of a pending purchase of `pkg`; a rejected promise fails the checkout. */
+  abstract createCheckout(purchase: Purchase, pkg: TokenPackage): Promise<CheckoutSession>;
 }

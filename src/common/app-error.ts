@@ -18,6 +18,8 @@ export enum ErrorCode {
   TOO_MANY_REQUESTS = 'TOO_MANY_REQUESTS',
   LEDGER_UNAVAILABLE = 'LEDGER_UNAVAILABLE',
   SERVICE_FAILED = 'SERVICE_FAILED',
+  /** No payment provider is configured: nothing can be bought. */
+  PAYMENTS_UNAVAILABLE = 'PAYMENTS_UNAVAILABLE',
   INTERNAL_ERROR = 'INTERNAL_ERROR',
 }
 
@@ -38,6 +40,7 @@ export const ERROR_STATUS: Record<ErrorCode, HttpStatus> = {
   [ErrorCode.TOO_MANY_REQUESTS]: HttpStatus.TOO_MANY_REQUESTS,
   [ErrorCode.LEDGER_UNAVAILABLE]: HttpStatus.SERVICE_UNAVAILABLE,
   [ErrorCode.SERVICE_FAILED]: HttpStatus.BAD_GATEWAY,
+  [ErrorCode.PAYMENTS_UNAVAILABLE]: HttpStatus.SERVICE_UNAVAILABLE,
   [ErrorCode.INTERNAL_ERROR]: HttpStatus.INTERNAL_SERVER_ERROR,
 };
 

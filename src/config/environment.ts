@@ -11,12 +11,29 @@ import {
   Max,
   Min,
   MinLength,
+  ValidateBy,
   ValidateIf,
   validateSync,
+  type ValidationArguments,
 } from 'class-validator';
 
 const toBoolean = ({ value }: { value: unknown }) =>
   value === undefined ? undefined : ['1', 'true', 'yes'].includes(String(value).toLowerCase());
+
+export const PAYMENT_PROVIDERS = ['local', 'stripe'] as const;
+export type PaymentProviderName = (typeof PAYMENT_PROVIDERS)[number];
+
+/** The local provider hands a signed success event to anyone who checks out: free tokens in production. */
+const NotLocalInProduction = () =>
+  ValidateBy({
+    name: 'notLocalInProduction',
+    validator: {
+      validate: (value: unknown, args?: ValidationArguments) => !(value === 'local' && (args?.object as Environment).NODE_ENV === 'production'),
+      defaultMessage: () => 'PAYMENT_PROVIDER=local is refused when NODE_ENV=production (its checkout gives anyone a signed payment event); use stripe, or leave it unset',
+    },
+  });
+
+const HTTP_URL = { require_tld: false, protocols: ['http', 'https'], require_protocol: true };
 
 /**
  * Every environment variable the service reads, validated once at start-up.
@@ -68,6 +85,46 @@ export class Environment {
   @IsString({ message: 'PAYMENT_WEBHOOK_SECRET is required when NODE_ENV=production (it signs payment webhooks)' })
   @MinLength(16, { message: 'PAYMENT_WEBHOOK_SECRET must be at least 16 characters' })
   PAYMENT_WEBHOOK_SECRET?: string;
+
+  /** Who takes payments: `local` (demo, refused in production), `stripe`, or unset (checkout answers 503). */
+  @IsOptional()
+  @IsIn(PAYMENT_PROVIDERS, { message: 'PAYMENT_PROVIDER must be local or stripe (or unset: no purchases)' })
+  @NotLocalInProduction()
+  PAYMENT_PROVIDER?: PaymentProviderName;
+
+  @ValidateIf((env: Environment) => env.PAYMENT_PROVIDER === 'stripe' || env.STRIPE_SECRET_KEY !== undefined)
+  @IsString({ message: 'STRIPE_SECRET_KEY is required when PAYMENT_PROVIDER=stripe' })
+  @Matches(/^(sk|rk)_(test|live)_[A-Za-z0-9_]+$/, { message: 'STRIPE_SECRET_KEY must be a Stripe secret or restricted key (sk_test_..., sk_live_..., rk_...)' })
+  STRIPE_SECRET_KEY?: string;
+
+  @ValidateIf((env: Environment) => env.PAYMENT_PROVIDER === 'stripe' || env.STRIPE_WEBHOOK_SECRET !== undefined)
+  @IsString({ message: 'STRIPE_WEBHOOK_SECRET is required when PAYMENT_PROVIDER=stripe (it verifies Stripe-Signature)' })
+  @Matches(/^whsec_[A-Za-z0-9_]+$/, { message: 'STRIPE_WEBHOOK_SECRET must be a webhook signing secret (whsec_...)' })
+  STRIPE_WEBHOOK_SECRET?: string;
+
+  /** Where Stripe Checkout sends the buyer after paying; Stripe replaces {CHECKOUT_SESSION_ID}. */
+  @IsUrl(HTTP_URL, { message: 'STRIPE_SUCCESS_URL must be an http(s) URL' })
+  STRIPE_SUCCESS_URL = 'http://localhost:3000/?checkout=success&session_id={CHECKOUT_SESSION_ID}';
+
+  /** Where Stripe Checkout sends a buyer who gave up. */
+  @IsUrl(HTTP_URL, { message: 'STRIPE_CANCEL_URL must be an http(s) URL' })
+  STRIPE_CANCEL_URL = 'http://localhost:3000/?checkout=cancelled';
+
+  /** Testing and advanced use only: another address for the Stripe API (a local fake, a proxy). */
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9.-]{1,253}$/, { message: 'STRIPE_API_HOST must be a host name or IPv4 address' })
+  STRIPE_API_HOST?: string;
+
+  @IsOptional()
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  STRIPE_API_PORT?: number;
+
+  @IsOptional()
+  @IsIn(['https', 'http'])
+  STRIPE_API_PROTOCOL?: 'https' | 'http';
 
   @IsOptional()
   @IsUrl({ require_tld: false })

@@ -42,6 +42,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     ADMIN_EMAIL: ADMIN.email,
     ADMIN_PASSWORD: ADMIN.password,
     LOG_LEVEL: 'error',
+    // The demo provider, so suites can complete purchases; `PAYMENT_PROVIDER: ''` unsets it.
+    PAYMENT_PROVIDER: 'local',
     ...database.env,
     ...options.env,
   });

@@ -10,12 +10,14 @@ const TIME_EXAMPLE = '2026-11-21T10:00:00.000Z';
 
 /** The outcome of one webhook delivery. */
 export enum WebhookOutcome {
-  /** The purchase was pending and is now paid; its tokens were credited. */
+  /** The purchase was pending or failed and is now paid; its tokens were credited. */
   Credited = 'credited',
   /** The purchase was pending and is now failed. */
   Failed = 'failed',
-  /** The purchase was already paid or failed: nothing changed. */
+  /** Nothing changed: the purchase was already paid (or already failed, for a failure), or the event is not about a payment. */
   Ignored = 'ignored',
+  /** The checkout is complete but the payment is still on its way; a later event settles it. */
+  AwaitingPayment = 'awaiting_payment',
   /** No purchase has this id; the event is recorded so the provider stops retrying. */
   UnknownPurchase = 'unknown_purchase',
   /** This event id was processed before: nothing changed. */
@@ -74,6 +76,40 @@ export class PaymentEventDto {
   data: PaymentEventDataDto;
 }
 
+export class StripeEventObjectDto {
+  @ApiProperty({ example: 'checkout.session' })
+  object: string;
+
+  @ApiPropertyOptional({ example: 'paid', description: 'Checkout Session: paid, unpaid or no_payment_required' })
+  payment_status?: string;
+
+  @ApiPropertyOptional({ example: UUID_EXAMPLE, description: 'Checkout Session: the purchaseId' })
+  client_reference_id?: string;
+
+  @ApiPropertyOptional({ example: { purchaseId: UUID_EXAMPLE }, description: 'Checkout Session: `purchaseId` names the purchase' })
+  metadata?: Record<string, string>;
+}
+
+export class StripeEventDataDto {
+  @ApiProperty({ type: StripeEventObjectDto })
+  object: StripeEventObjectDto;
+}
+
+/** The parts of a Stripe event this API reads (documentation only: the SDK verifies and parses the raw body). */
+export class StripeEventDto {
+  @ApiProperty({ example: 'evt_1Q2w3E4r5T6y', description: "Stripe's event id; each is processed once" })
+  id: string;
+
+  @ApiProperty({ example: 'event' })
+  object: string;
+
+  @ApiProperty({ example: 'checkout.session.completed' })
+  type: string;
+
+  @ApiProperty({ type: StripeEventDataDto })
+  data: StripeEventDataDto;
+}
+
 export class CheckoutCompletionDto {
   @ApiProperty({ example: 'POST', enum: ['POST'] })
   method: 'POST';
@@ -110,23 +146,23 @@ export class CheckoutResultDto {
   @ApiProperty({ example: 2900 })
   priceCents: number;
 
-  @ApiProperty({ example: 'local', description: 'The payment provider that takes the payment' })
+  @ApiProperty({ example: 'stripe', description: 'The payment provider that takes the payment: stripe or local' })
   provider: string;
 
-  @ApiProperty({ example: 'local_6a0e...', description: "The provider's id of this payment" })
+  @ApiProperty({ example: 'cs_test_a1b2c3', description: "The provider's id of this payment (Stripe: the Checkout Session id)" })
   providerReference: string;
 
   @ApiProperty({ example: TIME_EXAMPLE })
   createdAt: string;
 
-  @ApiProperty({ nullable: true, type: String, example: null, description: 'A hosted payment page to send the buyer to, when the provider has one' })
+  @ApiProperty({ nullable: true, type: String, example: 'https://checkout.stripe.com/c/pay/cs_test_a1b2c3', description: 'The hosted payment page to send the buyer to (Stripe Checkout); null for the local provider' })
   redirectUrl: string | null;
 
   @ApiProperty({
     nullable: true,
     type: CheckoutCompletionDto,
     description:
-      'Local provider outside production: POST `body` to `webhookPath` with the header `X-Signature: <signature>` to complete the payment. Null otherwise.',
+      'Local provider (demo, never in production): POST `body` to `webhookPath` with the header `X-Signature: <signature>` to complete the payment. Null otherwise.',
   })
   completion: CheckoutCompletionDto | null;
 
