@@ -1,5 +1,4 @@
-import { Body, Controller, Get, Post, Req, Res } from '@nestjs/common';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Body, Controller, Get, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiPaymentRequiredResponse } from '@nestjs/swagger';
 import { AdminApi } from '../common/api-auth.decorator.js';
 import { CurrentPrincipal } from '../common/auth.decorators.js';
@@ -7,7 +6,7 @@ import { ErrorBodyDto } from '../common/error-body.dto.js';
 import type { Principal } from '../common/principal.js';
 import { UuidParam } from '../common/uuid-param.js';
 import { AdjustTokensDto, AdminAccountDto, AdminLedgerEntryDto } from './dto/admin-tokens.dto.js';
-import { IdempotentApi, IdempotentWrites } from './idempotent-writes.js';
+import { Idempotency, type IdempotencyContext, IdempotentApi, IdempotentWrites } from './idempotent-writes.js';
 import { TokensService } from './tokens.service.js';
 
 @AdminApi()
@@ -30,14 +29,8 @@ export class AdminTokensController {
   @ApiOperation({ summary: 'Add tokens to a user; the entry records the admin and the reason' })
   @ApiCreatedResponse({ type: AdminLedgerEntryDto, description: 'The admin_grant ledger entry' })
   @IdempotentApi()
-  grant(
-    @CurrentPrincipal() admin: Principal,
-    @UuidParam('userId') userId: string,
-    @Body() body: AdjustTokensDto,
-    @Req() request: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<AdminLedgerEntryDto> {
-    return this.idempotent.answer(request, reply, admin.userId, async (em) => AdminLedgerEntryDto.fromEntry(await this.tokens.adjust(em, userId, { kind: 'grant', ...body }, admin.userId)));
+  grant(@CurrentPrincipal() admin: Principal, @UuidParam('userId') userId: string, @Body() body: AdjustTokensDto, @Idempotency() idempotency: IdempotencyContext): Promise<AdminLedgerEntryDto> {
+    return this.adjust('grant', admin, userId, body, idempotency);
   }
 
   @Post('deduct')
@@ -45,13 +38,11 @@ export class AdminTokensController {
   @ApiCreatedResponse({ type: AdminLedgerEntryDto, description: 'The admin_deduct ledger entry' })
   @ApiPaymentRequiredResponse({ description: 'INSUFFICIENT_TOKENS: the deduction would take the balance below 0', type: ErrorBodyDto })
   @IdempotentApi()
-  deduct(
-    @CurrentPrincipal() admin: Principal,
-    @UuidParam('userId') userId: string,
-    @Body() body: AdjustTokensDto,
-    @Req() request: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<AdminLedgerEntryDto> {
-    return this.idempotent.answer(request, reply, admin.userId, async (em) => AdminLedgerEntryDto.fromEntry(await this.tokens.adjust(em, userId, { kind: 'deduct', ...body }, admin.userId)));
+  deduct(@CurrentPrincipal() admin: Principal, @UuidParam('userId') userId: string, @Body() body: AdjustTokensDto, @Idempotency() idempotency: IdempotencyContext): Promise<AdminLedgerEntryDto> {
+    return this.adjust('deduct', admin, userId, body, idempotency);
+  }
+
+  private adjust(kind: 'grant' | 'deduct', admin: Principal, userId: string, body: AdjustTokensDto, idempotency: IdempotencyContext): Promise<AdminLedgerEntryDto> {
+    return this.idempotent.answer(idempotency, admin.userId, async (em) => AdminLedgerEntryDto.fromEntry(await this.tokens.adjust(em, userId, { kind, ...body }, admin.userId)));
   }
 }

@@ -1,10 +1,25 @@
-import { applyDecorators, Injectable } from '@nestjs/common';
+import { applyDecorators, createParamDecorator, ExecutionContext, Injectable } from '@nestjs/common';
 import { ApiConflictResponse, ApiHeader } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { EntityManager } from 'typeorm';
 import { ErrorBodyDto } from '../common/error-body.dto.js';
 import { TransactionRunner } from '../database/transaction-runner.js';
 import { idempotencyClaimOf, IdempotencyKeys, IdempotencyKeyTaken, inProgress } from './idempotency-keys.js';
+import type { IdempotencyClaim } from './token-ledger.js';
+
+/** A request's Idempotency-Key (if any), and the reply that says whether the answer is a replay. */
+export interface IdempotencyContext {
+  claim: IdempotencyClaim | undefined;
+  reply: FastifyReply;
+}
+
+/** Injects the IdempotencyContext of a route served through IdempotentWrites; a malformed key is a 400. */
+export const Idempotency = createParamDecorator(
+  (_: unknown, context: ExecutionContext): IdempotencyContext => ({
+    claim: idempotencyClaimOf(context.switchToHttp().getRequest<FastifyRequest>()),
+    reply: context.switchToHttp().getResponse<FastifyReply>(),
+  }),
+);
 
 /**
  * Writes made safe to retry with an Idempotency-Key (admin grants, deducts and plan changes): the
@@ -20,8 +35,7 @@ export class IdempotentWrites {
   ) {}
 
   /** Runs `work` (which returns the answer) for `ownerId` under the request's Idempotency-Key, if it sent one. */
-  async answer<T>(request: FastifyRequest, reply: FastifyReply, ownerId: string, work: (em: EntityManager) => Promise<T>): Promise<T> {
-    const claim = idempotencyClaimOf(request);
+  async answer<T>({ claim, reply }: IdempotencyContext, ownerId: string, work: (em: EntityManager) => Promise<T>): Promise<T> {
     if (!claim) return this.tx.run(work);
     for (let attempt = 0; attempt < 2; attempt++) {
       try {

@@ -1,5 +1,4 @@
-import { Body, Controller, Put, Req, Res } from '@nestjs/common';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Body, Controller, Put } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { AdminApi } from '../common/api-auth.decorator.js';
 import { CurrentPrincipal } from '../common/auth.decorators.js';
@@ -7,7 +6,7 @@ import { ErrorBodyDto } from '../common/error-body.dto.js';
 import type { Principal } from '../common/principal.js';
 import { UuidParam } from '../common/uuid-param.js';
 import { ChangePlanDto, SubscriptionDto } from '../subscriptions/dto/subscription.dto.js';
-import { IdempotentApi, IdempotentWrites } from '../tokens/idempotent-writes.js';
+import { Idempotency, type IdempotencyContext, IdempotentApi, IdempotentWrites } from '../tokens/idempotent-writes.js';
 import { TokensService } from '../tokens/tokens.service.js';
 
 @AdminApi()
@@ -26,14 +25,8 @@ export class AdminUsersController {
   @ApiOkResponse({ type: SubscriptionDto })
   @ApiNotFoundResponse({ description: 'Unknown user or plan', type: ErrorBodyDto })
   @IdempotentApi()
-  changePlan(
-    @CurrentPrincipal() admin: Principal,
-    @UuidParam('userId') userId: string,
-    @Body() body: ChangePlanDto,
-    @Req() request: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<SubscriptionDto> {
-    return this.idempotent.answer(request, reply, admin.userId, async (em) => {
+  changePlan(@CurrentPrincipal() admin: Principal, @UuidParam('userId') userId: string, @Body() body: ChangePlanDto, @Idempotency() idempotency: IdempotencyContext): Promise<SubscriptionDto> {
+    return this.idempotent.answer(idempotency, admin.userId, async (em) => {
       const { subscription, plan } = await this.tokens.changePlan(em, userId, body.planCode, admin.userId);
       return SubscriptionDto.from(subscription, plan);
     });
