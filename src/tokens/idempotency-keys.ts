@@ -105,6 +105,35 @@ export class IdempotencyKeys {
       tokensRemaining: answer.tokensRemaining ?? null,
     });
   }
+
+  /**
+   * Closes the key of a charged request whose work succeeded, in a transaction of its own: with its
+   * answer (replayed from then on), or without one when the answer could not be kept (a retry is
+   * then refused, never run again). Only a key still in progress is closed without an answer, so a
+   * store whose COMMIT went unanswered but landed keeps its answer.
+   */
+  async finish(ownerId: string, key: string, tokens: { tokensCharged: number; tokensRemaining: number }, answer?: { body: unknown }): Promise<void> {
+    const where = { userId: ownerId, key };
+    const closed = (status: IdempotencyStatus | undefined) => (answer ? status === IdempotencyStatus.Completed : status !== undefined && status !== IdempotencyStatus.InProgress);
+    await this.tx.run(
+      async (em) => {
+        if (answer) await this.complete(em, ownerId, key, { body: answer.body, ...tokens });
+        else await em.update(IdempotencyKey, { ...where, status: IdempotencyStatus.InProgress }, { status: IdempotencyStatus.AnswerUnavailable, ...tokens });
+      },
+      {
+        // Closing it again is harmless: only a closed key counts as committed.
+        verifyCommit: async (em) => {
+          const found = await em.findOne(IdempotencyKey, { where, lock: { mode: 'pessimistic_write' } });
+          return closed(found?.status) ? { committed: true, result: undefined } : { committed: false };
+        },
+      },
+    );
+  }
+
+  /** Frees the key of a request that was refunded, inside the refund's transaction: a retry runs it anew. */
+  async release(em: EntityManager, ownerId: string, key: string): Promise<void> {
+    await em.delete(IdempotencyKey, { userId: ownerId, key });
+  }
 }
 
 export function inProgress(): AppError {

@@ -34,9 +34,9 @@ export class TokenAccount {
   periodAllowanceGranted: number;
 
   /**
-   * What the latest balance statement moved in the allowance. A charge takes the allowance first
-   * inside one UPDATE; the follow-up read of the row gets its split from here, so no read before
-   * the UPDATE is needed.
+   * What the latest statement whose split the database decides (a debit, a plan upgrade) moved in
+   * the allowance. A charge takes the allowance first inside one UPDATE; the read of the row that
+   * follows it gets the split from here, so no read before the UPDATE is needed.
    */
   @Column({ name: 'last_allowance_change', type: 'bigint', default: 0, transformer: bigintTransformer })
   lastAllowanceChange: number;

@@ -9,7 +9,6 @@ import { execute, isCheckViolation } from '../database/sql.js';
 import { CommitCheck, CommitUnconfirmed, TransactionRunner } from '../database/transaction-runner.js';
 import { SubscriptionStatus } from '../subscriptions/subscription.entity.js';
 import { addMonth, SubscriptionsService } from '../subscriptions/subscriptions.service.js';
-import { IdempotencyKey, IdempotencyStatus } from './idempotency-key.entity.js';
 import { IdempotencyKeys, IdempotencyKeyTaken, inProgress } from './idempotency-keys.js';
 import { SettlementRetries } from './settlement-retries.js';
 import { TokenAccount } from './token-account.entity.js';
@@ -73,8 +72,8 @@ function assignmentsOf(movement: Movement): { sql: string; parameters: number[] 
     case 'split': {
       const { allowance, credits } = movement.split;
       return {
-        sql: 'balance = balance + ?, credits = credits + ?, last_allowance_change = ?, allowance = allowance + ?',
-        parameters: [allowance + credits, credits, allowance, allowance],
+        sql: 'balance = balance + ?, credits = credits + ?, allowance = allowance + ?',
+        parameters: [allowance + credits, credits, allowance],
       };
     }
     case 'debit': {
@@ -241,51 +240,16 @@ export class TypeormTokenLedger extends TokenLedger {
           reason: reason.message,
         });
       }
-      if (charge.idempotencyKey) await em.delete(IdempotencyKey, { userId: charge.userId, key: charge.idempotencyKey });
+      if (charge.idempotencyKey) await this.keys.release(em, charge.userId, charge.idempotencyKey);
     }, { verifyCommit });
   }
 
   async completeIdempotent(charge: Charge, responseBody: unknown): Promise<void> {
-    if (!charge.idempotencyKey) return;
-    const where = { userId: charge.userId, key: charge.idempotencyKey };
-    await this.tx.run(
-      async (em) => {
-        await em.update(IdempotencyKey, where, {
-          status: IdempotencyStatus.Completed,
-          responseBody: JSON.stringify(responseBody ?? null),
-          tokensCharged: charge.cost,
-          tokensRemaining: charge.balanceAfter,
-        });
-      },
-      {
-        // The same update again is harmless: only a completed key counts as committed.
-        verifyCommit: async (em) => {
-          const key = await em.findOne(IdempotencyKey, { where, lock: { mode: 'pessimistic_write' } });
-          return key?.status === IdempotencyStatus.Completed ? { committed: true, result: undefined } : { committed: false };
-        },
-      },
-    );
+    if (charge.idempotencyKey) await this.keys.finish(charge.userId, charge.idempotencyKey, tokensOf(charge), { body: responseBody });
   }
 
   async completeWithoutAnswer(charge: Charge): Promise<void> {
-    if (!charge.idempotencyKey) return;
-    const where = { userId: charge.userId, key: charge.idempotencyKey };
-    await this.tx.run(
-      async (em) => {
-        // Only a key still in progress: a store whose COMMIT went unanswered may have kept the answer after all.
-        await em.update(IdempotencyKey, { ...where, status: IdempotencyStatus.InProgress }, {
-          status: IdempotencyStatus.AnswerUnavailable,
-          tokensCharged: charge.cost,
-          tokensRemaining: charge.balanceAfter,
-        });
-      },
-      {
-        verifyCommit: async (em) => {
-          const key = await em.findOne(IdempotencyKey, { where, lock: { mode: 'pessimistic_write' } });
-          return key && key.status !== IdempotencyStatus.InProgress ? { committed: true, result: undefined } : { committed: false };
-        },
-      },
-    );
+    if (charge.idempotencyKey) await this.keys.finish(charge.userId, charge.idempotencyKey, tokensOf(charge));
   }
 
   async post(em: EntityManager, posting: Posting, options: { requireFunds?: boolean } = {}): Promise<TokenLedgerEntry> {
@@ -309,7 +273,6 @@ export class TypeormTokenLedger extends TokenLedger {
       allowance: amount,
       credits: 0,
       periodAllowanceGranted: amount,
-      lastAllowanceChange: amount,
       usedThisPeriod: 0,
       ledgerSeq: 1,
       periodEnd,
@@ -493,9 +456,9 @@ export class TypeormTokenLedger extends TokenLedger {
     const ignore = this.tx.isMysql ? 'INSERT IGNORE' : 'INSERT OR IGNORE';
     const inserted = await execute(
       em,
-      `${ignore} INTO token_accounts (user_id, balance, allowance, credits, period_allowance_granted, last_allowance_change, used_this_period, ledger_seq, period_end, updated_at)
-       VALUES (?, ?, ?, 0, ?, ?, 0, 1, ?, ?)`,
-      [userId, tokens, tokens, tokens, tokens, subscription.periodEnd, now],
+      `${ignore} INTO token_accounts (user_id, balance, allowance, credits, period_allowance_granted, used_this_period, ledger_seq, period_end, updated_at)
+       VALUES (?, ?, ?, 0, ?, 0, 1, ?, ?)`,
+      [userId, tokens, tokens, tokens, subscription.periodEnd, now],
     );
     if (inserted === 1) {
       const posting = { userId, type: LedgerEntryType.InitialGrant, amount: tokens, metadata: { seededFrom: 'subscription', planCode: subscription.planCode } };
@@ -599,6 +562,11 @@ export class TypeormTokenLedger extends TokenLedger {
   private emitAfterCommit<T>(em: EntityManager, event: string, payload: T): void {
     this.tx.afterCommit(em, () => this.events.emit(event, payload));
   }
+}
+
+/** What a charge reports in its answer's X-Tokens-* headers, kept with its idempotency key for replays. */
+function tokensOf(charge: Charge): { tokensCharged: number; tokensRemaining: number } {
+  return { tokensCharged: charge.cost, tokensRemaining: charge.balanceAfter };
 }
 
 function noBillableAccount(): AppError {
