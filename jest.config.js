@@ -14,6 +14,9 @@ export default {
     // that through require(esm), Jest's module loader cannot: tests get the API-identical CommonJS v2.
     '^content-disposition$': 'content-disposition-cjs',
   },
+  // CommonJS packages that require() Nest 12's ESM (@nestjs/throttler): see test/support/jest/resolver.cjs.
+  resolver: '<rootDir>/test/support/jest/resolver.cjs',
+  setupFilesAfterEnv: ['<rootDir>/test/support/jest/esm-instances.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, diagnostics: { ignoreCodes: [151002] } }] },
   testTimeout: 120000,
   maxWorkers: 2,

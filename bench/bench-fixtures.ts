@@ -8,9 +8,9 @@ import { AppConfig } from '../src/config/app-config.js';
 import { TransactionRunner } from '../src/database/transaction-runner.js';
 import { SubscriptionsService } from '../src/subscriptions/subscriptions.service.js';
 import { TokensService } from '../src/tokens/tokens.service.js';
-import { hashPassword } from '../src/users/password.js';
+import { hashPassword, scryptParams } from '../src/users/password.js';
+import { SessionsService } from '../src/users/sessions.service.js';
 import { User, UserRole } from '../src/users/user.entity.js';
-import { UsersService } from '../src/users/users.service.js';
 import { CREATE_BASELINE_USAGE_TABLE } from './baseline.controller.js';
 
 export interface BenchUser {
@@ -45,18 +45,18 @@ export class BenchFixtures {
     return this.moduleRef.get(TokensService, { strict: false });
   }
 
-  private get users(): UsersService {
-    return this.moduleRef.get(UsersService, { strict: false });
+  private get sessions(): SessionsService {
+    return this.moduleRef.get(SessionsService, { strict: false });
   }
 
   async adminAccessToken(): Promise<string> {
     const admin = await this.admin();
-    return (await this.users.issueToken(admin)).accessToken;
+    return (await this.sessions.open(admin)).accessToken;
   }
 
   async createUsers(count: number, grant: number, label: string): Promise<BenchUser[]> {
     const admin = await this.admin();
-    this.passwordHash ??= hashPassword('bench-password');
+    this.passwordHash ??= hashPassword('bench-password', scryptParams(14));
     const passwordHash = await this.passwordHash;
     const created: BenchUser[] = new Array(count);
     let next = 0;
@@ -76,7 +76,7 @@ export class BenchFixtures {
           await this.tokens.openAccount(em, subscription);
         });
         if (grant > 0) await this.tx.run((em) => this.tokens.adjust(em, user.id, { kind: 'grant', amount: grant, reason: 'benchmark balance' }, admin.id));
-        created[i] = { id: user.id, accessToken: (await this.users.issueToken(user)).accessToken };
+        created[i] = { id: user.id, accessToken: (await this.sessions.open(user)).accessToken };
       }
     };
     await Promise.all(Array.from({ length: 16 }, worker));

@@ -11,6 +11,7 @@ import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
 import { ObservabilityModule } from './observability/observability.module.js';
+import { RateLimitsModule } from './rate-limits/rate-limits.module.js';
 import { ServicesModule } from './services/services.module.js';
 import { SubscriptionsModule } from './subscriptions/subscriptions.module.js';
 import { TokenSettlementInterceptor } from './tokens/token-settlement.interceptor.js';
@@ -27,6 +28,7 @@ import { UsersModule } from './users/users.module.js';
     DatabaseModule,
     EventEmitterModule.forRoot(),
     ScheduleModule.forRoot(),
+    RateLimitsModule,
     UsersModule,
     SubscriptionsModule,
     TokensModule,

@@ -15,6 +15,7 @@ import {
 import type { FastifyRequest } from 'fastify';
 import { ApiAuth } from '../common/api-auth.decorator.js';
 import { CurrentPrincipal, Public } from '../common/auth.decorators.js';
+import { RateLimit } from '../rate-limits/rate-limit.decorator.js';
 import { ErrorBodyDto } from '../common/error-body.dto.js';
 import type { Principal } from '../common/principal.js';
 import { BillingService } from './billing.service.js';
@@ -52,6 +53,7 @@ export class BillingController {
 
   @ApiAuth()
   @Post('checkout')
+  @RateLimit('checkout', 'too many checkouts by this user (THROTTLE_CHECKOUT_PER_HOUR)')
   @HttpCode(201)
   @ApiOperation({
     summary: 'Start buying a package',

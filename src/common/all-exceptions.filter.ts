@@ -8,6 +8,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
     const body = toErrorBody(error);
-    void http.getResponse<FastifyReply>().status(body.statusCode).send({ ...body, requestId: request.id });
+    const reply = http.getResponse<FastifyReply>();
+    if (typeof body.retryAfter === 'number') void reply.header('Retry-After', String(body.retryAfter));
+    void reply.status(body.statusCode).send({ ...body, requestId: request.id });
   }
 }

@@ -16,6 +16,8 @@ export enum ErrorCode {
   PAYLOAD_TOO_LARGE = 'PAYLOAD_TOO_LARGE',
   UNSUPPORTED_MEDIA_TYPE = 'UNSUPPORTED_MEDIA_TYPE',
   TOO_MANY_REQUESTS = 'TOO_MANY_REQUESTS',
+  /** The store of the rate limits (Redis) does not answer: requests that must be counted are refused. */
+  RATE_LIMITS_UNAVAILABLE = 'RATE_LIMITS_UNAVAILABLE',
   LEDGER_UNAVAILABLE = 'LEDGER_UNAVAILABLE',
   SERVICE_FAILED = 'SERVICE_FAILED',
   /** No payment provider is configured: nothing can be bought. */
@@ -38,6 +40,7 @@ export const ERROR_STATUS: Record<ErrorCode, HttpStatus> = {
   [ErrorCode.PAYLOAD_TOO_LARGE]: HttpStatus.PAYLOAD_TOO_LARGE,
   [ErrorCode.UNSUPPORTED_MEDIA_TYPE]: HttpStatus.UNSUPPORTED_MEDIA_TYPE,
   [ErrorCode.TOO_MANY_REQUESTS]: HttpStatus.TOO_MANY_REQUESTS,
+  [ErrorCode.RATE_LIMITS_UNAVAILABLE]: HttpStatus.SERVICE_UNAVAILABLE,
   [ErrorCode.LEDGER_UNAVAILABLE]: HttpStatus.SERVICE_UNAVAILABLE,
   [ErrorCode.SERVICE_FAILED]: HttpStatus.BAD_GATEWAY,
   [ErrorCode.PAYMENTS_UNAVAILABLE]: HttpStatus.SERVICE_UNAVAILABLE,

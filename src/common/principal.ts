@@ -3,10 +3,8 @@ import type { FastifyRequest } from 'fastify';
 export type Role = 'user' | 'admin';
 
 /** Who is calling: set on the request by the authentication guard. */
-export interface Principal {
-  userId: string;
-  role: Role;
-  via: 'jwt' | 'api-key';
-}
+export type Principal =
+  | { userId: string; role: Role; via: 'jwt'; /** The session of the access token. */ sessionId: string }
+  | { userId: string; role: Role; via: 'api-key' };
 
 export type AuthenticatedRequest = FastifyRequest & { principal?: Principal };

@@ -33,6 +33,15 @@ const NotLocalInProduction = () =>
     },
   });
 
+const AtLeastInProduction = (minimum: number, message: string) =>
+  ValidateBy({
+    name: 'atLeastInProduction',
+    validator: {
+      validate: (value: unknown, args?: ValidationArguments) => (args?.object as Environment).NODE_ENV !== 'production' || Number(value) >= minimum,
+      defaultMessage: () => message,
+    },
+  });
+
 const HTTP_URL = { require_tld: false, protocols: ['http', 'https'], require_protocol: true };
 
 /**
@@ -136,6 +145,56 @@ export class Environment {
   @MinLength(16, { message: 'WEBHOOK_SECRET must be at least 16 characters' })
   WEBHOOK_SECRET?: string;
 
+  /** log2 of scrypt's N for new password hashes; 17 is OWASP's minimum (with r=8, p=1). Lower only to speed up tests. */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(10)
+  @Max(20)
+  @AtLeastInProduction(17, 'PASSWORD_SCRYPT_COST must be at least 17 (OWASP) when NODE_ENV=production')
+  PASSWORD_SCRYPT_COST = 17;
+
+  /** Failed logins per account in 15 minutes before it is locked for 15 minutes. */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  THROTTLE_LOGIN_FAILURES = 10;
+
+  /** Failed logins per client address in 15 minutes before the address is locked for 15 minutes. */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  THROTTLE_LOGIN_FAILURES_PER_ADDRESS = 100;
+
+  /** Sign-ups per client address and hour. */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  THROTTLE_REGISTER_PER_HOUR = 20;
+
+  /** Checkouts per user and hour. */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  THROTTLE_CHECKOUT_PER_HOUR = 30;
+
+  /** Shared store of the rate limits, so they hold across instances; unset: each process counts alone. */
+  @IsOptional()
+  @Matches(/^rediss?:\/\/\S+$/, { message: 'REDIS_URL must look like redis://host:6379 (or rediss://...)' })
+  REDIS_URL?: string;
+
+  /** Prefix of every key this service writes to Redis (several deployments can share one server). */
+  @Matches(/^[A-Za-z0-9:_-]{1,64}$/, { message: 'REDIS_KEY_PREFIX must be 1 to 64 letters, digits, ":", "_" or "-"' })
+  REDIS_KEY_PREFIX = 'token-metering:';
+
+  /**
+   * Which proxies are believed about the client address (X-Forwarded-For), as Fastify's trustProxy:
+   * `false` (none: the peer address counts), `true` (any), a hop count, or a comma-separated list of addresses/CIDRs.
+   */
+  @Matches(/^(true|false|\d{1,2}|[0-9A-Fa-f:.\/]+(\s*,\s*[0-9A-Fa-f:.\/]+)*)$/, {
+    message: 'TRUST_PROXY must be true, false, a hop count or a comma-separated list of proxy addresses/CIDRs',
+  })
+  TRUST_PROXY = 'false';
+
   /** How often ended billing periods are rolled in the background; 0 turns the job off. */
   @Transform(({ value }) => Number(value))
   @IsInt()
@@ -145,6 +204,13 @@ export class Environment {
 
   @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
+}
+
+/** TRUST_PROXY as Fastify's `trustProxy` option. */
+export function trustProxyOption(value: string): boolean | number | string[] {
+  if (value === 'true' || value === 'false') return value === 'true';
+  if (/^\d+$/.test(value)) return Number(value);
+  return value.split(',').map((entry) => entry.trim());
 }
 
 /** `ConfigModule` validate hook: throws one message naming every bad variable. */

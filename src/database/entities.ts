@@ -8,12 +8,14 @@ import { TokenPriceOverride, TokenPriceRevision } from '../tokens/token-price-ov
 import { Plan } from '../subscriptions/plan.entity.js';
 import { Subscription } from '../subscriptions/subscription.entity.js';
 import { ApiKey } from '../users/api-key.entity.js';
+import { Session } from '../users/session.entity.js';
 import { User } from '../users/user.entity.js';
 
 /** The entities of a MySQL/MariaDB or an SQLite data source. */
 export const entities = (mysql: boolean) => [
   User,
   ApiKey,
+  Session,
   Plan,
   Subscription,
   TokenAccount,

@@ -8,7 +8,8 @@ import { TransactionRunner } from '../database/transaction-runner.js';
 import { ApiKey } from './api-key.entity.js';
 import { User } from './user.entity.js';
 
-const KEY_PREFIX = 'tk_';
+/** Every key starts with it; access tokens (JWTs) never do, so a bearer value can be told apart. */
+export const API_KEY_PREFIX = 'tk_';
 // last_used_at is informational; writing it at most once a minute keeps key auth off the write path.
 const LAST_USED_RESOLUTION_MS = 60_000;
 
@@ -24,7 +25,7 @@ export class ApiKeysService {
 
   /** Returns the stored key and the plain secret; the secret is never stored or shown again. */
   async create(userId: string, name: string): Promise<{ apiKey: ApiKey; key: string }> {
-    const key = `${KEY_PREFIX}${randomBytes(24).toString('base64url')}`;
+    const key = `${API_KEY_PREFIX}${randomBytes(24).toString('base64url')}`;
     const apiKey = this.keys.create({
       id: randomUUID(),
       userId,
@@ -50,7 +51,7 @@ export class ApiKeysService {
 
   /** The owner of a live key, or null. */
   async authenticate(key: string): Promise<User | null> {
-    if (!key.startsWith(KEY_PREFIX) || key.length > 100) return null;
+    if (!key.startsWith(API_KEY_PREFIX) || key.length > 100) return null;
     const apiKey = await this.keys.findOneBy({ keyHash: hashKey(key), revokedAt: IsNull() });
     if (!apiKey) return null;
     const user = await this.keys.manager.findOneBy(User, { id: apiKey.userId });

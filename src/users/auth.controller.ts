@@ -1,32 +1,67 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import { Public } from '../common/auth.decorators.js';
+import { Body, Controller, HttpCode, Ip, Post } from '@nestjs/common';
+import {
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import { ApiSessionAuth } from '../common/api-auth.decorator.js';
+import { CurrentPrincipal, Public } from '../common/auth.decorators.js';
 import { ErrorBodyDto } from '../common/error-body.dto.js';
+import type { Principal } from '../common/principal.js';
+import { RateLimit } from '../rate-limits/rate-limit.decorator.js';
 import { AccessTokenDto, LoginDto, RegisterDto, RegisteredDto } from './dto/auth.dto.js';
+import { SessionsService } from './sessions.service.js';
 import { UsersService } from './users.service.js';
 
 @ApiTags('auth')
-@Public()
 @Controller('auth')
 export class AuthController {
-  constructor(private readonly users: UsersService) {}
+  constructor(
+    private readonly users: UsersService,
+    private readonly sessions: SessionsService,
+  ) {}
 
   @Post('register')
+  @Public()
+  @RateLimit('register', 'too many sign-ups from this client address (THROTTLE_REGISTER_PER_HOUR)')
   @ApiOperation({ summary: 'Create an account on the free plan, with its tokens' })
   @ApiCreatedResponse({ type: RegisteredDto })
   @ApiConflictResponse({ description: 'EMAIL_TAKEN', type: ErrorBodyDto })
   async register(@Body() body: RegisterDto): Promise<RegisteredDto> {
     const user = await this.users.register(body);
-    const { accessToken } = await this.users.issueToken(user);
+    const { accessToken } = await this.sessions.open(user);
     return { user: { id: user.id, email: user.email, name: user.name, role: user.role }, accessToken };
   }
 
   @Post('login')
+  @Public()
   @HttpCode(200)
-  @ApiOperation({ summary: 'Exchange email and password for a bearer token' })
+  @ApiOperation({
+    summary: 'Exchange email and password for a bearer token',
+    description:
+      'Failed logins are limited per account (THROTTLE_LOGIN_FAILURES per 15 minutes) and per client address ' +
+      '(THROTTLE_LOGIN_FAILURES_PER_ADDRESS); while limited, even the right password is refused with 429. ' +
+      'An account also takes at most THROTTLE_LOGIN_FAILURES attempts a second.',
+  })
   @ApiOkResponse({ type: AccessTokenDto })
   @ApiUnauthorizedResponse({ description: 'UNAUTHENTICATED', type: ErrorBodyDto })
-  login(@Body() body: LoginDto): Promise<AccessTokenDto> {
-    return this.users.login(body.email, body.password);
+  @ApiTooManyRequestsResponse({ description: 'TOO_MANY_REQUESTS: too many failed logins; `Retry-After` says when to try again', type: ErrorBodyDto })
+  login(@Body() body: LoginDto, @Ip() address: string): Promise<AccessTokenDto> {
+    return this.users.login(body.email, body.password, address);
+  }
+
+  @Post('logout')
+  @ApiSessionAuth()
+  @HttpCode(204)
+  @ApiOperation({ summary: 'End the presented access token (other sessions stay)' })
+  @ApiNoContentResponse({ description: 'The token stops working at once' })
+  logout(@CurrentPrincipal() principal: Principal): Promise<void> {
+    // @ApiSessionAuth lets only access tokens through, so the principal has a session.
+    return this.sessions.end(principal.via === 'jwt' ? principal.sessionId : '');
   }
 }

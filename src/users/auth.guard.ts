@@ -4,13 +4,17 @@ import { JwtService } from '@nestjs/jwt';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { AppError, ErrorCode } from '../common/app-error.js';
-import { ADMIN_ONLY_METADATA, PUBLIC_METADATA } from '../common/auth.decorators.js';
+import { ADMIN_ONLY_METADATA, PUBLIC_METADATA, SESSION_ONLY_METADATA } from '../common/auth.decorators.js';
 import type { AuthenticatedRequest, Principal } from '../common/principal.js';
-import { ApiKeysService } from './api-keys.service.js';
+import { API_KEY_PREFIX, ApiKeysService } from './api-keys.service.js';
+import { Session } from './session.entity.js';
+import type { JwtClaims } from './sessions.service.js';
 import { User, UserRole } from './user.entity.js';
-import type { JwtClaims } from './users.service.js';
 
-/** Resolves the caller from `Authorization: Bearer <jwt>` or `X-API-Key`; every route needs one unless @Public. */
+/**
+ * Resolves the caller from `Authorization: Bearer <access token>`, `X-API-Key: <key>` or `Authorization: Bearer <key>`
+ * (what OpenAI-style SDKs send); every route needs one unless @Public.
+ */
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(
@@ -40,27 +44,37 @@ export class AuthGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(ADMIN_ONLY_METADATA, targets) && principal.role !== UserRole.Admin) {
       throw new AppError(ErrorCode.FORBIDDEN, 'This route is for admins');
     }
+    if (principal.via === 'api-key' && this.reflector.getAllAndOverride<boolean>(SESSION_ONLY_METADATA, targets)) {
+      throw new AppError(ErrorCode.FORBIDDEN, 'This route needs an access token (sign in); an API key cannot manage keys, sessions or the password');
+    }
     return true;
   }
 
   private async resolve(request: AuthenticatedRequest): Promise<Principal | null> {
-    const apiKey = request.headers['x-api-key'];
-    if (typeof apiKey === 'string' && apiKey.length > 0) {
+    const header = request.headers['x-api-key'];
+    const [scheme, bearer] = (request.headers.authorization ?? '').split(' ');
+    const token = scheme?.toLowerCase() === 'bearer' && bearer ? bearer : null;
+    const apiKey = typeof header === 'string' && header.length > 0 ? header : token?.startsWith(API_KEY_PREFIX) ? token : null;
+    if (apiKey) {
       const user = await this.apiKeys.authenticate(apiKey);
       return user ? { userId: user.id, role: user.role, via: 'api-key' } : null;
     }
-    const [scheme, token] = (request.headers.authorization ?? '').split(' ');
-    if (scheme?.toLowerCase() !== 'bearer' || !token) return null;
+    if (!token) return null;
     let claims: JwtClaims;
     try {
       claims = await this.jwt.verifyAsync<JwtClaims>(token);
     } catch {
       return null;
     }
-    if (typeof claims.sub !== 'string') return null;
-    // The token says who signed in; the database says whether that user still exists and what they may do,
-    // so a deleted user's token stops working and a role change applies at once, as for API keys.
-    const user = await this.users.findOneBy({ id: claims.sub });
-    return user ? { userId: user.id, role: user.role, via: 'jwt' } : null;
+    if (typeof claims.sub !== 'string' || typeof claims.sid !== 'string') return null;
+    // The token says who signed in; the database says whether that user still exists, what they may do and
+    // whether the session was ended (logout, password change): one read, joined.
+    const user = await this.users
+      .createQueryBuilder('user')
+      .select(['user.id', 'user.role'])
+      .innerJoin(Session, 'session', 'session.id = :sid AND session.userId = user.id AND session.endedAt IS NULL', { sid: claims.sid })
+      .where('user.id = :id', { id: claims.sub })
+      .getOne();
+    return user ? { userId: user.id, role: user.role, via: 'jwt', sessionId: claims.sid } : null;
   }
 }

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '../config/app-config.js';
+import { RateLimitsModule } from '../rate-limits/rate-limits.module.js';
 import { SubscriptionsModule } from '../subscriptions/subscriptions.module.js';
 import { TokensModule } from '../tokens/tokens.module.js';
 import { AdminUsersController } from './admin-users.controller.js';
@@ -10,13 +11,15 @@ import { ApiKeysController } from './api-keys.controller.js';
 import { ApiKeysService } from './api-keys.service.js';
 import { AuthController } from './auth.controller.js';
 import { AuthGuard } from './auth.guard.js';
+import { Session } from './session.entity.js';
+import { SessionsService } from './sessions.service.js';
 import { User } from './user.entity.js';
 import { UsersController } from './users.controller.js';
 import { UsersService } from './users.service.js';
 
 @Module({
   imports: [
-    TypeOrmModule.forFeature([User, ApiKey]),
+    TypeOrmModule.forFeature([User, ApiKey, Session]),
     JwtModule.registerAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
@@ -25,11 +28,12 @@ import { UsersService } from './users.service.js';
         verifyOptions: { algorithms: ['HS256'] },
       }),
     }),
+    RateLimitsModule,
     SubscriptionsModule,
     TokensModule,
   ],
   controllers: [AuthController, UsersController, ApiKeysController, AdminUsersController],
-  providers: [UsersService, ApiKeysService, AuthGuard],
+  providers: [UsersService, SessionsService, ApiKeysService, AuthGuard],
   exports: [AuthGuard],
 })
 export class UsersModule {}

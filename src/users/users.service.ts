@@ -1,49 +1,42 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { JwtService } from '@nestjs/jwt';
 import { InjectRepository } from '@nestjs/typeorm';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { Repository } from 'typeorm';
 import { AppError, ErrorCode } from '../common/app-error.js';
 import { Clock } from '../common/clock.js';
 import { AppConfig } from '../config/app-config.js';
 import { isUniqueViolation } from '../database/sql.js';
 import { TransactionRunner } from '../database/transaction-runner.js';
+import { LoginAttempts } from '../rate-limits/login-attempts.js';
 import { SubscriptionsService } from '../subscriptions/subscriptions.service.js';
 import { TokensService } from '../tokens/tokens.service.js';
-import { hashPassword, verifyPassword } from './password.js';
+import { hashPassword, needsRehash, scryptParams, type ScryptParams, verifyPassword } from './password.js';
+import { AccessToken, SessionsService } from './sessions.service.js';
 import { User, UserRole } from './user.entity.js';
-
-export interface AccessToken {
-  accessToken: string;
-  tokenType: 'Bearer';
-  expiresIn: number;
-}
-
-export interface JwtClaims {
-  sub: string;
-  role: UserRole;
-}
-
-// Compared against when the email is unknown, so a login takes as long either way.
-const DUMMY_HASH = 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
 
 @Injectable()
 export class UsersService implements OnApplicationBootstrap {
   private readonly logger = new Logger(UsersService.name);
+  private readonly scrypt: ScryptParams;
+  /** Checked against when the email is unknown, so a login takes as long either way. */
+  private dummyHash?: Promise<string>;
 
   constructor(
     @InjectRepository(User) private readonly users: Repository<User>,
     private readonly tx: TransactionRunner,
     private readonly subscriptions: SubscriptionsService,
     private readonly tokens: TokensService,
-    private readonly jwt: JwtService,
+    private readonly sessions: SessionsService,
+    private readonly loginAttempts: LoginAttempts,
     private readonly config: AppConfig,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.scrypt = scryptParams(config.get('PASSWORD_SCRYPT_COST'));
+  }
 
   /** Creates the user, its default-plan subscription and its token account in one transaction. */
   async register(input: { email: string; password: string; name?: string }, role = UserRole.User): Promise<User> {
-    const passwordHash = await hashPassword(input.password);
+    const passwordHash = await hashPassword(input.password, this.scrypt);
     const user = this.users.create({
       id: randomUUID(),
       email: input.email.toLowerCase(),
@@ -65,16 +58,43 @@ export class UsersService implements OnApplicationBootstrap {
     return user;
   }
 
-  async login(email: string, password: string): Promise<AccessToken> {
-    const user = await this.users.findOneBy({ email: email.toLowerCase() });
-    const valid = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
-    if (!user || !valid) throw new AppError(ErrorCode.UNAUTHENTICATED, 'Invalid email or password');
-    return this.issueToken(user);
+  /** 429 while the account or the address is locked by failed attempts; a hash made with older parameters is replaced. */
+  async login(email: string, password: string, address: string): Promise<AccessToken> {
+    const user = await this.checkPassword(email, password, address);
+    if (needsRehash(user.passwordHash, this.scrypt)) await this.rehash(user, password);
+    return this.sessions.open(user);
   }
 
-  async issueToken(user: User): Promise<AccessToken> {
-    const claims: JwtClaims = { sub: user.id, role: user.role };
-    return { accessToken: await this.jwt.signAsync(claims), tokenType: 'Bearer', expiresIn: this.config.get('JWT_EXPIRES_IN_SECONDS') };
+  /** Changes the password and ends every session of the user; the current password is checked like a login. */
+  async changePassword(userId: string, currentPassword: string, newPassword: string, address: string): Promise<void> {
+    const { email } = await this.get(userId);
+    const user = await this.checkPassword(email, currentPassword, address);
+    const passwordHash = await hashPassword(newPassword, this.scrypt);
+    await this.tx.run(async (em) => {
+      await em.update(User, { id: user.id }, { passwordHash });
+      await this.sessions.endAll(em, user.id);
+    });
+  }
+
+  /** The user whose password this is; a wrong one counts as a failed login. */
+  private async checkPassword(email: string, password: string, address: string): Promise<User> {
+    await this.loginAttempts.assertAllowed(email, address);
+    const user = await this.users.findOneBy({ email: email.toLowerCase() });
+    const valid = await verifyPassword(password, user?.passwordHash ?? (await this.unknownUserHash()));
+    if (user && valid) return user;
+    await this.loginAttempts.recordFailure(email, address);
+    throw new AppError(ErrorCode.UNAUTHENTICATED, 'Invalid email or password');
+  }
+
+  private unknownUserHash(): Promise<string> {
+    this.dummyHash ??= hashPassword(randomBytes(16).toString('hex'), this.scrypt);
+    return this.dummyHash;
+  }
+
+  /** Only if the hash is still the one checked: a password changed meanwhile is not overwritten. */
+  private async rehash(user: User, password: string): Promise<void> {
+    const passwordHash = await hashPassword(password, this.scrypt);
+    await this.tx.run((em) => em.update(User, { id: user.id, passwordHash: user.passwordHash }, { passwordHash }));
   }
 
   async get(userId: string): Promise<User> {

@@ -42,6 +42,12 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     ADMIN_EMAIL: ADMIN.email,
     ADMIN_PASSWORD: ADMIN.password,
     LOG_LEVEL: 'error',
+    // Suites sign up and check out far more often than a person would; the rate-limit tests set their own limits.
+    THROTTLE_REGISTER_PER_HOUR: '1000000',
+    THROTTLE_CHECKOUT_PER_HOUR: '1000000',
+    THROTTLE_LOGIN_FAILURES_PER_ADDRESS: '1000000',
+    // Cheaper password hashes keep thousands of sign-ups fast; the password tests use the production cost.
+    PASSWORD_SCRYPT_COST: '14',
     // The demo provider, so suites can complete purchases; `PAYMENT_PROVIDER: ''` unsets it.
     PAYMENT_PROVIDER: 'local',
     ...database.env,

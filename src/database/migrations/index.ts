@@ -3,6 +3,7 @@ import { SeedPlans1763700000001 } from './1763700000001-SeedPlans.js';
 import { OperationsSchema1763700000002 } from './1763700000002-OperationsSchema.js';
 import { TwoBuckets1763700000003 } from './1763700000003-TwoBuckets.js';
 import { WidenIdempotencyAnswers1763700000004 } from './1763700000004-WidenIdempotencyAnswers.js';
+import { Sessions1763700000005 } from './1763700000005-Sessions.js';
 
 /** In order. A migration added here runs at the next start-up. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   OperationsSchema1763700000002,
   TwoBuckets1763700000003,
   WidenIdempotencyAnswers1763700000004,
+  Sessions1763700000005,
 ];
