@@ -30,9 +30,13 @@ function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply)
 /** Options of the Nest application; the raw body is kept for signed webhooks (req.rawBody). */
 export const APP_OPTIONS = { rawBody: true } as const;
 
-/** The HTTP adapter: a server-made id for every request (a client's X-Request-Id is never used as one), a 1 MiB body limit. */
-export function createFastifyAdapter(): FastifyAdapter {
+/**
+ * The HTTP adapter: a server-made id for every request (a client's X-Request-Id is never used as one), a 1 MiB body limit,
+ * and X-Forwarded-For believed only from the proxies TRUST_PROXY names (the client address rate limits count by).
+ */
+export function createFastifyAdapter(options: { trustProxy?: boolean | string[] } = {}): FastifyAdapter {
   return new FastifyAdapter({
+    trustProxy: options.trustProxy ?? false,
     bodyLimit: 1024 * 1024,
     requestIdHeader: false,
     // The router answers a malformed URL (400) or an over-long path parameter (414) before any hook

@@ -5,10 +5,14 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import { APP_OPTIONS, configureApp, createFastifyAdapter } from './app.setup.js';
 import { AppConfig } from './config/app-config.js';
+import { trustProxyOption, validateEnvironment } from './config/environment.js';
 
 async function bootstrap(): Promise<void> {
   // Start-up logs wait for the pino logger (JSON lines at LOG_LEVEL), which is built from the validated config.
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule, createFastifyAdapter(), { ...APP_OPTIONS, bufferLogs: true });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule,
+    createFastifyAdapter({ trustProxy: trustProxyOption(validateEnvironment(process.env).TRUST_PROXY) }),
+    { ...APP_OPTIONS, bufferLogs: true });
   app.useLogger(app.get(Logger));
   const config = app.get(AppConfig);
   configureApp(app);

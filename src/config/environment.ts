@@ -188,10 +188,11 @@ export class Environment {
 
   /**
    * Which proxies are believed about the client address (X-Forwarded-For), as Fastify's trustProxy:
-   * `false` (none: the peer address counts), `true` (any), a hop count, or a comma-separated list of addresses/CIDRs.
+   * `false` (none: the peer address counts), `true` (any peer: only behind a proxy that overwrites the header),
+   * or a comma-separated list of the proxies' addresses/CIDRs (e.g. `10.0.0.0/8,127.0.0.1`).
    */
-  @Matches(/^(true|false|\d{1,2}|[0-9A-Fa-f:.\/]+(\s*,\s*[0-9A-Fa-f:.\/]+)*)$/, {
-    message: 'TRUST_PROXY must be true, false, a hop count or a comma-separated list of proxy addresses/CIDRs',
+  @Matches(/^(true|false|[0-9A-Fa-f:.\/]+(\s*,\s*[0-9A-Fa-f:.\/]+)*)$/, {
+    message: 'TRUST_PROXY must be true, false or a comma-separated list of proxy addresses/CIDRs',
   })
   TRUST_PROXY = 'false';
 
@@ -207,9 +208,8 @@ export class Environment {
 }
 
 /** TRUST_PROXY as Fastify's `trustProxy` option. */
-export function trustProxyOption(value: string): boolean | number | string[] {
+export function trustProxyOption(value: string): boolean | string[] {
   if (value === 'true' || value === 'false') return value === 'true';
-  if (/^\d+$/.test(value)) return Number(value);
   return value.split(',').map((entry) => entry.trim());
 }
 

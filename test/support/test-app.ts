@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module.js';
 import { APP_OPTIONS, configureApp, createFastifyAdapter } from '../../src/app.setup.js';
-import { validateEnvironment } from '../../src/config/environment.js';
+import { trustProxyOption, validateEnvironment } from '../../src/config/environment.js';
 import { HttpClient } from './http-client.js';
 import { createTestDatabase, TestDatabase } from './test-database.js';
 
@@ -63,7 +63,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   let builder = Test.createTestingModule({ imports: [TestRootModule] }).overrideProvider(ConfigService).useValue(config);
   if (options.override) builder = options.override(builder);
   const moduleRef = await builder.compile();
-  const app = moduleRef.createNestApplication<NestFastifyApplication>(createFastifyAdapter(), { ...APP_OPTIONS, logger: ['error', 'fatal'] });
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(createFastifyAdapter({ trustProxy: trustProxyOption(env.TRUST_PROXY) }), { ...APP_OPTIONS, logger: ['error', 'fatal'] });
   configureApp(app);
   try {
     await app.listen(0, '127.0.0.1');
