@@ -8,7 +8,7 @@
 import { JwtService } from '@nestjs/jwt';
 import { AppConfig } from '../src/config/app-config.js';
 import { createHmac, randomUUID } from 'node:crypto';
-import { loginAdmin, registerUser, TestUser, uniqueEmail } from './support/factories.js';
+import { bearerTokenFor, loginAdmin, openSession, registerUser, TestUser, uniqueEmail } from './support/factories.js';
 import type { HttpResponse, RequestOptions } from './support/http-client.js';
 import { expectLedgerConsistent, ledgerState } from './support/ledger-assertions.js';
 import { startTestApp, TestApp } from './support/test-app.js';
@@ -85,7 +85,8 @@ describe(`security: isolation, admin routes, credentials and SQL injection (${TE
   }
 
   beforeAll(async () => {
-    t = await startTestApp({ env: { PAYMENT_WEBHOOK_SECRET: WEBHOOK_SECRET } });
+    // Injection attempts send many wrong passwords to one account: the lockout has its own suite (security-access).
+    t = await startTestApp({ env: { PAYMENT_WEBHOOK_SECRET: WEBHOOK_SECRET, THROTTLE_LOGIN_FAILURES: '1000' } });
     adminToken = await loginAdmin(t.http);
     alice = await registerUser(t.http, { name: 'Alice' });
     bob = await registerUser(t.http, { name: 'Bob' });
@@ -170,9 +171,9 @@ describe(`security: isolation, admin routes, credentials and SQL injection (${TE
         expect(list.body.map((k: { id: string }) => k.id)).toContain(key.id);
         expect(JSON.stringify(list.body)).not.toContain(key.key);
       }
-      for (const options of [{ token: bob.token }, { apiKey: bobKey.key }] as RequestOptions[]) {
-        expectError(await t.http.delete(`/api-keys/${aliceKey.id}`, options), 404, 'NOT_FOUND', 'bob revokes alice key');
-      }
+      expectError(await t.http.delete(`/api-keys/${aliceKey.id}`, { token: bob.token }), 404, 'NOT_FOUND', 'bob revokes alice key');
+      // With an API key, managing keys is refused before the key id is even looked at.
+      expectError(await t.http.delete(`/api-keys/${aliceKey.id}`, { apiKey: bobKey.key }), 403, 'FORBIDDEN', 'bob revokes alice key with his API key');
       // The admin cannot revoke a user's key through the user route either: it is not theirs.
       expectError(await t.http.delete(`/api-keys/${aliceKey.id}`, { token: adminToken }), 404, 'NOT_FOUND', 'admin revokes alice key');
       const me = await t.http.get('/users/me', { apiKey: aliceKey.key });
@@ -352,14 +353,16 @@ describe(`security: isolation, admin routes, credentials and SQL injection (${TE
 
     it('an expired token is 401, even when the app signed it', async () => {
       const jwt = t.app.get(JwtService);
-      await expectRefusedEverywhere(await jwt.signAsync({ sub: bob.id, role: 'user' }, { expiresIn: -10 }), 'expired (expiresIn -10)');
+      const { sessionId } = await openSession(t.app, bob.id);
+      await expectRefusedEverywhere(await jwt.signAsync({ sub: bob.id, role: 'user', sid: sessionId }, { expiresIn: -10 }), 'expired (expiresIn -10)');
       const past = Math.floor(Date.now() / 1000) - 3600;
       // A past exp in the claims, signed with the app's own secret.
       const secret = t.app.get(AppConfig).jwtSecret;
-      await expectRefusedEverywhere(handMadeJwt({ alg: 'HS256', typ: 'JWT' }, { sub: bob.id, role: 'user', iat: past - 60, exp: past }, secret), 'expired an hour ago');
+      await expectRefusedEverywhere(handMadeJwt({ alg: 'HS256', typ: 'JWT' }, { sub: bob.id, role: 'user', sid: sessionId, iat: past - 60, exp: past }, secret), 'expired an hour ago');
       // The same token with a future exp works: the refusals above are about the expiry alone.
-      expect((await t.http.get('/users/me', { token: handMadeJwt({ alg: 'HS256', typ: 'JWT' }, { sub: bob.id, role: 'user', iat: past, exp: past + 7200 }, secret) })).status).toBe(200);
-      await expectRefusedEverywhere(await jwt.signAsync({ sub: adminTokenSub(), role: 'admin' }, { expiresIn: -1 }), 'expired admin');
+      expect((await t.http.get('/users/me', { token: handMadeJwt({ alg: 'HS256', typ: 'JWT' }, { sub: bob.id, role: 'user', sid: sessionId, iat: past, exp: past + 7200 }, secret) })).status).toBe(200);
+      const admin = await openSession(t.app, adminTokenSub(), 'admin');
+      await expectRefusedEverywhere(await jwt.signAsync({ sub: adminTokenSub(), role: 'admin', sid: admin.sessionId }, { expiresIn: -1 }), 'expired admin');
     });
 
     function adminTokenSub(): string {
@@ -368,22 +371,26 @@ describe(`security: isolation, admin routes, credentials and SQL injection (${TE
 
     it('an app-signed token for an unknown or deleted user is 401', async () => {
       const jwt = t.app.get(JwtService);
-      await expectRefusedEverywhere(await jwt.signAsync({ sub: randomUUID(), role: 'user' }), 'unknown user');
-      await expectRefusedEverywhere(await jwt.signAsync({ sub: randomUUID(), role: 'admin' }), 'unknown admin');
-      await expectRefusedEverywhere(await jwt.signAsync({ sub: "' OR 1=1 --", role: 'admin' }), 'SQL as sub');
+      // Each with a live session id (bob's): the user read must still find no such user.
+      const { sessionId } = await openSession(t.app, bob.id);
+      await expectRefusedEverywhere(await jwt.signAsync({ sub: randomUUID(), role: 'user', sid: sessionId }), 'unknown user');
+      await expectRefusedEverywhere(await jwt.signAsync({ sub: randomUUID(), role: 'admin', sid: sessionId }), 'unknown admin');
+      await expectRefusedEverywhere(await jwt.signAsync({ sub: "' OR 1=1 --", role: 'admin', sid: sessionId }), 'SQL as sub');
+      await expectRefusedEverywhere(await jwt.signAsync({ sub: bob.id, role: 'user', sid: "' OR 1=1 --" }), 'SQL as sid');
 
       // A user that existed: the token worked, then the user was deleted.
       const id = randomUUID();
       const now = new Date().toISOString().slice(0, 19).replace('T', ' ');
       await t.dataSource.query('INSERT INTO users (id, email, name, password_hash, role, created_at) VALUES (?, ?, ?, ?, ?, ?)', [id, uniqueEmail('deleted'), 'Soon gone', 'scrypt$1$1$1$AA==$AA==', 'user', now]);
-      const token = await jwt.signAsync({ sub: id, role: 'user' });
+      const token = await bearerTokenFor(t.app, id);
       expect((await t.http.get('/api-keys', { token })).status).toBe(200);
       await t.dataSource.query('DELETE FROM users WHERE id = ?', [id]);
       await expectRefusedEverywhere(token, 'deleted user');
     });
 
     it('the role comes from the database: an app-signed admin claim for a normal user opens no admin route', async () => {
-      const token = await t.app.get(JwtService).signAsync({ sub: bob.id, role: 'admin' });
+      const { sessionId } = await openSession(t.app, bob.id);
+      const token = await t.app.get(JwtService).signAsync({ sub: bob.id, role: 'admin', sid: sessionId });
       const before = await snapshot();
       expectError(await t.http.get('/admin/costs', { token }), 403, 'FORBIDDEN', 'admin claim of a normal user');
       expectError(await t.http.post(`/admin/users/${bob.id}/tokens/grant`, { amount: 1000, reason: 'self-service' }, { token }), 403, 'FORBIDDEN', 'self grant');

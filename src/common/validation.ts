@@ -1,4 +1,5 @@
-import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, PipeTransform, ValidationError, ValidationPipe } from '@nestjs/common';
+import { ApiBody } from '@nestjs/swagger';
 import { AppError, ErrorCode } from './app-error.js';
 
 export interface FieldError {
@@ -69,3 +70,21 @@ export function createValidationPipe(): ValidationPipe {
     exceptionFactory: validationError,
   });
 }
+
+/**
+ * For a POST that takes no body (logout): none, or an empty JSON object. Anything else is refused like
+ * an unknown property, so a request the route cannot have meant changes nothing.
+ */
+export class EmptyBodyPipe implements PipeTransform {
+  transform(value: unknown): undefined {
+    if (value === undefined) return undefined;
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) throw failed([{ field: 'body', errors: ['this route takes no body (send none, or {})'] }]);
+    const fields = Object.keys(value);
+    if (fields.length > 0) throw failed(fields.map((field) => ({ field, errors: [`property ${field} should not exist`] })));
+    return undefined;
+  }
+}
+
+/** Swagger for a route that takes no body (see EmptyBodyPipe). */
+export const ApiEmptyBody = (): MethodDecorator =>
+  ApiBody({ required: false, description: 'No body, or `{}`', schema: { type: 'object', additionalProperties: false, maxProperties: 0 } });

@@ -12,6 +12,7 @@ import {
 import { ApiSessionAuth } from '../common/api-auth.decorator.js';
 import { CurrentPrincipal, Public } from '../common/auth.decorators.js';
 import { ErrorBodyDto } from '../common/error-body.dto.js';
+import { ApiEmptyBody, EmptyBodyPipe } from '../common/validation.js';
 import type { Principal } from '../common/principal.js';
 import { RateLimit } from '../rate-limits/rate-limit.decorator.js';
 import { AccessTokenDto, LoginDto, RegisterDto, RegisteredDto } from './dto/auth.dto.js';
@@ -60,7 +61,8 @@ export class AuthController {
   @HttpCode(204)
   @ApiOperation({ summary: 'End the presented access token (other sessions stay)' })
   @ApiNoContentResponse({ description: 'The token stops working at once' })
-  logout(@CurrentPrincipal() principal: Principal): Promise<void> {
+  @ApiEmptyBody()
+  logout(@CurrentPrincipal() principal: Principal, @Body(EmptyBodyPipe) _body: undefined): Promise<void> {
     // @ApiSessionAuth lets only access tokens through, so the principal has a session.
     return this.sessions.end(principal.via === 'jwt' ? principal.sessionId : '');
   }

@@ -1,7 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
-import { JwtService } from '@nestjs/jwt';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
+import { SessionsService } from '../../src/users/sessions.service.js';
+import { User } from '../../src/users/user.entity.js';
 import type { HttpClient } from './http-client.js';
 import { ADMIN } from './test-app.js';
 
@@ -68,9 +69,15 @@ export async function insertUserWithoutAccount(dataSource: DataSource, planCode:
   return { id, email };
 }
 
-/** A bearer token for any user id, signed with the app's own key (for users created directly in the database). */
+/** A signed-in session for any user id, as a login opens one (for users created directly in the database). */
+export async function openSession(app: INestApplication, userId: string, role: 'user' | 'admin' = 'user'): Promise<{ token: string; sessionId: string }> {
+  const { accessToken } = await app.get(SessionsService, { strict: false }).open(Object.assign(new User(), { id: userId, role }));
+  return { token: accessToken, sessionId: JSON.parse(Buffer.from(accessToken.split('.')[1], 'base64url').toString()).sid };
+}
+
+/** A bearer token for any user id, with a real session (for users created directly in the database). */
 export async function bearerTokenFor(app: INestApplication, userId: string, role: 'user' | 'admin' = 'user'): Promise<string> {
-  return app.get(JwtService).signAsync({ sub: userId, role });
+  return (await openSession(app, userId, role)).token;
 }
 
 /** Buys a token package through the checkout and the signed event the local payment provider hands out. */
