@@ -1,4 +1,6 @@
 import { plainToInstance, Transform } from 'class-transformer';
+import { readFileSync } from 'node:fs';
+import { parseEnv } from 'node:util';
 import {
   IsBoolean,
   IsEmail,
@@ -136,6 +138,11 @@ export class Environment {
   @MinLength(16, { message: 'WEBHOOK_SECRET must be at least 16 characters' })
   WEBHOOK_SECRET?: string;
 
+  @IsOptional()
+  @IsString()
+  @MinLength(32)
+  METRICS_TOKEN?: string;
+
   /** How often ended billing periods are rolled in the background; 0 turns the job off. */
   @Transform(({ value }) => Number(value))
   @IsInt()
@@ -147,13 +154,62 @@ export class Environment {
   LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
 }
 
+const GENERATE = 'generate one with `openssl rand -base64 48`';
+
+/** The secrets checked when NODE_ENV=production, each with what to do about a bad one. */
+const PRODUCTION_SECRETS: Partial<Record<keyof Environment, string>> = {
+  JWT_SECRET: GENERATE,
+  PAYMENT_WEBHOOK_SECRET: GENERATE,
+  WEBHOOK_SECRET: `${GENERATE} and give the same to the webhook receiver`,
+  ADMIN_PASSWORD: 'choose a long password of your own, e.g. `openssl rand -base64 48`',
+  STRIPE_SECRET_KEY: 'use the secret key of your Stripe account (Dashboard > Developers > API keys)',
+  STRIPE_WEBHOOK_SECRET: 'use the signing secret of your Stripe webhook endpoint (whsec_...)',
+  METRICS_TOKEN: GENERATE,
+};
+const PRODUCTION_SECRET_MIN_LENGTH = 32;
+
+/** The values of the project's .env.example: placeholders, never real secrets. */
+function exampleValues(): Set<string> {
+  try {
+    // ../../ is the project root from src/config (ts-jest, ts-node) and from dist/config (nest build).
+    const text = readFileSync(new URL('../../.env.example', import.meta.url), 'utf8');
+    return new Set(Object.values(parseEnv(text)).filter((value): value is string => !!value));
+  } catch (error) {
+    // A trimmed image without the file still gets the change-me and length checks.
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new Set();
+    throw error;
+  }
+}
+
+/** With NODE_ENV=production: one message per secret that is a placeholder or too short to be real. */
+function productionSecretProblems(env: Environment): Map<string, string> {
+  const problems = new Map<string, string>();
+  if (env.NODE_ENV !== 'production') return problems;
+  const examples = exampleValues();
+  for (const [name, advice] of Object.entries(PRODUCTION_SECRETS)) {
+    const value: unknown = env[name as keyof Environment];
+    if (typeof value !== 'string') continue;
+    let problem: string | undefined;
+    if (value.toLowerCase().includes('change-me')) problem = 'contains the placeholder "change-me"';
+    else if (examples.has(value)) problem = 'is a placeholder from .env.example';
+    else if (value.length < PRODUCTION_SECRET_MIN_LENGTH) problem = `is shorter than ${PRODUCTION_SECRET_MIN_LENGTH} characters`;
+    if (problem) problems.set(name, `${name} ${problem}, which is refused when NODE_ENV=production: ${advice}`);
+  }
+  return problems;
+}
+
 /** `ConfigModule` validate hook: throws one message naming every bad variable. */
 export function validateEnvironment(raw: Record<string, unknown>): Environment {
   const defined = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined && v !== ''));
   const env = plainToInstance(Environment, defined, { exposeDefaultValues: true });
-  const errors = validateSync(env, { skipMissingProperties: false });
-  if (errors.length > 0) {
-    const lines = errors.map((e) => `  ${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`);
+  const messages = new Map<string, string>();
+  for (const error of validateSync(env, { skipMissingProperties: false })) {
+    messages.set(error.property, Object.values(error.constraints ?? {}).join('; '));
+  }
+  // A placeholder secret's message replaces its other ones: it says what to do.
+  for (const [name, message] of productionSecretProblems(env)) messages.set(name, message);
+  if (messages.size > 0) {
+    const lines = [...messages].map(([name, message]) => `  ${name}: ${message}`);
     throw new Error(`Invalid environment configuration:\n${lines.join('\n')}`);
   }
   return env;
