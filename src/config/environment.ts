@@ -1,5 +1,5 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
 import {
   IsBoolean,
@@ -168,17 +168,21 @@ const PRODUCTION_SECRETS: Partial<Record<keyof Environment, string>> = {
 };
 const PRODUCTION_SECRET_MIN_LENGTH = 32;
 
+/** The project root: the nearest directory with a package.json above this module (src/, dist/ or another build). */
+function projectRoot(): URL | undefined {
+  for (let dir = new URL('.', import.meta.url); ; dir = new URL('..', dir)) {
+    if (existsSync(new URL('package.json', dir))) return dir;
+    if (new URL('..', dir).href === dir.href) return undefined;
+  }
+}
+
 /** The values of the project's .env.example: placeholders, never real secrets. */
 function exampleValues(): Set<string> {
-  try {
-    // ../../ is the project root from src/config (ts-jest, ts-node) and from dist/config (nest build).
-    const text = readFileSync(new URL('../../.env.example', import.meta.url), 'utf8');
-    return new Set(Object.values(parseEnv(text)).filter((value): value is string => !!value));
-  } catch (error) {
-    // A trimmed image without the file still gets the change-me and length checks.
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new Set();
-    throw error;
-  }
+  const root = projectRoot();
+  const file = root && new URL('.env.example', root);
+  // A trimmed image without the file still gets the change-me and length checks.
+  if (!file || !existsSync(file)) return new Set();
+  return new Set(Object.values(parseEnv(readFileSync(file, 'utf8'))).filter((value): value is string => !!value));
 }
 
 /** With NODE_ENV=production: one message per secret that is a placeholder or too short to be real. */
