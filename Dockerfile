@@ -12,5 +12,7 @@ ENV NODE_ENV=production
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./
+# The app refuses its placeholder values as secrets in production.
+COPY .env.example ./
 EXPOSE 3000
 CMD ["node", "dist/main.js"]

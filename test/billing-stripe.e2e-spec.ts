@@ -398,7 +398,7 @@ describe('Stripe configuration', () => {
       JWT_SECRET: 'x'.repeat(40),
       PAYMENT_WEBHOOK_SECRET: 'y'.repeat(32),
       PAYMENT_PROVIDER: 'stripe',
-      STRIPE_SECRET_KEY: 'sk_live_0123456789abcdef',
+      STRIPE_SECRET_KEY: 'sk_live_51H0123456789abcdefABCDEF0123456789abcdef',
       STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
     });
     expect(env).toMatchObject({ PAYMENT_PROVIDER: 'stripe', STRIPE_SUCCESS_URL: expect.stringContaining('{CHECKOUT_SESSION_ID}'), STRIPE_CANCEL_URL: expect.any(String) });

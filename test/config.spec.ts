@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { parseEnv } from 'node:util';
 import { validateEnvironment } from '../src/config/environment.js';
 
 describe('configuration validation at start-up', () => {
@@ -46,5 +48,108 @@ describe('configuration validation at start-up', () => {
     [{ STRIPE_CANCEL_URL: 'not a url' }, 'STRIPE_CANCEL_URL'],
   ])('stops with a message naming the bad variable: %j', (raw, name) => {
     expect(() => validateEnvironment(raw)).toThrow(new RegExp(`^Invalid environment configuration:[\\s\\S]*\\b${name}:`));
+  });
+});
+
+describe('secrets when NODE_ENV=production', () => {
+  const exampleFile = parseEnv(readFileSync(new URL('../.env.example', import.meta.url), 'utf8'));
+  const exampleValues = [...new Set(Object.values(exampleFile).filter((value): value is string => !!value))];
+
+  // Real-looking values for every checked secret, each valid for its own format.
+  const good = {
+    JWT_SECRET: 'Qm9vdHN0cmFwcGVkLWp3dC1zZWNyZXQtb2YtYXQtbGVhc3QtMzI',
+    PAYMENT_WEBHOOK_SECRET: 'cGF5bWVudC13ZWJob29rLXNlY3JldC1vZi1hdC1sZWFzdC0zMg',
+    WEBHOOK_SECRET: 'd2ViaG9vay1zZWNyZXQtb2YtYXQtbGVhc3QtMzItY2hhcmFjdGVycw',
+    ADMIN_PASSWORD: 'YWRtaW4tcGFzc3dvcmQtb2YtYXQtbGVhc3QtMzItY2hhcmFjdGVycw',
+    STRIPE_SECRET_KEY: 'sk_live_51HxYzAbCdEfGhIjKlMnOpQrStUvWxYz0123456789',
+    STRIPE_WEBHOOK_SECRET: 'whsec_Zm9yLXRoZS1zdHJpcGUtd2ViaG9vay1lbmRwb2ludA',
+    METRICS_TOKEN: 'bWV0cmljcy10b2tlbi1vZi1hdC1sZWFzdC0zMi1jaGFyYWN0ZXJz',
+  };
+  const production = {
+    NODE_ENV: 'production',
+    DATABASE_URL: 'mysql://app:secret@db.internal:3306/tokens',
+    ADMIN_EMAIL: 'ops@tokens.example',
+    WEBHOOK_URL: 'https://hooks.internal/tokens',
+    PAYMENT_PROVIDER: 'stripe',
+    ...good,
+  };
+  const secrets = Object.keys(good) as (keyof typeof good)[];
+
+  /** The message line of `name`, or undefined when the environment was accepted. */
+  function refusal(raw: Record<string, string>, name: string): string | undefined {
+    try {
+      validateEnvironment(raw);
+      return undefined;
+    } catch (error) {
+      const message = (error as Error).message;
+      expect(message).toMatch(/^Invalid environment configuration:\n/);
+      return message.split('\n').find((line) => line.startsWith(`  ${name}: `));
+    }
+  }
+
+  it('accepts real secrets', () => {
+    expect(validateEnvironment(production)).toMatchObject(good);
+  });
+
+  it('has a .env.example with every checked secret and the change-me placeholders', () => {
+    for (const name of ['JWT_SECRET', 'PAYMENT_WEBHOOK_SECRET', 'ADMIN_PASSWORD']) expect(exampleFile[name]).toMatch(/change-me/i);
+    for (const name of [...secrets, 'MYSQL_PASSWORD', 'MYSQL_ROOT_PASSWORD']) expect(Object.keys(exampleFile)).toContain(name);
+  });
+
+  describe.each(secrets)('%s', (name) => {
+    it.each(['change-me', 'CHANGE-ME', 'Change-Me'])('refuses a value containing %s, with what to do', (mark) => {
+      const value = `${good[name].slice(0, 20)}${mark}${good[name].slice(20)}`;
+      const line = refusal({ ...production, [name]: value }, name);
+      expect(line).toContain(`${name} contains the placeholder "change-me", which is refused when NODE_ENV=production`);
+      expect(line).toMatch(name.startsWith('STRIPE_') ? /Stripe/ : /openssl rand -base64 48/);
+    });
+
+    it('refuses every value of .env.example', () => {
+      expect(exampleValues.length).toBeGreaterThan(5);
+      for (const value of exampleValues) {
+        const line = refusal({ ...production, [name]: value }, name);
+        expect({ value, line }).toEqual({ value, line: expect.stringMatching(new RegExp(`^  ${name}: ${name} (contains the placeholder|is a placeholder from \\.env\\.example|is shorter than 32)`)) });
+      }
+    });
+
+    it('refuses a value shorter than 32 characters and accepts 32', () => {
+      const line = refusal({ ...production, [name]: good[name].slice(0, 31) }, name);
+      expect(line).toContain(`${name} is shorter than 32 characters, which is refused when NODE_ENV=production`);
+      expect(refusal({ ...production, [name]: good[name].slice(0, 32) }, name)).toBeUndefined();
+    });
+  });
+
+  it('names each bad secret once, on its own line', () => {
+    let message = '';
+    try {
+      validateEnvironment({ ...production, JWT_SECRET: 'short', ADMIN_PASSWORD: exampleFile.ADMIN_PASSWORD!, METRICS_TOKEN: exampleFile.STRIPE_SUCCESS_URL! });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    const lines = message.split('\n').slice(1);
+    expect(lines).toEqual([
+      expect.stringMatching(/^  JWT_SECRET: JWT_SECRET is shorter than 32 characters/),
+      expect.stringMatching(/^  ADMIN_PASSWORD: ADMIN_PASSWORD contains the placeholder/),
+      expect.stringMatching(/^  METRICS_TOKEN: METRICS_TOKEN is a placeholder from \.env\.example/),
+    ]);
+  });
+
+  it('leaves development and test as they were: placeholders and the old minimum lengths are accepted', () => {
+    for (const NODE_ENV of ['development', 'test']) {
+      const env = validateEnvironment({
+        NODE_ENV,
+        JWT_SECRET: exampleFile.JWT_SECRET!.padEnd(32, 'x'),
+        PAYMENT_WEBHOOK_SECRET: 'change-me-sixteen',
+        WEBHOOK_URL: 'https://hooks.internal/tokens',
+        WEBHOOK_SECRET: 'x'.repeat(16),
+        ADMIN_EMAIL: exampleFile.ADMIN_EMAIL!,
+        ADMIN_PASSWORD: exampleFile.ADMIN_PASSWORD!,
+        STRIPE_SECRET_KEY: 'sk_test_abc',
+        STRIPE_WEBHOOK_SECRET: 'whsec_abc',
+      });
+      expect(env.NODE_ENV).toBe(NODE_ENV);
+    }
+    expect(() => validateEnvironment({ NODE_ENV: 'development', PAYMENT_WEBHOOK_SECRET: 'x'.repeat(15) })).toThrow(/PAYMENT_WEBHOOK_SECRET: PAYMENT_WEBHOOK_SECRET must be at least 16 characters/);
+    expect(() => validateEnvironment({ METRICS_TOKEN: 'x'.repeat(31) })).toThrow(/METRICS_TOKEN:/);
   });
 });

@@ -8,8 +8,9 @@ import { CliCommand, EXIT_FAILURE, EXIT_OK, requiredString, UsageError } from '.
 
 /**
  * `create-admin`: registers a new admin (with the default plan and its tokens, like any user).
- * An existing email is refused; to promote an existing user, start the app with ADMIN_EMAIL
- * and ADMIN_PASSWORD.
+ * It never promotes: an existing email is refused and left as it is, since its account may belong
+ * to anyone who registered it. Start-up with ADMIN_EMAIL promotes an existing account only when its
+ * password is ADMIN_PASSWORD.
  */
 export const createAdminCommand: CliCommand<RegisterDto> = {
   name: 'create-admin',
@@ -38,7 +39,7 @@ export const createAdminCommand: CliCommand<RegisterDto> = {
       return EXIT_OK;
     } catch (error) {
       if (error instanceof AppError && error.code === ErrorCode.EMAIL_TAKEN) {
-        io.err(`A user with the email ${input.email.toLowerCase()} already exists; nothing was changed.`);
+        io.err(`A user with the email ${input.email.toLowerCase()} already exists; it was not promoted and nothing was changed. Use another email.`);
         return EXIT_FAILURE;
       }
       throw error;

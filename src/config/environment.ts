@@ -1,4 +1,6 @@
 import { plainToInstance, Transform } from 'class-transformer';
+import { existsSync, readFileSync } from 'node:fs';
+import { parseEnv } from 'node:util';
 import {
   IsBoolean,
   IsEmail,
@@ -196,6 +198,12 @@ export class Environment {
   })
   TRUST_PROXY = 'false';
 
+  /** Bearer token of GET /metrics (for the Prometheus scraper); unset: admins' credentials. */
+  @IsOptional()
+  @IsString()
+  @MinLength(32)
+  METRICS_TOKEN?: string;
+
   /** How often ended billing periods are rolled in the background; 0 turns the job off. */
   @Transform(({ value }) => Number(value))
   @IsInt()
@@ -213,13 +221,66 @@ export function trustProxyOption(value: string): boolean | string[] {
   return value.split(',').map((entry) => entry.trim());
 }
 
+const GENERATE = 'generate one with `openssl rand -base64 48`';
+
+/** The secrets checked when NODE_ENV=production, each with what to do about a bad one. */
+const PRODUCTION_SECRETS: Partial<Record<keyof Environment, string>> = {
+  JWT_SECRET: GENERATE,
+  PAYMENT_WEBHOOK_SECRET: GENERATE,
+  WEBHOOK_SECRET: `${GENERATE} and give the same to the webhook receiver`,
+  ADMIN_PASSWORD: 'choose a long password of your own, e.g. `openssl rand -base64 48`',
+  STRIPE_SECRET_KEY: 'use the secret key of your Stripe account (Dashboard > Developers > API keys)',
+  STRIPE_WEBHOOK_SECRET: 'use the signing secret of your Stripe webhook endpoint (whsec_...)',
+  METRICS_TOKEN: GENERATE,
+};
+const PRODUCTION_SECRET_MIN_LENGTH = 32;
+
+/** The project root: the nearest directory with a package.json above this module (src/, dist/ or another build). */
+function projectRoot(): URL | undefined {
+  for (let dir = new URL('.', import.meta.url); ; dir = new URL('..', dir)) {
+    if (existsSync(new URL('package.json', dir))) return dir;
+    if (new URL('..', dir).href === dir.href) return undefined;
+  }
+}
+
+/** The values of the project's .env.example: placeholders, never real secrets. */
+function exampleValues(): Set<string> {
+  const root = projectRoot();
+  const file = root && new URL('.env.example', root);
+  // A trimmed image without the file still gets the change-me and length checks.
+  if (!file || !existsSync(file)) return new Set();
+  return new Set(Object.values(parseEnv(readFileSync(file, 'utf8'))).filter((value): value is string => !!value));
+}
+
+/** With NODE_ENV=production: one message per secret that is a placeholder or too short to be real. */
+function productionSecretProblems(env: Environment): Map<string, string> {
+  const problems = new Map<string, string>();
+  if (env.NODE_ENV !== 'production') return problems;
+  const examples = exampleValues();
+  for (const [name, advice] of Object.entries(PRODUCTION_SECRETS)) {
+    const value: unknown = env[name as keyof Environment];
+    if (typeof value !== 'string') continue;
+    let problem: string | undefined;
+    if (value.toLowerCase().includes('change-me')) problem = 'contains the placeholder "change-me"';
+    else if (examples.has(value)) problem = 'is a placeholder from .env.example';
+    else if (value.length < PRODUCTION_SECRET_MIN_LENGTH) problem = `is shorter than ${PRODUCTION_SECRET_MIN_LENGTH} characters`;
+    if (problem) problems.set(name, `${name} ${problem}, which is refused when NODE_ENV=production: ${advice}`);
+  }
+  return problems;
+}
+
 /** `ConfigModule` validate hook: throws one message naming every bad variable. */
 export function validateEnvironment(raw: Record<string, unknown>): Environment {
   const defined = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined && v !== ''));
   const env = plainToInstance(Environment, defined, { exposeDefaultValues: true });
-  const errors = validateSync(env, { skipMissingProperties: false });
-  if (errors.length > 0) {
-    const lines = errors.map((e) => `  ${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`);
+  const messages = new Map<string, string>();
+  for (const error of validateSync(env, { skipMissingProperties: false })) {
+    messages.set(error.property, Object.values(error.constraints ?? {}).join('; '));
+  }
+  // A placeholder secret's message replaces its other ones: it says what to do.
+  for (const [name, message] of productionSecretProblems(env)) messages.set(name, message);
+  if (messages.size > 0) {
+    const lines = [...messages].map(([name, message]) => `  ${name}: ${message}`);
     throw new Error(`Invalid environment configuration:\n${lines.join('\n')}`);
   }
   return env;

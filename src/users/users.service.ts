@@ -103,23 +103,38 @@ export class UsersService implements OnApplicationBootstrap {
     return user;
   }
 
-  /** The first admin comes from ADMIN_EMAIL / ADMIN_PASSWORD; an existing user with that email is promoted. */
+  /**
+   * The first admin comes from ADMIN_EMAIL / ADMIN_PASSWORD. An account that already has that email
+   * is promoted only if its password is ADMIN_PASSWORD: whoever registered the address first may not
+   * be the operator, and promoting them would hand the service to a stranger.
+   */
   async onApplicationBootstrap(): Promise<void> {
-    const email = this.config.get('ADMIN_EMAIL');
+    const email = this.config.get('ADMIN_EMAIL')?.toLowerCase();
     const password = this.config.get('ADMIN_PASSWORD');
     if (!email || !password) return;
-    const existing = await this.users.findOneBy({ email: email.toLowerCase() });
-    if (existing?.role === UserRole.Admin) return;
-    if (existing) {
-      await this.tx.run((em) => em.update(User, { id: existing.id }, { role: UserRole.Admin }));
-    } else {
+    let existing = await this.users.findOneBy({ email });
+    if (!existing) {
       try {
         await this.register({ email, password, name: 'Administrator' }, UserRole.Admin);
+        this.logger.log(`admin account created: ${email}`);
+        return;
       } catch (error) {
-        // Another instance created it at the same moment.
         if (!(error instanceof AppError && error.code === ErrorCode.EMAIL_TAKEN)) throw error;
+        // Another instance created it at the same moment, or someone registered it: check which.
+        existing = await this.users.findOneByOrFail({ email });
       }
     }
-    this.logger.log(`admin account ready: ${email}`);
+    if (existing.role === UserRole.Admin) return;
+    if (!(await verifyPassword(password, existing.passwordHash))) {
+      throw new Error(
+        `ADMIN_EMAIL ${email} belongs to an existing account that is not an admin, and its password is not ADMIN_PASSWORD: ` +
+          'someone registered that address first and may not be the operator. The account was not promoted. ' +
+          'Set another ADMIN_EMAIL, create the admin with `npm run cli -- create-admin --email <address> --password <password>`, ' +
+          'or remove that account, then start again.',
+      );
+    }
+    const { id } = existing;
+    await this.tx.run((em) => em.update(User, { id }, { role: UserRole.Admin }));
+    this.logger.log(`admin account ready: ${email} (promoted: its password is ADMIN_PASSWORD)`);
   }
 }

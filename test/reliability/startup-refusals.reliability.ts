@@ -1,0 +1,82 @@
+/**
+ * The compiled app, started as a real process, refuses to start (exit status not 0, the reason on
+ * stderr) with placeholder secrets in production and when ADMIN_EMAIL belongs to someone else.
+ */
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseEnv } from 'node:util';
+import { appDir, REPO_ROOT } from './support/app-build.js';
+import { ADMIN, AppProcess, killAllApps } from './support/app-process.js';
+import { ReliabilityDatabase } from './support/database.js';
+import { registerUser } from './support/load.js';
+
+/** Runs `node main.js` until it exits by itself (at most 30 s). */
+function runApp(env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(appDir(), 'main.js')], {
+      cwd: REPO_ROOT,
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LOG_LEVEL: 'error', PORT: '0', ...env },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`the app did not exit within 30 s; stderr:\n${stderr}`));
+    }, 30000);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stderr });
+    });
+  });
+}
+
+describe('the compiled app refuses to start', () => {
+  let db: ReliabilityDatabase;
+
+  beforeAll(async () => {
+    db = await ReliabilityDatabase.create('startup');
+  });
+  afterAll(async () => {
+    await killAllApps();
+    await db?.drop();
+  });
+
+  test('with NODE_ENV=production and placeholder secrets, naming each one', async () => {
+    const example = parseEnv(readFileSync(join(REPO_ROOT, '.env.example'), 'utf8'));
+    const { code, stderr } = await runApp({
+      NODE_ENV: 'production',
+      DATABASE_URL: db.url(),
+      // Refused only because it is a value of .env.example: the compiled app found the file.
+      JWT_SECRET: example.STRIPE_SUCCESS_URL!,
+      PAYMENT_WEBHOOK_SECRET: example.PAYMENT_WEBHOOK_SECRET!,
+      ADMIN_EMAIL: 'ops@tokens.example',
+      ADMIN_PASSWORD: 'short-admin-password',
+    });
+    expect(code).not.toBe(0);
+    expect(code).not.toBeNull();
+    expect(stderr).toContain('JWT_SECRET: JWT_SECRET is a placeholder from .env.example, which is refused when NODE_ENV=production');
+    expect(stderr).toContain('PAYMENT_WEBHOOK_SECRET: PAYMENT_WEBHOOK_SECRET contains the placeholder "change-me"');
+    expect(stderr).toContain('ADMIN_PASSWORD: ADMIN_PASSWORD is shorter than 32 characters');
+    expect(stderr).toContain('openssl rand -base64 48');
+  });
+
+  test('when ADMIN_EMAIL belongs to an account someone else registered', async () => {
+    const app = await AppProcess.start('app', db.url(), { ADMIN_EMAIL: '', ADMIN_PASSWORD: '' });
+    const squatter = await registerUser(app.baseUrl, 'squatter');
+    await app.kill9();
+
+    const { code, stderr } = await runApp({
+      NODE_ENV: 'test',
+      DATABASE_URL: db.url(),
+      ADMIN_EMAIL: squatter.email,
+      ADMIN_PASSWORD: ADMIN.password,
+    });
+    expect(code).not.toBe(0);
+    expect(code).not.toBeNull();
+    expect(stderr).toContain(`ADMIN_EMAIL ${squatter.email} belongs to an existing account that is not an admin`);
+    expect(stderr).toContain('The account was not promoted');
+    expect(await db.query('SELECT role FROM users WHERE email = ?', [squatter.email])).toEqual([{ role: 'user' }]);
+  });
+});
