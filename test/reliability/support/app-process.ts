@@ -61,6 +61,11 @@ export class AppProcess {
         ADMIN_EMAIL: ADMIN.email,
         ADMIN_PASSWORD: ADMIN.password,
         PAYMENT_WEBHOOK_SECRET,
+        // As in the e2e suites (test/support/test-app.ts): suites sign up far more often than a person would.
+        THROTTLE_REGISTER_PER_HOUR: '1000000',
+        THROTTLE_CHECKOUT_PER_HOUR: '1000000',
+        THROTTLE_LOGIN_FAILURES_PER_ADDRESS: '1000000',
+        PASSWORD_SCRYPT_COST: '14',
         ...this.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
