@@ -58,8 +58,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   if (options.override) builder = options.override(builder);
   const moduleRef = await builder.compile();
   const app = moduleRef.createNestApplication<NestFastifyApplication>(createFastifyAdapter(), { ...APP_OPTIONS, logger: ['error', 'fatal'] });
-  configureApp(app);
   try {
+    await configureApp(app);
     await app.listen(0, '127.0.0.1');
   } catch (error) {
     await app.close().catch(() => undefined);
