@@ -9,6 +9,7 @@ import { AppModule } from '../../src/app.module.js';
 import { APP_OPTIONS, configureApp, createFastifyAdapter } from '../../src/app.setup.js';
 import { validateEnvironment } from '../../src/config/environment.js';
 import { HttpClient } from './http-client.js';
+import { METRICS_TOKEN } from './metrics.js';
 import { createTestDatabase, TestDatabase } from './test-database.js';
 
 export const ADMIN = { email: 'admin@tokens.test', password: 'admin-password-123' };
@@ -42,6 +43,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     ADMIN_EMAIL: ADMIN.email,
     ADMIN_PASSWORD: ADMIN.password,
     LOG_LEVEL: 'error',
+    METRICS_TOKEN,
     // The demo provider, so suites can complete purchases; `PAYMENT_PROVIDER: ''` unsets it.
     PAYMENT_PROVIDER: 'local',
     ...database.env,

@@ -6,6 +6,7 @@ import { freePort, sleep } from './ports.js';
 export const ADMIN = { email: 'admin@reliability.test', password: 'admin-password-123' };
 export const JWT_SECRET = 'reliability-jwt-secret-0123456789abcdef0123456789';
 export const PAYMENT_WEBHOOK_SECRET = 'reliability-webhook-secret-0123';
+export const METRICS_TOKEN = 'reliability-metrics-token-0123456789abcdef';
 
 const OUTPUT_LINES = 200;
 const live = new Set<AppProcess>();
@@ -61,6 +62,7 @@ export class AppProcess {
         ADMIN_EMAIL: ADMIN.email,
         ADMIN_PASSWORD: ADMIN.password,
         PAYMENT_WEBHOOK_SECRET,
+        METRICS_TOKEN,
         ...this.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
