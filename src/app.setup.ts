@@ -5,7 +5,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import { toErrorBody } from './common/error-response.js';
-import { corsOptions, SECURITY_HEADERS } from './common/http-security.js';
+import { corsOptions, SECURITY_HEADERS, setSecurityHeaders } from './common/http-security.js';
 import { AppConfig } from './config/app-config.js';
 
 const JSON_CONTENT_TYPE = /^application\/json\s*(;|$)/i;
@@ -39,8 +39,11 @@ export function createFastifyAdapter(): FastifyAdapter {
     bodyLimit: 1024 * 1024,
     requestIdHeader: false,
     // The router answers a malformed URL (400) or an over-long path parameter (414) before any hook
-    // or error handler runs: those answers get the contract's error body too.
-    frameworkErrors: sendError,
+    // or error handler runs: those answers get the contract's error body and the security headers too.
+    frameworkErrors: (error: unknown, request: FastifyRequest, reply: FastifyReply) => {
+      setSecurityHeaders(request.raw, reply.raw);
+      sendError(error, request, reply);
+    },
     genReqId: () => randomUUID(),
   });
 }

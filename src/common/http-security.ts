@@ -1,5 +1,6 @@
-import type { FastifyHelmetOptions } from '@fastify/helmet';
+import helmet, { type HelmetOptions } from 'helmet';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /** The options of @fastify/cors, which Nest's Fastify adapter registers for enableCors(). */
 type CorsOptions = NonNullable<Parameters<NestFastifyApplication['enableCors']>[0]>;
@@ -17,7 +18,7 @@ type CorsOptions = NonNullable<Parameters<NestFastifyApplication['enableCors']>[
  * includeSubDomains, which would bind hosts of the domain this service does not own.
  * upgrade-insecure-requests is not sent: on plain http it would send /docs' own assets to https.
  */
-export const SECURITY_HEADERS: FastifyHelmetOptions = {
+export const SECURITY_HEADERS = {
   contentSecurityPolicy: {
     useDefaults: false,
     directives: {
@@ -35,7 +36,18 @@ export const SECURITY_HEADERS: FastifyHelmetOptions = {
     },
   },
   strictTransportSecurity: { maxAge: 365 * 24 * 3600, includeSubDomains: false },
-};
+  // What frame-ancestors 'none' says, for browsers that only know the older header.
+  xFrameOptions: { action: 'deny' },
+} satisfies HelmetOptions;
+
+/**
+ * The same headers for the answers Fastify's router gives before any hook runs (a malformed URL):
+ * @fastify/helmet sets them in a hook, so its plugin never sees those requests.
+ */
+export const setSecurityHeaders: (request: IncomingMessage, response: ServerResponse) => void = (() => {
+  const middleware = helmet(SECURITY_HEADERS);
+  return (request, response) => middleware(request, response, () => undefined);
+})();
 
 /** Headers a browser may send cross-origin, and those of our answers it may read. */
 const ALLOWED_HEADERS = ['Authorization', 'X-API-Key', 'Content-Type', 'Idempotency-Key'];
