@@ -58,6 +58,8 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onSend', async (request, reply) => {
     reply.header('X-Request-Id', request.id);
+    // A CORS preflight is answered by the adapter's first hook, before helmet's: it gets the headers here.
+    if (!reply.raw.hasHeader('x-content-type-options')) setSecurityHeaders(request.raw, reply.raw);
   });
   // The API speaks JSON only: form and text bodies are refused before any route runs.
   fastify.addHook('onRequest', async (request) => {

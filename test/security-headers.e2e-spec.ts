@@ -123,9 +123,12 @@ describe('security headers, CORS and /metrics access', () => {
       expectUnauthenticated(await t.http.get('/metrics', { token: 'not-a-token' }));
       expectUnauthenticated(await t.http.get('/metrics', { token: METRICS_TOKEN }));
       expectUnauthenticated(await t.http.get('/metrics', { token: user.token }));
-      const admin = await t.http.get('/metrics', { token: await loginAdmin(t.http) });
+      const adminToken = await loginAdmin(t.http);
+      const admin = await t.http.get('/metrics', { token: adminToken });
       expect(admin.status).toBe(200);
       expect(admin.text).toMatch(/^# TYPE tokens_charged_total counter$/m);
+      const adminKey = (await t.http.post('/api-keys', { name: 'scraper' }, { token: adminToken })).body.key as string;
+      expect((await t.http.get('/metrics', { apiKey: adminKey })).status).toBe(200);
     });
   });
 
@@ -148,6 +151,7 @@ describe('security headers, CORS and /metrics access', () => {
         expect.arrayContaining(['authorization', 'x-api-key', 'content-type', 'idempotency-key']),
       );
       expect(response.headers.get('access-control-allow-credentials')).toBeNull();
+      expectSecurityHeaders(response, 'preflight');
     });
 
     it('lets a listed origin read answers and their token headers, errors included', async () => {

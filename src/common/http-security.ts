@@ -41,8 +41,8 @@ export const SECURITY_HEADERS = {
 } satisfies HelmetOptions;
 
 /**
- * The same headers for the answers Fastify's router gives before any hook runs (a malformed URL):
- * @fastify/helmet sets them in a hook, so its plugin never sees those requests.
+ * The same headers for answers given before @fastify/helmet's hook runs: those of Fastify's router
+ * (a malformed URL, before any hook) and CORS preflights (answered by the adapter's first hook).
  */
 export const setSecurityHeaders: (request: IncomingMessage, response: ServerResponse) => void = (() => {
   const middleware = helmet(SECURITY_HEADERS);
