@@ -15,7 +15,7 @@ import type { ServerReply, ServerRequest } from './lib/server-protocol.js';
 async function main(): Promise<void> {
   const app = await NestFactory.create<NestFastifyApplication>(BenchAppModule, createFastifyAdapter(), { ...APP_OPTIONS, bufferLogs: true });
   app.useLogger(app.get(Logger));
-  configureApp(app);
+  await configureApp(app);
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as { port: number };
   const fixtures = app.get(BenchFixtures);

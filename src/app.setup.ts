@@ -1,9 +1,12 @@
+import helmet from '@fastify/helmet';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import { toErrorBody } from './common/error-response.js';
+import { corsOptions, SECURITY_HEADERS, setSecurityHeaders } from './common/http-security.js';
+import { AppConfig } from './config/app-config.js';
 
 const JSON_CONTENT_TYPE = /^application\/json\s*(;|$)/i;
 /** No body of the API nests deeper than a few levels; deeper ones would overflow the stack of recursive validation. */
@@ -40,17 +43,27 @@ export function createFastifyAdapter(options: { trustProxy?: boolean | string[] 
     bodyLimit: 1024 * 1024,
     requestIdHeader: false,
     // The router answers a malformed URL (400) or an over-long path parameter (414) before any hook
-    // or error handler runs: those answers get the contract's error body too.
-    frameworkErrors: sendError,
+    // or error handler runs: those answers get the contract's error body and the security headers too.
+    frameworkErrors: (error: unknown, request: FastifyRequest, reply: FastifyReply) => {
+      setSecurityHeaders(request.raw, reply.raw);
+      sendError(error, request, reply);
+    },
     genReqId: () => randomUUID(),
   });
 }
 
-/** Everything main.ts and the tests share: error shape for Fastify's own errors, request ids, API docs. */
-export function configureApp(app: NestFastifyApplication): void {
+/** Everything main.ts and the tests share: security headers, CORS, error shape for Fastify's own errors, request ids, API docs. */
+export async function configureApp(app: NestFastifyApplication): Promise<void> {
+  // Awaited before the hooks below are added, so its hook runs first and the answers they refuse carry the headers too.
+  await app.register(helmet, SECURITY_HEADERS);
+  const origins = app.get(AppConfig).get('CORS_ORIGINS');
+  if (origins.length > 0) app.enableCors(corsOptions(origins));
+
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onSend', async (request, reply) => {
     reply.header('X-Request-Id', request.id);
+    // A CORS preflight is answered by the adapter's first hook, before helmet's: it gets the headers here.
+    if (!reply.raw.hasHeader('x-content-type-options')) setSecurityHeaders(request.raw, reply.raw);
   });
   // The API speaks JSON only: form and text bodies are refused before any route runs.
   fastify.addHook('onRequest', async (request) => {
@@ -78,6 +91,7 @@ export function configureApp(app: NestFastifyApplication): void {
       )
       .setVersion('1.0')
       .addBearerAuth()
+      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'METRICS_TOKEN, for GET /metrics' }, 'metrics-token')
       .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key' }, 'api-key')
       .build(),
   );

@@ -15,7 +15,7 @@ async function bootstrap(): Promise<void> {
     { ...APP_OPTIONS, bufferLogs: true });
   app.useLogger(app.get(Logger));
   const config = app.get(AppConfig);
-  configureApp(app);
+  await configureApp(app);
   await app.listen(config.get('PORT'), '0.0.0.0');
 }
 

@@ -13,7 +13,7 @@ import { LOG_DESTINATION } from '../src/observability/app-logger.js';
 import { TokenCost } from '../src/tokens/token-cost.decorator.js';
 import { bearerTokenFor, insertUserWithoutAccount, registerUser, TestUser } from './support/factories.js';
 import type { HttpClient } from './support/http-client.js';
-import { metricsOf, sample } from './support/metrics.js';
+import { METRICS_TOKEN, metricsOf, sample } from './support/metrics.js';
 import { startTestApp, TestApp } from './support/test-app.js';
 
 /** A metered endpoint whose work always fails: the charge is refunded. */
@@ -237,8 +237,8 @@ describe('structured logs and metrics', () => {
       expect(after).toMatch(/^# TYPE tokens_charged_total counter$/m);
     });
 
-    it('serves the Prometheus text format with the default process metrics, without credentials', async () => {
-      const response = await t.http.get('/metrics');
+    it('serves the Prometheus text format with the default process metrics, to the metrics token', async () => {
+      const response = await t.http.get('/metrics', { token: METRICS_TOKEN });
       expect(response.status).toBe(200);
       expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
       expect(sample(response.body, 'process_cpu_user_seconds_total')).toBeGreaterThan(0);
@@ -246,12 +246,12 @@ describe('structured logs and metrics', () => {
     });
 
     it('is not metered and leaves no request log line', async () => {
-      const response = await t.http.get('/metrics', { token: user.token });
+      const response = await t.http.get('/metrics', { token: METRICS_TOKEN });
       expect(response.status).toBe(200);
       const requestId = requestIdOf(response);
       expect(response.headers.get('x-tokens-charged')).toBeNull();
       const balance = (await t.http.get('/tokens/balance', { token: user.token })).body.balance;
-      expect((await t.http.get('/metrics', { token: user.token })).status).toBe(200);
+      expect((await t.http.get('/metrics', { token: METRICS_TOKEN })).status).toBe(200);
       expect((await t.http.get('/tokens/balance', { token: user.token })).body.balance).toBe(balance);
       // The balance request after it has been logged, so the /metrics line would have been too.
       await new Promise((resolve) => setTimeout(resolve, 100));

@@ -43,6 +43,32 @@ const AtLeastInProduction = (minimum: number, message: string) =>
       defaultMessage: () => message,
     },
   });
+/** A browser origin exactly as the Origin header spells it: http(s), host, optional port, nothing after. */
+const IsOrigin = () =>
+  ValidateBy({
+    name: 'isOrigin',
+    validator: {
+      validate: (value: unknown) => {
+        if (typeof value !== 'string') return false;
+        try {
+          const url = new URL(value);
+          return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === value;
+        } catch {
+          return false;
+        }
+      },
+      defaultMessage: (args?: ValidationArguments) =>
+        `CORS_ORIGINS must be a comma-separated list of origins such as https://app.example.com (scheme, lower-case host, optional port, no path or trailing slash); got ${JSON.stringify(args?.value)}`,
+    },
+  }, { each: true });
+
+const toList = ({ value }: { value: unknown }) =>
+  typeof value === 'string'
+    ? value
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter((entry) => entry.length > 0)
+    : value;
 
 const HTTP_URL = { require_tld: false, protocols: ['http', 'https'], require_protocol: true };
 
@@ -198,18 +224,23 @@ export class Environment {
   })
   TRUST_PROXY = 'false';
 
-  /** Bearer token of GET /metrics (for the Prometheus scraper); unset: admins' credentials. */
-  @IsOptional()
-  @IsString()
-  @MinLength(32)
-  METRICS_TOKEN?: string;
-
   /** How often ended billing periods are rolled in the background; 0 turns the job off. */
   @Transform(({ value }) => Number(value))
   @IsInt()
   @Min(0)
   @Max(86400)
   PERIOD_ROLLOVER_INTERVAL_SECONDS = 60;
+
+  /** Bearer token Prometheus sends to GET /metrics; unset: only admins may read it. */
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'METRICS_TOKEN must be at least 32 characters' })
+  METRICS_TOKEN?: string;
+
+  /** Browser origins allowed to call the API cross-origin (CORS); unset or empty: none. */
+  @Transform(toList)
+  @IsOrigin()
+  CORS_ORIGINS: string[] = [];
 
   @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';

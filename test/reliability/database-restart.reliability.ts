@@ -12,7 +12,7 @@
  *   and the integrity report is ok on both instances.
  */
 import { sample } from '../support/metrics.js';
-import { AppProcess, killAllApps } from './support/app-process.js';
+import { AppProcess, killAllApps, METRICS_TOKEN } from './support/app-process.js';
 import { chargedByUser, compareWithLedger, expectInvariants } from './support/checks.js';
 import { ReliabilityDatabase } from './support/database.js';
 import { adminToken, call, CHAT, expectCall, note, Outcome, registerUser, SOCIAL, tally, User } from './support/load.js';
@@ -98,7 +98,7 @@ describe('the database server stops and comes back', () => {
   async function settlementsDone(): Promise<{ refunds: number; unconfirmedCharges: number }> {
     const deadline = Date.now() + SETTLED_WITHIN_MS;
     for (;;) {
-      const texts = await Promise.all(apps.map((app) => expectCall(app.baseUrl, 'GET', '/metrics', undefined, 200).then((o) => String(o.body))));
+      const texts = await Promise.all(apps.map((app) => expectCall(app.baseUrl, 'GET', '/metrics', undefined, 200, { token: METRICS_TOKEN }).then((o) => String(o.body))));
       const pending = texts.reduce((sum, text) => sum + sample(text, 'token_settlements_pending'), 0);
       if (pending === 0) {
         const total = (kind: string) => texts.reduce((sum, text) => sum + sample(text, 'token_settlements_total', { kind, outcome: 'settled' }), 0);

@@ -1,5 +1,8 @@
 import type { HttpClient } from './http-client.js';
 
+/** The METRICS_TOKEN of every test app unless a suite sets another (or `METRICS_TOKEN: ''`: unset, admins only). */
+export const METRICS_TOKEN = 'test-metrics-token-0123456789abcdef';
+
 /** The value of one sample of the Prometheus text format, 0 when absent. */
 export function sample(metrics: string, name: string, labels: Record<string, string> = {}): number {
   const wanted = Object.entries(labels).map(([key, value]) => `${key}="${value}"`);
@@ -14,7 +17,7 @@ export function sample(metrics: string, name: string, labels: Record<string, str
 }
 
 export async function metricsOf(http: HttpClient): Promise<string> {
-  const response = await http.get('/metrics');
+  const response = await http.get('/metrics', { token: METRICS_TOKEN });
   expect(response.status).toBe(200);
   return response.body as string;
 }

@@ -9,6 +9,7 @@ import { AppModule } from '../../src/app.module.js';
 import { APP_OPTIONS, configureApp, createFastifyAdapter } from '../../src/app.setup.js';
 import { trustProxyOption, validateEnvironment } from '../../src/config/environment.js';
 import { HttpClient } from './http-client.js';
+import { METRICS_TOKEN } from './metrics.js';
 import { createTestDatabase, TestDatabase } from './test-database.js';
 
 export const ADMIN = { email: 'admin@tokens.test', password: 'admin-password-123' };
@@ -48,6 +49,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     THROTTLE_LOGIN_FAILURES_PER_ADDRESS: '1000000',
     // Cheaper password hashes keep thousands of sign-ups fast; the password tests use the production cost.
     PASSWORD_SCRYPT_COST: '14',
+    METRICS_TOKEN,
     // The demo provider, so suites can complete purchases; `PAYMENT_PROVIDER: ''` unsets it.
     PAYMENT_PROVIDER: 'local',
     ...database.env,
@@ -64,8 +66,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   if (options.override) builder = options.override(builder);
   const moduleRef = await builder.compile();
   const app = moduleRef.createNestApplication<NestFastifyApplication>(createFastifyAdapter({ trustProxy: trustProxyOption(env.TRUST_PROXY) }), { ...APP_OPTIONS, logger: ['error', 'fatal'] });
-  configureApp(app);
   try {
+    await configureApp(app);
     await app.listen(0, '127.0.0.1');
   } catch (error) {
     await app.close().catch(() => undefined);

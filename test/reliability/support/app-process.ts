@@ -6,6 +6,7 @@ import { freePort, sleep } from './ports.js';
 export const ADMIN = { email: 'admin@reliability.test', password: 'admin-password-123' };
 export const JWT_SECRET = 'reliability-jwt-secret-0123456789abcdef0123456789';
 export const PAYMENT_WEBHOOK_SECRET = 'reliability-webhook-secret-0123';
+export const METRICS_TOKEN = 'reliability-metrics-token-0123456789abcdef';
 
 const OUTPUT_LINES = 200;
 const live = new Set<AppProcess>();
@@ -66,6 +67,7 @@ export class AppProcess {
         THROTTLE_CHECKOUT_PER_HOUR: '1000000',
         THROTTLE_LOGIN_FAILURES_PER_ADDRESS: '1000000',
         PASSWORD_SCRYPT_COST: '14',
+        METRICS_TOKEN,
         ...this.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
