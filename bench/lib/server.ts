@@ -8,7 +8,8 @@ import type { ServerReply, ServerRequest } from './server-protocol.js';
 export type { BenchUser };
 
 const SERVER_SCRIPT = fileURLToPath(new URL('../bench-server.js', import.meta.url));
-const ADMIN = { email: 'admin@bench.test', password: 'bench-admin-password' };
+// Production rules apply (NODE_ENV=production): secrets of at least 32 characters.
+const ADMIN = { email: 'admin@bench.test', password: 'bench-admin-password-of-32-characters' };
 
 export interface BenchServer {
   origin: string;
