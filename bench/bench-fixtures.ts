@@ -6,8 +6,9 @@ import { DataSource } from 'typeorm';
 import { Clock } from '../src/common/clock.js';
 import { AppConfig } from '../src/config/app-config.js';
 import { TransactionRunner } from '../src/database/transaction-runner.js';
+import { openingTermsOf } from '../src/subscriptions/subscriptions-account-policy.js';
 import { SubscriptionsService } from '../src/subscriptions/subscriptions.service.js';
-import { TokensService } from '../src/tokens/tokens.service.js';
+import { TokensService } from '../src/tokens/index.js';
 import { hashPassword, scryptParams } from '../src/users/password.js';
 import { SessionsService } from '../src/users/sessions.service.js';
 import { User, UserRole } from '../src/users/user.entity.js';
@@ -73,7 +74,7 @@ export class BenchFixtures {
         await this.tx.run(async (em) => {
           await em.insert(User, user);
           const { subscription } = await this.subscriptions.subscribeToDefaultPlan(em, user.id);
-          await this.tokens.openAccount(em, subscription);
+          await this.tokens.openAccount(em, openingTermsOf(subscription));
         });
         if (grant > 0) await this.tx.run((em) => this.tokens.adjust(em, user.id, { kind: 'grant', amount: grant, reason: 'benchmark balance' }, admin.id));
         created[i] = { id: user.id, accessToken: (await this.sessions.open(user)).accessToken };

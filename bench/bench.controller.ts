@@ -1,5 +1,5 @@
 import { Controller, Post } from '@nestjs/common';
-import { SkipTokens, TokenCost } from '../src/tokens/token-cost.decorator.js';
+import { SkipTokens, TokenCost } from '../src/tokens/index.js';
 
 export const METERED_ACTION = 'bench_echo';
 

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { ScheduleModule } from '@nestjs/schedule';
 import { BillingModule } from './billing/billing.module.js';
@@ -14,9 +14,10 @@ import { ObservabilityModule } from './observability/observability.module.js';
 import { RateLimitsModule } from './rate-limits/rate-limits.module.js';
 import { ServicesModule } from './services/services.module.js';
 import { SubscriptionsModule } from './subscriptions/subscriptions.module.js';
-import { TokenSettlementInterceptor } from './tokens/token-settlement.interceptor.js';
-import { TokenGuard } from './tokens/token.guard.js';
-import { TokensModule } from './tokens/tokens.module.js';
+import { AppConfig } from './config/app-config.js';
+import type { AuthenticatedRequest } from './common/principal.js';
+import { SubscriptionsAccountPolicy } from './subscriptions/subscriptions-account-policy.js';
+import { TokensModule } from './tokens/index.js';
 import { AuthGuard } from './users/auth.guard.js';
 import { UsersModule } from './users/users.module.js';
 
@@ -31,17 +32,24 @@ import { UsersModule } from './users/users.module.js';
     RateLimitsModule,
     UsersModule,
     SubscriptionsModule,
-    TokensModule,
+    // Metering: the authenticated user pays; token accounts follow the subscriptions.
+    TokensModule.forRootAsync({
+      imports: [SubscriptionsModule],
+      accountPolicy: SubscriptionsAccountPolicy,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => ({
+        payerOf: (request) => (request as unknown as AuthenticatedRequest).principal?.userId,
+        rolloverIntervalSeconds: config.get('PERIOD_ROLLOVER_INTERVAL_SECONDS'),
+      }),
+    }),
     ServicesModule,
     BillingModule,
     HealthModule,
     NotificationsModule,
   ],
   providers: [
-    // Order matters: the caller is authenticated before the TokenGuard charges them.
+    // Guards of the root module run first: the caller is authenticated before TokensModule's guard charges them.
     { provide: APP_GUARD, useExisting: AuthGuard },
-    { provide: APP_GUARD, useExisting: TokenGuard },
-    { provide: APP_INTERCEPTOR, useExisting: TokenSettlementInterceptor },
     { provide: APP_PIPE, useFactory: createValidationPipe },
     { provide: APP_FILTER, useClass: AllExceptionsFilter },
   ],

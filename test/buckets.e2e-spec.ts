@@ -12,7 +12,7 @@ import { AppError, ErrorCode } from '../src/common/app-error.js';
 import { Clock } from '../src/common/clock.js';
 import { dataSourceOptions } from '../src/database/data-source-options.js';
 import { MIGRATIONS } from '../src/database/migrations/index.js';
-import { TokenCost } from '../src/tokens/token-cost.decorator.js';
+import { TokenCost } from '../src/tokens/index.js';
 import { FakeClock } from './support/fake-clock.js';
 import { bearerTokenFor, buyTokens, loginAdmin, registerUser, spendDownTo, TestUser } from './support/factories.js';
 import { bucketState, expectLedgerConsistent } from './support/ledger-assertions.js';

@@ -3,7 +3,7 @@ import { Body, Controller, Logger, Post } from '@nestjs/common';
 import { IsString } from 'class-validator';
 import { Clock } from '../src/common/clock.js';
 import { AppError, ErrorCode } from '../src/common/app-error.js';
-import { TokenCost } from '../src/tokens/token-cost.decorator.js';
+import { TokenCost } from '../src/tokens/index.js';
 import { FakeClock } from './support/fake-clock.js';
 import { loginAdmin, registerUser } from './support/factories.js';
 import { expectLedgerConsistent } from './support/ledger-assertions.js';

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../src/database/data-source-options.js';
 import { MIGRATIONS } from '../src/database/migrations/index.js';
-import { TokenCost } from '../src/tokens/token-cost.decorator.js';
+import { TokenCost } from '../src/tokens/index.js';
 import { bearerTokenFor, insertUserWithoutAccount, registerUser, spendDownTo } from './support/factories.js';
 import { expectLedgerConsistent, ledgerState } from './support/ledger-assertions.js';
 import { startTestApp, TestApp } from './support/test-app.js';

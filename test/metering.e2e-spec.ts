@@ -2,7 +2,7 @@ import { Body, Controller, Post } from '@nestjs/common';
 import { IsString } from 'class-validator';
 import { AppError, ErrorCode } from '../src/common/app-error.js';
 import { Public } from '../src/common/auth.decorators.js';
-import { TokenCost } from '../src/tokens/token-cost.decorator.js';
+import { TokenCost } from '../src/tokens/index.js';
 import { registerUser, spendDownTo } from './support/factories.js';
 import { expectLedgerConsistent, ledgerState } from './support/ledger-assertions.js';
 import { startTestApp, TestApp } from './support/test-app.js';

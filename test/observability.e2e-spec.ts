@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { AppError, ErrorCode } from '../src/common/app-error.js';
 import { ChatDto } from '../src/services/dto/chat.dto.js';
 import { LOG_DESTINATION } from '../src/observability/app-logger.js';
-import { TokenCost } from '../src/tokens/token-cost.decorator.js';
+import { TokenCost } from '../src/tokens/index.js';
 import { bearerTokenFor, insertUserWithoutAccount, registerUser, TestUser } from './support/factories.js';
 import type { HttpClient } from './support/http-client.js';
 import { METRICS_TOKEN, metricsOf, sample } from './support/metrics.js';

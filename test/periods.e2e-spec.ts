@@ -6,8 +6,8 @@
 import { Controller, Post } from '@nestjs/common';
 import { AppError, ErrorCode } from '../src/common/app-error.js';
 import { Clock } from '../src/common/clock.js';
-import { PeriodRolloverJob } from '../src/tokens/period-rollover.job.js';
-import { TokenCost } from '../src/tokens/token-cost.decorator.js';
+import { PeriodRolloverJob } from '../src/tokens/index.js';
+import { TokenCost } from '../src/tokens/index.js';
 import { FakeClock } from './support/fake-clock.js';
 import { loginAdmin, registerUser, spendDownTo, TestUser } from './support/factories.js';
 import { expectLedgerConsistent, ledgerState } from './support/ledger-assertions.js';

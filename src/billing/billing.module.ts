@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '../config/app-config.js';
-import { TokensModule } from '../tokens/tokens.module.js';
 import { BillingController } from './billing.controller.js';
 import { BillingService } from './billing.service.js';
 import { LocalPaymentProvider } from './local-payment.provider.js';
@@ -32,7 +31,7 @@ function paymentProviderFor(config: AppConfig, signer: PaymentWebhookSigner): Pa
  * the purchase history. PAYMENT_PROVIDER picks the PaymentProvider; a test may bind its own.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([TokenPackage, Purchase, PaymentEvent]), TokensModule],
+  imports: [TypeOrmModule.forFeature([TokenPackage, Purchase, PaymentEvent])],
   controllers: [BillingController],
   providers: [
     BillingService,

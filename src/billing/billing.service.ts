@@ -6,7 +6,7 @@ import { AppError, ErrorCode } from '../common/app-error.js';
 import { Clock } from '../common/clock.js';
 import { execute, isUniqueViolation } from '../database/sql.js';
 import { TransactionRunner } from '../database/transaction-runner.js';
-import { TokensService } from '../tokens/tokens.service.js';
+import { TokensService } from '../tokens/index.js';
 import { WebhookOutcome } from './dto/billing.dto.js';
 import { PaymentEvent } from './payment-event.entity.js';
 import { PaymentProvider, PaymentResult, type CheckoutSession, type PaymentNotice, type ProviderEvent } from './payment-provider.js';

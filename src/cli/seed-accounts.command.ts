@@ -1,4 +1,4 @@
-import { TokenIntegrityService } from '../tokens/token-integrity.service.js';
+import { TokenIntegrityService } from '../tokens/index.js';
 import { CliCommand, EXIT_FAILURE, EXIT_OK, integerOption } from './cli-command.js';
 
 interface SeedArgs {

@@ -1,10 +1,7 @@
 import { PaymentEvent } from '../billing/payment-event.entity.js';
 import { Purchase } from '../billing/purchase.entity.js';
 import { TokenPackage } from '../billing/token-package.entity.js';
-import { idempotencyKeySchema } from '../tokens/idempotency-key.entity.js';
-import { TokenAccount } from '../tokens/token-account.entity.js';
-import { TokenLedgerEntry } from '../tokens/token-ledger-entry.entity.js';
-import { TokenPriceOverride, TokenPriceRevision } from '../tokens/token-price-override.entity.js';
+import { tokenEntities } from '../tokens/index.js';
 import { Plan } from '../subscriptions/plan.entity.js';
 import { Subscription } from '../subscriptions/subscription.entity.js';
 import { ApiKey } from '../users/api-key.entity.js';
@@ -18,11 +15,7 @@ export const entities = (mysql: boolean) => [
   Session,
   Plan,
   Subscription,
-  TokenAccount,
-  TokenLedgerEntry,
-  idempotencyKeySchema(mysql),
-  TokenPriceOverride,
-  TokenPriceRevision,
+  ...tokenEntities(mysql),
   TokenPackage,
   Purchase,
   PaymentEvent,

@@ -5,8 +5,8 @@ import { Clock } from '../common/clock.js';
 import { APP_LOGGER } from '../observability/app-logger.js';
 import { Plan } from '../subscriptions/plan.entity.js';
 import { SubscriptionsService } from '../subscriptions/subscriptions.service.js';
-import { TokenEvents } from '../tokens/token-events.js';
-import type { TokensChargedEvent } from '../tokens/token-events.js';
+import { TokenEvents } from '../tokens/index.js';
+import type { TokensChargedEvent } from '../tokens/index.js';
 import { LowBalanceEvents } from './low-balance.events.js';
 import type { TokensDepletedEvent, TokensLowBalanceEvent } from './low-balance.events.js';
 

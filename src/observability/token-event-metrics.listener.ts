@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import type { Counter, Gauge, Histogram } from 'prom-client';
-import { TokenEvents } from '../tokens/token-events.js';
+import { TokenEvents } from '../tokens/index.js';
 import type {
   TokensChargedEvent,
   TokensPostedEvent,
@@ -9,7 +9,7 @@ import type {
   TokensRefusedEvent,
   TokensSeededEvent,
   TokensSettlementEndedEvent,
-} from '../tokens/token-events.js';
+} from '../tokens/index.js';
 import { InjectMetric, MetricNames } from './metrics.js';
 
 /** Turns token events into Prometheus counters and the charge-duration histogram. */

@@ -1,4 +1,4 @@
-import type { CostUnits } from '../tokens/token-cost.decorator.js';
+import type { CostUnits } from '../tokens/index.js';
 import type { BusinessCollectorDto } from './dto/business-collector.dto.js';
 import type { TextDto } from './dto/text.dto.js';
 import { charCount } from './text-tools.js';

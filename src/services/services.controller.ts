@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiAuth } from '../common/api-auth.decorator.js';
-import { TokenCost } from '../tokens/token-cost.decorator.js';
+import { TokenCost } from '../tokens/index.js';
 import { ContentProvider } from './content-provider.js';
 import { BusinessCollectorDto } from './dto/business-collector.dto.js';
 import { ChatDto } from './dto/chat.dto.js';

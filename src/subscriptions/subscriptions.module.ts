@@ -3,12 +3,14 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { Plan } from './plan.entity.js';
 import { Subscription } from './subscription.entity.js';
 import { SubscriptionsController } from './subscriptions.controller.js';
+import { PlanChanges } from './plan-changes.service.js';
+import { SubscriptionsAccountPolicy } from './subscriptions-account-policy.js';
 import { SubscriptionsService } from './subscriptions.service.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Plan, Subscription])],
   controllers: [SubscriptionsController],
-  providers: [SubscriptionsService],
-  exports: [SubscriptionsService],
+  providers: [SubscriptionsService, SubscriptionsAccountPolicy, PlanChanges],
+  exports: [SubscriptionsService, SubscriptionsAccountPolicy, PlanChanges],
 })
 export class SubscriptionsModule {}

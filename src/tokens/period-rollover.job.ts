@@ -1,7 +1,7 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
-import { AppConfig } from '../config/app-config.js';
 import { TokenLedger } from './token-ledger.js';
+import { TOKENS_MODULE_OPTIONS, type TokensModuleOptions } from './tokens-module-options.js';
 
 const JOB_NAME = 'token-period-rollover';
 const BATCH = 500;
@@ -19,11 +19,11 @@ export class PeriodRolloverJob implements OnApplicationBootstrap, OnApplicationS
   constructor(
     private readonly ledger: TokenLedger,
     private readonly scheduler: SchedulerRegistry,
-    private readonly config: AppConfig,
+    @Inject(TOKENS_MODULE_OPTIONS) private readonly options: TokensModuleOptions,
   ) {}
 
   onApplicationBootstrap(): void {
-    const seconds = this.config.get('PERIOD_ROLLOVER_INTERVAL_SECONDS');
+    const seconds = this.options.rolloverIntervalSeconds ?? 60;
     if (seconds > 0) this.scheduler.addInterval(JOB_NAME, setInterval(() => void this.run().catch(() => undefined), seconds * 1000));
   }
 

@@ -5,7 +5,7 @@ import { AppError, ErrorCode } from '../common/app-error.js';
 import { Clock } from '../common/clock.js';
 import { execute } from '../database/sql.js';
 import { TransactionRunner } from '../database/transaction-runner.js';
-import { SubscriptionsService } from '../subscriptions/subscriptions.service.js';
+import { AccountPolicy } from './account-policy.js';
 import { TokenCostCatalog } from './token-cost-catalog.js';
 import type { TokenCostMetadata } from './token-cost.decorator.js';
 import { PriceScope, TokenPriceOverride, TokenPriceRevision } from './token-price-override.entity.js';
@@ -38,7 +38,7 @@ export class TokenPrices {
   constructor(
     private readonly tx: TransactionRunner,
     private readonly catalog: TokenCostCatalog,
-    private readonly subscriptions: SubscriptionsService,
+    private readonly policy: AccountPolicy,
     private readonly clock: Clock,
   ) {}
 
@@ -100,8 +100,8 @@ export class TokenPrices {
     const forUser = overrides.find((o) => o.scope === PriceScope.User && o.scopeRef === userId);
     if (forUser) return { cost: forUser.cost, overriddenBy: PriceScope.User };
     if (overrides.some((o) => o.scope === PriceScope.Plan)) {
-      const subscription = await this.subscriptions.findForUser(userId);
-      const forPlan = overrides.find((o) => o.scope === PriceScope.Plan && o.scopeRef === subscription?.planCode);
+      const tier = await this.policy.priceTierOf(userId);
+      const forPlan = overrides.find((o) => o.scope === PriceScope.Plan && o.scopeRef === tier);
       if (forPlan) return { cost: forPlan.cost, overriddenBy: PriceScope.Plan };
     }
     const global = overrides.find((o) => o.scope === PriceScope.Global);
@@ -131,8 +131,8 @@ export class TokenPrices {
 
   private async scopeOf(target: OverrideTarget): Promise<{ scope: PriceScope; scopeRef: string }> {
     const key = this.scopeKeyOf(target);
-    if (target.planCode) await this.subscriptions.getPlan(target.planCode);
-    if (target.userId && !(await this.subscriptions.findForUser(target.userId))) throw AppError.notFound('User');
+    if (target.planCode && !(await this.policy.tierExists(target.planCode))) throw AppError.notFound(`Plan '${target.planCode}'`);
+    if (target.userId && !(await this.policy.payerExists(target.userId))) throw AppError.notFound('User');
     return key;
   }
 

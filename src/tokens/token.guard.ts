@@ -1,19 +1,20 @@
-import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import type { FastifyRequest } from 'fastify';
 import { AppError, ErrorCode } from '../common/app-error.js';
-import type { AuthenticatedRequest } from '../common/principal.js';
 import { clientRequestIdOf } from '../common/request-id.js';
 import { RequestBodyValidator } from './request-body-validator.js';
 import { SKIP_TOKENS_METADATA, TOKEN_COST_METADATA, TokenCostMetadata } from './token-cost.decorator.js';
 import { idempotencyClaimOf } from './idempotency-keys.js';
 import { Charge, Replay, TokenLedger } from './token-ledger.js';
 import { TokenPrices } from './token-prices.service.js';
+import { type HostRequest, TOKENS_MODULE_OPTIONS, type TokensModuleOptions } from './tokens-module-options.js';
 
-export type MeteredRequest = AuthenticatedRequest & { tokenCharge?: Charge | Replay };
+export type MeteredRequest = FastifyRequest & { tokenCharge?: Charge | Replay };
 
 /**
- * Charges the caller of a @TokenCost route before its handler runs. Fails closed: a metered
- * request without an authenticated principal, with an unpriceable body, or whose charge cannot
+ * Charges the payer of a @TokenCost route before its handler runs. Fails closed: a metered
+ * request nobody pays for (no authenticated caller), with an unpriceable body, or whose charge cannot
  * be recorded never reaches the handler.
  */
 @Injectable()
@@ -23,6 +24,7 @@ export class TokenGuard implements CanActivate {
     private readonly ledger: TokenLedger,
     private readonly bodyValidator: RequestBodyValidator,
     private readonly prices: TokenPrices,
+    @Inject(TOKENS_MODULE_OPTIONS) private readonly options: TokensModuleOptions,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -32,17 +34,17 @@ export class TokenGuard implements CanActivate {
     if (!cost || this.reflector.getAllAndOverride<boolean>(SKIP_TOKENS_METADATA, targets)) return true;
 
     const request = context.switchToHttp().getRequest<MeteredRequest>();
-    const principal = request.principal;
-    if (!principal) {
+    const payerId = this.options.payerOf(request as unknown as HostRequest);
+    if (!payerId) {
       throw new AppError(ErrorCode.UNAUTHENTICATED, 'This route is metered and needs an authenticated caller');
     }
     await this.bodyValidator.validate(context, request.body);
-    const tokens = this.priceOf(cost, await this.prices.priceFor(cost, principal.userId), request);
+    const tokens = this.priceOf(cost, await this.prices.priceFor(cost, payerId), request);
     const idempotency = idempotencyClaimOf(request);
     if (tokens === 0 && !idempotency) return true; // free: nothing to charge, nothing to record
 
     request.tokenCharge = await this.ledger.charge({
-      userId: principal.userId,
+      userId: payerId,
       action: cost.action,
       cost: tokens,
       requestId: String(request.id),

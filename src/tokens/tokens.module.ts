@@ -1,7 +1,7 @@
-import { Module } from '@nestjs/common';
-import { DiscoveryModule } from '@nestjs/core';
+import { DynamicModule, Module, Provider } from '@nestjs/common';
+import { APP_GUARD, APP_INTERCEPTOR, DiscoveryModule } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { SubscriptionsModule } from '../subscriptions/subscriptions.module.js';
+import { AccountPolicy } from './account-policy.js';
 import { AdminCostsController } from './admin-costs.controller.js';
 import { AdminIntegrityController } from './admin-integrity.controller.js';
 import { AdminTokensController } from './admin-tokens.controller.js';
@@ -20,31 +20,54 @@ import { TokenPriceOverride, TokenPriceRevision } from './token-price-override.e
 import { TokenPrices } from './token-prices.service.js';
 import { TokenSettlementInterceptor } from './token-settlement.interceptor.js';
 import { TokenGuard } from './token.guard.js';
+import { TOKENS_MODULE_OPTIONS, type TokensModuleAsyncOptions, type TokensModuleOptions } from './tokens-module-options.js';
 import { TokensController } from './tokens.controller.js';
 import { TokensService } from './tokens.service.js';
 import { TypeormTokenLedger } from './typeorm-token-ledger.js';
 
 /**
- * Metering: import this module, register TokenGuard (after authentication) and
- * TokenSettlementInterceptor globally, and put @TokenCost on a route.
+ * Metering as a module, like @nestjs/throttler: import `TokensModule.forRoot(...)` once, put
+ * @TokenCost on a route. The module registers its guard and interceptor globally itself; they
+ * run after the guards the host registers in its root module (its authentication), which Nest
+ * applies first. The host supplies who pays for a request and an AccountPolicy.
  */
-@Module({
-  imports: [DiscoveryModule, SubscriptionsModule, TypeOrmModule.forFeature([TokenAccount, TokenLedgerEntry, IdempotencyKey, TokenPriceOverride, TokenPriceRevision])],
-  controllers: [TokensController, AdminTokensController, AdminCostsController, AdminIntegrityController],
-  providers: [
-    { provide: TokenLedger, useClass: TypeormTokenLedger },
-    TokensService,
-    TokenPrices,
-    PeriodRolloverJob,
-    TokenCostCatalog,
-    TokenIntegrityService,
-    RequestBodyValidator,
-    SettlementRetries,
-    IdempotencyKeys,
-    IdempotentWrites,
-    TokenGuard,
-    TokenSettlementInterceptor,
-  ],
-  exports: [TokensService, TokenLedger, TokenPrices, PeriodRolloverJob, IdempotentWrites, TokenGuard, TokenSettlementInterceptor],
-})
-export class TokensModule {}
+@Module({})
+export class TokensModule {
+  static forRoot(options: TokensModuleOptions & Omit<TokensModuleAsyncOptions, 'useFactory' | 'inject'>): DynamicModule {
+    const { imports, accountPolicy, adminRoutes, ...moduleOptions } = options;
+    return this.forRootAsync({ imports, accountPolicy, adminRoutes, useFactory: () => moduleOptions });
+  }
+
+  static forRootAsync(options: TokensModuleAsyncOptions): DynamicModule {
+    const providers: Provider[] = [
+      { provide: TOKENS_MODULE_OPTIONS, useFactory: options.useFactory, inject: options.inject ?? [] },
+      { provide: AccountPolicy, useExisting: options.accountPolicy },
+      { provide: TokenLedger, useClass: TypeormTokenLedger },
+      TokensService,
+      TokenPrices,
+      PeriodRolloverJob,
+      TokenCostCatalog,
+      TokenIntegrityService,
+      RequestBodyValidator,
+      SettlementRetries,
+      IdempotencyKeys,
+      IdempotentWrites,
+      TokenGuard,
+      TokenSettlementInterceptor,
+      { provide: APP_GUARD, useExisting: TokenGuard },
+      { provide: APP_INTERCEPTOR, useExisting: TokenSettlementInterceptor },
+    ];
+    return {
+      module: TokensModule,
+      global: true,
+      imports: [
+        DiscoveryModule,
+        TypeOrmModule.forFeature([TokenAccount, TokenLedgerEntry, IdempotencyKey, TokenPriceOverride, TokenPriceRevision]),
+        ...(options.imports ?? []),
+      ],
+      controllers: [TokensController, ...(options.adminRoutes === false ? [] : [AdminTokensController, AdminCostsController, AdminIntegrityController])],
+      providers,
+      exports: [TokensService, TokenLedger, TokenPrices, PeriodRolloverJob, IdempotentWrites, TokenIntegrityService],
+    };
+  }
+}

@@ -3,9 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, LessThan, Repository } from 'typeorm';
 import { AppError } from '../common/app-error.js';
 import { TransactionRunner } from '../database/transaction-runner.js';
-import type { Plan } from '../subscriptions/plan.entity.js';
-import { Subscription } from '../subscriptions/subscription.entity.js';
-import { SubscriptionsService } from '../subscriptions/subscriptions.service.js';
+import { AccountPolicy } from './account-policy.js';
 import { TokenAccount } from './token-account.entity.js';
 import { LedgerEntryType, TokenLedgerEntry } from './token-ledger-entry.entity.js';
 import { TokenLedger } from './token-ledger.js';
@@ -45,36 +43,37 @@ export class TokensService {
     private readonly ledger: TokenLedger,
     private readonly tx: TransactionRunner,
     private readonly prices: TokenPrices,
-    private readonly subscriptions: SubscriptionsService,
+    private readonly policy: AccountPolicy,
     @InjectRepository(TokenAccount) private readonly accounts: Repository<TokenAccount>,
     @InjectRepository(TokenLedgerEntry) private readonly entries: Repository<TokenLedgerEntry>,
   ) {}
 
-  /** Opens the token account of a new user with the plan's tokens, inside the registration transaction. */
-  openAccount(em: EntityManager, subscription: Subscription): Promise<TokenLedgerEntry> {
-    return this.ledger.openAccount(em, {
-      userId: subscription.userId,
-      type: LedgerEntryType.InitialGrant,
-      amount: subscription.tokensLimit,
-      metadata: { planCode: subscription.planCode },
-    }, subscription.periodEnd);
+  /** Opens the token account of a new payer with its first period's allowance, inside the caller's (registration) transaction. */
+  openAccount(em: EntityManager, account: { userId: string; allowance: number; periodEnd: Date; tier: string }): Promise<TokenLedgerEntry> {
+    return this.ledger.openAccount(
+      em,
+      { userId: account.userId, type: LedgerEntryType.InitialGrant, amount: account.allowance, metadata: { planCode: account.tier } },
+      account.periodEnd,
+    );
   }
 
   /**
-   * Moves a user to another plan and records it: an upgrade adds at once what the new plan's
+   * Records a plan change the host made inside `em`: an upgrade adds at once what the new plan's
    * monthly tokens exceed the highest allowance already granted this period; a downgrade takes
    * nothing back (the entry then has amount 0), and moving up again grants nothing twice.
+   * Call `bringUpToDate` first, so an ended period is rolled under the old plan.
    */
-  async changePlan(em: EntityManager, userId: string, planCode: string, actorId: string): Promise<{ subscription: Subscription; plan: Plan; entry: TokenLedgerEntry }> {
-    // An ended period is rolled under the old plan first: the new plan counts from the current period.
-    await this.ledger.ensureAccount(userId, em);
-    const { previous, current, subscription } = await this.subscriptions.changePlan(em, userId, planCode);
-    const entry = await this.ledger.grantPlanAllowance(
+  recordPlanChange(em: EntityManager, change: { userId: string; from: string; to: string; monthlyTokens: number; actorId: string }): Promise<TokenLedgerEntry> {
+    return this.ledger.grantPlanAllowance(
       em,
-      { userId, type: LedgerEntryType.PlanChange, actorId, metadata: { from: previous.code, to: current.code } },
-      current.monthlyTokens,
+      { userId: change.userId, type: LedgerEntryType.PlanChange, actorId: change.actorId, metadata: { from: change.from, to: change.to } },
+      change.monthlyTokens,
     );
-    return { subscription, plan: current, entry };
+  }
+
+  /** Seeds a missing account and rolls an ended period, inside `em`. */
+  bringUpToDate(em: EntityManager, userId: string): Promise<void> {
+    return this.ledger.ensureAccount(userId, em);
   }
 
   /** Credits the tokens of a paid purchase, inside the caller's transaction; the entry references the purchase. */
@@ -117,22 +116,18 @@ export class TokensService {
   /** The caller's balance; a missing account is seeded and an ended period rolled first, so the answer is what the next charge sees. */
   async balance(userId: string): Promise<BalanceView> {
     await this.ledger.ensureAccount(userId);
-    const [account, { subscription }, prices] = await Promise.all([
-      this.accounts.findOneBy({ userId }),
-      this.subscriptions.getForUser(userId),
-      this.prices.pricesFor(userId),
-    ]);
+    const [account, terms, prices] = await Promise.all([this.accounts.findOneBy({ userId }), this.policy.summary(userId), this.prices.pricesFor(userId)]);
     if (!account) throw AppError.notFound('Token account');
     const paid = prices.map((p) => p.cost).filter((cost) => cost > 0);
     return {
       balance: account.balance,
       allowance: account.allowance,
       credits: account.credits,
-      tokensLimit: subscription.tokensLimit,
+      tokensLimit: terms.periodAllowance,
       usedThisPeriod: account.usedThisPeriod,
-      plan: subscription.planCode,
-      periodStart: subscription.periodStart,
-      periodEnd: subscription.periodEnd,
+      plan: terms.tier,
+      periodStart: terms.periodStart,
+      periodEnd: terms.periodEnd,
       featuresDisabled: paid.length > 0 && account.balance < Math.min(...paid),
     };
   }
@@ -153,8 +148,7 @@ export class TokensService {
     return { items, nextCursor: rows.length > filter.limit ? String(items[items.length - 1].seq) : null };
   }
 
-  /** Every user has a subscription from registration on: none means no such user. */
   private async requireUser(userId: string, em?: EntityManager): Promise<void> {
-    if (!(await this.subscriptions.findForUser(userId, em))) throw AppError.notFound('User');
+    if (!(await this.policy.payerExists(userId, em))) throw AppError.notFound('User');
   }
 }

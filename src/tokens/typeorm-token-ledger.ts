@@ -7,8 +7,7 @@ import { AppError, ErrorCode } from '../common/app-error.js';
 import { Clock } from '../common/clock.js';
 import { execute, isCheckViolation } from '../database/sql.js';
 import { CommitCheck, CommitUnconfirmed, TransactionRunner } from '../database/transaction-runner.js';
-import { SubscriptionStatus } from '../subscriptions/subscription.entity.js';
-import { addMonth, SubscriptionsService } from '../subscriptions/subscriptions.service.js';
+import { AccountPolicy } from './account-policy.js';
 import { IdempotencyKeys, IdempotencyKeyTaken, inProgress } from './idempotency-keys.js';
 import { SettlementRetries } from './settlement-retries.js';
 import { TokenAccount } from './token-account.entity.js';
@@ -129,7 +128,7 @@ export class TypeormTokenLedger extends TokenLedger {
 
   constructor(
     private readonly tx: TransactionRunner,
-    private readonly subscriptions: SubscriptionsService,
+    private readonly policy: AccountPolicy,
     private readonly clock: Clock,
     private readonly events: EventEmitter2,
     private readonly retries: SettlementRetries,
@@ -443,39 +442,34 @@ export class TypeormTokenLedger extends TokenLedger {
   }
 
   /**
-   * Creates a missing account from the active subscription's limit, with its initial_grant row.
+   * Creates a missing account from the account policy's opening terms, with its initial_grant row.
    * The insert ignores an existing row, so concurrent first requests seed once. A zero balance
    * is an existing account and is never re-seeded. Returns true when the account exists afterwards.
    */
   private async seedIfMissing(em: EntityManager, userId: string): Promise<boolean> {
     if (await em.existsBy(TokenAccount, { userId })) return true;
-    const subscription = await this.subscriptions.findActive(userId, em);
-    if (!subscription) return false;
+    const terms = await this.policy.openingTerms(userId, em);
+    if (!terms) return false;
     const now = this.clock.now();
-    const tokens = subscription.tokensLimit;
+    const tokens = terms.allowance;
     const ignore = this.tx.isMysql ? 'INSERT IGNORE' : 'INSERT OR IGNORE';
     const inserted = await execute(
       em,
       `${ignore} INTO token_accounts (user_id, balance, allowance, credits, period_allowance_granted, used_this_period, ledger_seq, period_end, updated_at)
        VALUES (?, ?, ?, 0, ?, 0, 1, ?, ?)`,
-      [userId, tokens, tokens, tokens, subscription.periodEnd, now],
+      [userId, tokens, tokens, tokens, terms.periodEnd, now],
     );
     if (inserted === 1) {
-      const posting = { userId, type: LedgerEntryType.InitialGrant, amount: tokens, metadata: { seededFrom: 'subscription', planCode: subscription.planCode } };
+      const posting = { userId, type: LedgerEntryType.InitialGrant, amount: tokens, metadata: { seededFrom: 'subscription', planCode: terms.tier } };
       await this.appendEntry(em, posting, { allowance: tokens, credits: 0 }, 1, tokens, now);
-      this.emitAfterCommit<TokensSeededEvent>(em, TokenEvents.Seeded, {
-        userId,
-        amount: subscription.tokensLimit,
-        planCode: subscription.planCode,
-        balanceAfter: subscription.tokensLimit,
-      });
+      this.emitAfterCommit<TokensSeededEvent>(em, TokenEvents.Seeded, { userId, amount: tokens, planCode: terms.tier, balanceAfter: tokens });
     }
     return true;
   }
 
   /**
-   * Rolls every ended period of the account, one period at a time: what exceeds the plan's
-   * rollover cap expires, the plan's monthly tokens are granted, used_this_period restarts.
+   * Rolls every ended period of the account, one period at a time: what exceeds the policy's
+   * rollover cap expires, the period's grant is added, used_this_period restarts.
    * Each period is claimed by moving period_end from its old value, so a period is rolled
    * once however many requests, jobs or instances try at the same time; the claim also holds
    * the account's row lock, so the balance read for the expiry cannot change underneath.
@@ -483,15 +477,14 @@ export class TypeormTokenLedger extends TokenLedger {
    */
   private async rollIn(em: EntityManager, userId: string): Promise<boolean> {
     const now = this.clock.now();
-    const subscription = await this.subscriptions.findForUser(userId, em);
-    const plan = subscription ? await this.subscriptions.getPlan(subscription.planCode, em) : null;
+    const terms = await this.policy.periodTerms(userId, em);
     let rolled = false;
     for (let i = 0; i < MAX_PERIODS_PER_ROLL; i++) {
       const account = await em.findOneBy(TokenAccount, { userId });
       if (!account || account.periodEnd.getTime() > now.getTime()) break;
       const periodStart = account.periodEnd;
-      const periodEnd = addMonth(periodStart);
-      const grant = subscription?.status === SubscriptionStatus.Active ? subscription.tokensLimit : 0;
+      const periodEnd = this.policy.nextPeriodEnd(periodStart);
+      const { grant } = terms;
       const claimed = await execute(
         em,
         'UPDATE token_accounts SET period_end = ?, used_this_period = 0, period_allowance_granted = ?, updated_at = ? WHERE user_id = ? AND period_end = ?',
@@ -502,7 +495,7 @@ export class TypeormTokenLedger extends TokenLedger {
 
       // Only the allowance expires, above the plan's cap; credits are kept whole.
       const { allowance } = await em.findOneByOrFail(TokenAccount, { userId });
-      const cap = plan?.rolloverCap ?? 0;
+      const cap = terms.rolloverCap;
       const period = { periodStart: periodStart.toISOString(), periodEnd: periodEnd.toISOString() };
       if (allowance > cap) {
         const expired = cap - allowance;
@@ -511,10 +504,10 @@ export class TypeormTokenLedger extends TokenLedger {
         this.emitPosted(em, expiry!);
       }
       if (grant > 0) {
-        const entry = await this.apply(em, { userId, type: LedgerEntryType.PeriodGrant, amount: grant, metadata: { ...period, planCode: subscription!.planCode } }, { requireFunds: false, usedDelta: 0 });
+        const entry = await this.apply(em, { userId, type: LedgerEntryType.PeriodGrant, amount: grant, metadata: { ...period, planCode: terms.tier } }, { requireFunds: false, usedDelta: 0 });
         this.emitPosted(em, entry!);
       }
-      await this.subscriptions.setPeriod(em, userId, periodStart, periodEnd);
+      await this.policy.periodRolled(em, userId, periodStart, periodEnd);
     }
     return rolled;
   }

@@ -6,14 +6,14 @@ import { ErrorBodyDto } from '../common/error-body.dto.js';
 import type { Principal } from '../common/principal.js';
 import { UuidParam } from '../common/uuid-param.js';
 import { ChangePlanDto, SubscriptionDto } from '../subscriptions/dto/subscription.dto.js';
-import { Idempotency, type IdempotencyContext, IdempotentApi, IdempotentWrites } from '../tokens/idempotent-writes.js';
-import { TokensService } from '../tokens/tokens.service.js';
+import { Idempotency, type IdempotencyContext, IdempotentApi, IdempotentWrites } from '../tokens/index.js';
+import { PlanChanges } from '../subscriptions/plan-changes.service.js';
 
 @AdminApi()
 @Controller('admin/users/:userId')
 export class AdminUsersController {
   constructor(
-    private readonly tokens: TokensService,
+    private readonly planChanges: PlanChanges,
     private readonly idempotent: IdempotentWrites,
   ) {}
 
@@ -27,7 +27,7 @@ export class AdminUsersController {
   @IdempotentApi()
   changePlan(@CurrentPrincipal() admin: Principal, @UuidParam('userId') userId: string, @Body() body: ChangePlanDto, @Idempotency() idempotency: IdempotencyContext): Promise<SubscriptionDto> {
     return this.idempotent.answer(idempotency, admin.userId, async (em) => {
-      const { subscription, plan } = await this.tokens.changePlan(em, userId, body.planCode, admin.userId);
+      const { subscription, plan } = await this.planChanges.change(em, userId, body.planCode, admin.userId);
       return SubscriptionDto.from(subscription, plan);
     });
   }

@@ -4,7 +4,6 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '../config/app-config.js';
 import { RateLimitsModule } from '../rate-limits/rate-limits.module.js';
 import { SubscriptionsModule } from '../subscriptions/subscriptions.module.js';
-import { TokensModule } from '../tokens/tokens.module.js';
 import { AdminUsersController } from './admin-users.controller.js';
 import { ApiKey } from './api-key.entity.js';
 import { ApiKeysController } from './api-keys.controller.js';
@@ -30,7 +29,6 @@ import { UsersService } from './users.service.js';
     }),
     RateLimitsModule,
     SubscriptionsModule,
-    TokensModule,
   ],
   controllers: [AuthController, UsersController, ApiKeysController, AdminUsersController],
   providers: [UsersService, SessionsService, ApiKeysService, AuthGuard],

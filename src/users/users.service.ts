@@ -8,8 +8,9 @@ import { AppConfig } from '../config/app-config.js';
 import { isUniqueViolation } from '../database/sql.js';
 import { TransactionRunner } from '../database/transaction-runner.js';
 import { LoginAttempts } from '../rate-limits/login-attempts.js';
+import { openingTermsOf } from '../subscriptions/subscriptions-account-policy.js';
 import { SubscriptionsService } from '../subscriptions/subscriptions.service.js';
-import { TokensService } from '../tokens/tokens.service.js';
+import { TokensService } from '../tokens/index.js';
 import { hashPassword, needsRehash, scryptParams, type ScryptParams, verifyPassword } from './password.js';
 import { AccessToken, SessionsService } from './sessions.service.js';
 import { User, UserRole } from './user.entity.js';
@@ -49,7 +50,7 @@ export class UsersService implements OnApplicationBootstrap {
       await this.tx.run(async (em) => {
         await em.insert(User, user);
         const { subscription } = await this.subscriptions.subscribeToDefaultPlan(em, user.id);
-        await this.tokens.openAccount(em, subscription);
+        await this.tokens.openAccount(em, openingTermsOf(subscription));
       });
     } catch (error) {
       if (isUniqueViolation(error)) throw new AppError(ErrorCode.EMAIL_TAKEN, 'An account with this email already exists');

@@ -1,0 +1,63 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { AccountPolicy, type AccountSummary, type OpeningTerms, type PeriodTerms } from '../tokens/index.js';
+import { Plan } from './plan.entity.js';
+import { Subscription, SubscriptionStatus } from './subscription.entity.js';
+import { addMonth, SubscriptionsService } from './subscriptions.service.js';
+
+/** A subscription's terms for its token account: the plan's monthly tokens and rollover cap, monthly periods, the plan as price tier. */
+export const openingTermsOf = (subscription: Subscription): OpeningTerms & { userId: string } => ({
+  userId: subscription.userId,
+  allowance: subscription.tokensLimit,
+  periodEnd: subscription.periodEnd,
+  tier: subscription.planCode,
+});
+
+/** Token accounts follow the subscriptions: what the tokens module asks of the host, answered from plans and subscriptions. */
+@Injectable()
+export class SubscriptionsAccountPolicy extends AccountPolicy {
+  constructor(private readonly subscriptions: SubscriptionsService) {
+    super();
+  }
+
+  async openingTerms(payerId: string, em: EntityManager): Promise<OpeningTerms | null> {
+    const subscription = await this.subscriptions.findActive(payerId, em);
+    return subscription ? openingTermsOf(subscription) : null;
+  }
+
+  nextPeriodEnd(periodStart: Date): Date {
+    return addMonth(periodStart);
+  }
+
+  async periodTerms(payerId: string, em: EntityManager): Promise<PeriodTerms> {
+    const subscription = await this.subscriptions.findForUser(payerId, em);
+    const plan = subscription ? await em.findOneBy(Plan, { code: subscription.planCode }) : null;
+    return {
+      grant: subscription?.status === SubscriptionStatus.Active ? subscription.tokensLimit : 0,
+      rolloverCap: plan?.rolloverCap ?? 0,
+      tier: subscription?.planCode ?? null,
+    };
+  }
+
+  periodRolled(em: EntityManager, payerId: string, periodStart: Date, periodEnd: Date): Promise<void> {
+    return this.subscriptions.setPeriod(em, payerId, periodStart, periodEnd);
+  }
+
+  async priceTierOf(payerId: string): Promise<string | null> {
+    return (await this.subscriptions.findForUser(payerId))?.planCode ?? null;
+  }
+
+  async tierExists(tier: string): Promise<boolean> {
+    return (await this.subscriptions.listPlans()).some((plan) => plan.code === tier);
+  }
+
+  /** Every user has a subscription from registration on: none means no such user. */
+  async payerExists(payerId: string, em?: EntityManager): Promise<boolean> {
+    return (await this.subscriptions.findForUser(payerId, em)) !== null;
+  }
+
+  async summary(payerId: string): Promise<AccountSummary> {
+    const { subscription } = await this.subscriptions.getForUser(payerId);
+    return { tier: subscription.planCode, periodAllowance: subscription.tokensLimit, periodStart: subscription.periodStart, periodEnd: subscription.periodEnd };
+  }
+}

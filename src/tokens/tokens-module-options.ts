@@ -1,0 +1,23 @@
+import type { FactoryProvider, ModuleMetadata, Type } from '@nestjs/common';
+import type { AccountPolicy } from './account-policy.js';
+
+/** The request as the host's authentication left it (e.g. with its principal); its shape is the host's. */
+export type HostRequest = Record<string, unknown> & { headers: Record<string, string | string[] | undefined> };
+
+export interface TokensModuleOptions {
+  /** Who pays for a request: the id of the account to charge, or null/undefined (a metered route then answers 401). */
+  payerOf: (request: HostRequest) => string | null | undefined;
+  /** How often ended periods are rolled in the background, in seconds; 0 turns the job off (requests still roll their own). */
+  rolloverIntervalSeconds?: number;
+}
+
+export interface TokensModuleAsyncOptions extends Pick<ModuleMetadata, 'imports'> {
+  useFactory: (...args: any[]) => TokensModuleOptions | Promise<TokensModuleOptions>;
+  inject?: FactoryProvider['inject'];
+  /** The host's account policy, a provider of one of `imports` (or of a global module). */
+  accountPolicy: Type<AccountPolicy>;
+  /** The admin routes (grant/deduct, prices, integrity report). Default true. */
+  adminRoutes?: boolean;
+}
+
+export const TOKENS_MODULE_OPTIONS = Symbol('TOKENS_MODULE_OPTIONS');
