@@ -6,7 +6,7 @@
 export default {
   rootDir: '.',
   testEnvironment: 'node',
-  testRegex: 'test/.*\\.(e2e-)?spec\\.ts$',
+  testRegex: '(test|examples)/.*\\.(e2e-)?spec\\.ts$',
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: {
     '^(\\.{1,2}/.*)\\.js$': '$1',

@@ -4,13 +4,12 @@ import { Plan } from './plan.entity.js';
 import { Subscription } from './subscription.entity.js';
 import { SubscriptionsController } from './subscriptions.controller.js';
 import { PlanChanges } from './plan-changes.service.js';
-import { SubscriptionsAccountPolicy } from './subscriptions-account-policy.js';
 import { SubscriptionsService } from './subscriptions.service.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Plan, Subscription])],
   controllers: [SubscriptionsController],
-  providers: [SubscriptionsService, SubscriptionsAccountPolicy, PlanChanges],
-  exports: [SubscriptionsService, SubscriptionsAccountPolicy, PlanChanges],
+  providers: [SubscriptionsService, PlanChanges],
+  exports: [SubscriptionsService, PlanChanges],
 })
 export class SubscriptionsModule {}

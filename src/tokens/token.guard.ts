@@ -3,6 +3,7 @@ import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { AppError, ErrorCode } from '../common/app-error.js';
 import { clientRequestIdOf } from '../common/request-id.js';
+import { PAYER_OF_REQUEST, type RequestWithPayer } from './payer.decorator.js';
 import { RequestBodyValidator } from './request-body-validator.js';
 import { SKIP_TOKENS_METADATA, TOKEN_COST_METADATA, TokenCostMetadata } from './token-cost.decorator.js';
 import { idempotencyClaimOf } from './idempotency-keys.js';
@@ -10,7 +11,7 @@ import { Charge, Replay, TokenLedger } from './token-ledger.js';
 import { TokenPrices } from './token-prices.service.js';
 import { type HostRequest, TOKENS_MODULE_OPTIONS, type TokensModuleOptions } from './tokens-module-options.js';
 
-export type MeteredRequest = FastifyRequest & { tokenCharge?: Charge | Replay };
+export type MeteredRequest = FastifyRequest & RequestWithPayer & { tokenCharge?: Charge | Replay };
 
 /**
  * Charges the payer of a @TokenCost route before its handler runs. Fails closed: a metered
@@ -29,12 +30,13 @@ export class TokenGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
+    const request = context.switchToHttp().getRequest<MeteredRequest>();
+    const payerId = this.options.payerOf(request as unknown as HostRequest);
+    request[PAYER_OF_REQUEST] = payerId;
     const targets = [context.getHandler(), context.getClass()];
     const cost = this.reflector.getAllAndOverride<TokenCostMetadata | undefined>(TOKEN_COST_METADATA, targets);
     if (!cost || this.reflector.getAllAndOverride<boolean>(SKIP_TOKENS_METADATA, targets)) return true;
 
-    const request = context.switchToHttp().getRequest<MeteredRequest>();
-    const payerId = this.options.payerOf(request as unknown as HostRequest);
     if (!payerId) {
       throw new AppError(ErrorCode.UNAUTHENTICATED, 'This route is metered and needs an authenticated caller');
     }

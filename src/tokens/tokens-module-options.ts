@@ -14,7 +14,7 @@ export interface TokensModuleOptions {
 export interface TokensModuleAsyncOptions extends Pick<ModuleMetadata, 'imports'> {
   useFactory: (...args: any[]) => TokensModuleOptions | Promise<TokensModuleOptions>;
   inject?: FactoryProvider['inject'];
-  /** The host's account policy, a provider of one of `imports` (or of a global module). */
+  /** The host's account policy; its dependencies come from `imports` (or global modules). */
   accountPolicy: Type<AccountPolicy>;
   /** The admin routes (grant/deduct, prices, integrity report). Default true. */
   adminRoutes?: boolean;

@@ -1,9 +1,8 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiAuth } from '../common/api-auth.decorator.js';
-import { CurrentPrincipal } from '../common/auth.decorators.js';
-import type { Principal } from '../common/principal.js';
 import { BalanceDto, LedgerEntryDto, PriceDto, TransactionsPageDto, TransactionsQueryDto } from './dto/token-views.dto.js';
+import { Payer } from './payer.decorator.js';
 import { TokenPrices } from './token-prices.service.js';
 import { TokensService } from './tokens.service.js';
 
@@ -19,22 +18,22 @@ export class TokensController {
   @Get('balance')
   @ApiOperation({ summary: "The caller's balance and period; works at balance 0" })
   @ApiOkResponse({ type: BalanceDto })
-  async balance(@CurrentPrincipal() principal: Principal): Promise<BalanceDto> {
-    return BalanceDto.from(await this.tokens.balance(principal.userId));
+  async balance(@Payer() payerId: string): Promise<BalanceDto> {
+    return BalanceDto.from(await this.tokens.balance(payerId));
   }
 
   @Get('transactions')
   @ApiOperation({ summary: "The caller's ledger, newest first" })
   @ApiOkResponse({ type: TransactionsPageDto })
-  async transactions(@CurrentPrincipal() principal: Principal, @Query() query: TransactionsQueryDto): Promise<TransactionsPageDto> {
-    const page = await this.tokens.transactions(principal.userId, { ...query, cursor: query.cursor ? Number(query.cursor) : undefined });
+  async transactions(@Payer() payerId: string, @Query() query: TransactionsQueryDto): Promise<TransactionsPageDto> {
+    const page = await this.tokens.transactions(payerId, { ...query, cursor: query.cursor ? Number(query.cursor) : undefined });
     return { items: page.items.map(LedgerEntryDto.from), nextCursor: page.nextCursor };
   }
 
   @Get('costs')
   @ApiOperation({ summary: 'Effective price list for the caller' })
   @ApiOkResponse({ type: [PriceDto] })
-  async costs(@CurrentPrincipal() principal: Principal): Promise<PriceDto[]> {
-    return (await this.prices.pricesFor(principal.userId)).map(PriceDto.from);
+  async costs(@Payer() payerId: string): Promise<PriceDto[]> {
+    return (await this.prices.pricesFor(payerId)).map(PriceDto.from);
   }
 }

@@ -41,7 +41,7 @@ export class TokensModule {
   static forRootAsync(options: TokensModuleAsyncOptions): DynamicModule {
     const providers: Provider[] = [
       { provide: TOKENS_MODULE_OPTIONS, useFactory: options.useFactory, inject: options.inject ?? [] },
-      { provide: AccountPolicy, useExisting: options.accountPolicy },
+      { provide: AccountPolicy, useClass: options.accountPolicy },
       { provide: TokenLedger, useClass: TypeormTokenLedger },
       TokensService,
       TokenPrices,

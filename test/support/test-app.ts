@@ -16,6 +16,8 @@ export const ADMIN = { email: 'admin@tokens.test', password: 'admin-password-123
 
 export interface TestAppOptions {
   env?: Record<string, string>;
+  /** The application's root module; default the service's AppModule. */
+  root?: Type;
   /** Extra controllers (e.g. a tiny metered controller declared in the spec). */
   controllers?: Type[];
   providers?: Provider[];
@@ -59,7 +61,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   // Only the test's environment counts, not variables exported in the developer's shell.
   config['skipProcessEnv'] = true;
 
-  @Module({ imports: [AppModule, ...(options.imports ?? [])], controllers: options.controllers ?? [], providers: options.providers ?? [] })
+  @Module({ imports: [options.root ?? AppModule, ...(options.imports ?? [])], controllers: options.controllers ?? [], providers: options.providers ?? [] })
   class TestRootModule {}
 
   let builder = Test.createTestingModule({ imports: [TestRootModule] }).overrideProvider(ConfigService).useValue(config);
