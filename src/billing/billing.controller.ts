@@ -45,7 +45,11 @@ export class BillingController {
 
   @Public()
   @Get('packages')
-  @ApiOperation({ summary: 'Token packages for sale, smallest first' })
+  @ApiOperation({
+    summary: 'Token packages for sale, smallest first',
+    description:
+      'Public, no credentials needed, and listed even when no payment provider is configured (checkout then answers 503). Buy one with POST /billing/checkout and its `code`.',
+  })
   @ApiOkResponse({ type: [TokenPackageDto] })
   async packages(): Promise<TokenPackageDto[]> {
     return (await this.billing.listPackages()).map(TokenPackageDto.from);
@@ -115,7 +119,11 @@ export class BillingController {
 
   @ApiAuth()
   @Get('purchases')
-  @ApiOperation({ summary: "The caller's purchases, newest first" })
+  @ApiOperation({
+    summary: "The caller's purchases, newest first",
+    description:
+      'Works with an access token or an API key, at any balance. Each purchase with its `status` (`pending`, `paid`, `failed`); a paid one names the `purchase` ledger entry that credited it. `limit` caps the list.',
+  })
   @ApiOkResponse({ type: [PurchaseDto] })
   @ApiBadRequestResponse({ description: 'VALIDATION_FAILED', type: ErrorBodyDto })
   async purchases(@CurrentPrincipal() principal: Principal, @Query() query: PurchasesQueryDto): Promise<PurchaseDto[]> {

@@ -1,6 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ErrorCode } from './app-error.js';
 
+/** One bad field of a VALIDATION_FAILED answer. */
+export class FieldErrorDto {
+  @ApiProperty({ example: 'text', description: 'The field, dotted for nested ones (`request` when no field can be named)' })
+  field: string;
+
+  @ApiProperty({ type: [String], example: ['text must be a string'] })
+  errors: string[];
+}
+
 export class ErrorBodyDto {
   @ApiProperty({ example: 402 })
   statusCode: number;
@@ -11,7 +20,7 @@ export class ErrorBodyDto {
   @ApiProperty({ example: 'Insufficient tokens: this action costs 300, balance is 12' })
   message: string;
 
-  @ApiPropertyOptional({ description: 'Bad fields, on VALIDATION_FAILED', example: [{ field: 'text', errors: ['text must be a string'] }] })
+  @ApiPropertyOptional({ type: [FieldErrorDto], description: 'Bad fields, on VALIDATION_FAILED', example: [{ field: 'text', errors: ['text must be a string'] }] })
   details?: { field: string; errors: string[] }[];
 
   @ApiPropertyOptional({ description: 'Current balance, on INSUFFICIENT_TOKENS' })

@@ -30,7 +30,11 @@ export class ServicesController {
 
   @Post('chat')
   @HttpCode(201)
-  @ApiOperation({ summary: 'Reply to a chat message' })
+  @ApiOperation({
+    summary: 'Reply to a chat message',
+    description:
+      'Metered: 1 token, charged before the work runs; 402 INSUFFICIENT_TOKENS when the balance is short (the work does not run), and a refund entry when the work fails. Send `Idempotency-Key` to retry without paying twice.',
+  })
   @ApiCreatedResponse({ type: ChatReplyDto })
   @TokenCost('ai_chat_message', 1)
   chat(@Body() body: ChatDto): Promise<ChatReplyDto> {
@@ -39,7 +43,11 @@ export class ServicesController {
 
   @Post('calls')
   @HttpCode(201)
-  @ApiOperation({ summary: 'Queue an outbound phone call' })
+  @ApiOperation({
+    summary: 'Queue an outbound phone call',
+    description:
+      'Metered: 1 token per call, charged before the call is queued; the answer has `status: queued`, not the outcome of the call. 402 INSUFFICIENT_TOKENS when the balance is short; refunded when queuing fails. Send `Idempotency-Key` so a retry does not place a second call.',
+  })
   @ApiCreatedResponse({ type: CallDto })
   @TokenCost('outbound_call_single', 1)
   placeCall(@Body() body: PlaceCallDto): Promise<CallDto> {
@@ -48,7 +56,11 @@ export class ServicesController {
 
   @Post('business-collector')
   @HttpCode(201)
-  @ApiOperation({ summary: 'Collect business leads matching a query' })
+  @ApiOperation({
+    summary: 'Collect business leads matching a query',
+    description:
+      'Metered by size: 20 tokens per started 100 leads of `count` (250 leads cost 60), charged before the work runs. 402 INSUFFICIENT_TOKENS when the balance is short; refunded when the work fails. Send `Idempotency-Key` to retry without paying twice.',
+  })
   @ApiCreatedResponse({ type: BusinessLeadsDto })
   @TokenCost('business_collector', { price: 20, units: businessCollectorCostUnits, description: '20 per started 100 leads' })
   collectBusinesses(@Body() body: BusinessCollectorDto): Promise<BusinessLeadsDto> {
@@ -57,7 +69,11 @@ export class ServicesController {
 
   @Post('social-posts')
   @HttpCode(201)
-  @ApiOperation({ summary: 'Draft one social media post per platform' })
+  @ApiOperation({
+    summary: 'Draft one social media post per platform',
+    description:
+      "Metered: 10 tokens per request, whatever the number of platforms; each post fits its platform's length limit. 402 INSUFFICIENT_TOKENS when the balance is short; refunded when the work fails. Send `Idempotency-Key` to retry without paying twice.",
+  })
   @ApiCreatedResponse({ type: SocialPostsDto })
   @TokenCost('social_media_post', 10)
   draftSocialPosts(@Body() body: DraftSocialPostsDto): Promise<SocialPostsDto> {
@@ -66,7 +82,11 @@ export class ServicesController {
 
   @Post('seo-title')
   @HttpCode(201)
-  @ApiOperation({ summary: 'Generate an SEO title of at most 60 characters' })
+  @ApiOperation({
+    summary: 'Generate an SEO title of at most 60 characters',
+    description:
+      'Metered: 300 tokens, charged before the work runs. 402 INSUFFICIENT_TOKENS when the balance is short; refunded when the work fails. Send `Idempotency-Key` to retry without paying twice.',
+  })
   @ApiCreatedResponse({ type: SeoTitleDto })
   @TokenCost('generate_seo_title', 300)
   seoTitle(@Body() body: TextDto): Promise<SeoTitleDto> {
@@ -75,7 +95,11 @@ export class ServicesController {
 
   @Post('meta-description')
   @HttpCode(201)
-  @ApiOperation({ summary: 'Generate a meta description of at most 155 characters' })
+  @ApiOperation({
+    summary: 'Generate a meta description of at most 155 characters',
+    description:
+      'Metered: 400 tokens, charged before the work runs; the description is cut at a word boundary. 402 INSUFFICIENT_TOKENS when the balance is short; refunded when the work fails. Send `Idempotency-Key` to retry without paying twice.',
+  })
   @ApiCreatedResponse({ type: MetaDescriptionDto })
   @TokenCost('generate_meta_description', 400)
   metaDescription(@Body() body: TextDto): Promise<MetaDescriptionDto> {
@@ -84,7 +108,11 @@ export class ServicesController {
 
   @Post('rewrite')
   @HttpCode(201)
-  @ApiOperation({ summary: 'Rewrite a text' })
+  @ApiOperation({
+    summary: 'Rewrite a text',
+    description:
+      'Metered by length: 500 tokens per started 1,000 characters of `text`, at most 2,000 tokens (from 3,001 characters on), charged before the work runs. 402 INSUFFICIENT_TOKENS when the balance is short; refunded when the work fails. Send `Idempotency-Key` to retry without paying twice.',
+  })
   @ApiCreatedResponse({ type: RewriteResultDto })
   @TokenCost('ai_rewrite', { price: 500, units: rewriteCostUnits, description: '500 per started 1,000 characters, at most 2,000' })
   rewrite(@Body() body: TextDto): Promise<RewriteResultDto> {
@@ -93,7 +121,11 @@ export class ServicesController {
 
   @Post('write-more')
   @HttpCode(201)
-  @ApiOperation({ summary: 'Continue a text with one more paragraph' })
+  @ApiOperation({
+    summary: 'Continue a text with one more paragraph',
+    description:
+      'Metered: 1500 tokens, charged before the work runs. 402 INSUFFICIENT_TOKENS when the balance is short; refunded when the work fails. Send `Idempotency-Key` to retry without paying twice.',
+  })
   @ApiCreatedResponse({ type: WriteMoreResultDto })
   @TokenCost('write_more', 1500)
   writeMore(@Body() body: TextDto): Promise<WriteMoreResultDto> {
@@ -102,7 +134,11 @@ export class ServicesController {
 
   @Post('find-image')
   @HttpCode(201)
-  @ApiOperation({ summary: 'Find an image for a query' })
+  @ApiOperation({
+    summary: 'Find an image for a query',
+    description:
+      'Metered: 100 tokens, charged before the work runs. 402 INSUFFICIENT_TOKENS when the balance is short; refunded when the work fails. Send `Idempotency-Key` to retry without paying twice.',
+  })
   @ApiCreatedResponse({ type: ImageDto })
   @TokenCost('find_image', 100)
   findImage(@Body() body: FindImageDto): Promise<ImageDto> {

@@ -14,7 +14,11 @@ export class SubscriptionsController {
 
   @Public()
   @Get('plans')
-  @ApiOperation({ summary: 'The plan catalog' })
+  @ApiOperation({
+    summary: 'The plan catalog',
+    description:
+      'Public, no credentials needed. Each plan with its monthly tokens and the `rolloverCap` of the allowance kept when a period ends. Plans are changed by an admin (PUT /admin/users/{userId}/subscription).',
+  })
   @ApiOkResponse({ type: [PlanDto] })
   async plans(): Promise<PlanDto[]> {
     return (await this.subscriptions.listPlans()).map(PlanDto.from);
@@ -22,7 +26,11 @@ export class SubscriptionsController {
 
   @ApiAuth()
   @Get('subscriptions/me')
-  @ApiOperation({ summary: "The caller's subscription" })
+  @ApiOperation({
+    summary: "The caller's subscription",
+    description:
+      "Works with an access token or an API key, at any balance. The plan and the current billing period (`periodStart`, `periodEnd`); the period rolls over at its end, granting the plan's monthly tokens again.",
+  })
   @ApiOkResponse({ type: SubscriptionDto })
   async mine(@CurrentPrincipal() principal: Principal): Promise<SubscriptionDto> {
     const { subscription, plan } = await this.subscriptions.getForUser(principal.userId);

@@ -13,7 +13,7 @@ export class AdminCostsController {
   constructor(private readonly prices: TokenPrices) {}
 
   @Get()
-  @ApiOperation({ summary: 'Every price override' })
+  @ApiOperation({ summary: 'Every price override', description: "Admin only. Global, plan and user overrides with who set them and when; actions without an override cost their endpoint's default. Read-only." })
   @ApiOkResponse({ type: [PriceOverrideDto] })
   async list(): Promise<PriceOverrideDto[]> {
     return (await this.prices.listOverrides()).map(PriceOverrideDto.from);
@@ -34,7 +34,7 @@ export class AdminCostsController {
 
   @Delete(':action')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Remove an override (global without query parameters); the next request pays the next most specific price' })
+  @ApiOperation({ summary: 'Remove an override (global without query parameters); the next request pays the next most specific price', description: 'Admin only. Pass the same `planCode` or `userId` as when the override was set; 404 for an unknown action or when there is no such override, so a repeat is 404 and changes nothing.' })
   @ApiParam({ name: 'action', example: 'generate_seo_title' })
   @ApiNoContentResponse({ description: 'Removed' })
   @ApiNotFoundResponse({ description: 'NOT_FOUND: unknown action, or no such override', type: ErrorBodyDto })

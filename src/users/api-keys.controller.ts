@@ -15,7 +15,11 @@ export class ApiKeysController {
   constructor(private readonly apiKeys: ApiKeysService) {}
 
   @Post()
-  @ApiOperation({ summary: 'Create an API key; the key is shown only in this answer' })
+  @ApiOperation({
+    summary: 'Create an API key; the key is shown only in this answer',
+    description:
+      'Needs an access token; an API key gets 403, so a leaked key cannot mint others. Only a hash of the key is stored: keep `key` from this answer, later lists show only its `prefix`. Send the key as `X-API-Key` or as the bearer token.',
+  })
   @ApiCreatedResponse({ type: CreatedApiKeyDto })
   async create(@CurrentPrincipal() principal: Principal, @Body() body: CreateApiKeyDto): Promise<CreatedApiKeyDto> {
     const { apiKey, key } = await this.apiKeys.create(principal.userId, body.name);
@@ -24,7 +28,11 @@ export class ApiKeysController {
   }
 
   @Get()
-  @ApiOperation({ summary: "The caller's live API keys" })
+  @ApiOperation({
+    summary: "The caller's live API keys",
+    description:
+      'Needs an access token (an API key gets 403). Keys that were not revoked, newest first, without the secret key itself: `prefix` tells them apart.',
+  })
   @ApiOkResponse({ type: [ApiKeyDto] })
   async list(@CurrentPrincipal() principal: Principal): Promise<ApiKeyDto[]> {
     return (await this.apiKeys.list(principal.userId)).map(ApiKeyDto.from);
@@ -32,7 +40,11 @@ export class ApiKeysController {
 
   @Delete(':id')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Revoke an API key; it stops working at once' })
+  @ApiOperation({
+    summary: 'Revoke an API key; it stops working at once',
+    description:
+      "Needs an access token (an API key gets 403). 404 when the caller has no live key with this id (unknown, someone else's, or already revoked), so a repeat is 404 and changes nothing.",
+  })
   @ApiNoContentResponse()
   @ApiNotFoundResponse({ type: ErrorBodyDto })
   revoke(@CurrentPrincipal() principal: Principal, @UuidParam('id') id: string): Promise<void> {

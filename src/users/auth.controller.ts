@@ -30,7 +30,11 @@ export class AuthController {
   @Post('register')
   @Public()
   @RateLimit('register', 'too many sign-ups from this client address (THROTTLE_REGISTER_PER_HOUR)')
-  @ApiOperation({ summary: 'Create an account on the free plan, with its tokens' })
+  @ApiOperation({
+    summary: 'Create an account on the free plan, with its tokens',
+    description:
+      "Public. The email is stored lower-cased; one already registered is 409 EMAIL_TAKEN. The user, the free plan's subscription and its tokens are created in one transaction, and the answer carries an access token, so no login is needed. Sign-ups are rate limited per client address (429 TOO_MANY_REQUESTS with `Retry-After`).",
+  })
   @ApiCreatedResponse({ type: RegisteredDto })
   @ApiConflictResponse({ description: 'EMAIL_TAKEN', type: ErrorBodyDto })
   async register(@Body() body: RegisterDto): Promise<RegisteredDto> {
@@ -59,7 +63,11 @@ export class AuthController {
   @Post('logout')
   @ApiSessionAuth()
   @HttpCode(204)
-  @ApiOperation({ summary: 'End the presented access token (other sessions stay)' })
+  @ApiOperation({
+    summary: 'End the presented access token (other sessions stay)',
+    description:
+      "Needs an access token; an API key gets 403. The token is refused (401) from the next request on; the user's other sessions and API keys keep working. Send no body.",
+  })
   @ApiNoContentResponse({ description: 'The token stops working at once' })
   @ApiEmptyBody()
   logout(@CurrentPrincipal() principal: Principal, @Body(EmptyBodyPipe) _body: undefined): Promise<void> {

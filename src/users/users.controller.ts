@@ -18,7 +18,11 @@ export class UsersController {
 
   @Get('me')
   @ApiAuth()
-  @ApiOperation({ summary: 'The caller, with plan and balance' })
+  @ApiOperation({
+    summary: 'The caller, with plan and balance',
+    description:
+      'Works with an access token or an API key, at any balance (never metered). For the balance split into allowance and credits and the billing period, see GET /tokens/balance.',
+  })
   @ApiOkResponse({ type: MeDto })
   async me(@CurrentPrincipal() principal: Principal): Promise<MeDto> {
     const [user, balance] = await Promise.all([this.users.get(principal.userId), this.tokens.balance(principal.userId)]);

@@ -126,7 +126,7 @@ export class PriceDto {
   @ApiProperty({ example: 500, description: 'Price per unit declared by the endpoint, before overrides' })
   defaultCost: number;
 
-  @ApiProperty({ enum: PriceScope, nullable: true, example: null, description: 'The override that sets `cost` (user > plan > global); null for the default' })
+  @ApiProperty({ enum: [...Object.values(PriceScope), null], nullable: true, example: null, description: 'The override that sets `cost` (user > plan > global); null for the default' })
   overriddenBy: PriceScope | null;
 
   @ApiProperty({ example: '500 per started 1,000 characters, at most 2,000' })
