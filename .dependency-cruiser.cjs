@@ -19,6 +19,13 @@ module.exports = {
       to: { path: '^src/tokens/', pathNot: '^src/tokens/index\\.ts$' },
     },
     {
+      name: 'no-circular',
+      comment: 'modules that import each other cannot be understood, tested or lifted one at a time',
+      severity: 'error',
+      from: { path: '^src/' },
+      to: { circular: true },
+    },
+    {
       name: 'no-unresolvable-import',
       severity: 'error',
       from: {},

@@ -1,5 +1,5 @@
 import { HttpException, HttpStatus, Logger } from '@nestjs/common';
-import { isConnectionError } from '../database/transaction-runner.js';
+import { DatabaseUnavailable, isConnectionError } from '../database/transaction-runner.js';
 import { AppError, ErrorCode } from './app-error.js';
 
 export interface ErrorBody {
@@ -22,6 +22,22 @@ const CODE_BY_STATUS: Partial<Record<number, ErrorCode>> = {
 };
 
 const logger = new Logger('Errors');
+
+/**
+ * An error of a module with its own codes (the tokens module's TokensError): a stable `code`, the
+ * HTTP `status` it stands for and the details of its body. Recognised by shape, so such a module
+ * needs nothing from here.
+ */
+interface CodedError extends Error {
+  code: string;
+  status: number;
+  details: Record<string, unknown>;
+  isCodedError: true;
+}
+
+function isCodedError(error: unknown): error is CodedError {
+  return error instanceof Error && (error as Partial<CodedError>).isCodedError === true;
+}
 
 function codeForStatus(status: number): string {
   return CODE_BY_STATUS[status] ?? HttpStatus[status] ?? (status < 500 ? 'BAD_REQUEST' : ErrorCode.INTERNAL_ERROR);
@@ -47,8 +63,11 @@ function withDetails(status: number, message: string): ErrorBody {
  * payload limits), so every error has one shape.
  */
 export function toErrorBody(error: unknown): ErrorBody {
-  if (error instanceof AppError) {
+  if (error instanceof AppError || isCodedError(error)) {
     return { statusCode: error.status, code: error.code, message: error.message, ...error.details };
+  }
+  if (error instanceof DatabaseUnavailable) {
+    return { statusCode: 503, code: ErrorCode.LEDGER_UNAVAILABLE, message: error.message };
   }
   if (error instanceof HttpException) {
     return withDetails(error.getStatus(), messageOf(error.getResponse(), error.message));

@@ -1,7 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { AppError, ErrorCode } from '../common/app-error.js';
 
 const DEADLOCK = 1213;
 const LOCK_WAIT_TIMEOUT = 1205;
@@ -74,13 +73,22 @@ class CommitOutcomeUnknown extends Error {
   }
 }
 
+/** The database could not be reached: nothing of the unit of work was written. The edge answers 503 LEDGER_UNAVAILABLE. */
+export class DatabaseUnavailable extends Error {
+  constructor(message = 'The token ledger is unavailable; nothing was charged and the request did not run') {
+    super(message);
+    this.name = 'DatabaseUnavailable';
+  }
+}
+
 /**
- * 503 for a transaction whose COMMIT went unanswered and could not be checked: unlike every other
- * LEDGER_UNAVAILABLE, it may have committed. A caller that must know resolves it later.
+ * A transaction whose COMMIT went unanswered and could not be checked: unlike every other
+ * DatabaseUnavailable, it may have committed. A caller that must know resolves it later.
  */
-export class CommitUnconfirmed extends AppError {
+export class CommitUnconfirmed extends DatabaseUnavailable {
   constructor() {
-    super(ErrorCode.LEDGER_UNAVAILABLE, 'The token ledger became unavailable while recording; the request did not run');
+    super('The token ledger became unavailable while recording; the request did not run');
+    this.name = 'CommitUnconfirmed';
   }
 }
 
@@ -143,7 +151,7 @@ export class TransactionRunner {
       }
       if (isConnectionError(error)) {
         this.logger.error(`database unavailable: ${(error as Error).message}`);
-        throw new AppError(ErrorCode.LEDGER_UNAVAILABLE, 'The token ledger is unavailable; nothing was charged and the request did not run');
+        throw new DatabaseUnavailable();
       }
       throw error;
     }

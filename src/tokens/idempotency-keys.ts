@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { EntityManager } from 'typeorm';
-import { AppError, ErrorCode } from '../common/app-error.js';
+import { TokensError, TokensErrorCode } from './tokens.errors.js';
 import { Clock } from '../common/clock.js';
 import { isUniqueViolation } from '../database/sql.js';
 import { TransactionRunner } from '../database/transaction-runner.js';
@@ -23,7 +23,7 @@ export function idempotencyClaimOf(request: FastifyRequest): IdempotencyClaim | 
   const header = request.headers['idempotency-key'];
   if (header === undefined) return undefined;
   if (typeof header !== 'string' || !IDEMPOTENCY_KEY.test(header)) {
-    throw new AppError(ErrorCode.VALIDATION_FAILED, 'Idempotency-Key must be 1 to 255 visible ASCII characters', {
+    throw new TokensError(TokensErrorCode.VALIDATION_FAILED, 'Idempotency-Key must be 1 to 255 visible ASCII characters', {
       details: [{ field: 'Idempotency-Key', errors: ['must be 1 to 255 visible ASCII characters'] }],
     });
   }
@@ -84,11 +84,11 @@ export class IdempotencyKeys {
       return 'retry';
     }
     if (existing.requestHash !== claim.requestHash) {
-      throw new AppError(ErrorCode.IDEMPOTENCY_KEY_REUSED, 'This Idempotency-Key was used with a different request');
+      throw new TokensError(TokensErrorCode.IDEMPOTENCY_KEY_REUSED, 'This Idempotency-Key was used with a different request');
     }
     if (existing.status === IdempotencyStatus.AnswerUnavailable) {
-      throw new AppError(
-        ErrorCode.IDEMPOTENCY_ANSWER_UNAVAILABLE,
+      throw new TokensError(
+        TokensErrorCode.IDEMPOTENCY_ANSWER_UNAVAILABLE,
         'The request with this Idempotency-Key succeeded and was charged, but its answer could not be kept; it is not run or charged again. Use a new key to run it again',
       );
     }
@@ -136,6 +136,6 @@ export class IdempotencyKeys {
   }
 }
 
-export function inProgress(): AppError {
-  return new AppError(ErrorCode.IDEMPOTENCY_IN_PROGRESS, 'A request with this Idempotency-Key is in progress');
+export function inProgress(): TokensError {
+  return new TokensError(TokensErrorCode.IDEMPOTENCY_IN_PROGRESS, 'A request with this Idempotency-Key is in progress');
 }

@@ -3,6 +3,7 @@
  * Nothing outside src/tokens imports its other files (checked by dependency-cruiser, see .dependency-cruiser.cjs).
  */
 export { TokensModule } from './tokens.module.js';
+export { TokensError, TokensErrorCode } from './tokens.errors.js';
 export type { HostRequest, TokensModuleAsyncOptions, TokensModuleOptions } from './tokens-module-options.js';
 export { AccountPolicy, type AccountSummary, type OpeningTerms, type PeriodTerms } from './account-policy.js';
 export { Payer } from './payer.decorator.js';

@@ -1,5 +1,5 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
-import { AppError, ErrorCode } from '../common/app-error.js';
+import { TokensError, TokensErrorCode } from './tokens.errors.js';
 
 /** Where TokenGuard leaves the payer the host's `payerOf` named for the request. */
 export const PAYER_OF_REQUEST = Symbol('tokens:payer');
@@ -9,6 +9,6 @@ export type RequestWithPayer = { [PAYER_OF_REQUEST]?: string | null };
 /** The id of the account that pays for this request (as the host's `payerOf` says); 401 when nobody does. */
 export const Payer = createParamDecorator((_: unknown, context: ExecutionContext): string => {
   const payerId = context.switchToHttp().getRequest<RequestWithPayer>()[PAYER_OF_REQUEST];
-  if (!payerId) throw new AppError(ErrorCode.UNAUTHENTICATED, 'This route needs an authenticated caller');
+  if (!payerId) throw new TokensError(TokensErrorCode.UNAUTHENTICATED, 'This route needs an authenticated caller');
   return payerId;
 });

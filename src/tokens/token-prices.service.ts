@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { AppError, ErrorCode } from '../common/app-error.js';
+import { TokensError, TokensErrorCode } from './tokens.errors.js';
 import { Clock } from '../common/clock.js';
 import { execute } from '../database/sql.js';
 import { TransactionRunner } from '../database/transaction-runner.js';
@@ -86,7 +86,7 @@ export class TokenPrices {
       await this.bumpRevision(em);
       const removed = (await em.delete(TokenPriceOverride, { action, scope, scopeRef })).affected ?? 0;
       // Thrown inside the transaction, so a removal that found nothing does not move the revision either.
-      if (removed === 0) throw AppError.notFound(`Price override of '${action}' for this ${scope === PriceScope.Global ? 'scope' : scope}`);
+      if (removed === 0) throw TokensError.notFound(`Price override of '${action}' for this ${scope === PriceScope.Global ? 'scope' : scope}`);
     });
   }
 
@@ -126,19 +126,19 @@ export class TokenPrices {
   }
 
   private knownAction(action: string): void {
-    if (!this.catalog.get(action)) throw AppError.notFound(`Metered action '${action}'`);
+    if (!this.catalog.get(action)) throw TokensError.notFound(`Metered action '${action}'`);
   }
 
   private async scopeOf(target: OverrideTarget): Promise<{ scope: PriceScope; scopeRef: string }> {
     const key = this.scopeKeyOf(target);
-    if (target.planCode && !(await this.policy.tierExists(target.planCode))) throw AppError.notFound(`Plan '${target.planCode}'`);
-    if (target.userId && !(await this.policy.payerExists(target.userId))) throw AppError.notFound('User');
+    if (target.planCode && !(await this.policy.tierExists(target.planCode))) throw TokensError.notFound(`Plan '${target.planCode}'`);
+    if (target.userId && !(await this.policy.payerExists(target.userId))) throw TokensError.notFound('User');
     return key;
   }
 
   private scopeKeyOf(target: OverrideTarget): { scope: PriceScope; scopeRef: string } {
     if (target.planCode && target.userId) {
-      throw new AppError(ErrorCode.VALIDATION_FAILED, 'An override is for a plan or for a user, not both', {
+      throw new TokensError(TokensErrorCode.VALIDATION_FAILED, 'An override is for a plan or for a user, not both', {
         details: [{ field: 'planCode', errors: ['give planCode or userId, not both'] }],
       });
     }

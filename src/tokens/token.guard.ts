@@ -1,7 +1,7 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
-import { AppError, ErrorCode } from '../common/app-error.js';
+import { TokensError, TokensErrorCode } from './tokens.errors.js';
 import { clientRequestIdOf } from '../common/request-id.js';
 import { PAYER_OF_REQUEST, type RequestWithPayer } from './payer.decorator.js';
 import { RequestBodyValidator } from './request-body-validator.js';
@@ -38,7 +38,7 @@ export class TokenGuard implements CanActivate {
     if (!cost || this.reflector.getAllAndOverride<boolean>(SKIP_TOKENS_METADATA, targets)) return true;
 
     if (!payerId) {
-      throw new AppError(ErrorCode.UNAUTHENTICATED, 'This route is metered and needs an authenticated caller');
+      throw new TokensError(TokensErrorCode.UNAUTHENTICATED, 'This route is metered and needs an authenticated caller');
     }
     await this.bodyValidator.validate(context, request.body);
     const tokens = this.priceOf(cost, await this.prices.priceFor(cost, payerId), request);
@@ -60,7 +60,7 @@ export class TokenGuard implements CanActivate {
     const units = cost.units ? cost.units(request) : 1;
     const tokens = unitPrice * units;
     if (!Number.isSafeInteger(tokens) || tokens < 0) {
-      throw new AppError(ErrorCode.VALIDATION_FAILED, `This request cannot be priced for action '${cost.action}'`, {
+      throw new TokensError(TokensErrorCode.VALIDATION_FAILED, `This request cannot be priced for action '${cost.action}'`, {
         details: [{ field: 'body', errors: ['the request does not describe a billable amount of work'] }],
       });
     }

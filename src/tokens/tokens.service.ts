@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, LessThan, Repository } from 'typeorm';
-import { AppError } from '../common/app-error.js';
+import { TokensError } from './tokens.errors.js';
 import { TransactionRunner } from '../database/transaction-runner.js';
 import { AccountPolicy } from './account-policy.js';
 import { TokenAccount } from './token-account.entity.js';
@@ -117,7 +117,7 @@ export class TokensService {
   async balance(userId: string): Promise<BalanceView> {
     await this.ledger.ensureAccount(userId);
     const [account, terms, prices] = await Promise.all([this.accounts.findOneBy({ userId }), this.policy.summary(userId), this.prices.pricesFor(userId)]);
-    if (!account) throw AppError.notFound('Token account');
+    if (!account) throw TokensError.notFound('Token account');
     const paid = prices.map((p) => p.cost).filter((cost) => cost > 0);
     return {
       balance: account.balance,
@@ -149,6 +149,6 @@ export class TokensService {
   }
 
   private async requireUser(userId: string, em?: EntityManager): Promise<void> {
-    if (!(await this.policy.payerExists(userId, em))) throw AppError.notFound('User');
+    if (!(await this.policy.payerExists(userId, em))) throw TokensError.notFound('User');
   }
 }

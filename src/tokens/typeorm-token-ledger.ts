@@ -3,10 +3,10 @@ import { EventEmitter2 } from '@nestjs/event-emitter';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { EntityManager, LessThanOrEqual } from 'typeorm';
-import { AppError, ErrorCode } from '../common/app-error.js';
+import { TokensError, TokensErrorCode } from './tokens.errors.js';
 import { Clock } from '../common/clock.js';
 import { execute, isCheckViolation } from '../database/sql.js';
-import { CommitCheck, CommitUnconfirmed, TransactionRunner } from '../database/transaction-runner.js';
+import { CommitCheck, CommitUnconfirmed, DatabaseUnavailable, TransactionRunner } from '../database/transaction-runner.js';
 import { AccountPolicy } from './account-policy.js';
 import { IdempotencyKeys, IdempotencyKeyTaken, inProgress } from './idempotency-keys.js';
 import { SettlementRetries } from './settlement-retries.js';
@@ -34,8 +34,8 @@ const MAX_PERIODS_PER_ROLL = 1200;
  */
 class PeriodEnded extends Error {}
 
-export function insufficientTokens(balance: number, required: number): AppError {
-  return new AppError(ErrorCode.INSUFFICIENT_TOKENS, `Insufficient tokens: this request costs ${required}, the balance is ${balance}`, {
+export function insufficientTokens(balance: number, required: number): TokensError {
+  return new TokensError(TokensErrorCode.INSUFFICIENT_TOKENS, `Insufficient tokens: this request costs ${required}, the balance is ${balance}`, {
     balance,
     required,
   });
@@ -154,7 +154,8 @@ export class TypeormTokenLedger extends TokenLedger {
           continue;
         }
         if (error instanceof CommitUnconfirmed) this.deferUnconfirmedCharge(request, entryId);
-        if (error instanceof AppError) throw this.refused(request, error);
+        if (error instanceof DatabaseUnavailable) throw this.refused(request, new TokensError(TokensErrorCode.LEDGER_UNAVAILABLE, error.message));
+        if (error instanceof TokensError) throw this.refused(request, error);
         if (!(error instanceof IdempotencyKeyTaken)) throw this.refused(request, this.unrecorded(request, error));
         const first = await this.keys.resolveTaken(request.userId, request.idempotency!);
         // Released or expired (and removed): the request runs as new, once.
@@ -170,7 +171,7 @@ export class TypeormTokenLedger extends TokenLedger {
     try {
       await this.writeRefund(charge, reason, entryId);
     } catch (error) {
-      if (error instanceof AppError && error.code === ErrorCode.LEDGER_UNAVAILABLE) {
+      if (error instanceof DatabaseUnavailable) {
         const { userId, action, cost, requestId } = charge;
         this.retries.defer({ kind: 'refund', userId, action, amount: cost, requestId, run: () => this.writeRefundOnce(charge, reason, entryId) });
       }
@@ -513,17 +514,17 @@ export class TypeormTokenLedger extends TokenLedger {
   }
 
   /** A charge the database refused to record: the request must not run (fail closed), 503. */
-  private unrecorded(request: ChargeRequest, error: unknown): AppError {
+  private unrecorded(request: ChargeRequest, error: unknown): TokensError {
     this.logger.error(`charge of ${request.cost} for ${request.userId} (${request.action}) not recorded: ${String(error)}`);
-    return new AppError(ErrorCode.LEDGER_UNAVAILABLE, 'The token ledger could not record the charge; nothing was charged and the request did not run');
+    return new TokensError(TokensErrorCode.LEDGER_UNAVAILABLE, 'The token ledger could not record the charge; nothing was charged and the request did not run');
   }
 
   /** Reports a refused charge to listeners and hands the error back to be thrown. */
-  private refused(request: ChargeRequest, error: AppError): AppError {
-    const reasons: Partial<Record<ErrorCode, RefusalReason>> = {
-      [ErrorCode.INSUFFICIENT_TOKENS]: 'insufficient_tokens',
-      [ErrorCode.NO_ACTIVE_SUBSCRIPTION]: 'no_active_subscription',
-      [ErrorCode.LEDGER_UNAVAILABLE]: 'ledger_unavailable',
+  private refused(request: ChargeRequest, error: TokensError): TokensError {
+    const reasons: Partial<Record<TokensErrorCode, RefusalReason>> = {
+      [TokensErrorCode.INSUFFICIENT_TOKENS]: 'insufficient_tokens',
+      [TokensErrorCode.NO_ACTIVE_SUBSCRIPTION]: 'no_active_subscription',
+      [TokensErrorCode.LEDGER_UNAVAILABLE]: 'ledger_unavailable',
     };
     const reason = reasons[error.code];
     if (reason) {
@@ -562,6 +563,6 @@ function tokensOf(charge: Charge): { tokensCharged: number; tokensRemaining: num
   return { tokensCharged: charge.cost, tokensRemaining: charge.balanceAfter };
 }
 
-function noBillableAccount(): AppError {
-  return new AppError(ErrorCode.NO_ACTIVE_SUBSCRIPTION, 'No token account and no active subscription to seed one from; the request was not served');
+function noBillableAccount(): TokensError {
+  return new TokensError(TokensErrorCode.NO_ACTIVE_SUBSCRIPTION, 'No token account and no active subscription to seed one from; the request was not served');
 }
