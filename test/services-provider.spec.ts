@@ -1,5 +1,4 @@
 import type { Type } from '@nestjs/common';
-import type { FastifyRequest } from 'fastify';
 import { createValidationPipe } from '../src/common/validation.js';
 import { BusinessCollectorDto } from '../src/services/dto/business-collector.dto.js';
 import { ChatDto } from '../src/services/dto/chat.dto.js';
@@ -18,7 +17,6 @@ const ARTICLE =
   'grind the beans coarsely, mix one part coffee with eight parts water, and let it steep for 12 to 18 hours. ' +
   'Strain it through a paper filter and keep the concentrate in the fridge for up to two weeks.';
 
-const requestWithBody = (body: unknown): FastifyRequest => ({ body }) as FastifyRequest;
 const lastWord = (text: string): string => text.replace(/[…\s]+$/u, '').split(/\s+/).at(-1) ?? '';
 const decodeSvg = (url: string): string => {
   const prefix = 'data:image/svg+xml;base64,';
@@ -249,7 +247,7 @@ describe('service pricing', () => {
     [1000, 10],
   ])('business collector: %i leads are %i units', (count, units) => {
     expect(leadUnits(count)).toBe(units);
-    expect(businessCollectorCostUnits(requestWithBody({ query: 'plumbers', count }))).toBe(units);
+    expect(businessCollectorCostUnits({ query: 'plumbers', count })).toBe(units);
   });
 
   it.each([
@@ -260,7 +258,7 @@ describe('service pricing', () => {
   ])('rewrite: %i characters are %i units', (length, units) => {
     const text = 'a'.repeat(length);
     expect(rewriteUnits(text)).toBe(units);
-    expect(rewriteCostUnits(requestWithBody({ text }))).toBe(units);
+    expect(rewriteCostUnits({ text })).toBe(units);
   });
 
   it('counts an emoji as one character', () => {

@@ -26,7 +26,7 @@ export class SummarizeDto {
 export class NotesController {
   /** 1 token per started 1,000 characters, charged before the handler runs and refunded if it throws. */
   @Post('summary')
-  @TokenCost('note_summary', { price: 1, units: (request) => Math.max(1, Math.ceil(String((request.body as SummarizeDto).text).length / 1000)) })
+  @TokenCost('note_summary', { price: 1, units: (body: SummarizeDto) => Math.max(1, Math.ceil(body.text.length / 1000)) })
   summarize(@Body() body: SummarizeDto): { summary: string } {
     return { summary: body.text.split(/(?<=[.!?])\s/)[0] };
   }

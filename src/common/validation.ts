@@ -51,6 +51,9 @@ function inheritedNameFields(value: unknown): string[] {
  */
 class AppValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    // Parsed JSON is never a class instance: an instance of the DTO was made by this pipe (the metering
+    // guard validates a metered body before its charge) and is not validated twice.
+    if (metadata.metatype && value instanceof metadata.metatype) return value;
     if (metadata.metatype && this.toValidate(metadata)) {
       const fields = inheritedNameFields(value);
       if (fields.length > 0) throw failed(fields.map((field) => ({ field, errors: [`property ${field} should not exist`] })));

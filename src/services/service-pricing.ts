@@ -17,6 +17,6 @@ export function rewriteUnits(text: string): number {
   return Math.min(REWRITE_MAX_UNITS, Math.ceil(charCount(text) / REWRITE_CHARS_PER_UNIT));
 }
 
-// The request body has passed validation when the token guard calls these.
-export const businessCollectorCostUnits: CostUnits = (request) => leadUnits((request.body as BusinessCollectorDto).count);
-export const rewriteCostUnits: CostUnits = (request) => rewriteUnits((request.body as TextDto).text);
+// The token guard calls these with the validated body.
+export const businessCollectorCostUnits: CostUnits<BusinessCollectorDto> = (body) => leadUnits(body.count);
+export const rewriteCostUnits: CostUnits<TextDto> = (body) => rewriteUnits(body.text);

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import type { FastifyRequest } from 'fastify';
+import type { ExecutionContext } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { TokensError, TokensErrorCode } from './tokens.errors.js';
 import { Clock } from '../common/clock.js';
@@ -15,11 +15,19 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 /** Raised inside a transaction when the key already exists; resolved with `resolveTaken` after the rollback. */
 export class IdempotencyKeyTaken extends Error {}
 
+/** What the tokens module reads of a request, on any HTTP platform (Fastify, Express). */
+export interface HttpRequestLike {
+  method: string;
+  headers: Record<string, string | string[] | undefined>;
+  params?: unknown;
+  body?: unknown;
+}
+
 /**
- * The request's Idempotency-Key header with the hash of what it asks for (method, route, path
- * parameters, body); undefined without the header, 400 when it is malformed.
+ * The request's Idempotency-Key header with the hash of what it asks for (method, route handler,
+ * path parameters, body); undefined without the header, 400 when it is malformed.
  */
-export function idempotencyClaimOf(request: FastifyRequest): IdempotencyClaim | undefined {
+export function idempotencyClaimOf(context: ExecutionContext, request: HttpRequestLike = context.switchToHttp().getRequest()): IdempotencyClaim | undefined {
   const header = request.headers['idempotency-key'];
   if (header === undefined) return undefined;
   if (typeof header !== 'string' || !IDEMPOTENCY_KEY.test(header)) {
@@ -28,9 +36,8 @@ export function idempotencyClaimOf(request: FastifyRequest): IdempotencyClaim | 
     });
   }
   const params = request.params && Object.keys(request.params).length > 0 ? ` ${canonicalJson(request.params)}` : '';
-  const requestHash = createHash('sha256')
-    .update(`${request.method} ${request.routeOptions.url ?? request.url}${params}\n${canonicalJson(request.body)}`)
-    .digest('hex');
+  const route = `${context.getClass().name}.${context.getHandler().name}`;
+  const requestHash = createHash('sha256').update(`${request.method} ${route}${params}\n${canonicalJson(request.body)}`).digest('hex');
   return { key: header, requestHash };
 }
 

@@ -1,6 +1,6 @@
 import { applyDecorators, createParamDecorator, ExecutionContext, Injectable } from '@nestjs/common';
 import { ApiConflictResponse, ApiHeader } from '@nestjs/swagger';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import type { EntityManager } from 'typeorm';
 import { ErrorBodyDto } from '../common/error-body.dto.js';
 import { TransactionRunner } from '../database/transaction-runner.js';
@@ -16,7 +16,7 @@ export interface IdempotencyContext {
 /** Injects the IdempotencyContext of a route served through IdempotentWrites; a malformed key is a 400. */
 export const Idempotency = createParamDecorator(
   (_: unknown, context: ExecutionContext): IdempotencyContext => ({
-    claim: idempotencyClaimOf(context.switchToHttp().getRequest<FastifyRequest>()),
+    claim: idempotencyClaimOf(context),
     reply: context.switchToHttp().getResponse<FastifyReply>(),
   }),
 );

@@ -7,6 +7,7 @@ export { TokensError, TokensErrorCode } from './tokens.errors.js';
 export type { HostRequest, TokensModuleAsyncOptions, TokensModuleOptions } from './tokens-module-options.js';
 export { AccountPolicy, type AccountSummary, type OpeningTerms, type PeriodTerms } from './account-policy.js';
 export { Payer } from './payer.decorator.js';
+export { TokenGuard, type MeteredRequest } from './token.guard.js';
 export { SkipTokens, TokenCost, type CostUnits, type TokenCostOptions } from './token-cost.decorator.js';
 export { TokensService, MAX_ADMIN_ADJUSTMENT, type BalanceView } from './tokens.service.js';
 export { TokenLedger, type BucketSplit, type Charge, type ChargeRequest, type Posting, type RefundReason, type Replay } from './token-ledger.js';

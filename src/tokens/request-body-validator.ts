@@ -4,18 +4,20 @@ import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum.js';
 import { createValidationPipe } from '../common/validation.js';
 
 /**
- * Validates a metered request's @Body() before the charge, with the app's validation rules.
- * Guards run before pipes, so without this a malformed body would be charged and then refunded;
- * invalid input must leave the ledger untouched.
+ * Validates and transforms a metered request's @Body() before the charge, with the app's validation
+ * rules. Guards run before pipes, so without this a malformed body would be charged and then
+ * refunded; invalid input must leave the ledger untouched. The guard puts the DTO on the request,
+ * and the app's pipe passes an instance of the DTO through as it is: the body is validated once.
  */
 @Injectable()
 export class RequestBodyValidator {
   private readonly pipe: PipeTransform = createValidationPipe();
   private readonly bodyTypes = new WeakMap<object, Type | null>();
 
-  async validate(context: ExecutionContext, body: unknown): Promise<void> {
+  /** The body as the handler will get it (the @Body() DTO), or `body` itself for a route without one. */
+  async validate(context: ExecutionContext, body: unknown): Promise<unknown> {
     const metatype = this.bodyTypeOf(context);
-    if (metatype) await this.pipe.transform(body, { type: 'body', metatype, data: undefined });
+    return metatype ? this.pipe.transform(body, { type: 'body', metatype, data: undefined }) : body;
   }
 
   private bodyTypeOf(context: ExecutionContext): Type | null {

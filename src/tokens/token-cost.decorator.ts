@@ -1,18 +1,21 @@
 import { applyDecorators, SetMetadata } from '@nestjs/common';
 import { ApiConflictResponse, ApiExtension, ApiHeader, ApiPaymentRequiredResponse, ApiResponse } from '@nestjs/swagger';
-import type { FastifyRequest } from 'fastify';
 import { ErrorBodyDto } from '../common/error-body.dto.js';
 
 export const TOKEN_COST_METADATA = 'tokens:cost';
 export const SKIP_TOKENS_METADATA = 'tokens:skip';
 
-/** How many units of the action's price a request uses (e.g. started blocks of 100 leads). */
-export type CostUnits = (request: FastifyRequest) => number;
+/**
+ * How many units of the action's price a request uses (e.g. started blocks of 100 leads), from its
+ * body as the handler gets it: validated and transformed into the route's @Body() DTO.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each route names its own DTO type
+export type CostUnits<TBody = any> = (body: TBody) => number;
 
 export interface TokenCostOptions {
   /** Price per unit; default of the action, overridable by admins per plan or user. */
   price: number;
-  /** Units a request uses; the body has already passed validation when this runs. Default 1. */
+  /** Units a request uses, from its validated body (the @Body() DTO). Default 1. */
   units?: CostUnits;
   /** Human-readable pricing rule, shown in GET /tokens/costs and in the API docs. */
   description?: string;
@@ -30,7 +33,7 @@ export interface TokenCostMetadata {
  * runs and refunded if it fails. `cost` is a fixed price or a full pricing rule.
  *
  * @example @TokenCost('ai_chat_message', 1)
- * @example @TokenCost('business_collector', { price: 20, units: (req) => Math.ceil(body(req).count / 100) })
+ * @example @TokenCost('business_collector', { price: 20, units: (body: LeadsDto) => Math.ceil(body.count / 100) })
  */
 export function TokenCost(action: string, cost: number | TokenCostOptions): MethodDecorator & ClassDecorator {
   const options = typeof cost === 'number' ? { price: cost } : cost;

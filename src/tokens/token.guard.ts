@@ -1,22 +1,23 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { FastifyRequest } from 'fastify';
-import { TokensError, TokensErrorCode } from './tokens.errors.js';
+import { randomUUID } from 'node:crypto';
 import { clientRequestIdOf } from '../common/request-id.js';
+import { type HttpRequestLike, idempotencyClaimOf } from './idempotency-keys.js';
 import { PAYER_OF_REQUEST, type RequestWithPayer } from './payer.decorator.js';
 import { RequestBodyValidator } from './request-body-validator.js';
 import { SKIP_TOKENS_METADATA, TOKEN_COST_METADATA, TokenCostMetadata } from './token-cost.decorator.js';
-import { idempotencyClaimOf } from './idempotency-keys.js';
 import { Charge, Replay, TokenLedger } from './token-ledger.js';
 import { TokenPrices } from './token-prices.service.js';
 import { type HostRequest, TOKENS_MODULE_OPTIONS, type TokensModuleOptions } from './tokens-module-options.js';
+import { TokensError, TokensErrorCode } from './tokens.errors.js';
 
-export type MeteredRequest = FastifyRequest & RequestWithPayer & { tokenCharge?: Charge | Replay };
+export type MeteredRequest = HttpRequestLike & RequestWithPayer & { id?: unknown; tokenCharge?: Charge | Replay };
 
 /**
  * Charges the payer of a @TokenCost route before its handler runs. Fails closed: a metered
- * request nobody pays for (no authenticated caller), with an unpriceable body, or whose charge cannot
- * be recorded never reaches the handler.
+ * request nobody pays for (no authenticated caller), with an unpriceable body, or whose charge
+ * cannot be recorded never reaches the handler. It reads only what every HTTP platform has; a host
+ * can change how it finds the payer or the request ids by extending it (TokensModule's `guard` option).
  */
 @Injectable()
 export class TokenGuard implements CanActivate {
@@ -31,33 +32,48 @@ export class TokenGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
     const request = context.switchToHttp().getRequest<MeteredRequest>();
-    const payerId = this.options.payerOf(request as unknown as HostRequest);
+    const payerId = this.payerOf(request, context);
     request[PAYER_OF_REQUEST] = payerId;
     const targets = [context.getHandler(), context.getClass()];
     const cost = this.reflector.getAllAndOverride<TokenCostMetadata | undefined>(TOKEN_COST_METADATA, targets);
     if (!cost || this.reflector.getAllAndOverride<boolean>(SKIP_TOKENS_METADATA, targets)) return true;
 
-    if (!payerId) {
-      throw new TokensError(TokensErrorCode.UNAUTHENTICATED, 'This route is metered and needs an authenticated caller');
-    }
-    await this.bodyValidator.validate(context, request.body);
-    const tokens = this.priceOf(cost, await this.prices.priceFor(cost, payerId), request);
-    const idempotency = idempotencyClaimOf(request);
+    if (!payerId) throw new TokensError(TokensErrorCode.UNAUTHENTICATED, 'This route is metered and needs an authenticated caller');
+    const body = await this.bodyValidator.validate(context, request.body);
+    // The key's hash is of the body as sent; the handler gets the validated DTO (validated once).
+    const idempotency = idempotencyClaimOf(context, request);
+    request.body = body;
+    const tokens = this.priceOf(cost, await this.prices.priceFor(cost, payerId), body);
     if (tokens === 0 && !idempotency) return true; // free: nothing to charge, nothing to record
 
     request.tokenCharge = await this.ledger.charge({
       userId: payerId,
       action: cost.action,
       cost: tokens,
-      requestId: String(request.id),
-      clientRequestId: clientRequestIdOf(request),
+      requestId: this.requestIdOf(request),
+      clientRequestId: this.clientRequestIdOf(request),
       idempotency,
     });
     return true;
   }
 
-  private priceOf(cost: TokenCostMetadata, unitPrice: number, request: MeteredRequest): number {
-    const units = cost.units ? cost.units(request) : 1;
+  /** Who pays: the host's `payerOf` by default. */
+  protected payerOf(request: MeteredRequest, _context: ExecutionContext): string | null | undefined {
+    return this.options.payerOf(request as unknown as HostRequest);
+  }
+
+  /** The server's id of the request, kept on its ledger entries (Fastify's request id by default). */
+  protected requestIdOf(request: MeteredRequest): string {
+    return request.id === undefined || request.id === null ? randomUUID() : String(request.id);
+  }
+
+  /** The caller's own X-Request-Id, kept beside the server's. */
+  protected clientRequestIdOf(request: MeteredRequest): string | null {
+    return clientRequestIdOf(request as { headers: Record<string, string | string[] | undefined> });
+  }
+
+  private priceOf(cost: TokenCostMetadata, unitPrice: number, body: unknown): number {
+    const units = cost.units ? cost.units(body) : 1;
     const tokens = unitPrice * units;
     if (!Number.isSafeInteger(tokens) || tokens < 0) {
       throw new TokensError(TokensErrorCode.VALIDATION_FAILED, `This request cannot be priced for action '${cost.action}'`, {

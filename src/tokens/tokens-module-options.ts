@@ -1,5 +1,6 @@
 import type { FactoryProvider, ModuleMetadata, Type } from '@nestjs/common';
 import type { AccountPolicy } from './account-policy.js';
+import type { TokenGuard } from './token.guard.js';
 
 /** The request as the host's authentication left it (e.g. with its principal); its shape is the host's. */
 export type HostRequest = Record<string, unknown> & { headers: Record<string, string | string[] | undefined> };
@@ -18,6 +19,8 @@ export interface TokensModuleAsyncOptions extends Pick<ModuleMetadata, 'imports'
   accountPolicy: Type<AccountPolicy>;
   /** The admin routes (grant/deduct, prices, integrity report). Default true. */
   adminRoutes?: boolean;
+  /** A TokenGuard subclass overriding its protected hooks (payerOf, requestIdOf, clientRequestIdOf). */
+  guard?: Type<TokenGuard>;
 }
 
 export const TOKENS_MODULE_OPTIONS = Symbol('TOKENS_MODULE_OPTIONS');

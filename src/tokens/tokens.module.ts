@@ -34,8 +34,8 @@ import { TypeormTokenLedger } from './typeorm-token-ledger.js';
 @Module({})
 export class TokensModule {
   static forRoot(options: TokensModuleOptions & Omit<TokensModuleAsyncOptions, 'useFactory' | 'inject'>): DynamicModule {
-    const { imports, accountPolicy, adminRoutes, ...moduleOptions } = options;
-    return this.forRootAsync({ imports, accountPolicy, adminRoutes, useFactory: () => moduleOptions });
+    const { imports, accountPolicy, adminRoutes, guard, ...moduleOptions } = options;
+    return this.forRootAsync({ imports, accountPolicy, adminRoutes, guard, useFactory: () => moduleOptions });
   }
 
   static forRootAsync(options: TokensModuleAsyncOptions): DynamicModule {
@@ -52,7 +52,7 @@ export class TokensModule {
       SettlementRetries,
       IdempotencyKeys,
       IdempotentWrites,
-      TokenGuard,
+      { provide: TokenGuard, useClass: options.guard ?? TokenGuard },
       TokenSettlementInterceptor,
       { provide: APP_GUARD, useExisting: TokenGuard },
       { provide: APP_INTERCEPTOR, useExisting: TokenSettlementInterceptor },
