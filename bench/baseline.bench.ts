@@ -14,7 +14,6 @@ import {
   fmt,
   ratio,
   runPhases,
-  settings,
   table,
   withBench,
   writeResults,

@@ -31,7 +31,7 @@ export class BaselineController {
   @Post('read-modify-write')
   async readModifyWrite(@CurrentPrincipal() principal: Principal): Promise<{ ok: true }> {
     const cost = 1;
-    const [row] = (await this.dataSource.query('SELECT balance FROM token_accounts WHERE user_id = ?', [principal.userId])) as { balance: string }[];
+    const [row] = await this.dataSource.query<{ balance: string }[]>('SELECT balance FROM token_accounts WHERE user_id = ?', [principal.userId]);
     const balance = Number(row?.balance ?? 0);
     if (balance < cost) {
       throw new AppError(ErrorCode.INSUFFICIENT_TOKENS, `Insufficient tokens: this request costs ${cost}, the balance is ${balance}`);

@@ -59,7 +59,7 @@ export class BenchFixtures {
     const admin = await this.admin();
     this.passwordHash ??= hashPassword('bench-password', scryptParams(14));
     const passwordHash = await this.passwordHash;
-    const created: BenchUser[] = new Array(count);
+    const created: BenchUser[] = new Array<BenchUser>(count);
     let next = 0;
     const worker = async (): Promise<void> => {
       for (let i = next++; i < count; i = next++) {

@@ -53,7 +53,7 @@ describe('billing with Stripe Checkout', () => {
   type SessionEventType = 'checkout.session.completed' | 'checkout.session.async_payment_succeeded' | 'checkout.session.async_payment_failed' | 'checkout.session.expired';
 
   /** A Stripe event as Stripe sends it, about the session of `purchaseId`. */
-  function sessionEvent(type: SessionEventType | string, purchaseId: string | null, session: Record<string, unknown> = {}) {
+  function sessionEvent(type: SessionEventType | (string & {}), purchaseId: string | null, session: Record<string, unknown> = {}) {
     const paymentStatus = type === 'checkout.session.async_payment_failed' || type === 'checkout.session.expired' ? 'unpaid' : 'paid';
     return {
       id: `evt_${randomBytes(12).toString('hex')}`,

@@ -327,7 +327,7 @@ describe('the migration to two buckets', () => {
       expect(await bucketState(t.dataSource, users.buyer)).toEqual({ allowance: 100, credits: 940, ledgerAllowance: 100, ledgerCredits: 940 });
       const buyer = await t.http.get('/tokens/balance', { token: await bearerTokenFor(t.app, users.buyer) });
       expect(buyer.body).toMatchObject({ balance: 1040, allowance: 100, credits: 940 });
-      const split = (await t.dataSource.query('SELECT type, allowance_amount, credits_amount FROM token_ledger_entries WHERE user_id = ? ORDER BY seq', [users.buyer])) as Record<string, unknown>[];
+      const split = await t.dataSource.query<{ type: string; allowance_amount: unknown; credits_amount: unknown }[]>('SELECT type, allowance_amount, credits_amount FROM token_ledger_entries WHERE user_id = ? ORDER BY seq', [users.buyer]);
       expect(split.map((r) => `${r.type} ${Number(r.allowance_amount)}/${Number(r.credits_amount)}`)).toEqual([
         'initial_grant 100/0',
         'purchase 0/1000',
@@ -343,7 +343,7 @@ describe('the migration to two buckets', () => {
       // The period's granted allowance starts at the plan's tokens: an upgrade to the same plan grants nothing.
       const change = await t.http.put(`/admin/users/${users.plain}/subscription`, { planCode: 'starter' }, { token: admin });
       expect(change.status).toBe(200);
-      const [entry] = (await t.dataSource.query("SELECT amount FROM token_ledger_entries WHERE user_id = ? AND type = 'plan_change' ORDER BY seq DESC", [users.plain])) as { amount: unknown }[];
+      const [entry] = await t.dataSource.query<{ amount: unknown }[]>("SELECT amount FROM token_ledger_entries WHERE user_id = ? AND type = 'plan_change' ORDER BY seq DESC", [users.plain]);
       expect(Number(entry.amount)).toBe(0);
       // The ledger is append-only again after the migration filled the new columns.
       await expect(t.dataSource.query('UPDATE token_ledger_entries SET amount = 1 WHERE user_id = ?', [users.plain])).rejects.toThrow(/append-only/);

@@ -143,9 +143,9 @@ describe('secrets when NODE_ENV=production', () => {
     }
     const lines = message.split('\n').slice(1);
     expect(lines).toEqual([
-      expect.stringMatching(/^  JWT_SECRET: JWT_SECRET is shorter than 32 characters/),
-      expect.stringMatching(/^  ADMIN_PASSWORD: ADMIN_PASSWORD contains the placeholder/),
-      expect.stringMatching(/^  METRICS_TOKEN: METRICS_TOKEN is a placeholder from \.env\.example/),
+      expect.stringMatching(/^ {2}JWT_SECRET: JWT_SECRET is shorter than 32 characters/),
+      expect.stringMatching(/^ {2}ADMIN_PASSWORD: ADMIN_PASSWORD contains the placeholder/),
+      expect.stringMatching(/^ {2}METRICS_TOKEN: METRICS_TOKEN is a placeholder from \.env\.example/),
     ]);
   });
 

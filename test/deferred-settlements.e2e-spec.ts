@@ -17,7 +17,7 @@ import { AppError, ErrorCode } from '../src/common/app-error.js';
 import { TokenCost } from '../src/tokens/index.js';
 import { TokenEvents } from '../src/tokens/index.js';
 import { registerUser, TestUser } from './support/factories.js';
-import { expectLedgerConsistent, ledgerState, Queryable } from './support/ledger-assertions.js';
+import { expectLedgerConsistent, Queryable } from './support/ledger-assertions.js';
 import { metricsOf, sample } from './support/metrics.js';
 import { TcpProxy } from './support/tcp-proxy.js';
 import { startTestApp, TestApp } from './support/test-app.js';

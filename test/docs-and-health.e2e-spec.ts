@@ -121,7 +121,7 @@ describe('docs, health and transport errors', () => {
     });
 
     it('declares bearer and X-API-Key header security schemes', () => {
-      const schemes = Object.values(openapi.components?.securitySchemes ?? {}) as Record<string, string>[];
+      const schemes = Object.values<Record<string, string>>(openapi.components?.securitySchemes ?? {});
       expect(schemes).toEqual(
         expect.arrayContaining([
           expect.objectContaining({ type: 'http', scheme: 'bearer' }),

@@ -975,7 +975,6 @@ describe(`fuzzing every operation of the OpenAPI document (${TEST_DB})`, () => {
     // Only the fuzz user's balance moved, by exactly the one token of this request.
     expect(Number(account(after)[1])).toBe(Number(account(before)[1]) - 1);
     expect(after.token_accounts.filter((row) => !(row as string).startsWith(user.id))).toEqual(before.token_accounts.filter((row) => !(row as string).startsWith(user.id)));
-    // eslint-disable-next-line no-console
     const byStatus = [...statuses].sort(([a], [b]) => String(a).localeCompare(String(b))).map(([status, n]) => `${status}: ${n}`);
     console.log(`fuzz (${TEST_DB}): ${operations.length} operations, ${requestsSent} requests (${byStatus.join(', ')})`);
   });

@@ -79,7 +79,7 @@ class WebhookReceiver {
       });
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}/hooks/tokens`;
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/hooks/tokens`;
   }
 
   of(userId: string): (ReceivedWebhook & { json: any })[] {

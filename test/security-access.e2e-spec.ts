@@ -139,7 +139,7 @@ describe(`security: rate limits (${TEST_DB})`, () => {
     });
 
     it('checkouts per user: THROTTLE_CHECKOUT_PER_HOUR purchases, then 429 with nothing written; another user is unaffected', async () => {
-      const [buyer, other] = [await registerUser(t.http, {}), await registerUser(t.http, {})].map((u) => u as TestUser);
+      const [buyer, other] = [await registerUser(t.http, {}), await registerUser(t.http, {})].map((u) => u);
       const [pkg] = (await t.http.get('/billing/packages')).body;
       for (let i = 0; i < 2; i++) expect((await t.http.post('/billing/checkout', { packageCode: pkg.code }, { token: buyer.token })).status).toBe(201);
       expectTooManyRequests(await t.http.post('/billing/checkout', { packageCode: pkg.code }, { token: buyer.token }), 60);

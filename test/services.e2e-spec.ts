@@ -37,6 +37,7 @@ let providerDown = false;
 
 class CountingContentProvider extends LocalContentProvider {}
 for (const method of PROVIDER_METHODS) {
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- called below with .apply(this, args)
   const original = LocalContentProvider.prototype[method] as unknown as (...args: unknown[]) => Promise<unknown>;
   (CountingContentProvider.prototype as unknown as Record<string, unknown>)[method] = async function (this: LocalContentProvider, ...args: unknown[]) {
     providerCalls.push(method);

@@ -75,7 +75,7 @@ export interface CpuUse {
 }
 
 export function cpuUse(before: CpuSample, after: CpuSample, requests: number, elapsedMs: number, cores: number): CpuUse {
-  const delta = (key: keyof CpuSample): number | null => (before[key] === null || after[key] === null ? null : after[key]! - before[key]!);
+  const delta = (key: keyof CpuSample): number | null => (before[key] === null || after[key] === null ? null : after[key] - before[key]);
   const perRequest = (ms: number | null): number | null => (ms === null || requests === 0 ? null : ms / requests);
   const [server, database, runner, machine] = [delta('server'), delta('database'), delta('runner'), delta('machine')];
   const steal = delta('steal');

@@ -108,7 +108,7 @@ export async function withBench(name: string, options: { baselineTable: boolean 
     void cleanup().finally(() => process.exit(130));
   });
 
-  let ok = false;
+  let ok: boolean;
   try {
     const loadAverageAtStart = loadavg().map((l) => Number(l.toFixed(2)));
     db = await createBenchDatabase(`bench_${name}`);

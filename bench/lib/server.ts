@@ -45,7 +45,7 @@ export async function startServer(options: { databaseUrl: string; logLevel: stri
   });
   closeSync(log);
 
-  const pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
+  const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
   let nextId = 1;
   let exited: string | null = null;
   const tail = (): string => readFileSync(options.logFile, 'utf8').split('\n').slice(-30).join('\n');

@@ -5,7 +5,7 @@ import { createAdminCommand } from './create-admin.command.js';
 import { integrityCommand } from './integrity.command.js';
 import { seedAccountsCommand } from './seed-accounts.command.js';
 
-export const COMMANDS: CliCommand<any>[] = [integrityCommand, seedAccountsCommand, createAdminCommand];
+export const COMMANDS: CliCommand[] = [integrityCommand, seedAccountsCommand, createAdminCommand];
 
 export interface RunCliOptions {
   /** Starts (or hands over) the application context; only called once the command line is valid. */
@@ -66,7 +66,7 @@ export async function runCli(argv: string[], options: RunCliOptions): Promise<nu
 function parseOptions(command: CliCommand<unknown>, args: string[]): OptionValues {
   const options = Object.fromEntries(Object.entries(command.options).map(([key, spec]) => [key, { type: spec.type }]));
   try {
-    return parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: false }).values as OptionValues;
+    return parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: false }).values;
   } catch (error) {
     // node:util reports unknown options, missing values and stray arguments as TypeErrors.
     throw new UsageError(error instanceof Error ? error.message : String(error));

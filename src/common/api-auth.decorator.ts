@@ -9,7 +9,7 @@ export const ApiAuth = (): MethodDecorator & ClassDecorator =>
     ApiBearerAuth(),
     ApiSecurity('api-key'),
     ApiUnauthorizedResponse({ description: 'UNAUTHENTICATED: missing, invalid or revoked credentials', type: ErrorBodyDto }),
-  ) as MethodDecorator & ClassDecorator;
+  );
 
 /** A route for a signed-in session only (bearer access token); API keys get 403. */
 export const ApiSessionAuth = (): MethodDecorator & ClassDecorator =>
@@ -18,7 +18,7 @@ export const ApiSessionAuth = (): MethodDecorator & ClassDecorator =>
     ApiUnauthorizedResponse({ description: 'UNAUTHENTICATED: missing, invalid, revoked or ended credentials', type: ErrorBodyDto }),
     ApiForbiddenResponse({ description: 'FORBIDDEN: an API key cannot use this route; it needs an access token', type: ErrorBodyDto }),
     SessionOnly(),
-  ) as MethodDecorator & ClassDecorator;
+  );
 
 /** An admin-only controller or route, with its Swagger metadata: others get 403, anonymous callers 401. */
 export const AdminApi = (): MethodDecorator & ClassDecorator =>
@@ -27,4 +27,4 @@ export const AdminApi = (): MethodDecorator & ClassDecorator =>
     ApiAuth(),
     ApiForbiddenResponse({ description: 'FORBIDDEN: the caller is not an admin', type: ErrorBodyDto }),
     AdminOnly(),
-  ) as MethodDecorator & ClassDecorator;
+  );

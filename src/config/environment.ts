@@ -19,7 +19,7 @@ import {
   type ValidationArguments,
 } from 'class-validator';
 
-const toBoolean = ({ value }: { value: unknown }) =>
+const toBoolean = ({ value }: { value: string | boolean | undefined }) =>
   value === undefined ? undefined : ['1', 'true', 'yes'].includes(String(value).toLowerCase());
 
 export const PAYMENT_PROVIDERS = ['local', 'stripe'] as const;
@@ -219,7 +219,7 @@ export class Environment {
    * `false` (none: the peer address counts), `true` (any peer: only behind a proxy that overwrites the header),
    * or a comma-separated list of the proxies' addresses/CIDRs (e.g. `10.0.0.0/8,127.0.0.1`).
    */
-  @Matches(/^(true|false|[0-9A-Fa-f:.\/]+(\s*,\s*[0-9A-Fa-f:.\/]+)*)$/, {
+  @Matches(/^(true|false|[0-9A-Fa-f:./]+(\s*,\s*[0-9A-Fa-f:./]+)*)$/, {
     message: 'TRUST_PROXY must be true, false or a comma-separated list of proxy addresses/CIDRs',
   })
   TRUST_PROXY = 'false';

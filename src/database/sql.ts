@@ -10,7 +10,7 @@ const DATETIME = { type: 'datetime' } as ColumnMetadata;
 export async function execute(em: EntityManager, sql: string, parameters: unknown[]): Promise<number> {
   if (!em.queryRunner) throw new Error('execute() must run inside a transaction');
   const driver = em.connection.driver;
-  const values = parameters.map((value) => (value instanceof Date ? driver.preparePersistentValue(value, DATETIME) : value));
+  const values = parameters.map((value): unknown => (value instanceof Date ? driver.preparePersistentValue(value, DATETIME) : value));
   const result = await em.queryRunner.query(sql, values, true);
   return result.affected ?? 0;
 }

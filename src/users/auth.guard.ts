@@ -8,7 +8,7 @@ import { ADMIN_ONLY_METADATA, PUBLIC_METADATA, SESSION_ONLY_METADATA } from '../
 import type { AuthenticatedRequest, Principal } from '../common/principal.js';
 import { API_KEY_PREFIX, ApiKeysService } from './api-keys.service.js';
 import type { JwtClaims } from './sessions.service.js';
-import { User, UserRole } from './user.entity.js';
+import { User } from './user.entity.js';
 
 /**
  * Resolves the caller from `Authorization: Bearer <access token>`, `X-API-Key: <key>` or `Authorization: Bearer <key>`
@@ -40,7 +40,7 @@ export class AuthGuard implements CanActivate {
 
     if (isPublic) return true;
     if (!principal) throw new AppError(ErrorCode.UNAUTHENTICATED, 'Missing, invalid or revoked credentials');
-    if (this.reflector.getAllAndOverride<boolean>(ADMIN_ONLY_METADATA, targets) && principal.role !== UserRole.Admin) {
+    if (this.reflector.getAllAndOverride<boolean>(ADMIN_ONLY_METADATA, targets) && principal.role !== 'admin') {
       throw new AppError(ErrorCode.FORBIDDEN, 'This route is for admins');
     }
     if (principal.via === 'api-key' && this.reflector.getAllAndOverride<boolean>(SESSION_ONLY_METADATA, targets)) {
@@ -69,10 +69,10 @@ export class AuthGuard implements CanActivate {
     // The token says who signed in; the database says whether that user still exists, what they may do and
     // whether the session was ended (logout, password change): one read, joined. Plain SQL: this runs on every
     // request, and the query builder's per-call work costs more CPU than the read itself.
-    const [user] = (await this.users.query(
+    const [user] = await this.users.query<Pick<User, 'id' | 'role'>[]>(
       'SELECT u.id, u.role FROM users u INNER JOIN sessions s ON s.user_id = u.id WHERE u.id = ? AND s.id = ? AND s.ended_at IS NULL',
       [claims.sub, claims.sid],
-    )) as Pick<User, 'id' | 'role'>[];
+    );
     return user ? { userId: user.id, role: user.role, via: 'jwt', sessionId: claims.sid } : null;
   }
 }

@@ -19,7 +19,6 @@ import { TcpProxy } from '../support/tcp-proxy.js';
 /** The app's connect timeout (data-source-options.ts) plus room for a loaded machine. */
 const UNREACHABLE_ANSWER_MS = 5000 + 3000;
 const DOWN_ANSWER_MS = 3000;
-const HEALTH_ANSWER_MS = 1500 + 1500;
 const RECOVERY_MS = 10000;
 
 describe('the database goes away and comes back', () => {

@@ -20,7 +20,7 @@ function runApp(env: Record<string, string>): Promise<{ code: number | null; std
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let stderr = '';
-    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`the app did not exit within 30 s; stderr:\n${stderr}`));

@@ -30,7 +30,7 @@ export class TcpProxy {
   static async start(target: { host: string; port: number }, port = 0): Promise<TcpProxy> {
     const proxy = new TcpProxy(port, target);
     const bound = await proxy.listen(port);
-    return Object.assign(proxy, { port: bound }) as TcpProxy;
+    return Object.assign(proxy, { port: bound });
   }
 
   private listen(port: number): Promise<number> {

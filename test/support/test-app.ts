@@ -57,7 +57,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     ...database.env,
     ...options.env,
   });
-  const config = new ConfigService(env as unknown as Record<string, unknown>);
+  const config = new ConfigService(env);
   // Only the test's environment counts, not variables exported in the developer's shell.
   config['skipProcessEnv'] = true;
 

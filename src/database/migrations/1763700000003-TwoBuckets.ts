@@ -100,15 +100,15 @@ export class TwoBuckets1763700000003 implements MigrationInterface {
           SET allowance = balance, credits = 0,
               period_allowance_granted = COALESCE((SELECT s.tokens_limit FROM subscriptions s WHERE s.user_id = token_accounts.user_id), 0)`,
     );
-    const withCredits: { user_id: string }[] = await queryRunner.query(
+    const withCredits = (await queryRunner.query(
       "SELECT DISTINCT user_id FROM token_ledger_entries WHERE type IN ('purchase', 'admin_grant') ORDER BY user_id",
-    );
+    )) as { user_id: string }[];
     for (const { user_id: userId } of withCredits) await this.splitAccount(queryRunner, userId);
     await makeLedgerAppendOnly(queryRunner);
   }
 
   private async splitAccount(queryRunner: QueryRunner, userId: string): Promise<void> {
-    const rows: Record<string, unknown>[] = await queryRunner.query('SELECT seq, id, type, amount, metadata FROM token_ledger_entries WHERE user_id = ? ORDER BY seq', [userId]);
+    const rows = (await queryRunner.query('SELECT seq, id, type, amount, metadata FROM token_ledger_entries WHERE user_id = ? ORDER BY seq', [userId])) as Record<string, unknown>[];
     const history = splitHistory(
       rows.map((r) => ({ seq: Number(r.seq), id: String(r.id), type: String(r.type), amount: Number(r.amount), metadata: (r.metadata as string | null) ?? null })),
     );

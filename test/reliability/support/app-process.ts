@@ -78,8 +78,8 @@ export class AppProcess {
       for (const line of chunk.toString().split('\n')) if (line.trim()) this.output.push(line);
       if (this.output.length > OUTPUT_LINES) this.output.splice(0, this.output.length - OUTPUT_LINES);
     };
-    child.stdout!.on('data', keep);
-    child.stderr!.on('data', keep);
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
     child.on('exit', (code, signal) => {
       live.delete(this);
       if (!this.expectingExit) this.unexpectedExits.push(`${this.name} exited (code ${code}, signal ${signal}):\n${this.lastOutput(20)}`);

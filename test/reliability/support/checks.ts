@@ -105,6 +105,6 @@ export async function cliIntegrity(databaseUrl: string): Promise<{ exitCode: num
   } catch (error) {
     const e = error as { code?: number; stdout?: string; message: string };
     if (typeof e.code === 'number' && e.stdout?.includes('{')) return { exitCode: e.code, report: JSON.parse(e.stdout.slice(e.stdout.indexOf('{'))) };
-    throw new Error(`cli integrity failed: ${e.message}`);
+    throw new Error(`cli integrity failed: ${e.message}`, { cause: error });
   }
 }

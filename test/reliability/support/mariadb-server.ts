@@ -39,7 +39,7 @@ export class MariadbServer {
       await server.start();
     } catch (error) {
       await server.destroy();
-      throw new Error(`could not set up a MariaDB server of the suite's own (${INSTALL_DB}, ${MARIADBD}): ${(error as Error).message}`);
+      throw new Error(`could not set up a MariaDB server of the suite's own (${INSTALL_DB}, ${MARIADBD}): ${(error as Error).message}`, { cause: error });
     }
     return server;
   }
@@ -83,7 +83,7 @@ export class MariadbServer {
         await connection.end();
         return;
       } catch (error) {
-        if (Date.now() > deadline) throw new Error(`mariadbd did not accept connections within ${timeoutMs} ms (${(error as Error).message}):\n${this.errorLog()}`);
+        if (Date.now() > deadline) throw new Error(`mariadbd did not accept connections within ${timeoutMs} ms (${(error as Error).message}):\n${this.errorLog()}`, { cause: error });
         await sleep(100);
       }
     }
