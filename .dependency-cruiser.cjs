@@ -6,7 +6,8 @@ module.exports = {
   forbidden: [
     {
       name: 'tokens-depends-on-no-feature-module',
-      comment: 'src/tokens is a drop-in module: users, subscriptions, billing, services, observability (and the rest of the app) use it, never the reverse',
+      comment:
+        'src/tokens is a drop-in module: users, subscriptions, billing, services, observability (and the rest of the app) use it, never the reverse',
       severity: 'error',
       from: { path: '^src/tokens/' },
       to: { path: '^src/(users|subscriptions|billing|services|observability|notifications|health|rate-limits|cli|config)/' },

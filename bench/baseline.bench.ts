@@ -26,7 +26,13 @@ await withBench('baseline', { baselineTable: true }, async (ctx) => {
   const specs: PhaseSpec[] = [
     { key: 'unmetered', label: 'unmetered (reference)', path: '/bench/unmetered', users: [projectUser], charging: 'none' },
     { key: 'project', label: 'project: conditional UPDATE + ledger row', path: '/bench/metered', users: [projectUser], charging: 'ledger' },
-    { key: 'baseline', label: 'baseline: SELECT, subtract in JS, UPDATE', path: '/bench/read-modify-write', users: [baselineUser], charging: 'baseline' },
+    {
+      key: 'baseline',
+      label: 'baseline: SELECT, subtract in JS, UPDATE',
+      path: '/bench/read-modify-write',
+      users: [baselineUser],
+      charging: 'baseline',
+    },
   ];
   const phases = await runPhases(ctx, specs);
   const checks = await finalChecks(ctx);
@@ -35,11 +41,19 @@ await withBench('baseline', { baselineTable: true }, async (ctx) => {
   // The baseline account is expected to drift; every other account must be exact.
   const others = <T extends { userId: string }>(list: T[]): T[] => list.filter((entry) => entry.userId !== baselineUser.id);
   const problems: string[] = [];
-  for (const phase of phases) for (const p of phase.accounting.problems) problems.push(`${phase.warmup ? 'warm-up ' : ''}${phase.label}: ${p}`);
+  for (const phase of phases)
+    for (const p of phase.accounting.problems) problems.push(`${phase.warmup ? 'warm-up ' : ''}${phase.label}: ${p}`);
   problems.push(...accountProblems(checks.accounts, baselineUser.id));
   const app = checks.app;
-  const appProblems = others(app.mismatches).length + others(app.negativeBalances).length + others(app.usersWithoutAccount).length + others(app.brokenChains).length;
-  if (appProblems > 0) problems.push(`GET /admin/tokens/integrity reports ${appProblems} problems outside the baseline account: ${JSON.stringify(app.counts)}`);
+  const appProblems =
+    others(app.mismatches).length +
+    others(app.negativeBalances).length +
+    others(app.usersWithoutAccount).length +
+    others(app.brokenChains).length;
+  if (appProblems > 0)
+    problems.push(
+      `GET /admin/tokens/integrity reports ${appProblems} problems outside the baseline account: ${JSON.stringify(app.counts)}`,
+    );
 
   const measured = phases.filter((p) => !p.warmup);
   const base = measured.find((p) => p.key === 'unmetered')!;
@@ -78,10 +92,20 @@ await withBench('baseline', { baselineTable: true }, async (ctx) => {
       `${phases.filter((p) => p.key !== 'baseline').every((p) => p.accounting.problems.length === 0) ? 'yes' : 'NO'}`,
   );
 
-  const file = writeResults('baseline', { benchmark: 'baseline', machine: ctx.machine, phases, checks, baselineUserId: baselineUser.id, problems, ok: problems.length === 0 });
+  const file = writeResults('baseline', {
+    benchmark: 'baseline',
+    machine: ctx.machine,
+    phases,
+    checks,
+    baselineUserId: baselineUser.id,
+    problems,
+    ok: problems.length === 0,
+  });
   console.log(`results: ${file}`);
   if (problems.length) {
-    console.error(`\nDRIFT: the project's ledger does not account for every request (${problems.length} problems):\n  ${problems.slice(0, 20).join('\n  ')}`);
+    console.error(
+      `\nDRIFT: the project's ledger does not account for every request (${problems.length} problems):\n  ${problems.slice(0, 20).join('\n  ')}`,
+    );
     return false;
   }
   return true;

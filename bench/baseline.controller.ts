@@ -31,13 +31,18 @@ export class BaselineController {
   @Post('read-modify-write')
   async readModifyWrite(@CurrentPrincipal() principal: Principal): Promise<{ ok: true }> {
     const cost = 1;
-    const [row] = await this.dataSource.query<{ balance: string }[]>('SELECT balance FROM token_accounts WHERE user_id = ?', [principal.userId]);
+    const [row] = await this.dataSource.query<{ balance: string }[]>('SELECT balance FROM token_accounts WHERE user_id = ?', [
+      principal.userId,
+    ]);
     const balance = Number(row?.balance ?? 0);
     if (balance < cost) {
       throw new AppError(ErrorCode.INSUFFICIENT_TOKENS, `Insufficient tokens: this request costs ${cost}, the balance is ${balance}`);
     }
     await this.dataSource.query('UPDATE token_accounts SET balance = ? WHERE user_id = ?', [balance - cost, principal.userId]);
-    await this.dataSource.query(`INSERT INTO ${BASELINE_USAGE_TABLE} (user_id, tokens, created_at) VALUES (?, ?, NOW(3))`, [principal.userId, cost]);
+    await this.dataSource.query(`INSERT INTO ${BASELINE_USAGE_TABLE} (user_id, tokens, created_at) VALUES (?, ?, NOW(3))`, [
+      principal.userId,
+      cost,
+    ]);
     return { ok: true };
   }
 }

@@ -76,7 +76,10 @@ export class BenchFixtures {
           const { subscription } = await this.subscriptions.subscribeToDefaultPlan(em, user.id);
           await this.tokens.openAccount(em, openingTermsOf(subscription));
         });
-        if (grant > 0) await this.tx.run((em) => this.tokens.adjust(em, user.id, { kind: 'grant', amount: grant, reason: 'benchmark balance' }, admin.id));
+        if (grant > 0)
+          await this.tx.run((em) =>
+            this.tokens.adjust(em, user.id, { kind: 'grant', amount: grant, reason: 'benchmark balance' }, admin.id),
+          );
         created[i] = { id: user.id, accessToken: (await this.sessions.open(user)).accessToken };
       }
     };

@@ -13,7 +13,10 @@ import type { ServerReply, ServerRequest } from './lib/server-protocol.js';
  * process talks to it over HTTP and asks it for fixtures over the IPC channel.
  */
 async function main(): Promise<void> {
-  const app = await NestFactory.create<NestFastifyApplication>(BenchAppModule, createFastifyAdapter(), { ...APP_OPTIONS, bufferLogs: true });
+  const app = await NestFactory.create<NestFastifyApplication>(BenchAppModule, createFastifyAdapter(), {
+    ...APP_OPTIONS,
+    bufferLogs: true,
+  });
   app.useLogger(app.get(Logger));
   await configureApp(app);
   await app.listen(0, '127.0.0.1');
@@ -40,7 +43,8 @@ async function main(): Promise<void> {
     };
     answer().then(
       (value) => send({ id: message.id, ok: true, value }),
-      (error: unknown) => send({ id: message.id, ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) }),
+      (error: unknown) =>
+        send({ id: message.id, ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) }),
     );
   });
   send({ id: 0, ok: true, value: { port } });

@@ -36,7 +36,8 @@ await withBench('metering', { baselineTable: false }, async (ctx) => {
   endMachine(ctx.machine);
 
   const problems: string[] = [];
-  for (const phase of phases) for (const p of phase.accounting.problems) problems.push(`${phase.warmup ? 'warm-up ' : ''}${phase.label}: ${p}`);
+  for (const phase of phases)
+    for (const p of phase.accounting.problems) problems.push(`${phase.warmup ? 'warm-up ' : ''}${phase.label}: ${p}`);
   problems.push(...accountProblems(checks.accounts));
   if (!checks.app.ok) problems.push(`GET /admin/tokens/integrity is not ok: ${JSON.stringify(checks.app.counts)}`);
   const refused = phases.filter((p) => p.load.requests !== p.load.ok);
@@ -65,12 +66,23 @@ await withBench('metering', { baselineTable: false }, async (ctx) => {
       `negative balances: ${checks.accounts.negativeBalances.length}; app integrity report ok: ${checks.app.ok}; ` +
       `every phase (warm-ups included): 2xx == usage rows == tokens removed: ${phases.every((p) => p.accounting.problems.length === 0) ? 'yes' : 'NO'}`,
   );
-  if (refused.length) console.log(`warning: non-2xx answers in ${refused.map((p) => `${p.label} ${JSON.stringify(p.load.statuses)}`).join('; ')}`);
+  if (refused.length)
+    console.log(`warning: non-2xx answers in ${refused.map((p) => `${p.label} ${JSON.stringify(p.load.statuses)}`).join('; ')}`);
 
-  const file = writeResults('metering', { benchmark: 'metering', settings, machine: ctx.machine, phases, checks, problems, ok: problems.length === 0 });
+  const file = writeResults('metering', {
+    benchmark: 'metering',
+    settings,
+    machine: ctx.machine,
+    phases,
+    checks,
+    problems,
+    ok: problems.length === 0,
+  });
   console.log(`results: ${file}`);
   if (problems.length) {
-    console.error(`\nDRIFT: the ledger does not account for every request (${problems.length} problems):\n  ${problems.slice(0, 20).join('\n  ')}`);
+    console.error(
+      `\nDRIFT: the ledger does not account for every request (${problems.length} problems):\n  ${problems.slice(0, 20).join('\n  ')}`,
+    );
     return false;
   }
   return true;

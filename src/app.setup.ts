@@ -27,7 +27,10 @@ function nestedDeeperThan(value: unknown, limit: number): boolean {
 /** The contract's error body for anything Fastify rejects itself, with the request id in body and header. */
 function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
   const body = toErrorBody(error);
-  void reply.status(body.statusCode).header('X-Request-Id', request.id).send({ ...body, requestId: request.id });
+  void reply
+    .status(body.statusCode)
+    .header('X-Request-Id', request.id)
+    .send({ ...body, requestId: request.id });
 }
 
 /** Options of the Nest application; the raw body is kept for signed webhooks (req.rawBody). */

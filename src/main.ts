@@ -12,7 +12,8 @@ async function bootstrap(): Promise<void> {
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule,
     createFastifyAdapter({ trustProxy: trustProxyOption(validateEnvironment(process.env).TRUST_PROXY) }),
-    { ...APP_OPTIONS, bufferLogs: true });
+    { ...APP_OPTIONS, bufferLogs: true },
+  );
   app.useLogger(app.get(Logger));
   const config = app.get(AppConfig);
   await configureApp(app);

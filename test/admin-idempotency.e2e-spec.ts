@@ -18,7 +18,11 @@ describe('idempotent admin writes', () => {
   afterAll(() => t.close());
 
   const adjust = (user: TestUser, kind: 'grant' | 'deduct', amount: number, key?: string, token = adminToken) =>
-    t.http.post(`/admin/users/${user.id}/tokens/${kind}`, { amount, reason: 'support ticket 42' }, { token, headers: key ? { 'idempotency-key': key } : {} });
+    t.http.post(
+      `/admin/users/${user.id}/tokens/${kind}`,
+      { amount, reason: 'support ticket 42' },
+      { token, headers: key ? { 'idempotency-key': key } : {} },
+    );
   const changePlan = (user: TestUser, planCode: string, key?: string) =>
     t.http.put(`/admin/users/${user.id}/subscription`, { planCode }, { token: adminToken, headers: key ? { 'idempotency-key': key } : {} });
   const rowsOf = async (user: TestUser, type: string) => (await ledgerState(t.dataSource, user.id)).entries.filter((e) => e.type === type);
@@ -47,7 +51,11 @@ describe('idempotent admin writes', () => {
   it('the same key with another body or another user is 409 IDEMPOTENCY_KEY_REUSED and changes nothing', async () => {
     const [user, other] = [await registerUser(t.http), await registerUser(t.http)];
     expect((await adjust(user, 'grant', 100, 'reused')).status).toBe(201);
-    for (const response of [await adjust(user, 'grant', 101, 'reused'), await adjust(other, 'grant', 100, 'reused'), await adjust(user, 'deduct', 100, 'reused')]) {
+    for (const response of [
+      await adjust(user, 'grant', 101, 'reused'),
+      await adjust(other, 'grant', 100, 'reused'),
+      await adjust(user, 'deduct', 100, 'reused'),
+    ]) {
       expect([response.status, response.body.code]).toEqual([409, 'IDEMPOTENCY_KEY_REUSED']);
     }
     expect((await ledgerState(t.dataSource, user.id)).balance).toBe(200);

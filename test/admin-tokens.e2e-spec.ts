@@ -20,13 +20,20 @@ describe('admin token controls', () => {
   afterAll(() => t.close());
 
   const grant = (userId: string, body: unknown, token = adminToken) => t.http.post(`/admin/users/${userId}/tokens/grant`, body, { token });
-  const deduct = (userId: string, body: unknown, token = adminToken) => t.http.post(`/admin/users/${userId}/tokens/deduct`, body, { token });
+  const deduct = (userId: string, body: unknown, token = adminToken) =>
+    t.http.post(`/admin/users/${userId}/tokens/deduct`, body, { token });
 
   it('grants tokens with the reason and the admin on the ledger entry', async () => {
     const user = await registerUser(t.http);
     const response = await grant(user.id, { amount: 5000, reason: '  goodwill after the outage  ' });
     expect(response.status).toBe(201);
-    expect(response.body).toMatchObject({ type: 'admin_grant', amount: 5000, balanceAfter: 5100, actorId: adminId, metadata: { reason: 'goodwill after the outage' } });
+    expect(response.body).toMatchObject({
+      type: 'admin_grant',
+      amount: 5000,
+      balanceAfter: 5100,
+      actorId: adminId,
+      metadata: { reason: 'goodwill after the outage' },
+    });
     const balance = await t.http.get('/tokens/balance', { token: user.token });
     expect(balance.body.balance).toBe(5100);
     const state = await expectLedgerConsistent(t.dataSource, user.id);
@@ -68,7 +75,13 @@ describe('admin token controls', () => {
     const response = await t.http.get(`/admin/users/${user.id}/tokens`, { token: adminToken });
     expect(response.status).toBe(200);
     expect(response.body).toMatchObject({ userId: user.id, balance: 100, plan: 'free', usedThisPeriod: 3 });
-    expect(response.body.recentEntries.map((e: { type: string }) => e.type)).toEqual(['admin_grant', 'usage', 'usage', 'usage', 'initial_grant']);
+    expect(response.body.recentEntries.map((e: { type: string }) => e.type)).toEqual([
+      'admin_grant',
+      'usage',
+      'usage',
+      'usage',
+      'initial_grant',
+    ]);
     expect(response.body.recentEntries[0]).toMatchObject({ actorId: adminId, metadata: { reason: 'top up' } });
   });
 
@@ -128,7 +141,9 @@ describe('price overrides', () => {
   const removePrice = (action: string, query = '') => t.http.delete(`/admin/costs/${action}${query}`, { token: adminToken });
   const chatOn = (app: TestApp, user: TestUser) => app.http.post('/services/chat', { message: 'hi' }, { token: user.token });
   const costOf = async (app: TestApp, user: TestUser, action: string) =>
-    ((await app.http.get('/tokens/costs', { token: user.token })).body as { action: string; cost: number; overriddenBy: string | null }[]).find((c) => c.action === action);
+    (
+      (await app.http.get('/tokens/costs', { token: user.token })).body as { action: string; cost: number; overriddenBy: string | null }[]
+    ).find((c) => c.action === action);
 
   async function userOnPlan(planCode: string): Promise<TestUser> {
     const user = await registerUser(t.http);
@@ -145,8 +160,15 @@ describe('price overrides', () => {
     const global = await setPrice('ai_chat_message', { cost: 3 });
     expect(global.status).toBe(200);
     expect(global.body).toMatchObject({ action: 'ai_chat_message', cost: 3, scope: 'global', planCode: null, userId: null });
-    expect((await t.http.put('/admin/costs/ai_chat_message', { cost: 2, planCode: 'pro' }, { token: adminToken })).body).toMatchObject({ scope: 'plan', planCode: 'pro' });
-    expect((await setPrice('ai_chat_message', { cost: 0, userId: vipUser.id })).body).toMatchObject({ scope: 'user', userId: vipUser.id, cost: 0 });
+    expect((await t.http.put('/admin/costs/ai_chat_message', { cost: 2, planCode: 'pro' }, { token: adminToken })).body).toMatchObject({
+      scope: 'plan',
+      planCode: 'pro',
+    });
+    expect((await setPrice('ai_chat_message', { cost: 0, userId: vipUser.id })).body).toMatchObject({
+      scope: 'user',
+      userId: vipUser.id,
+      cost: 0,
+    });
 
     for (const app of [t, other]) {
       expect((await chatOn(app, freeUser)).headers.get('x-tokens-charged')).toBe('3');
@@ -198,7 +220,16 @@ describe('price overrides', () => {
     expect((await setPrice('ai_rewrite', { cost: 1, planCode: 'platinum' })).status).toBe(404);
     expect((await setPrice('ai_rewrite', { cost: 1, userId: randomUUID() })).status).toBe(404);
     expect((await removePrice('ai_rewrite', '?planCode=pro')).status).toBe(404); // no such override
-    for (const body of [{ cost: -1 }, { cost: 1.5 }, { cost: '5' }, {}, { cost: 1, planCode: 'pro', userId: user.id }, { cost: 1, userId: 'nope' }, { cost: 1, extra: 1 }, { cost: 1e12 }]) {
+    for (const body of [
+      { cost: -1 },
+      { cost: 1.5 },
+      { cost: '5' },
+      {},
+      { cost: 1, planCode: 'pro', userId: user.id },
+      { cost: 1, userId: 'nope' },
+      { cost: 1, extra: 1 },
+      { cost: 1e12 },
+    ]) {
       const response = await setPrice('ai_rewrite', body);
       expect([response.status, response.body.code]).toEqual([400, 'VALIDATION_FAILED']);
     }
@@ -206,7 +237,9 @@ describe('price overrides', () => {
     expect((await t.http.put('/admin/costs/AI%20REWRITE', { cost: 1 }, { token: adminToken })).status).toBe(400);
     expect((await t.http.put('/admin/costs/ai_rewrite', { cost: 1 }, { token: user.token })).status).toBe(403);
     expect((await t.http.delete('/admin/costs/ai_rewrite', { token: user.token })).status).toBe(403);
-    expect((await t.http.get('/admin/costs', { token: adminToken })).body.filter((o: { action: string }) => o.action === 'ai_rewrite')).toEqual([]);
+    expect(
+      (await t.http.get('/admin/costs', { token: adminToken })).body.filter((o: { action: string }) => o.action === 'ai_rewrite'),
+    ).toEqual([]);
     expect(await costOf(t, user, 'ai_rewrite')).toMatchObject({ cost: 500, defaultCost: 500, overriddenBy: null });
   });
 });

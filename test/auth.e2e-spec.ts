@@ -184,7 +184,13 @@ describe('users module (auth, API keys, admin)', () => {
     });
 
     it('answers 401 without credentials and with a malformed Authorization header', async () => {
-      for (const headers of [{} as Record<string, string>, { authorization: 'Bearer' }, { authorization: 'Bearer ' }, { authorization: `Basic ${user.token}` }, { authorization: 'Bearer not.a.jwt' }]) {
+      for (const headers of [
+        {} as Record<string, string>,
+        { authorization: 'Bearer' },
+        { authorization: 'Bearer ' },
+        { authorization: `Basic ${user.token}` },
+        { authorization: 'Bearer not.a.jwt' },
+      ]) {
         const response = await t.http.get('/users/me', { headers });
         expect(response.status).toBe(401);
         expect(response.body).toMatchObject({ statusCode: 401, code: 'UNAUTHENTICATED' });
@@ -281,7 +287,11 @@ describe('users module (auth, API keys, admin)', () => {
       expect(rows[0].key_hash).toBeTruthy();
       expect(rows[0].key_hash).not.toBe(created.key);
       for (const value of Object.values(rows[0])) expect(String(value)).not.toContain(created.key);
-      const anywhere = await t.dataSource.query('SELECT id FROM api_keys WHERE key_hash = ? OR prefix = ? OR name = ?', [created.key, created.key, created.key]);
+      const anywhere = await t.dataSource.query('SELECT id FROM api_keys WHERE key_hash = ? OR prefix = ? OR name = ?', [
+        created.key,
+        created.key,
+        created.key,
+      ]);
       expect(anywhere).toEqual([]);
     });
 
@@ -406,7 +416,8 @@ describe('users module (auth, API keys, admin)', () => {
       adminToken = await loginAdmin(t.http);
     });
 
-    const changePlan = (userId: string, body: unknown, token = adminToken) => t.http.put(`/admin/users/${userId}/subscription`, body, { token });
+    const changePlan = (userId: string, body: unknown, token = adminToken) =>
+      t.http.put(`/admin/users/${userId}/subscription`, body, { token });
 
     it('the admin from ADMIN_EMAIL / ADMIN_PASSWORD can log in and has role admin', async () => {
       const login = await t.http.post('/auth/login', ADMIN);
@@ -476,8 +487,15 @@ describe('users module (auth, API keys, admin)', () => {
       // The period is kept across plan changes.
       expect(downgrade.body.periodStart).toBe(upgrade.body.periodStart);
       expect(downgrade.body.periodEnd).toBe(upgrade.body.periodEnd);
-      expect((await t.http.get('/subscriptions/me', { token: user.token })).body).toMatchObject({ plan: { code: 'starter' }, tokensLimit: 10_000 });
-      expect((await t.http.get('/tokens/balance', { token: user.token })).body).toMatchObject({ balance: 2_000_000, plan: 'starter', tokensLimit: 10_000 });
+      expect((await t.http.get('/subscriptions/me', { token: user.token })).body).toMatchObject({
+        plan: { code: 'starter' },
+        tokensLimit: 10_000,
+      });
+      expect((await t.http.get('/tokens/balance', { token: user.token })).body).toMatchObject({
+        balance: 2_000_000,
+        plan: 'starter',
+        tokensLimit: 10_000,
+      });
 
       const rows = await t.http.get('/tokens/transactions?type=plan_change', { token: user.token });
       expect(rows.body.items.map((e: { amount: number; balanceAfter: number }) => [e.amount, e.balanceAfter])).toEqual([
@@ -521,7 +539,10 @@ describe('users module (auth, API keys, admin)', () => {
       const unknownPlan = await changePlan(user.id, { planCode: 'platinum' });
       expect(unknownPlan.status).toBe(404);
       expect(unknownPlan.body).toMatchObject({ statusCode: 404, code: 'NOT_FOUND' });
-      expect((await t.http.get('/subscriptions/me', { token: user.token })).body).toMatchObject({ plan: { code: 'free' }, tokensLimit: 100 });
+      expect((await t.http.get('/subscriptions/me', { token: user.token })).body).toMatchObject({
+        plan: { code: 'free' },
+        tokensLimit: 100,
+      });
       const state = await expectLedgerConsistent(t.dataSource, user.id);
       expect(state.entries).toHaveLength(1);
 

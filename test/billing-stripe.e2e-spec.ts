@@ -47,10 +47,21 @@ describe('billing with Stripe Checkout', () => {
   async function checkout(user: TestUser, packageCode = 'tokens_1k') {
     const response = await t.http.post('/billing/checkout', { packageCode }, { token: user.token });
     expect(response.status).toBe(201);
-    return response.body as { purchaseId: string; status: string; provider: string; providerReference: string; redirectUrl: string; completion: unknown };
+    return response.body as {
+      purchaseId: string;
+      status: string;
+      provider: string;
+      providerReference: string;
+      redirectUrl: string;
+      completion: unknown;
+    };
   }
 
-  type SessionEventType = 'checkout.session.completed' | 'checkout.session.async_payment_succeeded' | 'checkout.session.async_payment_failed' | 'checkout.session.expired';
+  type SessionEventType =
+    | 'checkout.session.completed'
+    | 'checkout.session.async_payment_succeeded'
+    | 'checkout.session.async_payment_failed'
+    | 'checkout.session.expired';
 
   /** A Stripe event as Stripe sends it, about the session of `purchaseId`. */
   function sessionEvent(type: SessionEventType | (string & {}), purchaseId: string | null, session: Record<string, unknown> = {}) {
@@ -81,7 +92,10 @@ describe('billing with Stripe Checkout', () => {
   /** Posts the event the way Stripe does: pretty-printed JSON, signed over those exact bytes. */
   function deliver(event: unknown, options: { header?: string | null; secret?: string; timestamp?: number; payload?: string } = {}) {
     const payload = options.payload ?? JSON.stringify(event, null, 2);
-    const header = options.header !== undefined ? options.header : sdk.webhooks.generateTestHeaderString({ payload, secret: options.secret ?? WEBHOOK_SECRET, timestamp: options.timestamp });
+    const header =
+      options.header !== undefined
+        ? options.header
+        : sdk.webhooks.generateTestHeaderString({ payload, secret: options.secret ?? WEBHOOK_SECRET, timestamp: options.timestamp });
     const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8' };
     if (header !== null) headers['stripe-signature'] = header;
     return t.http.post(STRIPE_WEBHOOK, undefined, { raw: payload, headers });
@@ -99,12 +113,21 @@ describe('billing with Stripe Checkout', () => {
   }
 
   async function purchaseOf(user: TestUser, purchaseId: string) {
-    const list = (await t.http.get('/billing/purchases', { token: user.token })).body as { id: string; status: string; ledgerEntryId: string | null; provider: string }[];
+    const list = (await t.http.get('/billing/purchases', { token: user.token })).body as {
+      id: string;
+      status: string;
+      ledgerEntryId: string | null;
+      provider: string;
+    }[];
     return list.find((p) => p.id === purchaseId)!;
   }
 
   async function creditsFor(user: TestUser, purchaseId: string): Promise<{ id: string; amount: number }[]> {
-    const items = (await t.http.get('/tokens/transactions?type=purchase&limit=100', { token: user.token })).body.items as { id: string; amount: number; metadata: any }[];
+    const items = (await t.http.get('/tokens/transactions?type=purchase&limit=100', { token: user.token })).body.items as {
+      id: string;
+      amount: number;
+      metadata: any;
+    }[];
     return items.filter((e) => e.metadata?.purchaseId === purchaseId);
   }
 
@@ -118,7 +141,12 @@ describe('billing with Stripe Checkout', () => {
       const user = await newUser();
       const before = fake.requests.length;
       const session = await checkout(user, 'tokens_10k');
-      expect(session).toMatchObject({ status: 'pending', provider: 'stripe', providerReference: expect.stringMatching(/^cs_test_/), completion: null });
+      expect(session).toMatchObject({
+        status: 'pending',
+        provider: 'stripe',
+        providerReference: expect.stringMatching(/^cs_test_/),
+        completion: null,
+      });
       expect(session.redirectUrl).toBe(`https://checkout.stripe.com/c/pay/${session.providerReference}`);
 
       expect(fake.requests).toHaveLength(before + 1);
@@ -149,14 +177,24 @@ describe('billing with Stripe Checkout', () => {
     it.each([
       ['a declined card (402)', 402, { error: { type: 'card_error', code: 'card_declined', message: 'Your card was declined.' } }, 1],
       ['an invalid request (400)', 400, { error: { type: 'invalid_request_error', message: 'Invalid currency: usd' } }, 1],
-      ['a Stripe outage (500), retried with the same idempotency key', 500, { error: { type: 'api_error', message: 'Something went wrong' } }, 3],
+      [
+        'a Stripe outage (500), retried with the same idempotency key',
+        500,
+        { error: { type: 'api_error', message: 'Something went wrong' } },
+        3,
+      ],
     ])('answers 502 SERVICE_FAILED for %s and marks the purchase failed', async (_, status, body, attempts) => {
       const user = await newUser();
       fake.failure = { status, body };
       const before = fake.requests.length;
       const response = await t.http.post('/billing/checkout', { packageCode: 'tokens_1k' }, { token: user.token });
       expect(response.status).toBe(502);
-      expect(response.body).toEqual({ statusCode: 502, code: 'SERVICE_FAILED', message: expect.stringMatching(/payment provider/i), requestId: expect.any(String) });
+      expect(response.body).toEqual({
+        statusCode: 502,
+        code: 'SERVICE_FAILED',
+        message: expect.stringMatching(/payment provider/i),
+        requestId: expect.any(String),
+      });
       expect(JSON.stringify(response.body)).not.toMatch(/\bat .*\.(ts|js):\d+|card_declined|api_error/);
 
       const sent = fake.requests.slice(before);
@@ -194,7 +232,11 @@ describe('billing with Stripe Checkout', () => {
       const credits = await creditsFor(user, session.purchaseId);
       expect(credits).toEqual([expect.objectContaining({ amount: 1000 })]);
       expect(await purchaseOf(user, session.purchaseId)).toMatchObject({ status: 'paid', ledgerEntryId: credits[0].id });
-      expect(await eventRow(event.id)).toEqual({ type: 'checkout.session.completed', purchase_id: session.purchaseId, outcome: 'credited' });
+      expect(await eventRow(event.id)).toEqual({
+        type: 'checkout.session.completed',
+        purchase_id: session.purchaseId,
+        outcome: 'credited',
+      });
       expect(await eventRow(another.id)).toMatchObject({ outcome: 'ignored' });
       await expectLedgerConsistent(t.dataSource, user.id);
     });
@@ -202,7 +244,9 @@ describe('billing with Stripe Checkout', () => {
     it('no_payment_required (a 100% discount) credits as well', async () => {
       const user = await newUser();
       const session = await checkout(user);
-      expect(await outcomeOf(sessionEvent('checkout.session.completed', session.purchaseId, { payment_status: 'no_payment_required' }))).toBe('credited');
+      expect(
+        await outcomeOf(sessionEvent('checkout.session.completed', session.purchaseId, { payment_status: 'no_payment_required' })),
+      ).toBe('credited');
       expect(await balanceOf(user)).toBe(1100);
     });
 
@@ -225,20 +269,25 @@ describe('billing with Stripe Checkout', () => {
       await expectLedgerConsistent(t.dataSource, user.id);
     });
 
-    it.each(['checkout.session.async_payment_failed', 'checkout.session.expired'] as const)('%s marks the purchase failed and credits nothing', async (type) => {
-      const user = await newUser();
-      const session = await checkout(user);
-      if (type === 'checkout.session.async_payment_failed') {
-        expect(await outcomeOf(sessionEvent('checkout.session.completed', session.purchaseId, { payment_status: 'unpaid' }))).toBe('awaiting_payment');
-      }
-      const event = sessionEvent(type, session.purchaseId);
-      expect(await outcomeOf(event)).toBe('failed');
-      expect(await eventRow(event.id)).toMatchObject({ type, outcome: 'failed' });
-      expect(await purchaseOf(user, session.purchaseId)).toMatchObject({ status: 'failed', ledgerEntryId: null });
-      expect(await outcomeOf(sessionEvent(type, session.purchaseId))).toBe('ignored');
-      expect(await balanceOf(user)).toBe(100);
-      expect(await creditsFor(user, session.purchaseId)).toEqual([]);
-    });
+    it.each(['checkout.session.async_payment_failed', 'checkout.session.expired'] as const)(
+      '%s marks the purchase failed and credits nothing',
+      async (type) => {
+        const user = await newUser();
+        const session = await checkout(user);
+        if (type === 'checkout.session.async_payment_failed') {
+          expect(await outcomeOf(sessionEvent('checkout.session.completed', session.purchaseId, { payment_status: 'unpaid' }))).toBe(
+            'awaiting_payment',
+          );
+        }
+        const event = sessionEvent(type, session.purchaseId);
+        expect(await outcomeOf(event)).toBe('failed');
+        expect(await eventRow(event.id)).toMatchObject({ type, outcome: 'failed' });
+        expect(await purchaseOf(user, session.purchaseId)).toMatchObject({ status: 'failed', ledgerEntryId: null });
+        expect(await outcomeOf(sessionEvent(type, session.purchaseId))).toBe('ignored');
+        expect(await balanceOf(user)).toBe(100);
+        expect(await creditsFor(user, session.purchaseId)).toEqual([]);
+      },
+    );
 
     it('a success after a failure credits; a failure after paid changes nothing', async () => {
       const user = await newUser();
@@ -259,7 +308,12 @@ describe('billing with Stripe Checkout', () => {
       const user = await newUser();
       for (let round = 0; round < 3; round++) {
         const session = await checkout(user);
-        const types: SessionEventType[] = ['checkout.session.expired', 'checkout.session.completed', 'checkout.session.async_payment_failed', 'checkout.session.async_payment_succeeded'];
+        const types: SessionEventType[] = [
+          'checkout.session.expired',
+          'checkout.session.completed',
+          'checkout.session.async_payment_failed',
+          'checkout.session.async_payment_succeeded',
+        ];
         const events = Array.from({ length: 12 }, (_, i) => sessionEvent(types[i % 4], session.purchaseId));
         const responses = await Promise.all([...events, ...events.slice(0, 6)].map((event) => deliver(event)));
         expect(responses.map((r) => r.status)).toEqual(Array(18).fill(200));
@@ -313,8 +367,22 @@ describe('billing with Stripe Checkout', () => {
         ['a garbage Stripe-Signature', () => ({ header: 'not-a-signature' })],
         ['a random v1 signature', () => ({ header: `t=${now()},v1=${randomBytes(32).toString('hex')}` })],
         ['a signature made with another secret', () => ({ secret: 'whsec_someone_else_0123456789' })],
-        ['a signature of another body', (payload) => ({ header: sdk.webhooks.generateTestHeaderString({ payload: payload.replace('"livemode": false', '"livemode": true'), secret: WEBHOOK_SECRET }) })],
-        ['a body changed after signing', (payload) => ({ header: sdk.webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET }), payload: payload.replace(/\n\s*/g, '') })],
+        [
+          'a signature of another body',
+          (payload) => ({
+            header: sdk.webhooks.generateTestHeaderString({
+              payload: payload.replace('"livemode": false', '"livemode": true'),
+              secret: WEBHOOK_SECRET,
+            }),
+          }),
+        ],
+        [
+          'a body changed after signing',
+          (payload) => ({
+            header: sdk.webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET }),
+            payload: payload.replace(/\n\s*/g, ''),
+          }),
+        ],
         ['a signature older than the tolerance (replay)', () => ({ timestamp: now() - 3600 })],
       ];
 
@@ -325,7 +393,12 @@ describe('billing with Stripe Checkout', () => {
         const payload = JSON.stringify(event, null, 2);
         const response = await deliver(event, { payload, ...optionsFor(payload) });
         expect(response.status).toBe(400);
-        expect(response.body).toMatchObject({ statusCode: 400, code: 'VALIDATION_FAILED', message: expect.stringContaining('Stripe-Signature'), details: [expect.objectContaining({ field: 'Stripe-Signature' })] });
+        expect(response.body).toMatchObject({
+          statusCode: 400,
+          code: 'VALIDATION_FAILED',
+          message: expect.stringContaining('Stripe-Signature'),
+          details: [expect.objectContaining({ field: 'Stripe-Signature' })],
+        });
 
         expect(await eventRow(event.id)).toBeUndefined();
         expect(await purchaseOf(user, session.purchaseId)).toMatchObject({ status: 'pending', ledgerEntryId: null });
@@ -367,7 +440,10 @@ describe('billing with Stripe Checkout', () => {
     expect(await outcomeOf(sessionEvent('checkout.session.expired', session.purchaseId))).toBe('failed');
     const raw = JSON.stringify({ id: `evt_${randomUUID()}`, type: 'payment.succeeded', data: { purchaseId: session.purchaseId } });
     expect((await t.http.post('/billing/webhooks/payment', undefined, { raw })).status).toBe(401);
-    const signed = await t.http.post('/billing/webhooks/payment', undefined, { raw, headers: { 'x-signature': createHmac('sha256', PAYMENT_WEBHOOK_SECRET).update(raw).digest('hex') } });
+    const signed = await t.http.post('/billing/webhooks/payment', undefined, {
+      raw,
+      headers: { 'x-signature': createHmac('sha256', PAYMENT_WEBHOOK_SECRET).update(raw).digest('hex') },
+    });
     expect(signed.body).toEqual({ received: true, outcome: 'credited' });
     expect(await outcomeOf(sessionEvent('checkout.session.completed', session.purchaseId))).toBe('ignored');
     expect(await balanceOf(user)).toBe(1100);
@@ -383,9 +459,15 @@ describe('billing with Stripe Checkout', () => {
 describe('Stripe configuration', () => {
   it('refuses to start with PAYMENT_PROVIDER=stripe and no keys, naming each missing variable', () => {
     expect(() => validateEnvironment({ PAYMENT_PROVIDER: 'stripe' })).toThrow(/STRIPE_SECRET_KEY: [\s\S]*STRIPE_WEBHOOK_SECRET: /);
-    expect(() => validateEnvironment({ PAYMENT_PROVIDER: 'stripe', STRIPE_SECRET_KEY: SECRET_KEY })).toThrow(/STRIPE_WEBHOOK_SECRET: .*required when PAYMENT_PROVIDER=stripe/);
-    expect(() => validateEnvironment({ PAYMENT_PROVIDER: 'stripe', STRIPE_SECRET_KEY: 'pk_test_publishable', STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET })).toThrow(/STRIPE_SECRET_KEY: /);
-    expect(() => validateEnvironment({ PAYMENT_PROVIDER: 'stripe', STRIPE_SECRET_KEY: SECRET_KEY, STRIPE_WEBHOOK_SECRET: 'secret' })).toThrow(/STRIPE_WEBHOOK_SECRET: .*whsec_/);
+    expect(() => validateEnvironment({ PAYMENT_PROVIDER: 'stripe', STRIPE_SECRET_KEY: SECRET_KEY })).toThrow(
+      /STRIPE_WEBHOOK_SECRET: .*required when PAYMENT_PROVIDER=stripe/,
+    );
+    expect(() =>
+      validateEnvironment({ PAYMENT_PROVIDER: 'stripe', STRIPE_SECRET_KEY: 'pk_test_publishable', STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET }),
+    ).toThrow(/STRIPE_SECRET_KEY: /);
+    expect(() =>
+      validateEnvironment({ PAYMENT_PROVIDER: 'stripe', STRIPE_SECRET_KEY: SECRET_KEY, STRIPE_WEBHOOK_SECRET: 'secret' }),
+    ).toThrow(/STRIPE_WEBHOOK_SECRET: .*whsec_/);
     expect(() => validateEnvironment({ PAYMENT_PROVIDER: 'paypal' })).toThrow(/PAYMENT_PROVIDER: /);
     expect(() => validateEnvironment({ STRIPE_SUCCESS_URL: 'javascript:alert(1)' })).toThrow(/STRIPE_SUCCESS_URL: /);
     expect(() => validateEnvironment({ STRIPE_API_PORT: '70000' })).toThrow(/STRIPE_API_PORT: /);
@@ -401,7 +483,11 @@ describe('Stripe configuration', () => {
       STRIPE_SECRET_KEY: 'sk_live_51H0123456789abcdefABCDEF0123456789abcdef',
       STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
     });
-    expect(env).toMatchObject({ PAYMENT_PROVIDER: 'stripe', STRIPE_SUCCESS_URL: expect.stringContaining('{CHECKOUT_SESSION_ID}'), STRIPE_CANCEL_URL: expect.any(String) });
+    expect(env).toMatchObject({
+      PAYMENT_PROVIDER: 'stripe',
+      STRIPE_SUCCESS_URL: expect.stringContaining('{CHECKOUT_SESSION_ID}'),
+      STRIPE_CANCEL_URL: expect.any(String),
+    });
     expect(env.STRIPE_API_HOST).toBeUndefined();
   });
 });

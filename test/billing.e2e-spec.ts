@@ -219,7 +219,10 @@ describe('billing', () => {
       const before = await balanceOf(user);
 
       const { completion } = session;
-      const response = await t.http.post(completion!.webhookPath, undefined, { raw: completion!.body, headers: { 'x-signature': completion!.signature } });
+      const response = await t.http.post(completion!.webhookPath, undefined, {
+        raw: completion!.body,
+        headers: { 'x-signature': completion!.signature },
+      });
       expect(response.status).toBe(200);
       expect(response.body).toEqual({ received: true, outcome: 'credited' });
 
@@ -237,7 +240,12 @@ describe('billing', () => {
     it('accepts an event the test signs itself, and ignores properties it does not need', async () => {
       const user = await newUser();
       const session = await checkout(user, 'tokens_1k');
-      const event = { ...succeeded(session.purchaseId), created: 1767225600, livemode: false, data: { purchaseId: session.purchaseId, amount: 500 } };
+      const event = {
+        ...succeeded(session.purchaseId),
+        created: 1767225600,
+        livemode: false,
+        data: { purchaseId: session.purchaseId, amount: 500 },
+      };
       const response = await deliver(event);
       expect(response.status).toBe(200);
       expect(response.body.outcome).toBe('credited');
@@ -426,7 +434,9 @@ describe('billing', () => {
     it('keeps concurrent purchases of one user apart: each is credited once', async () => {
       const user = await newUser();
       const sessions = await Promise.all([checkout(user), checkout(user, 'tokens_10k'), checkout(user)]);
-      const responses = await Promise.all(sessions.flatMap((s) => [deliver(s.completion!.body, s.completion!.signature), deliver(succeeded(s.purchaseId))]));
+      const responses = await Promise.all(
+        sessions.flatMap((s) => [deliver(s.completion!.body, s.completion!.signature), deliver(succeeded(s.purchaseId))]),
+      );
       expect(responses.every((r) => r.status === 200)).toBe(true);
       expect(responses.filter((r) => r.body.outcome === 'credited')).toHaveLength(3);
       expect(await balanceOf(user)).toBe(100 + 1000 + 10000 + 1000);
@@ -443,7 +453,11 @@ describe('billing', () => {
       const failure = await deliver(failed(session.purchaseId));
       expect(failure.status).toBe(200);
       expect(failure.body).toEqual({ received: true, outcome: 'failed' });
-      expect(await purchaseOf(user, session.purchaseId)).toMatchObject({ status: 'failed', completedAt: expect.stringMatching(ISO), ledgerEntryId: null });
+      expect(await purchaseOf(user, session.purchaseId)).toMatchObject({
+        status: 'failed',
+        completedAt: expect.stringMatching(ISO),
+        ledgerEntryId: null,
+      });
       expect(await balanceOf(user)).toBe(100);
       expect(await purchaseEntries(user)).toEqual([]);
 
@@ -491,15 +505,16 @@ describe('billing', () => {
     /** Every sequence of 1 to 4 events, each a new event id. */
     const sequences: Step[][] = [];
     for (let length = 1; length <= 4; length++) {
-      for (let bits = 0; bits < 2 ** length; bits++) sequences.push(Array.from({ length }, (_, i) => ((bits >> i) & 1 ? 'succeeded' : 'failed')));
+      for (let bits = 0; bits < 2 ** length; bits++)
+        sequences.push(Array.from({ length }, (_, i) => ((bits >> i) & 1 ? 'succeeded' : 'failed')));
     }
 
     /** What each event must answer: a success credits a pending or failed purchase, a failure fails a pending one. */
     function expectedOutcomes(steps: Step[]): string[] {
       let status = 'pending';
       return steps.map((step) => {
-        if (step === 'succeeded' && status !== 'paid') return (status = 'paid'), 'credited';
-        if (step === 'failed' && status === 'pending') return (status = 'failed'), 'failed';
+        if (step === 'succeeded' && status !== 'paid') return ((status = 'paid'), 'credited');
+        if (step === 'failed' && status === 'pending') return ((status = 'failed'), 'failed');
         return 'ignored';
       });
     }
@@ -573,11 +588,24 @@ describe('billing', () => {
     it('answers 404 NOT_FOUND when PAYMENT_PROVIDER is not stripe, and records nothing', async () => {
       const user = await newUser();
       const session = await checkout(user);
-      const event = { id: `evt_${randomUUID()}`, object: 'event', type: 'checkout.session.completed', data: { object: { object: 'checkout.session', payment_status: 'paid', metadata: { purchaseId: session.purchaseId } } } };
-      for (const headers of [{} as Record<string, string>, { 'stripe-signature': `t=${Math.floor(Date.now() / 1000)},v1=${'a'.repeat(64)}` }]) {
+      const event = {
+        id: `evt_${randomUUID()}`,
+        object: 'event',
+        type: 'checkout.session.completed',
+        data: { object: { object: 'checkout.session', payment_status: 'paid', metadata: { purchaseId: session.purchaseId } } },
+      };
+      for (const headers of [
+        {} as Record<string, string>,
+        { 'stripe-signature': `t=${Math.floor(Date.now() / 1000)},v1=${'a'.repeat(64)}` },
+      ]) {
         const response = await t.http.post('/billing/webhooks/stripe', event, { headers });
         expect(response.status).toBe(404);
-        expect(response.body).toEqual({ statusCode: 404, code: 'NOT_FOUND', message: expect.stringContaining('PAYMENT_PROVIDER'), requestId: expect.any(String) });
+        expect(response.body).toEqual({
+          statusCode: 404,
+          code: 'NOT_FOUND',
+          message: expect.stringContaining('PAYMENT_PROVIDER'),
+          requestId: expect.any(String),
+        });
       }
       expect(await eventRows(event.id)).toEqual([]);
       expect((await purchaseOf(user, session.purchaseId)).status).toBe('pending');
@@ -650,19 +678,31 @@ describe('billing', () => {
     const openapi = (await t.http.get('/docs-json')).body;
     const operation = (path: string, method: string) => openapi.paths[path]?.[method];
     expect(Object.keys(operation('/billing/packages', 'get').responses)).toContain('200');
-    expect(Object.keys(operation('/billing/checkout', 'post').responses)).toEqual(expect.arrayContaining(['201', '400', '401', '404', '502', '503']));
+    expect(Object.keys(operation('/billing/checkout', 'post').responses)).toEqual(
+      expect.arrayContaining(['201', '400', '401', '404', '502', '503']),
+    );
     expect(operation('/billing/checkout', 'post').responses['503'].description).toMatch(/PAYMENTS_UNAVAILABLE/);
     expect(Object.keys(operation('/billing/purchases', 'get').responses)).toEqual(expect.arrayContaining(['200', '401']));
     const webhook = operation(WEBHOOK, 'post');
     expect(Object.keys(webhook.responses)).toEqual(expect.arrayContaining(['200', '400', '401']));
-    expect(webhook.parameters).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'X-Signature', in: 'header', required: true })]));
+    expect(webhook.parameters).toEqual(
+      expect.arrayContaining([expect.objectContaining({ name: 'X-Signature', in: 'header', required: true })]),
+    );
     expect(webhook.requestBody.content['application/json'].schema).toEqual({ $ref: expect.stringMatching(/PaymentEventDto$/) });
     const stripe = operation('/billing/webhooks/stripe', 'post');
     expect(Object.keys(stripe.responses)).toEqual(expect.arrayContaining(['200', '400', '404']));
-    expect(stripe.parameters).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'Stripe-Signature', in: 'header', required: true })]));
+    expect(stripe.parameters).toEqual(
+      expect.arrayContaining([expect.objectContaining({ name: 'Stripe-Signature', in: 'header', required: true })]),
+    );
     expect(stripe.security ?? []).toEqual([]);
     expect(stripe.requestBody.content['application/json'].schema).toEqual({ $ref: expect.stringMatching(/StripeEventDto$/) });
-    for (const [path, method] of [['/billing/packages', 'get'], ['/billing/checkout', 'post'], [WEBHOOK, 'post'], ['/billing/webhooks/stripe', 'post'], ['/billing/purchases', 'get']]) {
+    for (const [path, method] of [
+      ['/billing/packages', 'get'],
+      ['/billing/checkout', 'post'],
+      [WEBHOOK, 'post'],
+      ['/billing/webhooks/stripe', 'post'],
+      ['/billing/purchases', 'get'],
+    ]) {
       expect(operation(path, method).tags).toEqual(['billing']);
     }
   });
@@ -676,8 +716,12 @@ describe('billing', () => {
 describe('billing configuration and payment providers', () => {
   it('requires PAYMENT_WEBHOOK_SECRET in production, with a message naming it', () => {
     const production = { NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40) };
-    expect(() => validateEnvironment(production)).toThrow(/\bPAYMENT_WEBHOOK_SECRET: .*PAYMENT_WEBHOOK_SECRET is required when NODE_ENV=production/);
-    expect(() => validateEnvironment({ ...production, PAYMENT_WEBHOOK_SECRET: 'short' })).toThrow(/PAYMENT_WEBHOOK_SECRET is shorter than 32 characters, which is refused when NODE_ENV=production/);
+    expect(() => validateEnvironment(production)).toThrow(
+      /\bPAYMENT_WEBHOOK_SECRET: .*PAYMENT_WEBHOOK_SECRET is required when NODE_ENV=production/,
+    );
+    expect(() => validateEnvironment({ ...production, PAYMENT_WEBHOOK_SECRET: 'short' })).toThrow(
+      /PAYMENT_WEBHOOK_SECRET is shorter than 32 characters, which is refused when NODE_ENV=production/,
+    );
     expect(validateEnvironment({ ...production, PAYMENT_WEBHOOK_SECRET: SECRET }).PAYMENT_WEBHOOK_SECRET).toBe(SECRET);
     expect(validateEnvironment({}).PAYMENT_WEBHOOK_SECRET).toBeUndefined();
   });
@@ -702,7 +746,9 @@ describe('billing configuration and payment providers', () => {
 
   it('refuses to start with PAYMENT_PROVIDER=local in production, naming the variable', async () => {
     const production = { NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40), PAYMENT_WEBHOOK_SECRET: SECRET };
-    expect(() => validateEnvironment({ ...production, PAYMENT_PROVIDER: 'local' })).toThrow(/\bPAYMENT_PROVIDER: PAYMENT_PROVIDER=local is refused when NODE_ENV=production/);
+    expect(() => validateEnvironment({ ...production, PAYMENT_PROVIDER: 'local' })).toThrow(
+      /\bPAYMENT_PROVIDER: PAYMENT_PROVIDER=local is refused when NODE_ENV=production/,
+    );
     await expect(startTestApp({ env: { ...production, PAYMENT_PROVIDER: 'local' } })).rejects.toThrow(/PAYMENT_PROVIDER/);
     expect(validateEnvironment({ ...production }).PAYMENT_PROVIDER).toBeUndefined();
     expect(validateEnvironment({ PAYMENT_PROVIDER: 'local' }).PAYMENT_PROVIDER).toBe('local');
@@ -719,7 +765,12 @@ describe('billing configuration and payment providers', () => {
       for (const packageCode of ['tokens_1k', 'tokens_100k', 'no_such_package']) {
         const response = await t.http.post('/billing/checkout', { packageCode }, { token: user.token });
         expect(response.status).toBe(503);
-        expect(response.body).toEqual({ statusCode: 503, code: 'PAYMENTS_UNAVAILABLE', message: expect.stringContaining('PAYMENT_PROVIDER'), requestId: expect.any(String) });
+        expect(response.body).toEqual({
+          statusCode: 503,
+          code: 'PAYMENTS_UNAVAILABLE',
+          message: expect.stringContaining('PAYMENT_PROVIDER'),
+          requestId: expect.any(String),
+        });
       }
       // Bad input is still a 400, and anonymous callers still a 401.
       expect((await t.http.post('/billing/checkout', { packageCode: 1 }, { token: user.token })).status).toBe(400);
@@ -746,7 +797,10 @@ describe('billing configuration and payment providers', () => {
       }
     }
     const provider = new HostedPaymentProvider();
-    const t = await startTestApp({ env: { PAYMENT_WEBHOOK_SECRET: SECRET }, override: (builder) => builder.overrideProvider(PaymentProvider).useValue(provider) });
+    const t = await startTestApp({
+      env: { PAYMENT_WEBHOOK_SECRET: SECRET },
+      override: (builder) => builder.overrideProvider(PaymentProvider).useValue(provider),
+    });
     try {
       const user = await registerUser(t.http);
       const started = await t.http.post('/billing/checkout', { packageCode: 'tokens_1k' }, { token: user.token });

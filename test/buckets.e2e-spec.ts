@@ -51,14 +51,10 @@ describe('allowance and credits', () => {
     });
     adminToken = await loginAdmin(t.http);
     // A paid plan that carries nothing over, beside the shipped ones.
-    await t.dataSource.query('INSERT INTO plans (code, name, monthly_tokens, price_cents, rollover_cap, is_default) VALUES (?, ?, ?, ?, ?, ?)', [
-      'monthly_only',
-      'Monthly only',
-      5000,
-      900,
-      0,
-      false,
-    ]);
+    await t.dataSource.query(
+      'INSERT INTO plans (code, name, monthly_tokens, price_cents, rollover_cap, is_default) VALUES (?, ?, ?, ?, ?, ?)',
+      ['monthly_only', 'Monthly only', 5000, 900, 0, false],
+    );
   });
   afterAll(() => t.close());
 
@@ -69,7 +65,8 @@ describe('allowance and credits', () => {
   };
   const entries = async (user: TestUser, type?: string): Promise<Entry[]> =>
     (await t.http.get(`/tokens/transactions?limit=100${type ? `&type=${type}` : ''}`, { token: user.token })).body.items;
-  const post = (user: TestUser) => t.http.post('/services/social-posts', { text: 'Two buckets', platforms: ['linkedin'] }, { token: user.token });
+  const post = (user: TestUser) =>
+    t.http.post('/services/social-posts', { text: 'Two buckets', platforms: ['linkedin'] }, { token: user.token });
 
   async function subscribe(user: TestUser, planCode: string): Promise<Entry> {
     const response = await t.http.put(`/admin/users/${user.id}/subscription`, { planCode }, { token: adminToken });
@@ -77,7 +74,9 @@ describe('allowance and credits', () => {
     return (await entries(user, 'plan_change'))[0];
   }
   async function grant(user: TestUser, amount: number): Promise<void> {
-    expect((await t.http.post(`/admin/users/${user.id}/tokens/grant`, { amount, reason: 'credits' }, { token: adminToken })).status).toBe(201);
+    expect((await t.http.post(`/admin/users/${user.id}/tokens/grant`, { amount, reason: 'credits' }, { token: adminToken })).status).toBe(
+      201,
+    );
   }
   async function endPeriodOf(user: TestUser): Promise<void> {
     const { periodEnd } = await balanceOf(user);
@@ -169,7 +168,10 @@ describe('allowance and credits', () => {
       await endPeriodOf(user);
       // Free now: its 100 are granted (the professional allowance above free's cap of 0 expired).
       expect(await bucketsOf(user)).toEqual({ balance: 100, allowance: 100, credits: 0 });
-      expect((await entries(user, 'period_grant'))[0]).toMatchObject({ amount: 100, metadata: expect.objectContaining({ planCode: 'free' }) });
+      expect((await entries(user, 'period_grant'))[0]).toMatchObject({
+        amount: 100,
+        metadata: expect.objectContaining({ planCode: 'free' }),
+      });
       expect((await subscribe(user, 'professional')).amount).toBe(1_999_900);
       expect((await subscribe(user, 'free')).amount).toBe(0);
       expect((await subscribe(user, 'professional')).amount).toBe(0);
@@ -179,7 +181,9 @@ describe('allowance and credits', () => {
     it('parallel upgrades of one account grant the difference once', async () => {
       const user = await registerUser(t.http);
       const responses = await Promise.all(
-        Array.from({ length: 8 }, () => t.http.put(`/admin/users/${user.id}/subscription`, { planCode: 'professional' }, { token: adminToken })),
+        Array.from({ length: 8 }, () =>
+          t.http.put(`/admin/users/${user.id}/subscription`, { planCode: 'professional' }, { token: adminToken }),
+        ),
       );
       expect(responses.map((r) => r.status)).toEqual(Array(8).fill(200));
       expect((await entries(user, 'plan_change')).map((e) => e.amount).sort((a, b) => b - a)).toEqual([1_999_900, 0, 0, 0, 0, 0, 0, 0]);
@@ -226,7 +230,8 @@ describe('allowance and credits', () => {
     it('an admin deduct takes the allowance first, then credits; one larger than the balance changes nothing', async () => {
       const user = await registerUser(t.http);
       await grant(user, 300);
-      const deduct = (amount: number) => t.http.post(`/admin/users/${user.id}/tokens/deduct`, { amount, reason: 'correction' }, { token: adminToken });
+      const deduct = (amount: number) =>
+        t.http.post(`/admin/users/${user.id}/tokens/deduct`, { amount, reason: 'correction' }, { token: adminToken });
       const first = await deduct(150);
       expect(first.status).toBe(201);
       expect(first.body).toMatchObject({ amount: -150, allowanceAmount: -100, creditsAmount: -50, balanceAfter: 250 });
@@ -252,7 +257,14 @@ describe('allowance and credits', () => {
     const report = (await t.http.get('/admin/tokens/integrity', { token: adminToken })).body;
     expect(report.ok).toBe(false);
     expect(report.mismatches.some((m: { userId: string }) => m.userId === user.id)).toBe(false);
-    expect(report.bucketMismatches).toContainEqual({ userId: user.id, balance: 120, allowance: 105, credits: 15, ledgerAllowance: 100, ledgerCredits: 20 });
+    expect(report.bucketMismatches).toContainEqual({
+      userId: user.id,
+      balance: 120,
+      allowance: 105,
+      credits: 15,
+      ledgerAllowance: 100,
+      ledgerCredits: 20,
+    });
     await t.dataSource.query('UPDATE token_accounts SET allowance = allowance - 5, credits = credits + 5 WHERE user_id = ?', [user.id]);
     expect((await t.http.get('/admin/tokens/integrity', { token: adminToken })).body.bucketMismatches).toEqual([]);
   });
@@ -265,7 +277,10 @@ describe('the migration to two buckets', () => {
   it('splits existing balances without changing any, and leaves the integrity report ok', async () => {
     const database = await createTestDatabase();
     const beforeBuckets = MIGRATIONS.findIndex((m) => m.name.startsWith('TwoBuckets'));
-    const legacy = new DataSource({ ...dataSourceOptions({ SQLITE_PATH: 'unused', MIGRATIONS_RUN: false, ...database.env }), migrations: MIGRATIONS.slice(0, beforeBuckets) });
+    const legacy = new DataSource({
+      ...dataSourceOptions({ SQLITE_PATH: 'unused', MIGRATIONS_RUN: false, ...database.env }),
+      migrations: MIGRATIONS.slice(0, beforeBuckets),
+    });
     await legacy.initialize();
     await legacy.runMigrations();
 
@@ -274,7 +289,13 @@ describe('the migration to two buckets', () => {
     const periodEnd = new Date(now.getTime() + 10 * DAY);
     const users = { plain: randomUUID(), buyer: randomUUID() };
     for (const id of Object.values(users)) {
-      await legacy.query('INSERT INTO users (id, email, name, password_hash, role, created_at) VALUES (?, ?, NULL, ?, ?, ?)', [id, `${id}@tokens.test`, 'x', 'user', sqlDate(now)]);
+      await legacy.query('INSERT INTO users (id, email, name, password_hash, role, created_at) VALUES (?, ?, NULL, ?, ?, ?)', [
+        id,
+        `${id}@tokens.test`,
+        'x',
+        'user',
+        sqlDate(now),
+      ]);
       await legacy.query(
         'INSERT INTO subscriptions (user_id, plan_code, tokens_limit, status, period_start, period_end, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
         [id, 'starter', 10_000, 'active', sqlDate(now), sqlDate(periodEnd), sqlDate(now), sqlDate(now)],
@@ -282,7 +303,11 @@ describe('the migration to two buckets', () => {
     }
     const usageId = randomUUID();
     const history: Record<string, [string, number, string | null, string?][]> = {
-      plain: [['initial_grant', 100, null], ['usage', -30, null], ['plan_change', 9_900, null]],
+      plain: [
+        ['initial_grant', 100, null],
+        ['usage', -30, null],
+        ['plan_change', 9_900, null],
+      ],
       buyer: [
         ['initial_grant', 100, null],
         ['purchase', 1000, null],
@@ -304,13 +329,10 @@ describe('the migration to two buckets', () => {
           [userId, index + 1, id ?? randomUUID(), type, amount, balance, metadata, sqlDate(now)],
         );
       }
-      await legacy.query('INSERT INTO token_accounts (user_id, balance, used_this_period, ledger_seq, period_end, updated_at) VALUES (?, ?, 0, ?, ?, ?)', [
-        userId,
-        balance,
-        rows.length,
-        sqlDate(periodEnd),
-        sqlDate(now),
-      ]);
+      await legacy.query(
+        'INSERT INTO token_accounts (user_id, balance, used_this_period, ledger_seq, period_end, updated_at) VALUES (?, ?, 0, ?, ?, ?)',
+        [userId, balance, rows.length, sqlDate(periodEnd), sqlDate(now)],
+      );
     }
     await legacy.destroy();
 
@@ -323,11 +345,24 @@ describe('the migration to two buckets', () => {
       // plain: everything was allowance. buyer, replayed: allowance 100, credits 1000; the usage of 150 takes
       // 100 + 50 and its refund gives both back; the usage of 120 takes 100 + 20; the expiry of 80 (of an
       // empty allowance) takes credits; then 100 of allowance and 40 of credits: allowance 100, credits 940.
-      expect(await bucketState(t.dataSource, users.plain)).toEqual({ allowance: 9970, credits: 0, ledgerAllowance: 9970, ledgerCredits: 0 });
-      expect(await bucketState(t.dataSource, users.buyer)).toEqual({ allowance: 100, credits: 940, ledgerAllowance: 100, ledgerCredits: 940 });
+      expect(await bucketState(t.dataSource, users.plain)).toEqual({
+        allowance: 9970,
+        credits: 0,
+        ledgerAllowance: 9970,
+        ledgerCredits: 0,
+      });
+      expect(await bucketState(t.dataSource, users.buyer)).toEqual({
+        allowance: 100,
+        credits: 940,
+        ledgerAllowance: 100,
+        ledgerCredits: 940,
+      });
       const buyer = await t.http.get('/tokens/balance', { token: await bearerTokenFor(t.app, users.buyer) });
       expect(buyer.body).toMatchObject({ balance: 1040, allowance: 100, credits: 940 });
-      const split = await t.dataSource.query<{ type: string; allowance_amount: unknown; credits_amount: unknown }[]>('SELECT type, allowance_amount, credits_amount FROM token_ledger_entries WHERE user_id = ? ORDER BY seq', [users.buyer]);
+      const split = await t.dataSource.query<{ type: string; allowance_amount: unknown; credits_amount: unknown }[]>(
+        'SELECT type, allowance_amount, credits_amount FROM token_ledger_entries WHERE user_id = ? ORDER BY seq',
+        [users.buyer],
+      );
       expect(split.map((r) => `${r.type} ${Number(r.allowance_amount)}/${Number(r.credits_amount)}`)).toEqual([
         'initial_grant 100/0',
         'purchase 0/1000',
@@ -343,10 +378,15 @@ describe('the migration to two buckets', () => {
       // The period's granted allowance starts at the plan's tokens: an upgrade to the same plan grants nothing.
       const change = await t.http.put(`/admin/users/${users.plain}/subscription`, { planCode: 'starter' }, { token: admin });
       expect(change.status).toBe(200);
-      const [entry] = await t.dataSource.query<{ amount: unknown }[]>("SELECT amount FROM token_ledger_entries WHERE user_id = ? AND type = 'plan_change' ORDER BY seq DESC", [users.plain]);
+      const [entry] = await t.dataSource.query<{ amount: unknown }[]>(
+        "SELECT amount FROM token_ledger_entries WHERE user_id = ? AND type = 'plan_change' ORDER BY seq DESC",
+        [users.plain],
+      );
       expect(Number(entry.amount)).toBe(0);
       // The ledger is append-only again after the migration filled the new columns.
-      await expect(t.dataSource.query('UPDATE token_ledger_entries SET amount = 1 WHERE user_id = ?', [users.plain])).rejects.toThrow(/append-only/);
+      await expect(t.dataSource.query('UPDATE token_ledger_entries SET amount = 1 WHERE user_id = ?', [users.plain])).rejects.toThrow(
+        /append-only/,
+      );
     } finally {
       await t.close();
     }

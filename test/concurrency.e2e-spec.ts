@@ -52,7 +52,11 @@ describe('concurrent charges', () => {
     const user = await registerUser(t.http);
     const responses = await Promise.all(
       Array.from({ length: 20 }, () =>
-        t.http.post('/services/chat', { message: 'Idempotent token metering' }, { token: user.token, headers: { 'Idempotency-Key': 'same-key-1' } }),
+        t.http.post(
+          '/services/chat',
+          { message: 'Idempotent token metering' },
+          { token: user.token, headers: { 'Idempotency-Key': 'same-key-1' } },
+        ),
       ),
     );
     const statuses = responses.map((r) => r.status);

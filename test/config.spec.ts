@@ -25,7 +25,10 @@ describe('configuration validation at start-up', () => {
     expect(validateEnvironment({}).PAYMENT_PROVIDER).toBeUndefined();
     expect(validateEnvironment({ PAYMENT_PROVIDER: '' }).PAYMENT_PROVIDER).toBeUndefined();
     expect(validateEnvironment({ PAYMENT_PROVIDER: 'local' }).PAYMENT_PROVIDER).toBe('local');
-    expect(validateEnvironment({ PAYMENT_PROVIDER: 'stripe', STRIPE_SECRET_KEY: 'sk_test_abc', STRIPE_WEBHOOK_SECRET: 'whsec_abc' }).PAYMENT_PROVIDER).toBe('stripe');
+    expect(
+      validateEnvironment({ PAYMENT_PROVIDER: 'stripe', STRIPE_SECRET_KEY: 'sk_test_abc', STRIPE_WEBHOOK_SECRET: 'whsec_abc' })
+        .PAYMENT_PROVIDER,
+    ).toBe('stripe');
   });
 
   it('reads CORS_ORIGINS as a list of origins (unset or empty: none)', () => {
@@ -51,7 +54,10 @@ describe('configuration validation at start-up', () => {
     [{ NODE_ENV: 'staging' }, 'NODE_ENV'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ PAYMENT_PROVIDER: 'paypal' }, 'PAYMENT_PROVIDER'],
-    [{ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40), PAYMENT_WEBHOOK_SECRET: 'y'.repeat(32), PAYMENT_PROVIDER: 'local' }, 'PAYMENT_PROVIDER'],
+    [
+      { NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40), PAYMENT_WEBHOOK_SECRET: 'y'.repeat(32), PAYMENT_PROVIDER: 'local' },
+      'PAYMENT_PROVIDER',
+    ],
     [{ PAYMENT_PROVIDER: 'stripe', STRIPE_WEBHOOK_SECRET: 'whsec_abc' }, 'STRIPE_SECRET_KEY'],
     [{ PAYMENT_PROVIDER: 'stripe', STRIPE_SECRET_KEY: 'sk_test_abc' }, 'STRIPE_WEBHOOK_SECRET'],
     [{ STRIPE_CANCEL_URL: 'not a url' }, 'STRIPE_CANCEL_URL'],
@@ -123,7 +129,12 @@ describe('secrets when NODE_ENV=production', () => {
       expect(exampleValues.length).toBeGreaterThan(5);
       for (const value of exampleValues) {
         const line = refusal({ ...production, [name]: value }, name);
-        expect({ value, line }).toEqual({ value, line: expect.stringMatching(new RegExp(`^  ${name}: ${name} (contains the placeholder|is a placeholder from \\.env\\.example|is shorter than 32)`)) });
+        expect({ value, line }).toEqual({
+          value,
+          line: expect.stringMatching(
+            new RegExp(`^  ${name}: ${name} (contains the placeholder|is a placeholder from \\.env\\.example|is shorter than 32)`),
+          ),
+        });
       }
     });
 
@@ -137,7 +148,12 @@ describe('secrets when NODE_ENV=production', () => {
   it('names each bad secret once, on its own line', () => {
     let message = '';
     try {
-      validateEnvironment({ ...production, JWT_SECRET: 'short', ADMIN_PASSWORD: exampleFile.ADMIN_PASSWORD!, METRICS_TOKEN: exampleFile.STRIPE_SUCCESS_URL! });
+      validateEnvironment({
+        ...production,
+        JWT_SECRET: 'short',
+        ADMIN_PASSWORD: exampleFile.ADMIN_PASSWORD!,
+        METRICS_TOKEN: exampleFile.STRIPE_SUCCESS_URL!,
+      });
     } catch (error) {
       message = (error as Error).message;
     }
@@ -164,7 +180,9 @@ describe('secrets when NODE_ENV=production', () => {
       });
       expect(env.NODE_ENV).toBe(NODE_ENV);
     }
-    expect(() => validateEnvironment({ NODE_ENV: 'development', PAYMENT_WEBHOOK_SECRET: 'x'.repeat(15) })).toThrow(/PAYMENT_WEBHOOK_SECRET: PAYMENT_WEBHOOK_SECRET must be at least 16 characters/);
+    expect(() => validateEnvironment({ NODE_ENV: 'development', PAYMENT_WEBHOOK_SECRET: 'x'.repeat(15) })).toThrow(
+      /PAYMENT_WEBHOOK_SECRET: PAYMENT_WEBHOOK_SECRET must be at least 16 characters/,
+    );
     expect(() => validateEnvironment({ METRICS_TOKEN: 'x'.repeat(31) })).toThrow(/METRICS_TOKEN:/);
   });
 });

@@ -74,9 +74,12 @@ class DatabaseGoneController {
 
   /** The rows of the request that sent this X-Request-Id (kept as the entries' client_request_id). */
   const rowsOf = async (requestId: string) =>
-    ((await ledger.query('SELECT type, amount FROM token_ledger_entries WHERE client_request_id = ? ORDER BY seq', [requestId])) as { type: string; amount: unknown }[]).map(
-      (row) => `${row.type} ${Number(row.amount)}`,
-    );
+    (
+      (await ledger.query('SELECT type, amount FROM token_ledger_entries WHERE client_request_id = ? ORDER BY seq', [requestId])) as {
+        type: string;
+        amount: unknown;
+      }[]
+    ).map((row) => `${row.type} ${Number(row.amount)}`);
   const keyStatus = async (key: string) => {
     const [row] = await ledger.query('SELECT status FROM idempotency_keys WHERE user_id = ? AND idempotency_key = ?', [user.id, key]);
     return (row?.status as string | undefined) ?? 'free';
@@ -100,7 +103,11 @@ class DatabaseGoneController {
   it('a refund the database could not take is written once it is back', async () => {
     const before = await settled();
     const requestId = `refund-${randomUUID()}`;
-    const response = await t.http.post('/settlement-test/fails-after-the-database-went', {}, { token: user.token, headers: { 'x-request-id': requestId } });
+    const response = await t.http.post(
+      '/settlement-test/fails-after-the-database-went',
+      {},
+      { token: user.token, headers: { 'x-request-id': requestId } },
+    );
     expect([response.status, response.body.code]).toEqual([502, 'SERVICE_FAILED']);
     expect(response.headers.get('x-tokens-charged')).toBeNull();
 
@@ -120,7 +127,11 @@ class DatabaseGoneController {
     const key = `lost-commit-${randomUUID()}`;
     const requestId = `lost-commit-${randomUUID()}`;
     const trap = proxy.cutAtNextCommit({ deliver: true });
-    const response = await t.http.post('/services/chat', { message: 'lost answer' }, { token: user.token, headers: { 'idempotency-key': key, 'x-request-id': requestId } });
+    const response = await t.http.post(
+      '/services/chat',
+      { message: 'lost answer' },
+      { token: user.token, headers: { 'idempotency-key': key, 'x-request-id': requestId } },
+    );
     await trap;
     expect([response.status, response.body.code]).toEqual([503, 'LEDGER_UNAVAILABLE']);
     expect(response.headers.get('x-tokens-charged')).toBeNull();
@@ -129,7 +140,11 @@ class DatabaseGoneController {
     expect(await rowsOf(requestId)).toEqual(['usage -1']);
     expect(await keyStatus(key)).toBe('in_progress');
     // A retry while the database is away is refused, and changes nothing.
-    const retryWhileDown = await t.http.post('/services/chat', { message: 'lost answer' }, { token: user.token, headers: { 'idempotency-key': key } });
+    const retryWhileDown = await t.http.post(
+      '/services/chat',
+      { message: 'lost answer' },
+      { token: user.token, headers: { 'idempotency-key': key } },
+    );
     expect([retryWhileDown.status, retryWhileDown.body.code]).toEqual([503, 'LEDGER_UNAVAILABLE']);
 
     await proxy.restore();
@@ -139,9 +154,17 @@ class DatabaseGoneController {
     expect((await expectLedgerConsistent(ledger, user.id)).balance).toBe(100);
 
     // The client's retry with its key now runs, once.
-    const retry = await t.http.post('/services/chat', { message: 'lost answer' }, { token: user.token, headers: { 'idempotency-key': key } });
+    const retry = await t.http.post(
+      '/services/chat',
+      { message: 'lost answer' },
+      { token: user.token, headers: { 'idempotency-key': key } },
+    );
     expect([retry.status, retry.headers.get('idempotent-replayed'), retry.headers.get('x-tokens-remaining')]).toEqual([201, null, '99']);
-    const replay = await t.http.post('/services/chat', { message: 'lost answer' }, { token: user.token, headers: { 'idempotency-key': key } });
+    const replay = await t.http.post(
+      '/services/chat',
+      { message: 'lost answer' },
+      { token: user.token, headers: { 'idempotency-key': key } },
+    );
     expect([replay.status, replay.headers.get('idempotent-replayed'), replay.body]).toEqual([201, 'true', retry.body]);
     expect((await expectLedgerConsistent(ledger, user.id)).balance).toBe(99);
   });
@@ -150,7 +173,11 @@ class DatabaseGoneController {
     const before = await settled();
     const requestId = `undelivered-commit-${randomUUID()}`;
     const trap = proxy.cutAtNextCommit({ deliver: false });
-    const response = await t.http.post('/services/social-posts', { text: 'Token metering', platforms: ['linkedin'] }, { token: user.token, headers: { 'x-request-id': requestId } });
+    const response = await t.http.post(
+      '/services/social-posts',
+      { text: 'Token metering', platforms: ['linkedin'] },
+      { token: user.token, headers: { 'x-request-id': requestId } },
+    );
     await trap;
     expect([response.status, response.body.code]).toEqual([503, 'LEDGER_UNAVAILABLE']);
 
@@ -163,11 +190,25 @@ class DatabaseGoneController {
   });
 
   /** A second app on the same database, for tests that stop an app. */
-  async function stoppableApp(): Promise<{ probe: TestApp; victim: TestUser; requestId: string; serverRequestId: string; ended: unknown[] }> {
-    const probe = await startTestApp({ controllers: [DatabaseGoneController], env: { PERIOD_ROLLOVER_INTERVAL_SECONDS: '0' }, database: t.database });
+  async function stoppableApp(): Promise<{
+    probe: TestApp;
+    victim: TestUser;
+    requestId: string;
+    serverRequestId: string;
+    ended: unknown[];
+  }> {
+    const probe = await startTestApp({
+      controllers: [DatabaseGoneController],
+      env: { PERIOD_ROLLOVER_INTERVAL_SECONDS: '0' },
+      database: t.database,
+    });
     const victim = await registerUser(probe.http);
     const requestId = `stopped-${randomUUID()}`;
-    const response = await probe.http.post('/settlement-test/fails-after-the-database-went', {}, { token: victim.token, headers: { 'x-request-id': requestId } });
+    const response = await probe.http.post(
+      '/settlement-test/fails-after-the-database-went',
+      {},
+      { token: victim.token, headers: { 'x-request-id': requestId } },
+    );
     expect(response.status).toBe(502);
     expect(sample(await metricsOf(probe.http), 'token_settlements_pending')).toBe(1);
     const ended: unknown[] = [];
@@ -179,7 +220,17 @@ class DatabaseGoneController {
     const { probe, victim, requestId, serverRequestId, ended } = await stoppableApp();
     await proxy.restore();
     await probe.app.close();
-    expect(ended).toEqual([{ kind: 'refund', userId: victim.id, action: 'settlement_test_work', amount: 5, requestId: serverRequestId, outcome: 'settled', attempts: expect.any(Number) }]);
+    expect(ended).toEqual([
+      {
+        kind: 'refund',
+        userId: victim.id,
+        action: 'settlement_test_work',
+        amount: 5,
+        requestId: serverRequestId,
+        outcome: 'settled',
+        attempts: expect.any(Number),
+      },
+    ]);
     expect(await rowsOf(requestId)).toEqual(['usage -5', 'refund 5']);
     expect((await expectLedgerConsistent(ledger, victim.id)).balance).toBe(100);
   });
@@ -187,7 +238,17 @@ class DatabaseGoneController {
   it('a settlement the database still cannot take when the app stops is reported as abandoned', async () => {
     const { probe, victim, requestId, serverRequestId, ended } = await stoppableApp();
     await probe.app.close();
-    expect(ended).toEqual([{ kind: 'refund', userId: victim.id, action: 'settlement_test_work', amount: 5, requestId: serverRequestId, outcome: 'abandoned', attempts: expect.any(Number) }]);
+    expect(ended).toEqual([
+      {
+        kind: 'refund',
+        userId: victim.id,
+        action: 'settlement_test_work',
+        amount: 5,
+        requestId: serverRequestId,
+        outcome: 'abandoned',
+        attempts: expect.any(Number),
+      },
+    ]);
     // Nothing was written behind the caller's back: the charge stands, for a person to refund.
     expect(await rowsOf(requestId)).toEqual(['usage -5']);
     await expectLedgerConsistent(ledger, victim.id);

@@ -133,7 +133,11 @@ describe('docs, health and transport errors', () => {
 
   describe('errors outside controllers', () => {
     it('answers an unknown route with 404 NOT_FOUND in the error shape', async () => {
-      for (const response of [await t.http.get('/no-such-route'), await t.http.post('/no/such/route', { a: 1 }), await t.http.delete('/plans')]) {
+      for (const response of [
+        await t.http.get('/no-such-route'),
+        await t.http.post('/no/such/route', { a: 1 }),
+        await t.http.delete('/plans'),
+      ]) {
         expect(response.status).toBe(404);
         expect(response.body).toEqual(expect.objectContaining({ statusCode: 404, code: 'NOT_FOUND', message: expect.any(String) }));
       }
@@ -146,7 +150,10 @@ describe('docs, health and transport errors', () => {
       expect(register.body).toEqual(expect.objectContaining({ statusCode: 413, code: 'PAYLOAD_TOO_LARGE', message: expect.any(String) }));
 
       const user = await registerUser(t.http);
-      const chat = await t.http.post('/services/chat', undefined, { token: user.token, raw: JSON.stringify({ message: 'x'.repeat(ONE_MIB + 10) }) });
+      const chat = await t.http.post('/services/chat', undefined, {
+        token: user.token,
+        raw: JSON.stringify({ message: 'x'.repeat(ONE_MIB + 10) }),
+      });
       expect(chat.status).toBe(413);
       expect(chat.body.code).toBe('PAYLOAD_TOO_LARGE');
       expect((await expectLedgerConsistent(t.dataSource, user.id)).entries).toHaveLength(1);
@@ -154,7 +161,10 @@ describe('docs, health and transport errors', () => {
 
     it('accepts a body just under the limit (validation decides, not the transport)', async () => {
       const user = await registerUser(t.http);
-      const response = await t.http.post('/services/rewrite', undefined, { token: user.token, raw: JSON.stringify({ text: 'x'.repeat(ONE_MIB - 100) }) });
+      const response = await t.http.post('/services/rewrite', undefined, {
+        token: user.token,
+        raw: JSON.stringify({ text: 'x'.repeat(ONE_MIB - 100) }),
+      });
       expect(response.status).toBe(400);
       expect(response.body.code).toBe('VALIDATION_FAILED');
     });
@@ -169,7 +179,9 @@ describe('docs, health and transport errors', () => {
       for (const path of ['/auth/login', '/services/chat']) {
         const response = await t.http.post(path, undefined, { token: user.token, raw, headers: { 'content-type': contentType } });
         expect({ path, status: response.status >= 400 && response.status < 500 }).toEqual({ path, status: true });
-        expect(response.body).toEqual(expect.objectContaining({ statusCode: response.status, code: expect.stringMatching(/^[A-Z][A-Z_]+$/) }));
+        expect(response.body).toEqual(
+          expect.objectContaining({ statusCode: response.status, code: expect.stringMatching(/^[A-Z][A-Z_]+$/) }),
+        );
       }
       expect((await expectLedgerConsistent(t.dataSource, user.id)).entries).toHaveLength(1);
     });

@@ -91,7 +91,13 @@ function send(port: number, request: RawRequest): Promise<RawResponse> {
 
 /** Percent-encodes every byte of the UTF-8 form except unreserved characters (lone surrogates become U+FFFD). */
 function encodeSegment(value: string): string {
-  return [...Buffer.from(value, 'utf8')].map((byte) => (/[A-Za-z0-9\-._~]/.test(String.fromCharCode(byte)) ? String.fromCharCode(byte) : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`)).join('');
+  return [...Buffer.from(value, 'utf8')]
+    .map((byte) =>
+      /[A-Za-z0-9\-._~]/.test(String.fromCharCode(byte))
+        ? String.fromCharCode(byte)
+        : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`,
+    )
+    .join('');
 }
 
 /** A header value whose bytes on the wire are the UTF-8 form of `value` (node writes header strings as latin1). */
@@ -205,9 +211,16 @@ const weirdString: fc.Arbitrary<string> = fc.oneof(
   { weight: 4, arbitrary: fc.constantFrom(...WEIRD_STRINGS) },
   { weight: 2, arbitrary: fc.string({ unit: 'binary', maxLength: 40 }) },
   { weight: 1, arbitrary: fc.string({ unit: 'grapheme', maxLength: 40 }) },
-  { weight: 1, arbitrary: fc.string({ unit: fc.integer({ min: 0xd800, max: 0xdfff }).map((c) => String.fromCharCode(c)), minLength: 1, maxLength: 4 }) },
+  {
+    weight: 1,
+    arbitrary: fc.string({ unit: fc.integer({ min: 0xd800, max: 0xdfff }).map((c) => String.fromCharCode(c)), minLength: 1, maxLength: 4 }),
+  },
 );
-const weirdNumber: fc.Arbitrary<number> = fc.oneof(fc.constantFrom(...NUMBERS), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.integer());
+const weirdNumber: fc.Arbitrary<number> = fc.oneof(
+  fc.constantFrom(...NUMBERS),
+  fc.double({ noNaN: true, noDefaultInfinity: true }),
+  fc.integer(),
+);
 /** Anything at all that JSON can carry, biased to nasty values. */
 const anyValue: fc.Arbitrary<unknown> = fc.oneof(
   weirdString,
@@ -215,7 +228,22 @@ const anyValue: fc.Arbitrary<unknown> = fc.oneof(
   fc.constantFrom(true, false, null, [], {}, [null], [[[]]], { '': '' }),
   fc.jsonValue({ maxDepth: 2 }),
 );
-const EXTRA_KEYS = ['role', 'isAdmin', 'balance', 'userId', 'cost', 'amount', 'id', 'prototype', 'constructor', '__proto__', 'hasOwnProperty', 'toString', 'valueOf', ''];
+const EXTRA_KEYS = [
+  'role',
+  'isAdmin',
+  'balance',
+  'userId',
+  'cost',
+  'amount',
+  'id',
+  'prototype',
+  'constructor',
+  '__proto__',
+  'hasOwnProperty',
+  'toString',
+  'valueOf',
+  '',
+];
 
 /** Builds values from one request schema: valid examples, and values that always violate it. */
 class SchemaFuzzer {
@@ -236,7 +264,9 @@ class SchemaFuzzer {
     if (s.enum?.length) return s.enum[0];
     switch (s.type) {
       case 'object': {
-        const entries = Object.entries(s.properties ?? {}).filter(([name, p]) => (s.required ?? []).includes(name) || this.resolve(p).example !== undefined);
+        const entries = Object.entries(s.properties ?? {}).filter(
+          ([name, p]) => (s.required ?? []).includes(name) || this.resolve(p).example !== undefined,
+        );
         return Object.fromEntries(entries.map(([name, p]) => [name, this.example(p)]));
       }
       case 'array':
@@ -268,14 +298,20 @@ class SchemaFuzzer {
     };
     const type = s.type === 'integer' ? 'number' : (s.type ?? 'object');
     const numericString = type === 'number' ? [fc.constantFrom(...NUMERIC_STRINGS)] : [];
-    return fc.oneof(...Object.entries(byType).filter(([t]) => t !== type).map(([, arbitrary]) => arbitrary), ...numericString);
+    return fc.oneof(
+      ...Object.entries(byType)
+        .filter(([t]) => t !== type)
+        .map(([, arbitrary]) => arbitrary),
+      ...numericString,
+    );
   }
 
   /** Values of the schema's type that break one of its declared constraints; null when it declares none. */
   brokenConstraint(s: Schema): fc.Arbitrary<unknown> | null {
     const options: fc.Arbitrary<unknown>[] = [];
     if (s.type === 'number' || s.type === 'integer') {
-      if (s.minimum !== undefined) options.push(fc.constantFrom(s.minimum - 1, s.minimum - 0.5, -1e308, -(2 ** 53 + 1)).filter((n) => n < s.minimum!));
+      if (s.minimum !== undefined)
+        options.push(fc.constantFrom(s.minimum - 1, s.minimum - 0.5, -1e308, -(2 ** 53 + 1)).filter((n) => n < s.minimum!));
       if (s.maximum !== undefined) options.push(fc.constantFrom(s.maximum + 1, 1e308, 2 ** 53 + 1).filter((n) => n > s.maximum!));
       if (s.type === 'integer') options.push(fc.constantFrom(1.5, (s.minimum ?? 0) + 0.5, (s.maximum ?? 100) - 0.25));
     }
@@ -342,15 +378,20 @@ class SchemaFuzzer {
       if (s.maximum !== undefined) candidates.push(['maximum + 1', s.maximum + 1], ['2^53 + 1', 2 ** 53 + 1], ['1e308', 1e308]);
       if (s.type === 'integer') candidates.push(['a fraction', (s.minimum ?? 0) + 0.5]);
       for (const [label, value] of candidates) {
-        const broken = (s.minimum !== undefined && value < s.minimum) || (s.maximum !== undefined && value > s.maximum) || (s.type === 'integer' && !Number.isInteger(value));
+        const broken =
+          (s.minimum !== undefined && value < s.minimum) ||
+          (s.maximum !== undefined && value > s.maximum) ||
+          (s.type === 'integer' && !Number.isInteger(value));
         if (broken) defects.push({ label, value });
       }
     }
     if (type === 'string') {
       if (s.maxLength !== undefined) defects.push({ label: 'maxLength + 1 characters', value: 'x'.repeat(s.maxLength + 1) });
-      if (s.minLength !== undefined && s.minLength > 0) defects.push({ label: 'minLength - 1 characters', value: 'x'.repeat(s.minLength - 1) });
+      if (s.minLength !== undefined && s.minLength > 0)
+        defects.push({ label: 'minLength - 1 characters', value: 'x'.repeat(s.minLength - 1) });
       if (s.enum?.length) defects.push({ label: 'a value outside the enum', value: 'not-one-of-them' });
-      if (s.pattern && !new RegExp(s.pattern).test('💥 not matching')) defects.push({ label: 'not matching the pattern', value: '💥 not matching' });
+      if (s.pattern && !new RegExp(s.pattern).test('💥 not matching'))
+        defects.push({ label: 'not matching the pattern', value: '💥 not matching' });
     }
     if (type === 'array') {
       const item = this.example(s.items ?? {});
@@ -374,7 +415,8 @@ class SchemaFuzzer {
         const { [name]: _dropped, ...rest } = example;
         bodies.push({ label: `${name} missing`, body: rest });
       }
-      for (const { label, value } of this.singleDefects(property)) bodies.push({ label: `${name}: ${label}`, body: { ...example, [name]: value } });
+      for (const { label, value } of this.singleDefects(property))
+        bodies.push({ label: `${name}: ${label}`, body: { ...example, [name]: value } });
     }
     return bodies;
   }
@@ -395,7 +437,9 @@ class SchemaFuzzer {
               return required.has(name) ? present : fc.option(present, { nil: undefined });
             }),
           ),
-          extras: fc.array(fc.tuple(fc.oneof(fc.constantFrom(...EXTRA_KEYS), fc.string({ maxLength: 12 })), anyValue), { maxLength: extraIsViolation ? 2 : 1 }),
+          extras: fc.array(fc.tuple(fc.oneof(fc.constantFrom(...EXTRA_KEYS), fc.string({ maxLength: 12 })), anyValue), {
+            maxLength: extraIsViolation ? 2 : 1,
+          }),
         })
         .map(({ fields, extras }) => {
           const known = fields.filter((f): f is readonly [string, unknown] => f !== undefined);
@@ -410,7 +454,14 @@ class SchemaFuzzer {
     if (extraIsViolation) {
       violations.push(
         fc
-          .tuple(build({}), fc.oneof(fc.constantFrom(...EXTRA_KEYS.filter((k) => !(k in (s.properties ?? {})))), fc.string({ minLength: 1, maxLength: 12 }).filter((k) => !(k in (s.properties ?? {})))), anyValue)
+          .tuple(
+            build({}),
+            fc.oneof(
+              fc.constantFrom(...EXTRA_KEYS.filter((k) => !(k in (s.properties ?? {})))),
+              fc.string({ minLength: 1, maxLength: 12 }).filter((k) => !(k in (s.properties ?? {}))),
+            ),
+            anyValue,
+          )
           .map(([body, key, value]) => Object.fromEntries([...Object.entries(body as object), [key, value]])),
       );
     }
@@ -426,7 +477,11 @@ class SchemaFuzzer {
 function parserRejects(json: string): boolean {
   let poisoned = false;
   JSON.parse(json, function (this: unknown, key, value) {
-    if (key === '__proto__' || (key === 'constructor' && value && typeof value === 'object' && Object.prototype.hasOwnProperty.call(value, 'prototype'))) poisoned = true;
+    if (
+      key === '__proto__' ||
+      (key === 'constructor' && value && typeof value === 'object' && Object.prototype.hasOwnProperty.call(value, 'prototype'))
+    )
+      poisoned = true;
     return value;
   });
   return poisoned;
@@ -441,7 +496,10 @@ function withFirstKey(objectJson: string, member: string): string {
 function show(value: unknown, max = 160): string {
   let text: string;
   try {
-    text = typeof value === 'string' ? value : JSON.stringify(value, (_k, v) => (typeof v === 'string' && v.length > 60 ? `${v.slice(0, 20)}…(${v.length} chars)` : v));
+    text =
+      typeof value === 'string'
+        ? value
+        : JSON.stringify(value, (_k, v) => (typeof v === 'string' && v.length > 60 ? `${v.slice(0, 20)}…(${v.length} chars)` : v));
   } catch {
     text = String(value);
   }
@@ -496,7 +554,8 @@ function judge(attempt: Attempt, response: RawResponse): string[] {
       typeof json.message === 'string' &&
       json.message.length > 0;
     if (!shapeOk) problems.push('error body is not { statusCode, code, message }');
-    else if (status === 400 && (json.code !== 'VALIDATION_FAILED' || !Array.isArray(json.details))) problems.push('400 without VALIDATION_FAILED and details');
+    else if (status === 400 && (json.code !== 'VALIDATION_FAILED' || !Array.isArray(json.details)))
+      problems.push('400 without VALIDATION_FAILED and details');
   }
   if (attempt.expect === 'refused' && status < 400) problems.push('malformed request accepted');
   if (attempt.expect === 'unauthenticated' && status !== 401) problems.push('bad credentials not answered 401');
@@ -530,7 +589,14 @@ describe(`fuzzing every operation of the OpenAPI document (${TEST_DB})`, () => {
 
   /** Everything bad input must not change. api_keys.last_used_at is left out: using a key legitimately stamps it. */
   async function snapshot(): Promise<Snapshot> {
-    const q = (sql: string) => t.dataSource.query(sql).then((rows: Record<string, unknown>[]) => rows.map((row) => Object.values(row).map((v) => (v instanceof Date ? v.toISOString() : v === null ? null : String(v))).join(' | ')));
+    const q = (sql: string) =>
+      t.dataSource.query(sql).then((rows: Record<string, unknown>[]) =>
+        rows.map((row) =>
+          Object.values(row)
+            .map((v) => (v instanceof Date ? v.toISOString() : v === null ? null : String(v)))
+            .join(' | '),
+        ),
+      );
     return {
       token_accounts: await q('SELECT user_id, balance, used_this_period, ledger_seq, period_end FROM token_accounts ORDER BY user_id'),
       token_ledger_entries: await q('SELECT COUNT(*) AS n, COALESCE(SUM(amount), 0) AS total FROM token_ledger_entries'),
@@ -561,7 +627,10 @@ describe(`fuzzing every operation of the OpenAPI document (${TEST_DB})`, () => {
   }
 
   function pathOf(operation: Operation, overrides: Record<string, string> = {}): string {
-    return operation.template.replace(/\{([^}]+)\}/g, (_m, name: string) => overrides[name] ?? encodeSegment(pathValue(operation.parameters.find((p) => p.name === name)!)));
+    return operation.template.replace(
+      /\{([^}]+)\}/g,
+      (_m, name: string) => overrides[name] ?? encodeSegment(pathValue(operation.parameters.find((p) => p.name === name)!)),
+    );
   }
 
   const jsonHeaders = { 'content-type': 'application/json' };
@@ -573,10 +642,16 @@ describe(`fuzzing every operation of the OpenAPI document (${TEST_DB})`, () => {
   }
 
   /** A caller refused with 403 before the body is looked at: a non-admin on an admin route, an API key on a session route. */
-  const forbidden = (operation: Operation, caller: Caller) => (operation.adminOnly && caller !== 'admin') || (operation.sessionOnly && caller === 'user-api-key');
+  const forbidden = (operation: Operation, caller: Caller) =>
+    (operation.adminOnly && caller !== 'admin') || (operation.sessionOnly && caller === 'user-api-key');
 
   /** What an attempt must get, from the operation, the caller and whether the request reaches authentication. */
-  function expectationOf(operation: Operation, caller: Caller, parsedBody: boolean, malformed: boolean): Pick<Attempt, 'expect' | 'allowed'> {
+  function expectationOf(
+    operation: Operation,
+    caller: Caller,
+    parsedBody: boolean,
+    malformed: boolean,
+  ): Pick<Attempt, 'expect' | 'allowed'> {
     if (operation.signed) return { expect: 'refused', allowed: [400, 401, 413, 415] };
     if (operation.stripeSigned) return { expect: 'refused', allowed: [400, 413, 415] };
     if (!operation.isPublic && caller === 'anonymous' && parsedBody) return { expect: 'unauthenticated' };
@@ -595,7 +670,12 @@ describe(`fuzzing every operation of the OpenAPI document (${TEST_DB})`, () => {
       caller,
       label,
       input: body,
-      request: { method: operation.method.toUpperCase(), path: pathOf(operation), headers: { ...jsonHeaders, ...authHeaders(caller) }, body: json },
+      request: {
+        method: operation.method.toUpperCase(),
+        path: pathOf(operation),
+        headers: { ...jsonHeaders, ...authHeaders(caller) },
+        body: json,
+      },
       ...expectationOf(operation, caller, !parserRejects(json), true),
       ...(caller !== 'anonymous' && { allowed: forbidden(operation, caller) && !parserRejects(json) ? [403] : [400] }),
     }));
@@ -636,7 +716,9 @@ describe(`fuzzing every operation of the OpenAPI document (${TEST_DB})`, () => {
 
   /** Fails with every offence listed (method, path, caller, input, status, body). */
   function expectNoOffences(offences: Offence[], attempted: number): void {
-    const report = offences.slice(0, 40).map((o) => `${o.offence}: ${o.request} as ${o.caller} [${o.case}] input=${o.input} -> ${o.status} ${o.body}`);
+    const report = offences
+      .slice(0, 40)
+      .map((o) => `${o.offence}: ${o.request} as ${o.caller} [${o.case}] input=${o.input} -> ${o.status} ${o.body}`);
     if (offences.length > 40) report.push(`... and ${offences.length - 40} more`);
     expect({ attempted, offences: report }).toEqual({ attempted, offences: [] });
   }
@@ -674,7 +756,14 @@ describe(`fuzzing every operation of the OpenAPI document (${TEST_DB})`, () => {
     expect(operations.length).toBeGreaterThanOrEqual(25);
     const keys = operations.map((o) => o.key);
     // A few operations of every area, so a document that lost a module fails here.
-    for (const key of ['POST /auth/register', 'POST /services/chat', 'POST /admin/users/{userId}/tokens/grant', 'POST /billing/webhooks/payment', 'DELETE /api-keys/{id}', 'GET /tokens/transactions']) {
+    for (const key of [
+      'POST /auth/register',
+      'POST /services/chat',
+      'POST /admin/users/{userId}/tokens/grant',
+      'POST /billing/webhooks/payment',
+      'DELETE /api-keys/{id}',
+      'GET /tokens/transactions',
+    ]) {
       expect(keys).toContain(key);
     }
     for (const operation of operations.filter((o) => o.method === 'post' || o.method === 'put')) {
@@ -689,13 +778,23 @@ describe(`fuzzing every operation of the OpenAPI document (${TEST_DB})`, () => {
     const attempts: Attempt[] = [];
     operations.forEach((operation, index) => {
       if (!operation.bodySchema) return;
-      const generated = fc.sample(fuzzer.violation(operation.bodySchema, { extraIsViolation: !operation.ignoresUnknownProperties }), { seed: SEED + index, numRuns: BODIES_PER_OPERATION });
+      const generated = fc.sample(fuzzer.violation(operation.bodySchema, { extraIsViolation: !operation.ignoresUnknownProperties }), {
+        seed: SEED + index,
+        numRuns: BODIES_PER_OPERATION,
+      });
       // Always, whatever the seed: the valid example plus one property named like something every object inherits.
       const example = fuzzer.example(operation.bodySchema) as Record<string, unknown>;
-      const inherited = operation.ignoresUnknownProperties ? [] : ['constructor', 'prototype', 'hasOwnProperty', 'toString'].map((key) => Object.fromEntries([...Object.entries(example), [key, 0]]));
+      const inherited = operation.ignoresUnknownProperties
+        ? []
+        : ['constructor', 'prototype', 'hasOwnProperty', 'toString'].map((key) =>
+            Object.fromEntries([...Object.entries(example), [key, 0]]),
+          );
       [...inherited, ...generated].forEach((body, n) => {
         const json = JSON.stringify(body) ?? 'null';
-        const label = n < inherited.length ? 'example with an inherited property name' : `schema violation #${n - inherited.length} (seed ${SEED + index})`;
+        const label =
+          n < inherited.length
+            ? 'example with an inherited property name'
+            : `schema violation #${n - inherited.length} (seed ${SEED + index})`;
         if (operation.signed) {
           // Unsigned, wrongly signed and correctly signed: the last one reaches validation and must be a 400.
           const refusedUnsigned = parserRejects(json) ? [400] : [401];
@@ -705,14 +804,30 @@ describe(`fuzzing every operation of the OpenAPI document (${TEST_DB})`, () => {
             ['anonymous', sign(json), [400]],
           ] as const) {
             const headers: Record<string, string> = { ...jsonHeaders, ...(signature ? { 'x-signature': signature } : {}) };
-            attempts.push({ operation, caller, label: `${label}, ${signature ? (signature === sign(json) ? 'signed' : 'bad signature') : 'unsigned'}`, input: body, request: { method: operation.method.toUpperCase(), path: pathOf(operation), headers, body: json }, expect: 'refused', allowed: [...allowed] });
+            attempts.push({
+              operation,
+              caller,
+              label: `${label}, ${signature ? (signature === sign(json) ? 'signed' : 'bad signature') : 'unsigned'}`,
+              input: body,
+              request: { method: operation.method.toUpperCase(), path: pathOf(operation), headers, body: json },
+              expect: 'refused',
+              allowed: [...allowed],
+            });
           }
           return;
         }
         if (operation.stripeSigned) {
           // A well-formed but forged Stripe-Signature: still refused before the body means anything.
           const headers = { ...jsonHeaders, 'stripe-signature': `t=${Math.floor(Date.now() / 1000)},v1=${'f'.repeat(64)}` };
-          attempts.push({ operation, caller: 'anonymous', label: `${label}, forged Stripe-Signature`, input: body, request: { method: 'POST', path: pathOf(operation), headers, body: json }, expect: 'refused', allowed: [400] });
+          attempts.push({
+            operation,
+            caller: 'anonymous',
+            label: `${label}, forged Stripe-Signature`,
+            input: body,
+            request: { method: 'POST', path: pathOf(operation), headers, body: json },
+            expect: 'refused',
+            allowed: [400],
+          });
         }
         attempts.push(...malformedBodyAttempts(operation, label, body));
       });
@@ -726,13 +841,22 @@ describe(`fuzzing every operation of the OpenAPI document (${TEST_DB})`, () => {
     const attempts: Attempt[] = [];
     for (const operation of operations) {
       if (!operation.bodySchema || operation.signed) continue;
-      for (const { label, body } of fuzzer.singleDefectBodies(operation.bodySchema)) attempts.push(...malformedBodyAttempts(operation, label, body));
+      for (const { label, body } of fuzzer.singleDefectBodies(operation.bodySchema))
+        attempts.push(...malformedBodyAttempts(operation, label, body));
     }
     // The signed webhook: correctly signed, so that validation is what refuses it.
     const webhook = operations.find((o) => o.signed)!;
     for (const { label, body } of webhook.ignoresUnknownProperties ? [] : fuzzer.singleDefectBodies(webhook.bodySchema!)) {
       const json = JSON.stringify(body);
-      attempts.push({ operation: webhook, caller: 'anonymous', label, input: body, request: { method: 'POST', path: pathOf(webhook), headers: { ...jsonHeaders, 'x-signature': sign(json) }, body: json }, expect: 'refused', allowed: [400] });
+      attempts.push({
+        operation: webhook,
+        caller: 'anonymous',
+        label,
+        input: body,
+        request: { method: 'POST', path: pathOf(webhook), headers: { ...jsonHeaders, 'x-signature': sign(json) }, body: json },
+        expect: 'refused',
+        allowed: [400],
+      });
     }
     expect(attempts.length).toBeGreaterThan(300);
     expectNoOffences(await run(attempts), attempts.length);
@@ -762,13 +886,22 @@ describe(`fuzzing every operation of the OpenAPI document (${TEST_DB})`, () => {
         { label: 'over 1 MiB', body: huge },
         // The example body is valid JSON: only its content type is wrong, so a 2xx would mean it was processed.
         { label: 'text/plain', body: example, contentType: 'text/plain' },
-        { label: 'form encoded', body: 'email=a%40b.test&password=password-123&message=hi', contentType: 'application/x-www-form-urlencoded' },
-        { label: 'multipart', body: '--x\r\nContent-Disposition: form-data; name="message"\r\n\r\nhi\r\n--x--\r\n', contentType: 'multipart/form-data; boundary=x' },
+        {
+          label: 'form encoded',
+          body: 'email=a%40b.test&password=password-123&message=hi',
+          contentType: 'application/x-www-form-urlencoded',
+        },
+        {
+          label: 'multipart',
+          body: '--x\r\nContent-Disposition: form-data; name="message"\r\n\r\nhi\r\n--x--\r\n',
+          contentType: 'multipart/form-data; boundary=x',
+        },
         { label: 'xml', body: '<message>hi</message>', contentType: 'application/xml' },
         { label: 'json look-alike type', body: example, contentType: 'application/jsonx' },
         { label: 'empty content type', body: example, contentType: '' },
       ];
-      if (firstRequired) raws.push({ label: 'duplicate key, the last one null', body: `${example.slice(0, -1)},${JSON.stringify(firstRequired)}:null}` });
+      if (firstRequired)
+        raws.push({ label: 'duplicate key, the last one null', body: `${example.slice(0, -1)},${JSON.stringify(firstRequired)}:null}` });
       if (!operation.bodySchema) raws.push({ label: 'a JSON body where none is expected', body: '{"role":"admin"}' });
       for (const raw of raws) {
         // A GET with a body is legal HTTP; the server must simply not fall over.
@@ -793,7 +926,12 @@ describe(`fuzzing every operation of the OpenAPI document (${TEST_DB})`, () => {
   });
 
   it('garbage path parameters are refused by every operation that changes state, never a 5xx, and change nothing', async () => {
-    const generated = fc.sample(weirdString.filter((s) => s.length > 0), { seed: SEED, numRuns: 12 }).map((s, i) => [`generated #${i}`, encodeSegment(s)] as const);
+    const generated = fc
+      .sample(
+        weirdString.filter((s) => s.length > 0),
+        { seed: SEED, numRuns: 12 },
+      )
+      .map((s, i) => [`generated #${i}`, encodeSegment(s)] as const);
     const garbage: (readonly [string, string])[] = [
       ['dot segments', '../../etc'],
       ['encoded dot segments', '..%2F..%2Fetc%2Fpasswd'],
@@ -835,7 +973,12 @@ describe(`fuzzing every operation of the OpenAPI document (${TEST_DB})`, () => {
               label: `${parameter.name}: ${label}`,
               input: value,
               // The body is the documented example: the path parameter is the only thing wrong.
-              request: { method: operation.method.toUpperCase(), path: pathOf(operation, { [parameter.name]: value }), headers, body: example },
+              request: {
+                method: operation.method.toUpperCase(),
+                path: pathOf(operation, { [parameter.name]: value }),
+                headers,
+                body: example,
+              },
               expect: operation.changesState ? 'refused' : 'any',
             });
           }
@@ -848,7 +991,22 @@ describe(`fuzzing every operation of the OpenAPI document (${TEST_DB})`, () => {
   });
 
   it('garbage query parameters are refused or ignored, never a 5xx, and change nothing', async () => {
-    const generic = ['-1', '1e9', '0', '1.5', 'abc', '', 'NaN', '9'.repeat(400), '<script>alert(1)</script>', "1' OR '1'='1", '__proto__', '\u0000', '💥\u202E', '\ud800'].map(encodeSegment);
+    const generic = [
+      '-1',
+      '1e9',
+      '0',
+      '1.5',
+      'abc',
+      '',
+      'NaN',
+      '9'.repeat(400),
+      '<script>alert(1)</script>',
+      "1' OR '1'='1",
+      '__proto__',
+      '\u0000',
+      '💥\u202E',
+      '\ud800',
+    ].map(encodeSegment);
     generic.push('%', '%zz', '%E0%A4%A');
     const attempts: Attempt[] = [];
     for (const operation of operations) {
@@ -862,7 +1020,10 @@ describe(`fuzzing every operation of the OpenAPI document (${TEST_DB})`, () => {
       for (const parameter of queryParameters) {
         for (const value of generic) queries.push([`${parameter.name}=${show(value, 30)}`, `${parameter.name}=${value}`]);
         const example = String(parameter.schema?.example ?? parameter.schema?.enum?.[0] ?? parameter.schema?.default ?? '1');
-        queries.push([`${parameter.name} twice`, `${parameter.name}=${encodeSegment(example)}&${parameter.name}=${encodeSegment(example)}`]);
+        queries.push([
+          `${parameter.name} twice`,
+          `${parameter.name}=${encodeSegment(example)}&${parameter.name}=${encodeSegment(example)}`,
+        ]);
         queries.push([`${parameter.name} as array`, `${parameter.name}[]=${encodeSegment(example)}`]);
       }
       const extra = fc.sample(fc.tuple(fc.constantFrom(...queryParameters.map((p) => p.name)), weirdString), { seed: SEED, numRuns: 8 });
@@ -886,7 +1047,8 @@ describe(`fuzzing every operation of the OpenAPI document (${TEST_DB})`, () => {
   });
 
   it('garbage credentials are 401 on every protected operation; garbage Idempotency-Key and X-Request-Id never pass through', async () => {
-    const alg = (header: object, payload: object) => `${Buffer.from(JSON.stringify(header)).toString('base64url')}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}.`;
+    const alg = (header: object, payload: object) =>
+      `${Buffer.from(JSON.stringify(header)).toString('base64url')}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}.`;
     const badAuthorization = [
       'Bearer ',
       'Bearer',
@@ -900,15 +1062,31 @@ describe(`fuzzing every operation of the OpenAPI document (${TEST_DB})`, () => {
       `Token ${user.token}`,
     ];
     const badApiKeys = ['tk_', `tk_${'x'.repeat(200)}`, "tk_' OR 1=1 --", utf8Header('tk_ключ'), 'x'.repeat(1000), `${userApiKey}x`];
-    const badIdempotencyKeys: (string | string[])[] = ['k'.repeat(1000), 'k'.repeat(256), utf8Header('ключ-🔑'), '', 'with space', 'tab\there', ['same', 'twice']];
+    const badIdempotencyKeys: (string | string[])[] = [
+      'k'.repeat(1000),
+      'k'.repeat(256),
+      utf8Header('ключ-🔑'),
+      '',
+      'with space',
+      'tab\there',
+      ['same', 'twice'],
+    ];
     const badRequestIds = ['r'.repeat(1000), '<script>alert(1)</script>', utf8Header('ид-💥'), '../../etc', "' OR 1=1 --", 'a\tb', ''];
 
     const attempts: Attempt[] = [];
     operations.forEach((operation, index) => {
-      const malformed = operation.bodySchema ? fc.sample(fuzzer.violation(operation.bodySchema, { extraIsViolation: !operation.ignoresUnknownProperties }), { seed: SEED + index, numRuns: 1 })[0] : undefined;
+      const malformed = operation.bodySchema
+        ? fc.sample(fuzzer.violation(operation.bodySchema, { extraIsViolation: !operation.ignoresUnknownProperties }), {
+            seed: SEED + index,
+            numRuns: 1,
+          })[0]
+        : undefined;
       const body = malformed === undefined ? undefined : JSON.stringify(malformed);
       const base = { method: operation.method.toUpperCase(), path: pathOf(operation), body };
-      const withBody = (headers: Record<string, string | string[]>) => ({ ...base, headers: { ...(body !== undefined ? jsonHeaders : {}), ...headers } });
+      const withBody = (headers: Record<string, string | string[]>) => ({
+        ...base,
+        headers: { ...(body !== undefined ? jsonHeaders : {}), ...headers },
+      });
       const parsed = body === undefined || !parserRejects(body);
       for (const authorization of badAuthorization) {
         attempts.push({
@@ -974,7 +1152,9 @@ describe(`fuzzing every operation of the OpenAPI document (${TEST_DB})`, () => {
     const account = (s: Snapshot) => (s.token_accounts as string[]).find((row) => row.startsWith(user.id))!.split(' | ');
     // Only the fuzz user's balance moved, by exactly the one token of this request.
     expect(Number(account(after)[1])).toBe(Number(account(before)[1]) - 1);
-    expect(after.token_accounts.filter((row) => !(row as string).startsWith(user.id))).toEqual(before.token_accounts.filter((row) => !(row as string).startsWith(user.id)));
+    expect(after.token_accounts.filter((row) => !(row as string).startsWith(user.id))).toEqual(
+      before.token_accounts.filter((row) => !(row as string).startsWith(user.id)),
+    );
     const byStatus = [...statuses].sort(([a], [b]) => String(a).localeCompare(String(b))).map(([status, n]) => `${status}: ${n}`);
     console.log(`fuzz (${TEST_DB}): ${operations.length} operations, ${requestsSent} requests (${byStatus.join(', ')})`);
   });

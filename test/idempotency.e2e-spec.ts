@@ -142,7 +142,9 @@ describe('Idempotency-Key on metered requests', () => {
   it('a malformed key is a 400 and charges nothing', async () => {
     const user = await registerUser(t.http);
     for (const bad of ['x'.repeat(256), 'with space', 'ünïcode']) {
-      const response = await t.http.post('/services/chat', { message: 'hi' }, { token: user.token, headers: { 'Idempotency-Key': bad } }).catch(() => null);
+      const response = await t.http
+        .post('/services/chat', { message: 'hi' }, { token: user.token, headers: { 'Idempotency-Key': bad } })
+        .catch(() => null);
       if (response) {
         expect(response.status).toBe(400);
         expect(response.body.code).toBe('VALIDATION_FAILED');
@@ -154,7 +156,9 @@ describe('Idempotency-Key on metered requests', () => {
   it('stores and replays the largest answer, 1,000 leads (about 1.8 MB), byte for byte, charged once', async () => {
     const user = await registerUser(t.http);
     const admin = await loginAdmin(t.http);
-    expect((await t.http.post(`/admin/users/${user.id}/tokens/grant`, { amount: 1000, reason: 'large answers' }, { token: admin })).status).toBe(201);
+    expect(
+      (await t.http.post(`/admin/users/${user.id}/tokens/grant`, { amount: 1000, reason: 'large answers' }, { token: admin })).status,
+    ).toBe(201);
     const headers = key('leads');
     // 200 characters of 4-byte letters, nearly all in one search term, which every lead repeats twice.
     const body = { query: `${'𝐛'.repeat(195)} in 𝐜`, count: 1000 };
@@ -172,7 +176,9 @@ describe('Idempotency-Key on metered requests', () => {
 
     const state = await expectLedgerConsistent(t.dataSource, user.id);
     expect(state.balance).toBe(900);
-    expect(state.entries.filter((e) => e.type === 'usage')).toEqual([expect.objectContaining({ action: 'business_collector', amount: -200 })]);
+    expect(state.entries.filter((e) => e.type === 'usage')).toEqual([
+      expect.objectContaining({ action: 'business_collector', amount: -200 }),
+    ]);
     expect(state.entries.filter((e) => e.type === 'refund')).toEqual([]);
   });
 
@@ -186,9 +192,13 @@ describe('Idempotency-Key on metered requests', () => {
       const answersOnly = scope === 'answers';
       if (TEST_DB === 'mariadb') {
         const signal = "SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'answer refused'";
-        await t.dataSource.query(`CREATE TRIGGER ${trigger} BEFORE UPDATE ON idempotency_keys FOR EACH ROW ${answersOnly ? `IF NEW.response_body IS NOT NULL THEN ${signal}; END IF` : signal}`);
+        await t.dataSource.query(
+          `CREATE TRIGGER ${trigger} BEFORE UPDATE ON idempotency_keys FOR EACH ROW ${answersOnly ? `IF NEW.response_body IS NOT NULL THEN ${signal}; END IF` : signal}`,
+        );
       } else {
-        await t.dataSource.query(`CREATE TRIGGER ${trigger} BEFORE UPDATE ON idempotency_keys ${answersOnly ? 'WHEN NEW.response_body IS NOT NULL ' : ''}BEGIN SELECT RAISE(ABORT, 'answer refused'); END`);
+        await t.dataSource.query(
+          `CREATE TRIGGER ${trigger} BEFORE UPDATE ON idempotency_keys ${answersOnly ? 'WHEN NEW.response_body IS NOT NULL ' : ''}BEGIN SELECT RAISE(ABORT, 'answer refused'); END`,
+        );
       }
     }
 
@@ -209,11 +219,17 @@ describe('Idempotency-Key on metered requests', () => {
       expect([first.status, first.body]).toEqual([201, { text: 'done', run: 1 }]);
       expect([first.headers.get('x-tokens-charged'), first.headers.get('x-tokens-remaining')]).toEqual(['3', '97']);
       const logged = errors.map((line) => JSON.parse(line)).find((line) => line.event === 'idempotent_answer_not_stored');
-      expect(logged).toEqual(expect.objectContaining({ userId: user.id, action: 'idem_answered', requestId: first.headers.get('x-request-id') }));
+      expect(logged).toEqual(
+        expect.objectContaining({ userId: user.id, action: 'idem_answered', requestId: first.headers.get('x-request-id') }),
+      );
 
       for (const attempt of [1, 2]) {
         const retry = await t.http.post('/idem/answered', { text: 'done' }, { token: user.token, headers });
-        expect({ attempt, status: retry.status, code: retry.body.code }).toEqual({ attempt, status: 409, code: 'IDEMPOTENCY_ANSWER_UNAVAILABLE' });
+        expect({ attempt, status: retry.status, code: retry.body.code }).toEqual({
+          attempt,
+          status: 409,
+          code: 'IDEMPOTENCY_ANSWER_UNAVAILABLE',
+        });
       }
       expect(runs).toBe(1);
       const state = await expectLedgerConsistent(t.dataSource, user.id);
@@ -227,7 +243,9 @@ describe('Idempotency-Key on metered requests', () => {
       await blockKeyUpdates('all');
       const first = await t.http.post('/idem/answered', { text: 'done' }, { token: user.token, headers });
       expect([first.status, first.headers.get('x-tokens-charged'), first.headers.get('x-tokens-remaining')]).toEqual([201, '3', '97']);
-      expect(errors.map((line) => JSON.parse(line).event)).toEqual(expect.arrayContaining(['idempotent_answer_not_stored', 'idempotency_key_left_in_progress']));
+      expect(errors.map((line) => JSON.parse(line).event)).toEqual(
+        expect.arrayContaining(['idempotent_answer_not_stored', 'idempotency_key_left_in_progress']),
+      );
 
       await t.dataSource.query(`DROP TRIGGER ${trigger}`);
       const retry = await t.http.post('/idem/answered', { text: 'done' }, { token: user.token, headers });

@@ -33,9 +33,13 @@ class IncidentWorkController {
 
 async function blockWrites(dataSource: DataSource, table: string, name: string): Promise<void> {
   if (TEST_DB === 'mariadb') {
-    await dataSource.query(`CREATE TRIGGER ${name} BEFORE ${name.includes('insert') ? 'INSERT' : 'UPDATE'} ON ${table} FOR EACH ROW SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'permission denied'`);
+    await dataSource.query(
+      `CREATE TRIGGER ${name} BEFORE ${name.includes('insert') ? 'INSERT' : 'UPDATE'} ON ${table} FOR EACH ROW SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'permission denied'`,
+    );
   } else {
-    await dataSource.query(`CREATE TRIGGER ${name} BEFORE ${name.includes('insert') ? 'INSERT' : 'UPDATE'} ON ${table} BEGIN SELECT RAISE(ABORT, 'permission denied'); END`);
+    await dataSource.query(
+      `CREATE TRIGGER ${name} BEFORE ${name.includes('insert') ? 'INSERT' : 'UPDATE'} ON ${table} BEGIN SELECT RAISE(ABORT, 'permission denied'); END`,
+    );
   }
 }
 
@@ -65,7 +69,14 @@ describe('production incidents', () => {
       // A valid token for a user with no subscription and no account (a token for an unknown user is already a 401).
       const ghostId = randomUUID();
       const now = new Date().toISOString().slice(0, 19).replace('T', ' ');
-      await t.dataSource.query('INSERT INTO users (id, email, name, password_hash, role, created_at) VALUES (?, ?, ?, ?, ?, ?)', [ghostId, `ghost.${ghostId}@tokens.test`, 'Ghost', 'scrypt$1$1$1$AA==$AA==', 'user', now]);
+      await t.dataSource.query('INSERT INTO users (id, email, name, password_hash, role, created_at) VALUES (?, ?, ?, ?, ?, ?)', [
+        ghostId,
+        `ghost.${ghostId}@tokens.test`,
+        'Ghost',
+        'scrypt$1$1$1$AA==$AA==',
+        'user',
+        now,
+      ]);
       const token = await bearerTokenFor(t.app, ghostId);
       const response = await t.http.post('/incident-work', { job: 'book appointment' }, { token });
       expect(response.status).toBe(402);
@@ -195,7 +206,9 @@ describe('production incidents', () => {
         await migrator.undoLastMigration(); // the code now expects one more migration than the database has
         await migrator.destroy();
 
-        await expect(startTestApp({ database, env: { MIGRATIONS_RUN: 'false' } })).rejects.toThrow(`schema is behind the code: pending migrations ${MIGRATIONS[MIGRATIONS.length - 1].name}`);
+        await expect(startTestApp({ database, env: { MIGRATIONS_RUN: 'false' } })).rejects.toThrow(
+          `schema is behind the code: pending migrations ${MIGRATIONS[MIGRATIONS.length - 1].name}`,
+        );
 
         const upgraded = await startTestApp({ database });
         try {

@@ -64,7 +64,10 @@ async function rewriteLedgerRow(dataSource: DataSource, sql: string, parameters:
 }
 
 /** Appends a ledger row by hand (inserts are allowed by the triggers; only the ledger should make them). */
-async function insertLedgerRow(dataSource: DataSource, row: { userId: string; seq: number; amount: number; balanceAfter: number }): Promise<void> {
+async function insertLedgerRow(
+  dataSource: DataSource,
+  row: { userId: string; seq: number; amount: number; balanceAfter: number },
+): Promise<void> {
   await dataSource.query(
     'INSERT INTO token_ledger_entries (user_id, seq, id, type, action, amount, allowance_amount, credits_amount, balance_after, request_id, actor_id, metadata, created_at) VALUES (?, ?, ?, ?, NULL, ?, 0, ?, ?, NULL, NULL, NULL, ?)',
     [row.userId, row.seq, randomUUID(), 'admin_grant', row.amount, row.amount, row.balanceAfter, sqlDate(new Date())],
@@ -106,7 +109,8 @@ describe('integrity report', () => {
     return response.body;
   };
   const spend = async (user: TestUser, times: number) => {
-    for (let i = 0; i < times; i++) expect((await t.http.post('/services/chat', { message: 'hi' }, { token: user.token })).status).toBe(201);
+    for (let i = 0; i < times; i++)
+      expect((await t.http.post('/services/chat', { message: 'hi' }, { token: user.token })).status).toBe(201);
   };
 
   it('is for admins only; a bad limit is a 400', async () => {
@@ -192,7 +196,11 @@ describe('integrity report', () => {
   it('reports a ledger row whose balance_after does not follow the row before', async () => {
     const user = await registerUser(t.http);
     await spend(user, 2); // rows: 1 (100 -> 100), 2 (-1 -> 99), 3 (-1 -> 98)
-    await rewriteLedgerRow(t.dataSource, 'UPDATE token_ledger_entries SET balance_after = balance_after + 5 WHERE user_id = ? AND seq = 2', [user.id]);
+    await rewriteLedgerRow(
+      t.dataSource,
+      'UPDATE token_ledger_entries SET balance_after = balance_after + 5 WHERE user_id = ? AND seq = 2',
+      [user.id],
+    );
 
     const body = await report();
     expect(body.ok).toBe(false);
@@ -268,7 +276,17 @@ describe('integrity report', () => {
     const untouchable = async () => {
       throw new Error('the application must not start');
     };
-    for (const argv of [[], ['nope'], ['integrity', '--limit', '0'], ['integrity', '--limit'], ['integrity', '--bogus'], ['integrity', 'extra'], ['seed-accounts', '--batch-size', 'x'], ['create-admin', '--email', 'not-an-email', '--password', 'password-123'], ['create-admin', '--email', 'a@b.test', '--password', 'short']]) {
+    for (const argv of [
+      [],
+      ['nope'],
+      ['integrity', '--limit', '0'],
+      ['integrity', '--limit'],
+      ['integrity', '--bogus'],
+      ['integrity', 'extra'],
+      ['seed-accounts', '--batch-size', 'x'],
+      ['create-admin', '--email', 'not-an-email', '--password', 'password-123'],
+      ['create-admin', '--email', 'a@b.test', '--password', 'short'],
+    ]) {
       const err: string[] = [];
       const code = await runCli(argv, { context: untouchable, io: { out: () => undefined, err: (s) => err.push(s) } });
       expect({ argv, code }).toEqual({ argv, code: 2 });
@@ -325,7 +343,10 @@ describe('seed-accounts', () => {
     expect(first.stdout).toBe('Seeded 25 token accounts (25 users without an account examined, 0 skipped, 0 failed).');
     expect(first.stderr.split('\n')).toHaveLength(3); // one progress line per batch: 10, 10, 5
 
-    const grants = await initialGrants(t.dataSource, users.map((u) => u.id));
+    const grants = await initialGrants(
+      t.dataSource,
+      users.map((u) => u.id),
+    );
     for (const user of users) {
       expect(grants.get(user.id)).toEqual({ count: 1, amount: PLANS[user.plan] });
       const state = await expectLedgerConsistent(t.dataSource, user.id);
@@ -335,7 +356,12 @@ describe('seed-accounts', () => {
     const second = await cli(t, ['seed-accounts', '--json']);
     expect(second.code).toBe(0);
     expect(JSON.parse(second.stdout)).toEqual({ examined: 0, seeded: 0, skipped: 0, failed: 0, failures: [] });
-    expect(await initialGrants(t.dataSource, users.map((u) => u.id))).toEqual(grants);
+    expect(
+      await initialGrants(
+        t.dataSource,
+        users.map((u) => u.id),
+      ),
+    ).toEqual(grants);
 
     expect((await cli(t, ['integrity'])).code).toBe(0);
   });
@@ -343,13 +369,18 @@ describe('seed-accounts', () => {
   it('never seeds twice beside metered requests of the same users', async () => {
     const users = await importUsers(25);
     const tokens = await Promise.all(users.map((u) => bearerTokenFor(t.app, u.id)));
-    const requests = users.flatMap((_, i) => [0, 1, 2].map(() => t.http.post('/services/chat', { message: 'first' }, { token: tokens[i] })));
+    const requests = users.flatMap((_, i) =>
+      [0, 1, 2].map(() => t.http.post('/services/chat', { message: 'first' }, { token: tokens[i] })),
+    );
     const [seed, ...responses] = await Promise.all([cli(t, ['seed-accounts', '--batch-size', '5']), ...requests]);
 
     expect(seed.code).toBe(0);
     expect(seed.stdout).toMatch(/^Seeded \d+ token accounts? \(\d+ users without an account examined, 0 skipped, 0 failed\)\.$/);
     expect(responses.map((r) => r.status)).toEqual(requests.map(() => 201));
-    const grants = await initialGrants(t.dataSource, users.map((u) => u.id));
+    const grants = await initialGrants(
+      t.dataSource,
+      users.map((u) => u.id),
+    );
     for (const user of users) {
       expect(grants.get(user.id)).toEqual({ count: 1, amount: PLANS[user.plan] });
       const state = await expectLedgerConsistent(t.dataSource, user.id);

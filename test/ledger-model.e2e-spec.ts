@@ -168,7 +168,11 @@ class AdjustCommand extends Step {
   }
   protected async apply(model: Model, real: Real): Promise<void> {
     const account = model.accounts[this.who];
-    const response = await real.t.http.post(`/admin/users/${account.user.id}/tokens/${this.kind}`, { amount: this.amount, reason: 'model' }, { token: real.adminToken });
+    const response = await real.t.http.post(
+      `/admin/users/${account.user.id}/tokens/${this.kind}`,
+      { amount: this.amount, reason: 'model' },
+      { token: real.adminToken },
+    );
     if (this.kind === 'grant') account.credits += this.amount;
     else if (!debit(account, this.amount)) return expect(response.status).toBe(402);
     expect(response.status).toBe(201);
@@ -188,7 +192,11 @@ class ChangePlanCommand extends Step {
   }
   protected async apply(model: Model, real: Real): Promise<void> {
     const account = model.accounts[this.who];
-    const response = await real.t.http.put(`/admin/users/${account.user.id}/subscription`, { planCode: this.plan }, { token: real.adminToken });
+    const response = await real.t.http.put(
+      `/admin/users/${account.user.id}/subscription`,
+      { planCode: this.plan },
+      { token: real.adminToken },
+    );
     expect(response.status).toBe(200);
     const { monthly } = PLANS[this.plan];
     account.allowance += Math.max(0, monthly - account.granted);
@@ -241,7 +249,9 @@ async function ledgerRows(real: Real, userId: string): Promise<string[]> {
     'SELECT id, seq, type, action, amount, allowance_amount, credits_amount, balance_after, request_id, client_request_id, actor_id, metadata, created_at FROM token_ledger_entries WHERE user_id = ? ORDER BY seq',
     [userId],
   );
-  return rows.map((row: Record<string, unknown>) => JSON.stringify(Object.values(row).map((v) => (v instanceof Date ? v.toISOString() : v === null ? null : String(v)))));
+  return rows.map((row: Record<string, unknown>) =>
+    JSON.stringify(Object.values(row).map((v) => (v instanceof Date ? v.toISOString() : v === null ? null : String(v)))),
+  );
 }
 
 /**
@@ -255,7 +265,13 @@ async function expectAgreement(model: Model, real: Real): Promise<void> {
     expect(rows.slice(0, account.ledger.length)).toEqual(account.ledger);
     account.ledger = rows;
     const balance = (await real.t.http.get('/tokens/balance', { token: account.user.token })).body;
-    expect({ balance: balance.balance, allowance: balance.allowance, credits: balance.credits, usedThisPeriod: balance.usedThisPeriod, plan: balance.plan }).toEqual({
+    expect({
+      balance: balance.balance,
+      allowance: balance.allowance,
+      credits: balance.credits,
+      usedThisPeriod: balance.usedThisPeriod,
+      plan: balance.plan,
+    }).toEqual({
       balance: balanceOf(account),
       allowance: account.allowance,
       credits: account.credits,
@@ -271,8 +287,12 @@ function commandsFor(users: number) {
   const key = fc.constantFrom('k1', 'k2', 'k3');
   return [
     fc.tuple(who, fc.constantFrom<RouteName>('chat', 'chat', 'post', 'title', 'failing')).map(([w, r]) => new ChargeCommand(w, r)),
-    fc.tuple(who, fc.constantFrom<Exclude<RouteName, 'failing'>>('chat', 'post', 'title'), key).map(([w, r, k]) => new IdempotentChargeCommand(w, r, k)),
-    fc.tuple(who, fc.constantFrom<'grant' | 'deduct'>('grant', 'deduct'), fc.integer({ min: 1, max: 400 })).map(([w, k, a]) => new AdjustCommand(w, k, a)),
+    fc
+      .tuple(who, fc.constantFrom<Exclude<RouteName, 'failing'>>('chat', 'post', 'title'), key)
+      .map(([w, r, k]) => new IdempotentChargeCommand(w, r, k)),
+    fc
+      .tuple(who, fc.constantFrom<'grant' | 'deduct'>('grant', 'deduct'), fc.integer({ min: 1, max: 400 }))
+      .map(([w, k, a]) => new AdjustCommand(w, k, a)),
     fc.tuple(who, fc.constantFrom<PlanCode>('free', 'starter', 'pro')).map(([w, p]) => new ChangePlanCommand(w, p)),
     who.map((w) => new PurchaseCommand(w)),
     fc.constantFrom<'job' | 'request'>('job', 'request').map((by) => new EndPeriodCommand(by)),
@@ -301,12 +321,25 @@ describe('the ledger against a model', () => {
         const accounts: Account[] = [];
         for (let i = 0; i < USERS; i++) {
           const { monthly } = PLANS.free;
-          accounts.push({ user: await registerUser(real.t.http), allowance: monthly, credits: 0, granted: monthly, used: 0, plan: 'free', keys: new Map(), ledger: [] });
+          accounts.push({
+            user: await registerUser(real.t.http),
+            allowance: monthly,
+            credits: 0,
+            granted: monthly,
+            used: 0,
+            plan: 'free',
+            keys: new Map(),
+            ledger: [],
+          });
         }
         const model: Model = { accounts };
         await fc.asyncModelRun(() => ({ model, real }), commands);
       }),
-      { numRuns: Number(process.env.MODEL_RUNS ?? 30), seed: process.env.MODEL_SEED ? Number(process.env.MODEL_SEED) : undefined, endOnFailure: false },
+      {
+        numRuns: Number(process.env.MODEL_RUNS ?? 30),
+        seed: process.env.MODEL_SEED ? Number(process.env.MODEL_SEED) : undefined,
+        endOnFailure: false,
+      },
     );
   });
 });

@@ -20,7 +20,7 @@ import { startTestApp, TestApp } from './support/test-app.js';
 const WEBHOOK_SECRET = 'low-balance-webhook-secret-0123456789';
 
 async function waitUntil(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  for (const started = Date.now(); !condition(); ) {
+  for (const started = Date.now(); !condition();) {
     if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
@@ -96,7 +96,9 @@ function startWebhookApp(url: string, delivery: Partial<WebhookDeliveryOptions>,
   return startTestApp({
     env: { WEBHOOK_URL: url, WEBHOOK_SECRET, ...(logLines ? { LOG_LEVEL: 'log' } : {}) },
     override: (builder) => {
-      builder.overrideProvider(WEBHOOK_DELIVERY_OPTIONS).useValue({ attempts: 5, baseDelayMs: 50, timeoutMs: 2000, maxPending: 100, ...delivery });
+      builder
+        .overrideProvider(WEBHOOK_DELIVERY_OPTIONS)
+        .useValue({ attempts: 5, baseDelayMs: 50, timeoutMs: 2000, maxPending: 100, ...delivery });
       if (logLines) builder.overrideProvider(LOG_DESTINATION).useValue({ write: (line: string) => logLines.push(JSON.parse(line)) });
       return builder;
     },
@@ -133,7 +135,9 @@ describe('low-balance events', () => {
         occurredAt: expect.any(String),
       },
     ]);
-    expect(events.depleted(user.id)).toEqual([expect.objectContaining({ userId: user.id, planCode: 'free', balanceBefore: 1, balanceAfter: 0 })]);
+    expect(events.depleted(user.id)).toEqual([
+      expect.objectContaining({ userId: user.id, planCode: 'free', balanceBefore: 1, balanceAfter: 0 }),
+    ]);
   });
 
   it('30 parallel requests around the threshold: exactly one of each', async () => {
@@ -161,13 +165,21 @@ describe('low-balance events', () => {
     expect((await t.http.post('/services/social-posts', { text: 'x', platforms: ['x'] }, { token: user.token })).status).toBe(201);
     await waitUntil(() => events.depleted(user.id).length > 0, 'the depleted event');
     await settle();
-    expect(events.lowBalance(user.id)).toEqual([expect.objectContaining({ action: 'social_media_post', amount: 10, balanceBefore: 10, balanceAfter: 0 })]);
-    expect(events.depleted(user.id)).toEqual([expect.objectContaining({ action: 'social_media_post', balanceBefore: 10, balanceAfter: 0 })]);
+    expect(events.lowBalance(user.id)).toEqual([
+      expect.objectContaining({ action: 'social_media_post', amount: 10, balanceBefore: 10, balanceAfter: 0 }),
+    ]);
+    expect(events.depleted(user.id)).toEqual([
+      expect.objectContaining({ action: 'social_media_post', balanceBefore: 10, balanceAfter: 0 }),
+    ]);
   });
 
   it('sends no webhook without WEBHOOK_URL, and WEBHOOK_URL needs a WEBHOOK_SECRET of 16 characters or more', () => {
-    expect(() => validateEnvironment({ WEBHOOK_URL: 'http://127.0.0.1:9/hook' })).toThrow(/\bWEBHOOK_SECRET: .*required when WEBHOOK_URL is set/);
-    expect(() => validateEnvironment({ WEBHOOK_URL: 'http://127.0.0.1:9/hook', WEBHOOK_SECRET: 'too-short' })).toThrow(/\bWEBHOOK_SECRET: .*at least 16/);
+    expect(() => validateEnvironment({ WEBHOOK_URL: 'http://127.0.0.1:9/hook' })).toThrow(
+      /\bWEBHOOK_SECRET: .*required when WEBHOOK_URL is set/,
+    );
+    expect(() => validateEnvironment({ WEBHOOK_URL: 'http://127.0.0.1:9/hook', WEBHOOK_SECRET: 'too-short' })).toThrow(
+      /\bWEBHOOK_SECRET: .*at least 16/,
+    );
     expect(validateEnvironment({ WEBHOOK_URL: 'http://127.0.0.1:9/hook', WEBHOOK_SECRET }).WEBHOOK_SECRET).toBe(WEBHOOK_SECRET);
   });
 });
@@ -200,7 +212,12 @@ describe('low-balance webhook', () => {
       expect(delivery.headers['x-signature']).toBe(expected);
       expect(delivery.headers['content-type']).toBe('application/json');
       expect(delivery.headers['x-webhook-id']).toBe(delivery.json.id);
-      expect(delivery.json).toEqual({ id: expect.any(String), type: expect.any(String), createdAt: expect.any(String), data: expect.any(Object) });
+      expect(delivery.json).toEqual({
+        id: expect.any(String),
+        type: expect.any(String),
+        createdAt: expect.any(String),
+        data: expect.any(Object),
+      });
       expect(new Date(delivery.json.createdAt).toISOString()).toBe(delivery.json.createdAt);
     }
     expect(deliveries[0].json.data).toMatchObject({ userId: user.id, planCode: 'free', threshold: 10, balanceBefore: 10, balanceAfter: 9 });

@@ -146,12 +146,16 @@ describe('metering pipeline', () => {
     const user = await registerUser(t.http);
     const response = await t.http.get('/tokens/costs', { token: user.token });
     expect(response.status).toBe(200);
-    expect(response.body).toEqual(expect.arrayContaining([{ action: 'test_echo', cost: 7, defaultCost: 7, overriddenBy: null, description: '7 tokens per request' }]));
+    expect(response.body).toEqual(
+      expect.arrayContaining([{ action: 'test_echo', cost: 7, defaultCost: 7, overriddenBy: null, description: '7 tokens per request' }]),
+    );
   });
 
   it('refuses direct updates and deletes of ledger rows at the database level', async () => {
     const user = await registerUser(t.http);
-    await expect(t.dataSource.query('UPDATE token_ledger_entries SET amount = 1000000 WHERE user_id = ?', [user.id])).rejects.toThrow(/append-only/);
+    await expect(t.dataSource.query('UPDATE token_ledger_entries SET amount = 1000000 WHERE user_id = ?', [user.id])).rejects.toThrow(
+      /append-only/,
+    );
     await expect(t.dataSource.query('DELETE FROM token_ledger_entries WHERE user_id = ?', [user.id])).rejects.toThrow(/append-only/);
     await expectLedgerConsistent(t.dataSource, user.id);
   });

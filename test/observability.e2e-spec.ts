@@ -44,7 +44,7 @@ class LogCapture {
 
   /** Waits until `count` lines match (the request log line is written when the response has finished). */
   async waitFor(fields: LogLine, count = 1): Promise<LogLine[]> {
-    for (const started = Date.now(); Date.now() - started < 10_000; ) {
+    for (const started = Date.now(); Date.now() - started < 10_000;) {
       const found = this.where(fields);
       if (found.length >= count) return found;
       await new Promise((resolve) => setTimeout(resolve, 20));
@@ -149,7 +149,11 @@ describe('structured logs and metrics', () => {
       const seeded = capture.where({ event: 'tokens.seeded', userId: legacy.id });
       expect(seeded).toHaveLength(1);
       expect(seeded[0]).toMatchObject({ amount: 100, planCode: 'free', balanceAfter: 100 });
-      expect(capture.where({ event: 'tokens.charged', requestId })[0]).toMatchObject({ userId: legacy.id, balanceBefore: 100, balanceAfter: 99 });
+      expect(capture.where({ event: 'tokens.charged', requestId })[0]).toMatchObject({
+        userId: legacy.id,
+        balanceBefore: 100,
+        balanceAfter: 99,
+      });
     });
   });
 
@@ -160,14 +164,22 @@ describe('structured logs and metrics', () => {
       const requestId = requestIdOf(response);
 
       const [line] = await capture.waitFor({ msg: 'request completed', requestId });
-      expect(line).toMatchObject({ level: 'info', req: { id: requestId, method: 'POST', url: '/services/chat' }, res: { statusCode: 201 } });
+      expect(line).toMatchObject({
+        level: 'info',
+        req: { id: requestId, method: 'POST', url: '/services/chat' },
+        res: { statusCode: 201 },
+      });
       expect(line.responseTime).toEqual(expect.any(Number));
     });
 
     it('never logs credentials, signatures or request bodies', async () => {
       const user = await registerUser(t.http);
       const secrets = { apiKey: `tk_${randomUUID()}`, signature: `sig-${randomUUID()}`, body: `body-${randomUUID()}` };
-      const served = await t.http.post('/services/chat', { message: secrets.body }, { token: user.token, headers: { 'x-signature': secrets.signature } });
+      const served = await t.http.post(
+        '/services/chat',
+        { message: secrets.body },
+        { token: user.token, headers: { 'x-signature': secrets.signature } },
+      );
       expect(served.status).toBe(201);
       const refused = await t.http.get('/users/me', { apiKey: secrets.apiKey });
       expect(refused.status).toBe(401);
@@ -205,7 +217,9 @@ describe('structured logs and metrics', () => {
       const before = await metricsOf(t.http);
       expect((await chat(t.http, user)).status).toBe(201);
       expect((await chat(t.http, user)).status).toBe(201);
-      expect((await t.http.post('/services/social-posts', { text: 'new beans', platforms: ['x'] }, { token: user.token })).status).toBe(201);
+      expect((await t.http.post('/services/social-posts', { text: 'new beans', platforms: ['x'] }, { token: user.token })).status).toBe(
+        201,
+      );
       expect((await t.http.post('/services/write-more', { text: 'more' }, { token: user.token })).status).toBe(402);
       expect((await t.http.post('/observability-test/fails', { message: 'x' }, { token: user.token })).status).toBe(502);
       const after = await metricsOf(t.http);
@@ -280,7 +294,10 @@ describe('structured logs and metrics', () => {
         expect(sample(otherMetrics, 'tokens_charged_total', { action: 'ai_chat_message' })).toBe(2);
         expect(sample(otherMetrics, 'process_cpu_user_seconds_total')).toBeGreaterThan(0);
         const after = await metricsOf(t.http);
-        expect(sample(after, 'tokens_charged_total', { action: 'ai_chat_message' }) - sample(before, 'tokens_charged_total', { action: 'ai_chat_message' })).toBe(1);
+        expect(
+          sample(after, 'tokens_charged_total', { action: 'ai_chat_message' }) -
+            sample(before, 'tokens_charged_total', { action: 'ai_chat_message' }),
+        ).toBe(1);
 
         // LOG_LEVEL=error: no info lines from the other app's events, and none of them in this app's log.
         expect(quiet.where({ event: 'tokens.charged' })).toHaveLength(0);

@@ -43,7 +43,12 @@ describe('billing periods', () => {
 
   const balanceOf = async (user: TestUser) => (await t.http.get('/tokens/balance', { token: user.token })).body;
   const entriesOf = async (user: TestUser, type: string) =>
-    (await t.http.get(`/tokens/transactions?type=${type}&limit=100`, { token: user.token })).body.items as { amount: number; allowanceAmount: number; creditsAmount: number; metadata: Record<string, unknown> }[];
+    (await t.http.get(`/tokens/transactions?type=${type}&limit=100`, { token: user.token })).body.items as {
+      amount: number;
+      allowanceAmount: number;
+      creditsAmount: number;
+      metadata: Record<string, unknown>;
+    }[];
   const chat = (user: TestUser) => t.http.post('/services/chat', { message: 'hi' }, { token: user.token });
 
   async function subscribe(user: TestUser, planCode: string): Promise<void> {
@@ -76,7 +81,10 @@ describe('billing periods', () => {
     expect(grants.map((e) => e.amount)).toEqual([100]);
     expect(grants[0].metadata).toMatchObject({ periodStart: ended.periodEnd, planCode: 'free' });
     const subscription = (await t.http.get('/subscriptions/me', { token: user.token })).body;
-    expect({ periodStart: subscription.periodStart, periodEnd: subscription.periodEnd }).toEqual({ periodStart: balance.periodStart, periodEnd: balance.periodEnd });
+    expect({ periodStart: subscription.periodStart, periodEnd: subscription.periodEnd }).toEqual({
+      periodStart: balance.periodStart,
+      periodEnd: balance.periodEnd,
+    });
     await expectLedgerConsistent(t.dataSource, user.id);
   });
 
@@ -119,7 +127,11 @@ describe('billing periods', () => {
     await endPeriodOf(users[0]);
     const job = t.app.get(PeriodRolloverJob);
 
-    const [first, second, responses] = await Promise.all([job.run(), job.run(), Promise.all(Array.from({ length: 30 }, () => chat(users[0])))]);
+    const [first, second, responses] = await Promise.all([
+      job.run(),
+      job.run(),
+      Promise.all(Array.from({ length: 30 }, () => chat(users[0]))),
+    ]);
     expect(first).toBe(second); // overlapping calls share one run
     expect(responses.every((r) => r.status === 201)).toBe(true);
     expect(await job.run()).toBe(0);

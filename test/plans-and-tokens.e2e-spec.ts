@@ -25,7 +25,15 @@ function oneMonthAfter(date: Date): Date {
   const month = (date.getUTCMonth() + 1) % 12;
   const lastDay = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
   return new Date(
-    Date.UTC(year, month, Math.min(date.getUTCDate(), lastDay), date.getUTCHours(), date.getUTCMinutes(), date.getUTCSeconds(), date.getUTCMilliseconds()),
+    Date.UTC(
+      year,
+      month,
+      Math.min(date.getUTCDate(), lastDay),
+      date.getUTCHours(),
+      date.getUTCMinutes(),
+      date.getUTCSeconds(),
+      date.getUTCMilliseconds(),
+    ),
   );
 }
 
@@ -42,10 +50,14 @@ describe('plans, subscriptions and tokens', () => {
   });
   afterAll(() => t.close());
 
-  const chat = (user: TestUser, headers: Record<string, string> = {}) => t.http.post('/services/chat', { message: 'hi' }, { token: user.token, headers });
+  const chat = (user: TestUser, headers: Record<string, string> = {}) =>
+    t.http.post('/services/chat', { message: 'hi' }, { token: user.token, headers });
 
   /** Follows nextCursor from the first page to the last. */
-  async function allPages(user: TestUser, query: string): Promise<{ pages: { items: LedgerItem[]; nextCursor: unknown }[]; items: LedgerItem[] }> {
+  async function allPages(
+    user: TestUser,
+    query: string,
+  ): Promise<{ pages: { items: LedgerItem[]; nextCursor: unknown }[]; items: LedgerItem[] }> {
     const pages: { items: LedgerItem[]; nextCursor: unknown }[] = [];
     let cursor: unknown = undefined;
     do {
@@ -149,7 +161,11 @@ describe('plans, subscriptions and tokens', () => {
       const user = await registerUser(t.http);
       await chat(user);
       await chat(user);
-      expect((await t.http.get('/tokens/balance', { token: user.token })).body).toMatchObject({ balance: 98, usedThisPeriod: 2, featuresDisabled: false });
+      expect((await t.http.get('/tokens/balance', { token: user.token })).body).toMatchObject({
+        balance: 98,
+        usedThisPeriod: 2,
+        featuresDisabled: false,
+      });
 
       await spendDownTo(t.http, user, 0);
       const response = await t.http.get('/tokens/balance', { token: user.token });
@@ -183,11 +199,19 @@ describe('plans, subscriptions and tokens', () => {
       expect(response.body.items).toHaveLength(2);
       const [usage, grant] = response.body.items;
       for (const item of response.body.items) {
-        expect(Object.keys(item)).toEqual(expect.arrayContaining(['id', 'type', 'action', 'amount', 'balanceAfter', 'requestId', 'createdAt', 'metadata']));
+        expect(Object.keys(item)).toEqual(
+          expect.arrayContaining(['id', 'type', 'action', 'amount', 'balanceAfter', 'requestId', 'createdAt', 'metadata']),
+        );
         expect(typeof item.id).toBe('string');
         expectIsoString(item.createdAt);
       }
-      expect(usage).toMatchObject({ type: 'usage', action: 'ai_chat_message', amount: -1, balanceAfter: 99, requestId: expect.any(String) });
+      expect(usage).toMatchObject({
+        type: 'usage',
+        action: 'ai_chat_message',
+        amount: -1,
+        balanceAfter: 99,
+        requestId: expect.any(String),
+      });
       expect(grant).toMatchObject({ type: 'initial_grant', action: null, amount: 100, balanceAfter: 100 });
     });
 
@@ -280,7 +304,9 @@ describe('plans, subscriptions and tokens', () => {
 
       // Bob's first cursor used by Alice still pages through Alice's rows only.
       const bobFirst = await t.http.get('/tokens/transactions?limit=2', { token: bob.token });
-      const aliceWithBobsCursor = await t.http.get(`/tokens/transactions?limit=100&cursor=${bobFirst.body.nextCursor}`, { token: alice.token });
+      const aliceWithBobsCursor = await t.http.get(`/tokens/transactions?limit=100&cursor=${bobFirst.body.nextCursor}`, {
+        token: alice.token,
+      });
       expect(aliceWithBobsCursor.status).toBe(200);
       expect(aliceWithBobsCursor.body.items.every((i: LedgerItem) => aliceIds.has(i.id))).toBe(true);
     });
@@ -296,7 +322,9 @@ describe('plans, subscriptions and tokens', () => {
       for (const id of ids) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
       expect(new Set(ids).size).toBe(3);
 
-      const items: (LedgerItem & { clientRequestId: string | null })[] = (await t.http.get('/tokens/transactions?type=usage', { token: user.token })).body.items;
+      const items: (LedgerItem & { clientRequestId: string | null })[] = (
+        await t.http.get('/tokens/transactions?type=usage', { token: user.token })
+      ).body.items;
       expect(items.map((i) => [i.requestId, i.clientRequestId])).toEqual([
         [ids[2], null],
         [ids[1], 'test-req-123'],
@@ -345,7 +373,9 @@ describe('plans, subscriptions and tokens', () => {
       expect(response.status).toBe(200);
       expect(Array.isArray(response.body)).toBe(true);
       for (const price of response.body) {
-        expect(price).toEqual(expect.objectContaining({ action: expect.any(String), cost: expect.any(Number), description: expect.any(String) }));
+        expect(price).toEqual(
+          expect.objectContaining({ action: expect.any(String), cost: expect.any(Number), description: expect.any(String) }),
+        );
         expect(price.description.trim().length).toBeGreaterThan(0);
       }
       const costs = Object.fromEntries(response.body.map((p: { action: string; cost: number }) => [p.action, p.cost]));

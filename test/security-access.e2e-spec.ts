@@ -60,7 +60,8 @@ describe(`security: rate limits (${TEST_DB})`, () => {
 
     it('fewer failures than the limit do not lock: the right password still signs in', async () => {
       const user = await registerUser(t.http);
-      for (let i = 0; i < 2; i++) expect((await login(t.http, user.email, 'wrong', { 'x-forwarded-for': '198.51.100.9' })).status).toBe(401);
+      for (let i = 0; i < 2; i++)
+        expect((await login(t.http, user.email, 'wrong', { 'x-forwarded-for': '198.51.100.9' })).status).toBe(401);
       expect((await login(t.http, user.email, PASSWORD, { 'x-forwarded-for': '198.51.100.9' })).status).toBe(200);
     });
 
@@ -91,11 +92,22 @@ describe(`security: rate limits (${TEST_DB})`, () => {
       const headers = { 'x-forwarded-for': '198.51.100.20' };
       const before = (await t.dataSource.query('SELECT password_hash FROM users WHERE id = ?', [user.id]))[0].password_hash;
       for (let i = 0; i < 3; i++) {
-        const response = await t.http.post('/users/me/password', { currentPassword: `wrong-${i}`, newPassword: 'new-password-456' }, { token: user.token, headers });
+        const response = await t.http.post(
+          '/users/me/password',
+          { currentPassword: `wrong-${i}`, newPassword: 'new-password-456' },
+          { token: user.token, headers },
+        );
         expect([response.status, response.body.code]).toEqual([401, 'UNAUTHENTICATED']);
       }
       await sleep(1100);
-      expectTooManyRequests(await t.http.post('/users/me/password', { currentPassword: PASSWORD, newPassword: 'new-password-456' }, { token: user.token, headers }), 60);
+      expectTooManyRequests(
+        await t.http.post(
+          '/users/me/password',
+          { currentPassword: PASSWORD, newPassword: 'new-password-456' },
+          { token: user.token, headers },
+        ),
+        60,
+      );
       expectTooManyRequests(await login(t.http, user.email, PASSWORD, headers), 60);
       expect((await t.dataSource.query('SELECT password_hash FROM users WHERE id = ?', [user.id]))[0].password_hash).toBe(before);
       expect((await t.http.get('/users/me', { token: user.token })).status).toBe(200);
@@ -129,19 +141,30 @@ describe(`security: rate limits (${TEST_DB})`, () => {
       const users = await count(t, 'SELECT COUNT(*) AS n FROM users');
       const grants = await count(t, "SELECT COUNT(*) AS n FROM token_ledger_entries WHERE type = 'initial_grant'");
       const headers = { 'x-forwarded-for': '198.51.100.50' };
-      const answers = await Promise.all(Array.from({ length: 20 }, () => t.http.post('/auth/register', { email: uniqueEmail('farm'), password: PASSWORD }, { headers })));
+      const answers = await Promise.all(
+        Array.from({ length: 20 }, () => t.http.post('/auth/register', { email: uniqueEmail('farm'), password: PASSWORD }, { headers })),
+      );
       expect(answers.filter((r) => r.status === 201).length).toBe(3);
       for (const response of answers.filter((r) => r.status !== 201)) expectTooManyRequests(response, 60);
       expect(await count(t, 'SELECT COUNT(*) AS n FROM users')).toBe(users + 3);
       expect(await count(t, "SELECT COUNT(*) AS n FROM token_ledger_entries WHERE type = 'initial_grant'")).toBe(grants + 3);
       // Another address signs up as usual.
-      expect((await t.http.post('/auth/register', { email: uniqueEmail(), password: PASSWORD }, { headers: { 'x-forwarded-for': '198.51.100.51' } })).status).toBe(201);
+      expect(
+        (
+          await t.http.post(
+            '/auth/register',
+            { email: uniqueEmail(), password: PASSWORD },
+            { headers: { 'x-forwarded-for': '198.51.100.51' } },
+          )
+        ).status,
+      ).toBe(201);
     });
 
     it('checkouts per user: THROTTLE_CHECKOUT_PER_HOUR purchases, then 429 with nothing written; another user is unaffected', async () => {
       const [buyer, other] = [await registerUser(t.http, {}), await registerUser(t.http, {})].map((u) => u);
       const [pkg] = (await t.http.get('/billing/packages')).body;
-      for (let i = 0; i < 2; i++) expect((await t.http.post('/billing/checkout', { packageCode: pkg.code }, { token: buyer.token })).status).toBe(201);
+      for (let i = 0; i < 2; i++)
+        expect((await t.http.post('/billing/checkout', { packageCode: pkg.code }, { token: buyer.token })).status).toBe(201);
       expectTooManyRequests(await t.http.post('/billing/checkout', { packageCode: pkg.code }, { token: buyer.token }), 60);
       expect(await count(t, 'SELECT COUNT(*) AS n FROM purchases WHERE user_id = ?', [buyer.id])).toBe(2);
       expect((await t.http.post('/billing/checkout', { packageCode: pkg.code }, { token: other.token })).status).toBe(201);
@@ -179,7 +202,9 @@ describe(`security: rate limits (${TEST_DB})`, () => {
     it('sign-ups are counted once for both instances', async () => {
       const before = await count(a, 'SELECT COUNT(*) AS n FROM users');
       const answers = await Promise.all(
-        Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).http.post('/auth/register', { email: uniqueEmail('two'), password: PASSWORD })),
+        Array.from({ length: 10 }, (_, i) =>
+          (i % 2 ? a : b).http.post('/auth/register', { email: uniqueEmail('two'), password: PASSWORD }),
+        ),
       );
       // One sign-up in the suite's set-up already counted against this address.
       expect(answers.filter((r) => r.status === 201).length).toBe(3);
@@ -226,7 +251,7 @@ describe(`security: sessions and API keys (${TEST_DB})`, () => {
     return response.body;
   }
 
-  it('POST /auth/logout ends the presented token at once; the user\'s other sessions stay', async () => {
+  it("POST /auth/logout ends the presented token at once; the user's other sessions stay", async () => {
     const user = await registerUser(t.http);
     const other = await signIn(user);
     expect((await t.http.post('/auth/logout', undefined, { token: user.token })).status).toBe(204);
@@ -242,7 +267,11 @@ describe(`security: sessions and API keys (${TEST_DB})`, () => {
     const user = await registerUser(t.http);
     const second = await signIn(user);
     const { key } = await createKey(user.token);
-    const changed = await t.http.post('/users/me/password', { currentPassword: PASSWORD, newPassword: 'new-password-456' }, { token: user.token });
+    const changed = await t.http.post(
+      '/users/me/password',
+      { currentPassword: PASSWORD, newPassword: 'new-password-456' },
+      { token: user.token },
+    );
     expect(changed.status).toBe(204);
     for (const token of [user.token, second]) expect((await t.http.get('/users/me', { token })).status).toBe(401);
     expect((await t.http.get('/users/me', { apiKey: key })).status).toBe(200);
@@ -304,7 +333,7 @@ describe(`security: password hashes (${TEST_DB})`, () => {
   const hashOf = async (t: TestApp, userId: string): Promise<string> =>
     (await t.dataSource.query('SELECT password_hash FROM users WHERE id = ?', [userId]))[0].password_hash;
 
-  it('new hashes use scrypt at OWASP\'s parameters (N=2^17, r=8, p=1) by default, and production refuses a lower cost', async () => {
+  it("new hashes use scrypt at OWASP's parameters (N=2^17, r=8, p=1) by default, and production refuses a lower cost", async () => {
     const t = await startTestApp({ env: { PASSWORD_SCRYPT_COST: '' } });
     try {
       const user = await registerUser(t.http);

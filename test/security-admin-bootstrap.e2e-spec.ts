@@ -99,7 +99,10 @@ describe('the first admin at start-up', () => {
     t = await start(withAdmin(email));
     expect(await accounts(t, email)).toEqual([{ role: 'admin' }]);
     expect((await t.http.get('/admin/tokens/integrity', { token: operator.token })).status).toBe(200);
-    expect((await t.http.get('/users/me', { token: await login(t.http, email, ADMIN.password) })).body).toMatchObject({ id: operator.id, role: 'admin' });
+    expect((await t.http.get('/users/me', { token: await login(t.http, email, ADMIN.password) })).body).toMatchObject({
+      id: operator.id,
+      role: 'admin',
+    });
   });
 
   it('changes nothing at a restart when the admin exists, even with another ADMIN_PASSWORD', async () => {

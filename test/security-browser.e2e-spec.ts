@@ -13,14 +13,23 @@ import { TEST_DB } from './support/test-database.js';
 import { startTestApp, TestApp } from './support/test-app.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const IN_CI = process.env.CI === 'true';
 const HAVE_CHROMIUM = existsSync(CHROMIUM);
 
 // Once per run (on SQLite): what the browser checks does not depend on the database, and it is the slowest suite.
 const RUN_HERE = TEST_DB === 'sqlite';
 if (RUN_HERE && !HAVE_CHROMIUM && !IN_CI) {
-  console.warn(`security-browser: skipped, no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM_PATH); with CI=true this fails`);
+  console.warn(
+    `security-browser: skipped, no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM_PATH); with CI=true this fails`,
+  );
 }
 const describeInBrowser = RUN_HERE && (HAVE_CHROMIUM || IN_CI) ? describe : describe.skip;
 

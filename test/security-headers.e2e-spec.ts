@@ -14,9 +14,14 @@ const OTHER_ORIGIN = 'https://evil.example.net';
 /** The headers @fastify/helmet sets, as the app configures it. */
 function expectSecurityHeaders(response: HttpResponse, what: string): void {
   const headers = Object.fromEntries(
-    ['x-content-type-options', 'x-frame-options', 'referrer-policy', 'cross-origin-opener-policy', 'cross-origin-resource-policy', 'strict-transport-security'].map(
-      (name) => [name, response.headers.get(name)],
-    ),
+    [
+      'x-content-type-options',
+      'x-frame-options',
+      'referrer-policy',
+      'cross-origin-opener-policy',
+      'cross-origin-resource-policy',
+      'strict-transport-security',
+    ].map((name) => [name, response.headers.get(name)]),
   );
   expect({ what, headers }).toEqual({
     what,
@@ -29,12 +34,19 @@ function expectSecurityHeaders(response: HttpResponse, what: string): void {
       'strict-transport-security': 'max-age=31536000',
     },
   });
-  expect({ what, csp: response.headers.get('content-security-policy') }).toEqual({ what, csp: expect.stringContaining("default-src 'self'") });
+  expect({ what, csp: response.headers.get('content-security-policy') }).toEqual({
+    what,
+    csp: expect.stringContaining("default-src 'self'"),
+  });
 }
 
 const preflight = (t: TestApp, origin: string, path = '/services/chat') =>
   t.http.request('OPTIONS', path, undefined, {
-    headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type,idempotency-key' },
+    headers: {
+      origin,
+      'access-control-request-method': 'POST',
+      'access-control-request-headers': 'authorization,content-type,idempotency-key',
+    },
   });
 
 const expectUnauthenticated = (response: HttpResponse) => {
@@ -91,7 +103,12 @@ describe('security headers, CORS and /metrics access', () => {
     it("sends a strict Content-Security-Policy: scripts from 'self' only, no 'unsafe-eval', no upgrade to https", async () => {
       for (const path of ['/docs', '/health', '/no-such-route']) {
         const csp = (await t.http.get(path)).headers.get('content-security-policy')!;
-        const directives = Object.fromEntries(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name, values]));
+        const directives = Object.fromEntries(
+          csp
+            .split(';')
+            .map((d) => d.trim().split(/\s+/))
+            .map(([name, ...values]) => [name, values]),
+        );
         expect({ path, csp: csp.includes("'unsafe-eval'") }).toEqual({ path, csp: false });
         expect(directives).toEqual(
           expect.objectContaining({
@@ -146,7 +163,9 @@ describe('security headers, CORS and /metrics access', () => {
       const response = await preflight(t, ALLOWED_ORIGIN);
       expect(response.status).toBe(204);
       expect(response.headers.get('access-control-allow-origin')).toBe(ALLOWED_ORIGIN);
-      expect(response.headers.get('access-control-allow-methods')?.split(/,\s*/)).toEqual(expect.arrayContaining(['GET', 'POST', 'PUT', 'DELETE']));
+      expect(response.headers.get('access-control-allow-methods')?.split(/,\s*/)).toEqual(
+        expect.arrayContaining(['GET', 'POST', 'PUT', 'DELETE']),
+      );
       expect(response.headers.get('access-control-allow-headers')?.toLowerCase().split(/,\s*/)).toEqual(
         expect.arrayContaining(['authorization', 'x-api-key', 'content-type', 'idempotency-key']),
       );

@@ -20,7 +20,12 @@ const base64url = (value: string | Buffer) => Buffer.from(value).toString('base6
 /** A compact JWS built by hand, so forged tokens do not depend on the library the app uses. */
 function handMadeJwt(header: { alg: string; typ?: string }, payload: object, secret: string | null): string {
   const signingInput = `${base64url(JSON.stringify(header))}.${base64url(JSON.stringify(payload))}`;
-  const signature = secret === null ? '' : createHmac(header.alg === 'HS512' ? 'sha512' : 'sha256', secret).update(signingInput).digest('base64url');
+  const signature =
+    secret === null
+      ? ''
+      : createHmac(header.alg === 'HS512' ? 'sha512' : 'sha256', secret)
+          .update(signingInput)
+          .digest('base64url');
   return `${signingInput}.${signature}`;
 }
 
@@ -41,7 +46,13 @@ const SQL_PAYLOADS = [
 ];
 
 /** Payloads without spaces, for places that only take visible ASCII (Idempotency-Key, event ids). */
-const SQL_TOKENS = ["'OR'1'='1", "';DROP/**/TABLE/**/token_accounts;--", '"OR""="', "1;UPDATE/**/token_accounts/**/SET/**/balance=999999", "\\'OR\\'1\\'=\\'1"];
+const SQL_TOKENS = [
+  "'OR'1'='1",
+  "';DROP/**/TABLE/**/token_accounts;--",
+  '"OR""="',
+  '1;UPDATE/**/token_accounts/**/SET/**/balance=999999',
+  "\\'OR\\'1\\'=\\'1",
+];
 
 describe(`security: isolation, admin routes, credentials and SQL injection (${TEST_DB})`, () => {
   let t: TestApp;
@@ -56,7 +67,14 @@ describe(`security: isolation, admin routes, credentials and SQL injection (${TE
   type Snapshot = Record<string, unknown[]>;
 
   async function snapshot(): Promise<Snapshot> {
-    const q = (sql: string) => t.dataSource.query(sql).then((rows: Record<string, unknown>[]) => rows.map((row) => Object.values(row).map((v) => (v instanceof Date ? v.toISOString() : v === null ? null : String(v))).join(' | ')));
+    const q = (sql: string) =>
+      t.dataSource.query(sql).then((rows: Record<string, unknown>[]) =>
+        rows.map((row) =>
+          Object.values(row)
+            .map((v) => (v instanceof Date ? v.toISOString() : v === null ? null : String(v)))
+            .join(' | '),
+        ),
+      );
     return {
       token_accounts: await q('SELECT user_id, balance, used_this_period, ledger_seq FROM token_accounts ORDER BY user_id'),
       token_ledger_entries: await q('SELECT COUNT(*) AS n, COALESCE(SUM(amount), 0) AS total FROM token_ledger_entries'),
@@ -75,8 +93,12 @@ describe(`security: isolation, admin routes, credentials and SQL injection (${TE
 
   /** The status is one of `statuses` (with the error body when it is an error). */
   function expectStatusIn(response: HttpResponse, statuses: number[], context: unknown): void {
-    expect({ context, status: statuses.includes(response.status) ? 'as expected' : response.status }).toEqual({ context, status: 'as expected' });
-    if (response.status >= 400) expect(response.body).toMatchObject({ statusCode: response.status, code: expect.any(String), message: expect.any(String) });
+    expect({ context, status: statuses.includes(response.status) ? 'as expected' : response.status }).toEqual({
+      context,
+      status: 'as expected',
+    });
+    if (response.status >= 400)
+      expect(response.body).toMatchObject({ statusCode: response.status, code: expect.any(String), message: expect.any(String) });
   }
 
   function expectError(response: HttpResponse, status: number, code: string, context: unknown): void {
@@ -93,7 +115,8 @@ describe(`security: isolation, admin routes, credentials and SQL injection (${TE
     aliceKey = (await t.http.post('/api-keys', { name: 'alice key' }, { token: alice.token })).body;
     bobKey = (await t.http.post('/api-keys', { name: 'bob key' }, { token: bob.token })).body;
     // Some history on both accounts.
-    for (const user of [alice, bob, alice]) expect((await t.http.post('/services/chat', { message: 'hello' }, { token: user.token })).status).toBe(201);
+    for (const user of [alice, bob, alice])
+      expect((await t.http.post('/services/chat', { message: 'hello' }, { token: user.token })).status).toBe(201);
     const checkout = await t.http.post('/billing/checkout', { packageCode: 'tokens_1k' }, { token: alice.token });
     expect(checkout.status).toBe(201);
     alicePurchaseId = checkout.body.purchaseId;
@@ -105,14 +128,18 @@ describe(`security: isolation, admin routes, credentials and SQL injection (${TE
   // -------------------------------------------------------------------------------------------
   describe('one user against another', () => {
     const ownRowIds = async (userId: string) =>
-      (await t.dataSource.query('SELECT id FROM token_ledger_entries WHERE user_id = ? ORDER BY seq DESC', [userId])).map((r: { id: string }) => r.id);
+      (await t.dataSource.query('SELECT id FROM token_ledger_entries WHERE user_id = ? ORDER BY seq DESC', [userId])).map(
+        (r: { id: string }) => r.id,
+      );
 
     it('GET /tokens/transactions pages through exactly the caller’s own rows', async () => {
       for (const user of [alice, bob]) {
         const seen: string[] = [];
         let cursor: string | null = null;
         do {
-          const page: HttpResponse = await t.http.get(`/tokens/transactions?limit=1${cursor ? `&cursor=${cursor}` : ''}`, { token: user.token });
+          const page: HttpResponse = await t.http.get(`/tokens/transactions?limit=1${cursor ? `&cursor=${cursor}` : ''}`, {
+            token: user.token,
+          });
           expect(page.status).toBe(200);
           seen.push(...page.body.items.map((i: { id: string }) => i.id));
           cursor = page.body.nextCursor;
@@ -136,7 +163,7 @@ describe(`security: isolation, admin routes, credentials and SQL injection (${TE
         "action=' OR 1=1 --",
         "action=ai_chat_message' OR '1'='1",
         "type=usage' OR 'a'='a",
-        "cursor=1 OR 1=1",
+        'cursor=1 OR 1=1',
         'cursor=0',
         'cursor=-1',
         'limit=1000000',
@@ -173,7 +200,12 @@ describe(`security: isolation, admin routes, credentials and SQL injection (${TE
       }
       expectError(await t.http.delete(`/api-keys/${aliceKey.id}`, { token: bob.token }), 404, 'NOT_FOUND', 'bob revokes alice key');
       // With an API key, managing keys is refused before the key id is even looked at.
-      expectError(await t.http.delete(`/api-keys/${aliceKey.id}`, { apiKey: bobKey.key }), 403, 'FORBIDDEN', 'bob revokes alice key with his API key');
+      expectError(
+        await t.http.delete(`/api-keys/${aliceKey.id}`, { apiKey: bobKey.key }),
+        403,
+        'FORBIDDEN',
+        'bob revokes alice key with his API key',
+      );
       // The admin cannot revoke a user's key through the user route either: it is not theirs.
       expectError(await t.http.delete(`/api-keys/${aliceKey.id}`, { token: adminToken }), 404, 'NOT_FOUND', 'admin revokes alice key');
       const me = await t.http.get('/users/me', { apiKey: aliceKey.key });
@@ -218,8 +250,16 @@ describe(`security: isolation, admin routes, credentials and SQL injection (${TE
       expect(bobs.headers.get('x-tokens-remaining')).toBe(String(bobBefore - 1));
       expect(bobs.headers.get('x-tokens-remaining')).not.toBe(first.headers.get('x-tokens-remaining'));
       // The charge is a usage row on bob's account for his request.
-      const [bobsRow] = await t.dataSource.query('SELECT type, action, amount, request_id FROM token_ledger_entries WHERE user_id = ? ORDER BY seq DESC LIMIT 1', [bob.id]);
-      expect({ ...bobsRow, amount: Number(bobsRow.amount) }).toEqual({ type: 'usage', action: 'outbound_call_single', amount: -1, request_id: bobs.headers.get('x-request-id') });
+      const [bobsRow] = await t.dataSource.query(
+        'SELECT type, action, amount, request_id FROM token_ledger_entries WHERE user_id = ? ORDER BY seq DESC LIMIT 1',
+        [bob.id],
+      );
+      expect({ ...bobsRow, amount: Number(bobsRow.amount) }).toEqual({
+        type: 'usage',
+        action: 'outbound_call_single',
+        amount: -1,
+        request_id: bobs.headers.get('x-request-id'),
+      });
       // Again, by bearer or by his API key (the same user): bob's own answer is replayed, alice's never.
       for (const options of [{ token: bob.token }, { apiKey: bobKey.key }] as RequestOptions[]) {
         const again = await t.http.post('/services/calls', body, { ...options, headers: { 'idempotency-key': key } });
@@ -229,7 +269,9 @@ describe(`security: isolation, admin routes, credentials and SQL injection (${TE
         expect(again.headers.get('x-tokens-remaining')).toBe(String(bobBefore - 1));
       }
       // Alice's key with another body is no conflict for bob: 201 and his own charge, not 409.
-      expect((await t.http.post('/services/chat', { message: 'hers' }, { token: alice.token, headers: { 'idempotency-key': otherKey } })).status).toBe(201);
+      expect(
+        (await t.http.post('/services/chat', { message: 'hers' }, { token: alice.token, headers: { 'idempotency-key': otherKey } })).status,
+      ).toBe(201);
       const other = await t.http.post('/services/chat', { message: 'his' }, { token: bob.token, headers: { 'idempotency-key': otherKey } });
       expect(other.status).toBe(201);
       expect(other.headers.get('idempotent-replayed')).toBeNull();
@@ -260,7 +302,11 @@ describe(`security: isolation, admin routes, credentials and SQL injection (${TE
         if (schema.enum) return schema.enum[0];
         if (schema.type === 'object') {
           const required: string[] = schema.required ?? [];
-          return Object.fromEntries(Object.entries<any>(schema.properties ?? {}).filter(([name]) => required.includes(name)).map(([name, p]) => [name, example(p)]));
+          return Object.fromEntries(
+            Object.entries<any>(schema.properties ?? {})
+              .filter(([name]) => required.includes(name))
+              .map(([name, p]) => [name, example(p)]),
+          );
         }
         return schema.type === 'number' || schema.type === 'integer' ? 1 : 'x';
       };
@@ -271,7 +317,12 @@ describe(`security: isolation, admin routes, credentials and SQL injection (${TE
           const path = template.replace('{userId}', target.id).replace('{action}', 'write_more');
           expect({ template, unresolved: /\{/.test(path) }).toEqual({ template, unresolved: false });
           const schema = op.requestBody?.content?.['application/json']?.schema;
-          calls.push({ method: method.toUpperCase(), path, body: schema ? example(schema) : undefined, label: `${method.toUpperCase()} ${template}` });
+          calls.push({
+            method: method.toUpperCase(),
+            path,
+            body: schema ? example(schema) : undefined,
+            label: `${method.toUpperCase()} ${template}`,
+          });
         }
       }
       return calls;
@@ -282,7 +333,13 @@ describe(`security: isolation, admin routes, credentials and SQL injection (${TE
       const target = await registerUser(t.http, { name: 'Admin target' });
       const calls = adminCalls(target);
       expect(calls.length).toBeGreaterThanOrEqual(8);
-      expect(calls.map((c) => c.label)).toEqual(expect.arrayContaining(['POST /admin/users/{userId}/tokens/grant', 'PUT /admin/costs/{action}', 'PUT /admin/users/{userId}/subscription']));
+      expect(calls.map((c) => c.label)).toEqual(
+        expect.arrayContaining([
+          'POST /admin/users/{userId}/tokens/grant',
+          'PUT /admin/costs/{action}',
+          'PUT /admin/users/{userId}/subscription',
+        ]),
+      );
       const before = await snapshot();
       for (const call of calls) {
         for (const [who, options] of [
@@ -298,7 +355,10 @@ describe(`security: isolation, admin routes, credentials and SQL injection (${TE
       // The same requests are real: the admin gets past authorization with them.
       for (const call of calls) {
         const response = await t.http.request(call.method, call.path, call.body, { token: adminToken });
-        expect({ call: call.label, status: response.status < 500 && ![401, 403].includes(response.status) }).toEqual({ call: call.label, status: true });
+        expect({ call: call.label, status: response.status < 500 && ![401, 403].includes(response.status) }).toEqual({
+          call: call.label,
+          status: true,
+        });
       }
       // Whatever order the document lists them in, no price override is left behind for the tests below.
       await t.http.delete('/admin/costs/write_more', { token: adminToken });
@@ -343,26 +403,51 @@ describe(`security: isolation, admin routes, credentials and SQL injection (${TE
     it('a token signed with another secret, unsigned (alg none) or with another algorithm is 401', async () => {
       const now = Math.floor(Date.now() / 1000);
       const claims = { sub: bob.id, role: 'admin', iat: now, exp: now + 3600 };
-      await expectRefusedEverywhere(handMadeJwt({ alg: 'HS256', typ: 'JWT' }, claims, 'another-secret-that-is-long-enough-0123456789'), 'foreign secret');
+      await expectRefusedEverywhere(
+        handMadeJwt({ alg: 'HS256', typ: 'JWT' }, claims, 'another-secret-that-is-long-enough-0123456789'),
+        'foreign secret',
+      );
       for (const alg of ['none', 'None', 'NONE', 'nOnE']) {
         await expectRefusedEverywhere(handMadeJwt({ alg, typ: 'JWT' }, claims, null), `alg ${alg}`);
       }
-      await expectRefusedEverywhere(handMadeJwt({ alg: 'HS512', typ: 'JWT' }, claims, 'another-secret-that-is-long-enough-0123456789'), 'HS512');
+      await expectRefusedEverywhere(
+        handMadeJwt({ alg: 'HS512', typ: 'JWT' }, claims, 'another-secret-that-is-long-enough-0123456789'),
+        'HS512',
+      );
       await expectRefusedEverywhere(`${handMadeJwt({ alg: 'none' }, claims, null)}${'A'.repeat(43)}`, 'alg none with a made-up signature');
     });
 
     it('an expired token is 401, even when the app signed it', async () => {
       const jwt = t.app.get(JwtService);
       const { sessionId } = await openSession(t.app, bob.id);
-      await expectRefusedEverywhere(await jwt.signAsync({ sub: bob.id, role: 'user', sid: sessionId }, { expiresIn: -10 }), 'expired (expiresIn -10)');
+      await expectRefusedEverywhere(
+        await jwt.signAsync({ sub: bob.id, role: 'user', sid: sessionId }, { expiresIn: -10 }),
+        'expired (expiresIn -10)',
+      );
       const past = Math.floor(Date.now() / 1000) - 3600;
       // A past exp in the claims, signed with the app's own secret.
       const secret = t.app.get(AppConfig).jwtSecret;
-      await expectRefusedEverywhere(handMadeJwt({ alg: 'HS256', typ: 'JWT' }, { sub: bob.id, role: 'user', sid: sessionId, iat: past - 60, exp: past }, secret), 'expired an hour ago');
+      await expectRefusedEverywhere(
+        handMadeJwt({ alg: 'HS256', typ: 'JWT' }, { sub: bob.id, role: 'user', sid: sessionId, iat: past - 60, exp: past }, secret),
+        'expired an hour ago',
+      );
       // The same token with a future exp works: the refusals above are about the expiry alone.
-      expect((await t.http.get('/users/me', { token: handMadeJwt({ alg: 'HS256', typ: 'JWT' }, { sub: bob.id, role: 'user', sid: sessionId, iat: past, exp: past + 7200 }, secret) })).status).toBe(200);
+      expect(
+        (
+          await t.http.get('/users/me', {
+            token: handMadeJwt(
+              { alg: 'HS256', typ: 'JWT' },
+              { sub: bob.id, role: 'user', sid: sessionId, iat: past, exp: past + 7200 },
+              secret,
+            ),
+          })
+        ).status,
+      ).toBe(200);
       const admin = await openSession(t.app, adminTokenSub(), 'admin');
-      await expectRefusedEverywhere(await jwt.signAsync({ sub: adminTokenSub(), role: 'admin', sid: admin.sessionId }, { expiresIn: -1 }), 'expired admin');
+      await expectRefusedEverywhere(
+        await jwt.signAsync({ sub: adminTokenSub(), role: 'admin', sid: admin.sessionId }, { expiresIn: -1 }),
+        'expired admin',
+      );
     });
 
     function adminTokenSub(): string {
@@ -381,7 +466,14 @@ describe(`security: isolation, admin routes, credentials and SQL injection (${TE
       // A user that existed: the token worked, then the user was deleted.
       const id = randomUUID();
       const now = new Date().toISOString().slice(0, 19).replace('T', ' ');
-      await t.dataSource.query('INSERT INTO users (id, email, name, password_hash, role, created_at) VALUES (?, ?, ?, ?, ?, ?)', [id, uniqueEmail('deleted'), 'Soon gone', 'scrypt$1$1$1$AA==$AA==', 'user', now]);
+      await t.dataSource.query('INSERT INTO users (id, email, name, password_hash, role, created_at) VALUES (?, ?, ?, ?, ?, ?)', [
+        id,
+        uniqueEmail('deleted'),
+        'Soon gone',
+        'scrypt$1$1$1$AA==$AA==',
+        'user',
+        now,
+      ]);
       const token = await bearerTokenFor(t.app, id);
       expect((await t.http.get('/api-keys', { token })).status).toBe(200);
       await t.dataSource.query('DELETE FROM users WHERE id = ?', [id]);
@@ -393,7 +485,12 @@ describe(`security: isolation, admin routes, credentials and SQL injection (${TE
       const token = await t.app.get(JwtService).signAsync({ sub: bob.id, role: 'admin', sid: sessionId });
       const before = await snapshot();
       expectError(await t.http.get('/admin/costs', { token }), 403, 'FORBIDDEN', 'admin claim of a normal user');
-      expectError(await t.http.post(`/admin/users/${bob.id}/tokens/grant`, { amount: 1000, reason: 'self-service' }, { token }), 403, 'FORBIDDEN', 'self grant');
+      expectError(
+        await t.http.post(`/admin/users/${bob.id}/tokens/grant`, { amount: 1000, reason: 'self-service' }, { token }),
+        403,
+        'FORBIDDEN',
+        'self grant',
+      );
       expect(await snapshot()).toEqual(before);
     });
 
@@ -405,14 +502,35 @@ describe(`security: isolation, admin routes, credentials and SQL injection (${TE
       await expectRefusedEverywhere(undefined, 'revoked API key', { apiKey: created.body.key });
       // Revoked twice is not found; a valid bearer token does not rescue a revoked key sent with it.
       expectError(await t.http.delete(`/api-keys/${created.body.id}`, { token: bob.token }), 404, 'NOT_FOUND', 'revoke again');
-      expectError(await t.http.get('/users/me', { apiKey: created.body.key, token: bob.token }), 401, 'UNAUTHENTICATED', 'revoked key with bearer');
+      expectError(
+        await t.http.get('/users/me', { apiKey: created.body.key, token: bob.token }),
+        401,
+        'UNAUTHENTICATED',
+        'revoked key with bearer',
+      );
     });
 
     it('garbage in the Authorization and X-API-Key headers is 401', async () => {
-      for (const authorization of ['Bearer', 'Bearer ', `Bearer ${bob.token}.x`, `Bearer ${bob.token.split('.').slice(0, 2).join('.')}`, 'Bearer a.b.c', `Basic ${bob.token}`, `Bearer ${'A'.repeat(5000)}`, "Bearer ' OR 1=1 --"]) {
+      for (const authorization of [
+        'Bearer',
+        'Bearer ',
+        `Bearer ${bob.token}.x`,
+        `Bearer ${bob.token.split('.').slice(0, 2).join('.')}`,
+        'Bearer a.b.c',
+        `Basic ${bob.token}`,
+        `Bearer ${'A'.repeat(5000)}`,
+        "Bearer ' OR 1=1 --",
+      ]) {
         await expectRefusedEverywhere(undefined, `Authorization: ${authorization.slice(0, 30)}`, { headers: { authorization } });
       }
-      for (const apiKey of ['tk_', `${bobKey.key}x`, bobKey.key.slice(0, -1), "tk_' OR 1=1 --", `tk_${'x'.repeat(97)}`, bobKey.key.toUpperCase()]) {
+      for (const apiKey of [
+        'tk_',
+        `${bobKey.key}x`,
+        bobKey.key.slice(0, -1),
+        "tk_' OR 1=1 --",
+        `tk_${'x'.repeat(97)}`,
+        bobKey.key.toUpperCase(),
+      ]) {
         await expectRefusedEverywhere(undefined, `X-API-Key: ${apiKey.slice(0, 30)}`, { apiKey });
       }
     });
@@ -420,7 +538,20 @@ describe(`security: isolation, admin routes, credentials and SQL injection (${TE
 
   // -------------------------------------------------------------------------------------------
   describe('SQL injection in every string field', () => {
-    const TABLES = ['users', 'api_keys', 'plans', 'subscriptions', 'token_accounts', 'token_ledger_entries', 'idempotency_keys', 'token_price_overrides', 'token_price_revision', 'token_packages', 'purchases', 'payment_events'];
+    const TABLES = [
+      'users',
+      'api_keys',
+      'plans',
+      'subscriptions',
+      'token_accounts',
+      'token_ledger_entries',
+      'idempotency_keys',
+      'token_price_overrides',
+      'token_price_revision',
+      'token_packages',
+      'purchases',
+      'payment_events',
+    ];
     let mallory: TestUser;
 
     async function expectTablesIntact(): Promise<void> {
@@ -442,7 +573,15 @@ describe(`security: isolation, admin routes, credentials and SQL injection (${TE
     beforeAll(async () => {
       mallory = await registerUser(t.http, { name: 'Mallory' });
       // Enough tokens for every metered call below; the grant is the admin's, not an injection.
-      expect((await t.http.post(`/admin/users/${mallory.id}/tokens/grant`, { amount: 100_000, reason: 'budget for the injection tests' }, { token: adminToken })).status).toBe(201);
+      expect(
+        (
+          await t.http.post(
+            `/admin/users/${mallory.id}/tokens/grant`,
+            { amount: 100_000, reason: 'budget for the injection tests' },
+            { token: adminToken },
+          )
+        ).status,
+      ).toBe(201);
     });
 
     it('registration and login: SQL in email, name and password is refused or stored as plain text', async () => {
@@ -467,14 +606,24 @@ describe(`security: isolation, admin routes, credentials and SQL injection (${TE
         expect(row.name).toBe(payload.trim() || 'x');
         expect((await t.http.post('/auth/login', { email, password })).status).toBe(200);
         // The payload as a password for someone else's account opens nothing.
-        expectError(await t.http.post('/auth/login', { email: alice.email, password: payload }), 401, 'UNAUTHENTICATED', `alice with ${payload}`);
+        expectError(
+          await t.http.post('/auth/login', { email: alice.email, password: payload }),
+          401,
+          'UNAUTHENTICATED',
+          `alice with ${payload}`,
+        );
       }
       // An address whose local part is legal but full of quotes: a real, separate account.
       const quoted = `o'hara'--${randomUUID().slice(0, 8)}@tokens.test`;
       const withQuote = await t.http.post('/auth/register', { email: quoted, password: 'password-123' });
       expect(withQuote.status).toBe(201);
       registered++;
-      expectError(await t.http.post('/auth/login', { email: quoted, password: "' OR '1'='1" }), 401, 'UNAUTHENTICATED', 'quoted email, SQL password');
+      expectError(
+        await t.http.post('/auth/login', { email: quoted, password: "' OR '1'='1" }),
+        401,
+        'UNAUTHENTICATED',
+        'quoted email, SQL password',
+      );
       // Each registration is one user with one initial_grant row of 100 tokens, nothing more.
       expect(Number((await t.dataSource.query('SELECT COUNT(*) AS n FROM users'))[0].n)).toBe(usersBefore + registered);
       expect(await ledgerCount()).toBe(ledgerBefore + registered);
@@ -503,7 +652,12 @@ describe(`security: isolation, admin routes, credentials and SQL injection (${TE
         expect(image.body.query).toBe(payload);
         await charge('/services/business-collector', { query: payload, count: 1 }, 20);
         // Where the pattern forbids it, the payload is a 400 before any charge.
-        expectError(await t.http.post('/services/calls', { to: payload }, { token: mallory.token }), 400, 'VALIDATION_FAILED', `to ${payload}`);
+        expectError(
+          await t.http.post('/services/calls', { to: payload }, { token: mallory.token }),
+          400,
+          'VALIDATION_FAILED',
+          `to ${payload}`,
+        );
       }
       const after = await balances();
       expect(after[mallory.id]).toBe(before[mallory.id] - spent);
@@ -517,9 +671,17 @@ describe(`security: isolation, admin routes, credentials and SQL injection (${TE
       const before = (await balanceOf(mallory.id))!;
       const ledgerBefore = await ledgerCount();
       for (const key of SQL_TOKENS) {
-        const first = await t.http.post('/services/chat', { message: 'keyed' }, { token: mallory.token, headers: { 'idempotency-key': key } });
+        const first = await t.http.post(
+          '/services/chat',
+          { message: 'keyed' },
+          { token: mallory.token, headers: { 'idempotency-key': key } },
+        );
         expect({ key, status: first.status }).toEqual({ key, status: 201 });
-        const again = await t.http.post('/services/chat', { message: 'keyed' }, { token: mallory.token, headers: { 'idempotency-key': key } });
+        const again = await t.http.post(
+          '/services/chat',
+          { message: 'keyed' },
+          { token: mallory.token, headers: { 'idempotency-key': key } },
+        );
         expect(again.headers.get('idempotent-replayed')).toBe('true');
         // Alice's use of the same key is her own first use.
         const hers = await t.http.post('/services/chat', { message: 'keyed' }, { token: alice.token, headers: { 'idempotency-key': key } });
@@ -527,7 +689,12 @@ describe(`security: isolation, admin routes, credentials and SQL injection (${TE
         expect(hers.headers.get('idempotent-replayed')).toBeNull();
       }
       for (const key of SQL_PAYLOADS.filter((p) => /\s/.test(p))) {
-        expectError(await t.http.post('/services/chat', { message: 'keyed' }, { token: mallory.token, headers: { 'idempotency-key': key } }), 400, 'VALIDATION_FAILED', `key ${key}`);
+        expectError(
+          await t.http.post('/services/chat', { message: 'keyed' }, { token: mallory.token, headers: { 'idempotency-key': key } }),
+          400,
+          'VALIDATION_FAILED',
+          `key ${key}`,
+        );
       }
       expect(await balanceOf(mallory.id)).toBe(before - SQL_TOKENS.length);
       expect(await ledgerCount()).toBe(ledgerBefore + 2 * SQL_TOKENS.length);
@@ -563,7 +730,9 @@ describe(`security: isolation, admin routes, credentials and SQL injection (${TE
       }
       const tokens = Number((await t.dataSource.query('SELECT tokens FROM purchases WHERE id = ?', [checkout.body.purchaseId]))[0].tokens);
       expect(await balanceOf(mallory.id)).toBe(balanceBefore + tokens);
-      const events = await t.dataSource.query('SELECT id, outcome FROM payment_events WHERE purchase_id = ? ORDER BY received_at, id', [checkout.body.purchaseId]);
+      const events = await t.dataSource.query('SELECT id, outcome FROM payment_events WHERE purchase_id = ? ORDER BY received_at, id', [
+        checkout.body.purchaseId,
+      ]);
       expect(events.map((e: { id: string }) => e.id).sort()).toEqual([...SQL_TOKENS].sort());
       expect(events.filter((e: { outcome: string }) => e.outcome === 'credited')).toHaveLength(1);
       await expectTablesIntact();
@@ -574,24 +743,64 @@ describe(`security: isolation, admin routes, credentials and SQL injection (${TE
       const ledgerBefore = await ledgerCount();
       let granted = 0;
       for (const payload of SQL_PAYLOADS) {
-        const grant = await t.http.post(`/admin/users/${mallory.id}/tokens/grant`, { amount: 7, reason: payload.trim() || 'x' }, { token: adminToken });
+        const grant = await t.http.post(
+          `/admin/users/${mallory.id}/tokens/grant`,
+          { amount: 7, reason: payload.trim() || 'x' },
+          { token: adminToken },
+        );
         expect({ payload, status: grant.status }).toEqual({ payload, status: 201 });
         expect(grant.body.metadata).toEqual({ reason: payload.trim() || 'x' });
         granted += 7;
 
         const snapshotBefore = await snapshot();
-        expectError(await t.http.put(`/admin/users/${mallory.id}/subscription`, { planCode: payload }, { token: adminToken }), 400, 'VALIDATION_FAILED', `planCode ${payload}`);
-        expectError(await t.http.put(`/admin/costs/${encodeURIComponent(payload)}`, { cost: 0 }, { token: adminToken }), 400, 'VALIDATION_FAILED', `action ${payload}`);
-        expectError(await t.http.put('/admin/costs/ai_chat_message', { cost: 0, planCode: payload }, { token: adminToken }), 400, 'VALIDATION_FAILED', `override planCode ${payload}`);
-        expectError(await t.http.put('/admin/costs/ai_chat_message', { cost: 0, userId: payload }, { token: adminToken }), 400, 'VALIDATION_FAILED', `override userId ${payload}`);
-        expectError(await t.http.delete(`/admin/costs/ai_chat_message?planCode=${encodeURIComponent(payload)}`, { token: adminToken }), 400, 'VALIDATION_FAILED', `delete planCode ${payload}`);
-        expectError(await t.http.delete(`/admin/costs/ai_chat_message?userId=${encodeURIComponent(payload)}`, { token: adminToken }), 400, 'VALIDATION_FAILED', `delete userId ${payload}`);
+        expectError(
+          await t.http.put(`/admin/users/${mallory.id}/subscription`, { planCode: payload }, { token: adminToken }),
+          400,
+          'VALIDATION_FAILED',
+          `planCode ${payload}`,
+        );
+        expectError(
+          await t.http.put(`/admin/costs/${encodeURIComponent(payload)}`, { cost: 0 }, { token: adminToken }),
+          400,
+          'VALIDATION_FAILED',
+          `action ${payload}`,
+        );
+        expectError(
+          await t.http.put('/admin/costs/ai_chat_message', { cost: 0, planCode: payload }, { token: adminToken }),
+          400,
+          'VALIDATION_FAILED',
+          `override planCode ${payload}`,
+        );
+        expectError(
+          await t.http.put('/admin/costs/ai_chat_message', { cost: 0, userId: payload }, { token: adminToken }),
+          400,
+          'VALIDATION_FAILED',
+          `override userId ${payload}`,
+        );
+        expectError(
+          await t.http.delete(`/admin/costs/ai_chat_message?planCode=${encodeURIComponent(payload)}`, { token: adminToken }),
+          400,
+          'VALIDATION_FAILED',
+          `delete planCode ${payload}`,
+        );
+        expectError(
+          await t.http.delete(`/admin/costs/ai_chat_message?userId=${encodeURIComponent(payload)}`, { token: adminToken }),
+          400,
+          'VALIDATION_FAILED',
+          `delete userId ${payload}`,
+        );
         for (const path of [`/admin/users/${encodeURIComponent(payload)}/tokens`, `/api-keys/${encodeURIComponent(payload)}`]) {
           const method = path.startsWith('/api-keys') ? 'DELETE' : 'GET';
-          const response = await t.http.request(method, path, undefined, { token: path.startsWith('/api-keys') ? mallory.token : adminToken });
+          const response = await t.http.request(method, path, undefined, {
+            token: path.startsWith('/api-keys') ? mallory.token : adminToken,
+          });
           expectStatusIn(response, [400, 404], `${method} ${path}`);
         }
-        const deduct = await t.http.post(`/admin/users/${encodeURIComponent(payload)}/tokens/deduct`, { amount: 1, reason: 'x' }, { token: adminToken });
+        const deduct = await t.http.post(
+          `/admin/users/${encodeURIComponent(payload)}/tokens/deduct`,
+          { amount: 1, reason: 'x' },
+          { token: adminToken },
+        );
         expectStatusIn(deduct, [400, 404], `deduct for ${payload}`);
         expect(await snapshot()).toEqual(snapshotBefore);
       }
@@ -604,7 +813,9 @@ describe(`security: isolation, admin routes, credentials and SQL injection (${TE
 
     it('query parameters: SQL in type, action, cursor and limit is refused or matches nothing of anyone else', async () => {
       const before = await snapshot();
-      const others = new Set((await t.dataSource.query('SELECT id FROM token_ledger_entries WHERE user_id <> ?', [mallory.id])).map((r: { id: string }) => r.id));
+      const others = new Set(
+        (await t.dataSource.query('SELECT id FROM token_ledger_entries WHERE user_id <> ?', [mallory.id])).map((r: { id: string }) => r.id),
+      );
       for (const payload of SQL_PAYLOADS) {
         for (const name of ['type', 'action', 'cursor', 'limit']) {
           const response = await t.http.get(`/tokens/transactions?${name}=${encodeURIComponent(payload)}`, { token: mallory.token });
@@ -616,8 +827,16 @@ describe(`security: isolation, admin routes, credentials and SQL injection (${TE
             expectError(response, 400, 'VALIDATION_FAILED', `${name}=${payload}`);
           }
         }
-        for (const path of [`/admin/tokens/integrity?limit=${encodeURIComponent(payload)}`, `/billing/purchases?limit=${encodeURIComponent(payload)}`]) {
-          expectError(await t.http.get(path, { token: path.startsWith('/admin') ? adminToken : mallory.token }), 400, 'VALIDATION_FAILED', path);
+        for (const path of [
+          `/admin/tokens/integrity?limit=${encodeURIComponent(payload)}`,
+          `/billing/purchases?limit=${encodeURIComponent(payload)}`,
+        ]) {
+          expectError(
+            await t.http.get(path, { token: path.startsWith('/admin') ? adminToken : mallory.token }),
+            400,
+            'VALIDATION_FAILED',
+            path,
+          );
         }
       }
       expect(await snapshot()).toEqual(before);

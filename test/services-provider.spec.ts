@@ -17,7 +17,11 @@ const ARTICLE =
   'grind the beans coarsely, mix one part coffee with eight parts water, and let it steep for 12 to 18 hours. ' +
   'Strain it through a paper filter and keep the concentrate in the fridge for up to two weeks.';
 
-const lastWord = (text: string): string => text.replace(/[…\s]+$/u, '').split(/\s+/).at(-1) ?? '';
+const lastWord = (text: string): string =>
+  text
+    .replace(/[…\s]+$/u, '')
+    .split(/\s+/)
+    .at(-1) ?? '';
 const decodeSvg = (url: string): string => {
   const prefix = 'data:image/svg+xml;base64,';
   expect(url.startsWith(prefix)).toBe(true);
@@ -175,13 +179,17 @@ describe('LocalContentProvider', () => {
 
   describe('rewrite', () => {
     it('cleans whitespace, re-capitalises sentences and substitutes plainer words', async () => {
-      const result = await provider.rewrite('we  utilize a   big kettle ,in order to brew.  it works VERY GOOD\n\n\nsecond   paragraph here');
+      const result = await provider.rewrite(
+        'we  utilize a   big kettle ,in order to brew.  it works VERY GOOD\n\n\nsecond   paragraph here',
+      );
       expect(result.text).toBe('We use a big kettle, to brew. It works EXCELLENT.\n\nSecond paragraph here.');
       expect(result.substitutions).toBe(3);
     });
 
     it('separates run-together sentences but leaves domains and abbreviations alone', async () => {
-      expect((await provider.rewrite('Done!next step.Then see example.com, e.g. here')).text).toBe('Done! Next step. Then see example.com, e.g. here.');
+      expect((await provider.rewrite('Done!next step.Then see example.com, e.g. here')).text).toBe(
+        'Done! Next step. Then see example.com, e.g. here.',
+      );
     });
   });
 
@@ -211,7 +219,9 @@ describe('LocalContentProvider', () => {
     });
 
     it('wraps a long query over a few lines', async () => {
-      const svg = decodeSvg((await provider.findImage('a very long search query about mountain lakes at dawn with mist over the water and pine trees')).url);
+      const svg = decodeSvg(
+        (await provider.findImage('a very long search query about mountain lakes at dawn with mist over the water and pine trees')).url,
+      );
       expect(svg.match(/<tspan /g)?.length).toBeGreaterThan(1);
     });
   });

@@ -39,7 +39,10 @@ class CountingContentProvider extends LocalContentProvider {}
 for (const method of PROVIDER_METHODS) {
   // eslint-disable-next-line @typescript-eslint/unbound-method -- called below with .apply(this, args)
   const original = LocalContentProvider.prototype[method] as unknown as (...args: unknown[]) => Promise<unknown>;
-  (CountingContentProvider.prototype as unknown as Record<string, unknown>)[method] = async function (this: LocalContentProvider, ...args: unknown[]) {
+  (CountingContentProvider.prototype as unknown as Record<string, unknown>)[method] = async function (
+    this: LocalContentProvider,
+    ...args: unknown[]
+  ) {
     providerCalls.push(method);
     if (providerDown) throw new AppError(ErrorCode.SERVICE_FAILED, `the ${method} backend is down`);
     return original.apply(this, args);
@@ -218,7 +221,11 @@ const ENDPOINTS: Endpoint[] = [
       ['platform not a string', { text: 'hello world', platforms: [5] }, 'platforms'],
       ['platform null', { text: 'hello world', platforms: [null] }, 'platforms'],
       ['duplicate platforms', { text: 'hello world', platforms: ['linkedin', 'linkedin'] }, 'platforms'],
-      ['more than 5 platforms', { text: 'hello world', platforms: ['twitter', 'x', 'linkedin', 'facebook', 'instagram', 'threads'] }, 'platforms'],
+      [
+        'more than 5 platforms',
+        { text: 'hello world', platforms: ['twitter', 'x', 'linkedin', 'facebook', 'instagram', 'threads'] },
+        'platforms',
+      ],
       ['extra property', { text: 'hello world', platforms: ['x'], schedule: 'now' }, 'schedule'],
     ],
   },
@@ -351,16 +358,24 @@ describe('metered services', () => {
   }
 
   /** Asserts a 201 charged `cost` and that the ledger gained exactly one matching usage row. */
-  async function expectCharged(user: TestUser, before: LedgerState, response: HttpResponse, action: string, cost: number): Promise<LedgerState> {
+  async function expectCharged(
+    user: TestUser,
+    before: LedgerState,
+    response: HttpResponse,
+    action: string,
+    cost: number,
+  ): Promise<LedgerState> {
     expect(response.status).toBe(201);
     const balanceAfter = (before.balance as number) - cost;
     expect(response.headers.get('x-tokens-charged')).toBe(String(cost));
     expect(response.headers.get('x-tokens-remaining')).toBe(String(balanceAfter));
     const after = await expectLedgerConsistent(t.dataSource, user.id);
     expect(after.entries.slice(0, before.entries.length)).toEqual(before.entries);
-    expect(after.entries.slice(before.entries.length).map((e) => ({ type: e.type, action: e.action, amount: e.amount, balanceAfter: e.balanceAfter }))).toEqual([
-      { type: 'usage', action, amount: -cost, balanceAfter },
-    ]);
+    expect(
+      after.entries
+        .slice(before.entries.length)
+        .map((e) => ({ type: e.type, action: e.action, amount: e.amount, balanceAfter: e.balanceAfter })),
+    ).toEqual([{ type: 'usage', action, amount: -cost, balanceAfter }]);
     expect(after.balance).toBe(balanceAfter);
     return after;
   }
@@ -372,55 +387,69 @@ describe('metered services', () => {
 
   // -------------------------------------------------------------------------------------------
   describe('a valid request', () => {
-    it.each(ENDPOINTS.map((e) => [e.path, e] as const))('%s answers 201 with its result, charges the contract cost and writes one usage row', async (_path, endpoint) => {
-      const user = await richUser();
-      const before = await ledgerState(t.dataSource, user.id);
-      const response = await t.http.post(endpoint.path, endpoint.body, { token: user.token });
-      expect(response.status).toBe(201);
-      endpoint.check(response.body, endpoint.body);
-      await expectCharged(user, before, response, endpoint.action, endpoint.cost);
-      expect(providerCalls).toEqual([endpoint.provider]);
+    it.each(ENDPOINTS.map((e) => [e.path, e] as const))(
+      '%s answers 201 with its result, charges the contract cost and writes one usage row',
+      async (_path, endpoint) => {
+        const user = await richUser();
+        const before = await ledgerState(t.dataSource, user.id);
+        const response = await t.http.post(endpoint.path, endpoint.body, { token: user.token });
+        expect(response.status).toBe(201);
+        endpoint.check(response.body, endpoint.body);
+        await expectCharged(user, before, response, endpoint.action, endpoint.cost);
+        expect(providerCalls).toEqual([endpoint.provider]);
 
-      const balance = await t.http.get('/tokens/balance', { token: user.token });
-      expect(balance.status).toBe(200);
-      expect(balance.body).toMatchObject({ balance: 2_000_000 - endpoint.cost, usedThisPeriod: endpoint.cost, featuresDisabled: false });
-      const transactions = await t.http.get('/tokens/transactions?limit=1', { token: user.token });
-      expect(transactions.status).toBe(200);
-      expect(transactions.body.items[0]).toMatchObject({ type: 'usage', action: endpoint.action, amount: -endpoint.cost, balanceAfter: 2_000_000 - endpoint.cost });
-    });
+        const balance = await t.http.get('/tokens/balance', { token: user.token });
+        expect(balance.status).toBe(200);
+        expect(balance.body).toMatchObject({ balance: 2_000_000 - endpoint.cost, usedThisPeriod: endpoint.cost, featuresDisabled: false });
+        const transactions = await t.http.get('/tokens/transactions?limit=1', { token: user.token });
+        expect(transactions.status).toBe(200);
+        expect(transactions.body.items[0]).toMatchObject({
+          type: 'usage',
+          action: endpoint.action,
+          amount: -endpoint.cost,
+          balanceAfter: 2_000_000 - endpoint.cost,
+        });
+      },
+    );
 
-    it.each(ENDPOINTS.map((e) => [e.path, e] as const))('%s gives the same result to the same request, and charges each call', async (_path, endpoint) => {
-      const user = await richUser();
-      const first = await t.http.post(endpoint.path, endpoint.body, { token: user.token });
-      const second = await t.http.post(endpoint.path, endpoint.body, { token: user.token });
-      expect([first.status, second.status]).toEqual([201, 201]);
-      expect(second.body).toEqual(first.body);
-      expect(first.headers.get('x-tokens-remaining')).toBe(String(2_000_000 - endpoint.cost));
-      expect(second.headers.get('x-tokens-remaining')).toBe(String(2_000_000 - 2 * endpoint.cost));
-      const state = await expectLedgerConsistent(t.dataSource, user.id);
-      expect(state.entries.filter((e) => e.type === 'usage').map((e) => [e.action, e.amount])).toEqual([
-        [endpoint.action, -endpoint.cost],
-        [endpoint.action, -endpoint.cost],
-      ]);
-    });
+    it.each(ENDPOINTS.map((e) => [e.path, e] as const))(
+      '%s gives the same result to the same request, and charges each call',
+      async (_path, endpoint) => {
+        const user = await richUser();
+        const first = await t.http.post(endpoint.path, endpoint.body, { token: user.token });
+        const second = await t.http.post(endpoint.path, endpoint.body, { token: user.token });
+        expect([first.status, second.status]).toEqual([201, 201]);
+        expect(second.body).toEqual(first.body);
+        expect(first.headers.get('x-tokens-remaining')).toBe(String(2_000_000 - endpoint.cost));
+        expect(second.headers.get('x-tokens-remaining')).toBe(String(2_000_000 - 2 * endpoint.cost));
+        const state = await expectLedgerConsistent(t.dataSource, user.id);
+        expect(state.entries.filter((e) => e.type === 'usage').map((e) => [e.action, e.amount])).toEqual([
+          [endpoint.action, -endpoint.cost],
+          [endpoint.action, -endpoint.cost],
+        ]);
+      },
+    );
 
-    it.each(ENDPOINTS.map((e) => [e.path, e] as const))('%s refunds the charge when its provider fails, and leaves the balance as it was', async (_path, endpoint) => {
-      const user = await richUser();
-      const before = await ledgerState(t.dataSource, user.id);
-      providerDown = true;
-      const response = await t.http.post(endpoint.path, endpoint.body, { token: user.token });
-      expect([response.status, response.body.code]).toEqual([502, 'SERVICE_FAILED']);
-      for (const key of endpoint.resultKeys) expect(response.body).not.toHaveProperty(key);
-      expect(response.headers.get('x-tokens-charged')).toBeNull();
-      expect(providerCalls).toEqual([endpoint.provider]);
-      const after = await expectLedgerConsistent(t.dataSource, user.id);
-      expect(after.entries.slice(0, before.entries.length)).toEqual(before.entries);
-      expect(after.entries.slice(before.entries.length).map((e) => [e.type, e.action, e.amount])).toEqual([
-        ['usage', endpoint.action, -endpoint.cost],
-        ['refund', endpoint.action, endpoint.cost],
-      ]);
-      expect((await t.http.get('/tokens/balance', { token: user.token })).body).toMatchObject({ balance: 2_000_000, usedThisPeriod: 0 });
-    });
+    it.each(ENDPOINTS.map((e) => [e.path, e] as const))(
+      '%s refunds the charge when its provider fails, and leaves the balance as it was',
+      async (_path, endpoint) => {
+        const user = await richUser();
+        const before = await ledgerState(t.dataSource, user.id);
+        providerDown = true;
+        const response = await t.http.post(endpoint.path, endpoint.body, { token: user.token });
+        expect([response.status, response.body.code]).toEqual([502, 'SERVICE_FAILED']);
+        for (const key of endpoint.resultKeys) expect(response.body).not.toHaveProperty(key);
+        expect(response.headers.get('x-tokens-charged')).toBeNull();
+        expect(providerCalls).toEqual([endpoint.provider]);
+        const after = await expectLedgerConsistent(t.dataSource, user.id);
+        expect(after.entries.slice(0, before.entries.length)).toEqual(before.entries);
+        expect(after.entries.slice(before.entries.length).map((e) => [e.type, e.action, e.amount])).toEqual([
+          ['usage', endpoint.action, -endpoint.cost],
+          ['refund', endpoint.action, endpoint.cost],
+        ]);
+        expect((await t.http.get('/tokens/balance', { token: user.token })).body).toMatchObject({ balance: 2_000_000, usedThisPeriod: 0 });
+      },
+    );
 
     it('places a call without a script, using a default script', async () => {
       const user = await registerUser(t.http);
@@ -444,7 +473,13 @@ describe('metered services', () => {
 
     it('keeps the SEO title within 60 and the meta description within 155 characters for long and unbroken input', async () => {
       const user = await richUser();
-      const inputs = [textOfLength(20000), 'x'.repeat(500), 'Supercalifragilisticexpialidocious'.repeat(10) + ' tail', '😀'.repeat(300), 'One.'];
+      const inputs = [
+        textOfLength(20000),
+        'x'.repeat(500),
+        'Supercalifragilisticexpialidocious'.repeat(10) + ' tail',
+        '😀'.repeat(300),
+        'One.',
+      ];
       for (const text of inputs) {
         const title = await t.http.post('/services/seo-title', { text }, { token: user.token });
         expect(title.status).toBe(201);
@@ -578,7 +613,14 @@ describe('metered services', () => {
 
   // -------------------------------------------------------------------------------------------
   describe('incident 3: a short balance blocks the work', () => {
-    async function expectRefused(user: TestUser, path: string, body: unknown, balance: number, required: number, resultKeys: string[]): Promise<void> {
+    async function expectRefused(
+      user: TestUser,
+      path: string,
+      body: unknown,
+      balance: number,
+      required: number,
+      resultKeys: string[],
+    ): Promise<void> {
       const before = await ledgerState(t.dataSource, user.id);
       const response = await t.http.post(path, body, { token: user.token });
       expect(response.status).toBe(402);
@@ -590,13 +632,16 @@ describe('metered services', () => {
       expect(await ledgerState(t.dataSource, user.id)).toEqual(before);
     }
 
-    it.each(ENDPOINTS.map((e) => [e.path, e] as const))('%s answers 402 at balance 0, runs nothing and leaves the ledger as it was', async (_path, endpoint) => {
-      const user = await userWithBalance(0);
-      await expectRefused(user, endpoint.path, endpoint.body, 0, endpoint.cost, endpoint.resultKeys);
-      // A second attempt is refused the same way: zero is a real balance, never a reason to re-seed.
-      await expectRefused(user, endpoint.path, endpoint.body, 0, endpoint.cost, endpoint.resultKeys);
-      await expectLedgerConsistent(t.dataSource, user.id);
-    });
+    it.each(ENDPOINTS.map((e) => [e.path, e] as const))(
+      '%s answers 402 at balance 0, runs nothing and leaves the ledger as it was',
+      async (_path, endpoint) => {
+        const user = await userWithBalance(0);
+        await expectRefused(user, endpoint.path, endpoint.body, 0, endpoint.cost, endpoint.resultKeys);
+        // A second attempt is refused the same way: zero is a real balance, never a reason to re-seed.
+        await expectRefused(user, endpoint.path, endpoint.body, 0, endpoint.cost, endpoint.resultKeys);
+        await expectLedgerConsistent(t.dataSource, user.id);
+      },
+    );
 
     it.each([
       ['/services/seo-title', { text: ARTICLE }, 100, 300],
@@ -673,7 +718,9 @@ describe('metered services', () => {
 
   // -------------------------------------------------------------------------------------------
   describe('validation happens before any charge', () => {
-    const cases = ENDPOINTS.flatMap((endpoint) => endpoint.invalid.map(([label, body, field]) => [endpoint.path, label, body, field] as const));
+    const cases = ENDPOINTS.flatMap((endpoint) =>
+      endpoint.invalid.map(([label, body, field]) => [endpoint.path, label, body, field] as const),
+    );
 
     it.each(cases)('%s rejects %s with 400 VALIDATION_FAILED and charges nothing', async (path, _label, body, field) => {
       const user = await registerUser(t.http);
@@ -695,7 +742,9 @@ describe('metered services', () => {
         const user = await registerUser(t.http);
         const before = await ledgerState(t.dataSource, user.id);
         const response =
-          raw === undefined ? await t.http.post(path, undefined, { token: user.token }) : await t.http.post(path, undefined, { token: user.token, raw });
+          raw === undefined
+            ? await t.http.post(path, undefined, { token: user.token })
+            : await t.http.post(path, undefined, { token: user.token, raw });
         expect(response.status).toBe(400);
         expect(response.body).toMatchObject({ statusCode: 400, code: 'VALIDATION_FAILED' });
         expect(Array.isArray(response.body.details)).toBe(true);
@@ -709,7 +758,11 @@ describe('metered services', () => {
       const before = await ledgerState(t.dataSource, user.id);
       for (const endpoint of ENDPOINTS) {
         const response = await t.http.post(endpoint.path, { ...endpoint.body, unexpected: 1 }, { token: user.token });
-        expect({ path: endpoint.path, status: response.status, code: response.body.code }).toEqual({ path: endpoint.path, status: 400, code: 'VALIDATION_FAILED' });
+        expect({ path: endpoint.path, status: response.status, code: response.body.code }).toEqual({
+          path: endpoint.path,
+          status: 400,
+          code: 'VALIDATION_FAILED',
+        });
       }
       expect(providerCalls).toEqual([]);
       expect(await ledgerState(t.dataSource, user.id)).toEqual(before);
@@ -721,11 +774,16 @@ describe('metered services', () => {
     const credentials: [label: string, options: { token?: string; apiKey?: string; headers?: Record<string, string> }][] = [
       ['no credentials', {}],
       ['a malformed bearer token', { token: 'not-a-jwt' }],
-      ['a bearer token signed with another key', { token: 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ4Iiwicm9sZSI6ImFkbWluIn0.c2lnbmF0dXJl' }],
+      [
+        'a bearer token signed with another key',
+        { token: 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ4Iiwicm9sZSI6ImFkbWluIn0.c2lnbmF0dXJl' },
+      ],
       ['an unknown API key', { apiKey: 'tk_not-a-real-key' }],
       ['a Basic authorization header', { headers: { authorization: 'Basic dXNlcjpwYXNz' } }],
     ];
-    const cases = ENDPOINTS.flatMap((endpoint) => credentials.map(([label, options]) => [endpoint.path, label, options, endpoint] as const));
+    const cases = ENDPOINTS.flatMap((endpoint) =>
+      credentials.map(([label, options]) => [endpoint.path, label, options, endpoint] as const),
+    );
 
     it.each(cases)('%s with %s answers 401 and runs nothing', async (path, _label, options, endpoint) => {
       const rowsBefore = await totalLedgerRows();

@@ -21,7 +21,11 @@ export interface Snapshot {
 
 export async function snapshot(connection: Connection, targetUserIds: string[], withBaselineTable: boolean): Promise<Snapshot> {
   const [total] = await queryRows<{ s: string }>(connection, 'SELECT COALESCE(SUM(balance), 0) AS s FROM token_accounts');
-  const [target] = await queryRows<{ s: string }>(connection, 'SELECT COALESCE(SUM(balance), 0) AS s FROM token_accounts WHERE user_id IN (?)', [targetUserIds]);
+  const [target] = await queryRows<{ s: string }>(
+    connection,
+    'SELECT COALESCE(SUM(balance), 0) AS s FROM token_accounts WHERE user_id IN (?)',
+    [targetUserIds],
+  );
   const byType = await queryRows<{ type: string; n: string; s: string }>(
     connection,
     'SELECT type, COUNT(*) AS n, COALESCE(SUM(amount), 0) AS s FROM token_ledger_entries GROUP BY type',
@@ -36,7 +40,9 @@ export async function snapshot(connection: Connection, targetUserIds: string[], 
     "SHOW GLOBAL STATUS WHERE Variable_name IN ('Innodb_row_lock_waits', 'Innodb_row_lock_time')",
   );
   const lock = Object.fromEntries(lockStatus.map((r) => [r.Variable_name, Number(r.Value)]));
-  const [baseline] = withBaselineTable ? await queryRows<{ n: string }>(connection, `SELECT COUNT(*) AS n FROM ${BASELINE_USAGE_TABLE}`) : [{ n: '0' }];
+  const [baseline] = withBaselineTable
+    ? await queryRows<{ n: string }>(connection, `SELECT COUNT(*) AS n FROM ${BASELINE_USAGE_TABLE}`)
+    : [{ n: '0' }];
   return {
     totalBalance: Number(total.s),
     targetBalance: Number(target.s),
@@ -97,8 +103,12 @@ export function accountPhase(charging: Charging, succeeded: number, errors: numb
     return { succeeded, tokensRemoved, usageRows: newBaselineRows, lostCharges: succeeded - tokensRemoved, ...locks, problems };
   }
   if (newUsageRows !== succeeded) problems.push(`${succeeded} charged requests (2xx) but ${newUsageRows} usage rows in the ledger`);
-  if (tokensRemoved !== succeeded) problems.push(`${succeeded} charged requests (2xx) but ${tokensRemoved} tokens removed from the balances`);
-  if (newLedgerRows !== newUsageRows) problems.push(`${newLedgerRows - newUsageRows} ledger rows other than usage rows were written (refunds: ${rowsOf(after, 'refund') - rowsOf(before, 'refund')})`);
+  if (tokensRemoved !== succeeded)
+    problems.push(`${succeeded} charged requests (2xx) but ${tokensRemoved} tokens removed from the balances`);
+  if (newLedgerRows !== newUsageRows)
+    problems.push(
+      `${newLedgerRows - newUsageRows} ledger rows other than usage rows were written (refunds: ${rowsOf(after, 'refund') - rowsOf(before, 'refund')})`,
+    );
   return { succeeded, tokensRemoved, usageRows: newUsageRows, lostCharges: succeeded - tokensRemoved, ...locks, problems };
 }
 
@@ -121,7 +131,10 @@ export async function checkAccounts(connection: Connection): Promise<AccountChec
        LEFT JOIN (SELECT user_id, SUM(amount) AS s FROM token_ledger_entries GROUP BY user_id) l ON l.user_id = a.user_id
       WHERE a.balance <> COALESCE(l.s, 0)`,
   );
-  const negatives = await queryRows<{ user_id: string; balance: string }>(connection, 'SELECT user_id, balance FROM token_accounts WHERE balance < 0');
+  const negatives = await queryRows<{ user_id: string; balance: string }>(
+    connection,
+    'SELECT user_id, balance FROM token_accounts WHERE balance < 0',
+  );
   const [orphans] = await queryRows<{ n: string }>(
     connection,
     'SELECT COUNT(*) AS n FROM token_ledger_entries l LEFT JOIN token_accounts a ON a.user_id = l.user_id WHERE a.user_id IS NULL',

@@ -78,7 +78,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     .sort((a, b) => b.latencyMs - a.latencyMs)
     .slice(0, 10);
   latencies.sort((a, b) => a - b);
-  const at = (q: number): number => (latencies.length ? latencies[Math.min(latencies.length - 1, Math.ceil(q * latencies.length) - 1)] : NaN);
+  const at = (q: number): number =>
+    latencies.length ? latencies[Math.min(latencies.length - 1, Math.ceil(q * latencies.length) - 1)] : NaN;
   const ok = Object.entries(statuses)
     .filter(([status]) => Number(status) >= 200 && Number(status) < 300)
     .reduce((sum, [, count]) => sum + count, 0);

@@ -91,7 +91,11 @@ export interface BenchContext {
  * Runs a benchmark on a fresh database and a fresh server process, and always cleans up: the
  * server is stopped and the database dropped, also on failure or Ctrl-C.
  */
-export async function withBench(name: string, options: { baselineTable: boolean }, body: (ctx: BenchContext) => Promise<boolean>): Promise<void> {
+export async function withBench(
+  name: string,
+  options: { baselineTable: boolean },
+  body: (ctx: BenchContext) => Promise<boolean>,
+): Promise<void> {
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   mkdirSync(RESULTS_DIR, { recursive: true });
   const logFile = `${RESULTS_DIR}${name}-${stamp}-server.log`;
@@ -147,7 +151,9 @@ export async function withBench(name: string, options: { baselineTable: boolean 
 export async function createUsers(ctx: BenchContext, count: number, label: string): Promise<BenchUser[]> {
   const started = Date.now();
   const users = await ctx.server.createUsers(count, settings.grant, label);
-  console.log(`created ${count} ${label} user${count === 1 ? '' : 's'} with ${settings.grant.toLocaleString('en-US')} tokens each in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.log(
+    `created ${count} ${label} user${count === 1 ? '' : 's'} with ${settings.grant.toLocaleString('en-US')} tokens each in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
   return users;
 }
 
@@ -168,7 +174,18 @@ export async function runPhase(ctx: BenchContext, spec: PhaseSpec, seconds: numb
   const cpu = cpuUse(cpuBefore, sampleCpu(ctx.server.pid, DATABASE_PID), load.ok, load.elapsedMs, ctx.machine.cpus);
   const after = await snapshot(ctx.db.connection, targets, ctx.withBaselineTable);
   const accounting = accountPhase(spec.charging, load.ok, load.errors, before, after);
-  const result: PhaseResult = { key: spec.key, label: spec.label, path: spec.path, warmup, users: spec.users.length, connections: settings.connections, seconds, load, cpu, accounting };
+  const result: PhaseResult = {
+    key: spec.key,
+    label: spec.label,
+    path: spec.path,
+    warmup,
+    users: spec.users.length,
+    connections: settings.connections,
+    seconds,
+    load,
+    cpu,
+    accounting,
+  };
   const other = load.requests - load.ok;
   console.log(
     `${warmup ? 'warm-up ' : ''}${spec.label}: ${fmt(load.rps, 0)} req/s, p50 ${fmt(load.latencyMs.p50, 1)} ms, p99 ${fmt(load.latencyMs.p99, 1)} ms, ` +
@@ -198,7 +215,9 @@ export interface AppIntegrityReport {
 
 /** The application's own report (GET /admin/tokens/integrity), as a second opinion. */
 export async function appIntegrityReport(ctx: BenchContext): Promise<AppIntegrityReport> {
-  const response = await request(`${ctx.server.origin}/admin/tokens/integrity?limit=1000`, { headers: { authorization: `Bearer ${ctx.adminToken}` } });
+  const response = await request(`${ctx.server.origin}/admin/tokens/integrity?limit=1000`, {
+    headers: { authorization: `Bearer ${ctx.adminToken}` },
+  });
   const body = (await response.body.json()) as AppIntegrityReport;
   if (response.statusCode !== 200) throw new Error(`GET /admin/tokens/integrity answered ${response.statusCode}: ${JSON.stringify(body)}`);
   return body;
@@ -246,7 +265,20 @@ export function endMachine(machine: Machine): void {
 export function accountingTable(phases: PhaseResult[]): string {
   const ms = (v: number | null): string => fmt(v ?? NaN, 2);
   return table(
-    ['scenario', '2xx', 'other', 'usage rows', 'tokens removed', 'lost charges', 'row lock waits', 'avg wait ms', 'app CPU ms/req', 'db CPU ms/req', 'other load', 'steal'],
+    [
+      'scenario',
+      '2xx',
+      'other',
+      'usage rows',
+      'tokens removed',
+      'lost charges',
+      'row lock waits',
+      'avg wait ms',
+      'app CPU ms/req',
+      'db CPU ms/req',
+      'other load',
+      'steal',
+    ],
     phases.map((p) => [
       p.label,
       fmt(p.load.ok, 0),

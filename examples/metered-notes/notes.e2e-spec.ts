@@ -16,13 +16,16 @@ describe(`example: metered notes (${TEST_DB})`, () => {
   });
   afterAll(() => t.close());
 
-  it('a first request opens the customer\'s account from the policy and charges it, with the ledger to match', async () => {
+  it("a first request opens the customer's account from the policy and charges it, with the ledger to match", async () => {
     const response = await t.http.post('/notes/summary', { text: 'Tokens are charged first. Then the work runs.' }, as('acme'));
     expect([response.status, response.body]).toEqual([201, { summary: 'Tokens are charged first.' }]);
     expect([response.headers.get('x-tokens-charged'), response.headers.get('x-tokens-remaining')]).toEqual(['1', '999']);
     const state = await expectLedgerConsistent(t.dataSource, 'acme');
     expect(state.balance).toBe(999);
-    expect(state.entries.map((e) => [e.type, e.amount])).toEqual([['initial_grant', 1000], ['usage', -1]]);
+    expect(state.entries.map((e) => [e.type, e.amount])).toEqual([
+      ['initial_grant', 1000],
+      ['usage', -1],
+    ]);
   });
 
   it('prices by the body (1 token per started 1,000 characters) and refuses a short balance with 402, running nothing', async () => {
@@ -47,7 +50,9 @@ describe(`example: metered notes (${TEST_DB})`, () => {
 
   it('parallel requests of one customer: exactly as many succeed as the balance pays for', async () => {
     // 1,000 tokens at 10 per request (10,000 characters): 100 fit, of 130 sent at once.
-    const answers = await Promise.all(Array.from({ length: 130 }, () => t.http.post('/notes/summary', { text: 'z'.repeat(10_000) }, as('hooli'))));
+    const answers = await Promise.all(
+      Array.from({ length: 130 }, () => t.http.post('/notes/summary', { text: 'z'.repeat(10_000) }, as('hooli'))),
+    );
     expect(answers.filter((r) => r.status === 201).length).toBe(100);
     expect(answers.filter((r) => r.status === 402).length).toBe(30);
     const state = await expectLedgerConsistent(t.dataSource, 'hooli');

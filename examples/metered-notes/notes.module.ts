@@ -13,7 +13,12 @@ export class FlatMonthlyTokens extends AccountPolicy {
   priceTierOf = async () => 'flat';
   tierExists = async (tier: string) => tier === 'flat';
   payerExists = async () => true;
-  summary = async () => ({ tier: 'flat', periodAllowance: FlatMonthlyTokens.TOKENS, periodStart: new Date(), periodEnd: this.nextPeriodEnd(new Date()) });
+  summary = async () => ({
+    tier: 'flat',
+    periodAllowance: FlatMonthlyTokens.TOKENS,
+    periodStart: new Date(),
+    periodEnd: this.nextPeriodEnd(new Date()),
+  });
 }
 
 export class SummarizeDto {

@@ -68,8 +68,15 @@ export class BillingController {
   @ApiCreatedResponse({ type: CheckoutResultDto })
   @ApiBadRequestResponse({ description: 'VALIDATION_FAILED', type: ErrorBodyDto })
   @ApiNotFoundResponse({ description: 'NOT_FOUND: no active package has this code', type: ErrorBodyDto })
-  @ApiBadGatewayResponse({ description: 'SERVICE_FAILED: the payment provider refused or could not start the payment; the purchase is marked failed and nothing was charged', type: ErrorBodyDto })
-  @ApiServiceUnavailableResponse({ description: 'PAYMENTS_UNAVAILABLE: no payment provider is configured (PAYMENT_PROVIDER unset); nothing was written', type: ErrorBodyDto })
+  @ApiBadGatewayResponse({
+    description:
+      'SERVICE_FAILED: the payment provider refused or could not start the payment; the purchase is marked failed and nothing was charged',
+    type: ErrorBodyDto,
+  })
+  @ApiServiceUnavailableResponse({
+    description: 'PAYMENTS_UNAVAILABLE: no payment provider is configured (PAYMENT_PROVIDER unset); nothing was written',
+    type: ErrorBodyDto,
+  })
   async checkout(@CurrentPrincipal() principal: Principal, @Body() body: CheckoutDto): Promise<CheckoutResultDto> {
     const { purchase, session } = await this.billing.checkout(principal.userId, body.packageCode);
     return CheckoutResultDto.from(purchase, session);
@@ -91,7 +98,10 @@ export class BillingController {
   @ApiBody({ type: PaymentEventDto })
   @ApiOkResponse({ type: WebhookResultDto })
   @ApiBadRequestResponse({ description: 'VALIDATION_FAILED: correctly signed, but not a valid event', type: ErrorBodyDto })
-  @ApiUnauthorizedResponse({ description: 'UNAUTHENTICATED: X-Signature missing or not the signature of this body; nothing changed', type: ErrorBodyDto })
+  @ApiUnauthorizedResponse({
+    description: 'UNAUTHENTICATED: X-Signature missing or not the signature of this body; nothing changed',
+    type: ErrorBodyDto,
+  })
   async paymentWebhook(@Body(PaymentEventPipe) event: ProviderEvent): Promise<WebhookResultDto> {
     return { received: true, outcome: await this.billing.handleEvent(event) };
   }
@@ -105,15 +115,26 @@ export class BillingController {
       'Called by Stripe; verified with the `Stripe-Signature` header over the raw body and STRIPE_WEBHOOK_SECRET. ' +
       '`checkout.session.completed` credits the purchase when `payment_status` is `paid` or `no_payment_required` (otherwise `awaiting_payment`: a delayed payment reports later); ' +
       '`checkout.session.async_payment_succeeded` credits it; `checkout.session.async_payment_failed` and `checkout.session.expired` fail a pending one. ' +
-      'The purchase is the session\'s `metadata.purchaseId` (else `client_reference_id`). Same rules as /billing/webhooks/payment: each event id once, each purchase credited exactly once. ' +
+      "The purchase is the session's `metadata.purchaseId` (else `client_reference_id`). Same rules as /billing/webhooks/payment: each event id once, each purchase credited exactly once. " +
       'Other event types are recorded and answered `ignored`. Answers 404 when the server does not use Stripe.',
   })
-  @ApiHeader({ name: 'Stripe-Signature', required: true, description: "Stripe's signature of the raw body (`t=...,v1=...`), made with the endpoint's signing secret (STRIPE_WEBHOOK_SECRET)" })
+  @ApiHeader({
+    name: 'Stripe-Signature',
+    required: true,
+    description: "Stripe's signature of the raw body (`t=...,v1=...`), made with the endpoint's signing secret (STRIPE_WEBHOOK_SECRET)",
+  })
   @ApiBody({ type: StripeEventDto })
   @ApiOkResponse({ type: WebhookResultDto })
-  @ApiBadRequestResponse({ description: 'VALIDATION_FAILED: Stripe-Signature missing or not valid for this body (nothing changed), or a signed body that is not a Stripe event', type: ErrorBodyDto })
+  @ApiBadRequestResponse({
+    description:
+      'VALIDATION_FAILED: Stripe-Signature missing or not valid for this body (nothing changed), or a signed body that is not a Stripe event',
+    type: ErrorBodyDto,
+  })
   @ApiNotFoundResponse({ description: 'NOT_FOUND: PAYMENT_PROVIDER is not stripe', type: ErrorBodyDto })
-  async stripeWebhook(@Req() request: RawBodyRequest<FastifyRequest>, @Headers('stripe-signature') signature: unknown): Promise<WebhookResultDto> {
+  async stripeWebhook(
+    @Req() request: RawBodyRequest<FastifyRequest>,
+    @Headers('stripe-signature') signature: unknown,
+  ): Promise<WebhookResultDto> {
     return { received: true, outcome: await this.stripeWebhooks.handle(request.rawBody, signature) };
   }
 

@@ -49,7 +49,11 @@ export class BillingService {
   /** Records a pending purchase of an active package and starts its payment with the provider. */
   async checkout(userId: string, packageCode: string): Promise<{ purchase: Purchase; session: CheckoutSession }> {
     const provider = this.provider;
-    if (!provider) throw new AppError(ErrorCode.PAYMENTS_UNAVAILABLE, 'No payment provider is configured (PAYMENT_PROVIDER): tokens cannot be bought on this server');
+    if (!provider)
+      throw new AppError(
+        ErrorCode.PAYMENTS_UNAVAILABLE,
+        'No payment provider is configured (PAYMENT_PROVIDER): tokens cannot be bought on this server',
+      );
     const pkg = await this.packages.findOneBy({ code: packageCode, active: true });
     if (!pkg) throw AppError.notFound(`Token package '${packageCode}'`);
 
@@ -128,7 +132,11 @@ export class BillingService {
     } else {
       const current = await em.findOne(Purchase, { select: { id: true, status: true }, where: { id: purchaseId } });
       if (!current) outcome = WebhookOutcome.UnknownPurchase;
-      else outcome = result === PaymentResult.Awaiting && current.status !== PurchaseStatus.Paid ? WebhookOutcome.AwaitingPayment : WebhookOutcome.Ignored;
+      else
+        outcome =
+          result === PaymentResult.Awaiting && current.status !== PurchaseStatus.Paid
+            ? WebhookOutcome.AwaitingPayment
+            : WebhookOutcome.Ignored;
     }
     await em.update(PaymentEvent, { id: notice.id }, { outcome });
     return outcome;
@@ -139,12 +147,11 @@ export class BillingService {
    * concurrent events, the database lets exactly one move it. False when it did not move.
    */
   private async settle(em: EntityManager, purchaseId: string, status: PurchaseStatus, from: readonly PurchaseStatus[]): Promise<boolean> {
-    const changed = await execute(em, `UPDATE purchases SET status = ?, completed_at = ? WHERE id = ? AND status IN (${from.map(() => '?').join(', ')})`, [
-      status,
-      this.clock.now(),
-      purchaseId,
-      ...from,
-    ]);
+    const changed = await execute(
+      em,
+      `UPDATE purchases SET status = ?, completed_at = ? WHERE id = ? AND status IN (${from.map(() => '?').join(', ')})`,
+      [status, this.clock.now(), purchaseId, ...from],
+    );
     return changed === 1;
   }
 

@@ -15,7 +15,9 @@ const EVENT_TYPE = /^[a-z0-9_.]{1,64}$/;
 const SESSION_EVENTS: Record<string, (session: Record<string, unknown>) => PaymentResult> = {
   // Card payments are paid when the checkout completes; delayed methods (bank debits) report later.
   'checkout.session.completed': (session) =>
-    session.payment_status === 'paid' || session.payment_status === 'no_payment_required' ? PaymentResult.Succeeded : PaymentResult.Awaiting,
+    session.payment_status === 'paid' || session.payment_status === 'no_payment_required'
+      ? PaymentResult.Succeeded
+      : PaymentResult.Awaiting,
   'checkout.session.async_payment_succeeded': () => PaymentResult.Succeeded,
   'checkout.session.async_payment_failed': () => PaymentResult.Failed,
   'checkout.session.expired': () => PaymentResult.Failed,
@@ -83,7 +85,13 @@ export class StripePaymentProvider extends PaymentProvider {
 
   /** What a verified event means for a purchase; other event types settle nothing. */
   noticeOf(event: unknown): PaymentNotice {
-    if (!isObject(event) || typeof event.id !== 'string' || !EVENT_ID.test(event.id) || typeof event.type !== 'string' || !EVENT_TYPE.test(event.type)) {
+    if (
+      !isObject(event) ||
+      typeof event.id !== 'string' ||
+      !EVENT_ID.test(event.id) ||
+      typeof event.type !== 'string' ||
+      !EVENT_TYPE.test(event.type)
+    ) {
       throw new MalformedStripeEvent('not a Stripe event: it needs an id and a type');
     }
     const resultOf = SESSION_EVENTS[event.type];

@@ -26,7 +26,10 @@ export class StripeWebhookService {
       if (typeof signature !== 'string' || signature.length === 0) throw new Error('missing');
       event = this.provider.verify(rawBody ?? Buffer.alloc(0), signature);
     } catch {
-      throw invalid('Stripe-Signature', 'Missing or invalid Stripe-Signature: it must be Stripe\'s signature of the raw body with STRIPE_WEBHOOK_SECRET');
+      throw invalid(
+        'Stripe-Signature',
+        "Missing or invalid Stripe-Signature: it must be Stripe's signature of the raw body with STRIPE_WEBHOOK_SECRET",
+      );
     }
     try {
       return await this.billing.applyNotice(this.provider.noticeOf(event));

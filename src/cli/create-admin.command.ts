@@ -28,7 +28,9 @@ export const createAdminCommand: CliCommand<RegisterDto> = {
     });
     const errors = validateSync(input);
     if (errors.length > 0) {
-      throw new UsageError(errors.flatMap((e) => Object.values(e.constraints ?? {}).map((message) => `--${e.property}: ${message}`)).join('; '));
+      throw new UsageError(
+        errors.flatMap((e) => Object.values(e.constraints ?? {}).map((message) => `--${e.property}: ${message}`)).join('; '),
+      );
     }
     return input;
   },
@@ -39,7 +41,9 @@ export const createAdminCommand: CliCommand<RegisterDto> = {
       return EXIT_OK;
     } catch (error) {
       if (error instanceof AppError && error.code === ErrorCode.EMAIL_TAKEN) {
-        io.err(`A user with the email ${input.email.toLowerCase()} already exists; it was not promoted and nothing was changed. Use another email.`);
+        io.err(
+          `A user with the email ${input.email.toLowerCase()} already exists; it was not promoted and nothing was changed. Use another email.`,
+        );
         return EXIT_FAILURE;
       }
       throw error;

@@ -39,17 +39,30 @@ export function formatReport(report: IntegrityReport): string {
   ];
   const section = (title: string, count: number, entries: string[]) => {
     if (count === 0) return;
-    lines.push('', `${title} (${count}${entries.length < count ? `, first ${entries.length} listed` : ''}):`, ...entries.map((e) => `  ${e}`));
+    lines.push(
+      '',
+      `${title} (${count}${entries.length < count ? `, first ${entries.length} listed` : ''}):`,
+      ...entries.map((e) => `  ${e}`),
+    );
   };
-  section('Balance differs from the ledger sum', counts.mismatches, report.mismatches.map((m) => `${m.userId}  balance ${m.balance}  ledger sum ${m.ledgerSum}`));
+  section(
+    'Balance differs from the ledger sum',
+    counts.mismatches,
+    report.mismatches.map((m) => `${m.userId}  balance ${m.balance}  ledger sum ${m.ledgerSum}`),
+  );
   section(
     'Allowance or credits differ from their movements',
     counts.bucketMismatches,
     report.bucketMismatches.map(
-      (b) => `${b.userId}  balance ${b.balance}  allowance ${b.allowance} (ledger ${b.ledgerAllowance})  credits ${b.credits} (ledger ${b.ledgerCredits})`,
+      (b) =>
+        `${b.userId}  balance ${b.balance}  allowance ${b.allowance} (ledger ${b.ledgerAllowance})  credits ${b.credits} (ledger ${b.ledgerCredits})`,
     ),
   );
-  section('Negative balance', counts.negativeBalances, report.negativeBalances.map((n) => `${n.userId}  balance ${n.balance}`));
+  section(
+    'Negative balance',
+    counts.negativeBalances,
+    report.negativeBalances.map((n) => `${n.userId}  balance ${n.balance}`),
+  );
   section(
     'Subscribed user without an account (repair: seed-accounts)',
     counts.usersWithoutAccount,

@@ -66,7 +66,8 @@ export async function runCli(argv: string[], options: RunCliOptions): Promise<nu
 function parseOptions(command: CliCommand<unknown>, args: string[]): OptionValues {
   const options = Object.fromEntries(Object.entries(command.options).map(([key, spec]) => [key, { type: spec.type }]));
   try {
-    return parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: false }).values;
+    return parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: false })
+      .values;
   } catch (error) {
     // node:util reports unknown options, missing values and stray arguments as TypeErrors.
     throw new UsageError(error instanceof Error ? error.message : String(error));
@@ -87,12 +88,20 @@ export function usage(): string {
 }
 
 export function commandUsage(command: CliCommand<unknown>): string {
-  const entries = Object.entries(command.options).map(([key, spec]) => [`--${key}${spec.type === 'string' ? ' <value>' : ''}`, spec.description]);
+  const entries = Object.entries(command.options).map(([key, spec]) => [
+    `--${key}${spec.type === 'string' ? ' <value>' : ''}`,
+    spec.description,
+  ]);
   entries.push(['--help', 'Show this help']);
   const width = Math.max(...entries.map(([flag]) => flag.length)) + 2;
-  return [`Usage: npm run cli -- ${command.name} [options]`, '', command.summary, '', 'Options:', ...entries.map(([flag, text]) => `  ${flag.padEnd(width)}${text}`)].join(
-    '\n',
-  );
+  return [
+    `Usage: npm run cli -- ${command.name} [options]`,
+    '',
+    command.summary,
+    '',
+    'Options:',
+    ...entries.map(([flag, text]) => `  ${flag.padEnd(width)}${text}`),
+  ].join('\n');
 }
 
 export { EXIT_FAILURE, EXIT_OK, EXIT_USAGE };

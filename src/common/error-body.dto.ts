@@ -20,7 +20,11 @@ export class ErrorBodyDto {
   @ApiProperty({ example: 'Insufficient tokens: this action costs 300, balance is 12' })
   message: string;
 
-  @ApiPropertyOptional({ type: [FieldErrorDto], description: 'Bad fields, on VALIDATION_FAILED', example: [{ field: 'text', errors: ['text must be a string'] }] })
+  @ApiPropertyOptional({
+    type: [FieldErrorDto],
+    description: 'Bad fields, on VALIDATION_FAILED',
+    example: [{ field: 'text', errors: ['text must be a string'] }],
+  })
   details?: { field: string; errors: string[] }[];
 
   @ApiPropertyOptional({ description: 'Current balance, on INSUFFICIENT_TOKENS' })

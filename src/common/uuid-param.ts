@@ -7,6 +7,8 @@ export const UuidParam = (name: string): ParameterDecorator =>
     name,
     new ParseUUIDPipe({
       exceptionFactory: () =>
-        new AppError(ErrorCode.VALIDATION_FAILED, `${name} must be a UUID`, { details: [{ field: name, errors: [`${name} must be a UUID`] }] }),
+        new AppError(ErrorCode.VALIDATION_FAILED, `${name} must be a UUID`, {
+          details: [{ field: name, errors: [`${name} must be a UUID`] }],
+        }),
     }),
   );

@@ -81,7 +81,8 @@ export function createValidationPipe(): ValidationPipe {
 export class EmptyBodyPipe implements PipeTransform {
   transform(value: unknown): undefined {
     if (value === undefined) return undefined;
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) throw failed([{ field: 'body', errors: ['this route takes no body (send none, or {})'] }]);
+    if (value === null || typeof value !== 'object' || Array.isArray(value))
+      throw failed([{ field: 'body', errors: ['this route takes no body (send none, or {})'] }]);
     const fields = Object.keys(value);
     if (fields.length > 0) throw failed(fields.map((field) => ({ field, errors: [`property ${field} should not exist`] })));
     return undefined;

@@ -30,8 +30,10 @@ const NotLocalInProduction = () =>
   ValidateBy({
     name: 'notLocalInProduction',
     validator: {
-      validate: (value: unknown, args?: ValidationArguments) => !(value === 'local' && (args?.object as Environment).NODE_ENV === 'production'),
-      defaultMessage: () => 'PAYMENT_PROVIDER=local is refused when NODE_ENV=production (its checkout gives anyone a signed payment event); use stripe, or leave it unset',
+      validate: (value: unknown, args?: ValidationArguments) =>
+        !(value === 'local' && (args?.object as Environment).NODE_ENV === 'production'),
+      defaultMessage: () =>
+        'PAYMENT_PROVIDER=local is refused when NODE_ENV=production (its checkout gives anyone a signed payment event); use stripe, or leave it unset',
     },
   });
 
@@ -39,28 +41,32 @@ const AtLeastInProduction = (minimum: number, message: string) =>
   ValidateBy({
     name: 'atLeastInProduction',
     validator: {
-      validate: (value: unknown, args?: ValidationArguments) => (args?.object as Environment).NODE_ENV !== 'production' || Number(value) >= minimum,
+      validate: (value: unknown, args?: ValidationArguments) =>
+        (args?.object as Environment).NODE_ENV !== 'production' || Number(value) >= minimum,
       defaultMessage: () => message,
     },
   });
 /** A browser origin exactly as the Origin header spells it: http(s), host, optional port, nothing after. */
 const IsOrigin = () =>
-  ValidateBy({
-    name: 'isOrigin',
-    validator: {
-      validate: (value: unknown) => {
-        if (typeof value !== 'string') return false;
-        try {
-          const url = new URL(value);
-          return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === value;
-        } catch {
-          return false;
-        }
+  ValidateBy(
+    {
+      name: 'isOrigin',
+      validator: {
+        validate: (value: unknown) => {
+          if (typeof value !== 'string') return false;
+          try {
+            const url = new URL(value);
+            return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === value;
+          } catch {
+            return false;
+          }
+        },
+        defaultMessage: (args?: ValidationArguments) =>
+          `CORS_ORIGINS must be a comma-separated list of origins such as https://app.example.com (scheme, lower-case host, optional port, no path or trailing slash); got ${JSON.stringify(args?.value)}`,
       },
-      defaultMessage: (args?: ValidationArguments) =>
-        `CORS_ORIGINS must be a comma-separated list of origins such as https://app.example.com (scheme, lower-case host, optional port, no path or trailing slash); got ${JSON.stringify(args?.value)}`,
     },
-  }, { each: true });
+    { each: true },
+  );
 
 const toList = ({ value }: { value: unknown }) =>
   typeof value === 'string'
@@ -131,7 +137,9 @@ export class Environment {
 
   @ValidateIf((env: Environment) => env.PAYMENT_PROVIDER === 'stripe' || env.STRIPE_SECRET_KEY !== undefined)
   @IsString({ message: 'STRIPE_SECRET_KEY is required when PAYMENT_PROVIDER=stripe' })
-  @Matches(/^(sk|rk)_(test|live)_[A-Za-z0-9_]+$/, { message: 'STRIPE_SECRET_KEY must be a Stripe secret or restricted key (sk_test_..., sk_live_..., rk_...)' })
+  @Matches(/^(sk|rk)_(test|live)_[A-Za-z0-9_]+$/, {
+    message: 'STRIPE_SECRET_KEY must be a Stripe secret or restricted key (sk_test_..., sk_live_..., rk_...)',
+  })
   STRIPE_SECRET_KEY?: string;
 
   @ValidateIf((env: Environment) => env.PAYMENT_PROVIDER === 'stripe' || env.STRIPE_WEBHOOK_SECRET !== undefined)

@@ -18,7 +18,12 @@ export async function execute(em: EntityManager, sql: string, parameters: unknow
 export function isUniqueViolation(error: unknown): boolean {
   const e = error as { driverError?: { code?: string; errno?: number } };
   const code = e?.driverError?.code ?? '';
-  return e?.driverError?.errno === 1062 || code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE';
+  return (
+    e?.driverError?.errno === 1062 ||
+    code === 'ER_DUP_ENTRY' ||
+    code === 'SQLITE_CONSTRAINT_PRIMARYKEY' ||
+    code === 'SQLITE_CONSTRAINT_UNIQUE'
+  );
 }
 
 export function isCheckViolation(error: unknown): boolean {

@@ -27,12 +27,7 @@ const PINO_LEVELS: Record<Environment['LOG_LEVEL'], Level> = {
  * Credentials and signatures never reach a log line: the request log carries headers, so the
  * ones that authenticate (or sign) a request are replaced. Request bodies are not logged at all.
  */
-export const REDACTED_PATHS = [
-  'req.headers.authorization',
-  'req.headers["x-api-key"]',
-  'req.headers["x-signature"]',
-  'req.headers.cookie',
-];
+export const REDACTED_PATHS = ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers["x-signature"]', 'req.headers.cookie'];
 
 /** Routes scraped or probed every few seconds: served, but without a request log line. */
 const QUIET_ROUTES = new Set(['/metrics', '/health']);

@@ -18,7 +18,8 @@ export class MetricsAccessGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const token = this.config.get('METRICS_TOKEN');
     const allowed = token ? presentsToken(request.headers.authorization, token) : request.principal?.role === 'admin';
-    if (!allowed) throw new AppError(ErrorCode.UNAUTHENTICATED, token ? 'GET /metrics needs the metrics bearer token' : 'GET /metrics needs an admin');
+    if (!allowed)
+      throw new AppError(ErrorCode.UNAUTHENTICATED, token ? 'GET /metrics needs the metrics bearer token' : 'GET /metrics needs an admin');
     return true;
   }
 }

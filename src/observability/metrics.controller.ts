@@ -21,14 +21,18 @@ export class MetricsController {
   @Get()
   @ApiOperation({
     summary: 'Prometheus metrics: token charges, refusals, refunds, charge duration, process metrics',
-    description: 'Needs `Authorization: Bearer <METRICS_TOKEN>` when METRICS_TOKEN is set (and then only that), otherwise an admin\'s credentials.',
+    description:
+      "Needs `Authorization: Bearer <METRICS_TOKEN>` when METRICS_TOKEN is set (and then only that), otherwise an admin's credentials.",
   })
   @ApiBearerAuth('metrics-token')
   @ApiBearerAuth()
   @ApiSecurity('api-key')
   @ApiProduces('text/plain')
   @ApiOkResponse({ description: 'Prometheus text exposition format', schema: { type: 'string' } })
-  @ApiUnauthorizedResponse({ description: 'UNAUTHENTICATED: not the metrics token (METRICS_TOKEN set), or not an admin (unset)', type: ErrorBodyDto })
+  @ApiUnauthorizedResponse({
+    description: 'UNAUTHENTICATED: not the metrics token (METRICS_TOKEN set), or not an admin (unset)',
+    type: ErrorBodyDto,
+  })
   async index(@Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
     void reply.header('Content-Type', this.registry.contentType);
     return this.registry.metrics();

@@ -48,11 +48,18 @@ function metric<T>(name: string, create: (registry: Registry) => T): FactoryProv
 export const tokenMetricProviders: FactoryProvider[] = [
   metric(
     MetricNames.TokensCharged,
-    (registry) => new Counter({ name: MetricNames.TokensCharged, help: 'Tokens charged by metered requests', labelNames: ['action'], registers: [registry] }),
+    (registry) =>
+      new Counter({
+        name: MetricNames.TokensCharged,
+        help: 'Tokens charged by metered requests',
+        labelNames: ['action'],
+        registers: [registry],
+      }),
   ),
   metric(
     MetricNames.Charges,
-    (registry) => new Counter({ name: MetricNames.Charges, help: 'Metered requests charged', labelNames: ['action'], registers: [registry] }),
+    (registry) =>
+      new Counter({ name: MetricNames.Charges, help: 'Metered requests charged', labelNames: ['action'], registers: [registry] }),
   ),
   metric(
     MetricNames.ChargeDuration,
@@ -77,16 +84,33 @@ export const tokenMetricProviders: FactoryProvider[] = [
   ),
   metric(
     MetricNames.TokensRefunded,
-    (registry) => new Counter({ name: MetricNames.TokensRefunded, help: 'Tokens given back because the work failed', labelNames: ['action'], registers: [registry] }),
+    (registry) =>
+      new Counter({
+        name: MetricNames.TokensRefunded,
+        help: 'Tokens given back because the work failed',
+        labelNames: ['action'],
+        registers: [registry],
+      }),
   ),
   metric(
     MetricNames.Refunds,
-    (registry) => new Counter({ name: MetricNames.Refunds, help: 'Charges refunded because the work failed', labelNames: ['action'], registers: [registry] }),
+    (registry) =>
+      new Counter({
+        name: MetricNames.Refunds,
+        help: 'Charges refunded because the work failed',
+        labelNames: ['action'],
+        registers: [registry],
+      }),
   ),
   metric(
     MetricNames.AccountsSeeded,
     (registry) =>
-      new Counter({ name: MetricNames.AccountsSeeded, help: 'Missing token accounts created from the subscription', labelNames: ['plan'], registers: [registry] }),
+      new Counter({
+        name: MetricNames.AccountsSeeded,
+        help: 'Missing token accounts created from the subscription',
+        labelNames: ['plan'],
+        registers: [registry],
+      }),
   ),
   metric(
     MetricNames.LedgerPostings,

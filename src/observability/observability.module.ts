@@ -24,9 +24,7 @@ import { TokenEventMetricsListener } from './token-event-metrics.listener.js';
  */
 @Global()
 @Module({
-  imports: [
-    LoggerModule.forRootAsync({ inject: [APP_LOGGER], useFactory: (logger: Logger) => httpLoggingParams(logger) }),
-  ],
+  imports: [LoggerModule.forRootAsync({ inject: [APP_LOGGER], useFactory: (logger: Logger) => httpLoggingParams(logger) })],
   controllers: [MetricsController],
   providers: [
     { provide: LOG_DESTINATION, useFactory: defaultLogDestination },

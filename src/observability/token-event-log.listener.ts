@@ -111,7 +111,8 @@ export class TokenEventLogListener {
   /** An abandoned settlement is an error: its tokens must be posted by hand (a refund of `amount` for `requestId`, if it was charged). */
   @OnEvent(TokenEvents.SettlementEnded)
   settlementEnded(e: TokensSettlementEndedEvent): void {
-    if (e.outcome === 'abandoned') this.log.error({ event: TokenEvents.SettlementEnded, ...e }, 'deferred settlement abandoned at shutdown');
+    if (e.outcome === 'abandoned')
+      this.log.error({ event: TokenEvents.SettlementEnded, ...e }, 'deferred settlement abandoned at shutdown');
     else this.log.info({ event: TokenEvents.SettlementEnded, ...e }, 'deferred settlement done');
   }
 }

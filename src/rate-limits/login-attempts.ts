@@ -36,7 +36,9 @@ export class LoginAttempts {
     const busy = await this.storage.increment(`login-burst:${account.key}`, SECOND_MS, account.limit, SECOND_MS, THROTTLER);
     if (busy.isBlocked) throw tooManyRequests(busy.timeToBlockExpire);
     const probes = await Promise.all(
-      this.scopes(email, address).map(({ key }) => this.storage.increment(`login-lock:${key}`, WINDOW_MS, Number.MAX_SAFE_INTEGER, WINDOW_MS, THROTTLER)),
+      this.scopes(email, address).map(({ key }) =>
+        this.storage.increment(`login-lock:${key}`, WINDOW_MS, Number.MAX_SAFE_INTEGER, WINDOW_MS, THROTTLER),
+      ),
     );
     const locked = probes.filter((probe) => probe.isBlocked);
     if (locked.length > 0) throw tooManyRequests(Math.max(...locked.map((probe) => probe.timeToBlockExpire)));

@@ -10,5 +10,8 @@ export const RateLimit = (name: RateLimitName, description: string): MethodDecor
   applyDecorators(
     SkipThrottle(Object.fromEntries(RATE_LIMITS.filter((other) => other !== name).map((other) => [other, true]))),
     UseGuards(RateLimitGuard),
-    ApiTooManyRequestsResponse({ description: `TOO_MANY_REQUESTS: ${description}; \`Retry-After\` says when to try again. (503 RATE_LIMITS_UNAVAILABLE while the rate limits' Redis does not answer.)`, type: ErrorBodyDto }),
+    ApiTooManyRequestsResponse({
+      description: `TOO_MANY_REQUESTS: ${description}; \`Retry-After\` says when to try again. (503 RATE_LIMITS_UNAVAILABLE while the rate limits' Redis does not answer.)`,
+      type: ErrorBodyDto,
+    }),
   );

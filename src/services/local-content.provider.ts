@@ -37,25 +37,44 @@ export const META_DESCRIPTION_MAX = 155;
 
 const GREETINGS = new Set(['hi', 'hello', 'hey', 'hallo', 'greetings', 'howdy', 'morning', 'evening']);
 const QUESTION_STARTS = new Set([
-  'who', 'what', 'when', 'where', 'why', 'how', 'which', 'can', 'could', 'would', 'should', 'is', 'are', 'do', 'does', 'did', 'will',
+  'who',
+  'what',
+  'when',
+  'where',
+  'why',
+  'how',
+  'which',
+  'can',
+  'could',
+  'would',
+  'should',
+  'is',
+  'are',
+  'do',
+  'does',
+  'did',
+  'will',
 ]);
 
 const DEFAULT_CALL_SCRIPT = 'Hello, this is an automated call. Please call us back at your convenience. Thank you.';
 const CALL_SETUP_SECONDS = 5;
 const SPOKEN_WORDS_PER_SECOND = 2.5;
 
+// prettier-ignore
 const NAME_PREFIXES = [
   'Northside', 'Golden', 'Riverside', 'Old Town', 'Summit', 'Bright', 'Harbor', 'Maple', 'Union', 'Cedar',
   'Blue Door', 'Corner', 'Parkview', 'Lakeside', 'Evergreen', 'Silver', 'Red Brick', 'Hilltop', 'Westend', 'Eastgate',
   'Lantern', 'Copper', 'Willow', 'Granite', 'Sunrise', 'Market Street', 'Ironwood', 'Bluebird', 'Meadow', 'Station',
   'Canal', 'Oakridge', 'Juniper', 'Foxglove', 'Highline', 'Orchard',
 ] as const;
+// prettier-ignore
 const NAME_SUFFIXES = [
   'Co.', 'House', 'Collective', 'Studio', 'Works', 'Company', 'Partners', 'Lab', 'Hub', 'Market',
   'Group', 'Supply', 'Shop', 'Depot', 'Place', 'Room', 'Hall', 'Point', 'Guild', 'Exchange',
 ] as const;
 const MAILBOXES = ['info', 'hello', 'contact', 'office', 'team'] as const;
 // Area codes of real cities; the numbers themselves use the 555-01xx block reserved for fiction.
+// prettier-ignore
 const CITIES = [
   { city: 'Chicago', areaCode: '312' }, { city: 'Austin', areaCode: '512' }, { city: 'Denver', areaCode: '303' },
   { city: 'Seattle', areaCode: '206' }, { city: 'Boston', areaCode: '617' }, { city: 'Portland', areaCode: '503' },
@@ -115,16 +134,19 @@ const PLAIN_WORD_PATTERN = new RegExp(
 );
 
 const GENERIC_TERMS = ['this topic', 'the details', 'the next steps'];
+// prettier-ignore
 const CONTINUATION_OPENERS = [
   'There is more to say about {a}.',
   '{a} deserves a closer look.',
   'Looking further at {a}, a few points stand out.',
 ] as const;
+// prettier-ignore
 const CONTINUATION_MIDDLES = [
   'In practice, {a} rarely stands alone: it depends on {b}, and both are shaped by {c}.',
   'The link between {a} and {b} matters most, because small changes in {b} change how {a} turns out.',
   'Seen together, {b} and {c} explain much of what makes {a} work.',
 ] as const;
+// prettier-ignore
 const CONTINUATION_CLOSERS = [
   'Getting {b} right first makes every later decision about {c} easier.',
   'A sensible next step is to review {c} with {a} in mind.',

@@ -16,7 +16,7 @@ const STOP_WORDS = new Set(
     "between both but by can can't cannot could couldn't did didn't do does doesn't doing don't down during each " +
     "even ever every few for from further get gets got had hadn't has hasn't have haven't having he her here hers " +
     "herself him himself his how however i if in into is isn't it it's its itself just let's like made make many me " +
-    "might more most much must my myself need new no nor not now of off often on once one only or other our ours " +
+    'might more most much must my myself need new no nor not now of off often on once one only or other our ours ' +
     "ourselves out over own please really same say says she should shouldn't so some still such than that that's the " +
     "their theirs them themselves then there there's these they this those through to too under until up upon us use " +
     "used using very via want was wasn't way we well were weren't what when where whether which while who whom why " +
@@ -34,7 +34,12 @@ export function splitParagraphs(text: string): string[] {
 
 /** Lower-cased words (letters and digits, inner apostrophes kept), in text order. */
 export function tokenize(text: string): string[] {
-  return text.toLowerCase().replace(/’/gu, "'").match(/[\p{L}\p{N}]+(?:'[\p{L}\p{N}]+)*/gu) ?? [];
+  return (
+    text
+      .toLowerCase()
+      .replace(/’/gu, "'")
+      .match(/[\p{L}\p{N}]+(?:'[\p{L}\p{N}]+)*/gu) ?? []
+  );
 }
 
 /** The text's meaningful words, most frequent first; ties keep the order of first appearance. */

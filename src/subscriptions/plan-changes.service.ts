@@ -13,11 +13,22 @@ export class PlanChanges {
     private readonly tokens: TokensService,
   ) {}
 
-  async change(em: EntityManager, userId: string, planCode: string, actorId: string): Promise<{ subscription: Subscription; plan: Plan; entry: TokenLedgerEntry }> {
+  async change(
+    em: EntityManager,
+    userId: string,
+    planCode: string,
+    actorId: string,
+  ): Promise<{ subscription: Subscription; plan: Plan; entry: TokenLedgerEntry }> {
     // An ended period is rolled under the old plan first: the new plan counts from the current period.
     await this.tokens.bringUpToDate(em, userId);
     const { previous, current, subscription } = await this.subscriptions.changePlan(em, userId, planCode);
-    const entry = await this.tokens.recordPlanChange(em, { userId, from: previous.code, to: current.code, monthlyTokens: current.monthlyTokens, actorId });
+    const entry = await this.tokens.recordPlanChange(em, {
+      userId,
+      from: previous.code,
+      to: current.code,
+      monthlyTokens: current.monthlyTokens,
+      actorId,
+    });
     return { subscription, plan: current, entry };
   }
 }

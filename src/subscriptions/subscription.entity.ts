@@ -1,4 +1,4 @@
-import {Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { bigintTransformer } from '../database/bigint.transformer.js';
 
 export enum SubscriptionStatus {

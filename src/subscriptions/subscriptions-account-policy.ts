@@ -58,6 +58,11 @@ export class SubscriptionsAccountPolicy extends AccountPolicy {
 
   async summary(payerId: string): Promise<AccountSummary> {
     const { subscription } = await this.subscriptions.getForUser(payerId);
-    return { tier: subscription.planCode, periodAllowance: subscription.tokensLimit, periodStart: subscription.periodStart, periodEnd: subscription.periodEnd };
+    return {
+      tier: subscription.planCode,
+      periodAllowance: subscription.tokensLimit,
+      periodStart: subscription.periodStart,
+      periodEnd: subscription.periodEnd,
+    };
   }
 }

@@ -88,7 +88,12 @@ export class SubscriptionsService {
     await em.update(
       Subscription,
       { userId },
-      { planCode: subscription.planCode, tokensLimit: subscription.tokensLimit, status: subscription.status, updatedAt: subscription.updatedAt },
+      {
+        planCode: subscription.planCode,
+        tokensLimit: subscription.tokensLimit,
+        status: subscription.status,
+        updatedAt: subscription.updatedAt,
+      },
     );
     return { previous, current, subscription };
   }

@@ -13,7 +13,11 @@ export class AdminCostsController {
   constructor(private readonly prices: TokenPrices) {}
 
   @Get()
-  @ApiOperation({ summary: 'Every price override', description: "Admin only. Global, plan and user overrides with who set them and when; actions without an override cost their endpoint's default. Read-only." })
+  @ApiOperation({
+    summary: 'Every price override',
+    description:
+      "Admin only. Global, plan and user overrides with who set them and when; actions without an override cost their endpoint's default. Read-only.",
+  })
   @ApiOkResponse({ type: [PriceOverrideDto] })
   async list(): Promise<PriceOverrideDto[]> {
     return (await this.prices.listOverrides()).map(PriceOverrideDto.from);
@@ -22,19 +26,28 @@ export class AdminCostsController {
   @Put(':action')
   @ApiOperation({
     summary: 'Set the price of a metered action: for everyone, for a plan (planCode) or for a user (userId)',
-    description: 'The most specific override wins (user > plan > global > the default). It applies from the next request on, on every instance.',
+    description:
+      'The most specific override wins (user > plan > global > the default). It applies from the next request on, on every instance.',
   })
   @ApiParam({ name: 'action', example: 'generate_seo_title' })
   @ApiOkResponse({ type: PriceOverrideDto })
   @ApiNotFoundResponse({ description: 'NOT_FOUND: unknown action, plan or user', type: ErrorBodyDto })
-  async set(@CurrentPrincipal() admin: Principal, @Param() { action }: ActionParamDto, @Body() body: SetPriceOverrideDto): Promise<PriceOverrideDto> {
+  async set(
+    @CurrentPrincipal() admin: Principal,
+    @Param() { action }: ActionParamDto,
+    @Body() body: SetPriceOverrideDto,
+  ): Promise<PriceOverrideDto> {
     const { cost, ...target } = body;
     return PriceOverrideDto.from(await this.prices.setOverride(action, cost, target, admin.userId));
   }
 
   @Delete(':action')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Remove an override (global without query parameters); the next request pays the next most specific price', description: 'Admin only. Pass the same `planCode` or `userId` as when the override was set; 404 for an unknown action or when there is no such override, so a repeat is 404 and changes nothing.' })
+  @ApiOperation({
+    summary: 'Remove an override (global without query parameters); the next request pays the next most specific price',
+    description:
+      'Admin only. Pass the same `planCode` or `userId` as when the override was set; 404 for an unknown action or when there is no such override, so a repeat is 404 and changes nothing.',
+  })
   @ApiParam({ name: 'action', example: 'generate_seo_title' })
   @ApiNoContentResponse({ description: 'Removed' })
   @ApiNotFoundResponse({ description: 'NOT_FOUND: unknown action, or no such override', type: ErrorBodyDto })

@@ -19,30 +19,60 @@ export class AdminTokensController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: "A user's balance, period and latest ledger entries", description: 'Admin only. The balance with its allowance and credits, the current period, and the latest 20 ledger entries; 404 for an unknown user. Read-only.' })
+  @ApiOperation({
+    summary: "A user's balance, period and latest ledger entries",
+    description:
+      'Admin only. The balance with its allowance and credits, the current period, and the latest 20 ledger entries; 404 for an unknown user. Read-only.',
+  })
   @ApiOkResponse({ type: AdminAccountDto })
   async account(@UuidParam('userId') userId: string): Promise<AdminAccountDto> {
     return AdminAccountDto.fromView(await this.tokens.account(userId));
   }
 
   @Post('grant')
-  @ApiOperation({ summary: 'Add tokens to a user; the entry records the admin and the reason', description: "Admin only. Adds `amount` (1 to 1,000,000,000) to the user's credits, which never expire, with an `admin_grant` entry that records the admin and the reason. Send `Idempotency-Key` so a retry never grants twice." })
+  @ApiOperation({
+    summary: 'Add tokens to a user; the entry records the admin and the reason',
+    description:
+      "Admin only. Adds `amount` (1 to 1,000,000,000) to the user's credits, which never expire, with an `admin_grant` entry that records the admin and the reason. Send `Idempotency-Key` so a retry never grants twice.",
+  })
   @ApiCreatedResponse({ type: AdminLedgerEntryDto, description: 'The admin_grant ledger entry' })
   @IdempotentApi()
-  grant(@CurrentPrincipal() admin: Principal, @UuidParam('userId') userId: string, @Body() body: AdjustTokensDto, @Idempotency() idempotency: IdempotencyContext): Promise<AdminLedgerEntryDto> {
+  grant(
+    @CurrentPrincipal() admin: Principal,
+    @UuidParam('userId') userId: string,
+    @Body() body: AdjustTokensDto,
+    @Idempotency() idempotency: IdempotencyContext,
+  ): Promise<AdminLedgerEntryDto> {
     return this.adjust('grant', admin, userId, body, idempotency);
   }
 
   @Post('deduct')
-  @ApiOperation({ summary: 'Remove tokens from a user; refused with 402 (changing nothing) when the balance is short', description: 'Admin only. Takes `amount` from the allowance first, then from credits, with an `admin_deduct` entry that records the admin and the reason. Send `Idempotency-Key` so a retry never deducts twice; a refused deduct leaves the key unused.' })
+  @ApiOperation({
+    summary: 'Remove tokens from a user; refused with 402 (changing nothing) when the balance is short',
+    description:
+      'Admin only. Takes `amount` from the allowance first, then from credits, with an `admin_deduct` entry that records the admin and the reason. Send `Idempotency-Key` so a retry never deducts twice; a refused deduct leaves the key unused.',
+  })
   @ApiCreatedResponse({ type: AdminLedgerEntryDto, description: 'The admin_deduct ledger entry' })
   @ApiPaymentRequiredResponse({ description: 'INSUFFICIENT_TOKENS: the deduction would take the balance below 0', type: ErrorBodyDto })
   @IdempotentApi()
-  deduct(@CurrentPrincipal() admin: Principal, @UuidParam('userId') userId: string, @Body() body: AdjustTokensDto, @Idempotency() idempotency: IdempotencyContext): Promise<AdminLedgerEntryDto> {
+  deduct(
+    @CurrentPrincipal() admin: Principal,
+    @UuidParam('userId') userId: string,
+    @Body() body: AdjustTokensDto,
+    @Idempotency() idempotency: IdempotencyContext,
+  ): Promise<AdminLedgerEntryDto> {
     return this.adjust('deduct', admin, userId, body, idempotency);
   }
 
-  private adjust(kind: 'grant' | 'deduct', admin: Principal, userId: string, body: AdjustTokensDto, idempotency: IdempotencyContext): Promise<AdminLedgerEntryDto> {
-    return this.idempotent.answer(idempotency, admin.userId, async (em) => AdminLedgerEntryDto.fromEntry(await this.tokens.adjust(em, userId, { kind, ...body }, admin.userId)));
+  private adjust(
+    kind: 'grant' | 'deduct',
+    admin: Principal,
+    userId: string,
+    body: AdjustTokensDto,
+    idempotency: IdempotencyContext,
+  ): Promise<AdminLedgerEntryDto> {
+    return this.idempotent.answer(idempotency, admin.userId, async (em) =>
+      AdminLedgerEntryDto.fromEntry(await this.tokens.adjust(em, userId, { kind, ...body }, admin.userId)),
+    );
   }
 }

@@ -27,7 +27,10 @@ export interface HttpRequestLike {
  * The request's Idempotency-Key header with the hash of what it asks for (method, route handler,
  * path parameters, body); undefined without the header, 400 when it is malformed.
  */
-export function idempotencyClaimOf(context: ExecutionContext, request: HttpRequestLike = context.switchToHttp().getRequest()): IdempotencyClaim | undefined {
+export function idempotencyClaimOf(
+  context: ExecutionContext,
+  request: HttpRequestLike = context.switchToHttp().getRequest(),
+): IdempotencyClaim | undefined {
   const header = request.headers['idempotency-key'];
   if (header === undefined) return undefined;
   if (typeof header !== 'string' || !IDEMPOTENCY_KEY.test(header)) {
@@ -37,7 +40,9 @@ export function idempotencyClaimOf(context: ExecutionContext, request: HttpReque
   }
   const params = request.params && Object.keys(request.params).length > 0 ? ` ${canonicalJson(request.params)}` : '';
   const route = `${context.getClass().name}.${context.getHandler().name}`;
-  const requestHash = createHash('sha256').update(`${request.method} ${route}${params}\n${canonicalJson(request.body)}`).digest('hex');
+  const requestHash = createHash('sha256')
+    .update(`${request.method} ${route}${params}\n${canonicalJson(request.body)}`)
+    .digest('hex');
   return { key: header, requestHash };
 }
 
@@ -104,13 +109,22 @@ export class IdempotencyKeys {
   }
 
   /** Keeps the answer of a finished request, inside the caller's transaction. */
-  async complete(em: EntityManager, ownerId: string, key: string, answer: { body: unknown; tokensCharged?: number; tokensRemaining?: number }): Promise<void> {
-    await em.update(IdempotencyKey, { userId: ownerId, key }, {
-      status: IdempotencyStatus.Completed,
-      responseBody: JSON.stringify(answer.body ?? null),
-      tokensCharged: answer.tokensCharged ?? null,
-      tokensRemaining: answer.tokensRemaining ?? null,
-    });
+  async complete(
+    em: EntityManager,
+    ownerId: string,
+    key: string,
+    answer: { body: unknown; tokensCharged?: number; tokensRemaining?: number },
+  ): Promise<void> {
+    await em.update(
+      IdempotencyKey,
+      { userId: ownerId, key },
+      {
+        status: IdempotencyStatus.Completed,
+        responseBody: JSON.stringify(answer.body ?? null),
+        tokensCharged: answer.tokensCharged ?? null,
+        tokensRemaining: answer.tokensRemaining ?? null,
+      },
+    );
   }
 
   /**
@@ -119,13 +133,24 @@ export class IdempotencyKeys {
    * then refused, never run again). Only a key still in progress is closed without an answer, so a
    * store whose COMMIT went unanswered but landed keeps its answer.
    */
-  async finish(ownerId: string, key: string, tokens: { tokensCharged: number; tokensRemaining: number }, answer?: { body: unknown }): Promise<void> {
+  async finish(
+    ownerId: string,
+    key: string,
+    tokens: { tokensCharged: number; tokensRemaining: number },
+    answer?: { body: unknown },
+  ): Promise<void> {
     const where = { userId: ownerId, key };
-    const closed = (status: IdempotencyStatus | undefined) => (answer ? status === IdempotencyStatus.Completed : status !== undefined && status !== IdempotencyStatus.InProgress);
+    const closed = (status: IdempotencyStatus | undefined) =>
+      answer ? status === IdempotencyStatus.Completed : status !== undefined && status !== IdempotencyStatus.InProgress;
     await this.tx.run(
       async (em) => {
         if (answer) await this.complete(em, ownerId, key, { body: answer.body, ...tokens });
-        else await em.update(IdempotencyKey, { ...where, status: IdempotencyStatus.InProgress }, { status: IdempotencyStatus.AnswerUnavailable, ...tokens });
+        else
+          await em.update(
+            IdempotencyKey,
+            { ...where, status: IdempotencyStatus.InProgress },
+            { status: IdempotencyStatus.AnswerUnavailable, ...tokens },
+          );
       },
       {
         // Closing it again is harmless: only a closed key counts as committed.

@@ -14,12 +14,10 @@ export interface IdempotencyContext {
 }
 
 /** Injects the IdempotencyContext of a route served through IdempotentWrites; a malformed key is a 400. */
-export const Idempotency = createParamDecorator(
-  (_: unknown, context: ExecutionContext): IdempotencyContext => ({
-    claim: idempotencyClaimOf(context),
-    reply: context.switchToHttp().getResponse<FastifyReply>(),
-  }),
-);
+export const Idempotency = createParamDecorator((_: unknown, context: ExecutionContext): IdempotencyContext => ({
+  claim: idempotencyClaimOf(context),
+  reply: context.switchToHttp().getResponse<FastifyReply>(),
+}));
 
 /**
  * Writes made safe to retry with an Idempotency-Key (admin grants, deducts and plan changes): the
@@ -69,7 +67,8 @@ export function IdempotentApi(): MethodDecorator {
         'A request that failed (e.g. a 402 deduct) leaves the key unused.',
     }),
     ApiConflictResponse({
-      description: 'IDEMPOTENCY_KEY_REUSED: the key was used with another request; IDEMPOTENCY_IN_PROGRESS: the first request with the key is still running',
+      description:
+        'IDEMPOTENCY_KEY_REUSED: the key was used with another request; IDEMPOTENCY_IN_PROGRESS: the first request with the key is still running',
       type: ErrorBodyDto,
     }),
   );

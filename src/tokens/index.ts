@@ -10,11 +10,27 @@ export { Payer } from './payer.decorator.js';
 export { TokenGuard, type MeteredRequest } from './token.guard.js';
 export { SkipTokens, TokenCost, type CostUnits, type TokenCostOptions } from './token-cost.decorator.js';
 export { TokensService, MAX_ADMIN_ADJUSTMENT, type BalanceView } from './tokens.service.js';
-export { TokenLedger, type BucketSplit, type Charge, type ChargeRequest, type Posting, type RefundReason, type Replay } from './token-ledger.js';
+export {
+  TokenLedger,
+  type BucketSplit,
+  type Charge,
+  type ChargeRequest,
+  type Posting,
+  type RefundReason,
+  type Replay,
+} from './token-ledger.js';
 export { PeriodRolloverJob } from './period-rollover.job.js';
 export { Idempotency, IdempotentApi, IdempotentWrites, type IdempotencyContext } from './idempotent-writes.js';
 export * from './token-events.js';
-export { DEFAULT_REPORT_LIMIT, MAX_REPORT_LIMIT, TokenIntegrityService, type IntegrityReport, type SeedOptions, type SeedProgress, type SeedResult } from './token-integrity.service.js';
+export {
+  DEFAULT_REPORT_LIMIT,
+  MAX_REPORT_LIMIT,
+  TokenIntegrityService,
+  type IntegrityReport,
+  type SeedOptions,
+  type SeedProgress,
+  type SeedResult,
+} from './token-integrity.service.js';
 export { IntegrityReportDto } from './dto/integrity-report.dto.js';
 export { LedgerEntryType, TokenLedgerEntry, type LedgerMetadata } from './token-ledger-entry.entity.js';
 export { tokenEntities } from './token-entities.js';

@@ -24,7 +24,11 @@ export class PeriodRolloverJob implements OnApplicationBootstrap, OnApplicationS
 
   onApplicationBootstrap(): void {
     const seconds = this.options.rolloverIntervalSeconds ?? 60;
-    if (seconds > 0) this.scheduler.addInterval(JOB_NAME, setInterval(() => void this.run().catch(() => undefined), seconds * 1000));
+    if (seconds > 0)
+      this.scheduler.addInterval(
+        JOB_NAME,
+        setInterval(() => void this.run().catch(() => undefined), seconds * 1000),
+      );
   }
 
   onApplicationShutdown(): void {

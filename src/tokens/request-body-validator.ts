@@ -24,9 +24,14 @@ export class RequestBodyValidator {
     const handler = context.getHandler();
     if (!this.bodyTypes.has(handler)) {
       const controller = context.getClass();
-      const args: Record<string, { index: number; data?: unknown }> = Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, handler.name) ?? {};
-      const paramTypes: Type[] = Reflect.getMetadata('design:paramtypes', controller.prototype, handler.name) ?? [];
-      const bodyArg = Object.entries(args).find(([key, arg]) => Number(key.split(':')[0]) === RouteParamtypes.BODY && arg.data === undefined);
+      const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, handler.name) ?? {}) as Record<
+        string,
+        { index: number; data?: unknown }
+      >;
+      const paramTypes = (Reflect.getMetadata('design:paramtypes', controller.prototype as object, handler.name) ?? []) as Type[];
+      const bodyArg = Object.entries(args).find(
+        ([key, arg]) => Number(key.split(':')[0]) === Number(RouteParamtypes.BODY) && arg.data === undefined,
+      );
       this.bodyTypes.set(handler, bodyArg ? (paramTypes[bodyArg[1].index] ?? null) : null);
     }
     return this.bodyTypes.get(handler) ?? null;

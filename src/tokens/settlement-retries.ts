@@ -82,7 +82,14 @@ export class SettlementRetries implements BeforeApplicationShutdown {
       (error: unknown) => {
         if (!this.pending.has(entry)) return; // abandoned meanwhile
         if (this.closing || entry.attempts === 1 || entry.attempts % 10 === 0) {
-          this.logger.warn(JSON.stringify({ event: 'settlement_retry_failed', ...this.describe(entry.settlement), attempts: entry.attempts, error: String(error) }));
+          this.logger.warn(
+            JSON.stringify({
+              event: 'settlement_retry_failed',
+              ...this.describe(entry.settlement),
+              attempts: entry.attempts,
+              error: String(error),
+            }),
+          );
         }
         if (!this.closing) this.schedule(entry);
       },
@@ -92,7 +99,11 @@ export class SettlementRetries implements BeforeApplicationShutdown {
 
   private end(entry: Pending, outcome: TokensSettlementEndedEvent['outcome']): void {
     this.pending.delete(entry);
-    this.events.emit(TokenEvents.SettlementEnded, { ...this.describe(entry.settlement), outcome, attempts: entry.attempts } satisfies TokensSettlementEndedEvent);
+    this.events.emit(TokenEvents.SettlementEnded, {
+      ...this.describe(entry.settlement),
+      outcome,
+      attempts: entry.attempts,
+    } satisfies TokensSettlementEndedEvent);
   }
 
   private describe({ kind, userId, action, amount, requestId }: DeferredSettlement): TokensSettlementDeferredEvent {

@@ -15,11 +15,12 @@ export class TokenCostCatalog implements OnApplicationBootstrap {
 
   onApplicationBootstrap(): void {
     for (const wrapper of this.discovery.getControllers()) {
-      const { instance, metatype } = wrapper;
+      const instance = wrapper.instance as Record<string, () => unknown> | undefined;
+      const metatype = wrapper.metatype as (abstract new (...args: never[]) => unknown) | null;
       if (!instance || !metatype) continue;
       const classCost = this.reflector.get<TokenCostMetadata | undefined>(TOKEN_COST_METADATA, metatype);
       if (classCost) this.register(classCost);
-      for (const method of this.scanner.getAllMethodNames(Object.getPrototypeOf(instance))) {
+      for (const method of this.scanner.getAllMethodNames(Object.getPrototypeOf(instance) as object)) {
         const cost = this.reflector.get<TokenCostMetadata | undefined>(TOKEN_COST_METADATA, instance[method]);
         if (cost) this.register(cost);
       }

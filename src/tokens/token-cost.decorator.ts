@@ -70,7 +70,7 @@ export function TokenCost(action: string, cost: number | TokenCostOptions): Meth
         'IDEMPOTENCY_ANSWER_UNAVAILABLE: the first request succeeded and was charged, but its answer was not kept',
       type: ErrorBodyDto,
     }),
-  ) as MethodDecorator & ClassDecorator;
+  );
 }
 
 /** Exempts a route from a controller-level @TokenCost (billing and balance routes). */

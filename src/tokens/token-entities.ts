@@ -4,4 +4,10 @@ import { TokenLedgerEntry } from './token-ledger-entry.entity.js';
 import { TokenPriceOverride, TokenPriceRevision } from './token-price-override.entity.js';
 
 /** The tables of the tokens module, for the host's data source (`mysql`: MySQL/MariaDB column types). */
-export const tokenEntities = (mysql: boolean) => [TokenAccount, TokenLedgerEntry, idempotencyKeySchema(mysql), TokenPriceOverride, TokenPriceRevision];
+export const tokenEntities = (mysql: boolean) => [
+  TokenAccount,
+  TokenLedgerEntry,
+  idempotencyKeySchema(mysql),
+  TokenPriceOverride,
+  TokenPriceRevision,
+];

@@ -52,7 +52,14 @@ export interface UserWithoutAccount {
  *   actual: allowance_amount + credits_amount.
  */
 export type ChainProblem = 'balance_after' | 'seq_gap' | 'account_balance' | 'ledger_seq' | 'missing_account' | 'bucket_split';
-export const CHAIN_PROBLEMS: readonly ChainProblem[] = ['balance_after', 'seq_gap', 'account_balance', 'ledger_seq', 'missing_account', 'bucket_split'];
+export const CHAIN_PROBLEMS: readonly ChainProblem[] = [
+  'balance_after',
+  'seq_gap',
+  'account_balance',
+  'ledger_seq',
+  'missing_account',
+  'bucket_split',
+];
 
 export interface BrokenChain {
   userId: string;
@@ -233,7 +240,7 @@ export class TokenIntegrityService {
     const limit = Math.min(Math.max(Math.trunc(options.limit ?? DEFAULT_REPORT_LIMIT), 1), MAX_REPORT_LIMIT);
     return this.snapshot(async (em) => {
       const checkedAt = this.clock.now();
-      const [accounts] = await em.query('SELECT COUNT(*) AS total FROM token_accounts');
+      const [accounts] = await em.query<Row[]>('SELECT COUNT(*) AS total FROM token_accounts');
       const mismatchRows: Row[] = await em.query(MISMATCHES, [limit]);
       const bucketRows: Row[] = await em.query(BUCKET_MISMATCHES, [limit]);
       const splitRows: Row[] = await em.query(BUCKET_SPLITS, [limit]);
@@ -243,7 +250,12 @@ export class TokenIntegrityService {
       const accountChains: Row[] = await em.query(ACCOUNT_CHAINS, [limit]);
       const orphanRows: Row[] = await em.query(ORPHAN_ENTRIES, [limit]);
 
-      const brokenChains = [...rowChains.map(toRowProblem), ...accountChains.flatMap(toAccountProblems), ...orphanRows.map(toOrphanProblem), ...splitRows.map(toSplitProblem)]
+      const brokenChains = [
+        ...rowChains.map(toRowProblem),
+        ...accountChains.flatMap(toAccountProblems),
+        ...orphanRows.map(toOrphanProblem),
+        ...splitRows.map(toSplitProblem),
+      ]
         .sort(byUserAndSeq)
         .slice(0, limit);
       const lists = {
@@ -288,7 +300,7 @@ export class TokenIntegrityService {
     const result: SeedResult = { examined: 0, seeded: 0, skipped: 0, failed: 0, failures: [] };
     let after = '';
     for (;;) {
-      const batch = (await this.read((em) => em.query(SEED_CANDIDATES, [after, batchSize])) as Row[]).map((r) => str(r.user_id));
+      const batch = (await this.read((em) => em.query<Row[]>(SEED_CANDIDATES, [after, batchSize]))).map((r) => str(r.user_id));
       if (batch.length === 0) break;
       after = batch[batch.length - 1];
       const failed = new Set<string>();
@@ -298,11 +310,14 @@ export class TokenIntegrityService {
         } catch (error) {
           failed.add(userId);
           result.failed += 1;
-          if (result.failures.length < MAX_LISTED_FAILURES) result.failures.push({ userId, error: error instanceof Error ? error.message : String(error) });
+          if (result.failures.length < MAX_LISTED_FAILURES)
+            result.failures.push({ userId, error: error instanceof Error ? error.message : String(error) });
         }
       });
       const placeholders = batch.map(() => '?').join(', ');
-      const existing = (await this.read((em) => em.query(`SELECT user_id FROM token_accounts WHERE user_id IN (${placeholders})`, batch))) as Row[];
+      const existing = await this.read((em) =>
+        em.query<Row[]>(`SELECT user_id FROM token_accounts WHERE user_id IN (${placeholders})`, batch),
+      );
       const created = new Set(existing.map((r) => str(r.user_id)));
       result.examined += batch.length;
       result.seeded += created.size;
@@ -310,7 +325,15 @@ export class TokenIntegrityService {
       options.onBatch?.({ examined: result.examined, seeded: result.seeded });
       if (batch.length < batchSize) break;
     }
-    this.logger.log(JSON.stringify({ event: 'accounts_seeded', examined: result.examined, seeded: result.seeded, skipped: result.skipped, failed: result.failed }));
+    this.logger.log(
+      JSON.stringify({
+        event: 'accounts_seeded',
+        examined: result.examined,
+        seeded: result.seeded,
+        skipped: result.skipped,
+        failed: result.failed,
+      }),
+    );
     return result;
   }
 
@@ -342,8 +365,10 @@ function toAccountProblems(r: Row): BrokenChain[] {
   const userId = str(r.user_id);
   const lastSeq = num(r.max_seq);
   const problems: BrokenChain[] = [];
-  if (num(r.ledger_seq) !== lastSeq) problems.push({ userId, seq: lastSeq, expected: lastSeq, actual: num(r.ledger_seq), problem: 'ledger_seq' });
-  if (num(r.balance) !== num(r.last_after)) problems.push({ userId, seq: lastSeq, expected: num(r.last_after), actual: num(r.balance), problem: 'account_balance' });
+  if (num(r.ledger_seq) !== lastSeq)
+    problems.push({ userId, seq: lastSeq, expected: lastSeq, actual: num(r.ledger_seq), problem: 'ledger_seq' });
+  if (num(r.balance) !== num(r.last_after))
+    problems.push({ userId, seq: lastSeq, expected: num(r.last_after), actual: num(r.balance), problem: 'account_balance' });
   return problems;
 }
 

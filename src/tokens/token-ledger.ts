@@ -105,7 +105,11 @@ export abstract class TokenLedger {
    * `monthlyTokens` by what they exceed the highest allowance already granted this period (an
    * `amount` of 0 when they do not, e.g. a downgrade), so a period's plan tokens are granted once.
    */
-  abstract grantPlanAllowance(em: EntityManager, posting: Omit<Posting, 'amount' | 'buckets'>, monthlyTokens: number): Promise<TokenLedgerEntry>;
+  abstract grantPlanAllowance(
+    em: EntityManager,
+    posting: Omit<Posting, 'amount' | 'buckets'>,
+    monthlyTokens: number,
+  ): Promise<TokenLedgerEntry>;
 
   /** Creates the account of a new user with its first entry, inside the caller's transaction. */
   abstract openAccount(em: EntityManager, posting: Posting, periodEnd: Date): Promise<TokenLedgerEntry>;

@@ -73,7 +73,15 @@ export class TokenPrices {
       await this.bumpRevision(em);
       const now = this.clock.now();
       const existing = await em.findOneBy(TokenPriceOverride, { action, scope, scopeRef });
-      const override = em.create(TokenPriceOverride, { id: existing?.id ?? randomUUID(), action, scope, scopeRef, cost, updatedBy: actorId, updatedAt: now });
+      const override = em.create(TokenPriceOverride, {
+        id: existing?.id ?? randomUUID(),
+        action,
+        scope,
+        scopeRef,
+        cost,
+        updatedBy: actorId,
+        updatedAt: now,
+      });
       await em.save(TokenPriceOverride, override);
       return override;
     });
@@ -86,7 +94,8 @@ export class TokenPrices {
       await this.bumpRevision(em);
       const removed = (await em.delete(TokenPriceOverride, { action, scope, scopeRef })).affected ?? 0;
       // Thrown inside the transaction, so a removal that found nothing does not move the revision either.
-      if (removed === 0) throw TokensError.notFound(`Price override of '${action}' for this ${scope === PriceScope.Global ? 'scope' : scope}`);
+      if (removed === 0)
+        throw TokensError.notFound(`Price override of '${action}' for this ${scope === PriceScope.Global ? 'scope' : scope}`);
     });
   }
 

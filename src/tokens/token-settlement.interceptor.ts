@@ -27,14 +27,14 @@ export class TokenSettlementInterceptor implements NestInterceptor {
       reply.header('Idempotent-Replayed', 'true');
       reply.header('X-Tokens-Charged', String(record.tokensCharged ?? 0));
       reply.header('X-Tokens-Remaining', String(record.tokensRemaining ?? 0));
-      return of(JSON.parse(record.responseBody ?? 'null'));
+      return of(JSON.parse(record.responseBody ?? 'null') as unknown);
     }
 
     return next.handle().pipe(
       // Only a failure of the handler refunds: once it succeeded, the work is done and stays charged.
       catchError((error: unknown) => from(this.refund(charge, error)).pipe(concatMap(() => throwError(() => error)))),
-      concatMap((body) => from(this.keepAnswer(charge, body)).pipe(map(() => body))),
-      map((body) => {
+      concatMap((body: unknown) => from(this.keepAnswer(charge, body)).pipe(map(() => body))),
+      map((body: unknown) => {
         reply.header('X-Tokens-Charged', String(charge.cost));
         reply.header('X-Tokens-Remaining', String(charge.balanceAfter));
         return body;
@@ -74,7 +74,16 @@ export class TokenSettlementInterceptor implements NestInterceptor {
       await this.ledger.refund(charge, reason);
     } catch (refundError) {
       // The ledger retries a refund the database could not take; any other failure needs a person.
-      this.logger.error(JSON.stringify({ event: 'refund_failed', userId: charge.userId, action: charge.action, amount: charge.cost, requestId: charge.requestId, error: String(refundError) }));
+      this.logger.error(
+        JSON.stringify({
+          event: 'refund_failed',
+          userId: charge.userId,
+          action: charge.action,
+          amount: charge.cost,
+          requestId: charge.requestId,
+          error: String(refundError),
+        }),
+      );
     }
   }
 }

@@ -11,7 +11,7 @@ import { TokenPrices } from './token-prices.service.js';
 import { type HostRequest, TOKENS_MODULE_OPTIONS, type TokensModuleOptions } from './tokens-module-options.js';
 import { TokensError, TokensErrorCode } from './tokens.errors.js';
 
-export type MeteredRequest = HttpRequestLike & RequestWithPayer & { id?: unknown; tokenCharge?: Charge | Replay };
+export type MeteredRequest = HttpRequestLike & RequestWithPayer & { id?: string | number; tokenCharge?: Charge | Replay };
 
 /**
  * Charges the payer of a @TokenCost route before its handler runs. Fails closed: a metered
@@ -64,12 +64,12 @@ export class TokenGuard implements CanActivate {
 
   /** The server's id of the request, kept on its ledger entries (Fastify's request id by default). */
   protected requestIdOf(request: MeteredRequest): string {
-    return request.id === undefined || request.id === null ? randomUUID() : String(request.id);
+    return request.id === undefined ? randomUUID() : String(request.id);
   }
 
   /** The caller's own X-Request-Id, kept beside the server's. */
   protected clientRequestIdOf(request: MeteredRequest): string | null {
-    return clientRequestIdOf(request as { headers: Record<string, string | string[] | undefined> });
+    return clientRequestIdOf(request);
   }
 
   private priceOf(cost: TokenCostMetadata, unitPrice: number, body: unknown): number {

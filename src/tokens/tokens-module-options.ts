@@ -1,6 +1,5 @@
-import type { FactoryProvider, ModuleMetadata, Type } from '@nestjs/common';
+import type { CanActivate, FactoryProvider, ModuleMetadata, Type } from '@nestjs/common';
 import type { AccountPolicy } from './account-policy.js';
-import type { TokenGuard } from './token.guard.js';
 
 /** The request as the host's authentication left it (e.g. with its principal); its shape is the host's. */
 export type HostRequest = Record<string, unknown> & { headers: Record<string, string | string[] | undefined> };
@@ -13,14 +12,14 @@ export interface TokensModuleOptions {
 }
 
 export interface TokensModuleAsyncOptions extends Pick<ModuleMetadata, 'imports'> {
-  useFactory: (...args: any[]) => TokensModuleOptions | Promise<TokensModuleOptions>;
+  useFactory: (...args: never[]) => TokensModuleOptions | Promise<TokensModuleOptions>;
   inject?: FactoryProvider['inject'];
   /** The host's account policy; its dependencies come from `imports` (or global modules). */
   accountPolicy: Type<AccountPolicy>;
   /** The admin routes (grant/deduct, prices, integrity report). Default true. */
   adminRoutes?: boolean;
   /** A TokenGuard subclass overriding its protected hooks (payerOf, requestIdOf, clientRequestIdOf). */
-  guard?: Type<TokenGuard>;
+  guard?: Type<CanActivate>;
 }
 
 export const TOKENS_MODULE_OPTIONS = Symbol('TOKENS_MODULE_OPTIONS');

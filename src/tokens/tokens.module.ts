@@ -65,7 +65,10 @@ export class TokensModule {
         TypeOrmModule.forFeature([TokenAccount, TokenLedgerEntry, IdempotencyKey, TokenPriceOverride, TokenPriceRevision]),
         ...(options.imports ?? []),
       ],
-      controllers: [TokensController, ...(options.adminRoutes === false ? [] : [AdminTokensController, AdminCostsController, AdminIntegrityController])],
+      controllers: [
+        TokensController,
+        ...(options.adminRoutes === false ? [] : [AdminTokensController, AdminCostsController, AdminIntegrityController]),
+      ],
       providers,
       exports: [TokensService, TokenLedger, TokenPrices, PeriodRolloverJob, IdempotentWrites, TokenIntegrityService],
     };

@@ -63,7 +63,10 @@ export class TokensService {
    * nothing back (the entry then has amount 0), and moving up again grants nothing twice.
    * Call `bringUpToDate` first, so an ended period is rolled under the old plan.
    */
-  recordPlanChange(em: EntityManager, change: { userId: string; from: string; to: string; monthlyTokens: number; actorId: string }): Promise<TokenLedgerEntry> {
+  recordPlanChange(
+    em: EntityManager,
+    change: { userId: string; from: string; to: string; monthlyTokens: number; actorId: string },
+  ): Promise<TokenLedgerEntry> {
     return this.ledger.grantPlanAllowance(
       em,
       { userId: change.userId, type: LedgerEntryType.PlanChange, actorId: change.actorId, metadata: { from: change.from, to: change.to } },
@@ -77,7 +80,10 @@ export class TokensService {
   }
 
   /** Credits the tokens of a paid purchase, inside the caller's transaction; the entry references the purchase. */
-  creditPurchase(em: EntityManager, purchase: { userId: string; tokens: number; purchaseId: string; packageCode: string }): Promise<TokenLedgerEntry> {
+  creditPurchase(
+    em: EntityManager,
+    purchase: { userId: string; tokens: number; purchaseId: string; packageCode: string },
+  ): Promise<TokenLedgerEntry> {
     return this.ledger.post(em, {
       userId: purchase.userId,
       type: LedgerEntryType.Purchase,
@@ -90,7 +96,12 @@ export class TokensService {
    * An admin's correction: a grant adds tokens, a deduct removes them and is refused with 402
    * (changing nothing) when the balance is short. The admin and the reason are on the entry.
    */
-  async adjust(em: EntityManager, userId: string, adjustment: { kind: 'grant' | 'deduct'; amount: number; reason: string }, actorId: string): Promise<TokenLedgerEntry> {
+  async adjust(
+    em: EntityManager,
+    userId: string,
+    adjustment: { kind: 'grant' | 'deduct'; amount: number; reason: string },
+    actorId: string,
+  ): Promise<TokenLedgerEntry> {
     await this.requireUser(userId, em);
     const grant = adjustment.kind === 'grant';
     return this.ledger.post(
@@ -116,7 +127,11 @@ export class TokensService {
   /** The caller's balance; a missing account is seeded and an ended period rolled first, so the answer is what the next charge sees. */
   async balance(userId: string): Promise<BalanceView> {
     await this.ledger.ensureAccount(userId);
-    const [account, terms, prices] = await Promise.all([this.accounts.findOneBy({ userId }), this.policy.summary(userId), this.prices.pricesFor(userId)]);
+    const [account, terms, prices] = await Promise.all([
+      this.accounts.findOneBy({ userId }),
+      this.policy.summary(userId),
+      this.prices.pricesFor(userId),
+    ]);
     if (!account) throw TokensError.notFound('Token account');
     const paid = prices.map((p) => p.cost).filter((cost) => cost > 0);
     return {

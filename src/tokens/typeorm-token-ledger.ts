@@ -23,10 +23,12 @@ import {
 import { LedgerEntryType, TokenLedgerEntry } from './token-ledger-entry.entity.js';
 import { BucketSplit, Charge, ChargeRequest, Posting, RefundReason, Replay, TokenLedger } from './token-ledger.js';
 
-const UNCONFIRMED_CHARGE: RefundReason = { code: 'CHARGE_UNCONFIRMED', message: 'the charge could not be confirmed; the request was answered 503 and did not run' };
+const UNCONFIRMED_CHARGE: RefundReason = {
+  code: 'CHARGE_UNCONFIRMED',
+  message: 'the charge could not be confirmed; the request was answered 503 and did not run',
+};
 /** Enough for an account idle for a century; stops a runaway loop on a corrupt period. */
 const MAX_PERIODS_PER_ROLL = 1200;
-
 
 /**
  * Raised inside the charge transaction when the account's period has ended. The period is rolled
@@ -35,10 +37,14 @@ const MAX_PERIODS_PER_ROLL = 1200;
 class PeriodEnded extends Error {}
 
 export function insufficientTokens(balance: number, required: number): TokensError {
-  return new TokensError(TokensErrorCode.INSUFFICIENT_TOKENS, `Insufficient tokens: this request costs ${required}, the balance is ${balance}`, {
-    balance,
-    required,
-  });
+  return new TokensError(
+    TokensErrorCode.INSUFFICIENT_TOKENS,
+    `Insufficient tokens: this request costs ${required}, the balance is ${balance}`,
+    {
+      balance,
+      required,
+    },
+  );
 }
 
 /** Entry types that add to the credits bucket (never expire); every other grant adds to the allowance. */
@@ -154,7 +160,8 @@ export class TypeormTokenLedger extends TokenLedger {
           continue;
         }
         if (error instanceof CommitUnconfirmed) this.deferUnconfirmedCharge(request, entryId);
-        if (error instanceof DatabaseUnavailable) throw this.refused(request, new TokensError(TokensErrorCode.LEDGER_UNAVAILABLE, error.message));
+        if (error instanceof DatabaseUnavailable)
+          throw this.refused(request, new TokensError(TokensErrorCode.LEDGER_UNAVAILABLE, error.message));
         if (error instanceof TokensError) throw this.refused(request, error);
         if (!(error instanceof IdempotencyKeyTaken)) throw this.refused(request, this.unrecorded(request, error));
         const first = await this.keys.resolveTaken(request.userId, request.idempotency!);
@@ -173,7 +180,14 @@ export class TypeormTokenLedger extends TokenLedger {
     } catch (error) {
       if (error instanceof DatabaseUnavailable) {
         const { userId, action, cost, requestId } = charge;
-        this.retries.defer({ kind: 'refund', userId, action, amount: cost, requestId, run: () => this.writeRefundOnce(charge, reason, entryId) });
+        this.retries.defer({
+          kind: 'refund',
+          userId,
+          action,
+          amount: cost,
+          requestId,
+          run: () => this.writeRefundOnce(charge, reason, entryId),
+        });
       }
       throw error;
     }
@@ -216,32 +230,35 @@ export class TypeormTokenLedger extends TokenLedger {
   private async writeRefund(charge: Charge, reason: RefundReason, entryId: string): Promise<void> {
     const verifyCommit = async (em: EntityManager): Promise<CommitCheck<void>> =>
       (await this.refundCommitted(em, charge, entryId)) ? { committed: true, result: undefined } : { committed: false };
-    await this.tx.run(async (em) => {
-      if (charge.cost > 0) {
-        const posting: Posting = {
-          userId: charge.userId,
-          type: LedgerEntryType.Refund,
-          amount: charge.cost,
-          action: charge.action,
-          requestId: charge.requestId,
-          clientRequestId: charge.clientRequestId,
-          metadata: { refundOf: charge.entryId, reason: reason.code },
-          buckets: { allowance: -charge.buckets.allowance, credits: -charge.buckets.credits },
-        };
-        const entry = await this.settle(em, posting, { requireFunds: false, usedDelta: -charge.cost, entryId });
-        this.emitAfterCommit<TokensRefundedEvent>(em, TokenEvents.Refunded, {
-          userId: charge.userId,
-          action: charge.action,
-          amount: charge.cost,
-          balanceBefore: entry.balanceAfter - charge.cost,
-          balanceAfter: entry.balanceAfter,
-          requestId: charge.requestId,
-          reasonCode: reason.code,
-          reason: reason.message,
-        });
-      }
-      if (charge.idempotencyKey) await this.keys.release(em, charge.userId, charge.idempotencyKey);
-    }, { verifyCommit });
+    await this.tx.run(
+      async (em) => {
+        if (charge.cost > 0) {
+          const posting: Posting = {
+            userId: charge.userId,
+            type: LedgerEntryType.Refund,
+            amount: charge.cost,
+            action: charge.action,
+            requestId: charge.requestId,
+            clientRequestId: charge.clientRequestId,
+            metadata: { refundOf: charge.entryId, reason: reason.code },
+            buckets: { allowance: -charge.buckets.allowance, credits: -charge.buckets.credits },
+          };
+          const entry = await this.settle(em, posting, { requireFunds: false, usedDelta: -charge.cost, entryId });
+          this.emitAfterCommit<TokensRefundedEvent>(em, TokenEvents.Refunded, {
+            userId: charge.userId,
+            action: charge.action,
+            amount: charge.cost,
+            balanceBefore: entry.balanceAfter - charge.cost,
+            balanceAfter: entry.balanceAfter,
+            requestId: charge.requestId,
+            reasonCode: reason.code,
+            reason: reason.message,
+          });
+        }
+        if (charge.idempotencyKey) await this.keys.release(em, charge.userId, charge.idempotencyKey);
+      },
+      { verifyCommit },
+    );
   }
 
   async completeIdempotent(charge: Charge, responseBody: unknown): Promise<void> {
@@ -258,8 +275,16 @@ export class TypeormTokenLedger extends TokenLedger {
     return entry;
   }
 
-  async grantPlanAllowance(em: EntityManager, posting: Omit<Posting, 'amount' | 'buckets'>, monthlyTokens: number): Promise<TokenLedgerEntry> {
-    const entry = await this.settle(em, { ...posting, amount: 0 }, { requireFunds: false, usedDelta: 0, movement: { kind: 'plan', monthlyTokens } });
+  async grantPlanAllowance(
+    em: EntityManager,
+    posting: Omit<Posting, 'amount' | 'buckets'>,
+    monthlyTokens: number,
+  ): Promise<TokenLedgerEntry> {
+    const entry = await this.settle(
+      em,
+      { ...posting, amount: 0 },
+      { requireFunds: false, usedDelta: 0, movement: { kind: 'plan', monthlyTokens } },
+    );
     this.emitPosted(em, entry);
     return entry;
   }
@@ -353,7 +378,12 @@ export class TypeormTokenLedger extends TokenLedger {
    * Applies a posting to a current account. When no row matched, finds out why: a missing account
    * is seeded, an ended period is rolled (or signalled, for charges), a short balance is a 402.
    */
-  private async settle(em: EntityManager, posting: Posting, options: Omit<ApplyOptions, 'openAt'>, onPeriodEnd: 'roll' | 'signal' = 'roll'): Promise<TokenLedgerEntry> {
+  private async settle(
+    em: EntityManager,
+    posting: Posting,
+    options: Omit<ApplyOptions, 'openAt'>,
+    onPeriodEnd: 'roll' | 'signal' = 'roll',
+  ): Promise<TokenLedgerEntry> {
     for (let attempt = 0; attempt < 4; attempt++) {
       const now = this.clock.now();
       const entry = await this.apply(em, posting, { ...options, openAt: now });
@@ -461,9 +491,19 @@ export class TypeormTokenLedger extends TokenLedger {
       [userId, tokens, tokens, tokens, terms.periodEnd, now],
     );
     if (inserted === 1) {
-      const posting = { userId, type: LedgerEntryType.InitialGrant, amount: tokens, metadata: { seededFrom: 'subscription', planCode: terms.tier } };
+      const posting = {
+        userId,
+        type: LedgerEntryType.InitialGrant,
+        amount: tokens,
+        metadata: { seededFrom: 'subscription', planCode: terms.tier },
+      };
       await this.appendEntry(em, posting, { allowance: tokens, credits: 0 }, 1, tokens, now);
-      this.emitAfterCommit<TokensSeededEvent>(em, TokenEvents.Seeded, { userId, amount: tokens, planCode: terms.tier, balanceAfter: tokens });
+      this.emitAfterCommit<TokensSeededEvent>(em, TokenEvents.Seeded, {
+        userId,
+        amount: tokens,
+        planCode: terms.tier,
+        balanceAfter: tokens,
+      });
     }
     return true;
   }
@@ -500,12 +540,22 @@ export class TypeormTokenLedger extends TokenLedger {
       const period = { periodStart: periodStart.toISOString(), periodEnd: periodEnd.toISOString() };
       if (allowance > cap) {
         const expired = cap - allowance;
-        const posting: Posting = { userId, type: LedgerEntryType.Expiry, amount: expired, metadata: { ...period, rolloverCap: cap }, buckets: { allowance: expired, credits: 0 } };
+        const posting: Posting = {
+          userId,
+          type: LedgerEntryType.Expiry,
+          amount: expired,
+          metadata: { ...period, rolloverCap: cap },
+          buckets: { allowance: expired, credits: 0 },
+        };
         const expiry = await this.apply(em, posting, { requireFunds: false, usedDelta: 0 });
         this.emitPosted(em, expiry!);
       }
       if (grant > 0) {
-        const entry = await this.apply(em, { userId, type: LedgerEntryType.PeriodGrant, amount: grant, metadata: { ...period, planCode: terms.tier } }, { requireFunds: false, usedDelta: 0 });
+        const entry = await this.apply(
+          em,
+          { userId, type: LedgerEntryType.PeriodGrant, amount: grant, metadata: { ...period, planCode: terms.tier } },
+          { requireFunds: false, usedDelta: 0 },
+        );
         this.emitPosted(em, entry!);
       }
       await this.policy.periodRolled(em, userId, periodStart, periodEnd);
@@ -516,7 +566,10 @@ export class TypeormTokenLedger extends TokenLedger {
   /** A charge the database refused to record: the request must not run (fail closed), 503. */
   private unrecorded(request: ChargeRequest, error: unknown): TokensError {
     this.logger.error(`charge of ${request.cost} for ${request.userId} (${request.action}) not recorded: ${String(error)}`);
-    return new TokensError(TokensErrorCode.LEDGER_UNAVAILABLE, 'The token ledger could not record the charge; nothing was charged and the request did not run');
+    return new TokensError(
+      TokensErrorCode.LEDGER_UNAVAILABLE,
+      'The token ledger could not record the charge; nothing was charged and the request did not run',
+    );
   }
 
   /** Reports a refused charge to listeners and hands the error back to be thrown. */
@@ -564,5 +617,8 @@ function tokensOf(charge: Charge): { tokensCharged: number; tokensRemaining: num
 }
 
 function noBillableAccount(): TokensError {
-  return new TokensError(TokensErrorCode.NO_ACTIVE_SUBSCRIPTION, 'No token account and no active subscription to seed one from; the request was not served');
+  return new TokensError(
+    TokensErrorCode.NO_ACTIVE_SUBSCRIPTION,
+    'No token account and no active subscription to seed one from; the request was not served',
+  );
 }

@@ -20,12 +20,18 @@ export class AdminUsersController {
   @Put('subscription')
   @ApiOperation({
     summary: "Change a user's plan",
-    description: "An upgrade adds at once what the new plan's monthly tokens exceed the highest allowance already granted this period; a downgrade takes nothing back.",
+    description:
+      "An upgrade adds at once what the new plan's monthly tokens exceed the highest allowance already granted this period; a downgrade takes nothing back.",
   })
   @ApiOkResponse({ type: SubscriptionDto })
   @ApiNotFoundResponse({ description: 'Unknown user or plan', type: ErrorBodyDto })
   @IdempotentApi()
-  changePlan(@CurrentPrincipal() admin: Principal, @UuidParam('userId') userId: string, @Body() body: ChangePlanDto, @Idempotency() idempotency: IdempotencyContext): Promise<SubscriptionDto> {
+  changePlan(
+    @CurrentPrincipal() admin: Principal,
+    @UuidParam('userId') userId: string,
+    @Body() body: ChangePlanDto,
+    @Idempotency() idempotency: IdempotencyContext,
+  ): Promise<SubscriptionDto> {
     return this.idempotent.answer(idempotency, admin.userId, async (em) => {
       const { subscription, plan } = await this.planChanges.change(em, userId, body.planCode, admin.userId);
       return SubscriptionDto.from(subscription, plan);

@@ -1,4 +1,4 @@
-import {Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /** An API key is stored only as the SHA-256 of its secret; the plain key is shown once. */
 @Entity('api_keys')

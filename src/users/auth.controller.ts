@@ -55,7 +55,11 @@ export class AuthController {
   })
   @ApiOkResponse({ type: AccessTokenDto })
   @ApiUnauthorizedResponse({ description: 'UNAUTHENTICATED', type: ErrorBodyDto })
-  @ApiTooManyRequestsResponse({ description: 'TOO_MANY_REQUESTS: too many failed logins; `Retry-After` says when to try again. (503 RATE_LIMITS_UNAVAILABLE while the rate limits\' Redis does not answer.)', type: ErrorBodyDto })
+  @ApiTooManyRequestsResponse({
+    description:
+      "TOO_MANY_REQUESTS: too many failed logins; `Retry-After` says when to try again. (503 RATE_LIMITS_UNAVAILABLE while the rate limits' Redis does not answer.)",
+    type: ErrorBodyDto,
+  })
   login(@Body() body: LoginDto, @Ip() address: string): Promise<AccessTokenDto> {
     return this.users.login(body.email, body.password, address);
   }

@@ -44,7 +44,10 @@ export class AuthGuard implements CanActivate {
       throw new AppError(ErrorCode.FORBIDDEN, 'This route is for admins');
     }
     if (principal.via === 'api-key' && this.reflector.getAllAndOverride<boolean>(SESSION_ONLY_METADATA, targets)) {
-      throw new AppError(ErrorCode.FORBIDDEN, 'This route needs an access token (sign in); an API key cannot manage keys, sessions or the password');
+      throw new AppError(
+        ErrorCode.FORBIDDEN,
+        'This route needs an access token (sign in); an API key cannot manage keys, sessions or the password',
+      );
     }
     return true;
   }

@@ -35,7 +35,13 @@ export class SessionsService {
   async open(user: User): Promise<AccessToken> {
     const expiresIn = this.config.get('JWT_EXPIRES_IN_SECONDS');
     const now = this.clock.now();
-    const session: Session = { id: randomUUID(), userId: user.id, createdAt: now, expiresAt: new Date(now.getTime() + expiresIn * 1000), endedAt: null };
+    const session: Session = {
+      id: randomUUID(),
+      userId: user.id,
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + expiresIn * 1000),
+      endedAt: null,
+    };
     await this.tx.run(async (em) => {
       await em.delete(Session, { userId: user.id, expiresAt: LessThan(now) });
       await em.insert(Session, session);

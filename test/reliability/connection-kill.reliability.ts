@@ -9,7 +9,21 @@
 import { AppProcess, killAllApps } from './support/app-process.js';
 import { chargedByUser, compareWithLedger, expectInvariants } from './support/checks.js';
 import { ConnectionKiller, ReliabilityDatabase } from './support/database.js';
-import { adminToken, call, CHAT, expectCall, note, Outcome, random, registerUser, runLimited, shuffle, SOCIAL, tally, User } from './support/load.js';
+import {
+  adminToken,
+  call,
+  CHAT,
+  expectCall,
+  note,
+  Outcome,
+  random,
+  registerUser,
+  runLimited,
+  shuffle,
+  SOCIAL,
+  tally,
+  User,
+} from './support/load.js';
 import { sleep } from './support/ports.js';
 
 const SEED = Number(process.env.RELIABILITY_SEED ?? 7);
@@ -41,17 +55,25 @@ describe('connections killed mid-charge', () => {
     const userOf = new Map<string, string>();
     const send = (user: User, route: typeof CHAT | typeof SOCIAL, body: number, idempotencyKey?: string) => {
       const app = apps[rr++ % apps.length];
-      return call(app.baseUrl, 'POST', route.path, route.body(body), { token: user.token, idempotencyKey, instance: app.name }).then((o) => {
-        userOf.set(o.requestId, user.id);
-        return o;
-      });
+      return call(app.baseUrl, 'POST', route.path, route.body(body), { token: user.token, idempotencyKey, instance: app.name }).then(
+        (o) => {
+          userOf.set(o.requestId, user.id);
+          return o;
+        },
+      );
     };
 
     // Four accounts that never run dry (charges, idempotent charges) and two that do (chat only).
     const rich = await Promise.all([0, 1, 2, 3].map((i) => registerUser(apps[0].baseUrl, `rich-${i}`)));
-    for (const user of rich) await expectCall(apps[0].baseUrl, 'POST', `/admin/users/${user.id}/tokens/grant`, { amount: 100_000, reason: 'set-up' }, 201, { token: admin });
+    for (const user of rich)
+      await expectCall(apps[0].baseUrl, 'POST', `/admin/users/${user.id}/tokens/grant`, { amount: 100_000, reason: 'set-up' }, 201, {
+        token: admin,
+      });
     const poor = await Promise.all([0, 1].map((i) => registerUser(apps[1].baseUrl, `poor-${i}`)));
-    for (const user of poor) await expectCall(apps[0].baseUrl, 'POST', `/admin/users/${user.id}/tokens/grant`, { amount: 50, reason: 'set-up' }, 201, { token: admin });
+    for (const user of poor)
+      await expectCall(apps[0].baseUrl, 'POST', `/admin/users/${user.id}/tokens/grant`, { amount: 50, reason: 'set-up' }, 201, {
+        token: admin,
+      });
     const initial = new Map([...rich.map((u): [string, number] => [u.id, 100_100]), ...poor.map((u): [string, number] => [u.id, 150])]);
 
     const keys = new Map<string, { user: User; route: typeof CHAT | typeof SOCIAL; body: number }>();
@@ -73,17 +95,24 @@ describe('connections killed mid-charge', () => {
     const outcomes = await runLimited(shuffle(tasks, rand), CONCURRENCY);
     const kills = await killer.stop();
     killer = undefined;
-    note(`connection-kill: ${outcomes.length} requests on 2 instances, ${kills} connections killed, in ${((Date.now() - started) / 1000).toFixed(1)} s: ${JSON.stringify(tally(outcomes))}`);
+    note(
+      `connection-kill: ${outcomes.length} requests on 2 instances, ${kills} connections killed, in ${((Date.now() - started) / 1000).toFixed(1)} s: ${JSON.stringify(tally(outcomes))}`,
+    );
 
     // The faults happened, and were answered with 503 (or served): never a 500, never left hanging.
     expect(kills).toBeGreaterThanOrEqual(30);
     expect(apps.flatMap((app) => app.unexpectedExits)).toEqual([]);
-    const unexpected = outcomes.filter((o) => !(o.status === 201 || o.status === 402 || (o.status === 503 && o.code === 'LEDGER_UNAVAILABLE')));
+    const unexpected = outcomes.filter(
+      (o) => !(o.status === 201 || o.status === 402 || (o.status === 503 && o.code === 'LEDGER_UNAVAILABLE')),
+    );
     expect(unexpected.map((o) => `${o.path} on ${o.instance}: ${o.status} ${o.error ?? JSON.stringify(o.body)}`)).toEqual([]);
 
     // Without the killer the pools heal at once: every request is served again.
     await sleep(200);
-    const recovery = await runLimited(Array.from({ length: 20 }, (_, i) => () => send(rich[i % rich.length], CHAT, 9000 + i)), 4);
+    const recovery = await runLimited(
+      Array.from({ length: 20 }, (_, i) => () => send(rich[i % rich.length], CHAT, 9000 + i)),
+      4,
+    );
     expect(tally(recovery)).toEqual({ '201': 20 });
 
     // Every answer matches the rows written under its request id.
@@ -120,6 +149,10 @@ describe('connections killed mid-charge', () => {
       if (refused > 0) expect({ user: user.id, refused, balance: balances.get(user.id) }).toEqual({ user: user.id, refused, balance: 0 });
     }
 
-    await expectInvariants(db, apps.map((app) => app.baseUrl), admin);
+    await expectInvariants(
+      db,
+      apps.map((app) => app.baseUrl),
+      admin,
+    );
   });
 });

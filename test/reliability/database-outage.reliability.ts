@@ -62,7 +62,13 @@ describe('the database goes away and comes back', () => {
       Promise.all([
         call(app.baseUrl, 'GET', '/tokens/balance', undefined, { token: user.token, timeoutMs: 30000 }),
         call(app.baseUrl, 'GET', '/tokens/transactions', undefined, { token: user.token, timeoutMs: 30000 }),
-        call(app.baseUrl, 'POST', `/admin/users/${user.id}/tokens/grant`, { amount: 1, reason: 'during outage' }, { token: admin, timeoutMs: 30000 }),
+        call(
+          app.baseUrl,
+          'POST',
+          `/admin/users/${user.id}/tokens/grant`,
+          { amount: 1, reason: 'during outage' },
+          { token: admin, timeoutMs: 30000 },
+        ),
         call(app.baseUrl, 'POST', '/auth/login', { email: user.email, password: 'password-123' }, { timeoutMs: 30000 }),
       ]),
     ]);
@@ -146,7 +152,9 @@ describe('the database goes away and comes back', () => {
     const result = await duringOutage('unreachable');
     await proxy.restore();
     expectRefused(result, UNREACHABLE_ANSWER_MS);
-    note(`database unreachable: metered answers in ${Math.max(...result.metered.map((o) => o.ms))} ms at most, /health in ${result.health.ms} ms`);
+    note(
+      `database unreachable: metered answers in ${Math.max(...result.metered.map((o) => o.ms))} ms at most, /health in ${result.health.ms} ms`,
+    );
     await expectRecovered();
     await expectNothingLeftBehind(['unreachable-key']);
   });

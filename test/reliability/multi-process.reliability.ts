@@ -7,7 +7,21 @@
 import { AppProcess, killAllApps } from './support/app-process.js';
 import { chargedByUser, cliIntegrity, compareWithLedger, costOf, expectInvariants } from './support/checks.js';
 import { ReliabilityDatabase } from './support/database.js';
-import { adminToken, call, CHAT, expectCall, note, Outcome, random, registerUser, runLimited, shuffle, SOCIAL, tally, User } from './support/load.js';
+import {
+  adminToken,
+  call,
+  CHAT,
+  expectCall,
+  note,
+  Outcome,
+  random,
+  registerUser,
+  runLimited,
+  shuffle,
+  SOCIAL,
+  tally,
+  User,
+} from './support/load.js';
 import { sleep } from './support/ports.js';
 
 const SEED = Number(process.env.RELIABILITY_SEED ?? 20251122);
@@ -72,7 +86,10 @@ describe('three app processes on one database, under parallel load on shared acc
     const accounts: Account[] = await Promise.all(
       plan.map(async ([stream, grant], i) => {
         const user = await registerUser(nextApp().baseUrl, `${stream}-${i}`);
-        if (grant > 0) await expectCall(nextApp().baseUrl, 'POST', `/admin/users/${user.id}/tokens/grant`, { amount: grant, reason: 'set-up' }, 201, { token: admin });
+        if (grant > 0)
+          await expectCall(nextApp().baseUrl, 'POST', `/admin/users/${user.id}/tokens/grant`, { amount: grant, reason: 'set-up' }, 201, {
+            token: admin,
+          });
         const initial = STARTING_TOKENS + grant;
         const attempts = stream === 'chat-exact' ? initial + 25 : stream === 'social-exact' ? Math.floor(initial / 10) + 15 : 0;
         return { user, stream, initial, attempts };
@@ -110,7 +127,13 @@ describe('three app processes on one database, under parallel load on shared acc
           for (const kind of ['grant', 'deduct'] as const) {
             const amount = kind === 'grant' ? 10 + Math.floor(rand() * 50) : 5 + Math.floor(rand() * 35);
             tasks.push(async () => {
-              const outcome = await call(nextApp().baseUrl, 'POST', `/admin/users/${user.id}/tokens/${kind}`, { amount, reason: `load ${kind}` }, { token: admin });
+              const outcome = await call(
+                nextApp().baseUrl,
+                'POST',
+                `/admin/users/${user.id}/tokens/${kind}`,
+                { amount, reason: `load ${kind}` },
+                { token: admin },
+              );
               adjustments.push({ userId: user.id, kind, amount, outcome });
             });
           }
@@ -132,13 +155,19 @@ describe('three app processes on one database, under parallel load on shared acc
     await runLimited(shuffle(tasks, rand), CONCURRENCY);
     // Every key once more, later, to any instance: a key that charged answers with its first answer.
     const retries = await runLimited(
-      [...keys].map(([key, { user, route, body }]) => () => send(user, route, body, apps[Math.floor(rand() * apps.length)], key)),
+      [...keys].map(
+        ([key, { user, route, body }]) =>
+          () =>
+            send(user, route, body, apps[Math.floor(rand() * apps.length)], key),
+      ),
       CONCURRENCY,
     );
     metered.push(...retries);
     const seconds = (Date.now() - started) / 1000;
     const requestCount = metered.length + adjustments.length + [...planChanges.values()].flat().length;
-    note(`multi-process: ${requestCount} requests on 3 instances in ${seconds.toFixed(1)} s (seed ${SEED}): ${JSON.stringify(tally(metered))}`);
+    note(
+      `multi-process: ${requestCount} requests on 3 instances in ${seconds.toFixed(1)} s (seed ${SEED}): ${JSON.stringify(tally(metered))}`,
+    );
 
     // No process died, no answer was a 5xx or missing.
     expect(apps.flatMap((app) => app.unexpectedExits)).toEqual([]);
@@ -146,7 +175,8 @@ describe('three app processes on one database, under parallel load on shared acc
       (o) => !(o.status === 201 || o.status === 402 || (o.status === 409 && o.code === 'IDEMPOTENCY_IN_PROGRESS')),
     );
     expect(unexpected.map((o) => `${o.method} ${o.path} on ${o.instance}: ${o.status} ${o.error ?? JSON.stringify(o.body)}`)).toEqual([]);
-    for (const [userId, changes] of planChanges) expect({ userId, statuses: changes.map((c) => c.status) }).toEqual({ userId, statuses: [200, 200] });
+    for (const [userId, changes] of planChanges)
+      expect({ userId, statuses: changes.map((c) => c.status) }).toEqual({ userId, statuses: [200, 200] });
 
     // Every answer matches the rows written under its request id (201: one usage row; else none left).
     const comparison = compareWithLedger(metered, await db.ledgerByRequest());
@@ -195,10 +225,14 @@ describe('three app processes on one database, under parallel load on shared acc
       expect({ key, charges: charges.length <= 1 }).toEqual({ key, charges: true });
       const replays = sent.filter((o) => o.status === 201 && o.replayed);
       if (charges.length === 1) {
-        for (const replay of replays) expect({ key, body: replay.body, charged: replay.charged }).toEqual({ key, body: charges[0].body, charged: charges[0].charged });
+        for (const replay of replays)
+          expect({ key, body: replay.body, charged: replay.charged }).toEqual({ key, body: charges[0].body, charged: charges[0].charged });
         crossInstanceReplays += replays.filter((r) => r.instance !== charges[0].instance).length;
         // The later retry found the completed key.
-        expect({ key, lastRetry: sent[sent.length - 1].replayed || sent[sent.length - 1] === charges[0] }).toEqual({ key, lastRetry: true });
+        expect({ key, lastRetry: sent[sent.length - 1].replayed || sent[sent.length - 1] === charges[0] }).toEqual({
+          key,
+          lastRetry: true,
+        });
       } else {
         expect({ key, replays: replays.length }).toEqual({ key, replays: 0 });
       }
@@ -207,11 +241,18 @@ describe('three app processes on one database, under parallel load on shared acc
 
     // Plan changes: +9,900 for the upgrade, nothing back for the downgrade, in that order.
     for (const userId of planChanges.keys()) {
-      const rows = await db.query<{ amount: number }>("SELECT amount FROM token_ledger_entries WHERE user_id = ? AND type = 'plan_change' ORDER BY seq", [userId]);
+      const rows = await db.query<{ amount: number }>(
+        "SELECT amount FROM token_ledger_entries WHERE user_id = ? AND type = 'plan_change' ORDER BY seq",
+        [userId],
+      );
       expect({ userId, amounts: rows.map((r) => Number(r.amount)) }).toEqual({ userId, amounts: [STARTER_PLAN_EXTRA, 0] });
     }
 
-    await expectInvariants(db, apps.map((app) => app.baseUrl), admin);
+    await expectInvariants(
+      db,
+      apps.map((app) => app.baseUrl),
+      admin,
+    );
     const cli = await cliIntegrity(db.url());
     expect({ exitCode: cli.exitCode, ok: cli.report.ok }).toEqual({ exitCode: 0, ok: true });
     expect(cli.report.accountsChecked).toBeGreaterThanOrEqual(accounts.length);

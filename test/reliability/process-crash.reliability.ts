@@ -14,7 +14,21 @@
 import { AppProcess, killAllApps } from './support/app-process.js';
 import { chargedByUser, compareWithLedger, costOf, expectInvariants } from './support/checks.js';
 import { ReliabilityDatabase } from './support/database.js';
-import { adminToken, call, CHAT, expectCall, note, Outcome, random, registerUser, runLimited, shuffle, SOCIAL, tally, User } from './support/load.js';
+import {
+  adminToken,
+  call,
+  CHAT,
+  expectCall,
+  note,
+  Outcome,
+  random,
+  registerUser,
+  runLimited,
+  shuffle,
+  SOCIAL,
+  tally,
+  User,
+} from './support/load.js';
 import { sleep } from './support/ports.js';
 
 const SEED = Number(process.env.RELIABILITY_SEED ?? 99);
@@ -50,13 +64,21 @@ describe('an app process killed with SIGKILL under load and restarted', () => {
     const rand = random(SEED);
     const victim = apps[1];
     const users = await Promise.all(Array.from({ length: 8 }, (_, i) => registerUser(apps[0].baseUrl, `crash-${i}`)));
-    for (const user of users) await expectCall(apps[0].baseUrl, 'POST', `/admin/users/${user.id}/tokens/grant`, { amount: 100_000, reason: 'set-up' }, 201, { token: admin });
+    for (const user of users)
+      await expectCall(apps[0].baseUrl, 'POST', `/admin/users/${user.id}/tokens/grant`, { amount: 100_000, reason: 'set-up' }, 201, {
+        token: admin,
+      });
     const initial = 100_100;
 
     const userOf = new Map<string, string>();
     const sentWithKey = new Map<string, Sent>();
     const send = (app: AppProcess, { user, route, body }: Sent, idempotencyKey?: string) =>
-      call(app.baseUrl, 'POST', route.path, route.body(body), { token: user.token, idempotencyKey, instance: app.name, timeoutMs: 20000 }).then((o) => {
+      call(app.baseUrl, 'POST', route.path, route.body(body), {
+        token: user.token,
+        idempotencyKey,
+        instance: app.name,
+        timeoutMs: 20000,
+      }).then((o) => {
         userOf.set(o.requestId, user.id);
         return o;
       });
@@ -91,7 +113,9 @@ describe('an app process killed with SIGKILL under load and restarted', () => {
         : [];
       stuckKeys = rows.filter((r) => r.status === 'in_progress').map((r) => r.idempotency_key);
     }
-    note(`process-crash: ${outcomes.length} requests in ${cycles} kill cycle(s): ${JSON.stringify(tally(outcomes))}; keys left in progress: ${stuckKeys.length}`);
+    note(
+      `process-crash: ${outcomes.length} requests in ${cycles} kill cycle(s): ${JSON.stringify(tally(outcomes))}; keys left in progress: ${stuckKeys.length}`,
+    );
 
     // Only the killed process failed to answer; nothing answered 5xx; nobody else died.
     expect(apps.flatMap((app) => app.unexpectedExits)).toEqual([]);
@@ -106,7 +130,10 @@ describe('an app process killed with SIGKILL under load and restarted', () => {
 
     // Retry every unanswered request that had a key, on a process that stayed up.
     const keyRows = new Map(
-      (await db.query<{ idempotency_key: string; status: string }>('SELECT idempotency_key, status FROM idempotency_keys')).map((r) => [r.idempotency_key, r.status]),
+      (await db.query<{ idempotency_key: string; status: string }>('SELECT idempotency_key, status FROM idempotency_keys')).map((r) => [
+        r.idempotency_key,
+        r.status,
+      ]),
     );
     const toRetry = outcomes.filter((o) => o.status === 0 && o.idempotencyKey);
     const retries = await runLimited(
@@ -161,7 +188,10 @@ describe('an app process killed with SIGKILL under load and restarted', () => {
     const all = [...outcomes, ...retries, ...afterExpiry];
     const after = compareWithLedger(all, await db.ledgerByRequest(), { allowUnansweredCharges: true });
     expect(after.problems).toEqual([]);
-    const chargedRequests = new Set([...after.unansweredCharges.map((o) => o.requestId), ...all.filter((o) => o.status === 201 && !o.replayed).map((o) => o.requestId)]);
+    const chargedRequests = new Set([
+      ...after.unansweredCharges.map((o) => o.requestId),
+      ...all.filter((o) => o.status === 201 && !o.replayed).map((o) => o.requestId),
+    ]);
     for (const key of sentWithKey.keys()) {
       const charges = all.filter((o) => o.idempotencyKey === key && chargedRequests.has(o.requestId)).length;
       expect({ key, charges }).toEqual({ key, charges: stuckKeys.includes(key) ? 2 : 1 });
@@ -170,12 +200,19 @@ describe('an app process killed with SIGKILL under load and restarted', () => {
     // Balances: exactly the 201s plus the charges whose answer died with the process.
     const balances = await db.balances();
     const charged = chargedByUser(all, (o) => userOf.get(o.requestId)!, after.unansweredCharges);
-    for (const user of users) expect({ user: user.id, charged: charged.get(user.id) ?? 0 }).toEqual({ user: user.id, charged: initial - balances.get(user.id)! });
-    note(`process-crash: ${after.unansweredCharges.length} requests charged without an answer (${after.unansweredCharges.reduce((sum, o) => sum + costOf(o), 0)} tokens)`);
+    for (const user of users)
+      expect({ user: user.id, charged: charged.get(user.id) ?? 0 }).toEqual({ user: user.id, charged: initial - balances.get(user.id)! });
+    note(
+      `process-crash: ${after.unansweredCharges.length} requests charged without an answer (${after.unansweredCharges.reduce((sum, o) => sum + costOf(o), 0)} tokens)`,
+    );
 
     // The restarted process serves, and every invariant holds on all three.
     const check = await send(victim, { user: users[0], route: CHAT, body: 1 });
     expect(check.status).toBe(201);
-    await expectInvariants(db, apps.map((app) => app.baseUrl), admin);
+    await expectInvariants(
+      db,
+      apps.map((app) => app.baseUrl),
+      admin,
+    );
   });
 });

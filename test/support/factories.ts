@@ -20,7 +20,10 @@ export function uniqueEmail(prefix = 'user'): string {
 }
 
 /** Registers a user through the API (free plan, 100 tokens). */
-export async function registerUser(http: HttpClient, overrides: { email?: string; password?: string; name?: string } = {}): Promise<TestUser> {
+export async function registerUser(
+  http: HttpClient,
+  overrides: { email?: string; password?: string; name?: string } = {},
+): Promise<TestUser> {
   const email = overrides.email ?? uniqueEmail();
   const response = await http.post('/auth/register', { email, password: overrides.password ?? 'password-123', name: overrides.name });
   if (response.status !== 201) throw new Error(`register failed: ${response.status} ${JSON.stringify(response.body)}`);
@@ -70,7 +73,11 @@ export async function insertUserWithoutAccount(dataSource: DataSource, planCode:
 }
 
 /** A signed-in session for any user id, as a login opens one (for users created directly in the database). */
-export async function openSession(app: INestApplication, userId: string, role: 'user' | 'admin' = 'user'): Promise<{ token: string; sessionId: string }> {
+export async function openSession(
+  app: INestApplication,
+  userId: string,
+  role: 'user' | 'admin' = 'user',
+): Promise<{ token: string; sessionId: string }> {
   const { accessToken } = await app.get(SessionsService, { strict: false }).open(Object.assign(new User(), { id: userId, role }));
   return { token: accessToken, sessionId: JSON.parse(Buffer.from(accessToken.split('.')[1], 'base64url').toString()).sid };
 }
@@ -83,8 +90,10 @@ export async function bearerTokenFor(app: INestApplication, userId: string, role
 /** Buys a token package through the checkout and the signed event the local payment provider hands out. */
 export async function buyTokens(http: HttpClient, user: TestUser, packageCode = 'tokens_1k'): Promise<void> {
   const checkout = await http.post('/billing/checkout', { packageCode }, { token: user.token });
-  if (checkout.status !== 201 || !checkout.body.completion) throw new Error(`checkout failed: ${checkout.status} ${JSON.stringify(checkout.body)}`);
+  if (checkout.status !== 201 || !checkout.body.completion)
+    throw new Error(`checkout failed: ${checkout.status} ${JSON.stringify(checkout.body)}`);
   const { webhookPath, body, signature } = checkout.body.completion;
   const paid = await http.post(webhookPath, undefined, { raw: body, headers: { 'x-signature': signature } });
-  if (paid.status !== 200 || paid.body.outcome !== 'credited') throw new Error(`payment failed: ${paid.status} ${JSON.stringify(paid.body)}`);
+  if (paid.status !== 200 || paid.body.outcome !== 'credited')
+    throw new Error(`payment failed: ${paid.status} ${JSON.stringify(paid.body)}`);
 }

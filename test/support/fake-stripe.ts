@@ -2,7 +2,10 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export const STRIPE_TEST_KEYS = { STRIPE_SECRET_KEY: 'sk_test_fake_0123456789abcdef', STRIPE_WEBHOOK_SECRET: 'whsec_fake_0123456789abcdefghijklmnop' };
+export const STRIPE_TEST_KEYS = {
+  STRIPE_SECRET_KEY: 'sk_test_fake_0123456789abcdef',
+  STRIPE_WEBHOOK_SECRET: 'whsec_fake_0123456789abcdefghijklmnop',
+};
 
 export interface RecordedRequest {
   method: string;
@@ -41,7 +44,8 @@ export class FakeStripeApi {
         res.end(JSON.stringify(body));
       };
       if (this.failure) return send(this.failure.status, this.failure.body);
-      if (req.method !== 'POST' || req.url !== '/v1/checkout/sessions') return send(404, { error: { type: 'invalid_request_error', message: `Unrecognized request URL (${req.method}: ${req.url})` } });
+      if (req.method !== 'POST' || req.url !== '/v1/checkout/sessions')
+        return send(404, { error: { type: 'invalid_request_error', message: `Unrecognized request URL (${req.method}: ${req.url})` } });
       const key = String(req.headers['idempotency-key'] ?? randomUUID());
       let session = this.byIdempotencyKey.get(key);
       if (!session) {
@@ -66,7 +70,13 @@ export class FakeStripeApi {
 
   /** What makes the app's Stripe SDK call this server instead of Stripe. */
   env(port: number): Record<string, string> {
-    return { PAYMENT_PROVIDER: 'stripe', ...STRIPE_TEST_KEYS, STRIPE_API_HOST: '127.0.0.1', STRIPE_API_PORT: String(port), STRIPE_API_PROTOCOL: 'http' };
+    return {
+      PAYMENT_PROVIDER: 'stripe',
+      ...STRIPE_TEST_KEYS,
+      STRIPE_API_HOST: '127.0.0.1',
+      STRIPE_API_PORT: String(port),
+      STRIPE_API_PROTOCOL: 'http',
+    };
   }
 
   async start(): Promise<number> {

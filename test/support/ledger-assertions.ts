@@ -20,7 +20,10 @@ export interface BucketState {
 /** Reads an account and its ledger straight from the database. */
 export async function ledgerState(dataSource: Queryable, userId: string): Promise<LedgerState> {
   const [account] = await dataSource.query('SELECT balance FROM token_accounts WHERE user_id = ?', [userId]);
-  const rows = await dataSource.query('SELECT seq, type, action, amount, balance_after FROM token_ledger_entries WHERE user_id = ? ORDER BY seq', [userId]);
+  const rows = await dataSource.query(
+    'SELECT seq, type, action, amount, balance_after FROM token_ledger_entries WHERE user_id = ? ORDER BY seq',
+    [userId],
+  );
   const entries = rows.map((r: Record<string, unknown>) => ({
     seq: Number(r.seq),
     type: String(r.type),
@@ -67,11 +70,17 @@ export async function expectLedgerConsistent(dataSource: Queryable, userId: stri
     expect({ seq: entry.seq, balanceAfter: entry.balanceAfter }).toEqual({ seq: index + 1, balanceAfter: running });
   });
   const buckets = await bucketState(dataSource, userId);
-  expect({ allowance: buckets.allowance, credits: buckets.credits }).toEqual({ allowance: buckets.ledgerAllowance, credits: buckets.ledgerCredits });
+  expect({ allowance: buckets.allowance, credits: buckets.credits }).toEqual({
+    allowance: buckets.ledgerAllowance,
+    credits: buckets.ledgerCredits,
+  });
   expect(buckets.allowance).toBeGreaterThanOrEqual(0);
   expect(buckets.credits).toBeGreaterThanOrEqual(0);
   expect(buckets.allowance + buckets.credits).toBe(state.balance);
-  const [split] = await dataSource.query('SELECT COUNT(*) AS n FROM token_ledger_entries WHERE user_id = ? AND amount <> allowance_amount + credits_amount', [userId]);
+  const [split] = await dataSource.query(
+    'SELECT COUNT(*) AS n FROM token_ledger_entries WHERE user_id = ? AND amount <> allowance_amount + credits_amount',
+    [userId],
+  );
   expect(Number(split.n)).toBe(0);
   return state;
 }

@@ -61,13 +61,22 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   // Only the test's environment counts, not variables exported in the developer's shell.
   config['skipProcessEnv'] = true;
 
-  @Module({ imports: [options.root ?? AppModule, ...(options.imports ?? [])], controllers: options.controllers ?? [], providers: options.providers ?? [] })
+  @Module({
+    imports: [options.root ?? AppModule, ...(options.imports ?? [])],
+    controllers: options.controllers ?? [],
+    providers: options.providers ?? [],
+  })
   class TestRootModule {}
 
-  let builder = Test.createTestingModule({ imports: [TestRootModule] }).overrideProvider(ConfigService).useValue(config);
+  let builder = Test.createTestingModule({ imports: [TestRootModule] })
+    .overrideProvider(ConfigService)
+    .useValue(config);
   if (options.override) builder = options.override(builder);
   const moduleRef = await builder.compile();
-  const app = moduleRef.createNestApplication<NestFastifyApplication>(createFastifyAdapter({ trustProxy: trustProxyOption(env.TRUST_PROXY) }), { ...APP_OPTIONS, logger: ['error', 'fatal'] });
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(
+    createFastifyAdapter({ trustProxy: trustProxyOption(env.TRUST_PROXY) }),
+    { ...APP_OPTIONS, logger: ['error', 'fatal'] },
+  );
   try {
     await configureApp(app);
     await app.listen(0, '127.0.0.1');

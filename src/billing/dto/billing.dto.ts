@@ -1,6 +1,19 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDefined, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import {
+  IsDefined,
+  IsIn,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 import { PAYMENT_EVENT_TYPES, PAYMENT_WEBHOOK_PATH, type CheckoutSession, type PaymentEventType } from '../payment-provider.js';
 import { Purchase, PurchaseStatus } from '../purchase.entity.js';
 import type { TokenPackage } from '../token-package.entity.js';
@@ -59,7 +72,10 @@ export class PaymentEventDataDto {
 
 /** The signed event a payment provider posts to the webhook. */
 export class PaymentEventDto {
-  @ApiProperty({ example: 'evt_1Q2w3E4r', description: "The provider's event id (1 to 255 visible ASCII characters); each id is processed once" })
+  @ApiProperty({
+    example: 'evt_1Q2w3E4r',
+    description: "The provider's event id (1 to 255 visible ASCII characters); each id is processed once",
+  })
   @IsString()
   @Matches(/^[\x21-\x7e]{1,255}$/, { message: 'id must be 1 to 255 visible ASCII characters' })
   id: string;
@@ -155,7 +171,12 @@ export class CheckoutResultDto {
   @ApiProperty({ example: TIME_EXAMPLE })
   createdAt: string;
 
-  @ApiProperty({ nullable: true, type: String, example: 'https://checkout.stripe.com/c/pay/cs_test_a1b2c3', description: 'The hosted payment page to send the buyer to (Stripe Checkout); null for the local provider' })
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example: 'https://checkout.stripe.com/c/pay/cs_test_a1b2c3',
+    description: 'The hosted payment page to send the buyer to (Stripe Checkout); null for the local provider',
+  })
   redirectUrl: string | null;
 
   @ApiProperty({
@@ -207,12 +228,27 @@ export class PurchaseDto {
   @ApiProperty({ nullable: true, type: String, example: TIME_EXAMPLE, description: 'When the purchase became paid or failed' })
   completedAt: string | null;
 
-  @ApiProperty({ nullable: true, type: String, example: '0b8f1f0e-3c1d-4a55-9e2b-5b8e7c1d2a3f', description: 'The `purchase` ledger entry that credited the tokens' })
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example: '0b8f1f0e-3c1d-4a55-9e2b-5b8e7c1d2a3f',
+    description: 'The `purchase` ledger entry that credited the tokens',
+  })
   ledgerEntryId: string | null;
 
   static from(purchase: Purchase): PurchaseDto {
     const { id, packageCode, tokens, priceCents, status, provider, createdAt, completedAt, ledgerEntryId } = purchase;
-    return { id, packageCode, tokens, priceCents, status, provider, createdAt: createdAt.toISOString(), completedAt: completedAt?.toISOString() ?? null, ledgerEntryId };
+    return {
+      id,
+      packageCode,
+      tokens,
+      priceCents,
+      status,
+      provider,
+      createdAt: createdAt.toISOString(),
+      completedAt: completedAt?.toISOString() ?? null,
+      ledgerEntryId,
+    };
   }
 }
 

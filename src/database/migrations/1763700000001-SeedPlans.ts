@@ -21,6 +21,9 @@ export class SeedPlans1763700000001 implements MigrationInterface {
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`DELETE FROM plans WHERE code IN (${PLANS.map(() => '?').join(', ')})`, PLANS.map((p) => p.code));
+    await queryRunner.query(
+      `DELETE FROM plans WHERE code IN (${PLANS.map(() => '?').join(', ')})`,
+      PLANS.map((p) => p.code),
+    );
   }
 }

@@ -28,16 +28,15 @@ export class OperationsSchema1763700000002 implements MigrationInterface {
           { ...id('updated_by'), isNullable: true },
           timestamp('updated_at'),
         ],
-        indices: [new TableIndex({ name: 'uq_token_price_overrides_target', columnNames: ['action', 'scope', 'scope_ref'], isUnique: true })],
+        indices: [
+          new TableIndex({ name: 'uq_token_price_overrides_target', columnNames: ['action', 'scope', 'scope_ref'], isUnique: true }),
+        ],
       }),
     );
     await queryRunner.createTable(
       new Table({
         name: 'token_price_revision',
-        columns: [
-          { name: 'id', type: 'integer', isPrimary: true },
-          bigint('revision'),
-        ],
+        columns: [{ name: 'id', type: 'integer', isPrimary: true }, bigint('revision')],
       }),
     );
     await queryRunner.query('INSERT INTO token_price_revision (id, revision) VALUES (1, 0)');

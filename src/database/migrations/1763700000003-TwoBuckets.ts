@@ -82,9 +82,13 @@ export class TwoBuckets1763700000003 implements MigrationInterface {
     await queryRunner.addColumns('token_accounts', ACCOUNT_COLUMNS.map(bigint));
     if (mysql) {
       // TypeORM leaves CHECK constraints out on MySQL/MariaDB (see the initial schema).
-      for (const check of ACCOUNT_CHECKS) await queryRunner.query(`ALTER TABLE token_accounts ADD CONSTRAINT ${check.name} CHECK (${check.expression})`);
+      for (const check of ACCOUNT_CHECKS)
+        await queryRunner.query(`ALTER TABLE token_accounts ADD CONSTRAINT ${check.name} CHECK (${check.expression})`);
     } else {
-      await queryRunner.createCheckConstraints('token_accounts', ACCOUNT_CHECKS.map((check) => new TableCheck(check)));
+      await queryRunner.createCheckConstraints(
+        'token_accounts',
+        ACCOUNT_CHECKS.map((check) => new TableCheck(check)),
+      );
     }
     await queryRunner.addColumns('token_ledger_entries', [
       bigint('allowance_amount'),
@@ -108,13 +112,27 @@ export class TwoBuckets1763700000003 implements MigrationInterface {
   }
 
   private async splitAccount(queryRunner: QueryRunner, userId: string): Promise<void> {
-    const rows = (await queryRunner.query('SELECT seq, id, type, amount, metadata FROM token_ledger_entries WHERE user_id = ? ORDER BY seq', [userId])) as Record<string, unknown>[];
+    const rows = (await queryRunner.query(
+      'SELECT seq, id, type, amount, metadata FROM token_ledger_entries WHERE user_id = ? ORDER BY seq',
+      [userId],
+    )) as Record<string, unknown>[];
     const history = splitHistory(
-      rows.map((r) => ({ seq: Number(r.seq), id: String(r.id), type: String(r.type), amount: Number(r.amount), metadata: (r.metadata as string | null) ?? null })),
+      rows.map((r) => ({
+        seq: Number(r.seq),
+        id: String(r.id),
+        type: String(r.type),
+        amount: Number(r.amount),
+        metadata: (r.metadata as string | null) ?? null,
+      })),
     );
     for (const [seq, split] of history.splits) {
       if (split.credits === 0) continue;
-      await queryRunner.query('UPDATE token_ledger_entries SET allowance_amount = ?, credits_amount = ? WHERE user_id = ? AND seq = ?', [split.allowance, split.credits, userId, seq]);
+      await queryRunner.query('UPDATE token_ledger_entries SET allowance_amount = ?, credits_amount = ? WHERE user_id = ? AND seq = ?', [
+        split.allowance,
+        split.credits,
+        userId,
+        seq,
+      ]);
     }
     // A balance that disagrees with its ledger (the integrity report shows it) keeps its difference in the allowance.
     await queryRunner.query('UPDATE token_accounts SET credits = ?, allowance = balance - ? WHERE user_id = ? AND balance >= ?', [
@@ -129,7 +147,10 @@ export class TwoBuckets1763700000003 implements MigrationInterface {
     if (isMysqlRunner(queryRunner)) {
       for (const check of ACCOUNT_CHECKS) await queryRunner.query(`ALTER TABLE token_accounts DROP CONSTRAINT ${check.name}`);
     } else {
-      await queryRunner.dropCheckConstraints('token_accounts', ACCOUNT_CHECKS.map((check) => new TableCheck(check)));
+      await queryRunner.dropCheckConstraints(
+        'token_accounts',
+        ACCOUNT_CHECKS.map((check) => new TableCheck(check)),
+      );
     }
     await queryRunner.dropColumns('token_accounts', ACCOUNT_COLUMNS);
     await queryRunner.dropColumns('token_ledger_entries', ['allowance_amount', 'credits_amount', 'client_request_id']);

@@ -12,9 +12,13 @@ export async function makeLedgerAppendOnly(queryRunner: QueryRunner): Promise<vo
   for (const operation of OPERATIONS) {
     const name = `token_ledger_no_${operation.toLowerCase()}`;
     if (isMysqlRunner(queryRunner)) {
-      await queryRunner.query(`CREATE TRIGGER ${name} BEFORE ${operation} ON token_ledger_entries FOR EACH ROW SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = '${MESSAGE}'`);
+      await queryRunner.query(
+        `CREATE TRIGGER ${name} BEFORE ${operation} ON token_ledger_entries FOR EACH ROW SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = '${MESSAGE}'`,
+      );
     } else {
-      await queryRunner.query(`CREATE TRIGGER ${name} BEFORE ${operation} ON token_ledger_entries BEGIN SELECT RAISE(ABORT, '${MESSAGE}'); END`);
+      await queryRunner.query(
+        `CREATE TRIGGER ${name} BEFORE ${operation} ON token_ledger_entries BEGIN SELECT RAISE(ABORT, '${MESSAGE}'); END`,
+      );
     }
   }
 }

@@ -94,7 +94,10 @@ export class SeoTitleDto {
 }
 
 export class MetaDescriptionDto {
-  @ApiProperty({ example: 'Cold brew coffee is smoother than hot coffee. Learn the grind, the ratio and the steeping time.', description: 'At most 155 characters' })
+  @ApiProperty({
+    example: 'Cold brew coffee is smoother than hot coffee. Learn the grind, the ratio and the steeping time.',
+    description: 'At most 155 characters',
+  })
   description: string;
 
   @ApiProperty({ example: 95 })

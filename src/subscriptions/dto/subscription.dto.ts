@@ -11,7 +11,7 @@ export class SubscriptionDto {
   @ApiProperty({ type: PlanDto })
   plan: PlanDto;
 
-  @ApiProperty({ example: 200000, description: "Tokens per period from the plan" })
+  @ApiProperty({ example: 200000, description: 'Tokens per period from the plan' })
   tokensLimit: number;
 
   @ApiProperty({ enum: SubscriptionStatus, example: SubscriptionStatus.Active })

@@ -24,7 +24,12 @@ export class AdjustTokensDto {
 
 /** A ledger entry as admins see it: with the actor who caused it. */
 export class AdminLedgerEntryDto extends LedgerEntryDto {
-  @ApiProperty({ example: '9a0e7c1b-1f2d-4c3b-8a4e-5d6f7a8b9c0d', nullable: true, type: String, description: 'The admin who made the entry' })
+  @ApiProperty({
+    example: '9a0e7c1b-1f2d-4c3b-8a4e-5d6f7a8b9c0d',
+    nullable: true,
+    type: String,
+    description: 'The admin who made the entry',
+  })
   actorId: string | null;
 
   static fromEntry(entry: Parameters<typeof LedgerEntryDto.from>[0]): AdminLedgerEntryDto {

@@ -5,7 +5,12 @@ import { CHAIN_PROBLEMS, DEFAULT_REPORT_LIMIT, MAX_REPORT_LIMIT } from '../token
 import type { ChainProblem, IntegrityReport } from '../token-integrity.service.js';
 
 export class IntegrityQueryDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_REPORT_LIMIT, default: DEFAULT_REPORT_LIMIT, description: 'Entries listed per kind of problem' })
+  @ApiPropertyOptional({
+    minimum: 1,
+    maximum: MAX_REPORT_LIMIT,
+    default: DEFAULT_REPORT_LIMIT,
+    description: 'Entries listed per kind of problem',
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -114,20 +119,27 @@ export class IntegrityReportDto {
 
   @ApiProperty({
     type: [BucketMismatchDto],
-    description: 'Accounts whose allowance or credits are not the sum of what their ledger rows moved in that bucket, are negative, or do not add up to the balance',
+    description:
+      'Accounts whose allowance or credits are not the sum of what their ledger rows moved in that bucket, are negative, or do not add up to the balance',
   })
   bucketMismatches: BucketMismatchDto[];
 
   @ApiProperty({ type: [NegativeBalanceDto] })
   negativeBalances: NegativeBalanceDto[];
 
-  @ApiProperty({ type: [UserWithoutAccountDto], description: 'Users with an active subscription and no token account (seed them with the seed-accounts command)' })
+  @ApiProperty({
+    type: [UserWithoutAccountDto],
+    description: 'Users with an active subscription and no token account (seed them with the seed-accounts command)',
+  })
   usersWithoutAccount: UserWithoutAccountDto[];
 
   @ApiProperty({ type: [BrokenChainDto], description: 'Ledger rows and accounts that do not follow from the rows before them' })
   brokenChains: BrokenChainDto[];
 
-  @ApiProperty({ type: IntegrityCountsDto, description: 'Complete number of findings of each kind; each list holds at most `limit` of them' })
+  @ApiProperty({
+    type: IntegrityCountsDto,
+    description: 'Complete number of findings of each kind; each list holds at most `limit` of them',
+  })
   counts: IntegrityCountsDto;
 
   @ApiProperty({ example: DEFAULT_REPORT_LIMIT })

@@ -10,7 +10,10 @@ export class BalanceDto {
   @ApiProperty({ example: 1087, description: 'allowance + credits: what metered requests can spend' })
   balance: number;
 
-  @ApiProperty({ example: 87, description: "The plan's tokens of the current period, spent first; what exceeds the plan's rolloverCap expires when the period ends" })
+  @ApiProperty({
+    example: 87,
+    description: "The plan's tokens of the current period, spent first; what exceeds the plan's rolloverCap expires when the period ends",
+  })
   allowance: number;
 
   @ApiProperty({ example: 1000, description: 'Purchased and admin-granted tokens; they never expire' })
@@ -64,10 +67,20 @@ export class LedgerEntryDto {
   @ApiProperty({ example: 9700 })
   balanceAfter: number;
 
-  @ApiProperty({ example: '5d0b7a3e-2f9c-4c1e-9a57-0c8e2b6f4d21', nullable: true, type: String, description: "The server's id of the request that made the entry (its X-Request-Id answer header)" })
+  @ApiProperty({
+    example: '5d0b7a3e-2f9c-4c1e-9a57-0c8e2b6f4d21',
+    nullable: true,
+    type: String,
+    description: "The server's id of the request that made the entry (its X-Request-Id answer header)",
+  })
   requestId: string | null;
 
-  @ApiProperty({ example: 'checkout-2f9c', nullable: true, type: String, description: 'The X-Request-Id the client sent with that request, if any' })
+  @ApiProperty({
+    example: 'checkout-2f9c',
+    nullable: true,
+    type: String,
+    description: 'The X-Request-Id the client sent with that request, if any',
+  })
   clientRequestId: string | null;
 
   @ApiProperty({ example: '2026-11-21T10:00:00.000Z' })
@@ -77,8 +90,22 @@ export class LedgerEntryDto {
   metadata: LedgerMetadata | null;
 
   static from(entry: TokenLedgerEntry): LedgerEntryDto {
-    const { id, seq, type, action, amount, allowanceAmount, creditsAmount, balanceAfter, requestId, clientRequestId, metadata, createdAt } = entry;
-    return { id, seq, type, action, amount, allowanceAmount, creditsAmount, balanceAfter, requestId, clientRequestId, metadata, createdAt: createdAt.toISOString() };
+    const { id, seq, type, action, amount, allowanceAmount, creditsAmount, balanceAfter, requestId, clientRequestId, metadata, createdAt } =
+      entry;
+    return {
+      id,
+      seq,
+      type,
+      action,
+      amount,
+      allowanceAmount,
+      creditsAmount,
+      balanceAfter,
+      requestId,
+      clientRequestId,
+      metadata,
+      createdAt: createdAt.toISOString(),
+    };
   }
 }
 
@@ -126,7 +153,12 @@ export class PriceDto {
   @ApiProperty({ example: 500, description: 'Price per unit declared by the endpoint, before overrides' })
   defaultCost: number;
 
-  @ApiProperty({ enum: [...Object.values(PriceScope), null], nullable: true, example: null, description: 'The override that sets `cost` (user > plan > global); null for the default' })
+  @ApiProperty({
+    enum: [...Object.values(PriceScope), null],
+    nullable: true,
+    example: null,
+    description: 'The override that sets `cost` (user > plan > global); null for the default',
+  })
   overriddenBy: PriceScope | null;
 
   @ApiProperty({ example: '500 per started 1,000 characters, at most 2,000' })

@@ -39,7 +39,11 @@ export interface LedgerComparison {
  *   unrefunded usage row is allowed and reported (charged, then the process died).
  * Rows under request ids of this test that no request explains are problems too.
  */
-export function compareWithLedger(outcomes: Outcome[], ledger: Map<string, RequestLedger>, options: { allowUnansweredCharges?: boolean } = {}): LedgerComparison {
+export function compareWithLedger(
+  outcomes: Outcome[],
+  ledger: Map<string, RequestLedger>,
+  options: { allowUnansweredCharges?: boolean } = {},
+): LedgerComparison {
   const problems: string[] = [];
   const unansweredCharges: Outcome[] = [];
   const seen = new Set<string>();
@@ -60,10 +64,12 @@ export function compareWithLedger(outcomes: Outcome[], ledger: Map<string, Reque
     } else if (net !== 0 || rows.usages !== rows.refunds) {
       problems.push(`${describeOutcome(o)} left a charge: ${found}`);
     }
-    if (o.status !== 201 && (o.charged !== undefined || o.remaining !== undefined)) problems.push(`${describeOutcome(o)} has X-Tokens headers`);
+    if (o.status !== 201 && (o.charged !== undefined || o.remaining !== undefined))
+      problems.push(`${describeOutcome(o)} has X-Tokens headers`);
   }
   for (const [requestId, rows] of ledger) {
-    if (requestId.startsWith('rel-') && !seen.has(requestId)) problems.push(`rows under request id ${requestId} that no request of the test explains: ${JSON.stringify(rows)}`);
+    if (requestId.startsWith('rel-') && !seen.has(requestId))
+      problems.push(`rows under request id ${requestId} that no request of the test explains: ${JSON.stringify(rows)}`);
   }
   return { problems, unansweredCharges };
 }
@@ -104,7 +110,8 @@ export async function cliIntegrity(databaseUrl: string): Promise<{ exitCode: num
     return { exitCode: 0, report: JSON.parse(stdout.slice(stdout.indexOf('{'))) };
   } catch (error) {
     const e = error as { code?: number; stdout?: string; message: string };
-    if (typeof e.code === 'number' && e.stdout?.includes('{')) return { exitCode: e.code, report: JSON.parse(e.stdout.slice(e.stdout.indexOf('{'))) };
+    if (typeof e.code === 'number' && e.stdout?.includes('{'))
+      return { exitCode: e.code, report: JSON.parse(e.stdout.slice(e.stdout.indexOf('{'))) };
     throw new Error(`cli integrity failed: ${e.message}`, { cause: error });
   }
 }

@@ -59,7 +59,12 @@ export class ReliabilityDatabase {
   }
 
   private openPool(): Pool {
-    const pool = createPool({ uri: `${mysqlUri(this.server)}/${this.name}`, connectionLimit: 4, supportBigNumbers: true, bigNumberStrings: false });
+    const pool = createPool({
+      uri: `${mysqlUri(this.server)}/${this.name}`,
+      connectionLimit: 4,
+      supportBigNumbers: true,
+      bigNumberStrings: false,
+    });
     pool.on('connection', (connection) => this.ownThreads.add(connection.threadId));
     return pool;
   }
@@ -118,7 +123,9 @@ export class ReliabilityDatabase {
    * seq. Returns one line per problem (empty: consistent).
    */
   async ledgerProblems(): Promise<string[]> {
-    const accounts = await this.query<{ user_id: string; balance: number; ledger_seq: number }>('SELECT user_id, balance, ledger_seq FROM token_accounts');
+    const accounts = await this.query<{ user_id: string; balance: number; ledger_seq: number }>(
+      'SELECT user_id, balance, ledger_seq FROM token_accounts',
+    );
     const entries = await this.query<{ user_id: string; seq: number; amount: number; balance_after: number }>(
       'SELECT user_id, seq, amount, balance_after FROM token_ledger_entries ORDER BY user_id, seq',
     );
@@ -137,11 +144,13 @@ export class ReliabilityDatabase {
       list.forEach((e, i) => {
         running += e.amount;
         if (e.seq !== i + 1) problems.push(`${account.user_id}: row ${i + 1} has seq ${e.seq}`);
-        if (e.balanceAfter !== running) problems.push(`${account.user_id}: seq ${e.seq} balance_after ${e.balanceAfter}, running sum ${running}`);
+        if (e.balanceAfter !== running)
+          problems.push(`${account.user_id}: seq ${e.seq} balance_after ${e.balanceAfter}, running sum ${running}`);
       });
       if (balance !== running) problems.push(`${account.user_id}: balance ${balance} != SUM(ledger) ${running}`);
       if (balance < 0) problems.push(`${account.user_id}: negative balance ${balance}`);
-      if (Number(account.ledger_seq) !== list.length) problems.push(`${account.user_id}: ledger_seq ${account.ledger_seq}, ${list.length} rows`);
+      if (Number(account.ledger_seq) !== list.length)
+        problems.push(`${account.user_id}: ledger_seq ${account.ledger_seq}, ${list.length} rows`);
     }
     for (const userId of byUser.keys()) problems.push(`${userId}: ledger rows without an account`);
     return problems;
@@ -149,7 +158,10 @@ export class ReliabilityDatabase {
 
   /** Ids of the connections the app processes hold on this database (not the test's own). */
   async appConnectionIds(): Promise<number[]> {
-    const rows = await this.query<{ id: number }>('SELECT ID AS id FROM information_schema.PROCESSLIST WHERE DB = ? AND ID <> CONNECTION_ID()', [this.name]);
+    const rows = await this.query<{ id: number }>(
+      'SELECT ID AS id FROM information_schema.PROCESSLIST WHERE DB = ? AND ID <> CONNECTION_ID()',
+      [this.name],
+    );
     return rows.map((r) => Number(r.id)).filter((id) => !this.ownThreads.has(id));
   }
 

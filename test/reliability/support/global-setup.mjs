@@ -20,10 +20,14 @@ export default function globalSetup() {
   const dir = join(root, 'tmp', `reliability-app-${process.pid}`);
   rmSync(dir, { recursive: true, force: true });
   const started = Date.now();
-  execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', dir, '--incremental', 'false'], {
-    cwd: root,
-    stdio: 'inherit',
-  });
+  execFileSync(
+    process.execPath,
+    [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', dir, '--incremental', 'false'],
+    {
+      cwd: root,
+      stdio: 'inherit',
+    },
+  );
   process.env.RELIABILITY_APP_DIR = dir;
   process.env.RELIABILITY_OWN_BUILD = '1';
   process.stdout.write(`\nreliability: app compiled from src/ to ${dir} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);

@@ -38,7 +38,16 @@ export async function call(baseUrl: string, method: string, path: string, body: 
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   if (options.idempotencyKey) headers['idempotency-key'] = options.idempotencyKey;
   const started = Date.now();
-  const outcome: Outcome = { requestId, instance: options.instance ?? baseUrl, method, path, status: 0, replayed: false, idempotencyKey: options.idempotencyKey, ms: 0 };
+  const outcome: Outcome = {
+    requestId,
+    instance: options.instance ?? baseUrl,
+    method,
+    path,
+    status: 0,
+    replayed: false,
+    idempotencyKey: options.idempotencyKey,
+    ms: 0,
+  };
   try {
     const response = await fetch(`${baseUrl}${path}`, {
       method,
@@ -79,10 +88,19 @@ export async function runLimited<T>(tasks: Array<() => Promise<T>>, concurrency:
   return results;
 }
 
-export async function expectCall(baseUrl: string, method: string, path: string, body: unknown, status: number, options: CallOptions = {}): Promise<Outcome> {
+export async function expectCall(
+  baseUrl: string,
+  method: string,
+  path: string,
+  body: unknown,
+  status: number,
+  options: CallOptions = {},
+): Promise<Outcome> {
   const outcome = await call(baseUrl, method, path, body, options);
   if (outcome.status !== status) {
-    throw new Error(`${method} ${path} on ${baseUrl}: expected ${status}, got ${outcome.status} ${outcome.error ?? JSON.stringify(outcome.body)}`);
+    throw new Error(
+      `${method} ${path} on ${baseUrl}: expected ${status}, got ${outcome.status} ${outcome.error ?? JSON.stringify(outcome.body)}`,
+    );
   }
   return outcome;
 }
@@ -114,7 +132,11 @@ export function tally(outcomes: Outcome[]): Record<string, number> {
 }
 
 export const CHAT = { path: '/services/chat', body: (i: number) => ({ message: `hello ${i}` }), cost: 1 } as const;
-export const SOCIAL = { path: '/services/social-posts', body: (i: number) => ({ text: `launch day ${i}`, platforms: ['twitter'] }), cost: 10 } as const;
+export const SOCIAL = {
+  path: '/services/social-posts',
+  body: (i: number) => ({ text: `launch day ${i}`, platforms: ['twitter'] }),
+  cost: 10,
+} as const;
 
 /** Small deterministic PRNG (mulberry32), so a failing mix can be replayed with its seed. */
 export function random(seed: number): () => number {

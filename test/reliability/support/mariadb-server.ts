@@ -33,13 +33,25 @@ export class MariadbServer {
     const server = new MariadbServer(root, await freePort());
     live.add(server);
     try {
-      await promisify(execFile)(INSTALL_DB, ['--no-defaults', `--datadir=${join(root, 'data')}`, `--user=${OS_USER}`, '--auth-root-authentication-method=normal', '--skip-test-db'], {
-        timeout: 60_000,
-      });
+      await promisify(execFile)(
+        INSTALL_DB,
+        [
+          '--no-defaults',
+          `--datadir=${join(root, 'data')}`,
+          `--user=${OS_USER}`,
+          '--auth-root-authentication-method=normal',
+          '--skip-test-db',
+        ],
+        {
+          timeout: 60_000,
+        },
+      );
       await server.start();
     } catch (error) {
       await server.destroy();
-      throw new Error(`could not set up a MariaDB server of the suite's own (${INSTALL_DB}, ${MARIADBD}): ${(error as Error).message}`, { cause: error });
+      throw new Error(`could not set up a MariaDB server of the suite's own (${INSTALL_DB}, ${MARIADBD}): ${(error as Error).message}`, {
+        cause: error,
+      });
     }
     return server;
   }
@@ -83,7 +95,10 @@ export class MariadbServer {
         await connection.end();
         return;
       } catch (error) {
-        if (Date.now() > deadline) throw new Error(`mariadbd did not accept connections within ${timeoutMs} ms (${(error as Error).message}):\n${this.errorLog()}`, { cause: error });
+        if (Date.now() > deadline)
+          throw new Error(`mariadbd did not accept connections within ${timeoutMs} ms (${(error as Error).message}):\n${this.errorLog()}`, {
+            cause: error,
+          });
         await sleep(100);
       }
     }
@@ -105,9 +120,10 @@ export class MariadbServer {
 
   private async waitExit(timeoutMs = 30_000): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([this.exited, new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('mariadbd did not exit')), timeoutMs)))]).finally(() =>
-      clearTimeout(timer),
-    );
+    await Promise.race([
+      this.exited,
+      new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('mariadbd did not exit')), timeoutMs))),
+    ]).finally(() => clearTimeout(timer));
   }
 
   /** The last lines of the server's error log, for failure messages. */
