@@ -7,11 +7,13 @@ export { TokensError, TokensErrorCode } from './tokens.errors.js';
 export type { HostRequest, TokensModuleAsyncOptions, TokensModuleOptions } from './tokens-module-options.js';
 export { AccountPolicy, type AccountSummary, type OpeningTerms, type PeriodTerms } from './account-policy.js';
 export { Payer } from './payer.decorator.js';
+export { InMemoryTokenLedger, type InMemoryEntry } from './in-memory-token-ledger.js';
 export { TokenGuard, type MeteredRequest } from './token.guard.js';
 export { SkipTokens, TokenCost, type CostUnits, type TokenCostOptions } from './token-cost.decorator.js';
 export { TokensService, MAX_ADMIN_ADJUSTMENT, type BalanceView } from './tokens.service.js';
 export {
   TokenLedger,
+  TransactionalPostings,
   type BucketSplit,
   type Charge,
   type ChargeRequest,

@@ -1,5 +1,4 @@
 import type { EntityManager } from 'typeorm';
-import type { IdempotencyKey } from './idempotency-key.entity.js';
 import type { LedgerEntryType, LedgerMetadata, TokenLedgerEntry } from './token-ledger-entry.entity.js';
 
 export interface IdempotencyClaim {
@@ -45,10 +44,13 @@ export interface Charge {
   idempotencyKey?: string;
 }
 
-/** The key was used before for the same request and finished: its first answer is replayed. */
+/** The key was used before for the same request and finished: its first answer is replayed, with its X-Tokens-* values. */
 export interface Replay {
   kind: 'replay';
-  record: IdempotencyKey;
+  tokensCharged: number;
+  tokensRemaining: number;
+  /** The first answer's body, as JSON. */
+  responseBody: string | null;
 }
 
 export interface Posting {
@@ -69,10 +71,10 @@ export interface Posting {
 }
 
 /**
- * The only writer of token balances. Every method changes a balance with one conditional
- * statement and appends the matching ledger row in the same transaction. Guards, interceptors
- * and other modules go through this port, so the storage strategy (e.g. group commit of many
- * charges in one transaction) can change behind it.
+ * The writer of token balances for metered requests, in plain values: nothing here takes or returns
+ * an ORM type, so the storage strategy (e.g. group commit of many charges in one transaction, or the
+ * in-memory ledger of the module's own specs) can change behind it. Every implementation changes a
+ * balance with one conditional step and records the matching ledger entry with it.
  */
 export abstract class TokenLedger {
   /** Charges `cost` (seeding a missing account first); 402 when the balance is short. */
@@ -94,6 +96,18 @@ export abstract class TokenLedger {
    */
   abstract completeWithoutAnswer(charge: Charge): Promise<void>;
 
+  /** Brings an account up to date in a transaction of its own: seeds it if missing, rolls an ended period. */
+  abstract ensureAccount(userId: string): Promise<void>;
+
+  /** Rolls the period of up to `limit` accounts whose period has ended; returns how many it rolled. */
+  abstract rollDuePeriods(limit: number): Promise<number>;
+}
+
+/**
+ * Postings that must commit or roll back with the caller's own TypeORM transaction (a registration,
+ * a purchase, a plan change, an admin's idempotent write): explicitly bound to TypeORM.
+ */
+export abstract class TransactionalPostings {
   /**
    * Appends an entry inside the caller's transaction. With `requireFunds`, a negative amount
    * larger than the balance is refused with 402 and nothing changes.
@@ -114,13 +128,6 @@ export abstract class TokenLedger {
   /** Creates the account of a new user with its first entry, inside the caller's transaction. */
   abstract openAccount(em: EntityManager, posting: Posting, periodEnd: Date): Promise<TokenLedgerEntry>;
 
-  /**
-   * Brings an account up to date: seeds it from the active subscription if it is missing and
-   * rolls its period if it has ended. A no-op for a current account. With `em`, inside that
-   * transaction; otherwise in one of its own.
-   */
-  abstract ensureAccount(userId: string, em?: EntityManager): Promise<void>;
-
-  /** Rolls the period of up to `limit` accounts whose period has ended; returns how many it rolled. */
-  abstract rollDuePeriods(limit: number): Promise<number>;
+  /** Seeds a missing account and rolls an ended period, inside the caller's transaction. */
+  abstract ensureAccountIn(em: EntityManager, userId: string): Promise<void>;
 }

@@ -23,11 +23,10 @@ export class TokenSettlementInterceptor implements NestInterceptor {
     const reply = http.getResponse<FastifyReply>();
 
     if (charge.kind === 'replay') {
-      const { record } = charge;
       reply.header('Idempotent-Replayed', 'true');
-      reply.header('X-Tokens-Charged', String(record.tokensCharged ?? 0));
-      reply.header('X-Tokens-Remaining', String(record.tokensRemaining ?? 0));
-      return of(JSON.parse(record.responseBody ?? 'null') as unknown);
+      reply.header('X-Tokens-Charged', String(charge.tokensCharged));
+      reply.header('X-Tokens-Remaining', String(charge.tokensRemaining));
+      return of(JSON.parse(charge.responseBody ?? 'null') as unknown);
     }
 
     return next.handle().pipe(

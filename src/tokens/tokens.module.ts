@@ -15,7 +15,7 @@ import { TokenAccount } from './token-account.entity.js';
 import { TokenCostCatalog } from './token-cost-catalog.js';
 import { TokenIntegrityService } from './token-integrity.service.js';
 import { TokenLedgerEntry } from './token-ledger-entry.entity.js';
-import { TokenLedger } from './token-ledger.js';
+import { TokenLedger, TransactionalPostings } from './token-ledger.js';
 import { TokenPriceOverride, TokenPriceRevision } from './token-price-override.entity.js';
 import { TokenPrices } from './token-prices.service.js';
 import { TokenSettlementInterceptor } from './token-settlement.interceptor.js';
@@ -42,7 +42,9 @@ export class TokensModule {
     const providers: Provider[] = [
       { provide: TOKENS_MODULE_OPTIONS, useFactory: options.useFactory, inject: options.inject ?? [] },
       { provide: AccountPolicy, useClass: options.accountPolicy },
-      { provide: TokenLedger, useClass: TypeormTokenLedger },
+      TypeormTokenLedger,
+      { provide: TokenLedger, useExisting: TypeormTokenLedger },
+      { provide: TransactionalPostings, useExisting: TypeormTokenLedger },
       TokensService,
       TokenPrices,
       PeriodRolloverJob,

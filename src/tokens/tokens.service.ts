@@ -6,7 +6,7 @@ import { TransactionRunner } from '../database/transaction-runner.js';
 import { AccountPolicy } from './account-policy.js';
 import { TokenAccount } from './token-account.entity.js';
 import { LedgerEntryType, TokenLedgerEntry } from './token-ledger-entry.entity.js';
-import { TokenLedger } from './token-ledger.js';
+import { TokenLedger, TransactionalPostings } from './token-ledger.js';
 import { TokenPrices } from './token-prices.service.js';
 
 export interface BalanceView {
@@ -36,11 +36,12 @@ export interface AccountView extends BalanceView {
 /** Largest amount an admin can grant or deduct in one entry. */
 export const MAX_ADMIN_ADJUSTMENT = 1_000_000_000;
 
-/** Read side of the tokens module, and the entry point other modules use. Writes go through TokenLedger. */
+/** Read side of the tokens module, and the entry point other modules use. Writes go through TokenLedger and TransactionalPostings. */
 @Injectable()
 export class TokensService {
   constructor(
     private readonly ledger: TokenLedger,
+    private readonly postings: TransactionalPostings,
     private readonly tx: TransactionRunner,
     private readonly prices: TokenPrices,
     private readonly policy: AccountPolicy,
@@ -50,7 +51,7 @@ export class TokensService {
 
   /** Opens the token account of a new payer with its first period's allowance, inside the caller's (registration) transaction. */
   openAccount(em: EntityManager, account: { userId: string; allowance: number; periodEnd: Date; tier: string }): Promise<TokenLedgerEntry> {
-    return this.ledger.openAccount(
+    return this.postings.openAccount(
       em,
       { userId: account.userId, type: LedgerEntryType.InitialGrant, amount: account.allowance, metadata: { planCode: account.tier } },
       account.periodEnd,
@@ -67,7 +68,7 @@ export class TokensService {
     em: EntityManager,
     change: { userId: string; from: string; to: string; monthlyTokens: number; actorId: string },
   ): Promise<TokenLedgerEntry> {
-    return this.ledger.grantPlanAllowance(
+    return this.postings.grantPlanAllowance(
       em,
       { userId: change.userId, type: LedgerEntryType.PlanChange, actorId: change.actorId, metadata: { from: change.from, to: change.to } },
       change.monthlyTokens,
@@ -76,7 +77,7 @@ export class TokensService {
 
   /** Seeds a missing account and rolls an ended period, inside `em`. */
   bringUpToDate(em: EntityManager, userId: string): Promise<void> {
-    return this.ledger.ensureAccount(userId, em);
+    return this.postings.ensureAccountIn(em, userId);
   }
 
   /** Credits the tokens of a paid purchase, inside the caller's transaction; the entry references the purchase. */
@@ -84,7 +85,7 @@ export class TokensService {
     em: EntityManager,
     purchase: { userId: string; tokens: number; purchaseId: string; packageCode: string },
   ): Promise<TokenLedgerEntry> {
-    return this.ledger.post(em, {
+    return this.postings.post(em, {
       userId: purchase.userId,
       type: LedgerEntryType.Purchase,
       amount: purchase.tokens,
@@ -104,7 +105,7 @@ export class TokensService {
   ): Promise<TokenLedgerEntry> {
     await this.requireUser(userId, em);
     const grant = adjustment.kind === 'grant';
-    return this.ledger.post(
+    return this.postings.post(
       em,
       {
         userId,

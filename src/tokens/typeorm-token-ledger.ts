@@ -21,7 +21,7 @@ import {
   TokensSeededEvent,
 } from './token-events.js';
 import { LedgerEntryType, TokenLedgerEntry } from './token-ledger-entry.entity.js';
-import { BucketSplit, Charge, ChargeRequest, Posting, RefundReason, Replay, TokenLedger } from './token-ledger.js';
+import { BucketSplit, Charge, ChargeRequest, Posting, RefundReason, Replay, TokenLedger, TransactionalPostings } from './token-ledger.js';
 
 const UNCONFIRMED_CHARGE: RefundReason = {
   code: 'CHARGE_UNCONFIRMED',
@@ -129,7 +129,7 @@ interface ApplyOptions {
 }
 
 @Injectable()
-export class TypeormTokenLedger extends TokenLedger {
+export class TypeormTokenLedger extends TokenLedger implements TransactionalPostings {
   private readonly logger = new Logger('TokenLedger');
 
   constructor(
@@ -168,7 +168,12 @@ export class TypeormTokenLedger extends TokenLedger {
         // Released or expired (and removed): the request runs as new, once.
         if (first === 'retry' && attempt === 0) continue;
         if (first === 'retry') throw inProgress();
-        return { kind: 'replay', record: first };
+        return {
+          kind: 'replay',
+          tokensCharged: first.tokensCharged ?? 0,
+          tokensRemaining: first.tokensRemaining ?? 0,
+          responseBody: first.responseBody,
+        };
       }
     }
   }
@@ -306,7 +311,15 @@ export class TypeormTokenLedger extends TokenLedger {
     return this.appendEntry(em, posting, { allowance: amount, credits: 0 }, 1, amount, now);
   }
 
-  async ensureAccount(userId: string, em?: EntityManager): Promise<void> {
+  ensureAccount(userId: string): Promise<void> {
+    return this.bringUpToDate(userId);
+  }
+
+  ensureAccountIn(em: EntityManager, userId: string): Promise<void> {
+    return this.bringUpToDate(userId, em);
+  }
+
+  private async bringUpToDate(userId: string, em?: EntityManager): Promise<void> {
     const account = await (em ?? this.tx.manager).findOneBy(TokenAccount, { userId });
     if (account && account.periodEnd.getTime() > this.clock.now().getTime()) return;
     const bringUpToDate = async (em: EntityManager) => {
