@@ -3,7 +3,7 @@ import { bigintTransformer } from '../database/bigint.transformer.js';
 
 /**
  * A user's spendable balance, in two buckets: `balance = allowance + credits`. Only
- * `TypeormTokenLedger` writes it, always with a conditional UPDATE and a ledger row in the same
+ * `AccountPostings` writes it, always with a conditional UPDATE and a ledger row in the same
  * transaction.
  */
 @Entity('token_accounts')

@@ -24,6 +24,10 @@ import { TOKENS_MODULE_OPTIONS, type TokensModuleAsyncOptions, type TokensModule
 import { TokensController } from './tokens.controller.js';
 import { TokensService } from './tokens.service.js';
 import { TypeormTokenLedger } from './typeorm-token-ledger.js';
+import { AccountPeriods } from './account-periods.js';
+import { AccountPostings } from './account-postings.js';
+import { LedgerEvents } from './ledger-events.js';
+import { LedgerRefunds } from './ledger-refunds.js';
 
 /**
  * Metering as a module, like @nestjs/throttler: import `TokensModule.forRoot(...)` once, put
@@ -42,6 +46,10 @@ export class TokensModule {
     const providers: Provider[] = [
       { provide: TOKENS_MODULE_OPTIONS, useFactory: options.useFactory, inject: options.inject ?? [] },
       { provide: AccountPolicy, useClass: options.accountPolicy },
+      AccountPostings,
+      AccountPeriods,
+      LedgerRefunds,
+      LedgerEvents,
       TypeormTokenLedger,
       { provide: TokenLedger, useExisting: TypeormTokenLedger },
       { provide: TransactionalPostings, useExisting: TypeormTokenLedger },

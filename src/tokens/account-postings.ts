@@ -1,0 +1,209 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
+import { Clock } from '../common/clock.js';
+import { execute, isCheckViolation } from '../database/sql.js';
+import { TokenAccount } from './token-account.entity.js';
+import { LedgerEntryType, TokenLedgerEntry } from './token-ledger-entry.entity.js';
+import type { BucketSplit, Charge, ChargeRequest, Posting } from './token-ledger.js';
+
+/** Entry types that add to the credits bucket (never expire); every other grant adds to the allowance. */
+const CREDIT_TYPES: ReadonlySet<LedgerEntryType> = new Set([LedgerEntryType.Purchase, LedgerEntryType.AdminGrant]);
+
+/** How one balance statement moves the two buckets. */
+export type Movement =
+  /** A known amount in each bucket. */
+  | { kind: 'split'; split: BucketSplit }
+  /** `cost` taken from the allowance first, then from credits. */
+  | { kind: 'debit'; cost: number }
+  /** The period's allowance raised to a plan's monthly tokens, by what they exceed what was granted. */
+  | { kind: 'plan'; monthlyTokens: number };
+
+/** The movement a posting makes: its explicit buckets, else what its type and sign imply. */
+function movementOf(posting: Posting): Movement {
+  if (posting.buckets) return { kind: 'split', split: posting.buckets };
+  if (posting.amount < 0) return { kind: 'debit', cost: -posting.amount };
+  const toCredits = CREDIT_TYPES.has(posting.type);
+  return { kind: 'split', split: { allowance: toCredits ? 0 : posting.amount, credits: toCredits ? posting.amount : 0 } };
+}
+
+/**
+ * The SET clauses of a movement. MySQL and MariaDB assign left to right, each seeing the columns
+ * already assigned, while SQLite sees the old row: so every expression reads only columns that are
+ * assigned after it (allowance and period_allowance_granted come last).
+ */
+function assignmentsOf(movement: Movement): { sql: string; parameters: number[] } {
+  switch (movement.kind) {
+    case 'split': {
+      const { allowance, credits } = movement.split;
+      return {
+        sql: 'balance = balance + ?, credits = credits + ?, allowance = allowance + ?',
+        parameters: [allowance + credits, credits, allowance],
+      };
+    }
+    case 'debit': {
+      const c = movement.cost;
+      return {
+        sql: `balance = balance + ?,
+              credits = credits - CASE WHEN allowance >= ? THEN 0 ELSE ? - allowance END,
+              last_allowance_change = CASE WHEN allowance >= ? THEN ? ELSE 0 - allowance END,
+              allowance = CASE WHEN allowance >= ? THEN allowance - ? ELSE 0 END`,
+        parameters: [-c, c, c, c, -c, c, c],
+      };
+    }
+    case 'plan': {
+      const m = movement.monthlyTokens;
+      const raise = 'CASE WHEN period_allowance_granted < ? THEN ? - period_allowance_granted ELSE 0 END';
+      return {
+        sql: `balance = balance + ${raise}, last_allowance_change = ${raise}, allowance = allowance + ${raise},
+              period_allowance_granted = CASE WHEN period_allowance_granted < ? THEN ? ELSE period_allowance_granted END`,
+        parameters: [m, m, m, m, m, m, m, m],
+      };
+    }
+  }
+}
+
+/** What a movement did, from the account row read right after its statement. */
+function splitAfter(movement: Movement, account: TokenAccount): BucketSplit {
+  switch (movement.kind) {
+    case 'split':
+      return movement.split;
+    case 'debit':
+      return { allowance: account.lastAllowanceChange, credits: -movement.cost - account.lastAllowanceChange };
+    case 'plan':
+      return { allowance: account.lastAllowanceChange, credits: 0 };
+  }
+}
+
+export interface ApplyOptions {
+  /** Refuse (match no row) when a negative amount exceeds the balance. */
+  requireFunds: boolean;
+  /** Defaults to movementOf(posting). */
+  movement?: Movement;
+  /** Change of used_this_period; never takes it below 0. */
+  usedDelta: number;
+  /** Match only an account whose period is still running at this time. */
+  openAt?: Date;
+  /** Id of the ledger row, chosen before the transaction so a COMMIT whose answer was lost can be checked. */
+  entryId?: string;
+}
+
+/** Posting to one account: the conditional balance statement and the ledger row it produces. */
+@Injectable()
+export class AccountPostings {
+  constructor(private readonly clock: Clock) {}
+
+  /**
+   * The single place a balance changes: one conditional UPDATE whose affected-row count is
+   * checked, then the ledger row carrying the balance it produced. Returns null when no row
+   * matched (account missing, period ended, or short of funds with `requireFunds`).
+   */
+  async apply(em: EntityManager, posting: Posting, options: ApplyOptions): Promise<TokenLedgerEntry | null> {
+    const now = this.clock.now();
+    const movement = options.movement ?? movementOf(posting);
+    const buckets = assignmentsOf(movement);
+    const conditions = ['user_id = ?'];
+    const parameters: unknown[] = [...buckets.parameters, options.usedDelta, options.usedDelta, now, posting.userId];
+    if (options.requireFunds && posting.amount < 0) {
+      conditions.push('balance >= ?');
+      parameters.push(-posting.amount);
+    }
+    if (options.openAt) {
+      conditions.push('period_end > ?');
+      parameters.push(options.openAt);
+    }
+    let changed: number;
+    try {
+      changed = await execute(
+        em,
+        `UPDATE token_accounts
+            SET ${buckets.sql},
+                used_this_period = CASE WHEN used_this_period + ? < 0 THEN 0 ELSE used_this_period + ? END,
+                ledger_seq = ledger_seq + 1,
+                updated_at = ?
+          WHERE ${conditions.join(' AND ')}`,
+        parameters,
+      );
+    } catch (error) {
+      // The CHECK (balance >= 0) constraint is the last line of defence against an overdraft.
+      if (isCheckViolation(error)) return null;
+      throw error;
+    }
+    if (changed === 0) return null;
+    const account = await em.findOneByOrFail(TokenAccount, { userId: posting.userId });
+    return this.appendEntry(em, posting, splitAfter(movement, account), account.ledgerSeq, account.balance, now, options.entryId);
+  }
+
+  async appendEntry(
+    em: EntityManager,
+    posting: Posting,
+    split: BucketSplit,
+    seq: number,
+    balanceAfter: number,
+    now: Date,
+    id: string = randomUUID(),
+  ): Promise<TokenLedgerEntry> {
+    const entry = em.create(TokenLedgerEntry, {
+      id,
+      userId: posting.userId,
+      seq,
+      type: posting.type,
+      action: posting.action ?? null,
+      amount: split.allowance + split.credits,
+      allowanceAmount: split.allowance,
+      creditsAmount: split.credits,
+      balanceAfter,
+      requestId: posting.requestId ?? null,
+      clientRequestId: posting.clientRequestId ?? null,
+      actorId: posting.actorId ?? null,
+      metadata: posting.metadata ?? null,
+      createdAt: now,
+    });
+    // updateEntity(false): on MySQL, TypeORM would otherwise read back the columns that have defaults (one more round trip).
+    await em.createQueryBuilder().insert().into(TokenLedgerEntry).values(entry).updateEntity(false).execute();
+    return entry;
+  }
+
+  async openAccount(em: EntityManager, posting: Posting, periodEnd: Date): Promise<TokenLedgerEntry> {
+    const now = this.clock.now();
+    const { amount } = posting;
+    await em.insert(TokenAccount, {
+      userId: posting.userId,
+      balance: amount,
+      allowance: amount,
+      credits: 0,
+      periodAllowanceGranted: amount,
+      usedThisPeriod: 0,
+      ledgerSeq: 1,
+      periodEnd,
+      updatedAt: now,
+    });
+    return this.appendEntry(em, posting, { allowance: amount, credits: 0 }, 1, amount, now);
+  }
+
+  /**
+   * For a transaction whose COMMIT went unanswered: the ledger row it wrote, if it committed. The
+   * locking read of the account waits until that transaction has ended (its conditional UPDATE
+   * held the row lock), so the answer cannot change afterwards.
+   */
+  async committedEntry(em: EntityManager, userId: string, entryId: string): Promise<TokenLedgerEntry | null> {
+    await em.findOne(TokenAccount, { where: { userId }, lock: { mode: 'pessimistic_write' } });
+    return em.findOneBy(TokenLedgerEntry, { userId, id: entryId });
+  }
+}
+
+export function chargeOf(request: ChargeRequest, entry: TokenLedgerEntry): Charge {
+  const { userId, action, cost, requestId, clientRequestId, idempotency } = request;
+  return {
+    kind: 'charged',
+    userId,
+    action,
+    cost,
+    balanceAfter: entry.balanceAfter,
+    entryId: entry.id,
+    buckets: { allowance: entry.allowanceAmount, credits: entry.creditsAmount },
+    requestId,
+    clientRequestId,
+    idempotencyKey: idempotency?.key,
+  };
+}

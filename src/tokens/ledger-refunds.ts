@@ -1,0 +1,112 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
+import { CommitCheck, DatabaseUnavailable, TransactionRunner } from '../database/transaction-runner.js';
+import { AccountPeriods } from './account-periods.js';
+import { AccountPostings, chargeOf } from './account-postings.js';
+import { IdempotencyKeys } from './idempotency-keys.js';
+import { LedgerEvents } from './ledger-events.js';
+import { SettlementRetries } from './settlement-retries.js';
+import { LedgerEntryType } from './token-ledger-entry.entity.js';
+import type { Charge, ChargeRequest, Posting, RefundReason } from './token-ledger.js';
+
+const UNCONFIRMED_CHARGE: RefundReason = {
+  code: 'CHARGE_UNCONFIRMED',
+  message: 'the charge could not be confirmed; the request was answered 503 and did not run',
+};
+
+/**
+ * Refunds, and the settlements owed when the database was away: a refund is written once (its entry
+ * id is fixed before the first attempt), and a charge whose COMMIT went unanswered is refunded if it
+ * did commit. Both are retried in the background while the database cannot take them.
+ */
+@Injectable()
+export class LedgerRefunds {
+  constructor(
+    private readonly tx: TransactionRunner,
+    private readonly postings: AccountPostings,
+    private readonly periods: AccountPeriods,
+    private readonly keys: IdempotencyKeys,
+    private readonly events: LedgerEvents,
+    private readonly retries: SettlementRetries,
+  ) {}
+
+  async refund(charge: Charge, reason: RefundReason): Promise<void> {
+    const entryId = randomUUID();
+    try {
+      await this.writeRefund(charge, reason, entryId);
+    } catch (error) {
+      if (error instanceof DatabaseUnavailable) {
+        const { userId, action, cost, requestId } = charge;
+        this.retries.defer({
+          kind: 'refund',
+          userId,
+          action,
+          amount: cost,
+          requestId,
+          run: () => this.writeRefundOnce(charge, reason, entryId),
+        });
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * A charge whose COMMIT went unanswered was answered 503 and its work did not run. If it did
+   * commit after all, it is refunded as soon as the database can tell.
+   */
+  deferUnconfirmedCharge(request: ChargeRequest, entryId: string): void {
+    const refundEntryId = randomUUID();
+    const { userId, action, cost, requestId } = request;
+    this.retries.defer({
+      kind: 'unconfirmed_charge',
+      userId,
+      action,
+      amount: cost,
+      requestId,
+      run: async () => {
+        const entry = await this.tx.run((em) => this.postings.committedEntry(em, userId, entryId));
+        if (entry) await this.writeRefundOnce(chargeOf(request, entry), UNCONFIRMED_CHARGE, refundEntryId);
+      },
+    });
+  }
+
+  /** The refund with this entry id, unless an earlier attempt whose answer was lost committed it. */
+  private async writeRefundOnce(charge: Charge, reason: RefundReason, entryId: string): Promise<void> {
+    if (await this.tx.run((em) => this.refundCommitted(em, charge, entryId))) return;
+    await this.writeRefund(charge, reason, entryId);
+  }
+
+  /**
+   * Whether the refund row with this id committed. A refund of 0 tokens writes no row and only
+   * deletes the idempotency key, which is harmless to run again: it never counts as committed.
+   */
+  private async refundCommitted(em: EntityManager, charge: Charge, entryId: string): Promise<boolean> {
+    return charge.cost > 0 && (await this.postings.committedEntry(em, charge.userId, entryId)) !== null;
+  }
+
+  private async writeRefund(charge: Charge, reason: RefundReason, entryId: string): Promise<void> {
+    const verifyCommit = async (em: EntityManager): Promise<CommitCheck<void>> =>
+      (await this.refundCommitted(em, charge, entryId)) ? { committed: true, result: undefined } : { committed: false };
+    await this.tx.run(
+      async (em) => {
+        if (charge.cost > 0) {
+          const posting: Posting = {
+            userId: charge.userId,
+            type: LedgerEntryType.Refund,
+            amount: charge.cost,
+            action: charge.action,
+            requestId: charge.requestId,
+            clientRequestId: charge.clientRequestId,
+            metadata: { refundOf: charge.entryId, reason: reason.code },
+            buckets: { allowance: -charge.buckets.allowance, credits: -charge.buckets.credits },
+          };
+          const entry = await this.periods.settle(em, posting, { requireFunds: false, usedDelta: -charge.cost, entryId });
+          this.events.refunded(em, charge, entry, reason);
+        }
+        if (charge.idempotencyKey) await this.keys.release(em, charge.userId, charge.idempotencyKey);
+      },
+      { verifyCommit },
+    );
+  }
+}
