@@ -99,6 +99,22 @@ describe('production incidents', () => {
   });
 
   describe('2. a NULL balance was "fixed" in memory but never saved', () => {
+    it('seeds a missing account whose subscription period has already ended, rolls it, and serves the request (not 503)', async () => {
+      const legacy = await insertUserWithoutAccount(t.dataSource, 'free');
+      // The subscription's period ended ten days ago (an old import, a lapsed period).
+      const past = (days: number) => new Date(Date.now() - days * 24 * 3600 * 1000).toISOString().slice(0, 19).replace('T', ' ');
+      await t.dataSource.query('UPDATE subscriptions SET period_start = ?, period_end = ? WHERE user_id = ?', [
+        past(40),
+        past(10),
+        legacy.id,
+      ]);
+      const token = await bearerTokenFor(t.app, legacy.id);
+      const response = await t.http.post('/services/chat', { message: 'hello again' }, { token });
+      expect([response.status, response.headers.get('x-tokens-remaining')]).toEqual([201, '99']);
+      const state = await expectLedgerConsistent(t.dataSource, legacy.id);
+      expect(state.entries.map((e) => e.type)).toEqual(['initial_grant', 'expiry', 'period_grant', 'usage']);
+    });
+
     it('seeds a missing account once, persists it with the first charge, and the next reads see it', async () => {
       const legacy = await insertUserWithoutAccount(t.dataSource, 'free');
       const token = await bearerTokenFor(t.app, legacy.id);

@@ -46,7 +46,8 @@ export class TypeormTokenLedger extends TokenLedger implements TransactionalPost
         });
       } catch (error) {
         if (error instanceof PeriodEnded && attempt < 3) {
-          await this.tx.run((em) => this.periods.rollIn(em, request.userId));
+          // Seeded and rolled in a transaction of its own: a seed inside the refused charge was rolled back with it.
+          await this.periods.bringUpToDate(request.userId);
           continue;
         }
         if (error instanceof CommitUnconfirmed) this.refunds.deferUnconfirmedCharge(request, entryId);
