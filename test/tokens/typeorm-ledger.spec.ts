@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { ExampleAppModule } from '../../examples/metered-notes/app.module.js';
 import { Clock } from '../../src/common/clock.js';
-import { type Charge, TokenLedger, TokensError } from '../../src/tokens/index.js';
+import { type Charge, TokenLedger, TokensError, TokensErrorCode } from '../../src/tokens/index.js';
 import { FakeClock } from '../support/fake-clock.js';
 import { expectLedgerConsistent, ledgerState } from '../support/ledger-assertions.js';
 import { startTestApp, TestApp } from '../support/test-app.js';
@@ -108,7 +108,7 @@ describe(`TypeormTokenLedger through the TokenLedger port (${TEST_DB})`, () => {
   it('parallel charges of one account: exactly as many as the balance pays for', async () => {
     const results = await Promise.allSettled(Array.from({ length: 60 }, () => charge('p-race', 20)));
     expect(results.filter((r) => r.status === 'fulfilled').length).toBe(50);
-    expect(results.filter((r) => r.status === 'rejected').every((r) => (r.reason as TokensError).code === 'INSUFFICIENT_TOKENS')).toBe(
+    expect(results.filter((r) => r.status === 'rejected').every((r) => (r.reason as TokensError).code === TokensErrorCode.INSUFFICIENT_TOKENS)).toBe(
       true,
     );
     expect((await expectLedgerConsistent(t.dataSource, 'p-race')).balance).toBe(0);
