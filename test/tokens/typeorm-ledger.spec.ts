@@ -108,9 +108,9 @@ describe(`TypeormTokenLedger through the TokenLedger port (${TEST_DB})`, () => {
   it('parallel charges of one account: exactly as many as the balance pays for', async () => {
     const results = await Promise.allSettled(Array.from({ length: 60 }, () => charge('p-race', 20)));
     expect(results.filter((r) => r.status === 'fulfilled').length).toBe(50);
-    expect(results.filter((r) => r.status === 'rejected').every((r) => (r.reason as TokensError).code === TokensErrorCode.INSUFFICIENT_TOKENS)).toBe(
-      true,
-    );
+    expect(
+      results.filter((r) => r.status === 'rejected').every((r) => (r.reason as TokensError).code === TokensErrorCode.INSUFFICIENT_TOKENS),
+    ).toBe(true);
     expect((await expectLedgerConsistent(t.dataSource, 'p-race')).balance).toBe(0);
   });
 });
