@@ -41,7 +41,7 @@ export class TokenGuard implements CanActivate {
     if (!payerId) throw new TokensError(TokensErrorCode.UNAUTHENTICATED, 'This route is metered and needs an authenticated caller');
     const body = await this.bodyValidator.validate(context, request.body);
     // The key's hash is of the body as sent; the handler gets the validated DTO (validated once).
-    const idempotency = idempotencyClaimOf(context, request);
+    const idempotency = this.options.idempotencyHeader === false ? undefined : idempotencyClaimOf(context, request);
     request.body = body;
     const tokens = this.priceOf(cost, await this.prices.priceFor(cost, payerId), body);
     if (tokens === 0 && !idempotency) return true; // free: nothing to charge, nothing to record

@@ -9,6 +9,8 @@ export interface TokensModuleOptions {
   payerOf: (request: HostRequest) => string | null | undefined;
   /** How often ended periods are rolled in the background, in seconds; 0 turns the job off (requests still roll their own). */
   rolloverIntervalSeconds?: number;
+  /** Whether metered routes honour an `Idempotency-Key` header (replays instead of second charges). Default true. */
+  idempotencyHeader?: boolean;
 }
 
 export interface TokensModuleAsyncOptions extends Pick<ModuleMetadata, 'imports'> {

@@ -72,14 +72,15 @@ describe('TokenGuard and TokenSettlementInterceptor (in-memory ledger)', () => {
   let ledger: InMemoryTokenLedger;
   const as = (payer: string, headers: Record<string, string> = {}) => ({ headers: { 'x-payer': payer, ...headers } });
 
-  beforeAll(async () => {
-    ledger = new InMemoryTokenLedger((userId) => (userId.startsWith('ghost') ? null : 100));
+  /** The probe app on an in-memory ledger, with these module options. */
+  async function startProbeApp(options: object): Promise<{ app: NestFastifyApplication; http: HttpClient; ledger: InMemoryTokenLedger }> {
+    const ledger = new InMemoryTokenLedger((userId) => (userId.startsWith('ghost') ? null : 100));
     const moduleRef = await Test.createTestingModule({
       controllers: [ProbeController],
       providers: [
         {
           provide: TOKENS_MODULE_OPTIONS,
-          useValue: { payerOf: (request: { headers: Record<string, unknown> }) => request.headers['x-payer'] },
+          useValue: { payerOf: (request: { headers: Record<string, unknown> }) => request.headers['x-payer'], ...options },
         },
         { provide: TokenLedger, useValue: ledger },
         { provide: TokenPrices, useValue: defaultPrices },
@@ -92,9 +93,13 @@ describe('TokenGuard and TokenSettlementInterceptor (in-memory ledger)', () => {
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
       ],
     }).compile();
-    app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), { logger: false });
+    const app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), { logger: false });
     await app.listen(0, '127.0.0.1');
-    http = new HttpClient(`http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`);
+    return { app, ledger, http: new HttpClient(`http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`) };
+  }
+
+  beforeAll(async () => {
+    ({ app, http, ledger } = await startProbeApp({}));
   });
   afterAll(() => app.close());
 
@@ -161,6 +166,20 @@ describe('TokenGuard and TokenSettlementInterceptor (in-memory ledger)', () => {
     expect([reused.status, reused.body.code]).toEqual([409, 'IDEMPOTENCY_KEY_REUSED']);
     const malformed = await http.post('/probe/per-item', { label: 'i', items: 3 }, as('erin', { 'idempotency-key': ' ' }));
     expect([malformed.status, malformed.body.code]).toEqual([400, 'VALIDATION_FAILED']);
+  });
+
+  it('with idempotencyHeader: false, the header is ignored: a repeat is a new request, charged again', async () => {
+    const plain = await startProbeApp({ idempotencyHeader: false });
+    try {
+      const key = { 'idempotency-key': 'order-2' };
+      for (let i = 0; i < 2; i++)
+        expect(
+          (await plain.http.post('/probe/fixed', { label: 'p', items: 1 }, as('gina', key))).headers.get('idempotent-replayed'),
+        ).toBeNull();
+      expect(plain.ledger.balanceOf('gina')).toBe(94);
+    } finally {
+      await plain.app.close();
+    }
   });
 
   it('an unmetered route is left alone', async () => {
