@@ -4,12 +4,11 @@
  */
 import { Body, Controller, Post } from '@nestjs/common';
 import { IsString } from 'class-validator';
-import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../src/database/data-source-options.js';
 import { MIGRATIONS } from '../src/database/migrations/index.js';
 import { TokenCost } from '../src/tokens/index.js';
-import { bearerTokenFor, insertUserWithoutAccount, registerUser, spendDownTo } from './support/factories.js';
+import { bearerTokenFor, insertRawUser, insertUserWithoutAccount, sqlDate, registerUser, spendDownTo } from './support/factories.js';
 import { expectLedgerConsistent, ledgerState } from './support/ledger-assertions.js';
 import { startTestApp, TestApp } from './support/test-app.js';
 import { createTestDatabase, TEST_DB } from './support/test-database.js';
@@ -67,16 +66,7 @@ describe('production incidents', () => {
 
     it('refuses a caller whose identity maps to no billable account instead of serving for free', async () => {
       // A valid token for a user with no subscription and no account (a token for an unknown user is already a 401).
-      const ghostId = randomUUID();
-      const now = new Date().toISOString().slice(0, 19).replace('T', ' ');
-      await t.dataSource.query('INSERT INTO users (id, email, name, password_hash, role, created_at) VALUES (?, ?, ?, ?, ?, ?)', [
-        ghostId,
-        `ghost.${ghostId}@tokens.test`,
-        'Ghost',
-        'scrypt$1$1$1$AA==$AA==',
-        'user',
-        now,
-      ]);
+      const { id: ghostId } = await insertRawUser(t.dataSource, { name: 'Ghost' });
       const token = await bearerTokenFor(t.app, ghostId);
       const response = await t.http.post('/incident-work', { job: 'book appointment' }, { token });
       expect(response.status).toBe(402);
@@ -102,7 +92,7 @@ describe('production incidents', () => {
     it('seeds a missing account whose subscription period has already ended, rolls it, and serves the request (not 503)', async () => {
       const legacy = await insertUserWithoutAccount(t.dataSource, 'free');
       // The subscription's period ended ten days ago (an old import, a lapsed period).
-      const past = (days: number) => new Date(Date.now() - days * 24 * 3600 * 1000).toISOString().slice(0, 19).replace('T', ' ');
+      const past = (days: number) => sqlDate(new Date(Date.now() - days * 24 * 3600 * 1000));
       await t.dataSource.query('UPDATE subscriptions SET period_start = ?, period_end = ? WHERE user_id = ?', [
         past(40),
         past(10),

@@ -8,7 +8,7 @@
 import { JwtService } from '@nestjs/jwt';
 import { AppConfig } from '../src/config/app-config.js';
 import { createHmac, randomUUID } from 'node:crypto';
-import { bearerTokenFor, loginAdmin, openSession, registerUser, TestUser, uniqueEmail } from './support/factories.js';
+import { bearerTokenFor, insertRawUser, loginAdmin, openSession, registerUser, TestUser, uniqueEmail } from './support/factories.js';
 import type { HttpResponse, RequestOptions } from './support/http-client.js';
 import { expectLedgerConsistent, ledgerState } from './support/ledger-assertions.js';
 import { startTestApp, TestApp } from './support/test-app.js';
@@ -464,16 +464,7 @@ describe(`security: isolation, admin routes, credentials and SQL injection (${TE
       await expectRefusedEverywhere(await jwt.signAsync({ sub: bob.id, role: 'user', sid: "' OR 1=1 --" }), 'SQL as sid');
 
       // A user that existed: the token worked, then the user was deleted.
-      const id = randomUUID();
-      const now = new Date().toISOString().slice(0, 19).replace('T', ' ');
-      await t.dataSource.query('INSERT INTO users (id, email, name, password_hash, role, created_at) VALUES (?, ?, ?, ?, ?, ?)', [
-        id,
-        uniqueEmail('deleted'),
-        'Soon gone',
-        'scrypt$1$1$1$AA==$AA==',
-        'user',
-        now,
-      ]);
+      const { id } = await insertRawUser(t.dataSource, { email: uniqueEmail('deleted'), name: 'Soon gone' });
       const token = await bearerTokenFor(t.app, id);
       expect((await t.http.get('/api-keys', { token })).status).toBe(200);
       await t.dataSource.query('DELETE FROM users WHERE id = ?', [id]);

@@ -45,26 +45,36 @@ export async function spendDownTo(http: HttpClient, user: TestUser, balance: num
   }
 }
 
+/** 'YYYY-MM-DD HH:MM:SS' in UTC: what both databases accept for a datetime column. */
+export const sqlDate = (date: Date): string => date.toISOString().slice(0, 19).replace('T', ' ');
+
+/** A users row written directly (no subscription, no token account): for users the API could not have made. */
+export async function insertRawUser(
+  dataSource: DataSource,
+  user: { id?: string; email?: string; name?: string } = {},
+): Promise<{ id: string; email: string }> {
+  const id = user.id ?? randomUUID();
+  const email = user.email ?? uniqueEmail('raw');
+  await dataSource.query('INSERT INTO users (id, email, name, password_hash, role, created_at) VALUES (?, ?, ?, ?, ?, ?)', [
+    id,
+    email,
+    user.name ?? 'Raw user',
+    'scrypt$1$1$1$AA==$AA==',
+    'user',
+    sqlDate(new Date()),
+  ]);
+  return { id, email };
+}
+
 /**
  * A user imported from an older system: user and subscription rows exist, the token account
  * does not (the situation of accounts with a NULL balance).
  */
 export async function insertUserWithoutAccount(dataSource: DataSource, planCode: string): Promise<{ id: string; email: string }> {
-  const id = randomUUID();
-  const email = uniqueEmail('legacy');
-  // 'YYYY-MM-DD HH:MM:SS' in UTC: what both databases accept for a datetime column.
-  const sqlDate = (date: Date) => date.toISOString().slice(0, 19).replace('T', ' ');
   const now = sqlDate(new Date());
   const periodEnd = sqlDate(new Date(Date.now() + 30 * 24 * 3600 * 1000));
   const [plan] = await dataSource.query('SELECT monthly_tokens FROM plans WHERE code = ?', [planCode]);
-  await dataSource.query('INSERT INTO users (id, email, name, password_hash, role, created_at) VALUES (?, ?, ?, ?, ?, ?)', [
-    id,
-    email,
-    'Legacy user',
-    'scrypt$1$1$1$AA==$AA==',
-    'user',
-    now,
-  ]);
+  const { id, email } = await insertRawUser(dataSource, { email: uniqueEmail('legacy'), name: 'Legacy user' });
   await dataSource.query(
     'INSERT INTO subscriptions (user_id, plan_code, tokens_limit, status, period_start, period_end, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     [id, planCode, Number(plan.monthly_tokens), 'active', now, periodEnd, now, now],
