@@ -87,6 +87,7 @@ export class AccountPeriods {
     options: Omit<ApplyOptions, 'openAt'>,
     onPeriodEnd: 'roll' | 'signal' = 'roll',
   ): Promise<TokenLedgerEntry> {
+    let seeded = false;
     for (let attempt = 0; attempt < 4; attempt++) {
       const now = this.clock.now();
       const entry = await this.postings.apply(em, posting, { ...options, openAt: now });
@@ -94,8 +95,11 @@ export class AccountPeriods {
       const account = await em.findOneBy(TokenAccount, { userId: posting.userId });
       if (!account) {
         if (!(await this.seedIfMissing(em, posting.userId))) throw noBillableAccount();
+        seeded = true;
       } else if (account.periodEnd.getTime() <= now.getTime()) {
-        if (onPeriodEnd === 'signal') throw new PeriodEnded();
+        // An account seeded here is rolled here too: signalling would roll the seed back with this
+        // transaction, and parallel first requests would keep seeding and undoing it (deadlocks on MariaDB).
+        if (onPeriodEnd === 'signal' && !seeded) throw new PeriodEnded();
         await this.rollIn(em, posting.userId);
       } else {
         throw insufficientTokens(account.balance, -posting.amount);
