@@ -32,13 +32,12 @@ export class LoginAttempts {
 
   /** 429 while the account (by email, known or not) or the client address is locked. */
   async assertAllowed(email: string, address: string): Promise<void> {
-    const [account] = this.scopes(email, address);
+    const scopes = this.scopes(email, address);
+    const [account] = scopes;
     const busy = await this.storage.increment(`login-burst:${account.key}`, SECOND_MS, account.limit, SECOND_MS, THROTTLER);
     if (busy.isBlocked) throw tooManyRequests(busy.timeToBlockExpire);
     const probes = await Promise.all(
-      this.scopes(email, address).map(({ key }) =>
-        this.storage.increment(`login-lock:${key}`, WINDOW_MS, Number.MAX_SAFE_INTEGER, WINDOW_MS, THROTTLER),
-      ),
+      scopes.map(({ key }) => this.storage.increment(`login-lock:${key}`, WINDOW_MS, Number.MAX_SAFE_INTEGER, WINDOW_MS, THROTTLER)),
     );
     const locked = probes.filter((probe) => probe.isBlocked);
     if (locked.length > 0) throw tooManyRequests(Math.max(...locked.map((probe) => probe.timeToBlockExpire)));

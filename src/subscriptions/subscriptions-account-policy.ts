@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AccountPolicy, type AccountSummary, type OpeningTerms, type PeriodTerms } from '../tokens/index.js';
-import { Plan } from './plan.entity.js';
 import { Subscription, SubscriptionStatus } from './subscription.entity.js';
 import { addMonth, SubscriptionsService } from './subscriptions.service.js';
 
@@ -31,7 +30,7 @@ export class SubscriptionsAccountPolicy extends AccountPolicy {
 
   async periodTerms(payerId: string, em: EntityManager): Promise<PeriodTerms> {
     const subscription = await this.subscriptions.findForUser(payerId, em);
-    const plan = subscription ? await em.findOneBy(Plan, { code: subscription.planCode }) : null;
+    const plan = subscription ? await this.subscriptions.getPlan(subscription.planCode, em) : null;
     return {
       grant: subscription?.status === SubscriptionStatus.Active ? subscription.tokensLimit : 0,
       rolloverCap: plan?.rolloverCap ?? 0,

@@ -5,7 +5,7 @@ import { Clock } from '../common/clock.js';
 import { execute, isCheckViolation } from '../database/sql.js';
 import { TokenAccount } from './token-account.entity.js';
 import { LedgerEntryType, TokenLedgerEntry } from './token-ledger-entry.entity.js';
-import type { BucketSplit, Charge, ChargeRequest, Posting } from './token-ledger.js';
+import type { BucketSplit, Posting } from './token-ledger.js';
 
 /** Entry types that add to the credits bucket (never expire); every other grant adds to the allowance. */
 const CREDIT_TYPES: ReadonlySet<LedgerEntryType> = new Set([LedgerEntryType.Purchase, LedgerEntryType.AdminGrant]);
@@ -190,20 +190,4 @@ export class AccountPostings {
     await em.findOne(TokenAccount, { where: { userId }, lock: { mode: 'pessimistic_write' } });
     return em.findOneBy(TokenLedgerEntry, { userId, id: entryId });
   }
-}
-
-export function chargeOf(request: ChargeRequest, entry: TokenLedgerEntry): Charge {
-  const { userId, action, cost, requestId, clientRequestId, idempotency } = request;
-  return {
-    kind: 'charged',
-    userId,
-    action,
-    cost,
-    balanceAfter: entry.balanceAfter,
-    entryId: entry.id,
-    buckets: { allowance: entry.allowanceAmount, credits: entry.creditsAmount },
-    requestId,
-    clientRequestId,
-    idempotencyKey: idempotency?.key,
-  };
 }

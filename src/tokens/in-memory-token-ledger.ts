@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { BucketSplit, Charge, ChargeRequest, RefundReason, Replay } from './token-ledger.js';
-import { TokenLedger } from './token-ledger.js';
+import { type Charge, type ChargeRequest, chargeOf, type RefundReason, type Replay, TokenLedger } from './token-ledger.js';
 import { TokensError, TokensErrorCode } from './tokens.errors.js';
 
 /** One entry of the in-memory ledger, as a spec reads it back. */
@@ -50,7 +49,7 @@ export class InMemoryTokenLedger extends TokenLedger {
   }
 
   async charge(request: ChargeRequest): Promise<Charge | Replay> {
-    const { userId, action, cost, requestId, clientRequestId, idempotency } = request;
+    const { userId, action, cost, requestId, idempotency } = request;
     const keyId = idempotency && `${userId}\n${idempotency.key}`;
     if (keyId && idempotency) {
       const stored = this.keys.get(keyId);
@@ -81,19 +80,7 @@ export class InMemoryTokenLedger extends TokenLedger {
         responseBody: null,
       });
     }
-    const buckets: BucketSplit = { allowance: -fromAllowance, credits: -(cost - fromAllowance) };
-    return {
-      kind: 'charged',
-      userId,
-      action,
-      cost,
-      balanceAfter: entry.balanceAfter,
-      entryId: entry.id,
-      buckets,
-      requestId,
-      clientRequestId,
-      idempotencyKey: idempotency?.key,
-    };
+    return chargeOf(request, { ...entry, allowanceAmount: -fromAllowance, creditsAmount: -(cost - fromAllowance) });
   }
 
   async refund(charge: Charge, reason: RefundReason): Promise<void> {

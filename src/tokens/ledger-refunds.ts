@@ -3,12 +3,12 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { CommitCheck, DatabaseUnavailable, TransactionRunner } from '../database/transaction-runner.js';
 import { AccountPeriods } from './account-periods.js';
-import { AccountPostings, chargeOf } from './account-postings.js';
+import { AccountPostings } from './account-postings.js';
 import { IdempotencyKeys } from './idempotency-keys.js';
 import { LedgerEvents } from './ledger-events.js';
 import { SettlementRetries } from './settlement-retries.js';
 import { LedgerEntryType } from './token-ledger-entry.entity.js';
-import type { Charge, ChargeRequest, Posting, RefundReason } from './token-ledger.js';
+import { type Charge, type ChargeRequest, chargeOf, type Posting, type RefundReason } from './token-ledger.js';
 
 const UNCONFIRMED_CHARGE: RefundReason = {
   code: 'CHARGE_UNCONFIRMED',

@@ -44,6 +44,26 @@ export interface Charge {
   idempotencyKey?: string;
 }
 
+/** The charge a committed usage entry records: what the interceptor needs to report it, or to refund it. */
+export function chargeOf(
+  request: ChargeRequest,
+  entry: { id: string; balanceAfter: number; allowanceAmount: number; creditsAmount: number },
+): Charge {
+  const { userId, action, cost, requestId, clientRequestId, idempotency } = request;
+  return {
+    kind: 'charged',
+    userId,
+    action,
+    cost,
+    balanceAfter: entry.balanceAfter,
+    entryId: entry.id,
+    buckets: { allowance: entry.allowanceAmount, credits: entry.creditsAmount },
+    requestId,
+    clientRequestId,
+    idempotencyKey: idempotency?.key,
+  };
+}
+
 /** The key was used before for the same request and finished: its first answer is replayed, with its X-Tokens-* values. */
 export interface Replay {
   kind: 'replay';

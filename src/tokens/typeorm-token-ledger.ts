@@ -4,12 +4,12 @@ import { performance } from 'node:perf_hooks';
 import type { EntityManager } from 'typeorm';
 import { CommitCheck, CommitUnconfirmed, DatabaseUnavailable, TransactionRunner } from '../database/transaction-runner.js';
 import { AccountPeriods, PeriodEnded } from './account-periods.js';
-import { AccountPostings, chargeOf } from './account-postings.js';
+import { AccountPostings } from './account-postings.js';
 import { IdempotencyKeys, IdempotencyKeyTaken, inProgress } from './idempotency-keys.js';
 import { LedgerEvents } from './ledger-events.js';
 import { LedgerRefunds } from './ledger-refunds.js';
 import { LedgerEntryType, TokenLedgerEntry } from './token-ledger-entry.entity.js';
-import { Charge, ChargeRequest, Posting, RefundReason, Replay, TokenLedger, TransactionalPostings } from './token-ledger.js';
+import { Charge, ChargeRequest, chargeOf, Posting, RefundReason, Replay, TokenLedger, TransactionalPostings } from './token-ledger.js';
 import { TokensError, TokensErrorCode } from './tokens.errors.js';
 
 /**
