@@ -1,12 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { again, done, retrying } from './retrying.js';
 
 const DEADLOCK = 1213;
 const LOCK_WAIT_TIMEOUT = 1205;
 /** MariaDB's answer on a connection that KILL ended (mysql2 has no code name for it). */
 const CONNECTION_KILLED = 1927;
-const MAX_ATTEMPTS = 4;
 
 /** Errors meaning the database could not be reached at all (as opposed to a refused statement). */
 const CONNECTION_ERRORS = new Set([
@@ -93,6 +93,25 @@ export class CommitUnconfirmed extends DatabaseUnavailable {
 }
 
 /**
+ * Returned by a unit of work to roll its transaction back and hand `value` to the caller: for an
+ * expected outcome that must leave nothing behind (a refused charge), not an error.
+ */
+export class Rollback<R> {
+  constructor(readonly value: R) {}
+}
+
+export function rollback<R>(value: R): Rollback<R> {
+  return new Rollback(value);
+}
+
+/** Carries a Rollback's value through TypeORM, which rolls a transaction back only when its callback throws. */
+class RolledBack extends Error {
+  constructor(readonly value: unknown) {
+    super('rolled back by its unit of work');
+  }
+}
+
+/**
  * Runs a unit of work in one database transaction.
  * - MySQL/MariaDB: READ COMMITTED, retried a bounded number of times on deadlock, lock-wait timeout,
  *   or a connection lost before COMMIT (a killed or stale pooled connection). A connection lost
@@ -133,18 +152,22 @@ export class TransactionRunner {
     else this.runSafely(callback);
   }
 
-  async run<T>(work: (em: EntityManager) => Promise<T>, options: RunOptions<T> = {}): Promise<T> {
+  /** Commits what `work` returns, or rolls back and returns the value of the Rollback it returns. */
+  async run<T, R = never>(work: (em: EntityManager) => Promise<T | Rollback<R>>, options: RunOptions<T> = {}): Promise<T | R> {
     let committed: Array<() => void> = [];
-    const tracked = (em: EntityManager): Promise<T> => {
+    const tracked = async (em: EntityManager): Promise<T> => {
       committed = [];
       this.onCommit.set(em, committed);
-      return work(em);
+      const result = await work(em);
+      if (result instanceof Rollback) throw new RolledBack(result.value);
+      return result;
     };
     try {
       const result = this.mysql ? await this.runMysql(tracked, options) : await this.runSqlite(tracked);
       for (const callback of committed) this.runSafely(callback);
       return result;
     } catch (error) {
+      if (error instanceof RolledBack) return error.value as R;
       if (error instanceof CommitOutcomeUnknown) {
         this.logger.error(`database unavailable: ${error.message}`);
         throw new CommitUnconfirmed();
@@ -165,49 +188,51 @@ export class TransactionRunner {
     }
   }
 
-  private async runMysql<T>(work: (em: EntityManager) => Promise<T>, options: RunOptions<T>): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
+  private runMysql<T>(work: (em: EntityManager) => Promise<T>, options: RunOptions<T>): Promise<T> {
+    return retrying(async () => {
       // Set once the work is done: a failure after it happened while COMMIT was on its way.
       let committing = false;
       try {
-        return await this.dataSource.transaction('READ COMMITTED', async (em) => {
-          const result = await work(em);
-          committing = true;
-          return result;
-        });
+        return done(
+          await this.dataSource.transaction('READ COMMITTED', async (em) => {
+            const result = await work(em);
+            committing = true;
+            return result;
+          }),
+        );
       } catch (error) {
         if (committing && isConnectionError(error)) {
           const check = await this.checkCommit(options, error);
-          if (check.committed) return check.result;
-          if (attempt < MAX_ATTEMPTS) continue; // it did not commit: running it again is safe
-          throw error;
+          // It did not commit: running it again is safe.
+          return check.committed ? done(check.result) : again(() => error);
         }
         const errno = errnoOf(error);
-        const retryable = errno === DEADLOCK || errno === LOCK_WAIT_TIMEOUT || (!committing && isLostConnection(error));
-        if (retryable && attempt < MAX_ATTEMPTS) {
-          await new Promise((resolve) => setTimeout(resolve, 5 * attempt + Math.random() * 10));
-          continue;
+        if (errno === DEADLOCK || errno === LOCK_WAIT_TIMEOUT || (!committing && isLostConnection(error))) {
+          return again(() => error, { pause: true });
         }
         throw error;
       }
-    }
+    });
   }
 
   /** Settles a COMMIT whose answer was lost, with the caller's check (retried on a stale connection). */
   private async checkCommit<T>(options: RunOptions<T>, lost: unknown): Promise<CommitCheck<T>> {
-    if (!options.verifyCommit) throw new CommitOutcomeUnknown(lost);
-    for (let attempt = 1; ; attempt++) {
+    const { verifyCommit } = options;
+    if (!verifyCommit) throw new CommitOutcomeUnknown(lost);
+    return retrying(async () => {
       try {
-        const check = await this.dataSource.transaction('READ COMMITTED', options.verifyCommit);
+        const check = await this.dataSource.transaction('READ COMMITTED', verifyCommit);
         this.logger.warn(`connection lost during COMMIT; the transaction ${check.committed ? 'committed' : 'did not commit'}`);
-        return check;
+        return done(check);
       } catch (error) {
-        if (!isLostConnection(error) || attempt >= MAX_ATTEMPTS) {
+        const giveUp = () => {
           this.logger.error(`connection lost during COMMIT and the outcome could not be checked: ${(error as Error).message}`);
-          throw new CommitOutcomeUnknown(lost);
-        }
+          return new CommitOutcomeUnknown(lost);
+        };
+        if (isLostConnection(error)) return again(giveUp);
+        throw giveUp();
       }
-    }
+    });
   }
 
   private runSqlite<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {

@@ -3,7 +3,7 @@ import { EntityManager, LessThanOrEqual } from 'typeorm';
 import { Clock } from '../common/clock.js';
 import { execute } from '../database/sql.js';
 import { TransactionRunner } from '../database/transaction-runner.js';
-import { AccountPolicy } from './account-policy.js';
+import { AccountPolicy, type PeriodTerms } from './account-policy.js';
 import { AccountPostings, type ApplyOptions } from './account-postings.js';
 import { LedgerEvents } from './ledger-events.js';
 import { TokenAccount } from './token-account.entity.js';
@@ -14,11 +14,34 @@ import { TokensError, TokensErrorCode } from './tokens.errors.js';
 /** Enough for an account idle for a century; stops a runaway loop on a corrupt period. */
 const MAX_PERIODS_PER_ROLL = 1200;
 
-/**
- * Raised inside the charge transaction when the account's period has ended. The period is rolled
- * in a transaction of its own, so a charge refused afterwards does not undo the roll.
- */
-export class PeriodEnded extends Error {}
+/** What a posting to an account came to: its entry, or why no account row matched. */
+export type Settled =
+  | { kind: 'posted'; entry: TokenLedgerEntry }
+  | { kind: 'insufficient'; balance: number; required: number }
+  | { kind: 'no_account' }
+  /** Only when asked to leave an ended period to the caller (a charge rolls it in a transaction of its own). */
+  | { kind: 'period_ended' };
+
+export type Refusal = Exclude<Settled, { kind: 'posted' }>;
+
+/** The error a refused posting answers with. */
+export function refusalError(refusal: Refusal): TokensError {
+  switch (refusal.kind) {
+    case 'insufficient':
+      return insufficientTokens(refusal.balance, refusal.required);
+    case 'no_account':
+      return noBillableAccount();
+    case 'period_ended':
+      return periodNotCurrent();
+  }
+}
+
+export function periodNotCurrent(): TokensError {
+  return new TokensError(
+    TokensErrorCode.LEDGER_UNAVAILABLE,
+    'The token account could not be brought up to date; nothing was charged and the request did not run',
+  );
+}
 
 export function insufficientTokens(balance: number, required: number): TokensError {
   return new TokensError(
@@ -78,34 +101,41 @@ export class AccountPeriods {
   }
 
   /**
-   * Applies a posting to a current account. When no row matched, finds out why: a missing account
-   * is seeded, an ended period is rolled (or signalled, for charges), a short balance is a 402.
+   * Applies a posting to a current account. When no row matched, finds out why: a short balance is
+   * refused; a missing account is seeded and an ended period rolled (unless `onPeriodEnd` leaves
+   * that to the caller), then the posting is applied once more.
    */
   async settle(
     em: EntityManager,
     posting: Posting,
     options: Omit<ApplyOptions, 'openAt'>,
-    onPeriodEnd: 'roll' | 'signal' = 'roll',
-  ): Promise<TokenLedgerEntry> {
-    let seeded = false;
-    for (let attempt = 0; attempt < 4; attempt++) {
-      const now = this.clock.now();
-      const entry = await this.postings.apply(em, posting, { ...options, openAt: now });
-      if (entry) return entry;
-      const account = await em.findOneBy(TokenAccount, { userId: posting.userId });
-      if (!account) {
-        if (!(await this.seedIfMissing(em, posting.userId))) throw noBillableAccount();
-        seeded = true;
-      } else if (account.periodEnd.getTime() <= now.getTime()) {
-        // An account seeded here is rolled here too: signalling would roll the seed back with this
-        // transaction, and parallel first requests would keep seeding and undoing it (deadlocks on MariaDB).
-        if (onPeriodEnd === 'signal' && !seeded) throw new PeriodEnded();
-        await this.rollIn(em, posting.userId);
-      } else {
-        throw insufficientTokens(account.balance, -posting.amount);
-      }
+    onPeriodEnd: 'roll' | 'leave' = 'roll',
+  ): Promise<Settled> {
+    const first = await this.applyNow(em, posting, options);
+    if (first) return first;
+    const account = await em.findOneBy(TokenAccount, { userId: posting.userId });
+    if (account && account.periodEnd.getTime() > this.clock.now().getTime()) {
+      return { kind: 'insufficient', balance: account.balance, required: -posting.amount };
     }
-    throw new Error(`The token account of ${posting.userId} could not be brought up to date`);
+    if (account && onPeriodEnd === 'leave') return { kind: 'period_ended' };
+    // An account seeded here is rolled here too: leaving that to the caller would roll the seed back
+    // with this transaction, and parallel first requests would keep seeding and undoing it (deadlocks on MariaDB).
+    if (!(await this.seedIfMissing(em, posting.userId))) return { kind: 'no_account' };
+    await this.rollIn(em, posting.userId);
+    return (await this.applyNow(em, posting, options)) ?? (await this.refusalOf(em, posting));
+  }
+
+  private async applyNow(em: EntityManager, posting: Posting, options: Omit<ApplyOptions, 'openAt'>): Promise<Settled | null> {
+    const entry = await this.postings.apply(em, posting, { ...options, openAt: this.clock.now() });
+    return entry && { kind: 'posted', entry };
+  }
+
+  /** Why a posting to an account just brought up to date matched no row. */
+  private async refusalOf(em: EntityManager, posting: Posting): Promise<Refusal> {
+    const account = await em.findOneBy(TokenAccount, { userId: posting.userId });
+    if (!account) return { kind: 'no_account' };
+    if (account.periodEnd.getTime() <= this.clock.now().getTime()) return { kind: 'period_ended' };
+    return { kind: 'insufficient', balance: account.balance, required: -posting.amount };
   }
 
   /**
@@ -149,11 +179,12 @@ export class AccountPeriods {
    */
   async rollIn(em: EntityManager, userId: string): Promise<boolean> {
     const now = this.clock.now();
-    const terms = await this.policy.periodTerms(userId, em);
+    let terms: PeriodTerms | undefined;
     let rolled = false;
     for (let i = 0; i < MAX_PERIODS_PER_ROLL; i++) {
       const account = await em.findOneBy(TokenAccount, { userId });
       if (!account || account.periodEnd.getTime() > now.getTime()) break;
+      terms ??= await this.policy.periodTerms(userId, em);
       const periodStart = account.periodEnd;
       const periodEnd = this.policy.nextPeriodEnd(periodStart);
       const { grant } = terms;

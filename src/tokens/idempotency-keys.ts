@@ -12,8 +12,8 @@ import type { IdempotencyClaim } from './token-ledger.js';
 const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
-/** Raised inside a transaction when the key already exists; resolved with `resolveTaken` after the rollback. */
-export class IdempotencyKeyTaken extends Error {}
+/** A key that was already claimed, after the claiming transaction rolled back: the first request's answer, or free again. */
+export type TakenKey = { kind: 'finished'; first: IdempotencyKey } | { kind: 'free' };
 
 /** What the tokens module reads of a request, on any HTTP platform (Fastify, Express). */
 export interface HttpRequestLike {
@@ -64,8 +64,11 @@ export class IdempotencyKeys {
     private readonly clock: Clock,
   ) {}
 
-  /** Inserts the key as in progress, inside the caller's transaction; IdempotencyKeyTaken when it exists. */
-  async claim(em: EntityManager, ownerId: string, claim: IdempotencyClaim): Promise<void> {
+  /**
+   * Inserts the key as in progress, inside the caller's transaction. False when it exists: the
+   * caller rolls back, then asks `resolveTaken` what the first request left.
+   */
+  async claim(em: EntityManager, ownerId: string, claim: IdempotencyClaim): Promise<boolean> {
     const now = this.clock.now();
     try {
       await em.insert(IdempotencyKey, {
@@ -76,24 +79,25 @@ export class IdempotencyKeys {
         createdAt: now,
         expiresAt: new Date(now.getTime() + IDEMPOTENCY_TTL_MS),
       });
+      return true;
     } catch (error) {
-      if (isUniqueViolation(error)) throw new IdempotencyKeyTaken();
+      if (isUniqueViolation(error)) return false;
       throw error;
     }
   }
 
   /**
-   * What a request whose key exists gets: the finished first request to replay, or 'retry' when
-   * the key was released (its request failed) or had expired (it is removed). The same key with
-   * another request, or one still running, is a 409.
+   * What a request whose key exists gets: the finished first request to replay, or a free key when
+   * it was released (its request failed) or had expired (it is removed). The same key with another
+   * request, or one still running, is a 409.
    */
-  async resolveTaken(ownerId: string, claim: IdempotencyClaim): Promise<IdempotencyKey | 'retry'> {
+  async resolveTaken(ownerId: string, claim: IdempotencyClaim): Promise<TakenKey> {
     const where = { userId: ownerId, key: claim.key };
     const existing = await this.tx.run((em) => em.findOneBy(IdempotencyKey, where));
-    if (!existing) return 'retry';
+    if (!existing) return { kind: 'free' };
     if (existing.expiresAt.getTime() <= this.clock.now().getTime()) {
       await this.tx.run((em) => em.delete(IdempotencyKey, { ...where, expiresAt: existing.expiresAt }));
-      return 'retry';
+      return { kind: 'free' };
     }
     if (existing.requestHash !== claim.requestHash) {
       throw new TokensError(TokensErrorCode.IDEMPOTENCY_KEY_REUSED, 'This Idempotency-Key was used with a different request');
@@ -105,7 +109,7 @@ export class IdempotencyKeys {
       );
     }
     if (existing.status !== IdempotencyStatus.Completed) throw inProgress();
-    return existing;
+    return { kind: 'finished', first: existing };
   }
 
   /** Keeps the answer of a finished request, inside the caller's transaction. */

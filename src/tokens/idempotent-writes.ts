@@ -3,8 +3,9 @@ import { ApiConflictResponse, ApiHeader } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { EntityManager } from 'typeorm';
 import { ErrorBodyDto } from '../common/error-body.dto.js';
-import { TransactionRunner } from '../database/transaction-runner.js';
-import { idempotencyClaimOf, IdempotencyKeys, IdempotencyKeyTaken, inProgress } from './idempotency-keys.js';
+import { again, done, retrying } from '../database/retrying.js';
+import { rollback, TransactionRunner } from '../database/transaction-runner.js';
+import { idempotencyClaimOf, IdempotencyKeys, inProgress } from './idempotency-keys.js';
 import type { IdempotencyClaim } from './token-ledger.js';
 
 /** A request's Idempotency-Key (if any), and the reply that says whether the answer is a replay. */
@@ -35,24 +36,19 @@ export class IdempotentWrites {
   /** Runs `work` (which returns the answer) for `ownerId` under the request's Idempotency-Key, if it sent one. */
   async answer<T>({ claim, reply }: IdempotencyContext, ownerId: string, work: (em: EntityManager) => Promise<T>): Promise<T> {
     if (!claim) return this.tx.run(work);
-    for (let attempt = 0; attempt < 2; attempt++) {
-      try {
-        return await this.tx.run(async (em) => {
-          await this.keys.claim(em, ownerId, claim);
-          const answer = await work(em);
-          await this.keys.complete(em, ownerId, claim.key, { body: answer });
-          return answer;
-        });
-      } catch (error) {
-        if (!(error instanceof IdempotencyKeyTaken)) throw error;
-        const first = await this.keys.resolveTaken(ownerId, claim);
-        if (first !== 'retry') {
-          reply.header('Idempotent-Replayed', 'true');
-          return JSON.parse(first.responseBody ?? 'null') as T;
-        }
-      }
-    }
-    throw inProgress();
+    return retrying(async () => {
+      const answered = await this.tx.run(async (em) => {
+        if (!(await this.keys.claim(em, ownerId, claim))) return rollback('taken' as const);
+        const answer = await work(em);
+        await this.keys.complete(em, ownerId, claim.key, { body: answer });
+        return { answer };
+      });
+      if (answered !== 'taken') return done(answered.answer);
+      const taken = await this.keys.resolveTaken(ownerId, claim);
+      if (taken.kind === 'free') return again(inProgress);
+      reply.header('Idempotent-Replayed', 'true');
+      return done(JSON.parse(taken.first.responseBody ?? 'null') as T);
+    });
   }
 }
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { CommitCheck, DatabaseUnavailable, TransactionRunner } from '../database/transaction-runner.js';
-import { AccountPeriods } from './account-periods.js';
+import { AccountPeriods, refusalError } from './account-periods.js';
 import { AccountPostings } from './account-postings.js';
 import { IdempotencyKeys } from './idempotency-keys.js';
 import { LedgerEvents } from './ledger-events.js';
@@ -101,8 +101,9 @@ export class LedgerRefunds {
             metadata: { refundOf: charge.entryId, reason: reason.code },
             buckets: { allowance: -charge.buckets.allowance, credits: -charge.buckets.credits },
           };
-          const entry = await this.periods.settle(em, posting, { requireFunds: false, usedDelta: -charge.cost, entryId });
-          this.events.refunded(em, charge, entry, reason);
+          const settled = await this.periods.settle(em, posting, { requireFunds: false, usedDelta: -charge.cost, entryId });
+          if (settled.kind !== 'posted') throw refusalError(settled);
+          this.events.refunded(em, charge, settled.entry, reason);
         }
         if (charge.idempotencyKey) await this.keys.release(em, charge.userId, charge.idempotencyKey);
       },

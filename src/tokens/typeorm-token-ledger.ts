@@ -2,10 +2,18 @@ import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { EntityManager } from 'typeorm';
-import { CommitCheck, CommitUnconfirmed, DatabaseUnavailable, TransactionRunner } from '../database/transaction-runner.js';
-import { AccountPeriods, PeriodEnded } from './account-periods.js';
+import { again, done, retrying } from '../database/retrying.js';
+import {
+  CommitCheck,
+  CommitUnconfirmed,
+  DatabaseUnavailable,
+  Rollback,
+  rollback,
+  TransactionRunner,
+} from '../database/transaction-runner.js';
+import { AccountPeriods, periodNotCurrent, type Refusal, refusalError } from './account-periods.js';
 import { AccountPostings } from './account-postings.js';
-import { IdempotencyKeys, IdempotencyKeyTaken, inProgress } from './idempotency-keys.js';
+import { IdempotencyKeys, inProgress } from './idempotency-keys.js';
 import { LedgerEvents } from './ledger-events.js';
 import { LedgerRefunds } from './ledger-refunds.js';
 import { LedgerEntryType, TokenLedgerEntry } from './token-ledger-entry.entity.js';
@@ -35,37 +43,40 @@ export class TypeormTokenLedger extends TokenLedger implements TransactionalPost
 
   async charge(request: ChargeRequest): Promise<Charge | Replay> {
     const started = performance.now();
-    for (let attempt = 0; ; attempt++) {
-      const entryId = randomUUID();
-      try {
-        return await this.tx.run((em) => this.chargeIn(em, request, started, entryId), {
+    let entryId = randomUUID();
+    try {
+      return await retrying(async () => {
+        entryId = randomUUID();
+        const outcome = await this.tx.run((em) => this.chargeIn(em, request, started, entryId), {
           verifyCommit: async (em): Promise<CommitCheck<Charge>> => {
             const entry = await this.postings.committedEntry(em, request.userId, entryId);
             return entry ? { committed: true, result: chargeOf(request, entry) } : { committed: false };
           },
         });
-      } catch (error) {
-        if (error instanceof PeriodEnded && attempt < 3) {
-          // Seeded and rolled in a transaction of its own: a seed inside the refused charge was rolled back with it.
-          await this.periods.bringUpToDate(request.userId);
-          continue;
+        switch (outcome.kind) {
+          case 'charged':
+            return done(outcome);
+          case 'period_ended':
+            // Rolled in a transaction of its own, so a charge refused afterwards does not undo the roll.
+            await this.periods.bringUpToDate(request.userId);
+            return again(periodNotCurrent);
+          case 'key_taken': {
+            const taken = await this.keys.resolveTaken(request.userId, request.idempotency!);
+            // Released or expired (and removed): the request runs as new.
+            if (taken.kind === 'free') return again(inProgress);
+            const { tokensCharged, tokensRemaining, responseBody } = taken.first;
+            return done<Replay>({ kind: 'replay', tokensCharged: tokensCharged ?? 0, tokensRemaining: tokensRemaining ?? 0, responseBody });
+          }
+          default:
+            throw refusalError(outcome);
         }
-        if (error instanceof CommitUnconfirmed) this.refunds.deferUnconfirmedCharge(request, entryId);
-        if (error instanceof DatabaseUnavailable)
-          throw this.refused(request, new TokensError(TokensErrorCode.LEDGER_UNAVAILABLE, error.message));
-        if (error instanceof TokensError) throw this.refused(request, error);
-        if (!(error instanceof IdempotencyKeyTaken)) throw this.refused(request, this.unrecorded(request, error));
-        const first = await this.keys.resolveTaken(request.userId, request.idempotency!);
-        // Released or expired (and removed): the request runs as new, once.
-        if (first === 'retry' && attempt === 0) continue;
-        if (first === 'retry') throw inProgress();
-        return {
-          kind: 'replay',
-          tokensCharged: first.tokensCharged ?? 0,
-          tokensRemaining: first.tokensRemaining ?? 0,
-          responseBody: first.responseBody,
-        };
-      }
+      });
+    } catch (error) {
+      if (error instanceof CommitUnconfirmed) this.refunds.deferUnconfirmedCharge(request, entryId);
+      if (error instanceof DatabaseUnavailable)
+        throw this.refused(request, new TokensError(TokensErrorCode.LEDGER_UNAVAILABLE, error.message));
+      if (error instanceof TokensError) throw this.refused(request, error);
+      throw this.refused(request, this.unrecorded(request, error));
     }
   }
 
@@ -78,9 +89,10 @@ export class TypeormTokenLedger extends TokenLedger implements TransactionalPost
   }
 
   async post(em: EntityManager, posting: Posting, options: { requireFunds?: boolean } = {}): Promise<TokenLedgerEntry> {
-    const entry = await this.periods.settle(em, posting, { requireFunds: options.requireFunds ?? false, usedDelta: 0 }, 'roll');
-    this.events.posted(em, entry);
-    return entry;
+    const settled = await this.periods.settle(em, posting, { requireFunds: options.requireFunds ?? false, usedDelta: 0 });
+    if (settled.kind !== 'posted') throw refusalError(settled);
+    this.events.posted(em, settled.entry);
+    return settled.entry;
   }
 
   async grantPlanAllowance(
@@ -88,13 +100,14 @@ export class TypeormTokenLedger extends TokenLedger implements TransactionalPost
     posting: Omit<Posting, 'amount' | 'buckets'>,
     monthlyTokens: number,
   ): Promise<TokenLedgerEntry> {
-    const entry = await this.periods.settle(
+    const settled = await this.periods.settle(
       em,
       { ...posting, amount: 0 },
       { requireFunds: false, usedDelta: 0, movement: { kind: 'plan', monthlyTokens } },
     );
-    this.events.posted(em, entry);
-    return entry;
+    if (settled.kind !== 'posted') throw refusalError(settled);
+    this.events.posted(em, settled.entry);
+    return settled.entry;
   }
 
   ensureAccount(userId: string): Promise<void> {
@@ -109,13 +122,20 @@ export class TypeormTokenLedger extends TokenLedger implements TransactionalPost
     return this.periods.rollDuePeriods(limit);
   }
 
-  private async chargeIn(em: EntityManager, request: ChargeRequest, started: number, entryId: string): Promise<Charge> {
+  /** One attempt at a charge: committed, or rolled back with why it was not made. */
+  private async chargeIn(
+    em: EntityManager,
+    request: ChargeRequest,
+    started: number,
+    entryId: string,
+  ): Promise<Charge | Rollback<Refusal | { kind: 'key_taken' }>> {
     const { userId, action, cost, requestId, clientRequestId, idempotency } = request;
-    if (idempotency) await this.keys.claim(em, userId, idempotency);
+    if (idempotency && !(await this.keys.claim(em, userId, idempotency))) return rollback({ kind: 'key_taken' });
     const posting: Posting = { userId, type: LedgerEntryType.Usage, amount: -cost, action, requestId, clientRequestId };
-    const entry = await this.periods.settle(em, posting, { requireFunds: true, usedDelta: cost, entryId }, 'signal');
-    this.events.charged(em, request, entry, performance.now() - started);
-    return chargeOf(request, entry);
+    const settled = await this.periods.settle(em, posting, { requireFunds: true, usedDelta: cost, entryId }, 'leave');
+    if (settled.kind !== 'posted') return rollback(settled);
+    this.events.charged(em, request, settled.entry, performance.now() - started);
+    return chargeOf(request, settled.entry);
   }
 
   /** A charge the database refused to record: the request must not run (fail closed), 503. */
