@@ -5,17 +5,15 @@
  * to the buckets their charge took from; a period grants its plan's tokens once, however the plan
  * moves up and down. Time is driven by a fake clock.
  */
-import { Controller, Post } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { AppError, ErrorCode } from '../src/common/app-error.js';
 import { Clock } from '../src/common/clock.js';
 import { dataSourceOptions } from '../src/database/data-source-options.js';
 import { MIGRATIONS } from '../src/database/migrations/index.js';
-import { TokenCost } from '../src/tokens/index.js';
 import { FakeClock } from './support/fake-clock.js';
 import { bearerTokenFor, buyTokens, loginAdmin, registerUser, spendDownTo, TestUser } from './support/factories.js';
 import { bucketState, expectLedgerConsistent } from './support/ledger-assertions.js';
+import { createProbe } from './support/probe.js';
 import { startTestApp, TestApp } from './support/test-app.js';
 import { createTestDatabase } from './support/test-database.js';
 
@@ -30,14 +28,7 @@ interface Entry {
   metadata: Record<string, unknown> | null;
 }
 
-@Controller('test-buckets')
-class FailingController {
-  @Post('fails')
-  @TokenCost('test_buckets_fails', 10)
-  fails(): never {
-    throw new AppError(ErrorCode.SERVICE_FAILED, 'provider failed');
-  }
-}
+const failing = createProbe('test-buckets', [{ path: 'fails', action: 'test_buckets_fails', cost: 10, fails: 'provider failed' }]);
 
 describe('allowance and credits', () => {
   let t: TestApp;
@@ -45,7 +36,7 @@ describe('allowance and credits', () => {
 
   beforeAll(async () => {
     t = await startTestApp({
-      controllers: [FailingController],
+      controllers: [failing.controller],
       env: { PERIOD_ROLLOVER_INTERVAL_SECONDS: '0' },
       override: (builder) => builder.overrideProvider(Clock).useValue(clock),
     });

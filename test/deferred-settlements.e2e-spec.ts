@@ -9,16 +9,14 @@
  * - the same with a COMMIT that never reached the server: nothing was charged, nothing is refunded.
  * The test reads the ledger through its own connection, past the proxy.
  */
-import { Controller, Post } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { createConnection, Connection } from 'mysql2/promise';
 import { randomUUID } from 'node:crypto';
-import { AppError, ErrorCode } from '../src/common/app-error.js';
-import { TokenCost } from '../src/tokens/index.js';
 import { TokenEvents } from '../src/tokens/index.js';
 import { registerUser, TestUser } from './support/factories.js';
 import { expectLedgerConsistent, Queryable } from './support/ledger-assertions.js';
 import { metricsOf, sample } from './support/metrics.js';
+import { createProbe } from './support/probe.js';
 import { TcpProxy } from './support/tcp-proxy.js';
 import { startTestApp, TestApp } from './support/test-app.js';
 import { createTestDatabase, MARIADB_SERVER, TEST_DB, TestDatabase } from './support/test-database.js';
@@ -27,15 +25,15 @@ const SETTLED_WITHIN_MS = 15_000;
 let proxy: TcpProxy;
 
 /** A metered route whose work fails after the database went away: its refund cannot be written. */
-@Controller('settlement-test')
-class DatabaseGoneController {
-  @Post('fails-after-the-database-went')
-  @TokenCost('settlement_test_work', 5)
-  async fails(): Promise<never> {
-    await proxy.cut();
-    throw new AppError(ErrorCode.SERVICE_FAILED, 'the provider failed');
-  }
-}
+const databaseGone = createProbe('settlement-test', [
+  {
+    path: 'fails-after-the-database-went',
+    action: 'settlement_test_work',
+    cost: 5,
+    work: () => proxy.cut(),
+    fails: 'the provider failed',
+  },
+]);
 
 (TEST_DB === 'mariadb' ? describe : describe.skip)('settlements deferred while the database is away (mariadb)', () => {
   let t: TestApp;
@@ -52,7 +50,7 @@ class DatabaseGoneController {
     proxied.hostname = '127.0.0.1';
     proxied.port = String(proxy.port);
     t = await startTestApp({
-      controllers: [DatabaseGoneController],
+      controllers: [databaseGone.controller],
       env: { PERIOD_ROLLOVER_INTERVAL_SECONDS: '0' },
       database: { env: { DATABASE_URL: proxied.toString() }, drop: () => database.drop() },
     });
@@ -198,7 +196,7 @@ class DatabaseGoneController {
     ended: unknown[];
   }> {
     const probe = await startTestApp({
-      controllers: [DatabaseGoneController],
+      controllers: [databaseGone.controller],
       env: { PERIOD_ROLLOVER_INTERVAL_SECONDS: '0' },
       database: t.database,
     });

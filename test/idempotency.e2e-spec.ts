@@ -1,52 +1,19 @@
 import { jest } from '@jest/globals';
-import { Body, Controller, Logger, Post } from '@nestjs/common';
-import { IsString } from 'class-validator';
+import { Logger } from '@nestjs/common';
 import { Clock } from '../src/common/clock.js';
-import { AppError, ErrorCode } from '../src/common/app-error.js';
-import { TokenCost } from '../src/tokens/index.js';
 import { FakeClock } from './support/fake-clock.js';
 import { loginAdmin, registerUser } from './support/factories.js';
 import { expectLedgerConsistent } from './support/ledger-assertions.js';
+import { createProbe, TextDto } from './support/probe.js';
 import { startTestApp, TestApp } from './support/test-app.js';
 import { TEST_DB } from './support/test-database.js';
 
-class SlowDto {
-  @IsString()
-  text: string;
-}
-
-let release: () => void = () => undefined;
-let runs = 0;
-let failNext = false;
-
-@Controller('idem')
-class IdempotencyTestController {
-  @Post('slow')
-  @TokenCost('idem_slow', 3)
-  async slow(@Body() body: SlowDto) {
-    runs++;
-    await new Promise<void>((resolve) => (release = resolve));
-    return { text: body.text, run: runs };
-  }
-
-  @Post('answered')
-  @TokenCost('idem_answered', 3)
-  answered(@Body() body: SlowDto) {
-    runs++;
-    return { text: body.text, run: runs };
-  }
-
-  @Post('flaky')
-  @TokenCost('idem_flaky', 3)
-  flaky(@Body() body: SlowDto) {
-    runs++;
-    if (failNext) {
-      failNext = false;
-      throw new AppError(ErrorCode.SERVICE_FAILED, 'provider timeout');
-    }
-    return { text: body.text, run: runs };
-  }
-}
+const echo = (body: TextDto, runs: number) => ({ text: body.text, run: runs });
+const probe = createProbe('idem', [
+  { path: 'slow', action: 'idem_slow', cost: 3, body: TextDto, waits: true, answer: echo },
+  { path: 'answered', action: 'idem_answered', cost: 3, body: TextDto, answer: echo },
+  { path: 'flaky', action: 'idem_flaky', cost: 3, body: TextDto, answer: echo, flaky: 'provider timeout' },
+]);
 
 describe('Idempotency-Key on metered requests', () => {
   let t: TestApp;
@@ -54,12 +21,10 @@ describe('Idempotency-Key on metered requests', () => {
   const key = (name: string) => ({ 'Idempotency-Key': `${name}-${Math.random().toString(36).slice(2)}` });
 
   beforeAll(async () => {
-    t = await startTestApp({ controllers: [IdempotencyTestController], override: (b) => b.overrideProvider(Clock).useValue(clock) });
+    t = await startTestApp({ controllers: [probe.controller], override: (b) => b.overrideProvider(Clock).useValue(clock) });
   });
   afterAll(() => t.close());
-  beforeEach(() => {
-    runs = 0;
-  });
+  beforeEach(() => probe.reset());
 
   it('replays the first answer for a repeated key and charges nothing more', async () => {
     const user = await registerUser(t.http);
@@ -92,23 +57,23 @@ describe('Idempotency-Key on metered requests', () => {
     const user = await registerUser(t.http);
     const headers = key('slow');
     const first = t.http.post('/idem/slow', { text: 'a' }, { token: user.token, headers });
-    while (runs === 0) await new Promise((resolve) => setImmediate(resolve));
+    while (probe.runs === 0) await new Promise((resolve) => setImmediate(resolve));
     const during = await t.http.post('/idem/slow', { text: 'a' }, { token: user.token, headers });
     expect(during.status).toBe(409);
     expect(during.body.code).toBe('IDEMPOTENCY_IN_PROGRESS');
-    release();
+    probe.release();
     expect((await first).status).toBe(201);
     const after = await t.http.post('/idem/slow', { text: 'a' }, { token: user.token, headers });
     expect(after.status).toBe(201);
     expect(after.body).toEqual({ text: 'a', run: 1 });
-    expect(runs).toBe(1);
+    expect(probe.runs).toBe(1);
     expect((await expectLedgerConsistent(t.dataSource, user.id)).balance).toBe(97);
   });
 
   it('a failed first attempt is refunded and frees the key, so the retry runs and is charged once', async () => {
     const user = await registerUser(t.http);
     const headers = key('flaky');
-    failNext = true;
+    probe.failNext();
     expect((await t.http.post('/idem/flaky', { text: 'x' }, { token: user.token, headers })).status).toBe(502);
     const retry = await t.http.post('/idem/flaky', { text: 'x' }, { token: user.token, headers });
     expect(retry.status).toBe(201);
@@ -231,7 +196,7 @@ describe('Idempotency-Key on metered requests', () => {
           code: 'IDEMPOTENCY_ANSWER_UNAVAILABLE',
         });
       }
-      expect(runs).toBe(1);
+      expect(probe.runs).toBe(1);
       const state = await expectLedgerConsistent(t.dataSource, user.id);
       expect(state.balance).toBe(97);
       expect(state.entries.map((e) => e.type)).toEqual(['initial_grant', 'usage']);
@@ -250,7 +215,7 @@ describe('Idempotency-Key on metered requests', () => {
       await t.dataSource.query(`DROP TRIGGER ${trigger}`);
       const retry = await t.http.post('/idem/answered', { text: 'done' }, { token: user.token, headers });
       expect([retry.status, retry.body.code]).toEqual([409, 'IDEMPOTENCY_IN_PROGRESS']);
-      expect(runs).toBe(1);
+      expect(probe.runs).toBe(1);
       const state = await expectLedgerConsistent(t.dataSource, user.id);
       expect(state.balance).toBe(97);
       expect(state.entries.map((e) => e.type)).toEqual(['initial_grant', 'usage']);

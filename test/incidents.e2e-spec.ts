@@ -2,33 +2,24 @@
  * One regression test per production incident in INCIDENTS.md: each reproduces the situation
  * and asserts the outcome that makes the incident impossible.
  */
-import { Body, Controller, Post } from '@nestjs/common';
 import { IsString } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../src/database/data-source-options.js';
 import { MIGRATIONS } from '../src/database/migrations/index.js';
-import { TokenCost } from '../src/tokens/index.js';
 import { bearerTokenFor, insertRawUser, insertUserWithoutAccount, sqlDate, registerUser, spendDownTo } from './support/factories.js';
 import { expectLedgerConsistent, ledgerState } from './support/ledger-assertions.js';
+import { createProbe } from './support/probe.js';
 import { startTestApp, TestApp } from './support/test-app.js';
 import { createTestDatabase, TEST_DB } from './support/test-database.js';
-
-let workDone = 0;
 
 class JobDto {
   @IsString()
   job: string;
 }
 
-@Controller('incident-work')
-class IncidentWorkController {
-  @Post()
-  @TokenCost('incident_work', 1)
-  work(@Body() body: JobDto) {
-    workDone++;
-    return { done: body.job };
-  }
-}
+const work = createProbe('incident-work', [
+  { path: '', action: 'incident_work', cost: 1, body: JobDto, answer: (body: JobDto) => ({ done: body.job }) },
+]);
 
 async function blockWrites(dataSource: DataSource, table: string, name: string): Promise<void> {
   if (TEST_DB === 'mariadb') {
@@ -46,12 +37,10 @@ describe('production incidents', () => {
   let t: TestApp;
 
   beforeAll(async () => {
-    t = await startTestApp({ controllers: [IncidentWorkController] });
+    t = await startTestApp({ controllers: [work.controller] });
   });
   afterAll(() => t.close());
-  beforeEach(() => {
-    workDone = 0;
-  });
+  beforeEach(() => work.reset());
 
   describe('1. usage ran free because the account link was NULL', () => {
     it('refuses a metered request that carries no account, and does no work', async () => {
@@ -61,7 +50,7 @@ describe('production incidents', () => {
       }
       const withGarbageKey = await t.http.post('/services/chat', { message: 'x' }, { apiKey: 'tk_not-a-real-key' });
       expect(withGarbageKey.status).toBe(401);
-      expect(workDone).toBe(0);
+      expect(work.runs).toBe(0);
     });
 
     it('refuses a caller whose identity maps to no billable account instead of serving for free', async () => {
@@ -71,7 +60,7 @@ describe('production incidents', () => {
       const response = await t.http.post('/incident-work', { job: 'book appointment' }, { token });
       expect(response.status).toBe(402);
       expect(response.body.code).toBe('NO_ACTIVE_SUBSCRIPTION');
-      expect(workDone).toBe(0);
+      expect(work.runs).toBe(0);
       const state = await ledgerState(t.dataSource, ghostId);
       expect(state.balance).toBeNull();
       expect(state.entries).toEqual([]);
@@ -153,7 +142,7 @@ describe('production incidents', () => {
       expect(refused.status).toBe(402);
       expect(refused.body).toMatchObject({ code: 'INSUFFICIENT_TOKENS', balance: 0, required: 1 });
       expect((await t.http.post('/services/chat', { message: 'x' }, { token: user.token })).status).toBe(402);
-      expect(workDone).toBe(0);
+      expect(work.runs).toBe(0);
 
       const balance = await t.http.get('/tokens/balance', { token: user.token });
       expect(balance.status).toBe(200);
@@ -176,7 +165,7 @@ describe('production incidents', () => {
       } finally {
         await t.dataSource.query('DROP TRIGGER incident_block_insert');
       }
-      expect(workDone).toBe(0);
+      expect(work.runs).toBe(0);
       const state = await expectLedgerConsistent(t.dataSource, user.id);
       expect(state.balance).toBe(100);
     });
@@ -191,7 +180,7 @@ describe('production incidents', () => {
       } finally {
         await t.dataSource.query('DROP TRIGGER incident_block_update');
       }
-      expect(workDone).toBe(0);
+      expect(work.runs).toBe(0);
       const state = await expectLedgerConsistent(t.dataSource, user.id);
       expect(state.entries).toHaveLength(1);
     });

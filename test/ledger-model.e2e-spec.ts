@@ -5,16 +5,14 @@
  * (allowance, credits) should hold. After every step the two agree and the ledger invariants hold.
  * A failing sequence shrinks to a minimal one.
  */
-import { Controller, Post } from '@nestjs/common';
 import fc from 'fast-check';
 import { randomBytes } from 'node:crypto';
-import { AppError, ErrorCode } from '../src/common/app-error.js';
 import { Clock } from '../src/common/clock.js';
 import { PeriodRolloverJob } from '../src/tokens/index.js';
-import { TokenCost } from '../src/tokens/index.js';
 import { FakeClock } from './support/fake-clock.js';
 import { buyTokens, loginAdmin, registerUser, TestUser } from './support/factories.js';
 import { expectLedgerConsistent } from './support/ledger-assertions.js';
+import { createProbe } from './support/probe.js';
 import { startTestApp, TestApp } from './support/test-app.js';
 
 const PLANS = {
@@ -33,14 +31,7 @@ const ROUTES = {
 } as const;
 type RouteName = keyof typeof ROUTES;
 
-@Controller('model')
-class FailingController {
-  @Post('fails')
-  @TokenCost('model_failing', 7)
-  fails(): never {
-    throw new AppError(ErrorCode.SERVICE_FAILED, 'the provider failed');
-  }
-}
+const failing = createProbe('model', [{ path: 'fails', action: 'model_failing', cost: 7, fails: 'the provider failed' }]);
 
 interface Account {
   user: TestUser;
@@ -304,7 +295,7 @@ describe('the ledger against a model', () => {
 
   beforeAll(async () => {
     const t = await startTestApp({
-      controllers: [FailingController],
+      controllers: [failing.controller],
       env: { PERIOD_ROLLOVER_INTERVAL_SECONDS: '0', JWT_SECRET: randomBytes(32).toString('hex') },
       override: (builder) => builder.overrideProvider(Clock).useValue(clock),
     });

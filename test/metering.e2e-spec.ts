@@ -1,69 +1,25 @@
-import { Body, Controller, Post } from '@nestjs/common';
-import { IsString } from 'class-validator';
-import { AppError, ErrorCode } from '../src/common/app-error.js';
-import { Public } from '../src/common/auth.decorators.js';
-import { TokenCost } from '../src/tokens/index.js';
 import { registerUser, spendDownTo } from './support/factories.js';
 import { expectLedgerConsistent, ledgerState } from './support/ledger-assertions.js';
+import { createProbe, TextDto } from './support/probe.js';
 import { startTestApp, TestApp } from './support/test-app.js';
 
-class EchoDto {
-  @IsString()
-  text: string;
-}
-
-let handlerRuns = 0;
-
-/** A tiny metered controller, declared here the way a team would meter its own endpoint. */
-@Controller('test-metered')
-class MeteredTestController {
-  @Post('echo')
-  @TokenCost('test_echo', 7)
-  echo(@Body() body: EchoDto) {
-    handlerRuns++;
-    return { echoed: body.text };
-  }
-
-  @Post('fails')
-  @TokenCost('test_fails', 5)
-  fails(@Body() _body: EchoDto) {
-    handlerRuns++;
-    throw new AppError(ErrorCode.SERVICE_FAILED, 'provider is down');
-  }
-
-  @Post('crashes')
-  @TokenCost('test_crashes', 5)
-  crashes() {
-    handlerRuns++;
-    throw new Error('unexpected bug');
-  }
-
-  @Public()
-  @Post('public-but-metered')
-  @TokenCost('test_public', 1)
-  publicButMetered() {
-    handlerRuns++;
-    return { served: true };
-  }
-
-  @Post('free')
-  @TokenCost('test_free', 0)
-  free() {
-    handlerRuns++;
-    return { served: true };
-  }
-}
+/** A tiny metered controller of the spec, outside the services module, the way a team would meter its own endpoint. */
+const probe = createProbe('test-metered', [
+  { path: 'echo', action: 'test_echo', cost: 7, body: TextDto, answer: (body: TextDto) => ({ echoed: body.text }) },
+  { path: 'fails', action: 'test_fails', cost: 5, body: TextDto, fails: 'provider is down' },
+  { path: 'crashes', action: 'test_crashes', cost: 5, crashes: 'unexpected bug' },
+  { path: 'public-but-metered', action: 'test_public', cost: 1, public: true },
+  { path: 'free', action: 'test_free', cost: 0 },
+]);
 
 describe('metering pipeline', () => {
   let t: TestApp;
 
   beforeAll(async () => {
-    t = await startTestApp({ controllers: [MeteredTestController] });
+    t = await startTestApp({ controllers: [probe.controller] });
   });
   afterAll(() => t.close());
-  beforeEach(() => {
-    handlerRuns = 0;
-  });
+  beforeEach(() => probe.reset());
 
   it('charges before the handler, reports the charge in headers and records a usage row', async () => {
     const user = await registerUser(t.http);
@@ -87,7 +43,7 @@ describe('metering pipeline', () => {
     const response = await t.http.post('/test-metered/echo', { text: 'hi' }, { token: user.token });
     expect(response.status).toBe(402);
     expect(response.body).toMatchObject({ statusCode: 402, code: 'INSUFFICIENT_TOKENS', balance: 6, required: 7 });
-    expect(handlerRuns).toBe(0);
+    expect(probe.runs).toBe(0);
     const state = await expectLedgerConsistent(t.dataSource, user.id);
     expect(state.balance).toBe(6);
   });
@@ -97,7 +53,7 @@ describe('metering pipeline', () => {
     const response = await t.http.post(`/test-metered/${route}`, route === 'fails' ? { text: 'x' } : {}, { token: user.token });
     expect(response.status).toBe(route === 'fails' ? 502 : 500);
     expect(response.headers.get('x-tokens-charged')).toBeNull();
-    expect(handlerRuns).toBe(1);
+    expect(probe.runs).toBe(1);
     const state = await expectLedgerConsistent(t.dataSource, user.id);
     expect(state.balance).toBe(100);
     expect(state.entries.map((e) => [e.type, e.amount])).toEqual([
@@ -120,7 +76,7 @@ describe('metering pipeline', () => {
     const invalidJson = await t.http.post('/test-metered/echo', undefined, { token: user.token, raw: '{"text": ' });
     expect(invalidJson.status).toBe(400);
     expect(invalidJson.body.code).toBe('VALIDATION_FAILED');
-    expect(handlerRuns).toBe(0);
+    expect(probe.runs).toBe(0);
     const state = await ledgerState(t.dataSource, user.id);
     expect(state.entries).toHaveLength(1);
     expect(state.balance).toBe(100);
@@ -130,14 +86,14 @@ describe('metering pipeline', () => {
     const response = await t.http.post('/test-metered/public-but-metered', {});
     expect(response.status).toBe(401);
     expect(response.body.code).toBe('UNAUTHENTICATED');
-    expect(handlerRuns).toBe(0);
+    expect(probe.runs).toBe(0);
   });
 
   it('a zero-cost action runs without changing the balance or the ledger', async () => {
     const user = await registerUser(t.http);
     const response = await t.http.post('/test-metered/free', {}, { token: user.token });
     expect(response.status).toBe(201);
-    expect(handlerRuns).toBe(1);
+    expect(probe.runs).toBe(1);
     const state = await expectLedgerConsistent(t.dataSource, user.id);
     expect(state.entries).toHaveLength(1);
   });

@@ -4,27 +4,21 @@
  * lines without credentials or bodies, and the Prometheus counters and histogram at GET /metrics,
  * per application instance.
  */
-import { Body, Controller, Logger as NestLogger, Post } from '@nestjs/common';
+import { Logger as NestLogger } from '@nestjs/common';
 import { Logger as PinoNestLogger } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
-import { AppError, ErrorCode } from '../src/common/app-error.js';
 import { ChatDto } from '../src/services/dto/chat.dto.js';
 import { LOG_DESTINATION } from '../src/observability/app-logger.js';
-import { TokenCost } from '../src/tokens/index.js';
 import { bearerTokenFor, insertUserWithoutAccount, registerUser, TestUser } from './support/factories.js';
 import type { HttpClient } from './support/http-client.js';
 import { METRICS_TOKEN, metricsOf, sample } from './support/metrics.js';
+import { createProbe } from './support/probe.js';
 import { startTestApp, TestApp } from './support/test-app.js';
 
 /** A metered endpoint whose work always fails: the charge is refunded. */
-@Controller('observability-test')
-class FailingController {
-  @Post('fails')
-  @TokenCost('failing_action', 1)
-  fails(@Body() _body: ChatDto) {
-    throw new AppError(ErrorCode.SERVICE_FAILED, 'provider is down');
-  }
-}
+const failing = createProbe('observability-test', [
+  { path: 'fails', action: 'failing_action', cost: 1, body: ChatDto, fails: 'provider is down' },
+]);
 
 type LogLine = Record<string, any>;
 
@@ -56,7 +50,7 @@ class LogCapture {
 async function startCapturedApp(capture: LogCapture, env: Record<string, string> = {}): Promise<TestApp> {
   return startTestApp({
     env: { LOG_LEVEL: 'log', ...env },
-    controllers: [FailingController],
+    controllers: [failing.controller],
     override: (builder) => builder.overrideProvider(LOG_DESTINATION).useValue(capture),
   });
 }

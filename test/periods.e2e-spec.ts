@@ -3,29 +3,27 @@
  * to 0, at the first request after the period ends and from the background job; never twice.
  * Time is driven by a fake clock.
  */
-import { Controller, Post } from '@nestjs/common';
-import { AppError, ErrorCode } from '../src/common/app-error.js';
 import { Clock } from '../src/common/clock.js';
 import { PeriodRolloverJob } from '../src/tokens/index.js';
-import { TokenCost } from '../src/tokens/index.js';
 import { FakeClock } from './support/fake-clock.js';
 import { loginAdmin, registerUser, spendDownTo, TestUser } from './support/factories.js';
 import { expectLedgerConsistent, ledgerState } from './support/ledger-assertions.js';
+import { createProbe } from './support/probe.js';
 import { startTestApp, TestApp } from './support/test-app.js';
 
 const DAY = 24 * 3600 * 1000;
 const clock = new FakeClock();
 
 /** Fails after the period has ended under it: its refund lands in the next period. */
-@Controller('test-periods')
-class PeriodEdgeController {
-  @Post('fails-across-period-end')
-  @TokenCost('test_fails_across_period_end', 5)
-  failAcrossPeriodEnd(): never {
-    clock.advance(40 * DAY);
-    throw new AppError(ErrorCode.SERVICE_FAILED, 'provider failed');
-  }
-}
+const periodEdge = createProbe('test-periods', [
+  {
+    path: 'fails-across-period-end',
+    action: 'test_fails_across_period_end',
+    cost: 5,
+    work: () => clock.advance(40 * DAY),
+    fails: 'provider failed',
+  },
+]);
 
 describe('billing periods', () => {
   let t: TestApp;
@@ -33,7 +31,7 @@ describe('billing periods', () => {
 
   beforeAll(async () => {
     t = await startTestApp({
-      controllers: [PeriodEdgeController],
+      controllers: [periodEdge.controller],
       env: { PERIOD_ROLLOVER_INTERVAL_SECONDS: '0' },
       override: (builder) => builder.overrideProvider(Clock).useValue(clock),
     });
