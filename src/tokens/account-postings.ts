@@ -101,37 +101,78 @@ export class AccountPostings {
   async apply(em: EntityManager, posting: Posting, options: ApplyOptions): Promise<TokenLedgerEntry | null> {
     const now = this.clock.now();
     const movement = options.movement ?? movementOf(posting);
+    const minBalance = options.requireFunds && posting.amount < 0 ? -posting.amount : undefined;
+    if (!(await this.update(em, posting.userId, movement, { ...options, minBalance, entries: 1, now }))) return null;
+    const account = await em.findOneByOrFail(TokenAccount, { userId: posting.userId });
+    const entry = this.entryOf(posting, splitAfter(movement, account), account.ledgerSeq, account.balance, now, options.entryId);
+    await this.insertEntries(em, [entry]);
+    return entry;
+  }
+
+  /**
+   * Debits of one account in one conditional UPDATE: their total, only if the balance covers all of
+   * them and the period is running at `openAt`. True when it matched; `debitEntries` then gives
+   * each debit its entry, from the account row read afterwards.
+   */
+  debitTogether(em: EntityManager, userId: string, costs: number[], openAt: Date): Promise<boolean> {
+    const total = costs.reduce((sum, cost) => sum + cost, 0);
+    const movement: Movement = { kind: 'debit', cost: total };
+    return this.update(em, userId, movement, { usedDelta: total, minBalance: total, openAt, entries: costs.length, now: openAt });
+  }
+
+  /**
+   * The entries of debits `debitTogether` made, in order, as if each had been its own statement:
+   * each takes the allowance first, then credits, and carries the balance it left.
+   */
+  debitEntries(account: TokenAccount, debits: Array<{ posting: Posting; entryId: string }>, now: Date): TokenLedgerEntry[] {
+    const total = debits.reduce((sum, { posting }) => sum - posting.amount, 0);
+    let allowance = account.allowance - account.lastAllowanceChange;
+    let balance = account.balance + total;
+    let seq = account.ledgerSeq - debits.length;
+    return debits.map(({ posting, entryId }) => {
+      const cost = -posting.amount;
+      const fromAllowance = Math.min(cost, allowance);
+      allowance -= fromAllowance;
+      balance -= cost;
+      seq++;
+      return this.entryOf(posting, { allowance: -fromAllowance, credits: fromAllowance - cost }, seq, balance, now, entryId);
+    });
+  }
+
+  private async update(
+    em: EntityManager,
+    userId: string,
+    movement: Movement,
+    options: { usedDelta: number; minBalance?: number; openAt?: Date; entries: number; now: Date },
+  ): Promise<boolean> {
     const buckets = assignmentsOf(movement);
     const conditions = ['user_id = ?'];
-    const parameters: unknown[] = [...buckets.parameters, options.usedDelta, options.usedDelta, now, posting.userId];
-    if (options.requireFunds && posting.amount < 0) {
+    const parameters: unknown[] = [...buckets.parameters, options.usedDelta, options.usedDelta, options.entries, options.now, userId];
+    if (options.minBalance !== undefined) {
       conditions.push('balance >= ?');
-      parameters.push(-posting.amount);
+      parameters.push(options.minBalance);
     }
     if (options.openAt) {
       conditions.push('period_end > ?');
       parameters.push(options.openAt);
     }
-    let changed: number;
     try {
-      changed = await execute(
+      const changed = await execute(
         em,
         `UPDATE token_accounts
             SET ${buckets.sql},
                 used_this_period = CASE WHEN used_this_period + ? < 0 THEN 0 ELSE used_this_period + ? END,
-                ledger_seq = ledger_seq + 1,
+                ledger_seq = ledger_seq + ?,
                 updated_at = ?
           WHERE ${conditions.join(' AND ')}`,
         parameters,
       );
+      return changed > 0;
     } catch (error) {
       // The CHECK (balance >= 0) constraint is the last line of defence against an overdraft.
-      if (isCheckViolation(error)) return null;
+      if (isCheckViolation(error)) return false;
       throw error;
     }
-    if (changed === 0) return null;
-    const account = await em.findOneByOrFail(TokenAccount, { userId: posting.userId });
-    return this.appendEntry(em, posting, splitAfter(movement, account), account.ledgerSeq, account.balance, now, options.entryId);
   }
 
   async appendEntry(
@@ -141,9 +182,28 @@ export class AccountPostings {
     seq: number,
     balanceAfter: number,
     now: Date,
-    id: string = randomUUID(),
   ): Promise<TokenLedgerEntry> {
-    const entry = em.create(TokenLedgerEntry, {
+    const entry = this.entryOf(posting, split, seq, balanceAfter, now);
+    await this.insertEntries(em, [entry]);
+    return entry;
+  }
+
+  /** Ledger rows in one INSERT. */
+  async insertEntries(em: EntityManager, entries: TokenLedgerEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    // updateEntity(false): on MySQL, TypeORM would otherwise read back the columns that have defaults (one more round trip).
+    await em.createQueryBuilder().insert().into(TokenLedgerEntry).values(entries).updateEntity(false).execute();
+  }
+
+  private entryOf(
+    posting: Posting,
+    split: BucketSplit,
+    seq: number,
+    balanceAfter: number,
+    now: Date,
+    id: string = randomUUID(),
+  ): TokenLedgerEntry {
+    return Object.assign(new TokenLedgerEntry(), {
       id,
       userId: posting.userId,
       seq,
@@ -159,9 +219,6 @@ export class AccountPostings {
       metadata: posting.metadata ?? null,
       createdAt: now,
     });
-    // updateEntity(false): on MySQL, TypeORM would otherwise read back the columns that have defaults (one more round trip).
-    await em.createQueryBuilder().insert().into(TokenLedgerEntry).values(entry).updateEntity(false).execute();
-    return entry;
   }
 
   async openAccount(em: EntityManager, posting: Posting, periodEnd: Date): Promise<TokenLedgerEntry> {

@@ -1,4 +1,5 @@
 import type { CanActivate, FactoryProvider, ModuleMetadata, Type } from '@nestjs/common';
+import type { BatcherOptions } from '../common/batcher.js';
 import type { AccountPolicy } from './account-policy.js';
 
 /** The request as the host's authentication left it (e.g. with its principal); its shape is the host's. */
@@ -11,6 +12,12 @@ export interface TokensModuleOptions {
   rolloverIntervalSeconds?: number;
   /** Whether metered routes honour an `Idempotency-Key` header (replays instead of second charges). Default true. */
   idempotencyHeader?: boolean;
+  /**
+   * Group commit of charges: charges arriving while a batch commits go together in the next
+   * transaction. Defaults: 128 charges a batch, one batch at a time (per instance); a
+   * `maxBatchSize` of 1 gives every charge a transaction of its own.
+   */
+  groupCommit?: Partial<BatcherOptions>;
 }
 
 export interface TokensModuleAsyncOptions extends Pick<ModuleMetadata, 'imports'> {

@@ -1,37 +1,30 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { EntityManager } from 'typeorm';
 import { again, done, retrying } from '../database/retrying.js';
-import {
-  CommitCheck,
-  CommitUnconfirmed,
-  DatabaseUnavailable,
-  Rollback,
-  rollback,
-  TransactionRunner,
-} from '../database/transaction-runner.js';
-import { AccountPeriods, periodNotCurrent, type Refusal, refusalError } from './account-periods.js';
+import { CommitUnconfirmed, DatabaseUnavailable } from '../database/transaction-runner.js';
+import { AccountPeriods, periodNotCurrent, refusalError } from './account-periods.js';
 import { AccountPostings } from './account-postings.js';
+import { ChargeBatches, type QueuedCharge } from './charge-batches.js';
 import { IdempotencyKeys, inProgress } from './idempotency-keys.js';
 import { LedgerEvents } from './ledger-events.js';
 import { LedgerRefunds } from './ledger-refunds.js';
-import { LedgerEntryType, TokenLedgerEntry } from './token-ledger-entry.entity.js';
-import { Charge, ChargeRequest, chargeOf, Posting, RefundReason, Replay, TokenLedger, TransactionalPostings } from './token-ledger.js';
+import type { TokenLedgerEntry } from './token-ledger-entry.entity.js';
+import { Charge, ChargeRequest, Posting, RefundReason, Replay, TokenLedger, TransactionalPostings } from './token-ledger.js';
 import { TokensError, TokensErrorCode } from './tokens.errors.js';
 
 /**
- * The ledger on TypeORM: the charge orchestration (idempotency key, posting, commit check, retries)
- * over the parts that do the work: AccountPostings (the balance statement and its entry),
- * AccountPeriods (seeding and period rolls), LedgerRefunds (refunds and deferred settlements),
- * LedgerEvents (every event, built from its ledger entry).
+ * The ledger on TypeORM: the charge orchestration (what each outcome of a charge leads to, retries)
+ * over the parts that do the work: ChargeBatches (charges committed together), AccountPostings
+ * (the balance statement and its entry), AccountPeriods (seeding and period rolls), LedgerRefunds
+ * (refunds and deferred settlements), LedgerEvents (every event, built from its ledger entry).
  */
 @Injectable()
 export class TypeormTokenLedger extends TokenLedger implements TransactionalPostings {
   private readonly logger = new Logger('TokenLedger');
 
   constructor(
-    private readonly tx: TransactionRunner,
+    private readonly batches: ChargeBatches,
     private readonly postings: AccountPostings,
     private readonly periods: AccountPeriods,
     private readonly refunds: LedgerRefunds,
@@ -42,22 +35,14 @@ export class TypeormTokenLedger extends TokenLedger implements TransactionalPost
   }
 
   async charge(request: ChargeRequest): Promise<Charge | Replay> {
-    const started = performance.now();
-    let entryId = randomUUID();
+    const queued: QueuedCharge = { request, started: performance.now(), entryId: '' };
     try {
       return await retrying(async () => {
-        entryId = randomUUID();
-        const outcome = await this.tx.run((em) => this.chargeIn(em, request, started, entryId), {
-          verifyCommit: async (em): Promise<CommitCheck<Charge>> => {
-            const entry = await this.postings.committedEntry(em, request.userId, entryId);
-            return entry ? { committed: true, result: chargeOf(request, entry) } : { committed: false };
-          },
-        });
+        const outcome = await this.batches.charge(queued);
         switch (outcome.kind) {
           case 'charged':
             return done(outcome);
           case 'period_ended':
-            // Rolled in a transaction of its own, so a charge refused afterwards does not undo the roll.
             await this.periods.bringUpToDate(request.userId);
             return again(periodNotCurrent);
           case 'key_taken': {
@@ -72,7 +57,7 @@ export class TypeormTokenLedger extends TokenLedger implements TransactionalPost
         }
       });
     } catch (error) {
-      if (error instanceof CommitUnconfirmed) this.refunds.deferUnconfirmedCharge(request, entryId);
+      if (error instanceof CommitUnconfirmed) this.refunds.deferUnconfirmedCharge(request, queued.entryId);
       if (error instanceof DatabaseUnavailable)
         throw this.refused(request, new TokensError(TokensErrorCode.LEDGER_UNAVAILABLE, error.message));
       if (error instanceof TokensError) throw this.refused(request, error);
@@ -120,22 +105,6 @@ export class TypeormTokenLedger extends TokenLedger implements TransactionalPost
 
   rollDuePeriods(limit: number): Promise<number> {
     return this.periods.rollDuePeriods(limit);
-  }
-
-  /** One attempt at a charge: committed, or rolled back with why it was not made. */
-  private async chargeIn(
-    em: EntityManager,
-    request: ChargeRequest,
-    started: number,
-    entryId: string,
-  ): Promise<Charge | Rollback<Refusal | { kind: 'key_taken' }>> {
-    const { userId, action, cost, requestId, clientRequestId, idempotency } = request;
-    if (idempotency && !(await this.keys.claim(em, userId, idempotency))) return rollback({ kind: 'key_taken' });
-    const posting: Posting = { userId, type: LedgerEntryType.Usage, amount: -cost, action, requestId, clientRequestId };
-    const settled = await this.periods.settle(em, posting, { requireFunds: true, usedDelta: cost, entryId }, 'leave');
-    if (settled.kind !== 'posted') return rollback(settled);
-    this.events.charged(em, request, settled.entry, performance.now() - started);
-    return chargeOf(request, settled.entry);
   }
 
   /** A charge the database refused to record: the request must not run (fail closed), 503. */
