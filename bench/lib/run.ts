@@ -372,8 +372,9 @@ export function statementsTable(phases: PhaseResult[]): string {
       return [
         p.label,
         fmt(p.load.ok, 0),
-        count(s?.app?.statements),
-        perAnswer(s?.app?.statements ?? null, p.load.ok),
+        // Without per-user statistics: every client's statements, marked.
+        s && !s.app ? `${fmt(s.allClients, 0)} (all clients)` : count(s?.app?.statements),
+        perAnswer(s?.app?.statements ?? s?.allClients ?? null, p.load.ok),
         count(s?.app?.reads),
         count(s?.app?.writes),
         count(s?.app?.other),
