@@ -1,9 +1,11 @@
 /**
  * What metering costs: one trivial route, unmetered and metered, at the same concurrency in the
- * same run. The metered route charges 1 token per request, either spread over many users or all
- * on one user (the hot account, whose row lock serializes its charges). Every charge is then
- * matched against the database: 2xx answers == usage rows == tokens removed, and
- * balance == SUM(ledger) >= 0 for every account. Any drift fails the run.
+ * same run, and the same route on a bare NestJS + Fastify app as the framework's ceiling. The
+ * metered route charges 1 token per request, either spread over many users or all on one user
+ * (the hot account, whose row lock serializes its charges). Every charge is then matched against
+ * the database: 2xx answers == usage rows == tokens removed, and balance == SUM(ledger) >= 0 for
+ * every account. Any drift fails the run. The app's statements and transactions are counted from
+ * MariaDB's counters, and every ratio is compared with its goal (lib/goals.ts).
  */
 import {
   accountingTable,
@@ -14,6 +16,7 @@ import {
   finalChecks,
   fmt,
   ratio,
+  statementsTable,
   runPhases,
   settings,
   table,
@@ -21,12 +24,15 @@ import {
   writeResults,
   type PhaseSpec,
 } from './lib/run.js';
+import { evaluateGoals, goalsTable } from './lib/goals.js';
 
-await withBench('metering', { baselineTable: false }, async (ctx) => {
+await withBench('metering', { baselineTable: false, bare: true, countStatements: true }, async (ctx) => {
   const spread = await createUsers(ctx, settings.users, 'spread');
   const [hot] = await createUsers(ctx, 1, 'hot');
   const users = settings.users.toLocaleString('en-US');
   const specs: PhaseSpec[] = [
+    // Same request as the unmetered route (the same Authorization headers), which it ignores.
+    { key: 'bare', label: 'bare NestJS + Fastify', path: '/bench/bare', users: spread, charging: 'none', target: 'bare' },
     { key: 'unmetered', label: `unmetered (${users} users)`, path: '/bench/unmetered', users: spread, charging: 'none' },
     { key: 'metered_spread', label: `metered, ${users} users`, path: '/bench/metered', users: spread, charging: 'ledger' },
     { key: 'metered_hot', label: 'metered, one hot user', path: '/bench/metered', users: [hot], charging: 'ledger' },
@@ -44,23 +50,39 @@ await withBench('metering', { baselineTable: false }, async (ctx) => {
 
   const measured = phases.filter((p) => !p.warmup);
   const base = measured.find((p) => p.key === 'unmetered')!;
+  const bare = measured.find((p) => p.key === 'bare')!;
   console.log(`\nMetering benchmark: ${describeMachine(ctx.machine)}\n`);
   console.log(
     table(
-      ['scenario', 'req/s', 'vs unmetered', 'p50 ms', 'vs unmetered', 'p99 ms', 'vs unmetered'],
+      ['scenario', 'req/s', 'vs bare', 'vs unmetered', 'p50 ms', 'vs unmetered', 'p99 ms', 'vs unmetered', 'p99 added ms'],
       measured.map((p) => [
         p.label,
         fmt(p.load.rps, 0),
+        ratio(p.load.rps, bare.load.rps),
         ratio(p.load.rps, base.load.rps),
         fmt(p.load.latencyMs.p50, 1),
         ratio(p.load.latencyMs.p50, base.load.latencyMs.p50),
         fmt(p.load.latencyMs.p99, 1),
         ratio(p.load.latencyMs.p99, base.load.latencyMs.p99),
+        p.key.startsWith('metered') ? fmt(p.load.latencyMs.p99 - base.load.latencyMs.p99, 1) : '-',
       ]),
     ),
   );
   console.log('');
   console.log(accountingTable(measured));
+  console.log(`\nDatabase work (${ctx.machine.statementCounting ?? 'not counted'}; see bench/README.md):\n`);
+  console.log(statementsTable(measured));
+  const goals = evaluateGoals(measured, `metered, ${users} users`);
+  console.log('\nGoals:\n');
+  console.log(goalsTable(goals));
+  for (const g of goals.filter((g) => g.note)) console.log(`  note, ${g.goal}: ${g.note}`);
+  const scored = goals.filter((g) => g.pass !== null);
+  const below = scored.filter((g) => !g.pass);
+  console.log(
+    below.length
+      ? `\nBELOW GOAL on ${below.length} of ${scored.length} goals: ${below.map((g) => g.goal).join('; ')}`
+      : `\nPASS: every goal met (${scored.length} of ${scored.length})`,
+  );
   console.log(
     `\ninvariants: ${checks.accounts.accounts} accounts, balance == SUM(ledger): ${checks.accounts.mismatches.length} mismatches; ` +
       `negative balances: ${checks.accounts.negativeBalances.length}; app integrity report ok: ${checks.app.ok}; ` +
@@ -75,6 +97,7 @@ await withBench('metering', { baselineTable: false }, async (ctx) => {
     machine: ctx.machine,
     phases,
     checks,
+    goals,
     problems,
     ok: problems.length === 0,
   });

@@ -5,10 +5,11 @@ import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
 import { cpuUse, databaseServerPid, sampleCpu, type CpuUse } from './cpu.js';
 import { createBenchDatabase, type BenchDatabase } from './database.js';
+import { countStatements, sampleCounters, startStatementCounting, type StatementCounting, type StatementCounts } from './db-counters.js';
 import { accountPhase, checkAccounts, snapshot, type AccountChecks, type ChargeAccounting, type Charging } from './ledger-checks.js';
 import type { Pool } from 'undici';
 import { createClientPool, runLoad, type LoadResult } from './load.js';
-import { startServer, type BenchServer, type BenchUser } from './server.js';
+import { startBareServer, startServer, type BenchServer, type BenchUser, type HttpTarget } from './server.js';
 
 const DATABASE_PID = databaseServerPid();
 
@@ -46,6 +47,8 @@ export interface Machine {
   /** The code measured: commit, and the files under src/ that differed from it. */
   commit: string;
   uncommittedSourceFiles: string[];
+  /** How the app's statements are counted (see db-counters.ts). */
+  statementCounting?: string;
 }
 
 function git(args: string[]): string {
@@ -62,6 +65,8 @@ export interface PhaseSpec {
   path: string;
   users: BenchUser[];
   charging: Charging;
+  /** The process the phase drives: the application (default) or the bare NestJS + Fastify app. */
+  target?: 'app' | 'bare';
 }
 
 export interface PhaseResult {
@@ -72,9 +77,12 @@ export interface PhaseResult {
   users: number;
   connections: number;
   seconds: number;
+  target: 'app' | 'bare';
   load: LoadResult;
   cpu: CpuUse;
   accounting: ChargeAccounting;
+  /** The app's statements and transactions during the phase (null when the run does not count them). */
+  statements: StatementCounts | null;
 }
 
 export interface BenchContext {
@@ -85,6 +93,9 @@ export interface BenchContext {
   machine: Machine;
   adminToken: string;
   withBaselineTable: boolean;
+  /** The bare NestJS + Fastify app and its own connections, when the run has a bare scenario. */
+  bare?: { server: HttpTarget; pool: Pool };
+  counting?: StatementCounting;
 }
 
 /**
@@ -93,18 +104,24 @@ export interface BenchContext {
  */
 export async function withBench(
   name: string,
-  options: { baselineTable: boolean },
+  options: { baselineTable: boolean; bare?: boolean; countStatements?: boolean },
   body: (ctx: BenchContext) => Promise<boolean>,
 ): Promise<void> {
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   mkdirSync(RESULTS_DIR, { recursive: true });
   const logFile = `${RESULTS_DIR}${name}-${stamp}-server.log`;
+  const bareLogFile = `${RESULTS_DIR}${name}-${stamp}-bare.log`;
   let db: BenchDatabase | undefined;
   let server: BenchServer | undefined;
   let pool: Pool | undefined;
+  let bare: BenchContext['bare'];
+  let counting: StatementCounting | undefined;
   const cleanup = async (): Promise<void> => {
     await pool?.destroy().catch(() => undefined);
+    await bare?.pool.destroy().catch(() => undefined);
     await server?.close().catch((error: Error) => console.error(`stopping the server failed: ${error.message}`));
+    await bare?.server.close().catch((error: Error) => console.error(`stopping the bare app failed: ${error.message}`));
+    await counting?.restore().catch((error: Error) => console.error(`switching userstat back off failed: ${error.message}`));
     await db?.drop().catch((error: Error) => console.error(`dropping database ${db?.name} failed: ${error.message}`));
   };
   process.once('SIGINT', () => {
@@ -116,9 +133,14 @@ export async function withBench(
   try {
     const loadAverageAtStart = loadavg().map((l) => Number(l.toFixed(2)));
     db = await createBenchDatabase(`bench_${name}`);
+    if (options.countStatements) counting = await startStatementCounting(db.connection);
     console.log(`database ${db.name} on MariaDB ${db.serverVersion}; starting the app (LOG_LEVEL=${settings.logLevel})`);
     server = await startServer({ databaseUrl: db.url, logLevel: settings.logLevel, logFile });
     if (options.baselineTable) await server.createBaselineTable();
+    if (options.bare) {
+      const bareServer = await startBareServer({ logFile: bareLogFile });
+      bare = { server: bareServer, pool: createClientPool(bareServer.origin, settings.connections) };
+    }
     const machine: Machine = {
       cpus: cpus().length,
       cpuModel: cpus()[0]?.model ?? 'unknown',
@@ -133,18 +155,21 @@ export async function withBench(
         .split('\n')
         .filter(Boolean)
         .map((line) => line.slice(3)),
+      statementCounting: counting && `${counting.mode} (${counting.note})`,
     };
     const adminToken = await server.adminAccessToken();
     pool = createClientPool(server.origin, settings.connections);
-    ok = await body({ db, server, pool, machine, adminToken, withBaselineTable: options.baselineTable });
+    ok = await body({ db, server, pool, machine, adminToken, withBaselineTable: options.baselineTable, bare, counting });
   } catch (error) {
     console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
     ok = false;
   } finally {
     await cleanup();
   }
-  if (ok && !process.env.BENCH_KEEP_SERVER_LOG) rmSync(logFile, { force: true });
-  else console.error(`server log: ${logFile}`);
+  if (ok && !process.env.BENCH_KEEP_SERVER_LOG) {
+    rmSync(logFile, { force: true });
+    rmSync(bareLogFile, { force: true });
+  } else console.error(`server log: ${logFile}${bare ? `, bare app log: ${bareLogFile}` : ''}`);
   process.exitCode = ok ? 0 : 1;
 }
 
@@ -160,18 +185,26 @@ export async function createUsers(ctx: BenchContext, count: number, label: strin
 /** One phase: snapshot, load for `seconds`, snapshot, and the exact accounting of what changed. */
 export async function runPhase(ctx: BenchContext, spec: PhaseSpec, seconds: number, warmup: boolean): Promise<PhaseResult> {
   const targets = spec.users.map((u) => u.id);
+  const target = spec.target ?? 'app';
+  if (target === 'bare' && !ctx.bare) throw new Error(`${spec.label}: the run was started without the bare app`);
+  const { server, pool } = target === 'bare' ? ctx.bare! : { server: ctx.server, pool: ctx.pool };
   const before = await snapshot(ctx.db.connection, targets, ctx.withBaselineTable);
-  const cpuBefore = sampleCpu(ctx.server.pid, DATABASE_PID);
+  const countersBefore = ctx.counting ? await sampleCounters(ctx.db.connection, ctx.db.appUser) : null;
+  const cpuBefore = sampleCpu(server.pid, DATABASE_PID);
   const load = await runLoad({
-    pool: ctx.pool,
-    origin: ctx.server.origin,
+    pool,
+    origin: server.origin,
     method: 'POST',
     path: spec.path,
     connections: settings.connections,
     durationMs: seconds * 1000,
     headers: spec.users.map((u) => ({ authorization: `Bearer ${u.accessToken}` })),
   });
-  const cpu = cpuUse(cpuBefore, sampleCpu(ctx.server.pid, DATABASE_PID), load.ok, load.elapsedMs, ctx.machine.cpus);
+  const cpu = cpuUse(cpuBefore, sampleCpu(server.pid, DATABASE_PID), load.ok, load.elapsedMs, ctx.machine.cpus);
+  const statements =
+    ctx.counting && countersBefore
+      ? countStatements(countersBefore, await sampleCounters(ctx.db.connection, ctx.db.appUser), ctx.counting)
+      : null;
   const after = await snapshot(ctx.db.connection, targets, ctx.withBaselineTable);
   const accounting = accountPhase(spec.charging, load.ok, load.errors, before, after);
   const result: PhaseResult = {
@@ -182,9 +215,11 @@ export async function runPhase(ctx: BenchContext, spec: PhaseSpec, seconds: numb
     users: spec.users.length,
     connections: settings.connections,
     seconds,
+    target,
     load,
     cpu,
     accounting,
+    statements,
   };
   const other = load.requests - load.ok;
   console.log(
@@ -192,6 +227,7 @@ export async function runPhase(ctx: BenchContext, spec: PhaseSpec, seconds: numb
       `${fmt(load.ok, 0)} 2xx, CPU ms/request: app ${fmt(cpu.serverMsPerRequest ?? NaN, 2)}, db ${fmt(cpu.databaseMsPerRequest ?? NaN, 2)}, ` +
       `load generator ${fmt(cpu.runnerMsPerRequest ?? NaN, 2)}; other processes ${fmt((cpu.otherProcessesShare ?? NaN) * 100, 0)}% of the machine, ` +
       `steal ${fmt((cpu.stealShare ?? NaN) * 100, 0)}%` +
+      `${statements ? `; DB per 2xx: ${statementsLine(statements, load.ok)}` : ''}` +
       `${other ? `, ${other} other (${JSON.stringify(load.statuses)}, ${load.errors} errors${load.firstError ? `: ${load.firstError}` : ''})` : ''}`,
   );
   return result;
@@ -293,6 +329,63 @@ export function accountingTable(phases: PhaseResult[]): string {
       p.cpu.otherProcessesShare === null ? '-' : `${fmt(p.cpu.otherProcessesShare * 100, 0)}%`,
       p.cpu.stealShare === null ? '-' : `${fmt(p.cpu.stealShare * 100, 0)}%`,
     ]),
+  );
+}
+
+function perAnswer(count: number | null, answers: number): string {
+  return count === null || answers === 0 ? '-' : fmt(count / answers, 2);
+}
+
+function statementsLine(s: StatementCounts, answers: number): string {
+  return (
+    `${perAnswer(s.app?.statements ?? s.allClients, answers)} statements, ${perAnswer(s.transactions, answers)} transactions` +
+    `${s.transactionsSource === 'app' ? '' : ' (server-wide)'}` +
+    `${s.otherClients ? ` (other clients: ${fmt(s.otherClients, 0)} statements)` : ''}${s.exact ? '' : ' (server-wide counts)'}`
+  );
+}
+
+/**
+ * Per phase: the app's statements (round trips) and transactions, in total and per 2xx answer
+ * (per charge on a metered route), the server-wide transaction counters, and what other clients
+ * sent meanwhile (see db-counters.ts).
+ */
+export function statementsTable(phases: PhaseResult[]): string {
+  const count = (v: number | null | undefined): string => (v === null || v === undefined ? '-' : fmt(v, 0));
+  return table(
+    [
+      'scenario',
+      '2xx',
+      'app statements',
+      'per 2xx',
+      'reads',
+      'writes',
+      'other',
+      'app COMMITs',
+      'per 2xx',
+      'all: START TRANSACTION',
+      'COMMIT',
+      'ROLLBACK',
+      'other clients stmts',
+    ],
+    phases.map((p) => {
+      const s = p.statements;
+      return [
+        p.label,
+        fmt(p.load.ok, 0),
+        // Without per-user statistics: every client's statements, marked.
+        s && !s.app ? `${fmt(s.allClients, 0)} (all clients)` : count(s?.app?.statements),
+        perAnswer(s?.app?.statements ?? s?.allClients ?? null, p.load.ok),
+        count(s?.app?.reads),
+        count(s?.app?.writes),
+        count(s?.app?.other),
+        count(s?.appCommits),
+        perAnswer(s?.appCommits ?? null, p.load.ok),
+        count(s?.serverWide.begins),
+        count(s?.serverWide.commits),
+        count(s?.serverWide.rollbacks),
+        s === null || s.otherClients === null ? 'unknown' : fmt(s.otherClients, 0),
+      ];
+    }),
   );
 }
 
