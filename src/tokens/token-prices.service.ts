@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { TokensError, TokensErrorCode } from './tokens.errors.js';
+import { Batcher } from '../common/batcher.js';
 import { Clock } from '../common/clock.js';
 import { execute } from '../database/sql.js';
 import { TransactionRunner } from '../database/transaction-runner.js';
@@ -29,11 +30,20 @@ export interface OverrideTarget {
  * Overrides are cached per app instance together with the revision they were read at; every
  * priced request first reads the one-row revision (a primary-key lookup) and reloads the
  * overrides when another instance changed them. A change therefore applies to the very next
- * request on every instance, with no restart and no time window.
+ * request on every instance, with no restart and no time window. Requests that arrive while a
+ * revision read runs share the next one, which starts after they arrived (so it sees every change
+ * committed before them): one read for many concurrent requests.
  */
 @Injectable()
 export class TokenPrices {
   private cache: { revision: number; byAction: Map<string, TokenPriceOverride[]> } | null = null;
+  private readonly revisionReads = new Batcher<void, number>(
+    async (requests) => {
+      const revision = (await this.tx.manager.findOneBy(TokenPriceRevision, { id: 1 }))?.revision ?? 0;
+      return requests.map(() => revision);
+    },
+    { maxBatchSize: Number.MAX_SAFE_INTEGER, maxConcurrentBatches: 1 },
+  );
 
   constructor(
     private readonly tx: TransactionRunner,
@@ -120,7 +130,7 @@ export class TokenPrices {
   /** The overrides by action, reloaded when the stored revision moved past the cached one. */
   private async overrides(): Promise<Map<string, TokenPriceOverride[]>> {
     // Revision first, then rows: rows newer than the revision only cause one extra reload later.
-    const revision = (await this.tx.manager.findOneBy(TokenPriceRevision, { id: 1 }))?.revision ?? 0;
+    const revision = await this.revisionReads.submit();
     if (this.cache?.revision === revision) return this.cache.byAction;
     const byAction = new Map<string, TokenPriceOverride[]>();
     for (const override of await this.tx.manager.find(TokenPriceOverride)) {
