@@ -15,7 +15,7 @@ describe(`TransactionRunner (${TEST_DB})`, () => {
   let t: TestApp;
   let tx: TransactionRunner;
   const accounts = (userId: string) =>
-    t.dataSource.query('SELECT balance FROM token_accounts WHERE user_id = ?', [userId]) as Promise<Array<{ balance: number }>>;
+    t.dataSource.query<Array<{ balance: number }>>('SELECT balance FROM token_accounts WHERE user_id = ?', [userId]);
   const insertAccount = (userId: string, em: EntityManager) =>
     em.query(
       `INSERT INTO token_accounts (user_id, balance, allowance, credits, period_allowance_granted, used_this_period, ledger_seq, period_end, updated_at)
