@@ -19,6 +19,7 @@ export const MetricNames = {
   LedgerPostings: 'token_ledger_postings_total',
   SettlementsPending: 'token_settlements_pending',
   Settlements: 'token_settlements_total',
+  ChargeBatchSize: 'token_charge_batch_size',
 } as const;
 
 /** From a fast single-row UPDATE to a transaction retried after a deadlock. */
@@ -46,6 +47,16 @@ function metric<T>(name: string, create: (registry: Registry) => T): FactoryProv
 }
 
 export const tokenMetricProviders: FactoryProvider[] = [
+  metric(
+    MetricNames.ChargeBatchSize,
+    (registry) =>
+      new Histogram({
+        name: MetricNames.ChargeBatchSize,
+        help: 'Charges committed together in one transaction (group commit)',
+        buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256],
+        registers: [registry],
+      }),
+  ),
   metric(
     MetricNames.TokensCharged,
     (registry) =>

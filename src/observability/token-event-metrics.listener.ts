@@ -3,6 +3,7 @@ import { OnEvent } from '@nestjs/event-emitter';
 import type { Counter, Gauge, Histogram } from 'prom-client';
 import { TokenEvents } from '../tokens/index.js';
 import type {
+  TokensBatchCommittedEvent,
   TokensChargedEvent,
   TokensPostedEvent,
   TokensRefundedEvent,
@@ -26,7 +27,13 @@ export class TokenEventMetricsListener {
     @InjectMetric(MetricNames.LedgerPostings) private readonly postings: Counter<'type'>,
     @InjectMetric(MetricNames.SettlementsPending) private readonly settlementsPending: Gauge,
     @InjectMetric(MetricNames.Settlements) private readonly settlements: Counter<'kind' | 'outcome'>,
+    @InjectMetric(MetricNames.ChargeBatchSize) private readonly batchSize: Histogram,
   ) {}
+
+  @OnEvent(TokenEvents.BatchCommitted)
+  batchCommitted(e: TokensBatchCommittedEvent): void {
+    this.batchSize.observe(e.charges);
+  }
 
   @OnEvent(TokenEvents.Charged)
   charged(e: TokensChargedEvent): void {

@@ -135,7 +135,8 @@ export class AccountPostings {
       allowance -= fromAllowance;
       balance -= cost;
       seq++;
-      return this.entryOf(posting, { allowance: -fromAllowance, credits: fromAllowance - cost }, seq, balance, now, entryId);
+      // 0 - x, not -x: nothing taken is 0, never -0.
+      return this.entryOf(posting, { allowance: 0 - fromAllowance, credits: fromAllowance - cost }, seq, balance, now, entryId);
     });
   }
 

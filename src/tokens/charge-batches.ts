@@ -133,6 +133,8 @@ export class ChargeBatches {
       });
       await this.postings.insertEntries(em, entries);
     }
+    const charged = outcomes.filter((outcome) => outcome?.kind === 'charged').length;
+    this.events.batchCommitted(em, { charges: charges.length, charged, accounts: byAccount.size });
     return outcomes as ChargeOutcome[];
   }
 

@@ -5,6 +5,7 @@ import { TransactionRunner } from '../database/transaction-runner.js';
 import {
   RefusalReason,
   TokenEvents,
+  TokensBatchCommittedEvent,
   TokensChargedEvent,
   TokensPostedEvent,
   TokensRefundedEvent,
@@ -55,6 +56,10 @@ export class LedgerEvents {
       reasonCode: reason.code,
       reason: reason.message,
     });
+  }
+
+  batchCommitted(em: EntityManager, batch: TokensBatchCommittedEvent): void {
+    this.afterCommit<TokensBatchCommittedEvent>(em, TokenEvents.BatchCommitted, batch);
   }
 
   seeded(em: EntityManager, entry: TokenLedgerEntry, planCode: string): void {

@@ -18,6 +18,8 @@ export const TokenEvents = {
   SettlementDeferred: 'tokens.settlement_deferred',
   /** A deferred settlement was written (or found unnecessary), or abandoned at shutdown. */
   SettlementEnded: 'tokens.settlement_ended',
+  /** A batch of charges committed in one transaction (group commit). */
+  BatchCommitted: 'tokens.batch_committed',
 } as const;
 
 export interface TokensChargedEvent {
@@ -91,4 +93,13 @@ export interface TokensSettlementDeferredEvent {
 export interface TokensSettlementEndedEvent extends TokensSettlementDeferredEvent {
   outcome: 'settled' | 'abandoned';
   attempts: number;
+}
+
+export interface TokensBatchCommittedEvent {
+  /** Charges in the batch, refused ones included. */
+  charges: number;
+  /** Of them, charged. */
+  charged: number;
+  /** Accounts the batch touched. */
+  accounts: number;
 }
