@@ -15,6 +15,7 @@ import {
   TokenEvents,
   TokenLedger,
   TokensError,
+  TokensErrorCode,
   type TokensBatchCommittedEvent,
   TransactionalPostings,
 } from '../../src/tokens/index.js';
@@ -46,7 +47,7 @@ describe(`Group commit of charges (${TEST_DB})`, () => {
     }
     const value = settled.value as Charge | { kind: 'replay' };
     if (value.kind === 'charged') {
-      const { cost, balanceAfter, buckets } = value as Charge;
+      const { cost, balanceAfter, buckets } = value;
       return { charged: cost, balanceAfter, buckets };
     }
     return value;
@@ -131,9 +132,9 @@ describe(`Group commit of charges (${TEST_DB})`, () => {
     batches.length = 0;
     const results = await Promise.allSettled(Array.from({ length: 120 }, () => charge({ userId: 'gc-race', cost: 10 })));
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(100);
-    expect(results.filter((r) => r.status === 'rejected').every((r) => (r.reason as TokensError).code === 'INSUFFICIENT_TOKENS')).toBe(
-      true,
-    );
+    expect(
+      results.filter((r) => r.status === 'rejected').every((r) => (r.reason as TokensError).code === TokensErrorCode.INSUFFICIENT_TOKENS),
+    ).toBe(true);
     expect((await expectLedgerConsistent(t.dataSource, 'gc-race')).balance).toBe(0);
     expect(batches.reduce((sum, batch) => sum + batch.charges, 0)).toBe(120);
     expect(batches.length).toBeLessThan(10);
