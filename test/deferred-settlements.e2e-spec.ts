@@ -12,7 +12,7 @@
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { createConnection, Connection } from 'mysql2/promise';
 import { randomUUID } from 'node:crypto';
-import { TokenEvents } from '../src/tokens/index.js';
+import { TokenEvents, TokenLedger, TokensError, TokensErrorCode } from '../src/tokens/index.js';
 import { registerUser, TestUser } from './support/factories.js';
 import { expectLedgerConsistent, Queryable } from './support/ledger-assertions.js';
 import { metricsOf, sample } from './support/metrics.js';
@@ -185,6 +185,60 @@ const databaseGone = createProbe('settlement-test', [
     const state = await expectLedgerConsistent(ledger, user.id);
     expect(state.balance).toBe(100);
     expect(state.entries.map((e) => e.type)).toEqual(['initial_grant']);
+  });
+
+  it('a batch of charges whose COMMIT answer was lost: every one answered 503, and each one that committed is refunded once', async () => {
+    const before = await settled();
+    const others = [await registerUser(t.http), await registerUser(t.http)];
+    const ledgerPort = t.app.get(TokenLedger);
+    const charge = (userId: string, cost: number, key?: string) =>
+      ledgerPort.charge({
+        userId,
+        action: 'chat',
+        cost,
+        requestId: `batch-${randomUUID()}`,
+        idempotency: key ? { key, requestHash: 'batch' } : undefined,
+      });
+    // The opener's batch commits (the trap lets one COMMIT through); the five after it share the next one, whose answer is lost.
+    const trap = proxy.cutAtNextCommit({ deliver: true, skip: 1 });
+    const opener = charge(others[1].id, 1);
+    const batch: Array<[string, number, string?]> = [
+      [user.id, 3],
+      [others[0].id, 5],
+      [user.id, 4],
+      [others[1].id, 6, 'batch-key'],
+      [others[0].id, 500], // refused in the batch
+    ];
+    const requests = batch.map(([userId, cost, key]) => charge(userId, cost, key));
+    expect((await opener).kind).toBe('charged');
+    const answers = await Promise.allSettled(requests);
+    await trap;
+    expect(answers.map((a) => (a.status === 'rejected' ? (a.reason as TokensError).code : a.value.kind))).toEqual(
+      Array(5).fill(TokensErrorCode.LEDGER_UNAVAILABLE),
+    );
+
+    await proxy.restore();
+    expect(await settled()).toEqual({ ...before, pending: 0, unconfirmedCharges: before.unconfirmedCharges + 5 });
+    // Nobody ended up charged for what was answered 503: each committed charge has exactly one refund.
+    const rows = await ledger.query(
+      "SELECT user_id, type, amount FROM token_ledger_entries WHERE request_id LIKE 'batch-%' ORDER BY user_id, seq",
+      [],
+    );
+    const byUser = (userId: string) =>
+      (rows as Array<{ user_id: string; type: string; amount: unknown }>)
+        .filter((row) => row.user_id === userId)
+        .map((row) => `${row.type} ${Number(row.amount)}`);
+    expect(byUser(user.id).sort()).toEqual(['refund 3', 'refund 4', 'usage -3', 'usage -4']);
+    expect(byUser(others[0].id).sort()).toEqual(['refund 5', 'usage -5']);
+    expect(byUser(others[1].id).sort()).toEqual(['refund 6', 'usage -1', 'usage -6']);
+    expect((await expectLedgerConsistent(ledger, user.id)).balance).toBe(100);
+    expect((await expectLedgerConsistent(ledger, others[0].id)).balance).toBe(100);
+    expect((await expectLedgerConsistent(ledger, others[1].id)).balance).toBe(99);
+    const [key] = await ledger.query('SELECT status FROM idempotency_keys WHERE user_id = ? AND idempotency_key = ?', [
+      others[1].id,
+      'batch-key',
+    ]);
+    expect(key).toBeUndefined();
   });
 
   /** A second app on the same database, for tests that stop an app. */

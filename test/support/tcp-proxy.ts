@@ -17,8 +17,8 @@ export class TcpProxy {
   private server: Server | null = null;
   private readonly sockets = new Set<Socket>();
   private mode: 'forward' | 'blackhole' = 'forward';
-  /** Set by cutAfterNextCommit(): resolves once the cut is done. */
-  private commitTrap: { deliver: boolean; spring: () => void } | null = null;
+  /** Set by cutAtNextCommit(): resolves once the cut is done. */
+  private commitTrap: { deliver: boolean; skip: number; spring: () => void } | null = null;
   /** Connections accepted so far (each one is a new database connection of the app). */
   accepted = 0;
 
@@ -53,7 +53,7 @@ export class TcpProxy {
     let answering = true;
     client.on('data', (chunk: Buffer) => {
       const trap = this.commitTrap;
-      if (trap && isCommit(chunk)) {
+      if (trap && isCommit(chunk) && trap.skip-- <= 0) {
         this.commitTrap = null;
         answering = false; // the client never hears back
         trap.spring();
@@ -93,15 +93,15 @@ export class TcpProxy {
 
   /**
    * Arms the trap; resolves once a COMMIT was caught and the proxy has cut (as cut()), leaving a
-   * delivered COMMIT time to commit first.
+   * delivered COMMIT time to commit first. `skip` lets that many COMMITs through first.
    */
-  cutAtNextCommit({ deliver }: { deliver: boolean }, timeoutMs = 10_000): Promise<void> {
+  cutAtNextCommit({ deliver, skip = 0 }: { deliver: boolean; skip?: number }, timeoutMs = 10_000): Promise<void> {
     return new Promise<void>((resolveSprung, reject) => {
       const timer = setTimeout(() => {
         this.commitTrap = null;
         reject(new Error(`no COMMIT went through the proxy within ${timeoutMs} ms`));
       }, timeoutMs);
-      this.commitTrap = { deliver, spring: () => (clearTimeout(timer), resolveSprung()) };
+      this.commitTrap = { deliver, skip, spring: () => (clearTimeout(timer), resolveSprung()) };
     }).then(async () => {
       await new Promise((resolveWait) => setTimeout(resolveWait, 200));
       await this.cut();
