@@ -257,4 +257,36 @@ describe('three app processes on one database, under parallel load on shared acc
     expect({ exitCode: cli.exitCode, ok: cli.report.ok }).toEqual({ exitCode: 0, ok: true });
     expect(cli.report.accountsChecked).toBeGreaterThanOrEqual(accounts.length);
   });
+
+  test('256 concurrent requests on ONE account across the three instances: exactly what the balance pays for, each charged once', async () => {
+    const user = await registerUser(apps[0].baseUrl, 'hot');
+    await expectCall(apps[1].baseUrl, 'POST', `/admin/users/${user.id}/tokens/grant`, { amount: 300, reason: 'set-up' }, 201, {
+      token: admin,
+    });
+    const balance = STARTING_TOKENS + 300;
+    const attempts = balance + 200;
+    const started = Date.now();
+    const outcomes = await runLimited(
+      Array.from({ length: attempts }, (_, i) => () => {
+        const app = nextApp();
+        return call(app.baseUrl, 'POST', CHAT.path, CHAT.body(i), { token: user.token, instance: app.name });
+      }),
+      256,
+    );
+    note(`multi-process, one account: ${attempts} requests at 256 concurrent in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+
+    expect(tally(outcomes)).toEqual({ '201': balance, '402 INSUFFICIENT_TOKENS': attempts - balance });
+    for (const app of apps) expect(new Set(outcomes.filter((o) => o.instance === app.name).map((o) => o.status)).has(201)).toBe(true);
+    const ledger = new Map([...(await db.ledgerByRequest())].filter(([, rows]) => rows.userId === user.id));
+    expect(compareWithLedger(outcomes, ledger).problems).toEqual([]);
+    expect((await db.balances()).get(user.id)).toBe(0);
+    // Each 201 reported a different balance left: 399 down to 0, every one exactly once.
+    const remaining = outcomes.filter((o) => o.status === 201).map((o) => Number(o.remaining));
+    expect(remaining.sort((a, b) => a - b)).toEqual(Array.from({ length: balance }, (_, i) => i));
+    await expectInvariants(
+      db,
+      apps.map((app) => app.baseUrl),
+      admin,
+    );
+  });
 });
