@@ -1,14 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { CommitCheck, DatabaseUnavailable, TransactionRunner } from '../database/transaction-runner.js';
-import { AccountPeriods, refusalError } from './account-periods.js';
+import { DatabaseUnavailable, TransactionRunner } from '../database/transaction-runner.js';
+import { refusalError } from './account-periods.js';
 import { AccountPostings } from './account-postings.js';
-import { IdempotencyKeys } from './idempotency-keys.js';
-import { LedgerEvents } from './ledger-events.js';
+import { PostingBatches } from './posting-batches.js';
 import { SettlementRetries } from './settlement-retries.js';
-import { LedgerEntryType } from './token-ledger-entry.entity.js';
-import { type Charge, type ChargeRequest, chargeOf, type Posting, type RefundReason } from './token-ledger.js';
+import { type Charge, type ChargeRequest, chargeOf, type RefundReason } from './token-ledger.js';
 
 const UNCONFIRMED_CHARGE: RefundReason = {
   code: 'CHARGE_UNCONFIRMED',
@@ -17,17 +15,16 @@ const UNCONFIRMED_CHARGE: RefundReason = {
 
 /**
  * Refunds, and the settlements owed when the database was away: a refund is written once (its entry
- * id is fixed before the first attempt), and a charge whose COMMIT went unanswered is refunded if it
- * did commit. Both are retried in the background while the database cannot take them.
+ * id is fixed before the first attempt, and it goes through the same batches as charges), and a
+ * charge whose COMMIT went unanswered is refunded if it did commit. Both are retried in the
+ * background while the database cannot take them.
  */
 @Injectable()
 export class LedgerRefunds {
   constructor(
     private readonly tx: TransactionRunner,
     private readonly postings: AccountPostings,
-    private readonly periods: AccountPeriods,
-    private readonly keys: IdempotencyKeys,
-    private readonly events: LedgerEvents,
+    private readonly batches: PostingBatches,
     private readonly retries: SettlementRetries,
   ) {}
 
@@ -86,28 +83,7 @@ export class LedgerRefunds {
   }
 
   private async writeRefund(charge: Charge, reason: RefundReason, entryId: string): Promise<void> {
-    const verifyCommit = async (em: EntityManager): Promise<CommitCheck<void>> =>
-      (await this.refundCommitted(em, charge, entryId)) ? { committed: true, result: undefined } : { committed: false };
-    await this.tx.run(
-      async (em) => {
-        if (charge.cost > 0) {
-          const posting: Posting = {
-            userId: charge.userId,
-            type: LedgerEntryType.Refund,
-            amount: charge.cost,
-            action: charge.action,
-            requestId: charge.requestId,
-            clientRequestId: charge.clientRequestId,
-            metadata: { refundOf: charge.entryId, reason: reason.code },
-            buckets: { allowance: -charge.buckets.allowance, credits: -charge.buckets.credits },
-          };
-          const settled = await this.periods.settle(em, posting, { requireFunds: false, usedDelta: -charge.cost, entryId });
-          if (settled.kind !== 'posted') throw refusalError(settled);
-          this.events.refunded(em, charge, settled.entry, reason);
-        }
-        if (charge.idempotencyKey) await this.keys.release(em, charge.userId, charge.idempotencyKey);
-      },
-      { verifyCommit },
-    );
+    const refunded = await this.batches.refund({ kind: 'refund', charge, reason, entryId });
+    if (refunded.kind !== 'refunded') throw refusalError(refunded);
   }
 }

@@ -26,7 +26,7 @@ import { TokensService } from './tokens.service.js';
 import { TypeormTokenLedger } from './typeorm-token-ledger.js';
 import { AccountPeriods } from './account-periods.js';
 import { AccountPostings } from './account-postings.js';
-import { ChargeBatches } from './charge-batches.js';
+import { PostingBatches } from './posting-batches.js';
 import { LedgerEvents } from './ledger-events.js';
 import { LedgerRefunds } from './ledger-refunds.js';
 
@@ -49,7 +49,7 @@ export class TokensModule {
       { provide: AccountPolicy, useClass: options.accountPolicy },
       AccountPostings,
       AccountPeriods,
-      ChargeBatches,
+      PostingBatches,
       LedgerRefunds,
       LedgerEvents,
       TypeormTokenLedger,

@@ -5,7 +5,7 @@ import { again, done, retrying } from '../database/retrying.js';
 import { CommitUnconfirmed, DatabaseUnavailable } from '../database/transaction-runner.js';
 import { AccountPeriods, periodNotCurrent, refusalError } from './account-periods.js';
 import { AccountPostings } from './account-postings.js';
-import { ChargeBatches, type QueuedCharge } from './charge-batches.js';
+import { PostingBatches, type QueuedCharge } from './posting-batches.js';
 import { IdempotencyKeys, inProgress } from './idempotency-keys.js';
 import { LedgerEvents } from './ledger-events.js';
 import { LedgerRefunds } from './ledger-refunds.js';
@@ -15,7 +15,7 @@ import { TokensError, TokensErrorCode } from './tokens.errors.js';
 
 /**
  * The ledger on TypeORM: the charge orchestration (what each outcome of a charge leads to, retries)
- * over the parts that do the work: ChargeBatches (charges committed together), AccountPostings
+ * over the parts that do the work: PostingBatches (charges and refunds committed together), AccountPostings
  * (the balance statement and its entry), AccountPeriods (seeding and period rolls), LedgerRefunds
  * (refunds and deferred settlements), LedgerEvents (every event, built from its ledger entry).
  */
@@ -24,7 +24,7 @@ export class TypeormTokenLedger extends TokenLedger implements TransactionalPost
   private readonly logger = new Logger('TokenLedger');
 
   constructor(
-    private readonly batches: ChargeBatches,
+    private readonly batches: PostingBatches,
     private readonly postings: AccountPostings,
     private readonly periods: AccountPeriods,
     private readonly refunds: LedgerRefunds,
@@ -35,7 +35,7 @@ export class TypeormTokenLedger extends TokenLedger implements TransactionalPost
   }
 
   async charge(request: ChargeRequest): Promise<Charge | Replay> {
-    const queued: QueuedCharge = { request, started: performance.now(), entryId: '' };
+    const queued: QueuedCharge = { kind: 'charge', request, started: performance.now(), entryId: '' };
     try {
       return await retrying(async () => {
         const outcome = await this.batches.charge(queued);

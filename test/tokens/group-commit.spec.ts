@@ -50,7 +50,7 @@ describe(`Group commit of charges (${TEST_DB})`, () => {
       const { cost, balanceAfter, buckets } = value;
       return { charged: cost, balanceAfter, buckets };
     }
-    return value;
+    return value as unknown;
   };
 
   /**
@@ -126,6 +126,44 @@ describe(`Group commit of charges (${TEST_DB})`, () => {
       [grouped.a],
     );
     expect(keys.map((k) => k.idempotency_key)).toEqual(['k1', 'k2']);
+  });
+
+  it('a refund goes in the same batch as charges, in arrival order: the charges after it can spend what it gave back', async () => {
+    const sequence = async (userId: string, together: boolean) => {
+      await charge({ userId, cost: 950 });
+      const toRefund = (await charge({ userId, cost: 50 })) as Charge;
+      const steps: Array<() => Promise<unknown>> = [
+        () => charge({ userId, cost: 10 }), // short: 0 left
+        () => ledger.refund(toRefund, { code: 'SERVICE_FAILED', message: 'the work failed' }).then(() => 'refunded'),
+        () => charge({ userId, cost: 30 }),
+        () => charge({ userId, cost: 30 }), // short: 20 left
+        () => charge({ userId, cost: 20 }),
+      ];
+      if (!together) {
+        const answers: unknown[] = [];
+        for (const step of steps) answers.push(answerOf((await Promise.allSettled([step()]))[0]));
+        return answers;
+      }
+      batches.length = 0;
+      const opener = charge({ userId: `${userId}-opener`, cost: 1 });
+      const answers = (await Promise.allSettled(steps.map((step) => step()))).map(answerOf);
+      await opener;
+      expect(batches.map((batch) => batch.charges)).toEqual([1, 4]);
+      return answers;
+    };
+    const alone = await sequence('gc-refund-alone', false);
+    const grouped = await sequence('gc-refund-batch', true);
+    expect(grouped).toEqual(alone);
+    expect(grouped).toEqual([
+      { refused: 'INSUFFICIENT_TOKENS', details: { balance: 0, required: 10 } },
+      'refunded',
+      { charged: 30, balanceAfter: 20, buckets: { allowance: -30, credits: 0 } },
+      { refused: 'INSUFFICIENT_TOKENS', details: { balance: 20, required: 30 } },
+      { charged: 20, balanceAfter: 0, buckets: { allowance: -20, credits: 0 } },
+    ]);
+    const rows = async (userId: string) =>
+      (await expectLedgerConsistent(t.dataSource, userId)).entries.map((e) => [e.seq, e.type, e.amount, e.balanceAfter]);
+    expect(await rows('gc-refund-batch')).toEqual(await rows('gc-refund-alone'));
   });
 
   it('parallel charges of one account commit in a few batches, exactly as many as the balance pays for', async () => {
