@@ -117,6 +117,10 @@ export async function startServer(options: { databaseUrl: string; logLevel: stri
       ADMIN_EMAIL: ADMIN.email,
       ADMIN_PASSWORD: ADMIN.password,
       LOG_LEVEL: options.logLevel,
+      // Group commit settings to compare, when given (the app's defaults otherwise).
+      ...Object.fromEntries(
+        ['LEDGER_BATCH_SIZE', 'LEDGER_CONCURRENT_BATCHES'].flatMap((name) => (process.env[name] ? [[name, process.env[name]]] : [])),
+      ),
     },
   });
   return {

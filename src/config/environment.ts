@@ -239,6 +239,20 @@ export class Environment {
   @Max(86400)
   PERIOD_ROLLOVER_INTERVAL_SECONDS = 60;
 
+  /** Group commit: most charges and refunds one transaction takes; 1 gives each its own transaction. */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  LEDGER_BATCH_SIZE = 128;
+
+  /** Group commit: batches committing at the same time, per instance. */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  @Max(16)
+  LEDGER_CONCURRENT_BATCHES = 1;
+
   /** Bearer token Prometheus sends to GET /metrics; unset: only admins may read it. */
   @IsOptional()
   @IsString()
