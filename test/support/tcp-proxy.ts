@@ -11,14 +11,15 @@ import { createConnection, createServer, Server, Socket } from 'node:net';
  * - cutAtNextCommit(): the next COMMIT statement a client sends reaches the server (or, with
  *   `deliver: false`, does not), its answer never comes back, then the proxy cuts. Either way the
  *   client cannot know whether its transaction committed.
+ * - dropAtNextCommit(): the same, but only that connection is lost; the database stays reachable.
  * - restore(): forwards again on the same port.
  */
 export class TcpProxy {
   private server: Server | null = null;
   private readonly sockets = new Set<Socket>();
   private mode: 'forward' | 'blackhole' = 'forward';
-  /** Set by cutAtNextCommit(): resolves once the cut is done. */
-  private commitTrap: { deliver: boolean; skip: number; spring: () => void } | null = null;
+  /** Set by cutAtNextCommit() and dropAtNextCommit(); `spring` gets what ends the caught connection. */
+  private commitTrap: { deliver: boolean; skip: number; spring: (endConnection: () => void) => void } | null = null;
   /** Connections accepted so far (each one is a new database connection of the app). */
   accepted = 0;
 
@@ -56,7 +57,7 @@ export class TcpProxy {
       if (trap && isCommit(chunk) && trap.skip-- <= 0) {
         this.commitTrap = null;
         answering = false; // the client never hears back
-        trap.spring();
+        trap.spring(() => (client.destroy(), upstream.destroy()));
         if (!trap.deliver) return;
       }
       upstream.write(chunk);
@@ -95,16 +96,30 @@ export class TcpProxy {
    * Arms the trap; resolves once a COMMIT was caught and the proxy has cut (as cut()), leaving a
    * delivered COMMIT time to commit first. `skip` lets that many COMMITs through first.
    */
-  cutAtNextCommit({ deliver, skip = 0 }: { deliver: boolean; skip?: number }, timeoutMs = 10_000): Promise<void> {
-    return new Promise<void>((resolveSprung, reject) => {
+  async cutAtNextCommit({ deliver, skip = 0 }: { deliver: boolean; skip?: number }, timeoutMs = 10_000): Promise<void> {
+    await this.nextCommit(deliver, skip, timeoutMs);
+    await new Promise((resolveWait) => setTimeout(resolveWait, 200));
+    await this.cut();
+  }
+
+  /**
+   * Like cutAtNextCommit, but only the connection that sent the COMMIT is lost (as when the server
+   * kills it): the database stays reachable, so the client can check what became of its transaction.
+   */
+  async dropAtNextCommit({ deliver, skip = 0 }: { deliver: boolean; skip?: number }, timeoutMs = 10_000): Promise<void> {
+    const endConnection = await this.nextCommit(deliver, skip, timeoutMs);
+    if (deliver) await new Promise((resolveWait) => setTimeout(resolveWait, 200));
+    endConnection();
+  }
+
+  /** Resolves, with what ends its connection, when the trap caught a COMMIT (after `skip` others). */
+  private nextCommit(deliver: boolean, skip: number, timeoutMs: number): Promise<() => void> {
+    return new Promise<() => void>((resolveSprung, reject) => {
       const timer = setTimeout(() => {
         this.commitTrap = null;
         reject(new Error(`no COMMIT went through the proxy within ${timeoutMs} ms`));
       }, timeoutMs);
-      this.commitTrap = { deliver, skip, spring: () => (clearTimeout(timer), resolveSprung()) };
-    }).then(async () => {
-      await new Promise((resolveWait) => setTimeout(resolveWait, 200));
-      await this.cut();
+      this.commitTrap = { deliver, skip, spring: (endConnection) => (clearTimeout(timer), resolveSprung(endConnection)) };
     });
   }
 
