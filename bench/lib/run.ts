@@ -72,6 +72,11 @@ export interface PhaseResult {
   users: number;
   connections: number;
   seconds: number;
+  /**
+   * When the load ran, in microseconds of the monotonic clock (process.hrtime), the clock of the
+   * timestamps in a V8 .cpuprofile of the app: bench/profile-summary.mjs cuts a profile to one phase with it.
+   */
+  monotonicUs: { start: number; end: number };
   load: LoadResult;
   cpu: CpuUse;
   accounting: ChargeAccounting;
@@ -157,11 +162,16 @@ export async function createUsers(ctx: BenchContext, count: number, label: strin
   return users;
 }
 
+function monotonicUs(): number {
+  return Number(process.hrtime.bigint() / 1000n);
+}
+
 /** One phase: snapshot, load for `seconds`, snapshot, and the exact accounting of what changed. */
 export async function runPhase(ctx: BenchContext, spec: PhaseSpec, seconds: number, warmup: boolean): Promise<PhaseResult> {
   const targets = spec.users.map((u) => u.id);
   const before = await snapshot(ctx.db.connection, targets, ctx.withBaselineTable);
   const cpuBefore = sampleCpu(ctx.server.pid, DATABASE_PID);
+  const start = monotonicUs();
   const load = await runLoad({
     pool: ctx.pool,
     origin: ctx.server.origin,
@@ -171,6 +181,7 @@ export async function runPhase(ctx: BenchContext, spec: PhaseSpec, seconds: numb
     durationMs: seconds * 1000,
     headers: spec.users.map((u) => ({ authorization: `Bearer ${u.accessToken}` })),
   });
+  const end = monotonicUs();
   const cpu = cpuUse(cpuBefore, sampleCpu(ctx.server.pid, DATABASE_PID), load.ok, load.elapsedMs, ctx.machine.cpus);
   const after = await snapshot(ctx.db.connection, targets, ctx.withBaselineTable);
   const accounting = accountPhase(spec.charging, load.ok, load.errors, before, after);
@@ -182,6 +193,7 @@ export async function runPhase(ctx: BenchContext, spec: PhaseSpec, seconds: numb
     users: spec.users.length,
     connections: settings.connections,
     seconds,
+    monotonicUs: { start, end },
     load,
     cpu,
     accounting,
