@@ -9,7 +9,8 @@
  * Without a file, the newest .cpuprofile in bench/results/. With --phase (unmetered, metered_spread,
  * metered_hot; --warmup for its warm-up), only the samples taken while that phase's load ran, cut with
  * the phase's monotonic window from the run's results JSON (--results, else the newest bench/results/*.json
- * written after the profile started), and every figure is also given per answered request of the phase.
+ * in which that phase ran while the profile was recorded), and every figure is also given per answered
+ * request of the phase.
  *
  * Prints self time by where the code lives (a package of node_modules, a file of the app, a Node
  * internal module, the garbage collector, native code), then the functions with the most self time
@@ -49,15 +50,41 @@ function parseArgs(argv) {
   return options;
 }
 
-/** The newest file of `dir` whose name ends with `suffix` (and that changed after `after`, in ms). */
-function newest(dir, suffix, after = 0) {
-  const files = readdirSync(dir)
+/** The files of `dir` whose names end with `suffix`, newest first. */
+function newestFirst(dir, suffix) {
+  return readdirSync(dir)
     .filter((name) => name.endsWith(suffix))
     .map((name) => ({ path: join(dir, name), mtime: statSync(join(dir, name)).mtimeMs }))
-    .filter((file) => file.mtime >= after)
-    .sort((a, b) => b.mtime - a.mtime);
-  if (files.length === 0) throw new Error(`no ${suffix} file in ${dir}`);
-  return files[0].path;
+    .sort((a, b) => b.mtime - a.mtime)
+    .map((file) => file.path);
+}
+
+/**
+ * The phase `key` of the run that was profiled: from `resultsFile`, else from the newest results JSON
+ * of bench/results/ in which that phase ran while the profile was recorded.
+ */
+function profiledPhase(profile, key, warmup, resultsFile) {
+  const candidates = resultsFile ? [resolve(resultsFile)] : newestFirst(RESULTS_DIR, '.json');
+  for (const path of candidates) {
+    let phases;
+    try {
+      phases = JSON.parse(readFileSync(path, 'utf8')).phases;
+    } catch {
+      continue;
+    }
+    const phase = Array.isArray(phases) ? phases.find((p) => p.key === key && p.warmup === warmup) : undefined;
+    const window = phase?.monotonicUs;
+    if (window && window.start >= profile.startTime && window.end <= profile.endTime) return { path, phase };
+    if (resultsFile)
+      throw new Error(
+        !phase
+          ? `no ${warmup ? 'warm-up' : 'measured'} phase '${key}' in ${path}`
+          : !window
+            ? `${path} has no phase windows (monotonicUs): written by an older benchmark`
+            : `phase '${key}' of ${path} did not run while the profile was recorded`,
+      );
+  }
+  throw new Error(`no results JSON in ${RESULTS_DIR} has a ${warmup ? 'warm-up' : 'measured'} phase '${key}' that ran during the profile`);
 }
 
 /** Where a frame's code lives: a package, a file of the app, a Node module, or one of V8's own entries. */
@@ -83,7 +110,10 @@ function functionKey(frame) {
 
 const options = parseArgs(process.argv.slice(2));
 let profilePath = options.profile ? resolve(options.profile) : RESULTS_DIR;
-if (statSync(profilePath).isDirectory()) profilePath = newest(profilePath, '.cpuprofile');
+if (statSync(profilePath).isDirectory()) {
+  [profilePath] = newestFirst(profilePath, '.cpuprofile');
+  if (!profilePath) throw new Error('no .cpuprofile file there');
+}
 const profile = JSON.parse(readFileSync(profilePath, 'utf8'));
 
 // Sample i lasts until sample i + 1 (timeDeltas[i] is the time since the sample before it).
@@ -95,15 +125,8 @@ let window = { start: -Infinity, end: Infinity };
 let requests = null;
 let phaseLabel = 'the whole profile';
 if (options.phase) {
-  const profileStarted = statSync(profilePath).mtimeMs - (profile.endTime - profile.startTime) / 1000;
-  const resultsPath = options.results ? resolve(options.results) : newest(RESULTS_DIR, '.json', profileStarted);
-  const phases = JSON.parse(readFileSync(resultsPath, 'utf8')).phases ?? [];
-  const phase = phases.find((p) => p.key === options.phase && p.warmup === options.warmup);
-  if (!phase) throw new Error(`no ${options.warmup ? 'warm-up' : 'measured'} phase '${options.phase}' in ${resultsPath}`);
-  if (!phase.monotonicUs) throw new Error(`${resultsPath} has no phase windows (monotonicUs): written by an older benchmark`);
+  const { path: resultsPath, phase } = profiledPhase(profile, options.phase, options.warmup, options.results);
   window = phase.monotonicUs;
-  if (window.end < profile.startTime || window.start > profile.endTime)
-    throw new Error(`phase '${options.phase}' of ${resultsPath} did not run while ${profilePath} was recorded`);
   requests = phase.load.ok;
   phaseLabel = `${options.warmup ? 'warm-up ' : ''}${phase.label} (${resultsPath}), ${requests.toLocaleString('en-US')} answered requests`;
 }
