@@ -1,11 +1,10 @@
-import helmet from '@fastify/helmet';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import { toErrorBody } from './common/error-response.js';
-import { corsOptions, SECURITY_HEADERS, setSecurityHeaders } from './common/http-security.js';
+import { corsOptions, setSecurityHeaders } from './common/http-security.js';
 import { AppConfig } from './config/app-config.js';
 
 const JSON_CONTENT_TYPE = /^application\/json\s*(;|$)/i;
@@ -57,15 +56,18 @@ export function createFastifyAdapter(options: { trustProxy?: boolean | string[] 
 
 /** Everything main.ts and the tests share: security headers, CORS, error shape for Fastify's own errors, request ids, API docs. */
 export async function configureApp(app: NestFastifyApplication): Promise<void> {
-  // Awaited before the hooks below are added, so its hook runs first and the answers they refuse carry the headers too.
-  await app.register(helmet, SECURITY_HEADERS);
+  const fastify = app.getHttpAdapter().getInstance();
+  // Added before the hooks below, so it runs first and the answers they refuse carry the headers too.
+  fastify.addHook('onRequest', (request, reply, done) => {
+    setSecurityHeaders(request.raw, reply.raw);
+    done();
+  });
   const origins = app.get(AppConfig).get('CORS_ORIGINS');
   if (origins.length > 0) app.enableCors(corsOptions(origins));
 
-  const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onSend', async (request, reply) => {
     reply.header('X-Request-Id', request.id);
-    // A CORS preflight is answered by the adapter's first hook, before helmet's: it gets the headers here.
+    // A CORS preflight is answered by the adapter's first hook, before the one above: it gets the headers here.
     if (!reply.raw.hasHeader('x-content-type-options')) setSecurityHeaders(request.raw, reply.raw);
   });
   // The API speaks JSON only: form and text bodies are refused before any route runs.

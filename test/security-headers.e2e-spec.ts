@@ -3,6 +3,10 @@
  * Fastify's own), a Content-Security-Policy without 'unsafe-eval', CORS only for CORS_ORIGINS,
  * and who may read GET /metrics (the METRICS_TOKEN when it is set, an admin otherwise).
  */
+import helmet from 'helmet';
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { Socket } from 'node:net';
+import { SECURITY_HEADERS } from '../src/common/http-security.js';
 import { loginAdmin, registerUser, TestUser } from './support/factories.js';
 import type { HttpResponse } from './support/http-client.js';
 import { METRICS_TOKEN } from './support/metrics.js';
@@ -11,7 +15,7 @@ import { startTestApp, TestApp } from './support/test-app.js';
 const ALLOWED_ORIGIN = 'https://app.example.com';
 const OTHER_ORIGIN = 'https://evil.example.net';
 
-/** The headers @fastify/helmet sets, as the app configures it. */
+/** The headers helmet sets, as the app configures it. */
 function expectSecurityHeaders(response: HttpResponse, what: string): void {
   const headers = Object.fromEntries(
     [
@@ -71,6 +75,21 @@ describe('security headers, CORS and /metrics access', () => {
       expectSecurityHeaders(await t.http.post('/services/chat', { message: 'hi' }, { token: user.token }), 'POST /services/chat');
       expectSecurityHeaders(await t.http.get('/docs'), 'GET /docs');
       expectSecurityHeaders(await t.http.get('/docs/swagger-ui-init.js'), 'GET /docs/swagger-ui-init.js');
+    });
+
+    it("sends exactly helmet's headers for the app's options (computed once at start-up, not per request)", async () => {
+      // helmet's own middleware, run on a bare answer.
+      const answer = new ServerResponse(new IncomingMessage(new Socket()));
+      answer.setHeader('X-Powered-By', 'something');
+      helmet(SECURITY_HEADERS)(answer.req, answer, () => undefined);
+      const expected = answer.getHeaders();
+      expect(Object.keys(expected).length).toBeGreaterThan(10);
+      expect(expected['x-powered-by']).toBeUndefined();
+      for (const response of [await t.http.get('/health'), await t.http.get('/no-such-route'), await t.http.get('/tokens/balance')]) {
+        const sent = Object.fromEntries(Object.keys(expected).map((name) => [name, response.headers.get(name)]));
+        expect(sent).toEqual(Object.fromEntries(Object.entries(expected).map(([name, value]) => [name, String(value)])));
+        expect(response.headers.get('x-powered-by')).toBeNull();
+      }
     });
 
     it("puts them on the error filter's answers", async () => {

@@ -78,6 +78,11 @@ export interface PhaseResult {
   connections: number;
   seconds: number;
   target: 'app' | 'bare';
+  /**
+   * When the load ran, in microseconds of the monotonic clock (process.hrtime), the clock of the
+   * timestamps in a V8 .cpuprofile of the app: bench/profile-summary.mjs cuts a profile to one phase with it.
+   */
+  monotonicUs: { start: number; end: number };
   load: LoadResult;
   cpu: CpuUse;
   accounting: ChargeAccounting;
@@ -182,6 +187,10 @@ export async function createUsers(ctx: BenchContext, count: number, label: strin
   return users;
 }
 
+function monotonicUs(): number {
+  return Number(process.hrtime.bigint() / 1000n);
+}
+
 /** One phase: snapshot, load for `seconds`, snapshot, and the exact accounting of what changed. */
 export async function runPhase(ctx: BenchContext, spec: PhaseSpec, seconds: number, warmup: boolean): Promise<PhaseResult> {
   const targets = spec.users.map((u) => u.id);
@@ -191,6 +200,7 @@ export async function runPhase(ctx: BenchContext, spec: PhaseSpec, seconds: numb
   const before = await snapshot(ctx.db.connection, targets, ctx.withBaselineTable);
   const countersBefore = ctx.counting ? await sampleCounters(ctx.db.connection, ctx.db.appUser) : null;
   const cpuBefore = sampleCpu(server.pid, DATABASE_PID);
+  const start = monotonicUs();
   const load = await runLoad({
     pool,
     origin: server.origin,
@@ -200,6 +210,7 @@ export async function runPhase(ctx: BenchContext, spec: PhaseSpec, seconds: numb
     durationMs: seconds * 1000,
     headers: spec.users.map((u) => ({ authorization: `Bearer ${u.accessToken}` })),
   });
+  const end = monotonicUs();
   const cpu = cpuUse(cpuBefore, sampleCpu(server.pid, DATABASE_PID), load.ok, load.elapsedMs, ctx.machine.cpus);
   const statements =
     ctx.counting && countersBefore
@@ -216,6 +227,7 @@ export async function runPhase(ctx: BenchContext, spec: PhaseSpec, seconds: numb
     connections: settings.connections,
     seconds,
     target,
+    monotonicUs: { start, end },
     load,
     cpu,
     accounting,

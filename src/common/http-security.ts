@@ -6,7 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 type CorsOptions = NonNullable<Parameters<NestFastifyApplication['enableCors']>[0]>;
 
 /**
- * Security headers of every answer (@fastify/helmet). The API answers JSON; the only HTML is
+ * Security headers of every answer (helmet's, set by setSecurityHeaders). The API answers JSON; the only HTML is
  * Swagger UI at /docs (@nestjs/swagger), whose page loads its scripts from /docs itself
  * (swagger-ui-bundle.js, swagger-ui-init.js: no inline script, no eval), but has inline <style>
  * blocks and style attributes, and its stylesheet draws icons as data: images. Scripts are held to
@@ -17,6 +17,8 @@ type CorsOptions = NonNullable<Parameters<NestFastifyApplication['enableCors']>[
  * use stays possible) and keep it when it reaches them over the proxy's https. It leaves out
  * includeSubDomains, which would bind hosts of the domain this service does not own.
  * upgrade-insecure-requests is not sent: on plain http it would send /docs' own assets to https.
+ *
+ * No value may depend on the request (no function directive, no nonce): the headers are computed once.
  */
 export const SECURITY_HEADERS = {
   contentSecurityPolicy: {
@@ -40,13 +42,42 @@ export const SECURITY_HEADERS = {
   xFrameOptions: { action: 'deny' },
 } satisfies HelmetOptions;
 
+/** What helmet's middleware does to an answer with `options`: the headers it sets, in its order, and those it removes. */
+export function helmetHeaders(options: HelmetOptions): { set: [string, string][]; removed: string[] } {
+  const set: [string, string][] = [];
+  const removed: string[] = [];
+  const recorder = {
+    setHeader(name: string, value: unknown) {
+      if (typeof value !== 'string') throw new Error(`helmet set ${name} to a ${typeof value}: only fixed string values are supported`);
+      set.push([name, value]);
+    },
+    removeHeader(name: string) {
+      removed.push(name);
+    },
+  };
+  const request = new Proxy({} as IncomingMessage, {
+    get() {
+      throw new Error('a security header depends on the request: it cannot be computed once');
+    },
+  });
+  // helmet 8 throws an invalid option (it no longer passes it to the callback).
+  helmet(options)(request, recorder as unknown as ServerResponse, () => undefined);
+  return { set, removed };
+}
+
 /**
- * The same headers for answers given before @fastify/helmet's hook runs: those of Fastify's router
- * (a malformed URL, before any hook) and CORS preflights (answered by the adapter's first hook).
+ * Sets the security headers on an answer: a hook of every request (configureApp), and for answers given
+ * before the hooks run: those of Fastify's router (a malformed URL, before any hook) and CORS preflights
+ * (answered by the adapter's first hook). What helmet(SECURITY_HEADERS) sets, computed once at start-up:
+ * helmet's own middleware (and @fastify/helmet, which builds that middleware again for every request)
+ * costs more than setting the dozen fixed headers.
  */
 export const setSecurityHeaders: (request: IncomingMessage, response: ServerResponse) => void = (() => {
-  const middleware = helmet(SECURITY_HEADERS);
-  return (request, response) => middleware(request, response, () => undefined);
+  const { set, removed } = helmetHeaders(SECURITY_HEADERS);
+  return (_request, response) => {
+    for (const [name, value] of set) response.setHeader(name, value);
+    for (const name of removed) response.removeHeader(name);
+  };
 })();
 
 /** Headers a browser may send cross-origin, and those of our answers it may read. */

@@ -27,7 +27,22 @@ const PINO_LEVELS: Record<Environment['LOG_LEVEL'], Level> = {
  * Credentials and signatures never reach a log line: the request log carries headers, so the
  * ones that authenticate (or sign) a request are replaced. Request bodies are not logged at all.
  */
-export const REDACTED_PATHS = ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers["x-signature"]', 'req.headers.cookie'];
+export const REDACTED_HEADERS = ['authorization', 'x-api-key', 'x-signature', 'cookie'] as const;
+const CENSOR = '[REDACTED]';
+
+/** The same headers for pino's redaction, wherever a log line carries a request's headers (`req.headers`). */
+export const REDACTED_PATHS = REDACTED_HEADERS.map((name) => `req.headers[${JSON.stringify(name)}]`);
+
+/** `headers` with the credentials replaced: a copy when it has one, else the object itself. */
+function withoutCredentials(headers: Record<string, unknown>): Record<string, unknown> {
+  let censored: Record<string, unknown> | undefined;
+  for (const name of REDACTED_HEADERS) {
+    if (headers[name] === undefined) continue;
+    censored ??= { ...headers };
+    censored[name] = CENSOR;
+  }
+  return censored ?? headers;
+}
 
 /** Routes scraped or probed every few seconds: served, but without a request log line. */
 const QUIET_ROUTES = new Set(['/metrics', '/health']);
@@ -38,7 +53,7 @@ export function createAppLogger(level: Environment['LOG_LEVEL'], destination: De
       level: PINO_LEVELS[level],
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
-      redact: { paths: REDACTED_PATHS, censor: '[REDACTED]' },
+      redact: { paths: REDACTED_PATHS, censor: CENSOR },
     },
     destination,
   );
@@ -70,12 +85,15 @@ export function httpLoggingParams(logger: Logger): Params {
         // middie strips the matched mount path from req.url; the path as requested is originalUrl.
         ignore: (req: IncomingMessage & { originalUrl?: string }) => QUIET_ROUTES.has((req.originalUrl ?? req.url ?? '').split('?')[0]),
       },
+      // The request serializer replaces the credentials itself (once per request, when the request's
+      // logger is made), so the request loggers need no redaction pass over every line: cheaper, same lines.
+      redact: { paths: [] },
       serializers: {
-        req: (req: { id?: string; method?: string; url?: string; headers?: object; remoteAddress?: string }) => ({
+        req: (req: { id?: string; method?: string; url?: string; headers?: Record<string, unknown>; remoteAddress?: string }) => ({
           id: req.id,
           method: req.method,
           url: req.url,
-          headers: req.headers,
+          headers: req.headers && withoutCredentials(req.headers),
           remoteAddress: req.remoteAddress,
         }),
         res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),

@@ -64,7 +64,8 @@ export class AuthGuard implements CanActivate {
     if (!token) return null;
     let claims: JwtClaims;
     try {
-      claims = await this.jwt.verifyAsync<JwtClaims>(token);
+      // Synchronous: the key is in memory (no key provider), so the promise of verifyAsync buys nothing.
+      claims = this.jwt.verify<JwtClaims>(token);
     } catch {
       return null;
     }

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { createSecretKey } from 'node:crypto';
 import { AppConfig } from '../config/app-config.js';
 import { RateLimitsModule } from '../rate-limits/rate-limits.module.js';
 import { SubscriptionsModule } from '../subscriptions/subscriptions.module.js';
@@ -22,7 +23,10 @@ import { UsersService } from './users.service.js';
     JwtModule.registerAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
-        secret: config.jwtSecret,
+        // The secret as a KeyObject (the same bytes as the string): given a string, jsonwebtoken first
+        // tries to read it as a PEM key (createPublicKey / createPrivateKey, which throw for an HMAC
+        // secret) on every verify and sign, which cost more CPU than the rest of a request.
+        secret: createSecretKey(Buffer.from(config.jwtSecret, 'utf8')),
         signOptions: { algorithm: 'HS256', expiresIn: config.get('JWT_EXPIRES_IN_SECONDS') },
         verifyOptions: { algorithms: ['HS256'] },
       }),
