@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import type { EntityManager } from 'typeorm';
+import { type EntityManager, In } from 'typeorm';
 import { Clock } from '../common/clock.js';
 import { execute, isCheckViolation } from '../database/sql.js';
 import { TokenAccount } from './token-account.entity.js';
@@ -32,7 +32,7 @@ function movementOf(posting: Posting): Movement {
  * already assigned, while SQLite sees the old row: so every expression reads only columns that are
  * assigned after it (allowance and period_allowance_granted come last).
  */
-function assignmentsOf(movement: Movement): { sql: string; parameters: number[] } {
+function assignmentsOf(movement: Movement): SqlPart {
   switch (movement.kind) {
     case 'split': {
       const { allowance, credits } = movement.split;
@@ -41,16 +41,8 @@ function assignmentsOf(movement: Movement): { sql: string; parameters: number[] 
         parameters: [allowance + credits, credits, allowance],
       };
     }
-    case 'debit': {
-      const c = movement.cost;
-      return {
-        sql: `balance = balance + ?,
-              credits = credits - CASE WHEN allowance >= ? THEN 0 ELSE ? - allowance END,
-              last_allowance_change = CASE WHEN allowance >= ? THEN ? ELSE 0 - allowance END,
-              allowance = CASE WHEN allowance >= ? THEN allowance - ? ELSE 0 END`,
-        parameters: [-c, c, c, c, -c, c, c],
-      };
-    }
+    case 'debit':
+      return debitAssignments({ sql: '?', parameters: [movement.cost] }, { sql: '?', parameters: [-movement.cost] });
     case 'plan': {
       const m = movement.monthlyTokens;
       const raise = 'CASE WHEN period_allowance_granted < ? THEN ? - period_allowance_granted ELSE 0 END';
@@ -61,6 +53,28 @@ function assignmentsOf(movement: Movement): { sql: string; parameters: number[] 
       };
     }
   }
+}
+
+interface SqlPart {
+  sql: string;
+  parameters: unknown[];
+}
+
+/** A debit of `cost` (an SQL expression; `minus` is its negation), taken from the allowance first, then from credits. */
+function debitAssignments(cost: SqlPart, minus: SqlPart): SqlPart {
+  const [c, m] = [cost.sql, minus.sql];
+  return {
+    sql: `balance = balance + ${m},
+          credits = credits - CASE WHEN allowance >= ${c} THEN 0 ELSE ${c} - allowance END,
+          last_allowance_change = CASE WHEN allowance >= ${c} THEN ${m} ELSE 0 - allowance END,
+          allowance = CASE WHEN allowance >= ${c} THEN allowance - ${c} ELSE 0 END`,
+    parameters: [minus, cost, cost, cost, minus, cost, cost].flatMap((part) => part.parameters),
+  };
+}
+
+/** `CASE user_id WHEN ? THEN ? ... END`: a value per account, in one statement for many. */
+function perAccount(values: Array<[userId: string, value: number]>): SqlPart {
+  return { sql: `CASE user_id ${values.map(() => 'WHEN ? THEN ?').join(' ')} END`, parameters: values.flat() };
 }
 
 /** What a movement did, from the account row read right after its statement. */
@@ -121,7 +135,52 @@ export class AccountPostings {
   }
 
   /**
-   * The entries of debits `debitTogether` made, in order, as if each had been its own statement:
+   * Debits of many accounts in one UPDATE: each account's total, only where its balance covers it
+   * and its period is running at `openAt` (the condition is the database's, row by row). Returns the
+   * rows of the accounts it charged, read after it (it marks them with an id of its own), for
+   * `debitEntries`; the others were not changed.
+   */
+  async debitAccounts(
+    em: EntityManager,
+    debits: Array<{ userId: string; costs: number[] }>,
+    openAt: Date,
+  ): Promise<Map<string, TokenAccount>> {
+    if (debits.length === 0) return new Map();
+    if (debits.length === 1) {
+      // One account: its plain conditional UPDATE, then its row.
+      const [{ userId, costs }] = debits;
+      if (!(await this.debitTogether(em, userId, costs, openAt))) return new Map();
+      return new Map([[userId, await em.findOneByOrFail(TokenAccount, { userId })]]);
+    }
+    const totals = debits.map(({ userId, costs }): [string, number] => [userId, costs.reduce((sum, cost) => sum + cost, 0)]);
+    const total = perAccount(totals);
+    const count = perAccount(debits.map(({ userId, costs }) => [userId, costs.length]));
+    const buckets = debitAssignments(total, perAccount(totals.map(([userId, sum]) => [userId, -sum])));
+    const statementId = randomUUID();
+    const userIds = debits.map(({ userId }) => userId);
+    try {
+      await execute(
+        em,
+        `UPDATE token_accounts
+            SET ${buckets.sql},
+                used_this_period = used_this_period + ${total.sql},
+                ledger_seq = ledger_seq + ${count.sql},
+                updated_at = ?,
+                last_statement_id = ?
+          WHERE user_id IN (${userIds.map(() => '?').join(', ')}) AND balance >= ${total.sql} AND period_end > ?`,
+        [...buckets.parameters, ...total.parameters, ...count.parameters, openAt, statementId, ...userIds, ...total.parameters, openAt],
+      );
+    } catch (error) {
+      // The CHECK constraints are the last line of defence: nothing of the statement was applied.
+      if (isCheckViolation(error)) return new Map();
+      throw error;
+    }
+    const accounts = await em.findBy(TokenAccount, { userId: In(userIds), lastStatementId: statementId });
+    return new Map(accounts.map((account) => [account.userId, account]));
+  }
+
+  /**
+   * The entries of debits `debitTogether` or `debitAccounts` made, in order, as if each had been its own statement:
    * each takes the allowance first, then credits, and carries the balance it left.
    */
   debitEntries(account: TokenAccount, debits: Array<{ posting: Posting; entryId: string }>, now: Date): TokenLedgerEntry[] {

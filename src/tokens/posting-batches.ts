@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { type EntityManager, In } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { Batcher } from '../common/batcher.js';
 import { Clock } from '../common/clock.js';
 import type { CommitCheck } from '../database/transaction-runner.js';
@@ -41,10 +41,12 @@ export const DEFAULT_GROUP_COMMIT = { maxBatchSize: 128, maxConcurrentBatches: 1
 
 /**
  * Group commit of charges and refunds: the postings that arrive while a batch commits go together
- * in the next transaction. In it, each account's postings are applied in arrival order: a run of
- * charges gets one conditional UPDATE for its total when the balance covers them all, else its
- * charges are posted one by one (seeding or rolling the account first when needed); the entries of
- * the totals go in one multi-row INSERT; one COMMIT. Every caller gets the answer it would have had
+ * in the next transaction. In it, each account's postings are applied in arrival order: the charges
+ * of every account that has only charges in the batch are taken by one UPDATE, conditional per
+ * account (its total where the balance covers it); an account whose total does not fit gets its
+ * charges one by one (seeding or rolling the account first when needed); an account with refunds
+ * gets a conditional UPDATE per run of charges between them. The entries of the totals go in one
+ * multi-row INSERT; one COMMIT. Every caller gets the answer it would have had
  * alone: its own entry, balance and buckets, or its own refusal, which neither fails nor undoes its
  * neighbours. Every decision is a conditional statement in the database, so instances batching
  * independently stay correct.
@@ -110,6 +112,7 @@ export class PostingBatches {
       else outcomes[i] = { kind: 'key_taken' };
     }
 
+    // Each account's postings in arrival order (sortedIndexes is stable).
     const byAccount = new Map<string, number[]>();
     for (const i of sortedIndexes(batch, userIdOf)) {
       if (outcomes[i]) continue;
@@ -118,25 +121,36 @@ export class PostingBatches {
     }
 
     const now = this.clock.now();
-    // Runs of charges whose totals were taken; their entries are built from one read of their accounts at the end.
-    const together: number[][] = [];
     const entries: TokenLedgerEntry[] = [];
+    // Accounts with only charges in the batch: one statement takes each one's total where it fits.
+    const onlyCharges = [...byAccount].filter(([, indexes]) => indexes.every((i) => batch[i].kind === 'charge'));
+    const taken = await this.postings.debitAccounts(
+      em,
+      onlyCharges.map(([userId, indexes]) => ({ userId, costs: indexes.map((i) => (batch[i] as QueuedCharge).request.cost) })),
+      now,
+    );
+    for (const [userId, indexes] of onlyCharges) {
+      const account = taken.get(userId);
+      if (account) entries.push(...this.chargedTogether(em, indexes, batch, account, now, outcomes));
+      else for (const i of indexes) outcomes[i] = await this.chargeAlone(em, batch[i] as QueuedCharge, claimed.has(i));
+    }
+    // Accounts with refunds too: in arrival order, a run of charges at a time between the refunds.
     for (const [userId, indexes] of byAccount) {
-      indexes.sort((a, b) => a - b); // arrival order
+      if (indexes.every((i) => batch[i].kind === 'charge')) continue;
       let run: number[] = [];
-      const postRun = async (lastOfAccount: boolean) => {
-        if (run.length === 0) return;
+      const postRun = async () => {
         const charges = run.map((i) => batch[i] as QueuedCharge);
         if (
-          await this.postings.debitTogether(
+          run.length > 0 &&
+          (await this.postings.debitTogether(
             em,
             userId,
             charges.map(({ request }) => request.cost),
             now,
-          )
+          ))
         ) {
-          if (lastOfAccount) together.push(run);
-          else entries.push(...this.chargedTogether(em, run, batch, await em.findOneByOrFail(TokenAccount, { userId }), now, outcomes));
+          const account = await em.findOneByOrFail(TokenAccount, { userId });
+          entries.push(...this.chargedTogether(em, run, batch, account, now, outcomes));
         } else {
           for (const i of run) outcomes[i] = await this.chargeAlone(em, batch[i] as QueuedCharge, claimed.has(i));
         }
@@ -146,19 +160,12 @@ export class PostingBatches {
         const item = batch[i];
         if (item.kind === 'charge') {
           run.push(i);
-          continue;
+        } else {
+          await postRun();
+          outcomes[i] = await this.refundIn(em, item);
         }
-        await postRun(false);
-        outcomes[i] = await this.refundIn(em, item);
       }
-      await postRun(true);
-    }
-
-    if (together.length > 0) {
-      const accounts = await em.findBy(TokenAccount, { userId: In(together.map((run) => userIdOf(batch[run[0]]))) });
-      const accountOf = new Map(accounts.map((account) => [account.userId, account]));
-      for (const run of together)
-        entries.push(...this.chargedTogether(em, run, batch, accountOf.get(userIdOf(batch[run[0]]))!, now, outcomes));
+      await postRun();
     }
     await this.postings.insertEntries(em, entries);
 

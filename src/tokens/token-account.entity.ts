@@ -57,4 +57,11 @@ export class TokenAccount {
 
   @Column({ name: 'updated_at', type: 'datetime', precision: 3 })
   updatedAt: Date;
+
+  /**
+   * The statement that last charged several accounts at once (group commit) marks the rows it
+   * changed with its own id: the read that follows it tells which accounts it charged.
+   */
+  @Column({ name: 'last_statement_id', type: 'varchar', length: 36, nullable: true })
+  lastStatementId: string | null;
 }

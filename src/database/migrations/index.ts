@@ -4,6 +4,7 @@ import { OperationsSchema1763700000002 } from './1763700000002-OperationsSchema.
 import { TwoBuckets1763700000003 } from './1763700000003-TwoBuckets.js';
 import { WidenIdempotencyAnswers1763700000004 } from './1763700000004-WidenIdempotencyAnswers.js';
 import { Sessions1763700000005 } from './1763700000005-Sessions.js';
+import { GroupCommitMarker1763700000006 } from './1763700000006-GroupCommitMarker.js';
 
 /** In order. A migration added here runs at the next start-up. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   TwoBuckets1763700000003,
   WidenIdempotencyAnswers1763700000004,
   Sessions1763700000005,
+  GroupCommitMarker1763700000006,
 ];
