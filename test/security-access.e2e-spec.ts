@@ -263,6 +263,16 @@ describe(`security: sessions and API keys (${TEST_DB})`, () => {
     expect((await ledgerState(t.dataSource, user.id)).balance).toBe(100);
   });
 
+  it('concurrent requests of many users, whose sessions are read together: each is its own user; a session ended is ended for all that follow', async () => {
+    const users = await Promise.all(Array.from({ length: 5 }, () => registerUser(t.http)));
+    const all = () => Promise.all(users.flatMap((user) => Array.from({ length: 8 }, () => t.http.get('/users/me', { token: user.token }))));
+    const before = await all();
+    expect(before.map((r) => [r.status, r.body.id])).toEqual(users.flatMap((user) => Array(8).fill([200, user.id])));
+    expect((await t.http.post('/auth/logout', undefined, { token: users[2].token })).status).toBe(204);
+    const after = await all();
+    expect(after.map((r) => r.status)).toEqual(users.flatMap((_, i) => Array(8).fill(i === 2 ? 401 : 200)));
+  });
+
   it('POST /users/me/password ends every access token of the user, keeps API keys, and the new password is the one that works', async () => {
     const user = await registerUser(t.http);
     const second = await signIn(user);

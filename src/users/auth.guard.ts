@@ -4,6 +4,7 @@ import { JwtService } from '@nestjs/jwt';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { AppError, ErrorCode } from '../common/app-error.js';
+import { Batcher } from '../common/batcher.js';
 import { ADMIN_ONLY_METADATA, PUBLIC_METADATA, SESSION_ONLY_METADATA } from '../common/auth.decorators.js';
 import type { AuthenticatedRequest, Principal } from '../common/principal.js';
 import { API_KEY_PREFIX, ApiKeysService } from './api-keys.service.js';
@@ -16,6 +17,16 @@ import { User } from './user.entity.js';
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
+  /**
+   * The signed-in user behind each session, read for many concurrent requests at once: a read
+   * starts after every request in it arrived, so a session ended before a request came is seen
+   * as ended by that request.
+   */
+  private readonly sessionReads = new Batcher<JwtClaims, Pick<User, 'id' | 'role'> | undefined>((claims) => this.usersOf(claims), {
+    maxBatchSize: 256,
+    maxConcurrentBatches: 1,
+  });
+
   constructor(
     private readonly reflector: Reflector,
     private readonly jwt: JwtService,
@@ -70,13 +81,25 @@ export class AuthGuard implements CanActivate {
       return null;
     }
     if (typeof claims.sub !== 'string' || typeof claims.sid !== 'string') return null;
-    // The token says who signed in; the database says whether that user still exists, what they may do and
-    // whether the session was ended (logout, password change): one read, joined. Plain SQL: this runs on every
-    // request, and the query builder's per-call work costs more CPU than the read itself.
-    const [user] = await this.users.query<Pick<User, 'id' | 'role'>[]>(
-      'SELECT u.id, u.role FROM users u INNER JOIN sessions s ON s.user_id = u.id WHERE u.id = ? AND s.id = ? AND s.ended_at IS NULL',
-      [claims.sub, claims.sid],
-    );
+    const user = await this.sessionReads.submit(claims);
     return user ? { userId: user.id, role: user.role, via: 'jwt', sessionId: claims.sid } : null;
+  }
+
+  /**
+   * The token says who signed in; the database says whether that user still exists, what they may do and
+   * whether the session was ended (logout, password change): one read, joined. Plain SQL: this runs for
+   * every request, and the query builder's per-call work costs more CPU than the read itself.
+   */
+  private async usersOf(claims: JwtClaims[]): Promise<Array<Pick<User, 'id' | 'role'> | undefined>> {
+    const rows = await this.users.query<Array<Pick<User, 'id' | 'role'> & { session_id: string }>>(
+      `SELECT u.id, u.role, s.id AS session_id FROM sessions s INNER JOIN users u ON u.id = s.user_id
+        WHERE s.id IN (${claims.map(() => '?').join(', ')}) AND s.ended_at IS NULL`,
+      claims.map((c) => c.sid),
+    );
+    const bySession = new Map(rows.map((row) => [row.session_id, row]));
+    return claims.map(({ sub, sid }) => {
+      const row = bySession.get(sid);
+      return row && row.id === sub ? { id: row.id, role: row.role } : undefined;
+    });
   }
 }
