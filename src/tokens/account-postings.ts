@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { type EntityManager, In } from 'typeorm';
 import { Clock } from '../common/clock.js';
-import { execute, isCheckViolation } from '../database/sql.js';
+import { execute, insertEntities, isCheckViolation } from '../database/sql.js';
 import { TokenAccount } from './token-account.entity.js';
 import { LedgerEntryType, TokenLedgerEntry } from './token-ledger-entry.entity.js';
 import type { BucketSplit, Posting } from './token-ledger.js';
@@ -251,8 +251,7 @@ export class AccountPostings {
   /** Ledger rows in one INSERT. */
   async insertEntries(em: EntityManager, entries: TokenLedgerEntry[]): Promise<void> {
     if (entries.length === 0) return;
-    // updateEntity(false): on MySQL, TypeORM would otherwise read back the columns that have defaults (one more round trip).
-    await em.createQueryBuilder().insert().into(TokenLedgerEntry).values(entries).updateEntity(false).execute();
+    await insertEntities(em, TokenLedgerEntry, entries);
   }
 
   private entryOf(
