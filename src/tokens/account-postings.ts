@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { type EntityManager, In } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { Clock } from '../common/clock.js';
 import { execute, insertEntities, isCheckViolation } from '../database/sql.js';
 import { TokenAccount } from './token-account.entity.js';
@@ -175,7 +175,11 @@ export class AccountPostings {
       if (isCheckViolation(error)) return new Map();
       throw error;
     }
-    const accounts = await em.findBy(TokenAccount, { userId: In(userIds), lastStatementId: statementId });
+    // One list parameter: find options would give each id a parameter of its own, whose bookkeeping grows with their square.
+    const accounts = await em
+      .createQueryBuilder(TokenAccount, 'account')
+      .where('account.userId IN (:...userIds) AND account.lastStatementId = :statementId', { userIds, statementId })
+      .getMany();
     return new Map(accounts.map((account) => [account.userId, account]));
   }
 
