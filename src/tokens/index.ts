@@ -19,6 +19,7 @@ export {
   type ChargeRequest,
   type Posting,
   type RefundReason,
+  type PriceChanged,
   type Replay,
 } from './token-ledger.js';
 export { PeriodRolloverJob } from './period-rollover.job.js';

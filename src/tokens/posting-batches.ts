@@ -12,11 +12,15 @@ import { IdempotencyKeys } from './idempotency-keys.js';
 import { LedgerEvents } from './ledger-events.js';
 import { TokenAccount } from './token-account.entity.js';
 import { LedgerEntryType, TokenLedgerEntry } from './token-ledger-entry.entity.js';
-import { type Charge, type ChargeRequest, chargeOf, type Posting, type RefundReason } from './token-ledger.js';
+import { type Charge, type ChargeRequest, chargeOf, type Posting, type PriceChanged, type RefundReason } from './token-ledger.js';
+import { priceRevisionIn } from './token-prices.service.js';
 import { TOKENS_MODULE_OPTIONS, type TokensModuleOptions } from './tokens-module-options.js';
 
-/** What one charge of a batch came to: committed, refused, or its idempotency key already taken (resolved after the commit). */
-export type ChargeOutcome = Charge | Refusal | { kind: 'key_taken' };
+/**
+ * What one charge of a batch came to: committed, refused, its idempotency key already taken
+ * (resolved after the commit), or priced at a revision of the prices that is no longer current.
+ */
+export type ChargeOutcome = Charge | Refusal | { kind: 'key_taken' } | PriceChanged;
 
 /** A charge waiting for its batch; `entryId` is the id its entry has in the latest attempt (for a COMMIT whose answer was lost). */
 export interface QueuedCharge {
@@ -100,6 +104,14 @@ export class PostingBatches {
 
   private async postAll(em: EntityManager, batch: Queued[]): Promise<Outcome[]> {
     const outcomes: Array<Outcome | undefined> = batch.map(() => undefined);
+    // Charges priced from an instance's cached overrides: charged only if the prices are still those.
+    if (batch.some((item) => item.kind === 'charge' && item.request.priceRevision !== undefined)) {
+      const revision = await priceRevisionIn(em);
+      batch.forEach((item, i) => {
+        const priced = item.kind === 'charge' ? item.request.priceRevision : undefined;
+        if (priced !== undefined && priced !== revision) outcomes[i] = { kind: 'price_changed' };
+      });
+    }
     const claimed = new Set<number>();
     // Keys, then accounts, each in one order on every instance, so concurrent batches do not deadlock.
     for (const i of sortedIndexes(
@@ -107,7 +119,7 @@ export class PostingBatches {
       (item) => `${userIdOf(item)}\n${item.kind === 'charge' ? (item.request.idempotency?.key ?? '') : ''}`,
     )) {
       const item = batch[i];
-      if (item.kind !== 'charge' || !item.request.idempotency) continue;
+      if (item.kind !== 'charge' || !item.request.idempotency || outcomes[i]) continue;
       if (await this.keys.claim(em, item.request.userId, item.request.idempotency)) claimed.add(i);
       else outcomes[i] = { kind: 'key_taken' };
     }

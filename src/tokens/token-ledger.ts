@@ -15,6 +15,16 @@ export interface ChargeRequest {
   /** The caller's own X-Request-Id, kept beside the server's. */
   clientRequestId?: string | null;
   idempotency?: IdempotencyClaim;
+  /**
+   * The revision of the prices `cost` was computed at (TokenPrices.quote). The charge checks it in
+   * its own transaction and answers `price_changed`, charging nothing, when the prices moved since.
+   */
+  priceRevision?: number;
+}
+
+/** The prices changed after the cost was computed: nothing was charged; price the request again. */
+export interface PriceChanged {
+  kind: 'price_changed';
 }
 
 /** Why a charge is given back: `code` goes on the refund entry, `message` only to the log. */
@@ -98,7 +108,7 @@ export interface Posting {
  */
 export abstract class TokenLedger {
   /** Charges `cost` (seeding a missing account first); 402 when the balance is short. */
-  abstract charge(request: ChargeRequest): Promise<Charge | Replay>;
+  abstract charge(request: ChargeRequest): Promise<Charge | Replay | PriceChanged>;
 
   /**
    * Gives a charge back with a compensating `refund` row and frees its idempotency key. When the

@@ -39,7 +39,7 @@ export class TokenPrices {
   private cache: { revision: number; byAction: Map<string, TokenPriceOverride[]> } | null = null;
   private readonly revisionReads = new Batcher<void, number>(
     async (requests) => {
-      const revision = (await this.tx.manager.findOneBy(TokenPriceRevision, { id: 1 }))?.revision ?? 0;
+      const revision = await priceRevisionIn(this.tx.manager);
       return requests.map(() => revision);
     },
     { maxBatchSize: Number.MAX_SAFE_INTEGER, maxConcurrentBatches: 1 },
@@ -52,9 +52,20 @@ export class TokenPrices {
     private readonly clock: Clock,
   ) {}
 
-  /** Price per unit of the action for this user. */
+  /** Price per unit of the action for this user, from the overrides as stored now. */
   async priceFor(cost: Pick<TokenCostMetadata, 'action' | 'price'>, userId: string): Promise<number> {
     return (await this.resolve(cost, userId, await this.overrides())).cost;
+  }
+
+  /**
+   * Price per unit from the overrides this instance holds, with the revision they were read at
+   * (read once at first use): for a charge, which checks the revision in its own transaction
+   * (ChargeRequest.priceRevision), so the request needs no read of its own.
+   */
+  async quote(cost: Pick<TokenCostMetadata, 'action' | 'price'>, userId: string): Promise<{ unitPrice: number; revision: number }> {
+    if (!this.cache) await this.overrides();
+    const { revision, byAction } = this.cache!;
+    return { unitPrice: (await this.resolve(cost, userId, byAction)).cost, revision };
   }
 
   /** The caller's price list, one row per metered action. */
@@ -165,4 +176,9 @@ export class TokenPrices {
     if (target.planCode) return { scope: PriceScope.Plan, scopeRef: target.planCode };
     return { scope: PriceScope.Global, scopeRef: '' };
   }
+}
+
+/** The stored revision of the price overrides, inside the transaction of `em`. */
+export async function priceRevisionIn(em: EntityManager): Promise<number> {
+  return (await em.findOneBy(TokenPriceRevision, { id: 1 }))?.revision ?? 0;
 }

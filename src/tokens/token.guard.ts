@@ -6,7 +6,7 @@ import { type HttpRequestLike, idempotencyClaimOf } from './idempotency-keys.js'
 import { PAYER_OF_REQUEST, type RequestWithPayer } from './payer.decorator.js';
 import { RequestBodyValidator } from './request-body-validator.js';
 import { SKIP_TOKENS_METADATA, TOKEN_COST_METADATA, TokenCostMetadata } from './token-cost.decorator.js';
-import { Charge, Replay, TokenLedger } from './token-ledger.js';
+import { Charge, type IdempotencyClaim, Replay, TokenLedger } from './token-ledger.js';
 import { TokenPrices } from './token-prices.service.js';
 import { type HostRequest, TOKENS_MODULE_OPTIONS, type TokensModuleOptions } from './tokens-module-options.js';
 import { TokensError, TokensErrorCode } from './tokens.errors.js';
@@ -43,18 +43,41 @@ export class TokenGuard implements CanActivate {
     // The key's hash is of the body as sent; the handler gets the validated DTO (validated once).
     const idempotency = this.options.idempotencyHeader === false ? undefined : idempotencyClaimOf(context, request);
     request.body = body;
-    const tokens = this.priceOf(cost, await this.prices.priceFor(cost, payerId), body);
-    if (tokens === 0 && !idempotency) return true; // free: nothing to charge, nothing to record
-
-    request.tokenCharge = await this.ledger.charge({
-      userId: payerId,
-      action: cost.action,
-      cost: tokens,
-      requestId: this.requestIdOf(request),
-      clientRequestId: this.clientRequestIdOf(request),
-      idempotency,
-    });
+    request.tokenCharge = await this.charge(cost, payerId, body, request, idempotency);
     return true;
+  }
+
+  /**
+   * Prices the request from the overrides this instance holds and charges it; the charge checks in
+   * its transaction that the prices did not change since (else it is priced again from a fresh read,
+   * once). A free request has no charge to check it, so it is priced from a fresh read at once.
+   */
+  private async charge(
+    cost: TokenCostMetadata,
+    payerId: string,
+    body: unknown,
+    request: MeteredRequest,
+    idempotency: IdempotencyClaim | undefined,
+  ): Promise<Charge | Replay | undefined> {
+    const freshPrice = async () => this.priceOf(cost, await this.prices.priceFor(cost, payerId), body);
+    const quote = await this.prices.quote(cost, payerId);
+    let tokens = this.priceOf(cost, quote.unitPrice, body);
+    let priceRevision: number | undefined = quote.revision;
+    if (tokens === 0) [tokens, priceRevision] = [await freshPrice(), undefined];
+    for (;;) {
+      if (tokens === 0 && !idempotency) return undefined; // free: nothing to charge, nothing to record
+      const charged = await this.ledger.charge({
+        userId: payerId,
+        action: cost.action,
+        cost: tokens,
+        requestId: this.requestIdOf(request),
+        clientRequestId: this.clientRequestIdOf(request),
+        idempotency,
+        priceRevision,
+      });
+      if (charged.kind !== 'price_changed') return charged;
+      [tokens, priceRevision] = [await freshPrice(), undefined];
+    }
   }
 
   /** Who pays: the host's `payerOf` by default. */

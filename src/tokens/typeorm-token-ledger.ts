@@ -10,7 +10,7 @@ import { IdempotencyKeys, inProgress } from './idempotency-keys.js';
 import { LedgerEvents } from './ledger-events.js';
 import { LedgerRefunds } from './ledger-refunds.js';
 import type { TokenLedgerEntry } from './token-ledger-entry.entity.js';
-import { Charge, ChargeRequest, Posting, RefundReason, Replay, TokenLedger, TransactionalPostings } from './token-ledger.js';
+import { Charge, ChargeRequest, Posting, PriceChanged, RefundReason, Replay, TokenLedger, TransactionalPostings } from './token-ledger.js';
 import { TokensError, TokensErrorCode } from './tokens.errors.js';
 
 /**
@@ -34,13 +34,14 @@ export class TypeormTokenLedger extends TokenLedger implements TransactionalPost
     super();
   }
 
-  async charge(request: ChargeRequest): Promise<Charge | Replay> {
+  async charge(request: ChargeRequest): Promise<Charge | Replay | PriceChanged> {
     const queued: QueuedCharge = { kind: 'charge', request, started: performance.now(), entryId: '' };
     try {
       return await retrying(async () => {
         const outcome = await this.batches.charge(queued);
         switch (outcome.kind) {
           case 'charged':
+          case 'price_changed':
             return done(outcome);
           case 'period_ended':
             await this.periods.bringUpToDate(request.userId);

@@ -64,7 +64,10 @@ class ProbeController {
 }
 
 /** Prices at their @TokenCost defaults: overrides are read from the database, which the e2e suites cover. */
-const defaultPrices = { priceFor: async (cost: { price: number }) => cost.price };
+const defaultPrices = {
+  priceFor: async (cost: { price: number }) => cost.price,
+  quote: async (cost: { price: number }) => ({ unitPrice: cost.price, revision: 0 }),
+};
 
 describe('TokenGuard and TokenSettlementInterceptor (in-memory ledger)', () => {
   let app: NestFastifyApplication;
