@@ -3,6 +3,12 @@ export interface BatcherOptions {
   maxBatchSize: number;
   /** Batches running at the same time. */
   maxConcurrentBatches: number;
+  /**
+   * For the errors (e.g. the database cannot be reached) that also fail the items waiting when a
+   * batch ends with one, instead of making each of them wait for the same outcome again: the error
+   * those items get. Undefined for any other error.
+   */
+  failWaitingWith?: (error: unknown) => unknown;
 }
 
 /**
@@ -10,7 +16,7 @@ export interface BatcherOptions {
  * `maxConcurrentBatches` run, so a lone caller waits for nothing; items that arrive while the
  * batches run wait and go together in the next one. A batch therefore starts after every one of
  * its items arrived. `run` returns one result per item, in order; when it throws, every item of
- * the batch gets the error.
+ * the batch gets the error (and the items waiting, for the errors of `failWaitingWith`).
  */
 export class Batcher<I, O> {
   private queue: Array<{ item: I; resolve: (result: O) => void; reject: (error: unknown) => void }> = [];
@@ -42,6 +48,8 @@ export class Batcher<I, O> {
       batch.forEach(({ resolve }, i) => resolve(results[i]));
     } catch (error) {
       for (const { reject } of batch) reject(error);
+      const waitingError = this.options.failWaitingWith?.(error);
+      if (waitingError !== undefined) for (const { reject } of this.queue.splice(0)) reject(waitingError);
     } finally {
       this.running--;
       this.startBatches();

@@ -93,6 +93,16 @@ export class CommitUnconfirmed extends DatabaseUnavailable {
 }
 
 /**
+ * For batches of database work: the error the requests still waiting get when a batch found the
+ * database unreachable (they never ran, so a COMMIT of the batch that went unanswered is not theirs);
+ * undefined for any other error.
+ */
+export function unreachableForWaiting(error: unknown): unknown {
+  if (error instanceof CommitUnconfirmed) return new DatabaseUnavailable();
+  return error instanceof DatabaseUnavailable || isConnectionError(error) ? error : undefined;
+}
+
+/**
  * Returned by a unit of work to roll its transaction back and hand `value` to the caller: for an
  * expected outcome that must leave nothing behind (a refused charge), not an error.
  */

@@ -5,7 +5,7 @@ import type { EntityManager } from 'typeorm';
 import { Batcher } from '../common/batcher.js';
 import { Clock } from '../common/clock.js';
 import type { CommitCheck } from '../database/transaction-runner.js';
-import { TransactionRunner } from '../database/transaction-runner.js';
+import { TransactionRunner, unreachableForWaiting } from '../database/transaction-runner.js';
 import { AccountPeriods, type Refusal } from './account-periods.js';
 import { AccountPostings } from './account-postings.js';
 import { IdempotencyKeys } from './idempotency-keys.js';
@@ -68,7 +68,11 @@ export class PostingBatches {
     private readonly events: LedgerEvents,
     @Inject(TOKENS_MODULE_OPTIONS) options: TokensModuleOptions,
   ) {
-    this.batcher = new Batcher((batch) => this.commit(batch), { ...DEFAULT_GROUP_COMMIT, ...options.groupCommit });
+    this.batcher = new Batcher((batch) => this.commit(batch), {
+      ...DEFAULT_GROUP_COMMIT,
+      ...options.groupCommit,
+      failWaitingWith: unreachableForWaiting,
+    });
   }
 
   charge(charge: QueuedCharge): Promise<ChargeOutcome> {

@@ -5,7 +5,7 @@ import { TokensError, TokensErrorCode } from './tokens.errors.js';
 import { Batcher } from '../common/batcher.js';
 import { Clock } from '../common/clock.js';
 import { execute } from '../database/sql.js';
-import { TransactionRunner } from '../database/transaction-runner.js';
+import { TransactionRunner, unreachableForWaiting } from '../database/transaction-runner.js';
 import { AccountPolicy } from './account-policy.js';
 import { TokenCostCatalog } from './token-cost-catalog.js';
 import type { TokenCostMetadata } from './token-cost.decorator.js';
@@ -42,7 +42,7 @@ export class TokenPrices {
       const revision = await priceRevisionIn(this.tx.manager);
       return requests.map(() => revision);
     },
-    { maxBatchSize: Number.MAX_SAFE_INTEGER, maxConcurrentBatches: 1 },
+    { maxBatchSize: Number.MAX_SAFE_INTEGER, maxConcurrentBatches: 1, failWaitingWith: unreachableForWaiting },
   );
 
   constructor(

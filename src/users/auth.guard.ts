@@ -5,6 +5,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { AppError, ErrorCode } from '../common/app-error.js';
 import { Batcher } from '../common/batcher.js';
+import { unreachableForWaiting } from '../database/transaction-runner.js';
 import { ADMIN_ONLY_METADATA, PUBLIC_METADATA, SESSION_ONLY_METADATA } from '../common/auth.decorators.js';
 import type { AuthenticatedRequest, Principal } from '../common/principal.js';
 import { API_KEY_PREFIX, ApiKeysService } from './api-keys.service.js';
@@ -25,6 +26,7 @@ export class AuthGuard implements CanActivate {
   private readonly sessionReads = new Batcher<JwtClaims, Pick<User, 'id' | 'role'> | undefined>((claims) => this.usersOf(claims), {
     maxBatchSize: 256,
     maxConcurrentBatches: 1,
+    failWaitingWith: unreachableForWaiting,
   });
 
   constructor(

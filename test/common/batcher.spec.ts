@@ -58,4 +58,26 @@ describe('Batcher (group commit)', () => {
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'rejected']);
     expect(await batcher.submit(4)).toBe(4);
   });
+
+  it('with failWaitingWith, an outage that ends a batch fails the items waiting behind it too, at once', async () => {
+    const outage = new Error('the database cannot be reached');
+    let calls = 0;
+    const batcher = new Batcher<number, number>(
+      async (items) => {
+        calls++;
+        await new Promise((resolve) => setImmediate(resolve));
+        if (calls === 1) throw outage;
+        return items;
+      },
+      { maxBatchSize: 10, maxConcurrentBatches: 1, failWaitingWith: (error) => (error === outage ? new Error('unavailable') : undefined) },
+    );
+    const results = await Promise.allSettled([1, 2, 3].map((n) => batcher.submit(n)));
+    expect(results.map((r) => (r.status === 'rejected' ? (r.reason as Error).message : r.value))).toEqual([
+      'the database cannot be reached',
+      'unavailable',
+      'unavailable',
+    ]);
+    expect(calls).toBe(1);
+    expect(await batcher.submit(4)).toBe(4);
+  });
 });
