@@ -96,6 +96,8 @@ export interface ApplyOptions {
   movement?: Movement;
   /** Change of used_this_period; never takes it below 0. */
   usedDelta: number;
+  /** Change of `held` (a hold adds its amount, its release takes it away again). */
+  heldDelta?: number;
   /** Match only an account whose period is still running at this time. */
   openAt?: Date;
   /** Id of the ledger row, chosen before the transaction so a COMMIT whose answer was lost can be checked. */
@@ -207,11 +209,20 @@ export class AccountPostings {
     em: EntityManager,
     userId: string,
     movement: Movement,
-    options: { usedDelta: number; minBalance?: number; openAt?: Date; entries: number; now: Date },
+    options: { usedDelta: number; heldDelta?: number; minBalance?: number; openAt?: Date; entries: number; now: Date },
   ): Promise<boolean> {
     const buckets = assignmentsOf(movement);
+    const held = options.heldDelta ? { sql: ', held = held + ?', parameters: [options.heldDelta] } : { sql: '', parameters: [] };
     const conditions = ['user_id = ?'];
-    const parameters: unknown[] = [...buckets.parameters, options.usedDelta, options.usedDelta, options.entries, options.now, userId];
+    const parameters: unknown[] = [
+      ...buckets.parameters,
+      options.usedDelta,
+      options.usedDelta,
+      ...held.parameters,
+      options.entries,
+      options.now,
+      userId,
+    ];
     if (options.minBalance !== undefined) {
       conditions.push('balance >= ?');
       parameters.push(options.minBalance);
@@ -225,7 +236,7 @@ export class AccountPostings {
         em,
         `UPDATE token_accounts
             SET ${buckets.sql},
-                used_this_period = CASE WHEN used_this_period + ? < 0 THEN 0 ELSE used_this_period + ? END,
+                used_this_period = CASE WHEN used_this_period + ? < 0 THEN 0 ELSE used_this_period + ? END${held.sql},
                 ledger_seq = ledger_seq + ?,
                 updated_at = ?
           WHERE ${conditions.join(' AND ')}`,

@@ -1,12 +1,22 @@
 import { randomUUID } from 'node:crypto';
-import { type Charge, type ChargeRequest, chargeOf, type RefundReason, type Replay, TokenLedger } from './token-ledger.js';
+import {
+  type BucketSplit,
+  type Charge,
+  type ChargeRequest,
+  chargeOf,
+  type Hold,
+  type HoldRequest,
+  type RefundReason,
+  type Replay,
+  TokenLedger,
+} from './token-ledger.js';
 import { TokensError, TokensErrorCode } from './tokens.errors.js';
 
 /** One entry of the in-memory ledger, as a spec reads it back. */
 export interface InMemoryEntry {
   id: string;
   userId: string;
-  type: 'initial_grant' | 'usage' | 'refund';
+  type: 'initial_grant' | 'usage' | 'refund' | 'hold' | 'hold_release';
   amount: number;
   balanceAfter: number;
   action: string | null;
@@ -37,6 +47,7 @@ export class InMemoryTokenLedger extends TokenLedger {
   private readonly accounts = new Map<string, Account>();
   private readonly keys = new Map<string, StoredKey>();
   readonly entries: InMemoryEntry[] = [];
+  private readonly openHolds = new Map<string, Hold>();
 
   /** `openingBalance`: what a missing account is seeded with; null means nobody pays for this payer (402). */
   constructor(private readonly openingBalance: (userId: string) => number | null = () => null) {
@@ -55,6 +66,64 @@ export class InMemoryTokenLedger extends TokenLedger {
       const stored = this.keys.get(keyId);
       if (stored) return this.replay(stored, idempotency.requestHash);
     }
+    const split = this.debit(userId, cost);
+    const entry = this.append(userId, 'usage', -cost, action, requestId);
+    if (keyId && idempotency) {
+      this.keys.set(keyId, {
+        requestHash: idempotency.requestHash,
+        status: 'in_progress',
+        tokensCharged: 0,
+        tokensRemaining: 0,
+        responseBody: null,
+      });
+    }
+    return chargeOf(request, { ...entry, allowanceAmount: split.allowance, creditsAmount: split.credits });
+  }
+
+  async hold(request: HoldRequest): Promise<Hold> {
+    const { userId, action, amount, requestId, clientRequestId } = request;
+    const buckets = this.debit(userId, amount);
+    const entry = this.append(userId, 'hold', -amount, action, requestId);
+    const hold: Hold = {
+      kind: 'held',
+      holdId: randomUUID(),
+      userId,
+      action,
+      amount,
+      balanceAfter: entry.balanceAfter,
+      buckets,
+      requestId,
+      clientRequestId,
+    };
+    this.openHolds.set(hold.holdId, hold);
+    return hold;
+  }
+
+  async settleHold(hold: Hold, cost: number): Promise<Charge> {
+    if (!(await this.releaseHold(hold))) {
+      throw new TokensError(TokensErrorCode.HOLD_CLOSED, `The hold ${hold.holdId} was already settled, released or expired`);
+    }
+    const { userId, action, requestId, clientRequestId } = hold;
+    const charge = await this.charge({ userId, action, cost, requestId, clientRequestId });
+    return charge as Charge;
+  }
+
+  async releaseHold(hold: Hold): Promise<boolean> {
+    if (!this.openHolds.delete(hold.holdId)) return false;
+    const account = this.seeded(hold.userId);
+    account.allowance -= hold.buckets.allowance;
+    account.credits -= hold.buckets.credits;
+    this.append(hold.userId, 'hold_release', hold.amount, hold.action, hold.requestId);
+    return true;
+  }
+
+  /** Holds do not expire here: there is no clock and no process to die. */
+  async releaseExpiredHolds(): Promise<number> {
+    return 0;
+  }
+
+  /** Takes `cost` from the allowance first, then credits; 402 when the balance is short. */
+  private debit(userId: string, cost: number): BucketSplit {
     const account = this.seeded(userId);
     const balance = account.allowance + account.credits;
     if (balance < cost) {
@@ -70,17 +139,7 @@ export class InMemoryTokenLedger extends TokenLedger {
     const fromAllowance = Math.min(account.allowance, cost);
     account.allowance -= fromAllowance;
     account.credits -= cost - fromAllowance;
-    const entry = this.append(userId, 'usage', -cost, action, requestId);
-    if (keyId && idempotency) {
-      this.keys.set(keyId, {
-        requestHash: idempotency.requestHash,
-        status: 'in_progress',
-        tokensCharged: 0,
-        tokensRemaining: 0,
-        responseBody: null,
-      });
-    }
-    return chargeOf(request, { ...entry, allowanceAmount: -fromAllowance, creditsAmount: -(cost - fromAllowance) });
+    return { allowance: 0 - fromAllowance, credits: fromAllowance - cost };
   }
 
   async refund(charge: Charge, reason: RefundReason): Promise<void> {

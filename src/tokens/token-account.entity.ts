@@ -10,6 +10,7 @@ import { bigintTransformer } from '../database/bigint.transformer.js';
 @Check('chk_token_accounts_balance', 'balance >= 0')
 @Check('chk_token_accounts_allowance', 'allowance >= 0')
 @Check('chk_token_accounts_credits', 'credits >= 0')
+@Check('chk_token_accounts_held', 'held >= 0')
 @Index('idx_token_accounts_period_end', ['periodEnd'])
 export class TokenAccount {
   @PrimaryColumn({ name: 'user_id', type: 'varchar', length: 36 })
@@ -40,6 +41,10 @@ export class TokenAccount {
    */
   @Column({ name: 'last_allowance_change', type: 'bigint', default: 0, transformer: bigintTransformer })
   lastAllowanceChange: number;
+
+  /** The sum of the account's open holds: already taken out of the balance by their `hold` entries. */
+  @Column({ type: 'bigint', default: 0, transformer: bigintTransformer })
+  held: number;
 
   @Column({ name: 'used_this_period', type: 'bigint', default: 0, transformer: bigintTransformer })
   usedThisPeriod: number;

@@ -1,5 +1,6 @@
 import { idempotencyKeySchema } from './idempotency-key.entity.js';
 import { TokenAccount } from './token-account.entity.js';
+import { TokenHold } from './token-hold.entity.js';
 import { TokenLedgerEntry } from './token-ledger-entry.entity.js';
 import { TokenPriceOverride, TokenPriceRevision } from './token-price-override.entity.js';
 
@@ -10,4 +11,5 @@ export const tokenEntities = (mysql: boolean) => [
   idempotencyKeySchema(mysql),
   TokenPriceOverride,
   TokenPriceRevision,
+  TokenHold,
 ];

@@ -11,6 +11,10 @@ export enum LedgerEntryType {
   PeriodGrant = 'period_grant',
   Expiry = 'expiry',
   Purchase = 'purchase',
+  /** Reserved by a request whose price is known only after it ran. */
+  Hold = 'hold',
+  /** A hold given back in full (settled, released or expired). */
+  HoldRelease = 'hold_release',
 }
 
 export type LedgerMetadata = Record<string, string | number | boolean | null>;

@@ -74,6 +74,29 @@ export function chargeOf(
   };
 }
 
+/** A request whose price is known only after it ran reserves `amount` (the most it can cost) first. */
+export interface HoldRequest {
+  userId: string;
+  action: string;
+  amount: number;
+  requestId: string;
+  clientRequestId?: string | null;
+}
+
+/** An open hold: `amount` is out of the balance (and in `held`) until it is settled or released. */
+export interface Hold {
+  kind: 'held';
+  holdId: string;
+  userId: string;
+  action: string;
+  amount: number;
+  balanceAfter: number;
+  /** What the hold took from each bucket (negative); its release gives exactly this back. */
+  buckets: BucketSplit;
+  requestId: string;
+  clientRequestId?: string | null;
+}
+
 /** The key was used before for the same request and finished: its first answer is replayed, with its X-Tokens-* values. */
 export interface Replay {
   kind: 'replay';
@@ -128,6 +151,21 @@ export abstract class TokenLedger {
 
   /** Brings an account up to date in a transaction of its own: seeds it if missing, rolls an ended period. */
   abstract ensureAccount(userId: string): Promise<void>;
+
+  /** Takes `amount` out of the balance into `held` (seeding a missing account first); 402 when the balance is short. */
+  abstract hold(request: HoldRequest): Promise<Hold>;
+
+  /**
+   * Closes a hold with the actual price (at most the hold): the whole hold given back and a `usage`
+   * entry of `cost`, in one transaction. 409 HOLD_CLOSED when it was already settled, released or expired.
+   */
+  abstract settleHold(hold: Hold, cost: number, metadata: LedgerMetadata): Promise<Charge>;
+
+  /** Gives a hold back in full; false when it was already closed. */
+  abstract releaseHold(hold: Hold): Promise<boolean>;
+
+  /** Releases up to `limit` holds older than the hold TTL (their process died); returns how many. */
+  abstract releaseExpiredHolds(limit: number): Promise<number>;
 
   /** Rolls the period of up to `limit` accounts whose period has ended; returns how many it rolled. */
   abstract rollDuePeriods(limit: number): Promise<number>;

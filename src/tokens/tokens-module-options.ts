@@ -18,6 +18,8 @@ export interface TokensModuleOptions {
    * `maxBatchSize` of 1 gives every charge a transaction of its own.
    */
   groupCommit?: Partial<BatcherOptions>;
+  /** After how many seconds an open hold is released by the background job (its process died). Default 900. */
+  holdTtlSeconds?: number;
 }
 
 export interface TokensModuleAsyncOptions extends Pick<ModuleMetadata, 'imports'> {

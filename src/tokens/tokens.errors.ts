@@ -9,6 +9,7 @@ export enum TokensErrorCode {
   UNAUTHENTICATED = 'UNAUTHENTICATED',
   VALIDATION_FAILED = 'VALIDATION_FAILED',
   NOT_FOUND = 'NOT_FOUND',
+  HOLD_CLOSED = 'HOLD_CLOSED',
 }
 
 const STATUS: Record<TokensErrorCode, number> = {
@@ -21,6 +22,7 @@ const STATUS: Record<TokensErrorCode, number> = {
   [TokensErrorCode.UNAUTHENTICATED]: 401,
   [TokensErrorCode.VALIDATION_FAILED]: 400,
   [TokensErrorCode.NOT_FOUND]: 404,
+  [TokensErrorCode.HOLD_CLOSED]: 409,
 };
 
 /**

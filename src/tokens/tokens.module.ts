@@ -29,6 +29,9 @@ import { AccountPostings } from './account-postings.js';
 import { PostingBatches } from './posting-batches.js';
 import { LedgerEvents } from './ledger-events.js';
 import { LedgerRefunds } from './ledger-refunds.js';
+import { LedgerHolds } from './ledger-holds.js';
+import { HoldExpiryJob } from './hold-expiry.job.js';
+import { TokenHold } from './token-hold.entity.js';
 
 /**
  * Metering as a module, like @nestjs/throttler: import `TokensModule.forRoot(...)` once, put
@@ -51,6 +54,8 @@ export class TokensModule {
       AccountPeriods,
       PostingBatches,
       LedgerRefunds,
+      LedgerHolds,
+      HoldExpiryJob,
       LedgerEvents,
       TypeormTokenLedger,
       { provide: TokenLedger, useExisting: TypeormTokenLedger },
@@ -74,7 +79,7 @@ export class TokensModule {
       global: true,
       imports: [
         DiscoveryModule,
-        TypeOrmModule.forFeature([TokenAccount, TokenLedgerEntry, IdempotencyKey, TokenPriceOverride, TokenPriceRevision]),
+        TypeOrmModule.forFeature([TokenAccount, TokenLedgerEntry, IdempotencyKey, TokenPriceOverride, TokenPriceRevision, TokenHold]),
         ...(options.imports ?? []),
       ],
       controllers: [
@@ -82,7 +87,7 @@ export class TokensModule {
         ...(options.adminRoutes === false ? [] : [AdminTokensController, AdminCostsController, AdminIntegrityController]),
       ],
       providers,
-      exports: [TokensService, TokenLedger, TokenPrices, PeriodRolloverJob, IdempotentWrites, TokenIntegrityService],
+      exports: [TokensService, TokenLedger, TokenPrices, PeriodRolloverJob, HoldExpiryJob, IdempotentWrites, TokenIntegrityService],
     };
   }
 }

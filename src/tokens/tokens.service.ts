@@ -13,6 +13,7 @@ export interface BalanceView {
   balance: number;
   allowance: number;
   credits: number;
+  held: number;
   tokensLimit: number;
   usedThisPeriod: number;
   plan: string;
@@ -139,6 +140,7 @@ export class TokensService {
       balance: account.balance,
       allowance: account.allowance,
       credits: account.credits,
+      held: account.held,
       tokensLimit: terms.periodAllowance,
       usedThisPeriod: account.usedThisPeriod,
       plan: terms.tier,

@@ -8,9 +8,21 @@ import { AccountPostings } from './account-postings.js';
 import { PostingBatches, type QueuedCharge } from './posting-batches.js';
 import { IdempotencyKeys, inProgress } from './idempotency-keys.js';
 import { LedgerEvents } from './ledger-events.js';
+import { LedgerHolds } from './ledger-holds.js';
 import { LedgerRefunds } from './ledger-refunds.js';
-import type { TokenLedgerEntry } from './token-ledger-entry.entity.js';
-import { Charge, ChargeRequest, Posting, PriceChanged, RefundReason, Replay, TokenLedger, TransactionalPostings } from './token-ledger.js';
+import type { LedgerMetadata, TokenLedgerEntry } from './token-ledger-entry.entity.js';
+import {
+  Charge,
+  ChargeRequest,
+  Hold,
+  HoldRequest,
+  Posting,
+  PriceChanged,
+  RefundReason,
+  Replay,
+  TokenLedger,
+  TransactionalPostings,
+} from './token-ledger.js';
 import { TokensError, TokensErrorCode } from './tokens.errors.js';
 
 /**
@@ -30,6 +42,7 @@ export class TypeormTokenLedger extends TokenLedger implements TransactionalPost
     private readonly refunds: LedgerRefunds,
     private readonly keys: IdempotencyKeys,
     private readonly events: LedgerEvents,
+    private readonly holds: LedgerHolds,
   ) {
     super();
   }
@@ -106,6 +119,22 @@ export class TypeormTokenLedger extends TokenLedger implements TransactionalPost
 
   rollDuePeriods(limit: number): Promise<number> {
     return this.periods.rollDuePeriods(limit);
+  }
+
+  hold(request: HoldRequest): Promise<Hold> {
+    return this.holds.hold(request);
+  }
+
+  settleHold(hold: Hold, cost: number, metadata: LedgerMetadata): Promise<Charge> {
+    return this.holds.settle(hold, cost, metadata);
+  }
+
+  releaseHold(hold: Hold): Promise<boolean> {
+    return this.holds.release(hold);
+  }
+
+  releaseExpiredHolds(limit: number): Promise<number> {
+    return this.holds.releaseExpired(limit);
   }
 
   /** A charge the database refused to record: the request must not run (fail closed), 503. */

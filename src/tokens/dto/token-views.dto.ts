@@ -19,6 +19,12 @@ export class BalanceDto {
   @ApiProperty({ example: 1000, description: 'Purchased and admin-granted tokens; they never expire' })
   credits: number;
 
+  @ApiProperty({
+    example: 0,
+    description: 'Reserved by requests still running (AI completions): already out of the balance, given back when they settle',
+  })
+  held: number;
+
   @ApiProperty({ example: 100, description: "Tokens per period from the subscription's plan" })
   tokensLimit: number;
 
