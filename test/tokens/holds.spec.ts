@@ -84,9 +84,9 @@ describe(`holds through the TokenLedger port (${TEST_DB})`, () => {
     const results = await Promise.allSettled(Array.from({ length: 50 }, () => hold('h-race', 70)));
     const holds = results.filter((r): r is PromiseFulfilledResult<Hold> => r.status === 'fulfilled').map((r) => r.value);
     expect(holds).toHaveLength(14); // floor(1000 / 70)
-    expect(results.filter((r) => r.status === 'rejected').every((r) => (r.reason as TokensError).code === 'INSUFFICIENT_TOKENS')).toBe(
-      true,
-    );
+    expect(
+      results.filter((r) => r.status === 'rejected').every((r) => (r.reason as TokensError).code === TokensErrorCode.INSUFFICIENT_TOKENS),
+    ).toBe(true);
     expect(await account('h-race')).toEqual({ balance: 20, held: 980 });
 
     const prices = holds.map((_, i) => (i * 7) % 71); // each at most its hold
