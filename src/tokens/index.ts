@@ -19,6 +19,8 @@ export {
   type ChargeRequest,
   type Posting,
   type RefundReason,
+  type Hold,
+  type HoldRequest,
   type PriceChanged,
   type Replay,
 } from './token-ledger.js';
@@ -36,4 +38,5 @@ export {
 } from './token-integrity.service.js';
 export { IntegrityReportDto } from './dto/integrity-report.dto.js';
 export { LedgerEntryType, TokenLedgerEntry, type LedgerMetadata } from './token-ledger-entry.entity.js';
+export { HoldExpiryJob } from './hold-expiry.job.js';
 export { tokenEntities } from './token-entities.js';

@@ -1,0 +1,124 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  Equals,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+
+export const CHAT_ROLES = ['system', 'developer', 'user', 'assistant'] as const;
+export type ChatRole = (typeof CHAT_ROLES)[number];
+
+/** The most output tokens a request may ask for, whatever the model allows. */
+export const MAX_OUTPUT_TOKENS_LIMIT = 1_000_000;
+
+export class ChatMessageDto {
+  @ApiProperty({ enum: CHAT_ROLES, example: 'user' })
+  @IsIn(CHAT_ROLES)
+  role: ChatRole;
+
+  @ApiProperty({ example: 'Write a haiku about token budgets', maxLength: 200_000 })
+  @IsString()
+  @MaxLength(200_000)
+  content: string;
+
+  @ApiPropertyOptional({ example: 'alice', maxLength: 64 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  name?: string;
+}
+
+export class StreamOptionsDto {
+  @ApiPropertyOptional({ description: 'Accepted for compatibility: the last chunk always carries usage and the charge' })
+  @IsOptional()
+  @IsBoolean()
+  include_usage?: boolean;
+}
+
+/**
+ * An OpenAI Chat Completions request, with the fields this service supports; any other field is a
+ * 400 (as OpenAI answers an unrecognized argument).
+ */
+export class ChatCompletionRequestDto {
+  @ApiProperty({ example: 'local', description: 'A model of GET /v1/models' })
+  @IsString()
+  @Matches(/^[A-Za-z0-9._:/-]{1,64}$/, { message: 'model must be a model id of GET /v1/models' })
+  model: string;
+
+  @ApiProperty({ type: [ChatMessageDto] })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(512)
+  @ValidateNested({ each: true })
+  @Type(() => ChatMessageDto)
+  messages: ChatMessageDto[];
+
+  @ApiPropertyOptional({ description: "Output limit; capped at and defaulting to the model's maxOutputTokens", example: 256 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_OUTPUT_TOKENS_LIMIT)
+  max_tokens?: number;
+
+  @ApiPropertyOptional({ description: 'The newer name of max_tokens; when both are given, the smaller counts', example: 256 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_OUTPUT_TOKENS_LIMIT)
+  max_completion_tokens?: number;
+
+  @ApiPropertyOptional({ description: 'Server-sent events; not with Idempotency-Key', example: false })
+  @IsOptional()
+  @IsBoolean()
+  stream?: boolean;
+
+  @ApiPropertyOptional({ type: StreamOptionsDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => StreamOptionsDto)
+  stream_options?: StreamOptionsDto;
+
+  @ApiPropertyOptional({ minimum: 0, maximum: 2, example: 1 })
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(2)
+  temperature?: number;
+
+  @ApiPropertyOptional({ minimum: 0, maximum: 1, example: 1 })
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(1)
+  top_p?: number;
+
+  @ApiPropertyOptional({ description: 'Only 1 choice per request', example: 1 })
+  @IsOptional()
+  @Equals(1, { message: 'n must be 1: one choice per request' })
+  n?: number;
+
+  @ApiPropertyOptional({ example: 'user-1234', maxLength: 256 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(256)
+  user?: string;
+}
+
+/** The output limit of a request: its own (the smaller of the two names), capped at the model's; the model's by default. */
+export function outputLimitOf(request: Pick<ChatCompletionRequestDto, 'max_tokens' | 'max_completion_tokens'>, modelMax: number): number {
+  const asked = [request.max_tokens, request.max_completion_tokens].filter((value): value is number => value !== undefined);
+  return Math.min(modelMax, ...asked);
+}
