@@ -1,10 +1,8 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
+import { BackgroundSweep } from './background-sweep.js';
 import { TokenLedger } from './token-ledger.js';
 import { TOKENS_MODULE_OPTIONS, type TokensModuleOptions } from './tokens-module-options.js';
-
-const JOB_NAME = 'token-period-rollover';
-const BATCH = 500;
 
 /**
  * Rolls ended periods in the background, so idle accounts get their expiry and monthly grant
@@ -12,48 +10,24 @@ const BATCH = 500;
  * same way, so an account is never rolled twice for one period.
  */
 @Injectable()
-export class PeriodRolloverJob implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(PeriodRolloverJob.name);
-  private running: Promise<number> | null = null;
-
+export class PeriodRolloverJob extends BackgroundSweep {
   constructor(
     private readonly ledger: TokenLedger,
-    private readonly scheduler: SchedulerRegistry,
+    scheduler: SchedulerRegistry,
     @Inject(TOKENS_MODULE_OPTIONS) private readonly options: TokensModuleOptions,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    const seconds = this.options.rolloverIntervalSeconds ?? 60;
-    if (seconds > 0)
-      this.scheduler.addInterval(
-        JOB_NAME,
-        setInterval(() => void this.run().catch(() => undefined), seconds * 1000),
-      );
+  ) {
+    super('token-period-rollover', scheduler);
   }
 
-  onApplicationShutdown(): void {
-    if (this.scheduler.doesExist('interval', JOB_NAME)) this.scheduler.deleteInterval(JOB_NAME);
+  protected intervalSeconds(): number {
+    return this.options.rolloverIntervalSeconds ?? 60;
   }
 
-  /** Rolls every account whose period has ended; returns how many. Overlapping calls share one run. */
-  run(): Promise<number> {
-    this.running ??= this.rollAll().finally(() => (this.running = null));
-    return this.running;
+  protected sweep(limit: number): Promise<number> {
+    return this.ledger.rollDuePeriods(limit);
   }
 
-  private async rollAll(): Promise<number> {
-    let total = 0;
-    try {
-      for (;;) {
-        const rolled = await this.ledger.rollDuePeriods(BATCH);
-        total += rolled;
-        if (rolled < BATCH) break;
-      }
-    } catch (error) {
-      this.logger.error(`period rollover stopped after ${total} accounts: ${(error as Error).message}`);
-      throw error;
-    }
-    if (total > 0) this.logger.log(`rolled the period of ${total} accounts`);
-    return total;
+  protected describe(total: number): string {
+    return `rolled the period of ${total} accounts`;
   }
 }
