@@ -10,7 +10,6 @@
  * The test reads the ledger through its own connection, past the proxy.
  */
 import { EventEmitter2 } from '@nestjs/event-emitter';
-import { createConnection, Connection } from 'mysql2/promise';
 import { randomUUID } from 'node:crypto';
 import { TokenEvents, TokenLedger, TokensError, TokensErrorCode } from '../src/tokens/index.js';
 import { registerUser, TestUser } from './support/factories.js';
@@ -18,8 +17,9 @@ import { expectLedgerConsistent, Queryable } from './support/ledger-assertions.j
 import { metricsOf, sample } from './support/metrics.js';
 import { createProbe } from './support/probe.js';
 import { TcpProxy } from './support/tcp-proxy.js';
+import { ProxiedApp, startBehindProxy } from './support/proxied-app.js';
 import { startTestApp, TestApp } from './support/test-app.js';
-import { createTestDatabase, MARIADB_SERVER, TEST_DB, TestDatabase } from './support/test-database.js';
+import { TEST_DB } from './support/test-database.js';
 
 const SETTLED_WITHIN_MS = 15_000;
 let proxy: TcpProxy;
@@ -36,34 +36,17 @@ const databaseGone = createProbe('settlement-test', [
 ]);
 
 (TEST_DB === 'mariadb' ? describe : describe.skip)('settlements deferred while the database is away (mariadb)', () => {
+  let behindProxy: ProxiedApp;
   let t: TestApp;
-  let database: TestDatabase;
-  let direct: Connection;
   let ledger: Queryable;
   let user: TestUser;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    const server = new URL(MARIADB_SERVER);
-    proxy = await TcpProxy.start({ host: server.hostname, port: Number(server.port || 3306) });
-    const proxied = new URL(database.env.DATABASE_URL);
-    proxied.hostname = '127.0.0.1';
-    proxied.port = String(proxy.port);
-    t = await startTestApp({
-      controllers: [databaseGone.controller],
-      env: { PERIOD_ROLLOVER_INTERVAL_SECONDS: '0' },
-      database: { env: { DATABASE_URL: proxied.toString() }, drop: () => database.drop() },
-    });
-    direct = await createConnection({ uri: database.env.DATABASE_URL.replace(/^mariadb:/, 'mysql:') });
-    ledger = { query: async (sql, parameters) => (await direct.query(sql, parameters))[0] };
+    behindProxy = await startBehindProxy({ controllers: [databaseGone.controller], env: { PERIOD_ROLLOVER_INTERVAL_SECONDS: '0' } });
+    ({ t, proxy, ledger } = behindProxy);
   });
 
-  afterAll(async () => {
-    await t?.app.close();
-    await direct?.end();
-    await proxy?.close();
-    await database?.drop();
-  });
+  afterAll(() => behindProxy?.close());
 
   beforeEach(async () => {
     await proxy.restore();

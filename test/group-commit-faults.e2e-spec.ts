@@ -6,45 +6,29 @@
  * gets the answer it would have had alone, nothing is charged twice and nothing is served unpaid.
  */
 import { EventEmitter2 } from '@nestjs/event-emitter';
-import { createConnection, Connection } from 'mysql2/promise';
 import { randomUUID } from 'node:crypto';
 import { type Charge, TokenEvents, TokenLedger, type TokensBatchCommittedEvent, TokensError } from '../src/tokens/index.js';
 import { registerUser } from './support/factories.js';
 import { expectLedgerConsistent, Queryable } from './support/ledger-assertions.js';
 import { TcpProxy } from './support/tcp-proxy.js';
-import { startTestApp, TestApp } from './support/test-app.js';
-import { createTestDatabase, MARIADB_SERVER, TEST_DB, TestDatabase } from './support/test-database.js';
+import { ProxiedApp, startBehindProxy } from './support/proxied-app.js';
+import type { TestApp } from './support/test-app.js';
+import { TEST_DB } from './support/test-database.js';
 
 (TEST_DB === 'mariadb' ? describe : describe.skip)('a connection lost during a batch COMMIT, the database up (mariadb)', () => {
+  let behindProxy: ProxiedApp;
   let t: TestApp;
-  let database: TestDatabase;
   let proxy: TcpProxy;
-  let direct: Connection;
   let ledger: Queryable;
   const batches: TokensBatchCommittedEvent[] = [];
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    const server = new URL(MARIADB_SERVER);
-    proxy = await TcpProxy.start({ host: server.hostname, port: Number(server.port || 3306) });
-    const proxied = new URL(database.env.DATABASE_URL);
-    proxied.hostname = '127.0.0.1';
-    proxied.port = String(proxy.port);
-    t = await startTestApp({
-      env: { PERIOD_ROLLOVER_INTERVAL_SECONDS: '0' },
-      database: { env: { DATABASE_URL: proxied.toString() }, drop: () => database.drop() },
-    });
+    behindProxy = await startBehindProxy({ env: { PERIOD_ROLLOVER_INTERVAL_SECONDS: '0' } });
+    ({ t, proxy, ledger } = behindProxy);
     t.app.get(EventEmitter2).on(TokenEvents.BatchCommitted, (e: TokensBatchCommittedEvent) => batches.push(e));
-    direct = await createConnection({ uri: database.env.DATABASE_URL.replace(/^mariadb:/, 'mysql:') });
-    ledger = { query: async (sql, parameters) => (await direct.query(sql, parameters))[0] };
   });
 
-  afterAll(async () => {
-    await t?.app.close();
-    await direct?.end();
-    await proxy?.close();
-    await database?.drop();
-  });
+  afterAll(() => behindProxy?.close());
 
   for (const deliver of [true, false]) {
     it(`COMMIT ${deliver ? 'delivered' : 'never delivered'}: every charge of the batch answered as alone, each charged once`, async () => {
