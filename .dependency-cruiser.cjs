@@ -7,10 +7,10 @@ module.exports = {
     {
       name: 'tokens-depends-on-no-feature-module',
       comment:
-        'src/tokens is a drop-in module: users, subscriptions, billing, services, observability (and the rest of the app) use it, never the reverse',
+        'src/tokens is a drop-in module: users, subscriptions, billing, services, completions, observability (and the rest of the app) use it, never the reverse',
       severity: 'error',
       from: { path: '^src/tokens/' },
-      to: { path: '^src/(users|subscriptions|billing|services|observability|notifications|health|rate-limits|cli|config)/' },
+      to: { path: '^src/(users|subscriptions|billing|services|completions|observability|notifications|health|rate-limits|cli|config)/' },
     },
     {
       name: 'tokens-only-through-its-public-entry',

@@ -5,6 +5,7 @@ import { ScheduleModule } from '@nestjs/schedule';
 import { BillingModule } from './billing/billing.module.js';
 import { AllExceptionsFilter } from './common/all-exceptions.filter.js';
 import { CommonModule } from './common/common.module.js';
+import { CompletionsModule } from './completions/completions.module.js';
 import { createValidationPipe } from './common/validation.js';
 import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
@@ -43,6 +44,7 @@ import { UsersModule } from './users/users.module.js';
         groupCommit: { maxBatchSize: config.get('LEDGER_BATCH_SIZE'), maxConcurrentBatches: config.get('LEDGER_CONCURRENT_BATCHES') },
       }),
     }),
+    CompletionsModule,
     ServicesModule,
     BillingModule,
     HealthModule,

@@ -104,8 +104,15 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
       .addTag('plans and subscriptions', "The plan catalog and the caller's subscription and billing period")
       .addTag('tokens', "The caller's balance, ledger and effective prices; never metered")
       .addTag('services', 'The metered work: each call is charged before it runs and refunded if it fails')
+      .addTag(
+        'ai completions',
+        'OpenAI-compatible (`baseURL = <service>/v1`): the models and their prices; completions are metered by actual usage',
+      )
       .addTag('billing', "Buying token packages, and the payment providers' webhooks; never metered")
-      .addTag('admin', 'Admin only: token grants and deducts, plan changes, price overrides, the integrity report')
+      .addTag(
+        'admin',
+        'Admin only: token grants and deducts, plan changes, price overrides, AI models and their prices, the integrity report',
+      )
       .addTag('operations', 'Health check and Prometheus metrics, for monitoring')
       .addBearerAuth()
       .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'METRICS_TOKEN, for GET /metrics' }, 'metrics-token')

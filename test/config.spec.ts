@@ -40,6 +40,26 @@ describe('configuration validation at start-up', () => {
     ]);
   });
 
+  it('leaves the AI upstream unset by default (the built-in local model answers), with a hold TTL of 900 s', () => {
+    const env = validateEnvironment({ LLM_BASE_URL: '', LLM_API_KEY: '' });
+    expect(env).toMatchObject({ LLM_SERVICES_MODEL: 'gpt-4o-mini', HOLD_TTL_SECONDS: 900 });
+    expect([env.LLM_BASE_URL, env.LLM_API_KEY]).toEqual([undefined, undefined]);
+    expect(
+      validateEnvironment({
+        LLM_BASE_URL: 'http://127.0.0.1:11434/v1',
+        LLM_API_KEY: 'sk-test',
+        LLM_SERVICES_MODEL: 'meta-llama/Llama-3.1-8B-Instruct',
+        HOLD_TTL_SECONDS: '10',
+      }),
+    ).toMatchObject({
+      LLM_BASE_URL: 'http://127.0.0.1:11434/v1',
+      LLM_API_KEY: 'sk-test',
+      LLM_SERVICES_MODEL: 'meta-llama/Llama-3.1-8B-Instruct',
+      HOLD_TTL_SECONDS: 10,
+    });
+    expect(validateEnvironment({ HOLD_TTL_SECONDS: '86400' }).HOLD_TTL_SECONDS).toBe(86400);
+  });
+
   it.each([
     [{ PORT: 'eighty' }, 'PORT'],
     [{ PORT: '70000' }, 'PORT'],
@@ -67,6 +87,14 @@ describe('configuration validation at start-up', () => {
     [{ CORS_ORIGINS: 'https://app.example.com/path' }, 'CORS_ORIGINS'],
     [{ CORS_ORIGINS: 'app.example.com' }, 'CORS_ORIGINS'],
     [{ CORS_ORIGINS: 'https://ok.example.com,ftp://files.example.com' }, 'CORS_ORIGINS'],
+    [{ LLM_BASE_URL: 'not a url' }, 'LLM_BASE_URL'],
+    [{ LLM_BASE_URL: 'ftp://models.internal/v1' }, 'LLM_BASE_URL'],
+    [{ LLM_SERVICES_MODEL: 'has space' }, 'LLM_SERVICES_MODEL'],
+    [{ LLM_SERVICES_MODEL: 'x'.repeat(65) }, 'LLM_SERVICES_MODEL'],
+    [{ HOLD_TTL_SECONDS: '9' }, 'HOLD_TTL_SECONDS'],
+    [{ HOLD_TTL_SECONDS: '86401' }, 'HOLD_TTL_SECONDS'],
+    [{ HOLD_TTL_SECONDS: '1.5' }, 'HOLD_TTL_SECONDS'],
+    [{ HOLD_TTL_SECONDS: 'soon' }, 'HOLD_TTL_SECONDS'],
   ])('stops with a message naming the bad variable: %j', (raw, name) => {
     expect(() => validateEnvironment(raw)).toThrow(new RegExp(`^Invalid environment configuration:[\\s\\S]*\\b${name}:`));
   });

@@ -20,6 +20,8 @@ export enum ErrorCode {
   RATE_LIMITS_UNAVAILABLE = 'RATE_LIMITS_UNAVAILABLE',
   LEDGER_UNAVAILABLE = 'LEDGER_UNAVAILABLE',
   SERVICE_FAILED = 'SERVICE_FAILED',
+  /** The AI upstream (LLM_BASE_URL) failed, or broke off, or the request to it was aborted. */
+  UPSTREAM_FAILED = 'UPSTREAM_FAILED',
   /** No payment provider is configured: nothing can be bought. */
   PAYMENTS_UNAVAILABLE = 'PAYMENTS_UNAVAILABLE',
   INTERNAL_ERROR = 'INTERNAL_ERROR',
@@ -43,6 +45,7 @@ export const ERROR_STATUS: Record<ErrorCode, HttpStatus> = {
   [ErrorCode.RATE_LIMITS_UNAVAILABLE]: HttpStatus.SERVICE_UNAVAILABLE,
   [ErrorCode.LEDGER_UNAVAILABLE]: HttpStatus.SERVICE_UNAVAILABLE,
   [ErrorCode.SERVICE_FAILED]: HttpStatus.BAD_GATEWAY,
+  [ErrorCode.UPSTREAM_FAILED]: HttpStatus.BAD_GATEWAY,
   [ErrorCode.PAYMENTS_UNAVAILABLE]: HttpStatus.SERVICE_UNAVAILABLE,
   [ErrorCode.INTERNAL_ERROR]: HttpStatus.INTERNAL_SERVER_ERROR,
 };

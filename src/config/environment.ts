@@ -253,6 +253,32 @@ export class Environment {
   @Max(16)
   LEDGER_CONCURRENT_BATCHES = 1;
 
+  /**
+   * An OpenAI-compatible API (its base URL, e.g. https://api.openai.com/v1) that serves the AI completions of every
+   * model other than the built-in `local` one, and the text services; unset: only the built-in local model answers.
+   */
+  @IsOptional()
+  @IsUrl(HTTP_URL, { message: 'LLM_BASE_URL must be an http(s) URL such as https://api.openai.com/v1' })
+  LLM_BASE_URL?: string;
+
+  /** The key sent to LLM_BASE_URL as `Authorization: Bearer <key>`; unset: no Authorization header (local servers). */
+  @IsOptional()
+  @IsString()
+  LLM_API_KEY?: string;
+
+  /** The upstream model the text services (/services/chat, seo-title, ...) ask when LLM_BASE_URL is set. */
+  @Matches(/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,63}$/, {
+    message: 'LLM_SERVICES_MODEL must be a model id: 1 to 64 letters, digits, ".", "_", ":", "/" or "-", starting with a letter or digit',
+  })
+  LLM_SERVICES_MODEL = 'gpt-4o-mini';
+
+  /** Age after which a hold that was never settled (its process died) is released. */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(10)
+  @Max(86400)
+  HOLD_TTL_SECONDS = 900;
+
   /** Bearer token Prometheus sends to GET /metrics; unset: only admins may read it. */
   @IsOptional()
   @IsString()

@@ -1,6 +1,7 @@
 import { PaymentEvent } from '../billing/payment-event.entity.js';
 import { Purchase } from '../billing/purchase.entity.js';
 import { TokenPackage } from '../billing/token-package.entity.js';
+import { AiModel } from '../completions/ai-model.entity.js';
 import { tokenEntities } from '../tokens/index.js';
 import { Plan } from '../subscriptions/plan.entity.js';
 import { Subscription } from '../subscriptions/subscription.entity.js';
@@ -19,4 +20,5 @@ export const entities = (mysql: boolean) => [
   TokenPackage,
   Purchase,
   PaymentEvent,
+  AiModel,
 ];

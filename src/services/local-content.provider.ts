@@ -14,7 +14,7 @@ import type {
   SocialPostsDto,
   WriteMoreResultDto,
 } from './dto/service-results.dto.js';
-import { SOCIAL_PLATFORM_LIMITS, type SocialPlatform } from './social-platforms.js';
+import { HASHTAGS_PER_PLATFORM, MAX_HASHTAG_LENGTH, SOCIAL_PLATFORM_LIMITS, type SocialPlatform } from './social-platforms.js';
 import {
   capitalize,
   charCount,
@@ -84,9 +84,6 @@ const CITIES = [
 const GENERIC_CATEGORY = ['local', 'business'];
 // Keeps each domain label well under the 63 characters DNS allows.
 const MAX_SLUG_PART = 24;
-
-const HASHTAGS_PER_PLATFORM: Record<SocialPlatform, number> = { twitter: 2, x: 2, threads: 3, linkedin: 3, facebook: 2, instagram: 5 };
-const MAX_HASHTAG_LENGTH = 30;
 
 const SEO_TITLE_TERMS = 6;
 

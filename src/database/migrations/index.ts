@@ -5,6 +5,7 @@ import { TwoBuckets1763700000003 } from './1763700000003-TwoBuckets.js';
 import { WidenIdempotencyAnswers1763700000004 } from './1763700000004-WidenIdempotencyAnswers.js';
 import { Sessions1763700000005 } from './1763700000005-Sessions.js';
 import { GroupCommitMarker1763700000006 } from './1763700000006-GroupCommitMarker.js';
+import { AiModels1763700000007 } from './1763700000007-AiModels.js';
 import { Holds1763700000008 } from './1763700000008-Holds.js';
 
 /** In order. A migration added here runs at the next start-up. */
@@ -16,5 +17,6 @@ export const MIGRATIONS = [
   WidenIdempotencyAnswers1763700000004,
   Sessions1763700000005,
   GroupCommitMarker1763700000006,
+  AiModels1763700000007,
   Holds1763700000008,
 ];

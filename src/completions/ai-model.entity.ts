@@ -1,0 +1,26 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { bigintTransformer } from '../database/bigint.transformer.js';
+
+/**
+ * A model the AI completions can use, with its prices in this service's tokens per 1,000 model
+ * tokens and the most completion tokens one request may ask for. Admins add, reprice and remove
+ * rows (PUT/DELETE /admin/models/:model); every request reads the row it needs, so a change
+ * applies to the next request on every instance.
+ */
+@Entity('ai_models')
+export class AiModel {
+  @PrimaryColumn({ type: 'varchar', length: 64 })
+  model: string;
+
+  @Column({ name: 'input_per_1k', type: 'bigint', transformer: bigintTransformer })
+  inputPer1k: number;
+
+  @Column({ name: 'output_per_1k', type: 'bigint', transformer: bigintTransformer })
+  outputPer1k: number;
+
+  @Column({ name: 'max_output_tokens', type: 'int' })
+  maxOutputTokens: number;
+
+  @Column({ name: 'updated_at', type: 'datetime', precision: 3 })
+  updatedAt: Date;
+}

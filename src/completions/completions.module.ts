@@ -1,0 +1,38 @@
+import { Module } from '@nestjs/common';
+import { AppConfig } from '../config/app-config.js';
+import { AdminModelsController } from './admin-models.controller.js';
+import { AiModels } from './ai-models.service.js';
+import { LlmUpstream } from './llm-upstream.js';
+import { LocalModel } from './local-model.js';
+import { ModelRouter } from './model-router.js';
+import { ModelsController } from './models.controller.js';
+import { OpenAiUpstream } from './openai.upstream.js';
+
+/** The OpenAI-compatible upstream at LLM_BASE_URL; null when it is unset (only the local model answers). */
+function upstreamAtBaseUrl(config: AppConfig): OpenAiUpstream | null {
+  const baseURL = config.get('LLM_BASE_URL');
+  return baseURL ? new OpenAiUpstream({ baseURL, apiKey: config.get('LLM_API_KEY') }) : null;
+}
+
+/**
+ * The building blocks of the AI completions: the model table and its prices (AiModels, GET /v1/models,
+ * /admin/models), and the upstreams behind the `LlmUpstream` token: `local` is always the built-in
+ * LocalModel, every other model the OpenAI-compatible API at LLM_BASE_URL when it is set (ModelRouter).
+ * The pricing and tokenizer helpers are plain functions (pricing.ts, tokenizer.ts). A test replaces
+ * an upstream with overrideProvider(LlmUpstream) or overrideProvider(OpenAiUpstream).
+ */
+@Module({
+  controllers: [ModelsController, AdminModelsController],
+  providers: [
+    AiModels,
+    LocalModel,
+    { provide: OpenAiUpstream, inject: [AppConfig], useFactory: upstreamAtBaseUrl },
+    {
+      provide: LlmUpstream,
+      inject: [LocalModel, OpenAiUpstream],
+      useFactory: (local: LocalModel, remote: OpenAiUpstream | null) => new ModelRouter(local, remote),
+    },
+  ],
+  exports: [AiModels, LlmUpstream],
+})
+export class CompletionsModule {}

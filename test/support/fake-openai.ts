@@ -1,0 +1,186 @@
+import http from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+
+/**
+ * How the fake answers one request. The default (`normal`) is a well-behaved upstream.
+ *
+ * - `fail`: an HTTP error before any output (status and OpenAI error body);
+ * - `cut`: a stream that sends `afterChunks` content chunks, then the socket is destroyed (no finish,
+ *   no usage, no [DONE]); a request that is not streamed gets its socket destroyed before any answer;
+ * - `slow`: `delayMs` before each chunk (before the answer, when not streamed);
+ * - `noUsage`: a normal answer without `usage` (in the stream: no usage chunk even when asked for);
+ * - `reply`: a normal answer with this text instead of the default one.
+ */
+export type FakeBehaviour =
+  | { kind: 'normal' }
+  | { kind: 'fail'; status?: number; message?: string }
+  | { kind: 'cut'; afterChunks: number }
+  | { kind: 'slow'; delayMs: number }
+  | { kind: 'noUsage' }
+  | { kind: 'reply'; text: string };
+
+/** A request the fake received, as sent. */
+export interface ReceivedRequest {
+  method: string;
+  path: string;
+  headers: http.IncomingHttpHeaders;
+  body: any;
+  /** Set when the client closed the connection before the answer ended (an aborted request). */
+  closedEarly: boolean;
+}
+
+/** The words of a message's content, counted as the fake's "tokens". */
+const words = (text: unknown): string[] => (typeof text === 'string' ? text.split(/\s+/).filter(Boolean) : []);
+
+/**
+ * An OpenAI-compatible chat completions server on 127.0.0.1 (POST /v1/chat/completions), plain
+ * JSON and server-sent events. Its tokens are words: the reply is "Fake reply to: <the last user
+ * message>", one word per chunk, cut to the request's max_completion_tokens / max_tokens (finish
+ * reason `length`); usage counts words (prompt: the messages' words plus 3 per message). Behaviours
+ * queued with `next()` apply to the following requests, one each, in order.
+ */
+export class FakeOpenAi {
+  readonly requests: ReceivedRequest[] = [];
+  private readonly queue: FakeBehaviour[] = [];
+  private readonly sockets = new Set<Socket>();
+  private readonly server = http.createServer((req, res) => this.handle(req, res));
+
+  constructor() {
+    this.server.on('connection', (socket) => {
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+    });
+  }
+
+  /** Starts listening on a free port; answers the base URL to give the SDK (`http://127.0.0.1:<port>/v1`). */
+  async start(): Promise<string> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    return this.baseUrl;
+  }
+
+  get baseUrl(): string {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/v1`;
+  }
+
+  async stop(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  /** Queues behaviours for the next requests, one per request. */
+  next(...behaviours: FakeBehaviour[]): this {
+    this.queue.push(...behaviours);
+    return this;
+  }
+
+  /** Forgets the received requests and the queued behaviours. */
+  reset(): void {
+    this.requests.length = 0;
+    this.queue.length = 0;
+  }
+
+  /** The reply the fake gives to a request body when told nothing else. */
+  static replyTo(body: any): string {
+    const messages: any[] = Array.isArray(body?.messages) ? body.messages : [];
+    const lastUser = [...messages].reverse().find((message) => message?.role === 'user');
+    return `Fake reply to: ${words(lastUser?.content).join(' ') || '(nothing)'}`;
+  }
+
+  private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      let body: any;
+      try {
+        body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      } catch {
+        body = undefined;
+      }
+      const received: ReceivedRequest = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body, closedEarly: false };
+      this.requests.push(received);
+      res.on('close', () => {
+        if (!res.writableFinished) received.closedEarly = true;
+      });
+      if (req.method !== 'POST' || req.url !== '/v1/chat/completions') {
+        return this.json(res, 404, {
+          error: { message: `Unknown route ${req.method} ${req.url}`, type: 'invalid_request_error', code: null },
+        });
+      }
+      const behaviour = this.queue.shift() ?? { kind: 'normal' };
+      void this.answer(req, res, body, behaviour);
+    });
+  }
+
+  private async answer(req: http.IncomingMessage, res: http.ServerResponse, body: any, behaviour: FakeBehaviour): Promise<void> {
+    if (behaviour.kind === 'fail') {
+      return this.json(res, behaviour.status ?? 500, {
+        error: { message: behaviour.message ?? 'The fake upstream failed', type: 'server_error', param: null, code: null },
+      });
+    }
+    const limit = Number(body?.max_completion_tokens ?? body?.max_tokens ?? Number.MAX_SAFE_INTEGER);
+    const all = words(behaviour.kind === 'reply' ? behaviour.text : FakeOpenAi.replyTo(body));
+    const output = all.slice(0, limit);
+    const finishReason = output.length < all.length ? 'length' : 'stop';
+    const messages: any[] = Array.isArray(body?.messages) ? body.messages : [];
+    const usage = {
+      prompt_tokens: messages.reduce((sum, message) => sum + 3 + words(message?.content).length, 0),
+      completion_tokens: output.length,
+      total_tokens: 0,
+    };
+    usage.total_tokens = usage.prompt_tokens + usage.completion_tokens;
+    const withUsage = behaviour.kind !== 'noUsage';
+    const delayMs = behaviour.kind === 'slow' ? behaviour.delayMs : 0;
+    const base = { id: `chatcmpl-fake${this.requests.length}`, created: Math.floor(Date.now() / 1000), model: String(body?.model) };
+
+    if (body?.stream !== true) {
+      if (behaviour.kind === 'cut') return void req.socket.destroy();
+      await this.sleep(delayMs, res);
+      return this.json(res, 200, {
+        ...base,
+        object: 'chat.completion',
+        choices: [
+          {
+            index: 0,
+            message: { role: 'assistant', content: output.join(' '), refusal: null },
+            logprobs: null,
+            finish_reason: finishReason,
+          },
+        ],
+        ...(withUsage && { usage }),
+      });
+    }
+
+    const includeUsage = body?.stream_options?.include_usage === true && withUsage;
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+    // Resolves once the chunk is handed to the socket, so a cut that follows cannot swallow it.
+    const send = (data: unknown) => new Promise<void>((resolve) => res.write(`data: ${JSON.stringify(data)}\n\n`, () => resolve()));
+    const chunk = (delta: object, finish: string | null) => ({
+      ...base,
+      object: 'chat.completion.chunk',
+      choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
+      ...(includeUsage && { usage: null }),
+    });
+    await send(chunk({ role: 'assistant', content: '' }, null));
+    for (const [index, word] of output.entries()) {
+      if (behaviour.kind === 'cut' && index === behaviour.afterChunks) return void res.socket?.destroy();
+      if (!(await this.sleep(delayMs, res))) return;
+      await send(chunk({ content: index === 0 ? word : ` ${word}` }, null));
+    }
+    if (behaviour.kind === 'cut') return void res.socket?.destroy();
+    await send(chunk({}, finishReason));
+    if (includeUsage) await send({ ...base, object: 'chat.completion.chunk', choices: [], usage });
+    res.end('data: [DONE]\n\n');
+  }
+
+  private json(res: http.ServerResponse, status: number, body: unknown): void {
+    if (res.destroyed) return;
+    res.writeHead(status, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(body));
+  }
+
+  /** Waits, unless the client went away meanwhile: false then. */
+  private async sleep(ms: number, res: http.ServerResponse): Promise<boolean> {
+    if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
+    return !res.destroyed;
+  }
+}
