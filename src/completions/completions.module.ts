@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
 import { AdminModelsController } from './admin-models.controller.js';
 import { AiModels } from './ai-models.service.js';
+import { ChatCompletionsController } from './chat-completions.controller.js';
+import { ChatCompletions } from './chat-completions.service.js';
 import { LlmUpstream } from './llm-upstream.js';
 import { LocalModel } from './local-model.js';
 import { ModelRouter } from './model-router.js';
@@ -22,9 +24,10 @@ function upstreamAtBaseUrl(config: AppConfig): OpenAiUpstream | null {
  * an upstream with overrideProvider(LlmUpstream) or overrideProvider(OpenAiUpstream).
  */
 @Module({
-  controllers: [ModelsController, AdminModelsController],
+  controllers: [ModelsController, AdminModelsController, ChatCompletionsController],
   providers: [
     AiModels,
+    ChatCompletions,
     LocalModel,
     { provide: OpenAiUpstream, inject: [AppConfig], useFactory: upstreamAtBaseUrl },
     {

@@ -17,12 +17,8 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-
-export const CHAT_ROLES = ['system', 'developer', 'user', 'assistant'] as const;
-export type ChatRole = (typeof CHAT_ROLES)[number];
-
-/** The most output tokens a request may ask for, whatever the model allows. */
-export const MAX_OUTPUT_TOKENS_LIMIT = 1_000_000;
+import { CHAT_ROLES, type ChatRole } from '../llm-upstream.js';
+import { MAX_OUTPUT_TOKENS_LIMIT } from '../pricing.js';
 
 export class ChatMessageDto {
   @ApiProperty({ enum: CHAT_ROLES, example: 'user' })
@@ -117,8 +113,8 @@ export class ChatCompletionRequestDto {
   user?: string;
 }
 
-/** The output limit of a request: its own (the smaller of the two names), capped at the model's; the model's by default. */
-export function outputLimitOf(request: Pick<ChatCompletionRequestDto, 'max_tokens' | 'max_completion_tokens'>, modelMax: number): number {
+/** What the request asks for as its output limit: the smaller of `max_tokens` and `max_completion_tokens`, if any. */
+export function requestedOutputOf(request: Pick<ChatCompletionRequestDto, 'max_tokens' | 'max_completion_tokens'>): number | undefined {
   const asked = [request.max_tokens, request.max_completion_tokens].filter((value): value is number => value !== undefined);
-  return Math.min(modelMax, ...asked);
+  return asked.length > 0 ? Math.min(...asked) : undefined;
 }

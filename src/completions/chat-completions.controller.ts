@@ -1,0 +1,105 @@
+import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiPaymentRequiredResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { OutgoingHttpHeaders } from 'node:http';
+import { ApiAuth } from '../common/api-auth.decorator.js';
+import { ErrorBodyDto } from '../common/error-body.dto.js';
+import { clientRequestIdOf } from '../common/request-id.js';
+import { Payer } from '../tokens/index.js';
+import { ChatCompletions, type CompletionCaller } from './chat-completions.service.js';
+import { ChatCompletionRequestDto } from './dto/chat-completion-request.dto.js';
+import { ChatCompletionDto, completionChunkOf, completionOf, settledChunkOf } from './dto/chat-completion.dto.js';
+import { OpenAiErrors, toOpenAiErrorBody } from './openai-error.filter.js';
+
+@ApiTags('ai completions')
+@ApiAuth()
+@OpenAiErrors()
+@Controller('v1/chat/completions')
+export class ChatCompletionsController {
+  constructor(private readonly completions: ChatCompletions) {}
+
+  @Post()
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'An OpenAI-compatible chat completion, metered by its actual usage',
+    description:
+      "OpenAI's Chat Completions API: an OpenAI SDK works with `baseURL` = this service's `/v1` and an API key as `apiKey`. " +
+      'Before the model is called, the request holds the most it can cost (its estimated prompt tokens and its output limit at ' +
+      "the model's prices, see GET /v1/models); a balance short of that is 402 and the model is not called. After the answer, " +
+      'the hold is given back and the actual price charged: `ceil((promptTokens * inputPer1k + completionTokens * outputPer1k) / 1000)`, ' +
+      'never more than the hold (headers `X-Tokens-Charged`, `X-Tokens-Remaining`). With `stream: true` the answer is server-sent ' +
+      'events; the last chunk before `[DONE]` carries `usage` and `tokens: { charged, remaining }`. A stream that breaks or a client ' +
+      'that disconnects after output began is charged for the output so far; a model failure before any output is 502 ' +
+      "UPSTREAM_FAILED and charges nothing. Errors have OpenAI's shape `{ error: { message, type, code } }`.",
+  })
+  @ApiBody({ type: ChatCompletionRequestDto })
+  @ApiProduces('application/json', 'text/event-stream')
+  @ApiOkResponse({
+    type: ChatCompletionDto,
+    description: 'The completion (or, with `stream: true`, server-sent chat.completion.chunk events)',
+  })
+  @ApiPaymentRequiredResponse({ type: ErrorBodyDto, description: 'INSUFFICIENT_TOKENS: the balance cannot cover the hold' })
+  async create(
+    @Body() body: ChatCompletionRequestDto,
+    @Payer() payerId: string,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const caller: CompletionCaller = { payerId, requestId: String(request.id), clientRequestId: clientRequestIdOf(request) };
+    // The client going away cancels the model's work (and, for a stream, settles what was generated).
+    const abort = new AbortController();
+    reply.raw.on('close', () => abort.abort());
+    if (!body.stream) {
+      const { result, usage, charge } = await this.completions.complete(caller, body, abort.signal);
+      void reply
+        .header('X-Tokens-Charged', String(charge.cost))
+        .header('X-Tokens-Remaining', String(charge.balanceAfter))
+        .send(completionOf(result, usage));
+      return;
+    }
+    await this.stream(caller, body, abort, reply);
+  }
+
+  /**
+   * Server-sent events, opened only once the first piece arrived: until then a failure (402, a model
+   * that failed before any output) is an ordinary error answer.
+   */
+  private async stream(
+    caller: CompletionCaller,
+    body: ChatCompletionRequestDto,
+    abort: AbortController,
+    reply: FastifyReply,
+  ): Promise<void> {
+    const events = this.completions.stream(caller, body, abort.signal);
+    let next = await events.next();
+    const id = `chatcmpl-${caller.requestId}`;
+    const created = Math.floor(Date.now() / 1000);
+    reply.hijack();
+    const raw = reply.raw;
+    raw.writeHead(200, {
+      ...(reply.getHeaders() as OutgoingHttpHeaders),
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache',
+      connection: 'keep-alive',
+    });
+    const send = (data: unknown) => raw.write(`data: ${JSON.stringify(data)}\n\n`);
+    let first = true;
+    try {
+      for (; !next.done; next = await events.next()) {
+        const event = next.value;
+        if (event.kind === 'chunk') {
+          if (event.chunk.text !== '' || event.chunk.finishReason) send(completionChunkOf(id, created, body.model, event.chunk, first));
+          first = false;
+        } else {
+          send(settledChunkOf(id, created, body.model, event.usage, event.charge));
+        }
+      }
+      raw.write('data: [DONE]\n\n');
+    } catch (error) {
+      // After output began the answer cannot become an error status: the stream ends with an error event instead.
+      if (!raw.destroyed) send(toOpenAiErrorBody(error));
+    } finally {
+      raw.end();
+    }
+  }
+}

@@ -1,0 +1,146 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { AppError } from '../common/app-error.js';
+import { type Charge, type Hold, TokenLedger } from '../tokens/index.js';
+import { AiModels, type AiModelView } from './ai-models.service.js';
+import { requestedOutputOf, type ChatCompletionRequestDto } from './dto/chat-completion-request.dto.js';
+import { type CompletionChunk, type CompletionRequest, type CompletionResult, type CompletionUsage, LlmUpstream } from './llm-upstream.js';
+import { maxPriceOf, outputLimitOf, priceOf } from './pricing.js';
+import { countTokens, estimatePromptTokens } from './tokenizer.js';
+
+/** The ledger's action of every completion; the model is in the entry's metadata. */
+export const COMPLETION_ACTION = 'ai_completion';
+
+/** Who pays for a completion, and the ids its ledger entries carry. */
+export interface CompletionCaller {
+  payerId: string;
+  requestId: string;
+  clientRequestId: string | null;
+}
+
+/** A completion that started: its hold is open until `settle` or `release`. */
+interface Started {
+  model: AiModelView;
+  request: CompletionRequest;
+  hold: Hold;
+  promptTokens: number;
+}
+
+/** What a streamed completion yields: the upstream's pieces, then the settled charge with the usage it was priced at. */
+export type CompletionEvent = { kind: 'chunk'; chunk: CompletionChunk } | { kind: 'settled'; usage: CompletionUsage; charge: Charge };
+
+/**
+ * AI completions metered by their actual usage: a completion holds the most it can cost (its
+ * estimated prompt tokens and its output limit, at the model's prices) before the upstream is
+ * called, then settles the actual price from the usage the upstream reports (counted with the
+ * tokenizer when it reports none), never more than the hold. A failure before any output releases
+ * the hold in full; a stream that breaks after output began is charged for the output so far.
+ */
+@Injectable()
+export class ChatCompletions {
+  private readonly logger = new Logger(ChatCompletions.name);
+
+  constructor(
+    private readonly models: AiModels,
+    private readonly upstream: LlmUpstream,
+    private readonly ledger: TokenLedger,
+  ) {}
+
+  async complete(
+    caller: CompletionCaller,
+    body: ChatCompletionRequestDto,
+    signal: AbortSignal,
+  ): Promise<{ result: CompletionResult; usage: CompletionUsage; charge: Charge }> {
+    const started = await this.start(caller, body);
+    let result: CompletionResult;
+    try {
+      result = await this.upstream.complete(started.request, signal);
+    } catch (error) {
+      await this.release(started);
+      throw error;
+    }
+    const usage = result.usage ?? { promptTokens: started.promptTokens, completionTokens: countTokens(result.text) };
+    return { result, usage, charge: await this.settle(started, usage) };
+  }
+
+  /**
+   * Streams a completion: yields the upstream's pieces as they come, then (after the last one) the
+   * settled charge. A failure before the first piece releases the hold and rejects; after it, the
+   * output so far is charged and the error rethrown.
+   */
+  async *stream(caller: CompletionCaller, body: ChatCompletionRequestDto, signal: AbortSignal): AsyncGenerator<CompletionEvent> {
+    const started = await this.start(caller, body);
+    let output = '';
+    let usage: CompletionUsage | null = null;
+    let settled = false;
+    try {
+      for await (const chunk of this.upstream.stream(started.request, signal)) {
+        output += chunk.text;
+        usage = chunk.usage ?? usage;
+        yield { kind: 'chunk', chunk };
+      }
+      const actual = usage ?? { promptTokens: started.promptTokens, completionTokens: countTokens(output) };
+      const charge = await this.settle(started, actual);
+      settled = true;
+      yield { kind: 'settled', usage: actual, charge };
+    } finally {
+      // Broken, cancelled or abandoned (the consumer stopped iterating, e.g. the client went away).
+      if (!settled) {
+        if (output === '') await this.release(started);
+        else await this.settleQuietly(started, { promptTokens: started.promptTokens, completionTokens: countTokens(output) });
+      }
+    }
+  }
+
+  private async start(caller: CompletionCaller, body: ChatCompletionRequestDto): Promise<Started> {
+    const model = await this.models.get(body.model);
+    if (!model || !this.upstream.serves(model.model)) throw AppError.notFound(`Model '${body.model}'`);
+    const messages = body.messages.map(({ role, content, name }) => ({ role, content, ...(name === undefined ? {} : { name }) }));
+    const maxTokens = outputLimitOf(model, requestedOutputOf(body));
+    const promptTokens = estimatePromptTokens(messages);
+    const hold = await this.ledger.hold({
+      userId: caller.payerId,
+      action: COMPLETION_ACTION,
+      amount: maxPriceOf(model, promptTokens, maxTokens),
+      requestId: caller.requestId,
+      clientRequestId: caller.clientRequestId,
+    });
+    const request: CompletionRequest = {
+      model: model.model,
+      messages,
+      maxTokens,
+      ...(body.temperature === undefined ? {} : { temperature: body.temperature }),
+      ...(body.top_p === undefined ? {} : { topP: body.top_p }),
+      ...(body.user === undefined ? {} : { user: body.user }),
+    };
+    return { model, request, hold, promptTokens };
+  }
+
+  /** The hold given back, the actual price charged (capped at the hold: an upstream counting more prompt tokens than estimated). */
+  private settle({ model, hold }: Started, usage: CompletionUsage): Promise<Charge> {
+    const price = priceOf(model, usage.promptTokens, usage.completionTokens);
+    if (price > hold.amount)
+      this.logger.warn(`completion ${hold.requestId} cost ${price}, more than its hold of ${hold.amount}: charged the hold`);
+    return this.ledger.settleHold(hold, Math.min(price, hold.amount), {
+      model: model.model,
+      promptTokens: usage.promptTokens,
+      completionTokens: usage.completionTokens,
+    });
+  }
+
+  /** Settles a broken stream; when even that fails, the hold stays open and expires (released in full). */
+  private async settleQuietly(started: Started, usage: CompletionUsage): Promise<void> {
+    try {
+      await this.settle(started, usage);
+    } catch (error) {
+      this.logger.error(`completion ${started.hold.requestId} not settled (its hold expires): ${(error as Error).message}`);
+    }
+  }
+
+  private async release({ hold }: Started): Promise<void> {
+    try {
+      await this.ledger.releaseHold(hold);
+    } catch (error) {
+      this.logger.error(`hold of completion ${hold.requestId} not released (it expires): ${(error as Error).message}`);
+    }
+  }
+}
