@@ -108,9 +108,9 @@ export class ChatCompletions {
       model: model.model,
       messages,
       maxTokens,
-      ...(body.temperature === undefined ? {} : { temperature: body.temperature }),
-      ...(body.top_p === undefined ? {} : { topP: body.top_p }),
-      ...(body.user === undefined ? {} : { user: body.user }),
+      ...(typeof body.temperature === 'number' ? { temperature: body.temperature } : {}),
+      ...(typeof body.top_p === 'number' ? { topP: body.top_p } : {}),
+      ...(typeof body.user === 'string' ? { user: body.user } : {}),
     };
     return { model, request, hold, promptTokens };
   }

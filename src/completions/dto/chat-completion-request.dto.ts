@@ -9,16 +9,20 @@ import {
   IsIn,
   IsInt,
   IsNumber,
-  IsOptional,
+  IsObject,
   IsString,
   Matches,
   Max,
   MaxLength,
   Min,
+  ValidateIf,
   ValidateNested,
 } from 'class-validator';
 import { CHAT_ROLES, type ChatRole } from '../llm-upstream.js';
 import { MAX_OUTPUT_TOKENS_LIMIT } from '../pricing.js';
+
+/** Optional, but not null: a field that is sent is validated (IsOptional would let null through). */
+const Omittable = () => ValidateIf((_, value) => value !== undefined);
 
 export class ChatMessageDto {
   @ApiProperty({ enum: CHAT_ROLES, example: 'user' })
@@ -31,7 +35,7 @@ export class ChatMessageDto {
   content: string;
 
   @ApiPropertyOptional({ example: 'alice', maxLength: 64 })
-  @IsOptional()
+  @Omittable()
   @IsString()
   @MaxLength(64)
   name?: string;
@@ -39,7 +43,7 @@ export class ChatMessageDto {
 
 export class StreamOptionsDto {
   @ApiPropertyOptional({ description: 'Accepted for compatibility: the last chunk always carries usage and the charge' })
-  @IsOptional()
+  @Omittable()
   @IsBoolean()
   include_usage?: boolean;
 }
@@ -62,52 +66,61 @@ export class ChatCompletionRequestDto {
   @Type(() => ChatMessageDto)
   messages: ChatMessageDto[];
 
-  @ApiPropertyOptional({ description: "Output limit; capped at and defaulting to the model's maxOutputTokens", example: 256 })
-  @IsOptional()
+  @ApiPropertyOptional({
+    nullable: true,
+    description: "Output limit; capped at and defaulting to the model's maxOutputTokens",
+    example: 256,
+  })
+  @Omittable()
   @IsInt()
   @Min(1)
   @Max(MAX_OUTPUT_TOKENS_LIMIT)
   max_tokens?: number;
 
-  @ApiPropertyOptional({ description: 'The newer name of max_tokens; when both are given, the smaller counts', example: 256 })
-  @IsOptional()
+  @ApiPropertyOptional({
+    nullable: true,
+    description: 'The newer name of max_tokens; when both are given, the smaller counts',
+    example: 256,
+  })
+  @Omittable()
   @IsInt()
   @Min(1)
   @Max(MAX_OUTPUT_TOKENS_LIMIT)
   max_completion_tokens?: number;
 
   @ApiPropertyOptional({ description: 'Server-sent events; not with Idempotency-Key', example: false })
-  @IsOptional()
+  @Omittable()
   @IsBoolean()
   stream?: boolean;
 
   @ApiPropertyOptional({ type: StreamOptionsDto })
-  @IsOptional()
+  @Omittable()
+  @IsObject()
   @ValidateNested()
   @Type(() => StreamOptionsDto)
   stream_options?: StreamOptionsDto;
 
   @ApiPropertyOptional({ minimum: 0, maximum: 2, example: 1 })
-  @IsOptional()
+  @Omittable()
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(0)
   @Max(2)
   temperature?: number;
 
   @ApiPropertyOptional({ minimum: 0, maximum: 1, example: 1 })
-  @IsOptional()
+  @Omittable()
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(0)
   @Max(1)
   top_p?: number;
 
   @ApiPropertyOptional({ description: 'Only 1 choice per request', example: 1 })
-  @IsOptional()
+  @Omittable()
   @Equals(1, { message: 'n must be 1: one choice per request' })
   n?: number;
 
   @ApiPropertyOptional({ example: 'user-1234', maxLength: 256 })
-  @IsOptional()
+  @Omittable()
   @IsString()
   @MaxLength(256)
   user?: string;
@@ -115,6 +128,6 @@ export class ChatCompletionRequestDto {
 
 /** What the request asks for as its output limit: the smaller of `max_tokens` and `max_completion_tokens`, if any. */
 export function requestedOutputOf(request: Pick<ChatCompletionRequestDto, 'max_tokens' | 'max_completion_tokens'>): number | undefined {
-  const asked = [request.max_tokens, request.max_completion_tokens].filter((value): value is number => value !== undefined);
+  const asked = [request.max_tokens, request.max_completion_tokens].filter((value): value is number => typeof value === 'number');
   return asked.length > 0 ? Math.min(...asked) : undefined;
 }
