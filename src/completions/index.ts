@@ -21,7 +21,14 @@ export {
 export { LOCAL_MODEL_ID, LOCAL_MODEL_OPTIONS, LOCAL_REPLY_TOKENS, LocalModel, type LocalModelOptions } from './local-model.js';
 export { ModelRouter } from './model-router.js';
 export { DEFAULT_UPSTREAM_TIMEOUT_MS, OpenAiUpstream, type OpenAiUpstreamOptions } from './openai.upstream.js';
-export { OpenAiErrorFilter, OpenAiErrors, openAiErrorType, toOpenAiErrorBody, type OpenAiErrorBody } from './openai-error.filter.js';
+export {
+  OpenAiErrorBodyDto,
+  OpenAiErrorFilter,
+  OpenAiErrors,
+  openAiErrorType,
+  toOpenAiErrorBody,
+  type OpenAiErrorBody,
+} from './openai-error.filter.js';
 export { MAX_OUTPUT_TOKENS_LIMIT, MAX_PRICE_PER_1K, maxPriceOf, outputLimitOf, priceOf, type ModelPricing } from './pricing.js';
 export {
   countTokens,

@@ -7,8 +7,8 @@ import { LlmUpstream } from './llm-upstream.js';
 import { OpenAiErrors } from './openai-error.filter.js';
 
 @ApiTags('ai completions')
-@ApiAuth()
 @OpenAiErrors()
+@ApiAuth()
 @Controller('v1/models')
 export class ModelsController {
   constructor(

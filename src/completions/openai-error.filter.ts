@@ -1,5 +1,8 @@
 import { applyDecorators, ArgumentsHost, Catch, ExceptionFilter, UseFilters } from '@nestjs/common';
+import { ApiProperty, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ErrorCode } from '../common/app-error.js';
+import { ErrorBodyDto } from '../common/error-body.dto.js';
 import { toErrorBody, type ErrorBody } from '../common/error-response.js';
 
 /** OpenAI's error `type` for an HTTP status. */
@@ -10,6 +13,29 @@ export function openAiErrorType(status: number): string {
   if (status === 429) return 'rate_limit_error';
   if (status >= 500) return 'api_error';
   return 'invalid_request_error';
+}
+
+export class OpenAiErrorDto {
+  @ApiProperty({ example: 'Missing, invalid or revoked credentials' })
+  message: string;
+
+  @ApiProperty({
+    enum: ['invalid_request_error', 'authentication_error', 'insufficient_quota', 'permission_error', 'rate_limit_error', 'api_error'],
+    example: 'authentication_error',
+  })
+  type: string;
+
+  @ApiProperty({ enum: ErrorCode, example: ErrorCode.UNAUTHENTICATED, description: "This service's stable error code" })
+  code: ErrorCode;
+
+  @ApiProperty({ type: String, nullable: true, example: null, description: 'The first bad field, on VALIDATION_FAILED' })
+  param: string | null;
+}
+
+/** Swagger: the error body of a /v1 route. */
+export class OpenAiErrorBodyDto extends ErrorBodyDto {
+  @ApiProperty({ type: OpenAiErrorDto, description: "OpenAI's error object, which OpenAI SDKs read" })
+  error: OpenAiErrorDto;
 }
 
 /** The answer body of an error on a /v1 route. */
@@ -53,4 +79,8 @@ export class OpenAiErrorFilter implements ExceptionFilter {
  * For the controllers of the OpenAI-compatible /v1 routes: their errors (the authentication guard's
  * and the metering guard's included) get OpenAI's shape (see toOpenAiErrorBody).
  */
-export const OpenAiErrors = (): ClassDecorator & MethodDecorator => applyDecorators(UseFilters(OpenAiErrorFilter));
+export const OpenAiErrors = (): ClassDecorator & MethodDecorator =>
+  applyDecorators(
+    UseFilters(OpenAiErrorFilter),
+    ApiUnauthorizedResponse({ description: "On /v1 routes the body also has OpenAI's `error` object", type: OpenAiErrorBodyDto }),
+  );

@@ -179,7 +179,9 @@ export class OpenAiUpstream extends LlmUpstream {
   private failure(error: unknown, watch: Watchdog): UpstreamFailed {
     const failed = this.classify(error, watch);
     if (failed.kind !== 'aborted') {
-      const detail = failed.cause instanceof Error ? failed.cause.message : failed.message;
+      // Read by shape: an error of another realm (Node's fetch under a test runner's VM) is no `instanceof Error` here.
+      const cause = (failed.cause as { message?: unknown } | undefined)?.message;
+      const detail = typeof cause === 'string' && cause.length > 0 ? cause : failed.message;
       this.logger.warn(`upstream request failed (${failed.kind}${failed.upstreamStatus ? ` ${failed.upstreamStatus}` : ''}): ${detail}`);
     }
     return failed;

@@ -4,6 +4,7 @@
  * UpstreamFailed: an HTTP error before any output (not retried), a stream cut mid-way, a stream
  * that goes silent, an unreachable server, and the caller's abort (which cancels the request).
  */
+import { Logger } from '@nestjs/common';
 import { createServer } from 'node:net';
 import {
   UpstreamFailed,
@@ -55,6 +56,8 @@ describe('OpenAiUpstream against a fake OpenAI-compatible server', () => {
   let upstream: OpenAiUpstream;
 
   beforeAll(async () => {
+    // Each failure is logged at warn level, by design; the log is not what this suite checks.
+    Logger.overrideLogger(['error', 'fatal']);
     upstream = new OpenAiUpstream({ baseURL: await fake.start(), apiKey: API_KEY });
   });
   afterAll(() => fake.stop());
