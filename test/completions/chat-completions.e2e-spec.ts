@@ -139,6 +139,37 @@ describe(`POST /v1/chat/completions with the OpenAI SDK (${TEST_DB})`, () => {
     expect((await t.http.get('/tokens/balance', { token: user.token })).body).toMatchObject({ held: 0 });
   });
 
+  it('a client that disconnects mid-stream: the upstream request is aborted and the output so far is charged', async () => {
+    const { user } = await client(1000);
+    const key = await t.http.post('/api-keys', { name: 'raw' }, { token: user.token });
+    upstream.next({ kind: 'slow', delayMs: 150 });
+    const abort = new AbortController();
+    const response = await fetch(`${t.http.baseUrl}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key.body.key as string}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'fake-gpt', messages: [{ role: 'user', content: 'one two three four five six seven' }], stream: true }),
+      signal: abort.signal,
+    });
+    expect(response.headers.get('content-type')).toContain('text/event-stream');
+    const reader = response.body!.getReader();
+    let received = '';
+    while (!received.includes('"content"')) received += new TextDecoder().decode((await reader.read()).value);
+    abort.abort();
+
+    // The app notices, aborts the upstream request, and settles what was generated.
+    const deadline = Date.now() + 5000;
+    let rows = await rowsOf(user.id);
+    while (rows.length < 3 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      rows = await rowsOf(user.id);
+    }
+    expect(rows.map((e) => e.type)).toEqual(['hold', 'hold_release', 'usage']);
+    expect(-rows[2].amount).toBeGreaterThan(0);
+    expect(-rows[2].amount).toBeLessThan(priceOf(11, 11)); // less than the whole reply would have cost
+    expect(upstream.requests[0].closedEarly).toBe(true);
+    expect((await t.http.get('/tokens/balance', { token: user.token })).body).toMatchObject({ held: 0 });
+  });
+
   it('50 concurrent completions whose holds exceed the balance: only those that fit start; the balance never goes negative', async () => {
     const { user, sdk } = await client(900); // 1,000 tokens; each hold is about 100 + its prompt
     // Slow enough that every request has held (or been refused) before the first one settles.
