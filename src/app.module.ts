@@ -42,6 +42,7 @@ import { UsersModule } from './users/users.module.js';
         payerOf: (request) => (request as unknown as AuthenticatedRequest).principal?.userId,
         rolloverIntervalSeconds: config.get('PERIOD_ROLLOVER_INTERVAL_SECONDS'),
         groupCommit: { maxBatchSize: config.get('LEDGER_BATCH_SIZE'), maxConcurrentBatches: config.get('LEDGER_CONCURRENT_BATCHES') },
+        holdTtlSeconds: config.get('HOLD_TTL_SECONDS'),
       }),
     }),
     CompletionsModule,

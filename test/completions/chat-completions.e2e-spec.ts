@@ -153,7 +153,11 @@ describe(`POST /v1/chat/completions with the OpenAI SDK (${TEST_DB})`, () => {
     expect(response.headers.get('content-type')).toContain('text/event-stream');
     const reader = response.body!.getReader();
     let received = '';
-    while (!received.includes('"content"')) received += new TextDecoder().decode((await reader.read()).value);
+    while (!received.includes('"content"')) {
+      const { done, value } = await reader.read();
+      if (done) throw new Error(`the stream ended before any content: ${received}`);
+      received += new TextDecoder().decode(value);
+    }
     abort.abort();
 
     // The app notices, aborts the upstream request, and settles what was generated.
