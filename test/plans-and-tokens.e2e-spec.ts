@@ -379,8 +379,11 @@ describe('plans, subscriptions and tokens', () => {
         expect(price.description.trim().length).toBeGreaterThan(0);
       }
       const costs = Object.fromEntries(response.body.map((p: { action: string; cost: number }) => [p.action, p.cost]));
-      expect(response.body).toHaveLength(9);
+      // The nine metered actions, then the built-in completion model's prices per 1,000 prompt and completion tokens.
+      expect(response.body).toHaveLength(11);
       expect(costs).toEqual({
+        'ai_completion:local:input': 10,
+        'ai_completion:local:output': 30,
         ai_chat_message: 1,
         outbound_call_single: 1,
         business_collector: 20,

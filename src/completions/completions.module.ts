@@ -6,6 +6,7 @@ import { ChatCompletionsController } from './chat-completions.controller.js';
 import { ChatCompletions } from './chat-completions.service.js';
 import { LlmUpstream } from './llm-upstream.js';
 import { LocalModel } from './local-model.js';
+import { ModelPriceLines } from './model-price-lines.js';
 import { ModelRouter } from './model-router.js';
 import { ModelsController } from './models.controller.js';
 import { OpenAiUpstream } from './openai.upstream.js';
@@ -28,6 +29,7 @@ function upstreamAtBaseUrl(config: AppConfig): OpenAiUpstream | null {
   providers: [
     AiModels,
     ChatCompletions,
+    ModelPriceLines,
     LocalModel,
     { provide: OpenAiUpstream, inject: [AppConfig], useFactory: upstreamAtBaseUrl },
     {

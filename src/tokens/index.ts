@@ -25,6 +25,7 @@ export {
   type Replay,
 } from './token-ledger.js';
 export { PeriodRolloverJob } from './period-rollover.job.js';
+export { TokenPrices, type PriceLineSource, type PriceView } from './token-prices.service.js';
 export { Idempotency, IdempotentApi, IdempotentWrites, type IdempotencyContext } from './idempotent-writes.js';
 export * from './token-events.js';
 export {

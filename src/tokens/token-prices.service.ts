@@ -20,6 +20,9 @@ export interface PriceView {
   description: string;
 }
 
+/** Price lines a host module owns (e.g. the models of AI completions), shown in every caller's price list. */
+export type PriceLineSource = () => Promise<Array<Pick<PriceView, 'action' | 'cost' | 'description'>>>;
+
 export interface OverrideTarget {
   planCode?: string;
   userId?: string;
@@ -37,6 +40,7 @@ export interface OverrideTarget {
 @Injectable()
 export class TokenPrices {
   private cache: { revision: number; byAction: Map<string, TokenPriceOverride[]> } | null = null;
+  private readonly lineSources: PriceLineSource[] = [];
   private readonly revisionReads = new Batcher<void, number>(
     async (requests) => {
       const revision = await priceRevisionIn(this.tx.manager);
@@ -68,8 +72,8 @@ export class TokenPrices {
     return { unitPrice: (await this.resolve(cost, userId, byAction)).cost, revision };
   }
 
-  /** The caller's price list, one row per metered action. */
-  async pricesFor(userId: string): Promise<PriceView[]> {
+  /** The caller's price of every metered action (@TokenCost). */
+  async meteredPricesFor(userId: string): Promise<PriceView[]> {
     const overrides = await this.overrides();
     return Promise.all(
       this.catalog.list().map(async (cost) => ({
@@ -79,6 +83,17 @@ export class TokenPrices {
         ...(await this.resolve(cost, userId, overrides)),
       })),
     );
+  }
+
+  /** The caller's price list: the metered actions, then the lines of the added sources. */
+  async pricesFor(userId: string): Promise<PriceView[]> {
+    const [metered, ...added] = await Promise.all([this.meteredPricesFor(userId), ...this.lineSources.map((source) => source())]);
+    return [...metered, ...added.flat().map((line) => ({ ...line, defaultCost: line.cost, overriddenBy: null }))];
+  }
+
+  /** Adds price lines a host module owns to every caller's price list (GET /tokens/costs); they are not overridable here. */
+  addPriceLines(source: PriceLineSource): void {
+    this.lineSources.push(source);
   }
 
   async listOverrides(): Promise<TokenPriceOverride[]> {

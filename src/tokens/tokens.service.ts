@@ -132,7 +132,7 @@ export class TokensService {
     const [account, terms, prices] = await Promise.all([
       this.accounts.findOneBy({ userId }),
       this.policy.summary(userId),
-      this.prices.pricesFor(userId),
+      this.prices.meteredPricesFor(userId),
     ]);
     if (!account) throw TokensError.notFound('Token account');
     const paid = prices.map((p) => p.cost).filter((cost) => cost > 0);

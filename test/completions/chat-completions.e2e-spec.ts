@@ -198,11 +198,19 @@ describe(`POST /v1/chat/completions with the OpenAI SDK (${TEST_DB})`, () => {
     expect((await t.http.get('/tokens/balance', { token: user.token })).body).toMatchObject({ held: 0 });
   });
 
-  it('GET /v1/models lists the models with their prices, through the SDK', async () => {
-    const { sdk } = await client();
+  it('GET /v1/models lists the models with their prices, through the SDK; GET /tokens/costs shows them too', async () => {
+    const { user, sdk } = await client();
     const ids = [];
     for await (const model of sdk.models.list()) ids.push(model.id);
     expect(ids).toEqual(expect.arrayContaining(['local', 'fake-gpt']));
+    const costs = (await t.http.get('/tokens/costs', { token: user.token })).body as Array<{ action: string; cost: number }>;
+    expect(costs.filter((line) => line.action.startsWith('ai_completion:fake-gpt'))).toEqual([
+      expect.objectContaining({ action: 'ai_completion:fake-gpt:input', cost: MODEL.inputPer1k }),
+      expect.objectContaining({ action: 'ai_completion:fake-gpt:output', cost: MODEL.outputPer1k }),
+    ]);
+    // A metered action's price list entry is unchanged, and the balance is not "disabled" by the per-1k lines.
+    expect(costs.find((line) => line.action === 'ai_chat_message')).toMatchObject({ cost: 1 });
+    expect((await t.http.get('/tokens/balance', { token: user.token })).body).toMatchObject({ featuresDisabled: false });
   });
 
   it('bad bodies are 400 in OpenAI shape and hold nothing', async () => {
