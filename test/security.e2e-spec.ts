@@ -314,7 +314,7 @@ describe(`security: isolation, admin routes, credentials and SQL injection (${TE
       for (const [template, item] of Object.entries<any>(document.paths)) {
         if (!template.startsWith('/admin')) continue;
         for (const [method, op] of Object.entries<any>(item)) {
-          const path = template.replace('{userId}', target.id).replace('{action}', 'write_more');
+          const path = template.replace('{userId}', target.id).replace('{action}', 'write_more').replace('{model}', 'local');
           expect({ template, unresolved: /\{/.test(path) }).toEqual({ template, unresolved: false });
           const schema = op.requestBody?.content?.['application/json']?.schema;
           calls.push({

@@ -5,10 +5,11 @@ import type { OutgoingHttpHeaders } from 'node:http';
 import { ApiAuth } from '../common/api-auth.decorator.js';
 import { ErrorBodyDto } from '../common/error-body.dto.js';
 import { clientRequestIdOf } from '../common/request-id.js';
-import { Payer } from '../tokens/index.js';
+import { AppError, ErrorCode } from '../common/app-error.js';
+import { Idempotency, IdempotentApi, type IdempotencyContext, Payer } from '../tokens/index.js';
 import { ChatCompletions, type CompletionCaller } from './chat-completions.service.js';
 import { ChatCompletionRequestDto } from './dto/chat-completion-request.dto.js';
-import { ChatCompletionDto, completionChunkOf, completionOf, settledChunkOf } from './dto/chat-completion.dto.js';
+import { ChatCompletionDto, completionChunkOf, settledChunkOf } from './dto/chat-completion.dto.js';
 import { OpenAiErrors, toOpenAiErrorBody } from './openai-error.filter.js';
 
 @ApiTags('ai completions')
@@ -33,6 +34,7 @@ export class ChatCompletionsController {
       "UPSTREAM_FAILED and charges nothing. Errors have OpenAI's shape `{ error: { message, type, code } }`.",
   })
   @ApiBody({ type: ChatCompletionRequestDto })
+  @IdempotentApi()
   @ApiProduces('application/json', 'text/event-stream')
   @ApiOkResponse({
     type: ChatCompletionDto,
@@ -42,6 +44,7 @@ export class ChatCompletionsController {
   async create(
     @Body() body: ChatCompletionRequestDto,
     @Payer() payerId: string,
+    @Idempotency() idempotency: IdempotencyContext,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
@@ -49,15 +52,27 @@ export class ChatCompletionsController {
     // The client going away cancels the model's work (and, for a stream, settles what was generated).
     const abort = new AbortController();
     reply.raw.on('close', () => abort.abort());
-    if (!body.stream) {
-      const { result, usage, charge } = await this.completions.complete(caller, body, abort.signal);
+    if (body.stream) {
+      if (idempotency.claim)
+        throw new AppError(ErrorCode.VALIDATION_FAILED, 'Idempotency-Key is not supported with stream: true', {
+          details: [{ field: 'Idempotency-Key', errors: ['not supported with stream: true'] }],
+        });
+      return this.stream(caller, body, abort, reply);
+    }
+    const answered = await this.completions.complete(caller, body, abort.signal, idempotency.claim);
+    if (answered.kind === 'replay') {
       void reply
-        .header('X-Tokens-Charged', String(charge.cost))
-        .header('X-Tokens-Remaining', String(charge.balanceAfter))
-        .send(completionOf(result, usage));
+        .header('Idempotent-Replayed', 'true')
+        .header('X-Tokens-Charged', String(answered.tokensCharged))
+        .header('X-Tokens-Remaining', String(answered.tokensRemaining))
+        .type('application/json')
+        .send(answered.responseBody);
       return;
     }
-    await this.stream(caller, body, abort, reply);
+    void reply
+      .header('X-Tokens-Charged', String(answered.charge.cost))
+      .header('X-Tokens-Remaining', String(answered.charge.balanceAfter))
+      .send(answered.answer);
   }
 
   /**

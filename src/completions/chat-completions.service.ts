@@ -1,9 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppError } from '../common/app-error.js';
-import { type Charge, type Hold, TokenLedger } from '../tokens/index.js';
+import { type Charge, type Hold, type IdempotencyClaim, type Replay, TokenLedger } from '../tokens/index.js';
 import { AiModels, type AiModelView } from './ai-models.service.js';
 import { requestedOutputOf, type ChatCompletionRequestDto } from './dto/chat-completion-request.dto.js';
-import { type CompletionChunk, type CompletionRequest, type CompletionResult, type CompletionUsage, LlmUpstream } from './llm-upstream.js';
+import { type ChatCompletionDto, completionOf } from './dto/chat-completion.dto.js';
+import { type CompletionChunk, type CompletionRequest, type CompletionUsage, LlmUpstream } from './llm-upstream.js';
 import { maxPriceOf, outputLimitOf, priceOf } from './pricing.js';
 import { countTokens, estimatePromptTokens } from './tokenizer.js';
 
@@ -19,6 +20,7 @@ export interface CompletionCaller {
 
 /** A completion that started: its hold is open until `settle` or `release`. */
 interface Started {
+  kind: 'started';
   model: AiModelView;
   request: CompletionRequest;
   hold: Hold;
@@ -45,21 +47,31 @@ export class ChatCompletions {
     private readonly ledger: TokenLedger,
   ) {}
 
+  /**
+   * A completion answered whole. With an Idempotency-Key: a key that finished before replays its first
+   * answer (nothing held, the model not called); the answer is kept for replays once it is charged.
+   */
   async complete(
     caller: CompletionCaller,
     body: ChatCompletionRequestDto,
     signal: AbortSignal,
-  ): Promise<{ result: CompletionResult; usage: CompletionUsage; charge: Charge }> {
-    const started = await this.start(caller, body);
-    let result: CompletionResult;
+    idempotency?: IdempotencyClaim,
+  ): Promise<{ kind: 'answered'; answer: ChatCompletionDto; charge: Charge } | Replay> {
+    const started = await this.start(caller, body, idempotency);
+    if (started.kind === 'replay') return started;
+    let answer: ChatCompletionDto;
+    let usage: CompletionUsage;
     try {
-      result = await this.upstream.complete(started.request, signal);
+      const result = await this.upstream.complete(started.request, signal);
+      usage = result.usage ?? { promptTokens: started.promptTokens, completionTokens: countTokens(result.text) };
+      answer = completionOf(result, usage);
     } catch (error) {
       await this.release(started);
       throw error;
     }
-    const usage = result.usage ?? { promptTokens: started.promptTokens, completionTokens: countTokens(result.text) };
-    return { result, usage, charge: await this.settle(started, usage) };
+    const charge = await this.settle(started, usage);
+    if (charge.idempotencyKey) await this.keepAnswer(charge, answer);
+    return { kind: 'answered', answer, charge };
   }
 
   /**
@@ -69,6 +81,7 @@ export class ChatCompletions {
    */
   async *stream(caller: CompletionCaller, body: ChatCompletionRequestDto, signal: AbortSignal): AsyncGenerator<CompletionEvent> {
     const started = await this.start(caller, body);
+    if (started.kind === 'replay') throw new Error('a stream holds without an Idempotency-Key, so it is never a replay');
     let output = '';
     let usage: CompletionUsage | null = null;
     let settled = false;
@@ -91,7 +104,7 @@ export class ChatCompletions {
     }
   }
 
-  private async start(caller: CompletionCaller, body: ChatCompletionRequestDto): Promise<Started> {
+  private async start(caller: CompletionCaller, body: ChatCompletionRequestDto, idempotency?: IdempotencyClaim): Promise<Started | Replay> {
     const model = await this.models.get(body.model);
     if (!model || !this.upstream.serves(model.model)) throw AppError.notFound(`Model '${body.model}'`);
     const messages = body.messages.map(({ role, content, name }) => ({ role, content, ...(name === undefined ? {} : { name }) }));
@@ -103,7 +116,9 @@ export class ChatCompletions {
       amount: maxPriceOf(model, promptTokens, maxTokens),
       requestId: caller.requestId,
       clientRequestId: caller.clientRequestId,
+      ...(idempotency ? { idempotency } : {}),
     });
+    if (hold.kind === 'replay') return hold;
     const request: CompletionRequest = {
       model: model.model,
       messages,
@@ -112,7 +127,17 @@ export class ChatCompletions {
       ...(typeof body.top_p === 'number' ? { topP: body.top_p } : {}),
       ...(typeof body.user === 'string' ? { user: body.user } : {}),
     };
-    return { model, request, hold, promptTokens };
+    return { kind: 'started', model, request, hold, promptTokens };
+  }
+
+  /** Keeps the answer for replays; when it cannot be kept, a retry is refused rather than run and charged again. */
+  private async keepAnswer(charge: Charge, answer: ChatCompletionDto): Promise<void> {
+    try {
+      await this.ledger.completeIdempotent(charge, answer);
+    } catch (error) {
+      this.logger.error(`answer of completion ${charge.requestId} not kept for replays: ${(error as Error).message}`);
+      await this.ledger.completeWithoutAnswer(charge).catch(() => undefined);
+    }
   }
 
   /** The hold given back, the actual price charged (capped at the hold: an upstream counting more prompt tokens than estimated). */

@@ -21,6 +21,7 @@ export {
   type RefundReason,
   type Hold,
   type HoldRequest,
+  type IdempotencyClaim,
   type PriceChanged,
   type Replay,
 } from './token-ledger.js';

@@ -4,13 +4,15 @@ import { performance } from 'node:perf_hooks';
 import { type EntityManager, IsNull, LessThanOrEqual } from 'typeorm';
 import { Clock } from '../common/clock.js';
 import { execute } from '../database/sql.js';
+import { again, done, retrying } from '../database/retrying.js';
 import { rollback, TransactionRunner } from '../database/transaction-runner.js';
-import { AccountPeriods, refusalError } from './account-periods.js';
+import { AccountPeriods, type Refusal, refusalError } from './account-periods.js';
+import { IdempotencyKeys, inProgress } from './idempotency-keys.js';
 import { AccountPostings } from './account-postings.js';
 import { LedgerEvents } from './ledger-events.js';
 import { HoldOutcome, TokenHold } from './token-hold.entity.js';
 import { LedgerEntryType, type LedgerMetadata } from './token-ledger-entry.entity.js';
-import { type Charge, chargeOf, type Hold, type HoldRequest, type Posting } from './token-ledger.js';
+import { type Charge, chargeOf, type Hold, type HoldRequest, type Posting, type Replay } from './token-ledger.js';
 import { TOKENS_MODULE_OPTIONS, type TokensModuleOptions } from './tokens-module-options.js';
 import { TokensError, TokensErrorCode } from './tokens.errors.js';
 
@@ -31,14 +33,29 @@ export class LedgerHolds {
     private readonly postings: AccountPostings,
     private readonly periods: AccountPeriods,
     private readonly events: LedgerEvents,
+    private readonly keys: IdempotencyKeys,
     @Inject(TOKENS_MODULE_OPTIONS) private readonly options: TokensModuleOptions,
   ) {}
 
-  async hold(request: HoldRequest): Promise<Hold> {
+  async hold(request: HoldRequest): Promise<Hold | Replay> {
+    return retrying(async () => {
+      const outcome = await this.holdOnce(request);
+      if (outcome.kind === 'held') return done(outcome);
+      if (outcome.kind !== 'key_taken') throw refusalError(outcome);
+      const taken = await this.keys.resolveTaken(request.userId, request.idempotency!);
+      // Released (its request failed) or expired: the request runs as new.
+      if (taken.kind === 'free') return again(inProgress);
+      const { tokensCharged, tokensRemaining, responseBody } = taken.first;
+      return done<Replay>({ kind: 'replay', tokensCharged: tokensCharged ?? 0, tokensRemaining: tokensRemaining ?? 0, responseBody });
+    });
+  }
+
+  private async holdOnce(request: HoldRequest): Promise<Hold | Refusal | { kind: 'key_taken' }> {
     const holdId = randomUUID();
     const entryId = randomUUID();
-    const { userId, action, amount, requestId, clientRequestId } = request;
-    const outcome = await this.tx.run(async (em) => {
+    const { userId, action, amount, requestId, clientRequestId, idempotency } = request;
+    return this.tx.run<Hold, Refusal | { kind: 'key_taken' }>(async (em) => {
+      if (idempotency && !(await this.keys.claim(em, userId, idempotency))) return rollback({ kind: 'key_taken' });
       const posting: Posting = {
         userId,
         type: LedgerEntryType.Hold,
@@ -77,10 +94,9 @@ export class LedgerHolds {
         buckets: { allowance: entry.allowanceAmount, credits: entry.creditsAmount },
         requestId,
         clientRequestId,
+        ...(idempotency ? { idempotencyKey: idempotency.key } : {}),
       } satisfies Hold;
     });
-    if (outcome.kind !== 'held') throw refusalError(outcome);
-    return outcome;
   }
 
   /**
@@ -91,7 +107,14 @@ export class LedgerHolds {
     if (!Number.isSafeInteger(cost) || cost < 0 || cost > hold.amount) throw new Error(`a hold of ${hold.amount} cannot settle ${cost}`);
     const started = performance.now();
     const entryId = randomUUID();
-    const request = { userId: hold.userId, action: hold.action, cost, requestId: hold.requestId, clientRequestId: hold.clientRequestId };
+    const request = {
+      userId: hold.userId,
+      action: hold.action,
+      cost,
+      requestId: hold.requestId,
+      clientRequestId: hold.clientRequestId,
+      ...(hold.idempotencyKey ? { idempotency: { key: hold.idempotencyKey, requestHash: '' } } : {}),
+    };
     const charged = await this.tx.run<Charge, 'closed'>(
       async (em) => {
         if (!(await this.claim(em, hold.holdId, HoldOutcome.Settled))) return rollback('closed');
@@ -122,11 +145,15 @@ export class LedgerHolds {
     return charged;
   }
 
-  /** Gives the hold back in full; false when it was already closed. */
-  async release(hold: Pick<Hold, 'holdId'>, outcome: HoldOutcome.Released | HoldOutcome.Expired = HoldOutcome.Released): Promise<boolean> {
+  /** Gives the hold back in full (and frees its Idempotency-Key: a retry runs anew); false when it was already closed. */
+  async release(
+    hold: Pick<Hold, 'holdId'> & Partial<Pick<Hold, 'idempotencyKey'>>,
+    outcome: HoldOutcome.Released | HoldOutcome.Expired = HoldOutcome.Released,
+  ): Promise<boolean> {
     return this.tx.run(async (em) => {
       const row = await em.findOneBy(TokenHold, { id: hold.holdId });
       if (!row || !(await this.claim(em, row.id, outcome))) return false;
+      if (hold.idempotencyKey) await this.keys.release(em, row.userId, hold.idempotencyKey);
       const { userId, action, amount, requestId, allowanceAmount, creditsAmount } = row;
       await this.releaseIn(
         em,

@@ -81,6 +81,8 @@ export interface HoldRequest {
   amount: number;
   requestId: string;
   clientRequestId?: string | null;
+  /** Claimed with the hold: a key already used answers its first answer (a Replay) instead of holding. */
+  idempotency?: IdempotencyClaim;
 }
 
 /** An open hold: `amount` is out of the balance (and in `held`) until it is settled or released. */
@@ -95,6 +97,8 @@ export interface Hold {
   buckets: BucketSplit;
   requestId: string;
   clientRequestId?: string | null;
+  /** The Idempotency-Key claimed with the hold: freed by its release, closed with the answer after its settlement. */
+  idempotencyKey?: string;
 }
 
 /** The key was used before for the same request and finished: its first answer is replayed, with its X-Tokens-* values. */
@@ -152,8 +156,11 @@ export abstract class TokenLedger {
   /** Brings an account up to date in a transaction of its own: seeds it if missing, rolls an ended period. */
   abstract ensureAccount(userId: string): Promise<void>;
 
-  /** Takes `amount` out of the balance into `held` (seeding a missing account first); 402 when the balance is short. */
-  abstract hold(request: HoldRequest): Promise<Hold>;
+  /**
+   * Takes `amount` out of the balance into `held` (seeding a missing account first); 402 when the
+   * balance is short. With an Idempotency-Key that finished before: its first answer, nothing held.
+   */
+  abstract hold(request: HoldRequest): Promise<Hold | Replay>;
 
   /**
    * Closes a hold with the actual price (at most the hold): the whole hold given back and a `usage`

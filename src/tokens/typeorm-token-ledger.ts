@@ -121,7 +121,7 @@ export class TypeormTokenLedger extends TokenLedger implements TransactionalPost
     return this.periods.rollDuePeriods(limit);
   }
 
-  hold(request: HoldRequest): Promise<Hold> {
+  hold(request: HoldRequest): Promise<Hold | Replay> {
     return this.holds.hold(request);
   }
 

@@ -213,6 +213,43 @@ describe(`POST /v1/chat/completions with the OpenAI SDK (${TEST_DB})`, () => {
     expect((await t.http.get('/tokens/balance', { token: user.token })).body).toMatchObject({ featuresDisabled: false });
   });
 
+  it('an Idempotency-Key replays the first answer without calling the model or charging again; a failed first try frees it', async () => {
+    const { user, sdk } = await client(1000);
+    const ask = (key: string) =>
+      sdk.chat.completions
+        .create({ model: 'fake-gpt', messages: [{ role: 'user', content: 'only once' }] }, { headers: { 'Idempotency-Key': key } })
+        .withResponse();
+    const first = await ask('completion-key');
+    const again = await ask('completion-key');
+    expect(again.data).toEqual(first.data);
+    expect(again.response.headers.get('idempotent-replayed')).toBe('true');
+    expect(again.response.headers.get('x-tokens-charged')).toBe(first.response.headers.get('x-tokens-charged'));
+    expect(upstream.requests).toHaveLength(1);
+    expect((await rowsOf(user.id)).map((e) => e.type)).toEqual(['hold', 'hold_release', 'usage']);
+
+    // The same key with another body is refused; a first try that failed leaves its key free for the retry.
+    const reused = await sdk.chat.completions
+      .create(
+        { model: 'fake-gpt', messages: [{ role: 'user', content: 'something else' }] },
+        { headers: { 'Idempotency-Key': 'completion-key' } },
+      )
+      .catch((e: unknown) => e);
+    expect(reused).toMatchObject({ status: 409, code: 'IDEMPOTENCY_KEY_REUSED' });
+    upstream.next({ kind: 'fail', status: 500 });
+    expect(await ask('retried-key').catch((e: unknown) => e)).toMatchObject({ status: 502 });
+    const retried = await ask('retried-key');
+    expect(retried.response.headers.get('idempotent-replayed')).toBeNull();
+    expect(upstream.requests).toHaveLength(3);
+
+    const streamed = await sdk.chat.completions
+      .create(
+        { model: 'fake-gpt', messages: [{ role: 'user', content: 'x' }], stream: true },
+        { headers: { 'Idempotency-Key': 'stream-key' } },
+      )
+      .catch((e: unknown) => e);
+    expect(streamed).toMatchObject({ status: 400, code: 'VALIDATION_FAILED' });
+  });
+
   it('bad bodies are 400 in OpenAI shape and hold nothing', async () => {
     const { user, sdk } = await client(1000);
     for (const body of [

@@ -18,7 +18,9 @@ describe(`holds through the TokenLedger port (${TEST_DB})`, () => {
   let t: TestApp;
   let ledger: TokenLedger;
   const clock = new FakeClock();
-  const hold = (userId: string, amount: number) => ledger.hold({ userId, action: 'completion:local', amount, requestId: randomUUID() });
+  /** A hold without an Idempotency-Key: never a replay. */
+  const hold = async (userId: string, amount: number) =>
+    (await ledger.hold({ userId, action: 'completion:local', amount, requestId: randomUUID() })) as Hold;
   const account = async (userId: string) => {
     const [row] = await t.dataSource.query<Array<{ balance: unknown; held: unknown; allowance: unknown; credits: unknown }>>(
       'SELECT balance, held, allowance, credits FROM token_accounts WHERE user_id = ?',

@@ -2,6 +2,7 @@ import { MigrationInterface, QueryRunner, Table, TableCheck, TableColumn, TableI
 import { isMysqlRunner } from './ledger-triggers.js';
 
 const timestamp = (name: string, isNullable = false) => ({ name, type: 'datetime', precision: 3, isNullable });
+const HELD_CHECK = { name: 'chk_token_accounts_held', expression: 'held >= 0' };
 
 /**
  * Holds: what a request whose price is known only after it ran (an AI completion) reserves first.
@@ -44,6 +45,8 @@ export class Holds1763700000008 implements MigrationInterface {
 
   async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.dropTable('token_holds');
+    if (isMysqlRunner(queryRunner)) await queryRunner.query(`ALTER TABLE token_accounts DROP CONSTRAINT ${HELD_CHECK.name}`);
+    else await queryRunner.dropCheckConstraint('token_accounts', new TableCheck(HELD_CHECK));
     await queryRunner.dropColumn('token_accounts', 'held');
   }
 }
