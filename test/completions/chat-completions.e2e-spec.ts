@@ -5,7 +5,7 @@
  * to the token at the model's prices; the ledger is read back from the database.
  */
 import OpenAI from 'openai';
-import { FakeOpenAi } from '../support/fake-openai.js';
+import { FakeOpenAi, readUntilContent } from '../support/fake-openai.js';
 import { loginAdmin, registerUser, type TestUser } from '../support/factories.js';
 import { expectLedgerConsistent } from '../support/ledger-assertions.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
@@ -151,13 +151,7 @@ describe(`POST /v1/chat/completions with the OpenAI SDK (${TEST_DB})`, () => {
       signal: abort.signal,
     });
     expect(response.headers.get('content-type')).toContain('text/event-stream');
-    const reader = response.body!.getReader();
-    let received = '';
-    while (!received.includes('"content"')) {
-      const { done, value } = await reader.read();
-      if (done) throw new Error(`the stream ended before any content: ${received}`);
-      received += new TextDecoder().decode(value);
-    }
+    await readUntilContent(response);
     abort.abort();
 
     // The app notices, aborts the upstream request, and settles what was generated.

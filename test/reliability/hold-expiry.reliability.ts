@@ -4,7 +4,7 @@
  * a `hold_release` whose reason is `expired`, and the caller is charged nothing for the completion
  * that never finished.
  */
-import { FakeOpenAi } from '../support/fake-openai.js';
+import { FakeOpenAi, readUntilContent } from '../support/fake-openai.js';
 import { AppProcess, killAllApps } from './support/app-process.js';
 import { expectInvariants } from './support/checks.js';
 import { ReliabilityDatabase } from './support/database.js';
@@ -48,13 +48,7 @@ describe('a completion whose process dies mid-stream', () => {
       headers: { authorization: `Bearer ${key.key}`, 'content-type': 'application/json' },
       body: JSON.stringify({ model: 'fake-gpt', messages: [{ role: 'user', content: 'never finished' }], stream: true }),
     });
-    const reader = response.body!.getReader();
-    let received = '';
-    while (!received.includes('"content"')) {
-      const { done, value } = await reader.read();
-      if (done) throw new Error(`the stream ended before any content: ${received}`);
-      received += new TextDecoder().decode(value);
-    }
+    const reader = await readUntilContent(response);
     await apps[0].kill9();
     await reader.cancel().catch(() => undefined);
 

@@ -184,3 +184,15 @@ export class FakeOpenAi {
     return !res.destroyed;
   }
 }
+
+/** Reads a streamed answer until its first piece of content arrived; the reader stays open (to abort or cancel). */
+export async function readUntilContent(response: Response): Promise<ReadableStreamDefaultReader<Uint8Array>> {
+  const reader = response.body!.getReader();
+  let received = '';
+  while (!received.includes('"content"')) {
+    const { done, value } = await reader.read();
+    if (done) throw new Error(`the stream ended before any content: ${received}`);
+    received += new TextDecoder().decode(value);
+  }
+  return reader;
+}
