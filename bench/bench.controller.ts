@@ -1,4 +1,10 @@
-import { Controller, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { ChatCompletionRequestDto } from '../src/completions/dto/chat-completion-request.dto.js';
+import { completionOf } from '../src/completions/dto/chat-completion.dto.js';
+import { LlmUpstream } from '../src/completions/llm-upstream.js';
+import { outputLimitOf } from '../src/completions/pricing.js';
+import { AiModels } from '../src/completions/ai-models.service.js';
+import { countTokens } from '../src/completions/tokenizer.js';
 import { SkipTokens, TokenCost } from '../src/tokens/index.js';
 
 export const METERED_ACTION = 'bench_echo';
@@ -10,6 +16,25 @@ export const METERED_ACTION = 'bench_echo';
  */
 @Controller('bench')
 export class BenchController {
+  constructor(
+    private readonly upstream: LlmUpstream,
+    private readonly models: AiModels,
+  ) {}
+
+  /** POST /v1/chat/completions without its metering: the same model call and answer, no hold and no settlement. */
+  @Post('completions-unmetered')
+  @SkipTokens()
+  @HttpCode(200)
+  async completionsUnmetered(@Body() body: ChatCompletionRequestDto): Promise<unknown> {
+    const model = await this.models.require(body.model);
+    const result = await this.upstream.complete({
+      model: model.model,
+      messages: body.messages,
+      maxTokens: outputLimitOf(model, body.max_tokens),
+    });
+    return completionOf(result, result.usage ?? { promptTokens: 0, completionTokens: countTokens(result.text) });
+  }
+
   @Post('unmetered')
   @SkipTokens()
   unmetered(): { ok: true } {

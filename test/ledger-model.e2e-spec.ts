@@ -1,13 +1,14 @@
 /**
  * Model-based property test: random sequences of charges, failed (refunded) charges, admin
- * grants and deducts, purchases, plan changes (flips up and down), period rolls and idempotent
- * retries run against the real app and against a small in-memory model of what each bucket
+ * grants and deducts, purchases, plan changes (flips up and down), period rolls, idempotent
+ * retries and AI completions (held, then settled at their actual usage) run against the real app and against a small in-memory model of what each bucket
  * (allowance, credits) should hold. After every step the two agree and the ledger invariants hold.
  * A failing sequence shrinks to a minimal one.
  */
 import fc from 'fast-check';
 import { randomBytes } from 'node:crypto';
 import { Clock } from '../src/common/clock.js';
+import { estimatePromptTokens, maxPriceOf, priceOf } from '../src/completions/index.js';
 import { PeriodRolloverJob } from '../src/tokens/index.js';
 import { FakeClock } from './support/fake-clock.js';
 import { buyTokens, loginAdmin, registerUser, TestUser } from './support/factories.js';
@@ -149,6 +150,50 @@ class IdempotentChargeCommand extends Step {
   }
 }
 
+/** The built-in completion model's prices, as seeded. */
+const LOCAL_MODEL = { inputPer1k: 10, outputPer1k: 30, maxOutputTokens: 1024 };
+const COMPLETION_MESSAGES = [{ role: 'user' as const, content: 'model the ledger, please' }];
+
+/**
+ * A completion of the built-in model, metered by its actual usage: it holds its most expensive outcome
+ * first (402 when the balance cannot cover it, nothing changed), then is charged what its usage costs.
+ */
+class CompletionCommand extends Step {
+  constructor(
+    readonly who: number,
+    readonly maxTokens: number | undefined,
+  ) {
+    super();
+  }
+  protected async apply(model: Model, real: Real): Promise<void> {
+    const account = model.accounts[this.who];
+    const limit = Math.min(this.maxTokens ?? LOCAL_MODEL.maxOutputTokens, LOCAL_MODEL.maxOutputTokens);
+    const hold = maxPriceOf(LOCAL_MODEL, estimatePromptTokens(COMPLETION_MESSAGES), limit);
+    const response = await real.t.http.post(
+      '/v1/chat/completions',
+      { model: 'local', messages: COMPLETION_MESSAGES, ...(this.maxTokens === undefined ? {} : { max_tokens: this.maxTokens }) },
+      { token: account.user.token },
+    );
+    if (balanceOf(account) < hold) {
+      expect([response.status, response.body.error?.code]).toEqual([402, 'INSUFFICIENT_TOKENS']);
+      return;
+    }
+    expect(response.status).toBe(200);
+    const { prompt_tokens, completion_tokens } = response.body.usage;
+    const price = priceOf(LOCAL_MODEL, prompt_tokens, completion_tokens);
+    expect(price).toBeLessThanOrEqual(hold);
+    // Hold, release and usage together move the buckets exactly as a charge of the actual price would.
+    expect(charge(account, price)).toBe(true);
+    expect([Number(response.headers.get('x-tokens-charged')), Number(response.headers.get('x-tokens-remaining'))]).toEqual([
+      price,
+      balanceOf(account),
+    ]);
+  }
+  override toString(): string {
+    return `completion(${this.who}, ${this.maxTokens ?? 'default'})`;
+  }
+}
+
 class AdjustCommand extends Step {
   constructor(
     readonly who: number,
@@ -287,6 +332,7 @@ function commandsFor(users: number) {
     fc.tuple(who, fc.constantFrom<PlanCode>('free', 'starter', 'pro')).map(([w, p]) => new ChangePlanCommand(w, p)),
     who.map((w) => new PurchaseCommand(w)),
     fc.constantFrom<'job' | 'request'>('job', 'request').map((by) => new EndPeriodCommand(by)),
+    fc.tuple(who, fc.constantFrom<number | undefined>(undefined, 8, 400, 1024)).map(([w, m]) => new CompletionCommand(w, m)),
   ];
 }
 

@@ -54,8 +54,11 @@ export async function snapshot(connection: Connection, targetUserIds: string[], 
   };
 }
 
-/** How a phase's route charges: not at all, through the project's ledger, or the read-modify-write baseline. */
-export type Charging = 'none' | 'ledger' | 'baseline';
+/**
+ * How a phase's route charges: not at all, through the project's ledger (1 token a request), the
+ * read-modify-write baseline, or by holds settled at the actual usage (AI completions).
+ */
+export type Charging = 'none' | 'ledger' | 'baseline' | 'holds';
 
 export interface ChargeAccounting {
   /** 2xx answers of the phase (each one a charge of 1 token on a charging route). */
@@ -74,6 +77,7 @@ export interface ChargeAccounting {
 }
 
 const rowsOf = (s: Snapshot, type: string): number => s.ledger[type]?.rows ?? 0;
+const amountOf = (s: Snapshot, type: string): number => s.ledger[type]?.amount ?? 0;
 const ledgerRows = (s: Snapshot): number => Object.values(s.ledger).reduce((sum, t) => sum + t.rows, 0);
 
 /**
@@ -103,6 +107,18 @@ export function accountPhase(charging: Charging, succeeded: number, errors: numb
     return { succeeded, tokensRemoved, usageRows: newBaselineRows, lostCharges: succeeded - tokensRemoved, ...locks, problems };
   }
   if (newUsageRows !== succeeded) problems.push(`${succeeded} charged requests (2xx) but ${newUsageRows} usage rows in the ledger`);
+  if (charging === 'holds') {
+    // Each answered completion: a hold, its release, and a usage row of its actual price; nothing left held.
+    const delta = (type: string) => rowsOf(after, type) - rowsOf(before, type);
+    const charged = -(amountOf(after, 'usage') - amountOf(before, 'usage'));
+    if (delta('hold') !== succeeded || delta('hold_release') !== succeeded)
+      problems.push(`${succeeded} completions (2xx) but ${delta('hold')} holds and ${delta('hold_release')} releases`);
+    if (amountOf(after, 'hold') + amountOf(after, 'hold_release') !== amountOf(before, 'hold') + amountOf(before, 'hold_release'))
+      problems.push('the holds and their releases do not cancel out: tokens are still held');
+    if (tokensRemoved !== charged) problems.push(`the usage rows charged ${charged} tokens but ${tokensRemoved} left the balances`);
+    if (newLedgerRows !== 3 * succeeded) problems.push(`${newLedgerRows} ledger rows for ${succeeded} completions (3 each expected)`);
+    return { succeeded, tokensRemoved, usageRows: newUsageRows, lostCharges: 0, ...locks, problems };
+  }
   if (tokensRemoved !== succeeded)
     problems.push(`${succeeded} charged requests (2xx) but ${tokensRemoved} tokens removed from the balances`);
   if (newLedgerRows !== newUsageRows)

@@ -19,6 +19,8 @@ export interface LoadOptions {
   durationMs: number;
   /** Request headers per user; request i uses entry i modulo the length (round robin over users). */
   headers: Record<string, string>[];
+  /** A JSON body sent with every request; none by default. */
+  body?: unknown;
 }
 
 export interface LoadResult {
@@ -53,13 +55,15 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   let sent = 0;
   const started = performance.now();
   const deadline = started + options.durationMs;
+  const body = options.body === undefined ? undefined : JSON.stringify(options.body);
 
   const worker = async (): Promise<void> => {
     while (performance.now() < deadline) {
-      const headers = options.headers[sent++ % options.headers.length];
+      const userHeaders = options.headers[sent++ % options.headers.length];
+      const headers = body === undefined ? userHeaders : { ...userHeaders, 'content-type': 'application/json' };
       const t0 = performance.now();
       try {
-        const response = await pool.request({ origin: options.origin, method: options.method, path: options.path, headers });
+        const response = await pool.request({ origin: options.origin, method: options.method, path: options.path, headers, body });
         await response.body.dump();
         latencies.push(performance.now() - t0);
         starts.push(t0 - started);

@@ -67,6 +67,8 @@ export interface PhaseSpec {
   charging: Charging;
   /** The process the phase drives: the application (default) or the bare NestJS + Fastify app. */
   target?: 'app' | 'bare';
+  /** The JSON body of every request; none by default. */
+  body?: unknown;
 }
 
 export interface PhaseResult {

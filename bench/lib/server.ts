@@ -117,9 +117,11 @@ export async function startServer(options: { databaseUrl: string; logLevel: stri
       ADMIN_EMAIL: ADMIN.email,
       ADMIN_PASSWORD: ADMIN.password,
       LOG_LEVEL: options.logLevel,
-      // Group commit settings to compare, when given (the app's defaults otherwise).
+      // Group commit settings to compare, and the completions' upstream, when given (the app's defaults otherwise).
       ...Object.fromEntries(
-        ['LEDGER_BATCH_SIZE', 'LEDGER_CONCURRENT_BATCHES'].flatMap((name) => (process.env[name] ? [[name, process.env[name]]] : [])),
+        ['LEDGER_BATCH_SIZE', 'LEDGER_CONCURRENT_BATCHES', 'LLM_BASE_URL'].flatMap((name) =>
+          process.env[name] ? [[name, process.env[name]]] : [],
+        ),
       ),
     },
   });

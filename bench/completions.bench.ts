@@ -1,0 +1,91 @@
+/**
+ * What metering by actual usage costs an AI completion: POST /v1/chat/completions (hold, model call,
+ * settlement) against the same model call and answer with the metering off (/bench/completions-unmetered),
+ * both against a fake OpenAI-compatible upstream this process starts, at the same concurrency in one
+ * run. Every completion is matched against the database: one hold, one release and one usage row per
+ * 2xx, nothing left held, tokens removed == the usage rows' prices. Any drift fails the run.
+ */
+import { FakeOpenAi } from '../test/support/fake-openai.js';
+import {
+  accountingTable,
+  accountProblems,
+  createUsers,
+  describeMachine,
+  endMachine,
+  finalChecks,
+  fmt,
+  ratio,
+  runPhases,
+  settings,
+  table,
+  withBench,
+  writeResults,
+  type PhaseSpec,
+} from './lib/run.js';
+
+const MODEL = 'bench-gpt';
+const BODY = { model: MODEL, messages: [{ role: 'user', content: 'Summarise the ledger of this account in one line' }], max_tokens: 16 };
+
+const upstream = new FakeOpenAi();
+process.env.LLM_BASE_URL = await upstream.start();
+try {
+  await withBench('completions', { baselineTable: false }, async (ctx) => {
+    const models = await fetch(`${ctx.server.origin}/admin/models/${MODEL}`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${ctx.adminToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ inputPer1k: 100, outputPer1k: 300, maxOutputTokens: 64 }),
+    });
+    if (models.status !== 200) throw new Error(`PUT /admin/models/${MODEL} answered ${models.status}: ${await models.text()}`);
+    const users = await createUsers(ctx, Math.min(settings.users, 200), 'completions');
+    const specs: PhaseSpec[] = [
+      { key: 'unmetered', label: 'completion, metering off', path: '/bench/completions-unmetered', users, charging: 'none', body: BODY },
+      { key: 'metered', label: 'completion, held and settled', path: '/v1/chat/completions', users, charging: 'holds', body: BODY },
+    ];
+    const phases = await runPhases(ctx, specs);
+    const checks = await finalChecks(ctx);
+    endMachine(ctx.machine);
+
+    const problems = phases.flatMap((phase) =>
+      phase.accounting.problems.map((p) => `${phase.warmup ? 'warm-up ' : ''}${phase.label}: ${p}`),
+    );
+    problems.push(...accountProblems(checks.accounts));
+    if (!checks.app.ok) problems.push(`GET /admin/tokens/integrity is not ok: ${JSON.stringify(checks.app.counts)}`);
+    const measured = phases.filter((p) => !p.warmup);
+    const base = measured.find((p) => p.key === 'unmetered')!;
+    console.log(`\nCompletions benchmark: ${describeMachine(ctx.machine)}\n`);
+    console.log(
+      table(
+        ['scenario', 'req/s', 'vs metering off', 'p50 ms', 'p99 ms', 'p99 added ms'],
+        measured.map((p) => [
+          p.label,
+          fmt(p.load.rps, 0),
+          ratio(p.load.rps, base.load.rps),
+          fmt(p.load.latencyMs.p50, 1),
+          fmt(p.load.latencyMs.p99, 1),
+          p.key === 'metered' ? fmt(p.load.latencyMs.p99 - base.load.latencyMs.p99, 1) : '-',
+        ]),
+      ),
+    );
+    console.log('');
+    console.log(accountingTable(measured));
+    const file = writeResults('completions', {
+      benchmark: 'completions',
+      settings,
+      machine: ctx.machine,
+      phases,
+      checks,
+      problems,
+      ok: problems.length === 0,
+    });
+    console.log(`results: ${file}`);
+    if (problems.length) {
+      console.error(
+        `\nDRIFT: the ledger does not account for every completion (${problems.length} problems):\n  ${problems.slice(0, 20).join('\n  ')}`,
+      );
+      return false;
+    }
+    return true;
+  });
+} finally {
+  await upstream.stop();
+}
