@@ -211,6 +211,7 @@ export async function runPhase(ctx: BenchContext, spec: PhaseSpec, seconds: numb
     connections: settings.connections,
     durationMs: seconds * 1000,
     headers: spec.users.map((u) => ({ authorization: `Bearer ${u.accessToken}` })),
+    body: spec.body,
   });
   const end = monotonicUs();
   const cpu = cpuUse(cpuBefore, sampleCpu(server.pid, DATABASE_PID), load.ok, load.elapsedMs, ctx.machine.cpus);
