@@ -16,7 +16,8 @@ import {
   runPhases,
   table,
   withBench,
-  writeResults,
+  finishRun,
+  phaseProblems,
   type PhaseSpec,
 } from './lib/run.js';
 
@@ -40,9 +41,7 @@ await withBench('baseline', { baselineTable: true }, async (ctx) => {
 
   // The baseline account is expected to drift; every other account must be exact.
   const others = <T extends { userId: string }>(list: T[]): T[] => list.filter((entry) => entry.userId !== baselineUser.id);
-  const problems: string[] = [];
-  for (const phase of phases)
-    for (const p of phase.accounting.problems) problems.push(`${phase.warmup ? 'warm-up ' : ''}${phase.label}: ${p}`);
+  const problems = phaseProblems(phases);
   problems.push(...accountProblems(checks.accounts, baselineUser.id));
   const app = checks.app;
   const appProblems =
@@ -92,21 +91,10 @@ await withBench('baseline', { baselineTable: true }, async (ctx) => {
       `${phases.filter((p) => p.key !== 'baseline').every((p) => p.accounting.problems.length === 0) ? 'yes' : 'NO'}`,
   );
 
-  const file = writeResults('baseline', {
-    benchmark: 'baseline',
-    machine: ctx.machine,
-    phases,
-    checks,
-    baselineUserId: baselineUser.id,
+  return finishRun(
+    'baseline',
+    { machine: ctx.machine, phases, checks, baselineUserId: baselineUser.id },
     problems,
-    ok: problems.length === 0,
-  });
-  console.log(`results: ${file}`);
-  if (problems.length) {
-    console.error(
-      `\nDRIFT: the project's ledger does not account for every request (${problems.length} problems):\n  ${problems.slice(0, 20).join('\n  ')}`,
-    );
-    return false;
-  }
-  return true;
+    "every request on the project's accounts",
+  );
 });

@@ -19,7 +19,8 @@ import {
   settings,
   table,
   withBench,
-  writeResults,
+  finishRun,
+  phaseProblems,
   type PhaseSpec,
 } from './lib/run.js';
 
@@ -45,9 +46,7 @@ try {
     const checks = await finalChecks(ctx);
     endMachine(ctx.machine);
 
-    const problems = phases.flatMap((phase) =>
-      phase.accounting.problems.map((p) => `${phase.warmup ? 'warm-up ' : ''}${phase.label}: ${p}`),
-    );
+    const problems = phaseProblems(phases);
     problems.push(...accountProblems(checks.accounts));
     if (!checks.app.ok) problems.push(`GET /admin/tokens/integrity is not ok: ${JSON.stringify(checks.app.counts)}`);
     const measured = phases.filter((p) => !p.warmup);
@@ -68,23 +67,7 @@ try {
     );
     console.log('');
     console.log(accountingTable(measured));
-    const file = writeResults('completions', {
-      benchmark: 'completions',
-      settings,
-      machine: ctx.machine,
-      phases,
-      checks,
-      problems,
-      ok: problems.length === 0,
-    });
-    console.log(`results: ${file}`);
-    if (problems.length) {
-      console.error(
-        `\nDRIFT: the ledger does not account for every completion (${problems.length} problems):\n  ${problems.slice(0, 20).join('\n  ')}`,
-      );
-      return false;
-    }
-    return true;
+    return finishRun('completions', { settings, machine: ctx.machine, phases, checks }, problems, 'every completion');
   });
 } finally {
   await upstream.stop();

@@ -21,7 +21,8 @@ import {
   settings,
   table,
   withBench,
-  writeResults,
+  finishRun,
+  phaseProblems,
   type PhaseSpec,
 } from './lib/run.js';
 import { evaluateGoals, goalsTable } from './lib/goals.js';
@@ -41,9 +42,7 @@ await withBench('metering', { baselineTable: false, bare: true, countStatements:
   const checks = await finalChecks(ctx);
   endMachine(ctx.machine);
 
-  const problems: string[] = [];
-  for (const phase of phases)
-    for (const p of phase.accounting.problems) problems.push(`${phase.warmup ? 'warm-up ' : ''}${phase.label}: ${p}`);
+  const problems = phaseProblems(phases);
   problems.push(...accountProblems(checks.accounts));
   if (!checks.app.ok) problems.push(`GET /admin/tokens/integrity is not ok: ${JSON.stringify(checks.app.counts)}`);
   const refused = phases.filter((p) => p.load.requests !== p.load.ok);
@@ -91,22 +90,5 @@ await withBench('metering', { baselineTable: false, bare: true, countStatements:
   if (refused.length)
     console.log(`warning: non-2xx answers in ${refused.map((p) => `${p.label} ${JSON.stringify(p.load.statuses)}`).join('; ')}`);
 
-  const file = writeResults('metering', {
-    benchmark: 'metering',
-    settings,
-    machine: ctx.machine,
-    phases,
-    checks,
-    goals,
-    problems,
-    ok: problems.length === 0,
-  });
-  console.log(`results: ${file}`);
-  if (problems.length) {
-    console.error(
-      `\nDRIFT: the ledger does not account for every request (${problems.length} problems):\n  ${problems.slice(0, 20).join('\n  ')}`,
-    );
-    return false;
-  }
-  return true;
+  return finishRun('metering', { settings, machine: ctx.machine, phases, checks, goals }, problems, 'every request');
 });

@@ -278,6 +278,23 @@ export async function finalChecks(ctx: BenchContext): Promise<{ accounts: Accoun
   return { accounts: await checkAccounts(ctx.db.connection), app: await appIntegrityReport(ctx) };
 }
 
+/** Every phase's accounting problems (warm-ups included), each named after its phase. */
+export function phaseProblems(phases: PhaseResult[]): string[] {
+  return phases.flatMap((phase) => phase.accounting.problems.map((p) => `${phase.warmup ? 'warm-up ' : ''}${phase.label}: ${p}`));
+}
+
+/**
+ * Ends a benchmark: writes its results with the problems found, prints where, and prints the problems
+ * as drift (of `what`, e.g. "every request"). True when there was none.
+ */
+export function finishRun(name: string, results: Record<string, unknown>, problems: string[], what: string): boolean {
+  const file = writeResults(name, { benchmark: name, ...results, problems, ok: problems.length === 0 });
+  console.log(`results: ${file}`);
+  if (problems.length === 0) return true;
+  console.error(`\nDRIFT: the ledger does not account for ${what} (${problems.length} problems):\n  ${problems.slice(0, 20).join('\n  ')}`);
+  return false;
+}
+
 export function writeResults(name: string, results: unknown): string {
   const file = `${RESULTS_DIR}${name}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
   writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
