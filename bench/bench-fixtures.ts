@@ -78,7 +78,12 @@ export class BenchFixtures {
         });
         if (grant > 0)
           await this.tx.run((em) =>
-            this.tokens.adjust(em, user.id, { kind: 'grant', amount: grant, reason: 'benchmark balance' }, admin.id),
+            this.tokens.adjust(
+              em,
+              user.id,
+              { kind: 'grant', amount: grant, reason: 'benchmark balance' },
+              { actorId: admin.id, requestId: 'bench-fixtures', clientRequestId: null },
+            ),
           );
         created[i] = { id: user.id, accessToken: (await this.sessions.open(user)).accessToken };
       }

@@ -7,8 +7,10 @@ import { execFile, execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { runCli } from '../src/cli/run-cli.js';
+import { TransactionRunner } from '../src/database/transaction-runner.js';
+import { type Hold, TokenLedger, TokensService } from '../src/tokens/index.js';
 import { bearerTokenFor, insertUserWithoutAccount, loginAdmin, registerUser, TestUser } from './support/factories.js';
 import { expectLedgerConsistent, ledgerState } from './support/ledger-assertions.js';
 import { startTestApp, TestApp } from './support/test-app.js';
@@ -27,6 +29,9 @@ async function cli(t: TestApp, argv: string[]): Promise<CliResult> {
   const code = await runCli(argv, { context: async () => t.app, io: { out: (s) => out.push(s), err: (s) => err.push(s) } });
   return { code, stdout: out.join('\n'), stderr: err.join('\n') };
 }
+
+const owedOf = async (dataSource: DataSource, userId: string) =>
+  Number((await dataSource.query<Array<{ owed: unknown }>>('SELECT owed FROM token_accounts WHERE user_id = ?', [userId]))[0].owed);
 
 const sqlDate = (date: Date) => date.toISOString().slice(0, 19).replace('T', ' ');
 
@@ -88,7 +93,17 @@ const EMPTY_REPORT = {
   negativeBalances: [],
   usersWithoutAccount: [],
   brokenChains: [],
-  counts: { mismatches: 0, bucketMismatches: 0, negativeBalances: 0, usersWithoutAccount: 0, brokenChains: 0 },
+  heldMismatches: [],
+  owedMismatches: [],
+  counts: {
+    mismatches: 0,
+    bucketMismatches: 0,
+    negativeBalances: 0,
+    usersWithoutAccount: 0,
+    brokenChains: 0,
+    heldMismatches: 0,
+    owedMismatches: 0,
+  },
   truncated: false,
   ok: true,
 };
@@ -174,6 +189,53 @@ describe('integrity report', () => {
     const result = await cli(t, ['integrity', '--json']);
     expect(result.code).toBe(1);
     expect(JSON.parse(result.stdout).negativeBalances).toEqual([{ userId: user.id, balance: -5 }]);
+  });
+
+  it('checks held against the open holds: a tampered held is reported', async () => {
+    const user = await registerUser(t.http);
+    const hold = (await t.app.get(TokenLedger).hold({ userId: user.id, action: 'probe', amount: 30, requestId: randomUUID() })) as Hold;
+    expect((await report()).heldMismatches).toEqual([]);
+
+    await t.dataSource.query('UPDATE token_accounts SET held = held + 5 WHERE user_id = ?', [user.id]);
+    const body = await report();
+    expect(body.heldMismatches).toEqual([{ userId: user.id, held: 35, openHolds: 30 }]);
+    expect(body.counts.heldMismatches).toBe(1);
+    const result = await cli(t, ['integrity']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain(`${user.id}  held 35  open holds 30`);
+
+    await t.dataSource.query('UPDATE token_accounts SET held = held - 5 WHERE user_id = ?', [user.id]);
+    await t.app.get(TokenLedger).releaseHold(hold);
+    expect((await report()).heldMismatches).toEqual([]);
+  });
+
+  it('checks owed against the ledger (uncollected minus repaid): a tampered owed is reported', async () => {
+    const user = await registerUser(t.http);
+    const tokens = t.app.get(TokensService);
+    const run = <T>(work: (em: EntityManager) => Promise<T>) => t.app.get(TransactionRunner).run(work);
+    // 100 of allowance; a reversal of 250 takes them and leaves 150 owed; a grant of 60 repays 60 of it.
+    await run((em) =>
+      tokens.reversePurchase(em, { userId: user.id, tokens: 250, purchaseId: randomUUID(), reason: 'refund', eventId: 'evt_1' }),
+    );
+    await run((em) =>
+      tokens.adjust(
+        em,
+        user.id,
+        { kind: 'grant', amount: 60, reason: 'goodwill' },
+        { actorId: user.id, requestId: 'r', clientRequestId: null },
+      ),
+    );
+    expect(await owedOf(t.dataSource, user.id)).toBe(90);
+    const clean = await report();
+    expect([clean.owedMismatches, clean.mismatches.filter((m: { userId: string }) => m.userId === user.id)]).toEqual([[], []]);
+
+    await t.dataSource.query('UPDATE token_accounts SET owed = 10 WHERE user_id = ?', [user.id]);
+    const body = await report();
+    expect(body.owedMismatches).toEqual([{ userId: user.id, owed: 10, ledgerOwed: 90 }]);
+    const result = await cli(t, ['integrity']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain(`${user.id}  owed 10  ledger 90`);
+    await t.dataSource.query('UPDATE token_accounts SET owed = 90 WHERE user_id = ?', [user.id]);
   });
 
   it('reports a subscribed user without an account, which seed-accounts repairs', async () => {

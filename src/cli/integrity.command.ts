@@ -35,6 +35,8 @@ export function formatReport(report: IntegrityReport): string {
     row('negative balance', counts.negativeBalances),
     row('subscribed user without an account', counts.usersWithoutAccount),
     row('broken ledger chain', counts.brokenChains),
+    row('held differs from the open holds', counts.heldMismatches),
+    row('owed differs from the ledger', counts.owedMismatches),
     report.ok ? 'OK' : 'PROBLEMS FOUND',
   ];
   const section = (title: string, count: number, entries: string[]) => {
@@ -72,6 +74,16 @@ export function formatReport(report: IntegrityReport): string {
     'Broken ledger chain',
     counts.brokenChains,
     report.brokenChains.map((c) => `${c.userId}  seq ${c.seq}  ${c.problem}: expected ${c.expected}, actual ${c.actual ?? 'none'}`),
+  );
+  section(
+    'Held differs from the sum of the open holds',
+    counts.heldMismatches,
+    report.heldMismatches.map((h) => `${h.userId}  held ${h.held}  open holds ${h.openHolds}`),
+  );
+  section(
+    'Owed differs from the ledger (uncollected minus repaid)',
+    counts.owedMismatches,
+    report.owedMismatches.map((o) => `${o.userId}  owed ${o.owed}  ledger ${o.ledgerOwed}`),
   );
   if (report.truncated) lines.push('', `Lists hold the first ${report.limit} entries of each kind; use --limit for more.`);
   return lines.join('\n');

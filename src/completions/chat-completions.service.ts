@@ -25,6 +25,8 @@ interface Started {
   request: CompletionRequest;
   hold: Hold;
   promptTokens: number;
+  /** Set once the upstream took the request: from then on it bills it, even if nothing is generated. */
+  accepted: boolean;
 }
 
 /** What a streamed completion yields: the upstream's pieces, then the settled charge with the usage it was priced at. */
@@ -34,8 +36,10 @@ export type CompletionEvent = { kind: 'chunk'; chunk: CompletionChunk } | { kind
  * AI completions metered by their actual usage: a completion holds the most it can cost (its
  * estimated prompt tokens and its output limit, at the model's prices) before the upstream is
  * called, then settles the actual price from the usage the upstream reports (counted with the
- * tokenizer when it reports none), never more than the hold. A failure before any output releases
- * the hold in full; a stream that breaks after output began is charged for the output so far.
+ * tokenizer when it reports none): the hold and what the balance covers, the rest owed. A failure
+ * before any output releases the hold in full, unless the client went away after the upstream took
+ * the request (then the prompt is charged, as the upstream bills it); a stream that breaks after
+ * output began is charged for the output so far.
  */
 @Injectable()
 export class ChatCompletions {
@@ -62,11 +66,11 @@ export class ChatCompletions {
     let answer: ChatCompletionDto;
     let usage: CompletionUsage;
     try {
-      const result = await this.upstream.complete(started.request, signal);
+      const result = await this.upstream.complete(started.request, signal, () => (started.accepted = true));
       usage = result.usage ?? { promptTokens: started.promptTokens, completionTokens: countTokens(result.text) };
       answer = completionOf(result, usage);
     } catch (error) {
-      await this.release(started);
+      await this.endUnanswered(started, signal);
       throw error;
     }
     const charge = await this.settle(started, usage);
@@ -86,7 +90,7 @@ export class ChatCompletions {
     let usage: CompletionUsage | null = null;
     let settled = false;
     try {
-      for await (const chunk of this.upstream.stream(started.request, signal)) {
+      for await (const chunk of this.upstream.stream(started.request, signal, () => (started.accepted = true))) {
         output += chunk.text;
         usage = chunk.usage ?? usage;
         yield { kind: 'chunk', chunk };
@@ -98,7 +102,7 @@ export class ChatCompletions {
     } finally {
       // Broken, cancelled or abandoned (the consumer stopped iterating, e.g. the client went away).
       if (!settled) {
-        if (output === '') await this.release(started);
+        if (output === '') await this.endUnanswered(started, signal);
         else await this.settleQuietly(started, { promptTokens: started.promptTokens, completionTokens: countTokens(output) });
       }
     }
@@ -127,7 +131,7 @@ export class ChatCompletions {
       ...(typeof body.top_p === 'number' ? { topP: body.top_p } : {}),
       ...(typeof body.user === 'string' ? { user: body.user } : {}),
     };
-    return { kind: 'started', model, request, hold, promptTokens };
+    return { kind: 'started', model, request, hold, promptTokens, accepted: false };
   }
 
   /** Keeps the answer for replays; when it cannot be kept, a retry is refused rather than run and charged again. */
@@ -140,25 +144,40 @@ export class ChatCompletions {
     }
   }
 
-  /** The hold given back, the actual price charged (capped at the hold: an upstream counting more prompt tokens than estimated). */
-  private settle({ model, hold }: Started, usage: CompletionUsage): Promise<Charge> {
+  /**
+   * The hold given back and the actual price charged, whatever the upstream reports: more prompt
+   * tokens than estimated are taken from the balance as far as it goes, the rest is owed.
+   */
+  private settle({ model, hold }: Started, usage: CompletionUsage, reason?: string): Promise<Charge> {
     const price = priceOf(model, usage.promptTokens, usage.completionTokens);
-    if (price > hold.amount)
-      this.logger.warn(`completion ${hold.requestId} cost ${price}, more than its hold of ${hold.amount}: charged the hold`);
-    return this.ledger.settleHold(hold, Math.min(price, hold.amount), {
+    if (price > hold.amount) this.logger.warn(`completion ${hold.requestId} cost ${price}, more than its hold of ${hold.amount}`);
+    return this.ledger.settleHold(hold, price, {
       model: model.model,
       promptTokens: usage.promptTokens,
       completionTokens: usage.completionTokens,
+      ...(reason && { reason }),
     });
   }
 
-  /** Settles a broken stream; when even that fails, the hold stays open and expires (released in full). */
-  private async settleQuietly(started: Started, usage: CompletionUsage): Promise<void> {
+  /** Settles a completion that did not end normally; when even that fails, the hold stays open and expires (released in full). */
+  private async settleQuietly(started: Started, usage: CompletionUsage, reason?: string): Promise<Charge | null> {
     try {
-      await this.settle(started, usage);
+      return await this.settle(started, usage, reason);
     } catch (error) {
       this.logger.error(`completion ${started.hold.requestId} not settled (its hold expires): ${(error as Error).message}`);
+      return null;
     }
+  }
+
+  /**
+   * A completion that ended without output: the client went away after the upstream took the request
+   * is charged the prompt (the upstream bills it); any other failure releases the hold in full.
+   */
+  private async endUnanswered(started: Started, signal: AbortSignal): Promise<void> {
+    if (!(started.accepted && signal.aborted)) return this.release(started);
+    const charge = await this.settleQuietly(started, { promptTokens: started.promptTokens, completionTokens: 0 }, 'client_aborted');
+    // Charged, so its Idempotency-Key never runs it again (a retry is told to use a new key).
+    if (charge?.idempotencyKey) await this.ledger.completeWithoutAnswer(charge).catch(() => undefined);
   }
 
   private async release({ hold }: Started): Promise<void> {

@@ -112,13 +112,17 @@ export abstract class LlmUpstream {
   /** Whether this upstream answers requests for the model id (a cheap, synchronous check to make before holding tokens). */
   abstract serves(model: string): boolean;
 
-  /** Runs a completion to the end and answers it whole. */
-  abstract complete(request: CompletionRequest, signal?: AbortSignal): Promise<CompletionResult>;
+  /**
+   * Runs a completion to the end and answers it whole. `onAccepted` is called once the upstream took
+   * the request (its success status arrived): from then on it bills the request, even when it is
+   * cancelled before any output.
+   */
+  abstract complete(request: CompletionRequest, signal?: AbortSignal, onAccepted?: () => void): Promise<CompletionResult>;
 
   /**
    * Streams a completion. The request is sent when iteration starts; failing to start rejects the
    * first `next()`. Stopping iteration early (break, return) or aborting `signal` cancels the
-   * upstream request.
+   * upstream request. `onAccepted` as for `complete`.
    */
-  abstract stream(request: CompletionRequest, signal?: AbortSignal): AsyncIterable<CompletionChunk>;
+  abstract stream(request: CompletionRequest, signal?: AbortSignal, onAccepted?: () => void): AsyncIterable<CompletionChunk>;
 }

@@ -78,15 +78,17 @@ export class LocalModel extends LlmUpstream {
     return model === LOCAL_MODEL_ID;
   }
 
-  async complete(request: CompletionRequest, signal?: AbortSignal): Promise<CompletionResult> {
+  async complete(request: CompletionRequest, signal?: AbortSignal, onAccepted?: () => void): Promise<CompletionResult> {
     if (signal?.aborted) throw UpstreamFailed.aborted(signal.reason);
     const { pieces, finishReason } = this.answer(request);
+    onAccepted?.();
     const text = pieces.join('');
     return { id: this.idOf(request), model: LOCAL_MODEL_ID, text, finishReason, usage: this.usageOf(request, text) };
   }
 
-  async *stream(request: CompletionRequest, signal?: AbortSignal): AsyncGenerator<CompletionChunk> {
+  async *stream(request: CompletionRequest, signal?: AbortSignal, onAccepted?: () => void): AsyncGenerator<CompletionChunk> {
     const { pieces, finishReason } = this.answer(request);
+    onAccepted?.();
     for (const [index, piece] of pieces.entries()) {
       await this.pause(index, signal);
       yield { text: piece, finishReason: null, usage: null };

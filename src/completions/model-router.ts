@@ -25,12 +25,12 @@ export class ModelRouter extends LlmUpstream {
     return this.local.serves(model) || (this.remote?.serves(model) ?? false);
   }
 
-  async complete(request: CompletionRequest, signal?: AbortSignal): Promise<CompletionResult> {
-    return this.upstreamFor(request.model).complete(request, signal);
+  async complete(request: CompletionRequest, signal?: AbortSignal, onAccepted?: () => void): Promise<CompletionResult> {
+    return this.upstreamFor(request.model).complete(request, signal, onAccepted);
   }
 
-  async *stream(request: CompletionRequest, signal?: AbortSignal): AsyncGenerator<CompletionChunk> {
-    yield* this.upstreamFor(request.model).stream(request, signal);
+  async *stream(request: CompletionRequest, signal?: AbortSignal, onAccepted?: () => void): AsyncGenerator<CompletionChunk> {
+    yield* this.upstreamFor(request.model).stream(request, signal, onAccepted);
   }
 
   private upstreamFor(model: string): LlmUpstream {

@@ -84,12 +84,18 @@ export class OpenAiUpstream extends LlmUpstream {
     return true;
   }
 
-  async complete(request: CompletionRequest, signal?: AbortSignal): Promise<CompletionResult> {
+  async complete(request: CompletionRequest, signal?: AbortSignal, onAccepted?: () => void): Promise<CompletionResult> {
     const watch = new Watchdog(this.timeoutMs, signal);
     let completion: OpenAI.Chat.Completions.ChatCompletion;
     try {
       watch.arm();
-      completion = await this.client.chat.completions.create({ ...this.paramsOf(request), stream: false }, { signal: watch.signal });
+      const answer = this.client.chat.completions.create({ ...this.paramsOf(request), stream: false }, { signal: watch.signal });
+      // The raw response arrives with the status line, before the body: a success status means the upstream took the request.
+      answer.asResponse().then(
+        () => onAccepted?.(),
+        () => undefined,
+      );
+      completion = await answer;
     } catch (error) {
       throw this.failure(error, watch);
     } finally {
@@ -110,7 +116,7 @@ export class OpenAiUpstream extends LlmUpstream {
     };
   }
 
-  async *stream(request: CompletionRequest, signal?: AbortSignal): AsyncGenerator<CompletionChunk> {
+  async *stream(request: CompletionRequest, signal?: AbortSignal, onAccepted?: () => void): AsyncGenerator<CompletionChunk> {
     const watch = new Watchdog(this.timeoutMs, signal);
     let iterator: AsyncIterator<OpenAI.Chat.Completions.ChatCompletionChunk> | undefined;
     let finished = false;
@@ -121,6 +127,7 @@ export class OpenAiUpstream extends LlmUpstream {
           { ...this.paramsOf(request), stream: true, stream_options: { include_usage: true } },
           { signal: watch.signal },
         );
+        onAccepted?.();
         iterator = chunks[Symbol.asyncIterator]();
       } catch (error) {
         throw this.failure(error, watch);

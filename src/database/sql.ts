@@ -37,6 +37,11 @@ export async function insertEntities<T extends ObjectLiteral>(em: EntityManager,
   );
 }
 
+/** Whether `em` talks to MySQL or MariaDB (else SQLite). */
+export function isMysql(em: EntityManager): boolean {
+  return ['mysql', 'mariadb'].includes(em.connection.driver.options.type);
+}
+
 export function isUniqueViolation(error: unknown): boolean {
   const e = error as { driverError?: { code?: string; errno?: number } };
   const code = e?.driverError?.code ?? '';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { TokensService, type TokenLedgerEntry } from '../tokens/index.js';
+import { type ChangeOrigin, TokensService, type TokenLedgerEntry } from '../tokens/index.js';
 import type { Plan } from './plan.entity.js';
 import type { Subscription } from './subscription.entity.js';
 import { SubscriptionsService } from './subscriptions.service.js';
@@ -17,18 +17,21 @@ export class PlanChanges {
     em: EntityManager,
     userId: string,
     planCode: string,
-    actorId: string,
+    origin: ChangeOrigin,
   ): Promise<{ subscription: Subscription; plan: Plan; entry: TokenLedgerEntry }> {
     // An ended period is rolled under the old plan first: the new plan counts from the current period.
     await this.tokens.bringUpToDate(em, userId);
     const { previous, current, subscription } = await this.subscriptions.changePlan(em, userId, planCode);
-    const entry = await this.tokens.recordPlanChange(em, {
-      userId,
-      from: previous.code,
-      to: current.code,
-      monthlyTokens: current.monthlyTokens,
-      actorId,
-    });
+    const entry = await this.tokens.recordPlanChange(
+      em,
+      {
+        userId,
+        from: previous.code,
+        to: current.code,
+        monthlyTokens: current.monthlyTokens,
+      },
+      origin,
+    );
     return { subscription, plan: current, entry };
   }
 }

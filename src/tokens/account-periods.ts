@@ -5,7 +5,9 @@ import { execute } from '../database/sql.js';
 import { TransactionRunner } from '../database/transaction-runner.js';
 import { AccountPolicy, type PeriodTerms } from './account-policy.js';
 import { AccountPostings, type ApplyOptions } from './account-postings.js';
+import { AllowanceExpiry } from './allowance-expiry.js';
 import { LedgerEvents } from './ledger-events.js';
+import { type Collection, type CollectOptions, OwedTokens } from './owed-tokens.js';
 import { TokenAccount } from './token-account.entity.js';
 import { LedgerEntryType, TokenLedgerEntry } from './token-ledger-entry.entity.js';
 import type { Posting } from './token-ledger.js';
@@ -74,6 +76,8 @@ export class AccountPeriods {
     private readonly clock: Clock,
     private readonly postings: AccountPostings,
     private readonly events: LedgerEvents,
+    private readonly owed: OwedTokens,
+    private readonly expiry: AllowanceExpiry,
   ) {}
 
   /** Seeds a missing account and rolls an ended period; inside `em`, or in a transaction of its own. */
@@ -103,15 +107,38 @@ export class AccountPeriods {
   /**
    * Applies a posting to a current account. When no row matched, finds out why: a short balance is
    * refused; a missing account is seeded and an ended period rolled (unless `onPeriodEnd` leaves
-   * that to the caller), then the posting is applied once more.
+   * that to the caller), then the posting is applied once more. Tokens it brings repay what the
+   * account owes first.
    */
-  async settle(
+  settle(
     em: EntityManager,
     posting: Posting,
     options: Omit<ApplyOptions, 'openAt'>,
     onPeriodEnd: 'roll' | 'leave' = 'roll',
   ): Promise<Settled> {
-    const first = await this.applyNow(em, posting, options);
+    return this.post(em, posting, onPeriodEnd, async (openAt) => {
+      const entry = await this.postings.apply(em, posting, { ...options, openAt });
+      if (entry) await this.owed.repay(em, entry);
+      return entry;
+    });
+  }
+
+  /** A debit never refused for a short balance: what the balance does not cover is owed (see OwedTokens). */
+  collect(em: EntityManager, posting: Posting, options: Omit<CollectOptions, 'openAt'>, how: Collection): Promise<Settled> {
+    return this.post(em, posting, 'roll', (openAt) => this.owed.collect(em, posting, { ...options, openAt }, how));
+  }
+
+  private async post(
+    em: EntityManager,
+    posting: Posting,
+    onPeriodEnd: 'roll' | 'leave',
+    apply: (openAt: Date) => Promise<TokenLedgerEntry | null>,
+  ): Promise<Settled> {
+    const applyNow = async (): Promise<Settled | null> => {
+      const entry = await apply(this.clock.now());
+      return entry && { kind: 'posted', entry };
+    };
+    const first = await applyNow();
     if (first) return first;
     const account = await em.findOneBy(TokenAccount, { userId: posting.userId });
     if (account && account.periodEnd.getTime() > this.clock.now().getTime()) {
@@ -122,12 +149,7 @@ export class AccountPeriods {
     // with this transaction, and parallel first requests would keep seeding and undoing it (deadlocks on MariaDB).
     if (!(await this.seedIfMissing(em, posting.userId))) return { kind: 'no_account' };
     await this.rollIn(em, posting.userId);
-    return (await this.applyNow(em, posting, options)) ?? (await this.refusalOf(em, posting));
-  }
-
-  private async applyNow(em: EntityManager, posting: Posting, options: Omit<ApplyOptions, 'openAt'>): Promise<Settled | null> {
-    const entry = await this.postings.apply(em, posting, { ...options, openAt: this.clock.now() });
-    return entry && { kind: 'posted', entry };
+    return (await applyNow()) ?? (await this.refusalOf(em, posting));
   }
 
   /** Why a posting to an account just brought up to date matched no row. */
@@ -197,21 +219,8 @@ export class AccountPeriods {
       rolled = true;
 
       // Only the allowance expires, above the plan's cap; credits are kept whole.
-      const { allowance } = await em.findOneByOrFail(TokenAccount, { userId });
-      const cap = terms.rolloverCap;
       const period = { periodStart: periodStart.toISOString(), periodEnd: periodEnd.toISOString() };
-      if (allowance > cap) {
-        const expired = cap - allowance;
-        const posting: Posting = {
-          userId,
-          type: LedgerEntryType.Expiry,
-          amount: expired,
-          metadata: { ...period, rolloverCap: cap },
-          buckets: { allowance: expired, credits: 0 },
-        };
-        const expiry = await this.postings.apply(em, posting, { requireFunds: false, usedDelta: 0 });
-        this.events.posted(em, expiry!);
-      }
+      await this.expiry.expire(em, userId, terms.rolloverCap, period);
       if (grant > 0) {
         const entry = await this.postings.apply(
           em,
@@ -219,6 +228,7 @@ export class AccountPeriods {
           { requireFunds: false, usedDelta: 0 },
         );
         this.events.posted(em, entry!);
+        await this.owed.repay(em, entry!);
       }
       await this.policy.periodRolled(em, userId, periodStart, periodEnd);
     }

@@ -2,92 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { Clock } from '../common/clock.js';
-import { execute, insertEntities, isCheckViolation } from '../database/sql.js';
+import { execute, insertEntities, isCheckViolation, isMysql } from '../database/sql.js';
 import { TokenAccount } from './token-account.entity.js';
-import { LedgerEntryType, TokenLedgerEntry } from './token-ledger-entry.entity.js';
+import { TokenLedgerEntry } from './token-ledger-entry.entity.js';
+import { assignmentsOf, debitAssignments, type Movement, movementOf, perAccount, splitAfter, type SqlPart } from './balance-statements.js';
 import type { BucketSplit, Posting } from './token-ledger.js';
-
-/** Entry types that add to the credits bucket (never expire); every other grant adds to the allowance. */
-const CREDIT_TYPES: ReadonlySet<LedgerEntryType> = new Set([LedgerEntryType.Purchase, LedgerEntryType.AdminGrant]);
-
-/** How one balance statement moves the two buckets. */
-export type Movement =
-  /** A known amount in each bucket. */
-  | { kind: 'split'; split: BucketSplit }
-  /** `cost` taken from the allowance first, then from credits. */
-  | { kind: 'debit'; cost: number }
-  /** The period's allowance raised to a plan's monthly tokens, by what they exceed what was granted. */
-  | { kind: 'plan'; monthlyTokens: number };
-
-/** The movement a posting makes: its explicit buckets, else what its type and sign imply. */
-function movementOf(posting: Posting): Movement {
-  if (posting.buckets) return { kind: 'split', split: posting.buckets };
-  if (posting.amount < 0) return { kind: 'debit', cost: -posting.amount };
-  const toCredits = CREDIT_TYPES.has(posting.type);
-  return { kind: 'split', split: { allowance: toCredits ? 0 : posting.amount, credits: toCredits ? posting.amount : 0 } };
-}
-
-/**
- * The SET clauses of a movement. MySQL and MariaDB assign left to right, each seeing the columns
- * already assigned, while SQLite sees the old row: so every expression reads only columns that are
- * assigned after it (allowance and period_allowance_granted come last).
- */
-function assignmentsOf(movement: Movement): SqlPart {
-  switch (movement.kind) {
-    case 'split': {
-      const { allowance, credits } = movement.split;
-      return {
-        sql: 'balance = balance + ?, credits = credits + ?, allowance = allowance + ?',
-        parameters: [allowance + credits, credits, allowance],
-      };
-    }
-    case 'debit':
-      return debitAssignments({ sql: '?', parameters: [movement.cost] }, { sql: '?', parameters: [-movement.cost] });
-    case 'plan': {
-      const m = movement.monthlyTokens;
-      const raise = 'CASE WHEN period_allowance_granted < ? THEN ? - period_allowance_granted ELSE 0 END';
-      return {
-        sql: `balance = balance + ${raise}, last_allowance_change = ${raise}, allowance = allowance + ${raise},
-              period_allowance_granted = CASE WHEN period_allowance_granted < ? THEN ? ELSE period_allowance_granted END`,
-        parameters: [m, m, m, m, m, m, m, m],
-      };
-    }
-  }
-}
-
-interface SqlPart {
-  sql: string;
-  parameters: unknown[];
-}
-
-/** A debit of `cost` (an SQL expression; `minus` is its negation), taken from the allowance first, then from credits. */
-function debitAssignments(cost: SqlPart, minus: SqlPart): SqlPart {
-  const [c, m] = [cost.sql, minus.sql];
-  return {
-    sql: `balance = balance + ${m},
-          credits = credits - CASE WHEN allowance >= ${c} THEN 0 ELSE ${c} - allowance END,
-          last_allowance_change = CASE WHEN allowance >= ${c} THEN ${m} ELSE 0 - allowance END,
-          allowance = CASE WHEN allowance >= ${c} THEN allowance - ${c} ELSE 0 END`,
-    parameters: [minus, cost, cost, cost, minus, cost, cost].flatMap((part) => part.parameters),
-  };
-}
-
-/** `CASE user_id WHEN ? THEN ? ... END`: a value per account, in one statement for many. */
-function perAccount(values: Array<[userId: string, value: number]>): SqlPart {
-  return { sql: `CASE user_id ${values.map(() => 'WHEN ? THEN ?').join(' ')} END`, parameters: values.flat() };
-}
-
-/** What a movement did, from the account row read right after its statement. */
-function splitAfter(movement: Movement, account: TokenAccount): BucketSplit {
-  switch (movement.kind) {
-    case 'split':
-      return movement.split;
-    case 'debit':
-      return { allowance: account.lastAllowanceChange, credits: -movement.cost - account.lastAllowanceChange };
-    case 'plan':
-      return { allowance: account.lastAllowanceChange, credits: 0 };
-  }
-}
 
 export interface ApplyOptions {
   /** Refuse (match no row) when a negative amount exceeds the balance. */
@@ -98,6 +17,8 @@ export interface ApplyOptions {
   usedDelta: number;
   /** Change of `held` (a hold adds its amount, its release takes it away again). */
   heldDelta?: number;
+  /** Change of `owed` (what a debit could not take adds to it, a repayment takes from it); never below 0. */
+  owedDelta?: number;
   /** Match only an account whose period is still running at this time. */
   openAt?: Date;
   /** Id of the ledger row, chosen before the transaction so a COMMIT whose answer was lost can be checked. */
@@ -209,16 +130,18 @@ export class AccountPostings {
     em: EntityManager,
     userId: string,
     movement: Movement,
-    options: { usedDelta: number; heldDelta?: number; minBalance?: number; openAt?: Date; entries: number; now: Date },
+    options: { usedDelta: number; heldDelta?: number; owedDelta?: number; minBalance?: number; openAt?: Date; entries: number; now: Date },
   ): Promise<boolean> {
     const buckets = assignmentsOf(movement);
-    const held = options.heldDelta ? { sql: ', held = held + ?', parameters: [options.heldDelta] } : { sql: '', parameters: [] };
+    const counters: SqlPart[] = [];
+    if (options.heldDelta) counters.push({ sql: ', held = held + ?', parameters: [options.heldDelta] });
+    if (options.owedDelta) counters.push({ sql: ', owed = owed + ?', parameters: [options.owedDelta] });
     const conditions = ['user_id = ?'];
     const parameters: unknown[] = [
       ...buckets.parameters,
       options.usedDelta,
       options.usedDelta,
-      ...held.parameters,
+      ...counters.flatMap((part) => part.parameters),
       options.entries,
       options.now,
       userId,
@@ -226,6 +149,10 @@ export class AccountPostings {
     if (options.minBalance !== undefined) {
       conditions.push('balance >= ?');
       parameters.push(options.minBalance);
+    }
+    if (options.owedDelta !== undefined && options.owedDelta < 0) {
+      conditions.push('owed >= ?');
+      parameters.push(-options.owedDelta);
     }
     if (options.openAt) {
       conditions.push('period_end > ?');
@@ -236,7 +163,7 @@ export class AccountPostings {
         em,
         `UPDATE token_accounts
             SET ${buckets.sql},
-                used_this_period = CASE WHEN used_this_period + ? < 0 THEN 0 ELSE used_this_period + ? END${held.sql},
+                used_this_period = CASE WHEN used_this_period + ? < 0 THEN 0 ELSE used_this_period + ? END${counters.map((part) => part.sql).join('')},
                 ledger_seq = ledger_seq + ?,
                 updated_at = ?
           WHERE ${conditions.join(' AND ')}`,
@@ -310,6 +237,14 @@ export class AccountPostings {
       updatedAt: now,
     });
     return this.appendEntry(em, posting, { allowance: amount, credits: 0 }, 1, amount, now);
+  }
+
+  /**
+   * The account row, locked until the transaction ends (MySQL/MariaDB: SELECT ... FOR UPDATE; SQLite
+   * runs one write transaction at a time), for a posting whose amount depends on the balance.
+   */
+  lockedAccount(em: EntityManager, userId: string): Promise<TokenAccount | null> {
+    return em.findOne(TokenAccount, { where: { userId }, ...(isMysql(em) && { lock: { mode: 'pessimistic_write' } }) });
   }
 
   /**

@@ -6,7 +6,7 @@ import { ErrorBodyDto } from '../common/error-body.dto.js';
 import type { Principal } from '../common/principal.js';
 import { UuidParam } from '../common/uuid-param.js';
 import { AdjustTokensDto, AdminAccountDto, AdminLedgerEntryDto } from './dto/admin-tokens.dto.js';
-import { Idempotency, type IdempotencyContext, IdempotentApi, IdempotentWrites } from './idempotent-writes.js';
+import { Idempotency, type IdempotencyContext, IdempotentApi, IdempotentWrites, requestIdsOf } from './idempotent-writes.js';
 import { TokensService } from './tokens.service.js';
 
 @AdminApi()
@@ -72,7 +72,9 @@ export class AdminTokensController {
     idempotency: IdempotencyContext,
   ): Promise<AdminLedgerEntryDto> {
     return this.idempotent.answer(idempotency, admin.userId, async (em) =>
-      AdminLedgerEntryDto.fromEntry(await this.tokens.adjust(em, userId, { kind, ...body }, admin.userId)),
+      AdminLedgerEntryDto.fromEntry(
+        await this.tokens.adjust(em, userId, { kind, ...body }, { actorId: admin.userId, ...requestIdsOf(idempotency) }),
+      ),
     );
   }
 }

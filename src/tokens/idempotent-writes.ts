@@ -1,6 +1,7 @@
 import { applyDecorators, createParamDecorator, ExecutionContext, Injectable } from '@nestjs/common';
 import { ApiConflictResponse, ApiHeader } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { clientRequestIdOf } from '../common/request-id.js';
 import type { EntityManager } from 'typeorm';
 import { ErrorBodyDto } from '../common/error-body.dto.js';
 import { again, done, retrying } from '../database/retrying.js';
@@ -8,17 +9,29 @@ import { rollback, TransactionRunner } from '../database/transaction-runner.js';
 import { idempotencyClaimOf, IdempotencyKeys, inProgress } from './idempotency-keys.js';
 import type { IdempotencyClaim } from './token-ledger.js';
 
-/** A request's Idempotency-Key (if any), and the reply that says whether the answer is a replay. */
+/**
+ * A request's Idempotency-Key (if any), the reply that says whether the answer is a replay, and the
+ * request's ids, which the ledger entries it writes carry.
+ */
 export interface IdempotencyContext {
   claim: IdempotencyClaim | undefined;
   reply: FastifyReply;
+  /** The server's id of the request (its X-Request-Id answer header). */
+  requestId: string;
+  /** The caller's own well-formed X-Request-Id, kept beside the server's. */
+  clientRequestId: string | null;
 }
 
 /** Injects the IdempotencyContext of a route served through IdempotentWrites; a malformed key is a 400. */
-export const Idempotency = createParamDecorator((_: unknown, context: ExecutionContext): IdempotencyContext => ({
-  claim: idempotencyClaimOf(context),
-  reply: context.switchToHttp().getResponse<FastifyReply>(),
-}));
+export const Idempotency = createParamDecorator((_: unknown, context: ExecutionContext): IdempotencyContext => {
+  const request = context.switchToHttp().getRequest<FastifyRequest>();
+  return {
+    claim: idempotencyClaimOf(context),
+    reply: context.switchToHttp().getResponse<FastifyReply>(),
+    requestId: String(request.id),
+    clientRequestId: clientRequestIdOf(request),
+  };
+});
 
 /**
  * Writes made safe to retry with an Idempotency-Key (admin grants, deducts and plan changes): the
@@ -50,6 +63,11 @@ export class IdempotentWrites {
       return done(JSON.parse(taken.first.responseBody ?? 'null') as T);
     });
   }
+}
+
+/** The ids of the request, for the ledger entries it writes. */
+export function requestIdsOf(context: IdempotencyContext): { requestId: string; clientRequestId: string | null } {
+  return { requestId: context.requestId, clientRequestId: context.clientRequestId };
 }
 
 /** Documents the Idempotency-Key header of a route served through IdempotentWrites. */

@@ -27,6 +27,7 @@ export interface InMemoryEntry {
 interface Account {
   allowance: number;
   credits: number;
+  owed: number;
 }
 
 interface StoredKey {
@@ -99,13 +100,25 @@ export class InMemoryTokenLedger extends TokenLedger {
     return hold;
   }
 
-  async settleHold(hold: Hold, cost: number): Promise<Charge> {
+  /** The actual price is charged as far as the released hold and the balance go; the rest is owed. */
+  async settleHold(hold: Hold, price: number): Promise<Charge> {
     if (!(await this.releaseHold(hold))) {
       throw new TokensError(TokensErrorCode.HOLD_CLOSED, `The hold ${hold.holdId} was already settled, released or expired`);
     }
     const { userId, action, requestId, clientRequestId } = hold;
-    const charge = await this.charge({ userId, action, cost, requestId, clientRequestId });
-    return charge as Charge;
+    const account = this.seeded(userId);
+    const taken = Math.min(price, account.allowance + account.credits);
+    const split = this.debit(userId, taken);
+    account.owed += price - taken;
+    const entry = this.append(userId, 'usage', -taken, action, requestId);
+    return chargeOf(
+      { userId, action, cost: price, requestId, clientRequestId },
+      { ...entry, allowanceAmount: split.allowance, creditsAmount: split.credits },
+    );
+  }
+
+  owedBy(userId: string): number {
+    return this.accounts.get(userId)?.owed ?? 0;
   }
 
   async releaseHold(hold: Hold): Promise<boolean> {
@@ -119,6 +132,10 @@ export class InMemoryTokenLedger extends TokenLedger {
 
   /** Holds do not expire here: there is no clock and no process to die. */
   async releaseExpiredHolds(): Promise<number> {
+    return 0;
+  }
+
+  async renewRunningHolds(): Promise<number> {
     return 0;
   }
 
@@ -204,7 +221,7 @@ export class InMemoryTokenLedger extends TokenLedger {
         'No token account and no active subscription to seed one from; the request was not served',
       );
     }
-    const account = { allowance: opening, credits: 0 };
+    const account = { allowance: opening, credits: 0, owed: 0 };
     this.accounts.set(userId, account);
     this.append(userId, 'initial_grant', opening, null, null);
     return account;

@@ -10,7 +10,7 @@ export { Payer } from './payer.decorator.js';
 export { InMemoryTokenLedger, type InMemoryEntry } from './in-memory-token-ledger.js';
 export { TokenGuard, type MeteredRequest } from './token.guard.js';
 export { SkipTokens, TokenCost, type CostUnits, type TokenCostOptions } from './token-cost.decorator.js';
-export { TokensService, MAX_ADMIN_ADJUSTMENT, type BalanceView } from './tokens.service.js';
+export { TokensService, MAX_ADMIN_ADJUSTMENT, type BalanceView, type ChangeOrigin } from './tokens.service.js';
 export {
   TokenLedger,
   TransactionalPostings,
@@ -27,18 +27,19 @@ export {
 } from './token-ledger.js';
 export { PeriodRolloverJob } from './period-rollover.job.js';
 export { TokenPrices, type PriceLineSource, type PriceView } from './token-prices.service.js';
-export { Idempotency, IdempotentApi, IdempotentWrites, type IdempotencyContext } from './idempotent-writes.js';
+export { Idempotency, IdempotentApi, IdempotentWrites, requestIdsOf, type IdempotencyContext } from './idempotent-writes.js';
 export * from './token-events.js';
+export { TokenIntegrityService } from './token-integrity.service.js';
 export {
   DEFAULT_REPORT_LIMIT,
   MAX_REPORT_LIMIT,
-  TokenIntegrityService,
   type IntegrityReport,
   type SeedOptions,
   type SeedProgress,
   type SeedResult,
-} from './token-integrity.service.js';
+} from './integrity-report.js';
 export { IntegrityReportDto } from './dto/integrity-report.dto.js';
 export { LedgerEntryType, TokenLedgerEntry, type LedgerMetadata } from './token-ledger-entry.entity.js';
 export { HoldExpiryJob } from './hold-expiry.job.js';
+export { HoldRenewalJob } from './hold-renewal.job.js';
 export { tokenEntities } from './token-entities.js';

@@ -18,15 +18,23 @@ import { TokensError, TokensErrorCode } from './tokens.errors.js';
 
 export const DEFAULT_HOLD_TTL_SECONDS = 900;
 
+/** Holds renewed by one statement. */
+const RENEWAL_BATCH = 500;
+
 /**
  * Holds, for requests whose price is known only after they ran: `hold` takes the most the request
  * can cost out of the balance (the same conditional statement as a charge: 402 when short, so
  * parallel requests whose holds exceed the balance do not all start); `settle` gives the hold back
  * and charges the actual price, in one transaction; `release` gives it back in full. A hold is
- * closed exactly once (its row is claimed by a conditional UPDATE), also when it expires.
+ * closed exactly once (its row is claimed by a conditional UPDATE), also when it expires. The
+ * process keeps the holds of its running requests alive (`renewRunning`), so only the hold of a
+ * process that stopped expires; a request whose hold was released anyway is still charged.
  */
 @Injectable()
 export class LedgerHolds {
+  /** The holds of this process's requests that are still running. */
+  private readonly running = new Set<string>();
+
   constructor(
     private readonly tx: TransactionRunner,
     private readonly clock: Clock,
@@ -40,7 +48,10 @@ export class LedgerHolds {
   async hold(request: HoldRequest): Promise<Hold | Replay> {
     return retrying(async () => {
       const outcome = await this.holdOnce(request);
-      if (outcome.kind === 'held') return done(outcome);
+      if (outcome.kind === 'held') {
+        this.running.add(outcome.holdId);
+        return done(outcome);
+      }
       if (outcome.kind !== 'key_taken') throw refusalError(outcome);
       const taken = await this.keys.resolveTaken(request.userId, request.idempotency!);
       // Released (its request failed) or expired: the request runs as new.
@@ -69,7 +80,6 @@ export class LedgerHolds {
       if (settled.kind !== 'posted') return rollback(settled);
       const { entry } = settled;
       const now = this.clock.now();
-      const ttl = (this.options.holdTtlSeconds ?? DEFAULT_HOLD_TTL_SECONDS) * 1000;
       await em.insert(TokenHold, {
         id: holdId,
         userId,
@@ -78,8 +88,9 @@ export class LedgerHolds {
         allowanceAmount: entry.allowanceAmount,
         creditsAmount: entry.creditsAmount,
         requestId,
+        idempotencyKey: idempotency?.key ?? null,
         createdAt: now,
-        expiresAt: new Date(now.getTime() + ttl),
+        expiresAt: this.expiryFrom(now),
         closedAt: null,
         outcome: null,
       });
@@ -100,49 +111,59 @@ export class LedgerHolds {
   }
 
   /**
-   * Closes the hold with the request's actual price (at most the hold): a `hold_release` of the whole
-   * hold and a `usage` entry of `cost`, in one transaction. 409 when the hold was already closed.
+   * Closes the hold with the request's actual price: a `hold_release` of what the hold still holds and
+   * a `usage` entry of `price`, in one transaction. The usage takes what the released hold and the
+   * balance cover; the rest is owed (see OwedTokens). A hold already released or expired (its
+   * process stopped renewing it in time) is charged all the same: the work was done. 409 only when
+   * it was settled before.
    */
-  async settle(hold: Hold, cost: number, metadata: LedgerMetadata): Promise<Charge> {
-    if (!Number.isSafeInteger(cost) || cost < 0 || cost > hold.amount) throw new Error(`a hold of ${hold.amount} cannot settle ${cost}`);
+  async settle(hold: Hold, price: number, metadata: LedgerMetadata): Promise<Charge> {
+    if (!Number.isSafeInteger(price) || price < 0) throw new Error(`a hold cannot settle a price of ${price}`);
     const started = performance.now();
     const entryId = randomUUID();
     const request = {
       userId: hold.userId,
       action: hold.action,
-      cost,
+      cost: price,
       requestId: hold.requestId,
       clientRequestId: hold.clientRequestId,
       ...(hold.idempotencyKey ? { idempotency: { key: hold.idempotencyKey, requestHash: '' } } : {}),
     };
-    const charged = await this.tx.run<Charge, 'closed'>(
-      async (em) => {
-        if (!(await this.claim(em, hold.holdId, HoldOutcome.Settled))) return rollback('closed');
-        await this.releaseIn(em, hold, 'settled');
-        const usage: Posting = {
-          userId: hold.userId,
-          type: LedgerEntryType.Usage,
-          amount: -cost,
-          action: hold.action,
-          requestId: hold.requestId,
-          clientRequestId: hold.clientRequestId,
-          metadata: { holdId: hold.holdId, ...metadata },
-        };
-        const settled = await this.periods.settle(em, usage, { requireFunds: true, usedDelta: cost, entryId });
-        // The release just gave back at least `cost`: a refusal here is a broken invariant, not a 402.
-        if (settled.kind !== 'posted') throw new Error(`the settlement of hold ${hold.holdId} was refused: ${settled.kind}`);
-        this.events.charged(em, request, settled.entry, performance.now() - started);
-        return chargeOf(request, settled.entry);
-      },
-      {
-        verifyCommit: async (em) => {
-          const entry = await this.postings.committedEntry(em, hold.userId, entryId);
-          return entry ? { committed: true, result: chargeOf(request, entry) } : { committed: false };
+    try {
+      const charged = await this.tx.run<Charge, 'closed'>(
+        async (em) => {
+          const late = await this.claimForSettlement(em, hold.holdId);
+          if (late === 'closed') return rollback('closed');
+          if (!late) {
+            const row = await em.findOneByOrFail(TokenHold, { id: hold.holdId });
+            await this.releaseIn(em, { ...holdOf(row), clientRequestId: hold.clientRequestId }, 'settled');
+          }
+          const usage: Posting = {
+            userId: hold.userId,
+            type: LedgerEntryType.Usage,
+            amount: -price,
+            action: hold.action,
+            requestId: hold.requestId,
+            clientRequestId: hold.clientRequestId,
+            metadata: { holdId: hold.holdId, ...metadata, ...(late && { holdClosedBefore: late }) },
+          };
+          const settled = await this.periods.collect(em, usage, { usedDelta: price, entryId }, { order: 'allowance_first' });
+          if (settled.kind !== 'posted') throw refusalError(settled);
+          this.events.charged(em, request, settled.entry, performance.now() - started);
+          return chargeOf(request, settled.entry);
         },
-      },
-    );
-    if (charged === 'closed') throw holdClosed(hold);
-    return charged;
+        {
+          verifyCommit: async (em) => {
+            const entry = await this.postings.committedEntry(em, hold.userId, entryId);
+            return entry ? { committed: true, result: chargeOf(request, entry) } : { committed: false };
+          },
+        },
+      );
+      if (charged === 'closed') throw holdClosed(hold);
+      return charged;
+    } finally {
+      this.running.delete(hold.holdId);
+    }
   }
 
   /** Gives the hold back in full (and frees its Idempotency-Key: a retry runs anew); false when it was already closed. */
@@ -150,25 +171,36 @@ export class LedgerHolds {
     hold: Pick<Hold, 'holdId'> & Partial<Pick<Hold, 'idempotencyKey'>>,
     outcome: HoldOutcome.Released | HoldOutcome.Expired = HoldOutcome.Released,
   ): Promise<boolean> {
+    this.running.delete(hold.holdId);
     return this.tx.run(async (em) => {
       const row = await em.findOneBy(TokenHold, { id: hold.holdId });
       if (!row || !(await this.claim(em, row.id, outcome))) return false;
-      if (hold.idempotencyKey) await this.keys.release(em, row.userId, hold.idempotencyKey);
-      const { userId, action, amount, requestId, allowanceAmount, creditsAmount } = row;
-      await this.releaseIn(
-        em,
-        {
-          holdId: row.id,
-          userId,
-          action,
-          amount,
-          requestId: requestId ?? '',
-          buckets: { allowance: allowanceAmount, credits: creditsAmount },
-        },
-        outcome,
-      );
+      // An expired hold's request never answered: its key is freed too, so a retry runs anew.
+      const key = hold.idempotencyKey ?? row.idempotencyKey;
+      if (key) await this.keys.release(em, row.userId, key);
+      await this.releaseIn(em, holdOf(row), outcome);
       return true;
     });
+  }
+
+  /**
+   * Moves the expiry of the holds of this process's running requests a whole TTL ahead, so a request
+   * that runs longer than the TTL keeps its hold. Returns how many it renewed.
+   */
+  async renewRunning(): Promise<number> {
+    const ids = [...this.running];
+    const expiresAt = this.expiryFrom(this.clock.now());
+    let renewed = 0;
+    for (let i = 0; i < ids.length; i += RENEWAL_BATCH) {
+      const batch = ids.slice(i, i + RENEWAL_BATCH);
+      renewed += await this.tx.run((em) =>
+        execute(em, `UPDATE token_holds SET expires_at = ? WHERE id IN (${batch.map(() => '?').join(', ')}) AND closed_at IS NULL`, [
+          expiresAt,
+          ...batch,
+        ]),
+      );
+    }
+    return renewed;
   }
 
   /** Releases up to `limit` holds whose time ran out (their process died); returns how many. */
@@ -194,6 +226,27 @@ export class LedgerHolds {
     return claimed === 1;
   }
 
+  /**
+   * Claims a hold for its settlement, once: an open hold (false: it is released here), or one
+   * released or expired before its request finished (its outcome: the release was written then).
+   * 'closed' when it was settled already.
+   */
+  private async claimForSettlement(em: EntityManager, holdId: string): Promise<false | HoldOutcome | 'closed'> {
+    if (await this.claim(em, holdId, HoldOutcome.Settled)) return false;
+    const row = await em.findOneBy(TokenHold, { id: holdId });
+    if (!row || row.outcome === HoldOutcome.Settled) return 'closed';
+    const settled = await execute(em, 'UPDATE token_holds SET outcome = ? WHERE id = ? AND outcome = ?', [
+      HoldOutcome.Settled,
+      holdId,
+      row.outcome,
+    ]);
+    return settled === 1 ? (row.outcome ?? 'closed') : 'closed';
+  }
+
+  private expiryFrom(now: Date): Date {
+    return new Date(now.getTime() + (this.options.holdTtlSeconds ?? DEFAULT_HOLD_TTL_SECONDS) * 1000);
+  }
+
   private async releaseIn(
     em: EntityManager,
     hold: Pick<Hold, 'holdId' | 'userId' | 'action' | 'amount' | 'requestId' | 'buckets'> & { clientRequestId?: string | null },
@@ -213,6 +266,19 @@ export class LedgerHolds {
     if (settled.kind !== 'posted') throw refusalError(settled);
     this.events.posted(em, settled.entry);
   }
+}
+
+/** What a hold's row says it still holds (a period roll may have expired some of its allowance). */
+function holdOf(row: TokenHold): Pick<Hold, 'holdId' | 'userId' | 'action' | 'amount' | 'requestId' | 'buckets'> {
+  const { id, userId, action, amount, requestId, allowanceAmount, creditsAmount } = row;
+  return {
+    holdId: id,
+    userId,
+    action,
+    amount,
+    requestId: requestId ?? '',
+    buckets: { allowance: allowanceAmount, credits: creditsAmount },
+  };
 }
 
 function holdClosed(hold: Hold): TokensError {

@@ -11,6 +11,7 @@ import { bigintTransformer } from '../database/bigint.transformer.js';
 @Check('chk_token_accounts_allowance', 'allowance >= 0')
 @Check('chk_token_accounts_credits', 'credits >= 0')
 @Check('chk_token_accounts_held', 'held >= 0')
+@Check('chk_token_accounts_owed', 'owed >= 0')
 @Index('idx_token_accounts_period_end', ['periodEnd'])
 export class TokenAccount {
   @PrimaryColumn({ name: 'user_id', type: 'varchar', length: 36 })
@@ -45,6 +46,13 @@ export class TokenAccount {
   /** The sum of the account's open holds: already taken out of the balance by their `hold` entries. */
   @Column({ type: 'bigint', default: 0, transformer: bigintTransformer })
   held: number;
+
+  /**
+   * Tokens the account could not pay: what a debit that cannot be refused (a reversed purchase, a
+   * completion's actual price) found already spent. Tokens the account receives repay it first.
+   */
+  @Column({ type: 'bigint', default: 0, transformer: bigintTransformer })
+  owed: number;
 
   @Column({ name: 'used_this_period', type: 'bigint', default: 0, transformer: bigintTransformer })
   usedThisPeriod: number;

@@ -15,6 +15,12 @@ export enum LedgerEntryType {
   Hold = 'hold',
   /** A hold given back in full (settled, released or expired). */
   HoldRelease = 'hold_release',
+  /** Tokens of a purchase taken back after its payment was refunded or disputed. */
+  PurchaseReversal = 'purchase_reversal',
+  /** Tokens of a disputed purchase given back when the dispute was won. */
+  PurchaseReinstated = 'purchase_reinstated',
+  /** Owed tokens repaid from tokens the account just received (right after the entry that brought them). */
+  OwedRepayment = 'owed_repayment',
 }
 
 export type LedgerMetadata = Record<string, string | number | boolean | null>;

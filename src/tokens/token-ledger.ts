@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { LedgerEntryType, LedgerMetadata, TokenLedgerEntry } from './token-ledger-entry.entity.js';
+import type { DebitOrder } from './owed-tokens.js';
 
 export interface IdempotencyClaim {
   key: string;
@@ -163,16 +164,20 @@ export abstract class TokenLedger {
   abstract hold(request: HoldRequest): Promise<Hold | Replay>;
 
   /**
-   * Closes a hold with the actual price (at most the hold): the whole hold given back and a `usage`
-   * entry of `cost`, in one transaction. 409 HOLD_CLOSED when it was already settled, released or expired.
+   * Closes a hold with the actual price: what it holds given back and a `usage` entry of `price`, in
+   * one transaction. What the hold and the balance do not cover is owed (`metadata.uncollected`). A
+   * hold released or expired before is charged all the same; 409 HOLD_CLOSED when it was settled before.
    */
-  abstract settleHold(hold: Hold, cost: number, metadata: LedgerMetadata): Promise<Charge>;
+  abstract settleHold(hold: Hold, price: number, metadata: LedgerMetadata): Promise<Charge>;
 
   /** Gives a hold back in full; false when it was already closed. */
   abstract releaseHold(hold: Hold): Promise<boolean>;
 
   /** Releases up to `limit` holds older than the hold TTL (their process died); returns how many. */
   abstract releaseExpiredHolds(limit: number): Promise<number>;
+
+  /** Keeps the holds of this process's running requests from expiring (a TTL from now); returns how many. */
+  abstract renewRunningHolds(): Promise<number>;
 
   /** Rolls the period of up to `limit` accounts whose period has ended; returns how many it rolled. */
   abstract rollDuePeriods(limit: number): Promise<number>;
@@ -188,6 +193,13 @@ export abstract class TransactionalPostings {
    * larger than the balance is refused with 402 and nothing changes.
    */
   abstract post(em: EntityManager, posting: Posting, options?: { requireFunds?: boolean }): Promise<TokenLedgerEntry>;
+
+  /**
+   * A debit that is never refused for a short balance, inside the caller's transaction: takes what the
+   * balance has (from `order`'s bucket first), and the rest becomes `owed`, recorded on the entry as
+   * `metadata.uncollected` (always, even 0).
+   */
+  abstract collect(em: EntityManager, posting: Posting, order: DebitOrder): Promise<TokenLedgerEntry>;
 
   /**
    * A plan change, inside the caller's transaction: raises this period's allowance to the plan's

@@ -26,11 +26,14 @@ import { TokensService } from './tokens.service.js';
 import { TypeormTokenLedger } from './typeorm-token-ledger.js';
 import { AccountPeriods } from './account-periods.js';
 import { AccountPostings } from './account-postings.js';
+import { OwedTokens } from './owed-tokens.js';
+import { AllowanceExpiry } from './allowance-expiry.js';
 import { PostingBatches } from './posting-batches.js';
 import { LedgerEvents } from './ledger-events.js';
 import { LedgerRefunds } from './ledger-refunds.js';
 import { LedgerHolds } from './ledger-holds.js';
 import { HoldExpiryJob } from './hold-expiry.job.js';
+import { HoldRenewalJob } from './hold-renewal.job.js';
 import { TokenHold } from './token-hold.entity.js';
 
 /**
@@ -51,11 +54,14 @@ export class TokensModule {
       { provide: TOKENS_MODULE_OPTIONS, useFactory: options.useFactory, inject: options.inject ?? [] },
       { provide: AccountPolicy, useClass: options.accountPolicy },
       AccountPostings,
+      OwedTokens,
+      AllowanceExpiry,
       AccountPeriods,
       PostingBatches,
       LedgerRefunds,
       LedgerHolds,
       HoldExpiryJob,
+      HoldRenewalJob,
       LedgerEvents,
       TypeormTokenLedger,
       { provide: TokenLedger, useExisting: TypeormTokenLedger },
@@ -87,7 +93,16 @@ export class TokensModule {
         ...(options.adminRoutes === false ? [] : [AdminTokensController, AdminCostsController, AdminIntegrityController]),
       ],
       providers,
-      exports: [TokensService, TokenLedger, TokenPrices, PeriodRolloverJob, HoldExpiryJob, IdempotentWrites, TokenIntegrityService],
+      exports: [
+        TokensService,
+        TokenLedger,
+        TokenPrices,
+        PeriodRolloverJob,
+        HoldExpiryJob,
+        HoldRenewalJob,
+        IdempotentWrites,
+        TokenIntegrityService,
+      ],
     };
   }
 }

@@ -14,6 +14,7 @@ export interface BalanceView {
   allowance: number;
   credits: number;
   held: number;
+  owed: number;
   tokensLimit: number;
   usedThisPeriod: number;
   plan: string;
@@ -27,6 +28,13 @@ export interface TransactionFilter {
   cursor?: number;
   type?: LedgerEntryType;
   action?: string;
+}
+
+/** Who made an admin change, and in which request: the ledger entry carries them. */
+export interface ChangeOrigin {
+  actorId: string;
+  requestId: string;
+  clientRequestId: string | null;
 }
 
 export interface AccountView extends BalanceView {
@@ -67,11 +75,12 @@ export class TokensService {
    */
   recordPlanChange(
     em: EntityManager,
-    change: { userId: string; from: string; to: string; monthlyTokens: number; actorId: string },
+    change: { userId: string; from: string; to: string; monthlyTokens: number },
+    origin: ChangeOrigin,
   ): Promise<TokenLedgerEntry> {
     return this.postings.grantPlanAllowance(
       em,
-      { userId: change.userId, type: LedgerEntryType.PlanChange, actorId: change.actorId, metadata: { from: change.from, to: change.to } },
+      { userId: change.userId, type: LedgerEntryType.PlanChange, ...origin, metadata: { from: change.from, to: change.to } },
       change.monthlyTokens,
     );
   }
@@ -95,6 +104,37 @@ export class TokensService {
   }
 
   /**
+   * Takes back tokens of a purchase whose payment was refunded or disputed, inside the caller's
+   * transaction: a `purchase_reversal` entry takes them from credits, then the allowance, never
+   * below 0; what is already spent becomes owed (`metadata.uncollected`, also when it is 0).
+   */
+  reversePurchase(
+    em: EntityManager,
+    reversal: { userId: string; tokens: number; purchaseId: string; reason: string; eventId: string },
+  ): Promise<TokenLedgerEntry> {
+    const { userId, tokens, purchaseId, reason, eventId } = reversal;
+    return this.postings.collect(
+      em,
+      { userId, type: LedgerEntryType.PurchaseReversal, amount: -tokens, metadata: { purchaseId, reason, eventId } },
+      'credits_first',
+    );
+  }
+
+  /** Gives back the tokens a reversal took when its dispute was won (`purchase_reinstated`, credits; owed tokens are repaid first). */
+  reinstatePurchase(
+    em: EntityManager,
+    reinstatement: { userId: string; tokens: number; purchaseId: string; eventId: string },
+  ): Promise<TokenLedgerEntry> {
+    const { userId, tokens, purchaseId, eventId } = reinstatement;
+    return this.postings.post(em, {
+      userId,
+      type: LedgerEntryType.PurchaseReinstated,
+      amount: tokens,
+      metadata: { purchaseId, eventId },
+    });
+  }
+
+  /**
    * An admin's correction: a grant adds tokens, a deduct removes them and is refused with 402
    * (changing nothing) when the balance is short. The admin and the reason are on the entry.
    */
@@ -102,7 +142,7 @@ export class TokensService {
     em: EntityManager,
     userId: string,
     adjustment: { kind: 'grant' | 'deduct'; amount: number; reason: string },
-    actorId: string,
+    origin: ChangeOrigin,
   ): Promise<TokenLedgerEntry> {
     await this.requireUser(userId, em);
     const grant = adjustment.kind === 'grant';
@@ -112,7 +152,7 @@ export class TokensService {
         userId,
         type: grant ? LedgerEntryType.AdminGrant : LedgerEntryType.AdminDeduct,
         amount: grant ? adjustment.amount : -adjustment.amount,
-        actorId,
+        ...origin,
         metadata: { reason: adjustment.reason },
       },
       { requireFunds: true },
@@ -141,6 +181,7 @@ export class TokensService {
       allowance: account.allowance,
       credits: account.credits,
       held: account.held,
+      owed: account.owed,
       tokensLimit: terms.periodAllowance,
       usedThisPeriod: account.usedThisPeriod,
       plan: terms.tier,

@@ -10,6 +10,7 @@ import { IdempotencyKeys, inProgress } from './idempotency-keys.js';
 import { LedgerEvents } from './ledger-events.js';
 import { LedgerHolds } from './ledger-holds.js';
 import { LedgerRefunds } from './ledger-refunds.js';
+import type { DebitOrder } from './owed-tokens.js';
 import type { LedgerMetadata, TokenLedgerEntry } from './token-ledger-entry.entity.js';
 import {
   Charge,
@@ -94,6 +95,13 @@ export class TypeormTokenLedger extends TokenLedger implements TransactionalPost
     return settled.entry;
   }
 
+  async collect(em: EntityManager, posting: Posting, order: DebitOrder): Promise<TokenLedgerEntry> {
+    const settled = await this.periods.collect(em, posting, { usedDelta: 0 }, { order, recordFullCollection: true });
+    if (settled.kind !== 'posted') throw refusalError(settled);
+    this.events.posted(em, settled.entry);
+    return settled.entry;
+  }
+
   async grantPlanAllowance(
     em: EntityManager,
     posting: Omit<Posting, 'amount' | 'buckets'>,
@@ -125,8 +133,8 @@ export class TypeormTokenLedger extends TokenLedger implements TransactionalPost
     return this.holds.hold(request);
   }
 
-  settleHold(hold: Hold, cost: number, metadata: LedgerMetadata): Promise<Charge> {
-    return this.holds.settle(hold, cost, metadata);
+  settleHold(hold: Hold, price: number, metadata: LedgerMetadata): Promise<Charge> {
+    return this.holds.settle(hold, price, metadata);
   }
 
   releaseHold(hold: Hold): Promise<boolean> {
@@ -135,6 +143,10 @@ export class TypeormTokenLedger extends TokenLedger implements TransactionalPost
 
   releaseExpiredHolds(limit: number): Promise<number> {
     return this.holds.releaseExpired(limit);
+  }
+
+  renewRunningHolds(): Promise<number> {
+    return this.holds.renewRunning();
   }
 
   /** A charge the database refused to record: the request must not run (fail closed), 503. */

@@ -6,7 +6,7 @@ import { ErrorBodyDto } from '../common/error-body.dto.js';
 import type { Principal } from '../common/principal.js';
 import { UuidParam } from '../common/uuid-param.js';
 import { ChangePlanDto, SubscriptionDto } from '../subscriptions/dto/subscription.dto.js';
-import { Idempotency, type IdempotencyContext, IdempotentApi, IdempotentWrites } from '../tokens/index.js';
+import { Idempotency, type IdempotencyContext, IdempotentApi, IdempotentWrites, requestIdsOf } from '../tokens/index.js';
 import { PlanChanges } from '../subscriptions/plan-changes.service.js';
 
 @AdminApi()
@@ -33,7 +33,10 @@ export class AdminUsersController {
     @Idempotency() idempotency: IdempotencyContext,
   ): Promise<SubscriptionDto> {
     return this.idempotent.answer(idempotency, admin.userId, async (em) => {
-      const { subscription, plan } = await this.planChanges.change(em, userId, body.planCode, admin.userId);
+      const { subscription, plan } = await this.planChanges.change(em, userId, body.planCode, {
+        actorId: admin.userId,
+        ...requestIdsOf(idempotency),
+      });
       return SubscriptionDto.from(subscription, plan);
     });
   }

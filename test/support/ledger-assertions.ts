@@ -82,5 +82,30 @@ export async function expectLedgerConsistent(dataSource: Queryable, userId: stri
     [userId],
   );
   expect(Number(split.n)).toBe(0);
+  const owed = await owedState(dataSource, userId);
+  expect(owed.owed).toBe(owed.ledgerOwed);
+  expect(owed.owed).toBeGreaterThanOrEqual(0);
+  expect(owed.held).toBe(owed.openHolds);
   return state;
+}
+
+/** An account's owed and held, with what its ledger and open holds say they must be. */
+export async function owedState(
+  dataSource: Queryable,
+  userId: string,
+): Promise<{ owed: number; ledgerOwed: number; held: number; openHolds: number }> {
+  const [account] = await dataSource.query('SELECT owed, held FROM token_accounts WHERE user_id = ?', [userId]);
+  const entries: Array<{ type: string; amount: unknown; metadata: string | null }> = await dataSource.query(
+    'SELECT type, amount, metadata FROM token_ledger_entries WHERE user_id = ?',
+    [userId],
+  );
+  const ledgerOwed = entries.reduce((sum, entry) => {
+    const uncollected = Number((entry.metadata ? (JSON.parse(entry.metadata) as { uncollected?: number }) : {}).uncollected ?? 0);
+    return sum + uncollected + (entry.type === 'owed_repayment' ? Number(entry.amount) : 0);
+  }, 0);
+  const [open] = await dataSource.query(
+    'SELECT COALESCE(SUM(amount), 0) AS total FROM token_holds WHERE user_id = ? AND closed_at IS NULL',
+    [userId],
+  );
+  return { owed: Number(account?.owed), ledgerOwed, held: Number(account?.held), openHolds: Number(open.total) };
 }

@@ -10,7 +10,7 @@ import { Clock } from '../../src/common/clock.js';
 import { TransactionRunner } from '../../src/database/transaction-runner.js';
 import { type Hold, LedgerEntryType, TokenLedger, TokensError, TokensErrorCode, TransactionalPostings } from '../../src/tokens/index.js';
 import { FakeClock } from '../support/fake-clock.js';
-import { expectLedgerConsistent } from '../support/ledger-assertions.js';
+import { expectLedgerConsistent, owedState } from '../support/ledger-assertions.js';
 import { startTestApp, TestApp } from '../support/test-app.js';
 import { TEST_DB } from '../support/test-database.js';
 
@@ -115,7 +115,7 @@ describe(`holds through the TokenLedger port (${TEST_DB})`, () => {
     expect(await account('h-buckets')).toEqual({ balance: 1499, held: 1 });
   });
 
-  it('a hold nobody settles is released once after the hold TTL, by any number of concurrent jobs', async () => {
+  it('a hold nobody settles is released once after the hold TTL, by any number of concurrent jobs; a late settlement still charges', async () => {
     const stale = await hold('h-expired', 250);
     expect(await ledger.releaseExpiredHolds(100)).toBe(0);
     clock.advance(901 * 1000);
@@ -124,7 +124,69 @@ describe(`holds through the TokenLedger port (${TEST_DB})`, () => {
     expect(await account('h-expired')).toEqual({ balance: 1000, held: 0 });
     await expectLedgerConsistent(t.dataSource, 'h-expired');
     expect(await metadataOf('h-expired', 'hold_release')).toEqual([{ holdId: stale.holdId, reason: 'expired' }]);
-    // Late settlement of an expired hold is refused: it was released already.
-    await expect(ledger.settleHold(stale, 10, {})).rejects.toMatchObject({ code: TokensErrorCode.HOLD_CLOSED });
+    // Its request did finish after all (its process had stopped renewing it): the work is charged, once.
+    const late = await ledger.settleHold(stale, 40, { model: 'local' });
+    expect(late).toMatchObject({ kind: 'charged', cost: 40, balanceAfter: 960 });
+    expect(await metadataOf('h-expired', 'usage')).toEqual([{ holdId: stale.holdId, model: 'local', holdClosedBefore: 'expired' }]);
+    await expect(ledger.settleHold(stale, 40, {})).rejects.toMatchObject({ code: TokensErrorCode.HOLD_CLOSED });
+    expect(await account('h-expired')).toEqual({ balance: 960, held: 0 });
+    await expectLedgerConsistent(t.dataSource, 'h-expired');
+  });
+
+  it('the holds of running requests are renewed a whole TTL ahead, so they never expire while the process lives', async () => {
+    const running = await hold('h-renewed', 100);
+    clock.advance(600 * 1000);
+    expect(await ledger.renewRunningHolds()).toBeGreaterThanOrEqual(1);
+    clock.advance(600 * 1000); // 1,200 s after the hold, 600 s after its renewal
+    expect(await ledger.releaseExpiredHolds(100)).toBe(0);
+    expect(await account('h-renewed')).toEqual({ balance: 900, held: 100 });
+    await ledger.settleHold(running, 10, {});
+    expect(await account('h-renewed')).toEqual({ balance: 990, held: 0 });
+    expect(await ledger.renewRunningHolds()).toBe(0); // settled: no longer renewed
+  });
+
+  it('the actual price is charged above the hold: from the balance as far as it goes, the rest owed (never below 0)', async () => {
+    const small = await hold('h-over', 50);
+    const covered = await ledger.settleHold(small, 120, {}); // 70 more than held, the balance covers it
+    expect(covered).toMatchObject({ cost: 120, balanceAfter: 880 });
+    await hold('h-over', 800); // 80 left
+    const last = await hold('h-over', 30); // 50 left
+    const over = await ledger.settleHold(last, 200, {}); // the hold's 30 and the 50 left: 120 owed
+    expect(over).toMatchObject({ cost: 200, balanceAfter: 0 });
+    expect(await metadataOf('h-over', 'usage')).toEqual([{ holdId: small.holdId }, { holdId: last.holdId, uncollected: 120 }]);
+    expect(await owedState(t.dataSource, 'h-over')).toMatchObject({ owed: 120, ledgerOwed: 120 });
+    await expectLedgerConsistent(t.dataSource, 'h-over');
+  });
+
+  it('parallel settlements above their holds: the balance never goes below 0 and what is owed is exact', async () => {
+    const holds = await Promise.all(Array.from({ length: 20 }, () => hold('h-owe-race', 40))); // 800 held, 200 left
+    await Promise.all(holds.map((h) => ledger.settleHold(h, 90, {}))); // 1,800 due: 1,000 taken, 800 owed
+    expect(await account('h-owe-race')).toEqual({ balance: 0, held: 0 });
+    expect(await owedState(t.dataSource, 'h-owe-race')).toMatchObject({ owed: 800, ledgerOwed: 800 });
+    await expectLedgerConsistent(t.dataSource, 'h-owe-race');
+    // Tokens the account receives repay what it owes first.
+    const postings = t.app.get(TransactionalPostings);
+    await t.app
+      .get(TransactionRunner)
+      .run((em) => postings.post(em, { userId: 'h-owe-race', type: LedgerEntryType.AdminGrant, amount: 500 }));
+    expect(await owedState(t.dataSource, 'h-owe-race')).toMatchObject({ owed: 300 });
+    expect(await account('h-owe-race')).toEqual({ balance: 0, held: 0 });
+    await expectLedgerConsistent(t.dataSource, 'h-owe-race');
+  });
+
+  it('a hold belongs to its period: the allowance it took expires with the period (rollover cap 0), its release gives back only the rest', async () => {
+    const open = await hold('h-period', 700); // 300 of allowance left, 700 held
+    clock.advance(32 * 24 * 3600 * 1000); // past the period end (the example app's plan keeps nothing)
+    await ledger.renewRunningHolds();
+    expect(await ledger.rollDuePeriods(100)).toBeGreaterThanOrEqual(1);
+    // The 300 left and the 700 held expired; the new period grants 1,000.
+    expect(await account('h-period')).toEqual({ balance: 1000, held: 0 });
+    expect(await ledger.releaseHold(open)).toBe(true);
+    const [row] = await t.dataSource.query<Array<{ allowance: unknown }>>('SELECT allowance FROM token_accounts WHERE user_id = ?', [
+      'h-period',
+    ]);
+    expect(Number(row.allowance)).toBe(1000); // never more than the period grant
+    expect(await metadataOf('h-period', 'expiry')).toEqual([expect.objectContaining({ rolloverCap: 0, heldExpired: 700 })]);
+    await expectLedgerConsistent(t.dataSource, 'h-period');
   });
 });

@@ -1,8 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
-import { CHAIN_PROBLEMS, DEFAULT_REPORT_LIMIT, MAX_REPORT_LIMIT } from '../token-integrity.service.js';
-import type { ChainProblem, IntegrityReport } from '../token-integrity.service.js';
+import { CHAIN_PROBLEMS, type ChainProblem, DEFAULT_REPORT_LIMIT, type IntegrityReport, MAX_REPORT_LIMIT } from '../integrity-report.js';
 
 export class IntegrityQueryDto {
   @ApiPropertyOptional({
@@ -93,6 +92,31 @@ export class BrokenChainDto {
   problem: ChainProblem;
 }
 
+export class HeldMismatchDto {
+  @ApiProperty({ example: '4f7c2a4e-6a7e-4d7b-9d1a-0f6d3c1c2b10' })
+  userId: string;
+
+  @ApiProperty({ example: 120, description: 'token_accounts.held' })
+  held: number;
+
+  @ApiProperty({ example: 100, description: "SUM(amount) of the account's open holds" })
+  openHolds: number;
+}
+
+export class OwedMismatchDto {
+  @ApiProperty({ example: '4f7c2a4e-6a7e-4d7b-9d1a-0f6d3c1c2b10' })
+  userId: string;
+
+  @ApiProperty({ example: 40, description: 'token_accounts.owed' })
+  owed: number;
+
+  @ApiProperty({
+    example: 25,
+    description: "What the account's ledger left uncollected (metadata.uncollected) minus its owed_repayment entries",
+  })
+  ledgerOwed: number;
+}
+
 export class IntegrityCountsDto {
   @ApiProperty({ example: 0 })
   mismatches: number;
@@ -108,6 +132,12 @@ export class IntegrityCountsDto {
 
   @ApiProperty({ example: 0 })
   brokenChains: number;
+
+  @ApiProperty({ example: 0 })
+  heldMismatches: number;
+
+  @ApiProperty({ example: 0 })
+  owedMismatches: number;
 }
 
 export class IntegrityReportDto {
@@ -135,6 +165,15 @@ export class IntegrityReportDto {
 
   @ApiProperty({ type: [BrokenChainDto], description: 'Ledger rows and accounts that do not follow from the rows before them' })
   brokenChains: BrokenChainDto[];
+
+  @ApiProperty({ type: [HeldMismatchDto], description: 'Accounts whose `held` is not the sum of their open holds' })
+  heldMismatches: HeldMismatchDto[];
+
+  @ApiProperty({
+    type: [OwedMismatchDto],
+    description: "Accounts whose `owed` is not the sum of their entries' `metadata.uncollected` minus their `owed_repayment` entries",
+  })
+  owedMismatches: OwedMismatchDto[];
 
   @ApiProperty({
     type: IntegrityCountsDto,

@@ -25,6 +25,14 @@ export class BalanceDto {
   })
   held: number;
 
+  @ApiProperty({
+    example: 0,
+    description:
+      'Tokens the account owes: what a refunded or disputed purchase or a completion priced above its hold found already spent ' +
+      '(the balance never goes below 0). Any tokens the account receives repay it first (`owed_repayment` entries).',
+  })
+  owed: number;
+
   @ApiProperty({ example: 100, description: "Tokens per period from the subscription's plan" })
   tokensLimit: number;
 
@@ -92,7 +100,15 @@ export class LedgerEntryDto {
   @ApiProperty({ example: '2026-11-21T10:00:00.000Z' })
   createdAt: string;
 
-  @ApiProperty({ example: null, nullable: true, type: Object })
+  @ApiProperty({
+    example: null,
+    nullable: true,
+    type: Object,
+    description:
+      'Details by type: `uncollected` (tokens this entry could not take and the account now owes), `reason` of a refund ' +
+      '(a stable code) or of a hold_release (settled, released, expired), `holdId`, `model`, `promptTokens`, `completionTokens`, ' +
+      '`purchaseId`, `repaidFrom` (the entry whose tokens an owed_repayment used), `heldExpired` (allowance of open holds an expiry removed)',
+  })
   metadata: LedgerMetadata | null;
 
   static from(entry: TokenLedgerEntry): LedgerEntryDto {
