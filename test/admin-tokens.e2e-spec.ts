@@ -42,6 +42,27 @@ describe('admin token controls', () => {
     expect(row.actor_id).toBe(adminId);
   });
 
+  it('admin entries carry the request id of the admin request that made them (and the client one beside it)', async () => {
+    const user = await registerUser(t.http);
+    const headers = { 'x-request-id': 'admin-op-7' };
+    const granted = await t.http.post(`/admin/users/${user.id}/tokens/grant`, { amount: 10, reason: 'r' }, { token: adminToken, headers });
+    const deducted = await t.http.post(`/admin/users/${user.id}/tokens/deduct`, { amount: 5, reason: 'r' }, { token: adminToken, headers });
+    const changed = await t.http.put(`/admin/users/${user.id}/subscription`, { planCode: 'starter' }, { token: adminToken, headers });
+    expect([granted.status, deducted.status, changed.status]).toEqual([201, 201, 200]);
+    const ids = [granted, deducted, changed].map((response) => response.headers.get('x-request-id'));
+    expect(new Set(ids).size).toBe(3);
+    expect(granted.body).toMatchObject({ requestId: ids[0], clientRequestId: 'admin-op-7' });
+    const rows = await t.dataSource.query<Array<{ type: string; request_id: string | null; client_request_id: string | null }>>(
+      'SELECT type, request_id, client_request_id FROM token_ledger_entries WHERE user_id = ? AND seq > 1 ORDER BY seq',
+      [user.id],
+    );
+    expect(rows.map((row) => [row.type, row.request_id, row.client_request_id])).toEqual([
+      ['admin_grant', ids[0], 'admin-op-7'],
+      ['admin_deduct', ids[1], 'admin-op-7'],
+      ['plan_change', ids[2], 'admin-op-7'],
+    ]);
+  });
+
   it('deducts tokens; a deduct below 0 is 402 and changes nothing', async () => {
     const user = await registerUser(t.http);
     const ok = await deduct(user.id, { amount: 60, reason: 'chargeback' });

@@ -6,6 +6,7 @@
 import { Clock } from '../src/common/clock.js';
 import { PeriodRolloverJob } from '../src/tokens/index.js';
 import { FakeClock } from './support/fake-clock.js';
+import { FakeOpenAi } from './support/fake-openai.js';
 import { loginAdmin, registerUser, spendDownTo, TestUser } from './support/factories.js';
 import { expectLedgerConsistent, ledgerState } from './support/ledger-assertions.js';
 import { createProbe } from './support/probe.js';
@@ -28,16 +29,22 @@ const periodEdge = createProbe('test-periods', [
 describe('billing periods', () => {
   let t: TestApp;
   let adminToken: string;
+  const upstream = new FakeOpenAi();
 
   beforeAll(async () => {
     t = await startTestApp({
       controllers: [periodEdge.controller],
-      env: { PERIOD_ROLLOVER_INTERVAL_SECONDS: '0' },
+      env: { PERIOD_ROLLOVER_INTERVAL_SECONDS: '0', LLM_BASE_URL: await upstream.start() },
       override: (builder) => builder.overrideProvider(Clock).useValue(clock),
     });
     adminToken = await loginAdmin(t.http);
+    const model = { inputPer1k: 1000, outputPer1k: 1000, maxOutputTokens: 50 };
+    expect((await t.http.put('/admin/models/fake-gpt', model, { token: adminToken })).status).toBe(200);
   });
-  afterAll(() => t.close());
+  afterAll(async () => {
+    await t.close();
+    await upstream.stop();
+  });
 
   const balanceOf = async (user: TestUser) => (await t.http.get('/tokens/balance', { token: user.token })).body;
   const entriesOf = async (user: TestUser, type: string) =>
@@ -167,6 +174,31 @@ describe('billing periods', () => {
     const state = await ledgerState(t.dataSource, user.id);
     expect(state.balance).toBe(100);
     expect(state.entries.filter((e) => e.type === 'period_grant').length).toBe(1);
+  });
+
+  it('the allowance a running completion holds expires with its period: on a plan that keeps nothing, never more than the grant after the roll', async () => {
+    const user = await registerUser(t.http); // free: 100 tokens, rollover cap 0
+    const key = (await t.http.post('/api-keys', { name: 'k' }, { token: user.token })).body.key as string;
+    upstream.next({ kind: 'slow', delayMs: 300 });
+    const answer = fetch(`${t.http.baseUrl}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'fake-gpt', messages: [{ role: 'user', content: 'a b' }], max_tokens: 40, stream: true }),
+    });
+    while ((await balanceOf(user)).held === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+    const { held } = await balanceOf(user);
+    await endPeriodOf(user);
+    // The roll: the 100 - held left and the held allowance both expire; the new period grants 100.
+    expect(await balanceOf(user)).toMatchObject({ balance: 100, allowance: 100, held: 0 });
+    await (await answer).text();
+
+    const after = await balanceOf(user);
+    const [usage] = await entriesOf(user, 'usage');
+    expect(after).toMatchObject({ allowance: 100 + usage.amount, held: 0, owed: 0 });
+    const [expiry] = await entriesOf(user, 'expiry');
+    expect(expiry).toMatchObject({ amount: -(100 - held), metadata: { rolloverCap: 0, heldExpired: held } });
+    expect((await entriesOf(user, 'hold_release'))[0]).toMatchObject({ amount: 0 });
+    await expectLedgerConsistent(t.dataSource, user.id);
   });
 
   it('a refund that lands after the period ended is still paid back, in the new period', async () => {

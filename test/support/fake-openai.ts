@@ -9,7 +9,9 @@ import type { AddressInfo, Socket } from 'node:net';
  *   no usage, no [DONE]); a request that is not streamed gets its socket destroyed before any answer;
  * - `slow`: `delayMs` before each chunk (before the answer, when not streamed);
  * - `noUsage`: a normal answer without `usage` (in the stream: no usage chunk even when asked for);
- * - `reply`: a normal answer with this text instead of the default one.
+ * - `reply`: a normal answer with this text instead of the default one;
+ * - `usage`: a normal answer (after `delayMs`, like `slow`) that reports these token counts (e.g. more prompt tokens than the caller estimated);
+ * - `stall`: the success status line at once, the answer only after `delayMs` (a request the upstream took and bills).
  */
 export type FakeBehaviour =
   | { kind: 'normal' }
@@ -17,7 +19,9 @@ export type FakeBehaviour =
   | { kind: 'cut'; afterChunks: number }
   | { kind: 'slow'; delayMs: number }
   | { kind: 'noUsage' }
-  | { kind: 'reply'; text: string };
+  | { kind: 'reply'; text: string }
+  | { kind: 'usage'; promptTokens: number; completionTokens?: number; delayMs?: number }
+  | { kind: 'stall'; delayMs: number };
 
 /** A request the fake received, as sent. */
 export interface ReceivedRequest {
@@ -127,14 +131,19 @@ export class FakeOpenAi {
       completion_tokens: output.length,
       total_tokens: 0,
     };
+    if (behaviour.kind === 'usage') {
+      usage.prompt_tokens = behaviour.promptTokens;
+      usage.completion_tokens = behaviour.completionTokens ?? usage.completion_tokens;
+    }
     usage.total_tokens = usage.prompt_tokens + usage.completion_tokens;
     const withUsage = behaviour.kind !== 'noUsage';
-    const delayMs = behaviour.kind === 'slow' ? behaviour.delayMs : 0;
+    const delayMs = 'delayMs' in behaviour ? (behaviour.delayMs ?? 0) : 0;
     const base = { id: `chatcmpl-fake${this.requests.length}`, created: Math.floor(Date.now() / 1000), model: String(body?.model) };
 
     if (body?.stream !== true) {
       if (behaviour.kind === 'cut') return void req.socket.destroy();
-      await this.sleep(delayMs, res);
+      if (behaviour.kind === 'stall') res.writeHead(200, { 'content-type': 'application/json' }).flushHeaders();
+      if (!(await this.sleep(delayMs, res))) return;
       return this.json(res, 200, {
         ...base,
         object: 'chat.completion',
@@ -174,7 +183,7 @@ export class FakeOpenAi {
 
   private json(res: http.ServerResponse, status: number, body: unknown): void {
     if (res.destroyed) return;
-    res.writeHead(status, { 'content-type': 'application/json' });
+    if (!res.headersSent) res.writeHead(status, { 'content-type': 'application/json' });
     res.end(JSON.stringify(body));
   }
 
