@@ -1,9 +1,10 @@
 /**
  * Model-based property test: random sequences of charges, failed (refunded) charges, admin
  * grants and deducts, purchases, plan changes (flips up and down), period rolls, idempotent
- * retries and AI completions (held, then settled at their actual usage) run against the real app and against a small in-memory model of what each bucket
- * (allowance, credits) should hold. After every step the two agree and the ledger invariants hold.
- * A failing sequence shrinks to a minimal one.
+ * retries and AI completions (held, then settled at their actual usage, also above the hold: what the
+ * balance cannot cover is owed) run against the real app and against a small in-memory model of what
+ * each bucket (allowance, credits) and `owed` should hold; tokens received repay owed first. After
+ * every step the two agree and the ledger invariants hold. A failing sequence shrinks to a minimal one.
  */
 import fc from 'fast-check';
 import { randomBytes } from 'node:crypto';
@@ -11,6 +12,7 @@ import { Clock } from '../src/common/clock.js';
 import { estimatePromptTokens, maxPriceOf, priceOf } from '../src/completions/index.js';
 import { PeriodRolloverJob } from '../src/tokens/index.js';
 import { FakeClock } from './support/fake-clock.js';
+import { FakeOpenAi } from './support/fake-openai.js';
 import { buyTokens, loginAdmin, registerUser, TestUser } from './support/factories.js';
 import { expectLedgerConsistent } from './support/ledger-assertions.js';
 import { createProbe } from './support/probe.js';
@@ -40,6 +42,8 @@ interface Account {
   allowance: number;
   /** Purchased and granted tokens; they never expire. */
   credits: number;
+  /** What the account could not pay; tokens it receives repay it first. */
+  owed: number;
   /** The highest monthly allowance granted in the current period. */
   granted: number;
   used: number;
@@ -57,6 +61,7 @@ interface Model {
 interface Real {
   t: TestApp;
   adminToken: string;
+  upstream: FakeOpenAi;
 }
 
 const clock = new FakeClock();
@@ -83,6 +88,20 @@ function debit(account: Account, amount: number): boolean {
   account.allowance -= fromAllowance;
   account.credits -= amount - fromAllowance;
   return true;
+}
+
+/** Tokens arrive in `bucket`: what the account owes is repaid from them first. */
+function receive(account: Account, bucket: 'allowance' | 'credits', amount: number): void {
+  const repaid = Math.min(account.owed, amount);
+  account[bucket] += amount - repaid;
+  account.owed -= repaid;
+}
+
+/** A debit that is never refused: what the balance covers is taken (allowance first), the rest is owed. */
+function collect(account: Account, amount: number): void {
+  const taken = Math.min(amount, balanceOf(account));
+  debit(account, taken);
+  account.owed += amount - taken;
 }
 
 /** The model's view of a charge of `cost`: true when it succeeds. */
@@ -194,6 +213,47 @@ class CompletionCommand extends Step {
   }
 }
 
+/** A model of an upstream whose usage may exceed what the service estimated (e.g. another tokenizer). */
+const UPSTREAM_MODEL = { inputPer1k: 1000, outputPer1k: 1000, maxOutputTokens: 5 };
+const UPSTREAM_MESSAGES = [{ role: 'user' as const, content: 'a b c' }];
+
+/**
+ * A completion on the upstream that reports `promptTokens`: charged its actual price whatever the hold
+ * was, the balance never below 0, the rest owed.
+ */
+class UpstreamCompletionCommand extends Step {
+  constructor(
+    readonly who: number,
+    readonly promptTokens: number,
+  ) {
+    super();
+  }
+  protected async apply(model: Model, real: Real): Promise<void> {
+    const account = model.accounts[this.who];
+    const hold = maxPriceOf(UPSTREAM_MODEL, estimatePromptTokens(UPSTREAM_MESSAGES), UPSTREAM_MODEL.maxOutputTokens);
+    const affordable = balanceOf(account) >= hold;
+    real.upstream.reset();
+    if (affordable) real.upstream.next({ kind: 'usage', promptTokens: this.promptTokens });
+    const response = await real.t.http.post(
+      '/v1/chat/completions',
+      { model: 'fake-gpt', messages: UPSTREAM_MESSAGES, max_tokens: UPSTREAM_MODEL.maxOutputTokens },
+      { token: account.user.token },
+    );
+    if (!affordable) return expect([response.status, response.body.error?.code]).toEqual([402, 'INSUFFICIENT_TOKENS']);
+    expect(response.status).toBe(200);
+    const price = priceOf(UPSTREAM_MODEL, this.promptTokens, response.body.usage.completion_tokens);
+    collect(account, price);
+    account.used += price;
+    expect([Number(response.headers.get('x-tokens-charged')), Number(response.headers.get('x-tokens-remaining'))]).toEqual([
+      price,
+      balanceOf(account),
+    ]);
+  }
+  override toString(): string {
+    return `upstreamCompletion(${this.who}, ${this.promptTokens})`;
+  }
+}
+
 class AdjustCommand extends Step {
   constructor(
     readonly who: number,
@@ -209,10 +269,11 @@ class AdjustCommand extends Step {
       { amount: this.amount, reason: 'model' },
       { token: real.adminToken },
     );
-    if (this.kind === 'grant') account.credits += this.amount;
+    if (this.kind === 'grant') receive(account, 'credits', this.amount);
     else if (!debit(account, this.amount)) return expect(response.status).toBe(402);
     expect(response.status).toBe(201);
-    expect(response.body.balanceAfter).toBe(balanceOf(account));
+    // The entry's own balance; a repayment of owed tokens may follow it.
+    if (this.kind === 'deduct') expect(response.body.balanceAfter).toBe(balanceOf(account));
   }
   override toString(): string {
     return `${this.kind}(${this.who}, ${this.amount})`;
@@ -235,7 +296,7 @@ class ChangePlanCommand extends Step {
     );
     expect(response.status).toBe(200);
     const { monthly } = PLANS[this.plan];
-    account.allowance += Math.max(0, monthly - account.granted);
+    receive(account, 'allowance', Math.max(0, monthly - account.granted));
     account.granted = Math.max(account.granted, monthly);
     account.plan = this.plan;
   }
@@ -251,7 +312,7 @@ class PurchaseCommand extends Step {
   protected async apply(model: Model, real: Real): Promise<void> {
     const account = model.accounts[this.who];
     await buyTokens(real.t.http, account.user, 'tokens_1k');
-    account.credits += 1000;
+    receive(account, 'credits', 1000);
   }
   override toString(): string {
     return `purchase(${this.who})`;
@@ -269,7 +330,8 @@ class EndPeriodCommand extends Step {
     if (this.rolledBy === 'job') await real.t.app.get(PeriodRolloverJob).run();
     for (const account of model.accounts) {
       const { monthly, cap } = PLANS[account.plan];
-      account.allowance = Math.min(account.allowance, cap) + monthly;
+      account.allowance = Math.min(account.allowance, cap);
+      receive(account, 'allowance', monthly);
       account.granted = monthly;
       account.used = 0;
     }
@@ -305,12 +367,14 @@ async function expectAgreement(model: Model, real: Real): Promise<void> {
       balance: balance.balance,
       allowance: balance.allowance,
       credits: balance.credits,
+      owed: balance.owed,
       usedThisPeriod: balance.usedThisPeriod,
       plan: balance.plan,
     }).toEqual({
       balance: balanceOf(account),
       allowance: account.allowance,
       credits: account.credits,
+      owed: account.owed,
       usedThisPeriod: account.used,
       plan: account.plan,
     });
@@ -333,6 +397,7 @@ function commandsFor(users: number) {
     who.map((w) => new PurchaseCommand(w)),
     fc.constantFrom<'job' | 'request'>('job', 'request').map((by) => new EndPeriodCommand(by)),
     fc.tuple(who, fc.constantFrom<number | undefined>(undefined, 8, 400, 1024)).map(([w, m]) => new CompletionCommand(w, m)),
+    fc.tuple(who, fc.integer({ min: 1, max: 3000 })).map(([w, p]) => new UpstreamCompletionCommand(w, p)),
   ];
 }
 
@@ -340,14 +405,19 @@ describe('the ledger against a model', () => {
   let real: Real;
 
   beforeAll(async () => {
+    const upstream = new FakeOpenAi();
     const t = await startTestApp({
       controllers: [failing.controller],
-      env: { PERIOD_ROLLOVER_INTERVAL_SECONDS: '0', JWT_SECRET: randomBytes(32).toString('hex') },
+      env: { PERIOD_ROLLOVER_INTERVAL_SECONDS: '0', JWT_SECRET: randomBytes(32).toString('hex'), LLM_BASE_URL: await upstream.start() },
       override: (builder) => builder.overrideProvider(Clock).useValue(clock),
     });
-    real = { t, adminToken: await loginAdmin(t.http) };
+    real = { t, adminToken: await loginAdmin(t.http), upstream };
+    expect((await t.http.put('/admin/models/fake-gpt', UPSTREAM_MODEL, { token: real.adminToken })).status).toBe(200);
   });
-  afterAll(() => real.t.close());
+  afterAll(async () => {
+    await real.t.close();
+    await real.upstream.stop();
+  });
 
   it('agrees with the model after every step of random operation sequences', async () => {
     const USERS = 2;
@@ -362,6 +432,7 @@ describe('the ledger against a model', () => {
             user: await registerUser(real.t.http),
             allowance: monthly,
             credits: 0,
+            owed: 0,
             granted: monthly,
             used: 0,
             plan: 'free',
