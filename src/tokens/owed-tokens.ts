@@ -45,6 +45,11 @@ export class OwedTokens {
    * the account is missing or its period is not running at `openAt`.
    */
   async collect(em: EntityManager, posting: Posting, options: CollectOptions, how: Collection): Promise<TokenLedgerEntry | null> {
+    // When the balance covers it (the usual case), the debit is the plain conditional statement.
+    if (how.order === 'allowance_first' && !how.recordFullCollection) {
+      const paid = await this.postings.apply(em, posting, { ...options, requireFunds: true });
+      if (paid) return paid;
+    }
     const account = await this.postings.lockedAccount(em, posting.userId);
     if (!account || (options.openAt && account.periodEnd.getTime() <= options.openAt.getTime())) return null;
     const price = -posting.amount;
