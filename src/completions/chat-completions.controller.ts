@@ -28,10 +28,13 @@ export class ChatCompletionsController {
       'Before the model is called, the request holds the most it can cost (its estimated prompt tokens and its output limit at ' +
       "the model's prices, see GET /v1/models); a balance short of that is 402 and the model is not called. After the answer, " +
       'the hold is given back and the actual price charged: `ceil((promptTokens * inputPer1k + completionTokens * outputPer1k) / 1000)`, ' +
-      'never more than the hold (headers `X-Tokens-Charged`, `X-Tokens-Remaining`). With `stream: true` the answer is server-sent ' +
+      'whatever the model reports: above the hold, what the balance covers is taken and the rest is owed (`owed` on GET /tokens/balance) ' +
+      '(headers `X-Tokens-Charged`, `X-Tokens-Remaining`). With `stream: true` the answer is server-sent ' +
       'events; the last chunk before `[DONE]` carries `usage` and `tokens: { charged, remaining }`. A stream that breaks or a client ' +
-      'that disconnects after output began is charged for the output so far; a model failure before any output is 502 ' +
-      "UPSTREAM_FAILED and charges nothing. Errors have OpenAI's shape `{ error: { message, type, code } }`.",
+      'that disconnects after output began is charged for the output so far; a client that disconnects before any output, once the ' +
+      "model's server took the request, is charged the prompt (`reason: client_aborted`); a model failure before any output is 502 " +
+      'UPSTREAM_FAILED and charges nothing. A running request keeps its hold however long it runs. ' +
+      "Errors have OpenAI's shape `{ error: { message, type, code } }`.",
   })
   @ApiBody({ type: ChatCompletionRequestDto })
   @IdempotentApi()
