@@ -96,6 +96,7 @@ describe(`completion settlements at the edges (${TEST_DB})`, () => {
     ]);
     expect(rows[2].metadata).toMatchObject({ promptTokens: 50_010, completionTokens: 2, uncollected: price - 200 });
     expect(await balanceOf(user)).toMatchObject({ balance: 0, held: 0, owed: price - 200 });
+    expect((await t.http.get(`/admin/users/${user.id}/tokens`, { token: admin })).body).toMatchObject({ balance: 0, owed: price - 200 });
 
     // Tokens the account receives repay what it owes first.
     expect((await t.http.post(`/admin/users/${user.id}/tokens/grant`, { amount: price, reason: 'top up' }, { token: admin })).status).toBe(
