@@ -11,6 +11,7 @@ import {
   IsUrl,
   Matches,
   Max,
+  MaxLength,
   Min,
   MinLength,
   ValidateBy,
@@ -18,6 +19,7 @@ import {
   validateSync,
   type ValidationArguments,
 } from 'class-validator';
+import { toNormalEmail } from '../common/email-address.js';
 
 const toBoolean = ({ value }: { value: string | boolean | undefined }) =>
   value === undefined ? undefined : ['1', 'true', 'yes'].includes(String(value).toLowerCase());
@@ -116,7 +118,9 @@ export class Environment {
   JWT_EXPIRES_IN_SECONDS = 3600;
 
   @IsOptional()
+  @Transform(toNormalEmail)
   @IsEmail()
+  @MaxLength(254)
   ADMIN_EMAIL?: string;
 
   @ValidateIf((env: Environment) => env.ADMIN_EMAIL !== undefined)

@@ -33,7 +33,7 @@ export class AuthController {
   @ApiOperation({
     summary: 'Create an account on the free plan, with its tokens',
     description:
-      "Public. The email is stored lower-cased; one already registered is 409 EMAIL_TAKEN. The user, the free plan's subscription and its tokens are created in one transaction, and the answer carries an access token, so no login is needed. Sign-ups are rate limited per client address (429 TOO_MANY_REQUESTS with `Retry-After`).",
+      "Public. The email is stored in its normal form (Unicode NFKC, trimmed, lower case: `  Ada@Example.COM ` and its fullwidth form are `ada@example.com`); an address that differs in any other way, accents included, is another address. One already registered is 409 EMAIL_TAKEN. The user, the free plan's subscription and its tokens are created in one transaction, and the answer carries an access token, so no login is needed. Sign-ups are rate limited per client address (429 TOO_MANY_REQUESTS with `Retry-After`).",
   })
   @ApiCreatedResponse({ type: RegisteredDto })
   @ApiConflictResponse({ description: 'EMAIL_TAKEN', type: ErrorBodyDto })

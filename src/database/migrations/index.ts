@@ -7,6 +7,7 @@ import { Sessions1763700000005 } from './1763700000005-Sessions.js';
 import { GroupCommitMarker1763700000006 } from './1763700000006-GroupCommitMarker.js';
 import { AiModels1763700000007 } from './1763700000007-AiModels.js';
 import { Holds1763700000008 } from './1763700000008-Holds.js';
+import { ExactEmailsAndKeys1763700000010 } from './1763700000010-ExactEmailsAndKeys.js';
 
 /** In order. A migration added here runs at the next start-up. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   GroupCommitMarker1763700000006,
   AiModels1763700000007,
   Holds1763700000008,
+  ExactEmailsAndKeys1763700000010,
 ];

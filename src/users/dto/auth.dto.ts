@@ -1,9 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
 import { IsEmail, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { toNormalEmail } from '../../common/email-address.js';
 import { UserRole } from '../user.entity.js';
 
+const EMAIL_DESCRIPTION =
+  'Stored and compared in one normal form: Unicode NFKC, trimmed, lower case. Any other difference (accents included) makes another address.';
+
 export class RegisterDto {
-  @ApiProperty({ example: 'ada@example.com' })
+  @ApiProperty({ example: 'ada@example.com', description: EMAIL_DESCRIPTION })
+  @Transform(toNormalEmail)
   @IsEmail()
   @MaxLength(254)
   email: string;
@@ -23,7 +29,8 @@ export class RegisterDto {
 }
 
 export class LoginDto {
-  @ApiProperty({ example: 'ada@example.com' })
+  @ApiProperty({ example: 'ada@example.com', description: EMAIL_DESCRIPTION })
+  @Transform(toNormalEmail)
   @IsEmail()
   @MaxLength(254)
   email: string;
