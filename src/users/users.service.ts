@@ -78,10 +78,10 @@ export class UsersService implements OnApplicationBootstrap {
     });
   }
 
-  /** The user whose password this is; a wrong one counts as a failed login. */
+  /** The user whose password this is; the attempt is counted before the check, and a wrong password as a failure. */
   private async checkPassword(email: string, password: string, address: string): Promise<User> {
     const normalEmail = normalizeEmail(email);
-    await this.loginAttempts.assertAllowed(normalEmail, address);
+    await this.loginAttempts.reserve(normalEmail, address);
     const user = await this.users.findOneBy({ email: normalEmail });
     const valid = await verifyPassword(password, user?.passwordHash ?? (await this.unknownUserHash()));
     if (user && valid) return user;
