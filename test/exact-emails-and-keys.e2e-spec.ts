@@ -93,6 +93,11 @@ describe(`emails and Idempotency-Keys compare exactly (${TEST_DB})`, () => {
         expect({ email, status: response.status, code: response.body.code }).toEqual({ email, status: 400, code: 'VALIDATION_FAILED' });
         expect(response.body.details.map((d: { field: string }) => d.field)).toEqual(['email']);
       }
+      // A lone UTF-16 surrogate (valid JSON, no text) is no address either.
+      for (const path of ['/auth/register', '/auth/login']) {
+        const response = await t.http.post(path, undefined, { raw: `{"email": "a\\ud800b@${domain()}", "password": "${PASSWORD}"}` });
+        expect({ path, status: response.status, code: response.body.code }).toEqual({ path, status: 400, code: 'VALIDATION_FAILED' });
+      }
       expect(Number((await t.dataSource.query('SELECT COUNT(*) AS n FROM users'))[0].n)).toBe(before);
     });
   });
