@@ -41,9 +41,7 @@ export const createAdminCommand: CliCommand<RegisterDto> = {
       return EXIT_OK;
     } catch (error) {
       if (error instanceof AppError && error.code === ErrorCode.EMAIL_TAKEN) {
-        io.err(
-          `A user with the email ${input.email.toLowerCase()} already exists; it was not promoted and nothing was changed. Use another email.`,
-        );
+        io.err(`A user with the email ${input.email} already exists; it was not promoted and nothing was changed. Use another email.`);
         return EXIT_FAILURE;
       }
       throw error;

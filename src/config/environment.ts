@@ -11,6 +11,7 @@ import {
   IsUrl,
   Matches,
   Max,
+  MaxLength,
   Min,
   MinLength,
   ValidateBy,
@@ -18,6 +19,7 @@ import {
   validateSync,
   type ValidationArguments,
 } from 'class-validator';
+import { toNormalEmail } from '../common/email-address.js';
 
 const toBoolean = ({ value }: { value: string | boolean | undefined }) =>
   value === undefined ? undefined : ['1', 'true', 'yes'].includes(String(value).toLowerCase());
@@ -116,7 +118,9 @@ export class Environment {
   JWT_EXPIRES_IN_SECONDS = 3600;
 
   @IsOptional()
+  @Transform(toNormalEmail)
   @IsEmail()
+  @MaxLength(254)
   ADMIN_EMAIL?: string;
 
   @ValidateIf((env: Environment) => env.ADMIN_EMAIL !== undefined)
@@ -189,13 +193,19 @@ export class Environment {
   @AtLeastInProduction(17, 'PASSWORD_SCRYPT_COST must be at least 17 (OWASP) when NODE_ENV=production')
   PASSWORD_SCRYPT_COST = 17;
 
-  /** Failed logins per account in 15 minutes before it is locked for 15 minutes. */
+  /** Failed logins per account and client address in 15 minutes before the account is locked at that address for 15 minutes. */
   @Transform(({ value }) => Number(value))
   @IsInt()
   @Min(1)
   THROTTLE_LOGIN_FAILURES = 10;
 
-  /** Failed logins per client address in 15 minutes before the address is locked for 15 minutes. */
+  /** Failed logins per account from all addresses together in 15 minutes before it is locked everywhere for 15 minutes. */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  THROTTLE_LOGIN_FAILURES_PER_ACCOUNT_ALL = 100;
+
+  /** Login attempts (password checks) per client address in 15 minutes before the address is refused for 15 minutes. */
   @Transform(({ value }) => Number(value))
   @IsInt()
   @Min(1)

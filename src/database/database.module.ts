@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '../config/app-config.js';
 import { dataSourceOptions } from './data-source-options.js';
+import { MigrationRefused } from './migrations/migration-refused.js';
 import { SchemaGuard } from './schema.guard.js';
 import { TransactionRunner } from './transaction-runner.js';
 
@@ -10,12 +11,15 @@ import { TransactionRunner } from './transaction-runner.js';
   imports: [
     TypeOrmModule.forRootAsync({
       inject: [AppConfig],
-      useFactory: (config: AppConfig) =>
-        dataSourceOptions({
+      useFactory: (config: AppConfig) => ({
+        ...dataSourceOptions({
           DATABASE_URL: config.get('DATABASE_URL'),
           SQLITE_PATH: config.get('SQLITE_PATH'),
           MIGRATIONS_RUN: config.get('MIGRATIONS_RUN'),
         }),
+        // A database that cannot be reached may come back; data a migration refuses to change will not.
+        toRetry: (error: unknown) => !(error instanceof MigrationRefused),
+      }),
     }),
   ],
   providers: [TransactionRunner, SchemaGuard],

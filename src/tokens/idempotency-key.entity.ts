@@ -26,9 +26,10 @@ export class IdempotencyKey {
 }
 
 /**
- * Mapped with a schema rather than decorators because the answer's column type depends on the
- * database: TEXT holds only 64 KiB on MySQL/MariaDB (MEDIUMTEXT there, see migration
- * 1763700000004), and SQLite knows no MEDIUMTEXT (its TEXT has no such limit).
+ * Mapped with a schema rather than decorators because column types depend on the database: TEXT
+ * holds only 64 KiB on MySQL/MariaDB (MEDIUMTEXT there, see migration 1763700000004), and SQLite
+ * knows no MEDIUMTEXT (its TEXT has no such limit). The key is compared exactly: a binary collation
+ * on MySQL/MariaDB (migration 1763700000010), SQLite's default elsewhere.
  */
 export function idempotencyKeySchema(mysql: boolean): EntitySchema<IdempotencyKey> {
   return new EntitySchema<IdempotencyKey>({
@@ -37,7 +38,7 @@ export function idempotencyKeySchema(mysql: boolean): EntitySchema<IdempotencyKe
     tableName: 'idempotency_keys',
     columns: {
       userId: { name: 'user_id', type: 'varchar', length: 36, primary: true },
-      key: { name: 'idempotency_key', type: 'varchar', length: 255, primary: true },
+      key: { name: 'idempotency_key', type: 'varchar', length: 255, primary: true, ...(mysql ? { collation: 'utf8mb4_bin' } : {}) },
       requestHash: { name: 'request_hash', type: 'varchar', length: 64 },
       status: { type: 'varchar', length: 16 },
       responseBody: { name: 'response_body', type: mysql ? 'mediumtext' : 'text', nullable: true },

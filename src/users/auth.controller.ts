@@ -33,7 +33,7 @@ export class AuthController {
   @ApiOperation({
     summary: 'Create an account on the free plan, with its tokens',
     description:
-      "Public. The email is stored lower-cased; one already registered is 409 EMAIL_TAKEN. The user, the free plan's subscription and its tokens are created in one transaction, and the answer carries an access token, so no login is needed. Sign-ups are rate limited per client address (429 TOO_MANY_REQUESTS with `Retry-After`).",
+      "Public. The email is stored in its normal form (Unicode NFKC, trimmed, lower case: `  Ada@Example.COM ` and its fullwidth form are `ada@example.com`); an address that differs in any other way, accents included, is another address. One already registered is 409 EMAIL_TAKEN. The user, the free plan's subscription and its tokens are created in one transaction, and the answer carries an access token, so no login is needed. Sign-ups are rate limited per client address (429 TOO_MANY_REQUESTS with `Retry-After`).",
   })
   @ApiCreatedResponse({ type: RegisteredDto })
   @ApiConflictResponse({ description: 'EMAIL_TAKEN', type: ErrorBodyDto })
@@ -49,15 +49,18 @@ export class AuthController {
   @ApiOperation({
     summary: 'Exchange email and password for a bearer token',
     description:
-      'Failed logins are limited per account (THROTTLE_LOGIN_FAILURES per 15 minutes) and per client address ' +
-      '(THROTTLE_LOGIN_FAILURES_PER_ADDRESS); while limited, even the right password is refused with 429. ' +
-      'An account also takes at most THROTTLE_LOGIN_FAILURES attempts a second.',
+      'The email is compared in its normal form (Unicode NFKC, trimmed, lower case), otherwise exactly. ' +
+      'Per client address, every attempt counts before its password is checked, a successful one too ' +
+      '(THROTTLE_LOGIN_FAILURES_PER_ADDRESS per 15 minutes), so parallel attempts check at most that many passwords. ' +
+      'Wrong passwords count per account and client address (THROTTLE_LOGIN_FAILURES per 15 minutes): failures from one ' +
+      'address never lock the owner out at another; and per account across all addresses (THROTTLE_LOGIN_FAILURES_PER_ACCOUNT_ALL). ' +
+      'While limited, even the right password is refused with 429. An account also takes at most THROTTLE_LOGIN_FAILURES attempts a second.',
   })
   @ApiOkResponse({ type: AccessTokenDto })
   @ApiUnauthorizedResponse({ description: 'UNAUTHENTICATED', type: ErrorBodyDto })
   @ApiTooManyRequestsResponse({
     description:
-      "TOO_MANY_REQUESTS: too many failed logins; `Retry-After` says when to try again. (503 RATE_LIMITS_UNAVAILABLE while the rate limits' Redis does not answer.)",
+      "TOO_MANY_REQUESTS: too many failed logins on this account (at this address or from all addresses), or too many attempts from this address; `Retry-After` says when to try again. (503 RATE_LIMITS_UNAVAILABLE while the rate limits' Redis does not answer.)",
     type: ErrorBodyDto,
   })
   login(@Body() body: LoginDto, @Ip() address: string): Promise<AccessTokenDto> {

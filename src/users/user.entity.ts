@@ -11,6 +11,11 @@ export class User {
   @PrimaryColumn({ type: 'varchar', length: 36 })
   id: string;
 
+  /**
+   * In its normal form (see normalizeEmail) and compared exactly: binary on MySQL/MariaDB (migration
+   * 1763700000010), as SQLite compares anyway. TypeORM's schema comparison reads no collations, so
+   * this entity, shared by both databases, does not name one.
+   */
   @Column({ type: 'varchar', length: 254 })
   email: string;
 

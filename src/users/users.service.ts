@@ -4,6 +4,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Repository } from 'typeorm';
 import { AppError, ErrorCode } from '../common/app-error.js';
 import { Clock } from '../common/clock.js';
+import { normalizeEmail } from '../common/email-address.js';
 import { AppConfig } from '../config/app-config.js';
 import { isUniqueViolation } from '../database/sql.js';
 import { TransactionRunner } from '../database/transaction-runner.js';
@@ -40,7 +41,7 @@ export class UsersService implements OnApplicationBootstrap {
     const passwordHash = await hashPassword(input.password, this.scrypt);
     const user = this.users.create({
       id: randomUUID(),
-      email: input.email.toLowerCase(),
+      email: normalizeEmail(input.email),
       name: input.name ?? null,
       passwordHash,
       role,
@@ -77,13 +78,14 @@ export class UsersService implements OnApplicationBootstrap {
     });
   }
 
-  /** The user whose password this is; a wrong one counts as a failed login. */
+  /** The user whose password this is; the attempt is counted before the check, and a wrong password as a failure. */
   private async checkPassword(email: string, password: string, address: string): Promise<User> {
-    await this.loginAttempts.assertAllowed(email, address);
-    const user = await this.users.findOneBy({ email: email.toLowerCase() });
+    const normalEmail = normalizeEmail(email);
+    await this.loginAttempts.reserve(normalEmail, address);
+    const user = await this.users.findOneBy({ email: normalEmail });
     const valid = await verifyPassword(password, user?.passwordHash ?? (await this.unknownUserHash()));
     if (user && valid) return user;
-    await this.loginAttempts.recordFailure(email, address);
+    await this.loginAttempts.recordFailure(normalEmail, address);
     throw new AppError(ErrorCode.UNAUTHENTICATED, 'Invalid email or password');
   }
 
@@ -110,7 +112,8 @@ export class UsersService implements OnApplicationBootstrap {
    * be the operator, and promoting them would hand the service to a stranger.
    */
   async onApplicationBootstrap(): Promise<void> {
-    const email = this.config.get('ADMIN_EMAIL')?.toLowerCase();
+    const adminEmail = this.config.get('ADMIN_EMAIL');
+    const email = adminEmail && normalizeEmail(adminEmail);
     const password = this.config.get('ADMIN_PASSWORD');
     if (!email || !password) return;
     let existing = await this.users.findOneBy({ email });

@@ -1,6 +1,7 @@
 /**
  * The compiled app, started as a real process, refuses to start (exit status not 0, the reason on
- * stderr) with placeholder secrets in production and when ADMIN_EMAIL belongs to someone else.
+ * stderr) with placeholder secrets in production, when ADMIN_EMAIL belongs to someone else, and when
+ * existing emails would share one address in their normal form.
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -9,6 +10,7 @@ import { parseEnv } from 'node:util';
 import { appDir, REPO_ROOT } from './support/app-build.js';
 import { ADMIN, AppProcess, killAllApps } from './support/app-process.js';
 import { ReliabilityDatabase } from './support/database.js';
+import { randomUUID } from 'node:crypto';
 import { registerUser } from './support/load.js';
 
 /** Runs `node main.js` until it exits by itself (at most 30 s). */
@@ -78,5 +80,36 @@ describe('the compiled app refuses to start', () => {
     expect(stderr).toContain(`ADMIN_EMAIL ${squatter.email} belongs to an existing account that is not an admin`);
     expect(stderr).toContain('The account was not promoted');
     expect(await db.query('SELECT role FROM users WHERE email = ?', [squatter.email])).toEqual([{ role: 'user' }]);
+  });
+
+  test('when two accounts would share an address once emails are normalized, naming both, at once and changing nothing', async () => {
+    const app = await AppProcess.start('app', db.url(), { ADMIN_EMAIL: '', ADMIN_PASSWORD: '' });
+    await app.kill9();
+    // The database as it was before migration ExactEmailsAndKeys, with an address in two spellings.
+    await db.query('ALTER TABLE users MODIFY email VARCHAR(254) CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci NOT NULL');
+    await db.query("DELETE FROM migrations WHERE name = 'ExactEmailsAndKeys1763700000010'");
+    const email = `twin-${randomUUID().slice(0, 8)}@tokens.test`;
+    const twins = [
+      { id: randomUUID(), email },
+      { id: randomUUID(), email: ` ${email.toUpperCase()}` },
+    ];
+    for (const twin of twins) {
+      await db.query("INSERT INTO users (id, email, name, password_hash, role, created_at) VALUES (?, ?, 'Twin', 'x', 'user', NOW(3))", [
+        twin.id,
+        twin.email,
+      ]);
+    }
+
+    const started = Date.now();
+    const { code, stderr } = await runApp({ NODE_ENV: 'test', DATABASE_URL: db.url() });
+    expect(code).not.toBe(0);
+    expect(code).not.toBeNull();
+    // Data does not fix itself: no connection retries (those take about 30 s).
+    expect(Date.now() - started).toBeLessThan(15000);
+    expect(stderr).toContain('Migration ExactEmailsAndKeys1763700000010 refused, nothing was changed');
+    for (const twin of twins) expect(stderr).toContain(`user ${twin.id} (email ${JSON.stringify(twin.email)})`);
+    expect(await db.query('SELECT name FROM migrations WHERE name = ?', ['ExactEmailsAndKeys1763700000010'])).toEqual([]);
+    const rows = await db.query<{ id: string; email: string }>('SELECT id, email FROM users WHERE name = ?', ['Twin']);
+    expect(rows).toEqual(expect.arrayContaining(twins));
   });
 });

@@ -1,10 +1,26 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsEmail, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { isEmail, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateBy } from 'class-validator';
+import { toNormalEmail } from '../../common/email-address.js';
 import { UserRole } from '../user.entity.js';
 
+const EMAIL_DESCRIPTION =
+  'Stored and compared in one normal form: Unicode NFKC, trimmed, lower case. Any other difference (accents included) makes another address.';
+
+/** class-validator's IsEmail, except that a string with a lone UTF-16 surrogate (which makes IsEmail throw) is no address either. */
+const IsEmailAddress = () =>
+  ValidateBy({
+    name: 'isEmailAddress',
+    validator: {
+      validate: (value: unknown) => typeof value === 'string' && !/\p{Cs}/u.test(value) && isEmail(value),
+      defaultMessage: () => 'email must be an email',
+    },
+  });
+
 export class RegisterDto {
-  @ApiProperty({ example: 'ada@example.com' })
-  @IsEmail()
+  @ApiProperty({ example: 'ada@example.com', description: EMAIL_DESCRIPTION })
+  @Transform(toNormalEmail)
+  @IsEmailAddress()
   @MaxLength(254)
   email: string;
 
@@ -23,8 +39,9 @@ export class RegisterDto {
 }
 
 export class LoginDto {
-  @ApiProperty({ example: 'ada@example.com' })
-  @IsEmail()
+  @ApiProperty({ example: 'ada@example.com', description: EMAIL_DESCRIPTION })
+  @Transform(toNormalEmail)
+  @IsEmailAddress()
   @MaxLength(254)
   email: string;
 
