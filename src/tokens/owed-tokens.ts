@@ -4,7 +4,7 @@ import { AccountPostings, type ApplyOptions } from './account-postings.js';
 import { LedgerEvents } from './ledger-events.js';
 import { TokenAccount } from './token-account.entity.js';
 import { LedgerEntryType, type TokenLedgerEntry } from './token-ledger-entry.entity.js';
-import type { BucketSplit, Posting } from './token-ledger.js';
+import type { BucketSplit, DebitOrder, Posting } from './token-ledger.js';
 
 /** Entries that bring tokens to an account: each repays what the account owes first. */
 const REPAYING: ReadonlySet<LedgerEntryType> = new Set([
@@ -14,9 +14,6 @@ const REPAYING: ReadonlySet<LedgerEntryType> = new Set([
   LedgerEntryType.PlanChange,
   LedgerEntryType.PurchaseReinstated,
 ]);
-
-/** Which bucket a debit takes from first. */
-export type DebitOrder = 'allowance_first' | 'credits_first';
 
 export type CollectOptions = Omit<ApplyOptions, 'requireFunds' | 'movement' | 'owedDelta'>;
 

@@ -1,6 +1,5 @@
 import type { EntityManager } from 'typeorm';
 import type { LedgerEntryType, LedgerMetadata, TokenLedgerEntry } from './token-ledger-entry.entity.js';
-import type { DebitOrder } from './owed-tokens.js';
 
 export interface IdempotencyClaim {
   key: string;
@@ -33,6 +32,9 @@ export interface RefundReason {
   code: string;
   message: string;
 }
+
+/** Which bucket a debit takes from first. */
+export type DebitOrder = 'allowance_first' | 'credits_first';
 
 /** What a posting moved in each bucket (signed); their sum is the posting's amount. */
 export interface BucketSplit {

@@ -10,11 +10,11 @@ import { IdempotencyKeys, inProgress } from './idempotency-keys.js';
 import { LedgerEvents } from './ledger-events.js';
 import { LedgerHolds } from './ledger-holds.js';
 import { LedgerRefunds } from './ledger-refunds.js';
-import type { DebitOrder } from './owed-tokens.js';
 import type { LedgerMetadata, TokenLedgerEntry } from './token-ledger-entry.entity.js';
 import {
   Charge,
   ChargeRequest,
+  DebitOrder,
   Hold,
   HoldRequest,
   Posting,
