@@ -25,6 +25,7 @@ interface Checkout {
   packageCode: string;
   tokens: number;
   priceCents: number;
+  currency: string;
   provider: string;
   providerReference: string;
   createdAt: string;
@@ -37,6 +38,7 @@ interface PurchaseItem {
   packageCode: string;
   tokens: number;
   priceCents: number;
+  currency: string;
   status: string;
   provider: string;
   createdAt: string;
@@ -110,9 +112,9 @@ describe('billing', () => {
       const response = await t.http.get('/billing/packages');
       expect(response.status).toBe(200);
       expect(response.body).toEqual([
-        { code: 'tokens_1k', name: '1,000 tokens', tokens: 1000, priceCents: 500 },
-        { code: 'tokens_10k', name: '10,000 tokens', tokens: 10000, priceCents: 2900 },
-        { code: 'tokens_100k', name: '100,000 tokens', tokens: 100000, priceCents: 19900 },
+        { code: 'tokens_1k', name: '1,000 tokens', tokens: 1000, priceCents: 500, currency: 'usd' },
+        { code: 'tokens_10k', name: '10,000 tokens', tokens: 10000, priceCents: 2900, currency: 'usd' },
+        { code: 'tokens_100k', name: '100,000 tokens', tokens: 100000, priceCents: 19900, currency: 'usd' },
       ]);
     });
 
@@ -145,6 +147,7 @@ describe('billing', () => {
         packageCode: 'tokens_10k',
         tokens: 10000,
         priceCents: 2900,
+        currency: 'usd',
         provider: 'local',
         providerReference: expect.any(String),
         createdAt: expect.stringMatching(ISO),
@@ -165,6 +168,7 @@ describe('billing', () => {
           packageCode: 'tokens_10k',
           tokens: 10000,
           priceCents: 2900,
+          currency: 'usd',
           status: 'pending',
           provider: 'local',
           createdAt: body.createdAt,
@@ -780,6 +784,10 @@ describe('billing configuration and payment providers', () => {
       expect(Number(purchases.n)).toBe(0);
       expect((await t.http.get('/billing/purchases', { token: user.token })).body).toEqual([]);
       expect((await t.http.post('/billing/webhooks/stripe', { id: 'evt_1', type: 'checkout.session.completed' })).status).toBe(404);
+      const raw = JSON.stringify({ id: 'evt_2', type: 'payment.succeeded', data: { purchaseId: randomUUID() } });
+      const generic = await t.http.post(WEBHOOK, undefined, { raw, headers: { 'x-signature': sign(raw) } });
+      expect(generic.status).toBe(404);
+      expect(generic.body.message).toContain('PAYMENT_PROVIDER=(unset)');
       expect(await t.http.get('/tokens/balance', { token: user.token })).toMatchObject({ body: { balance: 100 } });
       await expectLedgerConsistent(t.dataSource, user.id);
     } finally {
@@ -823,6 +831,9 @@ describe('billing configuration and payment providers', () => {
         ['tokens_10k', 'failed', 'hosted'],
         ['tokens_1k', 'pending', 'hosted'],
       ]);
+      // Its events do not come through the signed webhook: that route is the local provider's only.
+      const raw = JSON.stringify({ id: `evt_${randomUUID()}`, type: 'payment.succeeded', data: { purchaseId: started.body.purchaseId } });
+      expect((await t.http.post(WEBHOOK, undefined, { raw, headers: { 'x-signature': sign(raw) } })).status).toBe(404);
       expect((await t.http.get('/tokens/balance', { token: user.token })).body.balance).toBe(100);
     } finally {
       await t.close();

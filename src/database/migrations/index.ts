@@ -8,6 +8,7 @@ import { GroupCommitMarker1763700000006 } from './1763700000006-GroupCommitMarke
 import { AiModels1763700000007 } from './1763700000007-AiModels.js';
 import { Holds1763700000008 } from './1763700000008-Holds.js';
 import { OwedTokens1763700000009 } from './1763700000009-OwedTokens.js';
+import { PurchaseReversals1763700000012 } from './1763700000012-PurchaseReversals.js';
 
 /** In order. A migration added here runs at the next start-up. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   AiModels1763700000007,
   Holds1763700000008,
   OwedTokens1763700000009,
+  PurchaseReversals1763700000012,
 ];
