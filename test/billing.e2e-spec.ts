@@ -40,6 +40,7 @@ interface PurchaseItem {
   priceCents: number;
   currency: string;
   status: string;
+  tokensReversed: number;
   provider: string;
   createdAt: string;
   completedAt: string | null;
@@ -170,6 +171,7 @@ describe('billing', () => {
           priceCents: 2900,
           currency: 'usd',
           status: 'pending',
+          tokensReversed: 0,
           provider: 'local',
           createdAt: body.createdAt,
           completedAt: null,

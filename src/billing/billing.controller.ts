@@ -112,7 +112,10 @@ export class BillingController {
       '`checkout.session.completed` and `checkout.session.async_payment_succeeded` credit the purchase only when `payment_status` is `paid` and `amount_total` and `currency` equal its price ' +
       '(a completed but `unpaid` session answers `awaiting_payment`: a delayed payment reports later); `checkout.session.async_payment_failed` and `checkout.session.expired` fail a pending one. ' +
       'A session that does not match (another session, not paid, e.g. `no_payment_required`, another amount or currency) changes nothing and answers `mismatch` (logged as an error, counted in `payment_events_total`). ' +
-      'Each event id is applied once (a repeat answers `duplicate`), each purchase credited once, whatever the order or concurrency of events. ' +
+      'Refunds and disputes find the purchase through the payment intent its session paid with: `charge.refunded` takes back ceil(tokens * amount_refunded / amount) in total (cumulative, so an older refund event takes nothing more; `reversed`, status `partially_refunded` or `refunded`); ' +
+      '`charge.dispute.created` takes back every token not taken yet (status `disputed`); `charge.dispute.closed` with `won` (or `warning_closed`) gives back what the dispute took (`reinstated`), with `lost` changes nothing more. ' +
+      'Tokens are taken from credits, then the allowance, never below 0; what was already spent becomes `owed`. A refund of another amount or currency than the purchase is a `mismatch`; one for a payment intent of no purchase is `unknown_purchase`. ' +
+      'Each event id is applied once (a repeat answers `duplicate`), each purchase credited once and its tokens taken back at most once, whatever the order or concurrency of events. ' +
       'Other event types are recorded and answered `ignored`. Answers 404 when the server does not use Stripe.',
   })
   @ApiHeader({
@@ -140,7 +143,8 @@ export class BillingController {
   @ApiOperation({
     summary: "The caller's purchases, newest first",
     description:
-      'Works with an access token or an API key, at any balance. Each purchase with its `status` (`pending`, `paid`, `failed`); a paid one names the `purchase` ledger entry that credited it. `limit` caps the list.',
+      'Works with an access token or an API key, at any balance. Each purchase with its `status` (`pending`, `paid`, `failed`, `partially_refunded`, `refunded`, `disputed`) and `tokensReversed`; ' +
+      'a credited one names the `purchase` ledger entry that credited it. `limit` caps the list.',
   })
   @ApiOkResponse({ type: [PurchaseDto] })
   @ApiBadRequestResponse({ description: 'VALIDATION_FAILED', type: ErrorBodyDto })

@@ -8,6 +8,7 @@ import { PaymentEvent } from './payment-event.entity.js';
 import { PaymentEventPipe } from './payment-event.pipe.js';
 import { PaymentEvents, paymentEventsCounter } from './payment-events.js';
 import { PaymentProvider } from './payment-provider.js';
+import { PaymentReversalsService } from './payment-reversals.service.js';
 import { PaymentSignatureGuard } from './payment-signature.guard.js';
 import { PaymentWebhookSigner } from './payment-webhook-signer.js';
 import { Purchase } from './purchase.entity.js';
@@ -30,13 +31,14 @@ function paymentProviderFor(config: AppConfig, signer: PaymentWebhookSigner): Pa
 
 /**
  * Token purchases: packages, checkout, the payment webhooks (signed generic events for the local
- * provider; Stripe's) and the purchase history. PAYMENT_PROVIDER picks the PaymentProvider; a test may bind its own.
+ * provider; Stripe's, with refunds and disputes) and the purchase history. PAYMENT_PROVIDER picks the PaymentProvider; a test may bind its own.
  */
 @Module({
   imports: [TypeOrmModule.forFeature([TokenPackage, Purchase, PaymentEvent])],
   controllers: [BillingController],
   providers: [
     BillingService,
+    PaymentReversalsService,
     PaymentEvents,
     paymentEventsCounter,
     StripeWebhookService,

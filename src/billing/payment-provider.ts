@@ -56,6 +56,24 @@ export interface PaymentNotice {
   session?: SessionClaim;
 }
 
+export enum ReversalKind {
+  /** Money given back: `amountRefunded` of `amount` so far, cumulative over partial refunds. */
+  Refund = 'refund',
+  DisputeOpened = 'dispute_opened',
+  DisputeClosed = 'dispute_closed',
+}
+
+/**
+ * A refund or dispute of a payment, as the provider reported it. It names only the payment
+ * (Stripe: the PaymentIntent), which leads to the purchase that payment paid for.
+ */
+export type ReversalNotice = { id: string; type: string; paymentIntentId: string | null } & (
+  | { kind: ReversalKind.Refund; amount: number | null; amountRefunded: number | null; currency: string | null }
+  | { kind: ReversalKind.DisputeOpened }
+  /** `disputeStatus`: Stripe's, e.g. `won`, `lost` or `warning_closed` (an inquiry that ended without a chargeback). */
+  | { kind: ReversalKind.DisputeClosed; disputeStatus: string | null }
+);
+
 /**
  * A request the client sends itself to complete a payment: the exact body, and its
  * X-Signature. Only providers without a hosted payment page (the local one) return it.

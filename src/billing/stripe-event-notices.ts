@@ -1,4 +1,4 @@
-import { PaymentResult, type PaymentNotice, type SessionClaim } from './payment-provider.js';
+import { PaymentResult, ReversalKind, type PaymentNotice, type ReversalNotice, type SessionClaim } from './payment-provider.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Stripe's ids (events, sessions, payment intents): visible ASCII, at most what payment_events and purchases store. */
@@ -19,8 +19,8 @@ const SESSION_EVENTS: Record<string, (session: Record<string, unknown>) => Payme
 /** A Stripe event that is not a well-formed event although its signature is right. */
 export class MalformedStripeEvent extends Error {}
 
-/** What a verified Stripe event means for a purchase; other event types settle nothing (result null). */
-export function stripeNoticeOf(event: unknown): PaymentNotice {
+/** What a verified Stripe event means: a payment of a purchase, a refund or dispute of one, or nothing (result null). */
+export function stripeNoticeOf(event: unknown): PaymentNotice | ReversalNotice {
   if (
     !isObject(event) ||
     typeof event.id !== 'string' ||
@@ -33,8 +33,31 @@ export function stripeNoticeOf(event: unknown): PaymentNotice {
   const { id, type } = event;
   const object = isObject(event.data) && isObject(event.data.object) ? event.data.object : {};
   const resultOf = SESSION_EVENTS[type];
-  if (!resultOf) return { id, type, purchaseId: null, result: null };
-  return { id, type, purchaseId: purchaseIdOf(object), result: resultOf(object), session: sessionClaimOf(object) };
+  if (resultOf) return { id, type, purchaseId: purchaseIdOf(object), result: resultOf(object), session: sessionClaimOf(object) };
+
+  const paymentIntentId = idOf(object.payment_intent);
+  switch (type) {
+    case 'charge.refunded':
+      return {
+        id,
+        type,
+        paymentIntentId,
+        kind: ReversalKind.Refund,
+        amount: amountOf(object.amount),
+        amountRefunded: amountOf(object.amount_refunded),
+        currency: currencyOf(object.currency),
+      };
+    case 'charge.dispute.created':
+      return { id, type, paymentIntentId, kind: ReversalKind.DisputeOpened };
+    case 'charge.dispute.closed':
+      return { id, type, paymentIntentId, kind: ReversalKind.DisputeClosed, disputeStatus: wordOf(object.status) };
+    default:
+      return { id, type, purchaseId: null, result: null };
+  }
+}
+
+export function isReversal(notice: PaymentNotice | ReversalNotice): notice is ReversalNotice {
+  return 'kind' in notice;
 }
 
 function sessionClaimOf(session: Record<string, unknown>): SessionClaim {

@@ -1,6 +1,6 @@
 import Stripe from 'stripe';
 import { AppConfig } from '../config/app-config.js';
-import { PaymentProvider, type CheckoutSession, type PaymentNotice } from './payment-provider.js';
+import { PaymentProvider, type CheckoutSession, type PaymentNotice, type ReversalNotice } from './payment-provider.js';
 import { stripeNoticeOf } from './stripe-event-notices.js';
 import type { Purchase } from './purchase.entity.js';
 import type { TokenPackage } from './token-package.entity.js';
@@ -9,8 +9,8 @@ export const STRIPE_WEBHOOK_PATH = '/billing/webhooks/stripe';
 
 /**
  * Stripe Checkout (PAYMENT_PROVIDER=stripe): one Checkout Session per purchase, in `payment` mode,
- * priced in the package's currency, whose metadata names the purchase; Stripe reports the payment to
- * POST /billing/webhooks/stripe.
+ * priced in the package's currency, whose metadata names the purchase; Stripe reports the payment,
+ * refunds and disputes to POST /billing/webhooks/stripe.
  */
 export class StripePaymentProvider extends PaymentProvider {
   readonly name = 'stripe';
@@ -65,8 +65,8 @@ export class StripePaymentProvider extends PaymentProvider {
     return this.stripe.webhooks.constructEvent(rawBody, signature, this.webhookSecret);
   }
 
-  /** What a verified event means for a purchase; other event types settle nothing. */
-  noticeOf(event: unknown): PaymentNotice {
+  /** What a verified event means: a payment, a refund or dispute, or nothing (see stripeNoticeOf). */
+  noticeOf(event: unknown): PaymentNotice | ReversalNotice {
     return stripeNoticeOf(event);
   }
 }

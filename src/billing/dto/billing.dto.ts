@@ -136,8 +136,20 @@ export class PurchaseDto {
   @ApiProperty({ example: 'usd', description: 'Currency of priceCents (ISO 4217, lower case)' })
   currency: string;
 
-  @ApiProperty({ enum: PurchaseStatus, example: PurchaseStatus.Paid })
+  @ApiProperty({
+    enum: PurchaseStatus,
+    example: PurchaseStatus.Paid,
+    description:
+      'pending (checkout started), paid (credited), failed, partially_refunded or refunded (that share of the tokens taken back), ' +
+      'disputed (every token taken back while the dispute is open or after it was lost; a won dispute gives them back)',
+  })
   status: PurchaseStatus;
+
+  @ApiProperty({
+    example: 0,
+    description: 'Tokens taken back by refunds and disputes (less what a won dispute gave back); what was already spent is owed instead',
+  })
+  tokensReversed: number;
 
   @ApiProperty({ example: 'local' })
   provider: string;
@@ -157,7 +169,8 @@ export class PurchaseDto {
   ledgerEntryId: string | null;
 
   static from(purchase: Purchase): PurchaseDto {
-    const { id, packageCode, tokens, priceCents, currency, status, provider, createdAt, completedAt, ledgerEntryId } = purchase;
+    const { id, packageCode, tokens, priceCents, currency, status, tokensReversed, provider, createdAt, completedAt, ledgerEntryId } =
+      purchase;
     return {
       id,
       packageCode,
@@ -165,6 +178,7 @@ export class PurchaseDto {
       priceCents,
       currency,
       status,
+      tokensReversed,
       provider,
       createdAt: createdAt.toISOString(),
       completedAt: completedAt?.toISOString() ?? null,

@@ -12,7 +12,8 @@ export enum WebhookOutcome {
   /** The purchase was pending and is now failed. */
   Failed = 'failed',
   /**
-   * Nothing changed: the purchase was already paid (or already failed, for a failure), or the event is not about a payment.
+   * No tokens moved: the purchase was already paid (or already failed, for a failure), a refund or
+   * dispute found nothing left to take (an older refund, a lost dispute), or the event is not about a payment.
    */
   Ignored = 'ignored',
   /** The checkout is complete but the payment is still on its way; a later event settles it. */
@@ -23,10 +24,14 @@ export enum WebhookOutcome {
   Duplicate = 'duplicate',
   /**
    * The event does not match the purchase it names (another Checkout Session, not paid, another
-   * amount or currency): nothing changed, and it was
+   * amount or currency; a refund of another amount or currency): nothing changed, and it was
    * logged as an error and counted (`payment_events_total{outcome="mismatch"}`).
    */
   Mismatch = 'mismatch',
+  /** A refund or dispute took tokens back (a `purchase_reversal` entry). */
+  Reversed = 'reversed',
+  /** A won dispute gave back what the dispute took (a `purchase_reinstated` entry). */
+  Reinstated = 'reinstated',
 }
 
 export class PaymentEventDataDto {
@@ -58,7 +63,7 @@ export class PaymentEventDto {
 }
 
 export class StripeEventObjectDto {
-  @ApiProperty({ example: 'checkout.session', description: 'checkout.session' })
+  @ApiProperty({ example: 'checkout.session', description: 'checkout.session, charge or dispute' })
   object: string;
 
   @ApiPropertyOptional({
@@ -81,9 +86,27 @@ export class StripeEventObjectDto {
 
   @ApiPropertyOptional({
     example: 'pi_3Q2w3E4r5T6y',
-    description: 'Checkout Session: the payment, recorded on the purchase when credited',
+    description: 'Checkout Session: the payment, recorded on the purchase when credited. Charge and dispute: finds the purchase',
   })
   payment_intent?: string;
+
+  @ApiPropertyOptional({
+    example: 2900,
+    description: "Charge: the amount paid (must equal the purchase's priceCents). Dispute: the amount disputed",
+  })
+  amount?: number;
+
+  @ApiPropertyOptional({
+    example: 1000,
+    description: 'Charge (charge.refunded): everything refunded so far, cumulative over partial refunds',
+  })
+  amount_refunded?: number;
+
+  @ApiPropertyOptional({
+    example: 'won',
+    description: 'Dispute (charge.dispute.closed): won or warning_closed give the tokens back; lost keeps them taken',
+  })
+  status?: string;
 
   @ApiPropertyOptional({ example: UUID_EXAMPLE, description: 'Checkout Session: the purchaseId' })
   client_reference_id?: string;
