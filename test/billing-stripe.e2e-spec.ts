@@ -5,29 +5,40 @@
  * database, ledger) is real.
  */
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
-import Stripe from 'stripe';
 import { validateEnvironment } from '../src/config/environment.js';
+import { LOG_DESTINATION } from '../src/observability/app-logger.js';
 import { registerUser, spendDownTo, TestUser } from './support/factories.js';
 import { FakeStripeApi, STRIPE_TEST_KEYS } from './support/fake-stripe.js';
 import { expectLedgerConsistent } from './support/ledger-assertions.js';
+import { metricsOf, sample } from './support/metrics.js';
+import {
+  checkoutWithStripe,
+  deliverStripeEvent,
+  stripeOutcomeOf,
+  stripeSignature,
+  type DeliveryOptions,
+  type StripeCheckout,
+} from './support/stripe-webhooks.js';
 import { startTestApp, TestApp } from './support/test-app.js';
 
 const { STRIPE_SECRET_KEY: SECRET_KEY, STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET } = STRIPE_TEST_KEYS;
-const STRIPE_WEBHOOK = '/billing/webhooks/stripe';
 const PAYMENT_WEBHOOK_SECRET = 'stripe-suite-generic-webhook-secret';
 const SUCCESS_URL = 'https://shop.example.test/thanks?session_id={CHECKOUT_SESSION_ID}';
 const CANCEL_URL = 'https://shop.example.test/cancelled';
 
 describe('billing with Stripe Checkout', () => {
   const fake = new FakeStripeApi();
-  const sdk = new Stripe('sk_test_signing_only');
   let t: TestApp;
   const users: TestUser[] = [];
+  /** The app's error log lines (LOG_LEVEL is error in tests). */
+  const errorLines: Record<string, any>[] = [];
 
   beforeAll(async () => {
     const port = await fake.start();
     t = await startTestApp({
       env: { ...fake.env(port), PAYMENT_WEBHOOK_SECRET, STRIPE_SUCCESS_URL: SUCCESS_URL, STRIPE_CANCEL_URL: CANCEL_URL },
+      override: (builder) =>
+        builder.overrideProvider(LOG_DESTINATION).useValue({ write: (line: string) => errorLines.push(JSON.parse(line)) }),
     });
   });
   afterAll(async () => {
@@ -44,17 +55,8 @@ describe('billing with Stripe Checkout', () => {
     return user;
   }
 
-  async function checkout(user: TestUser, packageCode = 'tokens_1k') {
-    const response = await t.http.post('/billing/checkout', { packageCode }, { token: user.token });
-    expect(response.status).toBe(201);
-    return response.body as {
-      purchaseId: string;
-      status: string;
-      provider: string;
-      providerReference: string;
-      redirectUrl: string;
-      completion: unknown;
-    };
+  function checkout(user: TestUser, packageCode = 'tokens_1k'): Promise<StripeCheckout> {
+    return checkoutWithStripe(t.http, user, packageCode);
   }
 
   type SessionEventType =
@@ -63,49 +65,45 @@ describe('billing with Stripe Checkout', () => {
     | 'checkout.session.async_payment_failed'
     | 'checkout.session.expired';
 
-  /** A Stripe event as Stripe sends it, about the session of `purchaseId`. */
-  function sessionEvent(type: SessionEventType | (string & {}), purchaseId: string | null, session: Record<string, unknown> = {}) {
-    const paymentStatus = type === 'checkout.session.async_payment_failed' || type === 'checkout.session.expired' ? 'unpaid' : 'paid';
-    return {
-      id: `evt_${randomBytes(12).toString('hex')}`,
-      object: 'event',
-      api_version: '2026-10-28.endive',
-      created: Math.floor(Date.now() / 1000),
-      livemode: false,
-      pending_webhooks: 1,
-      type,
-      data: {
-        object: {
-          id: `cs_test_${randomBytes(8).toString('hex')}`,
-          object: 'checkout.session',
-          mode: 'payment',
-          status: type === 'checkout.session.expired' ? 'expired' : 'complete',
-          payment_status: paymentStatus,
-          client_reference_id: purchaseId,
-          metadata: purchaseId ? { purchaseId } : {},
-          ...session,
-        },
-      },
-    };
+  /**
+   * A Stripe event about a Checkout Session: the session created at checkout as Stripe sends it
+   * (paid, unless the event reports a failure), or for `{ purchaseId }` alone a session this app
+   * never created that names the purchase. `session` overrides its fields.
+   */
+  function sessionEvent(
+    type: SessionEventType | (string & {}),
+    purchase: StripeCheckout | { purchaseId: string | null },
+    session: Record<string, unknown> = {},
+  ) {
+    const failure = type === 'checkout.session.async_payment_failed' || type === 'checkout.session.expired';
+    const paymentStatus = failure || session.payment_status === 'unpaid' ? 'unpaid' : 'paid';
+    const base =
+      'providerReference' in purchase
+        ? fake.session(purchase.providerReference, paymentStatus)
+        : {
+            id: `cs_test_${randomBytes(8).toString('hex')}`,
+            object: 'checkout.session',
+            mode: 'payment',
+            amount_total: 500,
+            currency: 'usd',
+            payment_intent: null,
+            client_reference_id: purchase.purchaseId,
+            metadata: purchase.purchaseId ? { purchaseId: purchase.purchaseId } : {},
+          };
+    return fake.event(type, {
+      ...base,
+      status: type === 'checkout.session.expired' ? 'expired' : 'complete',
+      payment_status: paymentStatus,
+      ...session,
+    });
   }
 
-  /** Posts the event the way Stripe does: pretty-printed JSON, signed over those exact bytes. */
-  function deliver(event: unknown, options: { header?: string | null; secret?: string; timestamp?: number; payload?: string } = {}) {
-    const payload = options.payload ?? JSON.stringify(event, null, 2);
-    const header =
-      options.header !== undefined
-        ? options.header
-        : sdk.webhooks.generateTestHeaderString({ payload, secret: options.secret ?? WEBHOOK_SECRET, timestamp: options.timestamp });
-    const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8' };
-    if (header !== null) headers['stripe-signature'] = header;
-    return t.http.post(STRIPE_WEBHOOK, undefined, { raw: payload, headers });
+  function deliver(event: unknown, options: DeliveryOptions = {}) {
+    return deliverStripeEvent(t.http, event, options);
   }
 
-  async function outcomeOf(event: unknown): Promise<string> {
-    const response = await deliver(event);
-    expect(response.status).toBe(200);
-    expect(response.body.received).toBe(true);
-    return response.body.outcome;
+  function outcomeOf(event: unknown): Promise<string> {
+    return stripeOutcomeOf(t.http, event);
   }
 
   async function balanceOf(user: TestUser): Promise<number> {
@@ -206,15 +204,16 @@ describe('billing with Stripe Checkout', () => {
       await expectLedgerConsistent(t.dataSource, user.id);
     });
 
-    it('credits a purchase whose checkout failed when Stripe reports it paid after all', async () => {
+    it('never credits a purchase whose checkout failed: no session was created for it, so any session naming it is a mismatch', async () => {
       const user = await newUser();
       fake.failure = { status: 500, body: { error: { type: 'api_error', message: 'timeout' } } };
       expect((await t.http.post('/billing/checkout', { packageCode: 'tokens_1k' }, { token: user.token })).status).toBe(502);
       const [purchase] = (await t.http.get('/billing/purchases', { token: user.token })).body;
       expect(purchase.status).toBe('failed');
-      expect(await outcomeOf(sessionEvent('checkout.session.completed', purchase.id))).toBe('credited');
-      expect(await balanceOf(user)).toBe(1100);
-      expect(await creditsFor(user, purchase.id)).toHaveLength(1);
+      expect(await outcomeOf(sessionEvent('checkout.session.completed', { purchaseId: purchase.id }))).toBe('mismatch');
+      expect(await purchaseOf(user, purchase.id)).toMatchObject({ status: 'failed', ledgerEntryId: null });
+      expect(await balanceOf(user)).toBe(100);
+      expect(await creditsFor(user, purchase.id)).toEqual([]);
     });
   });
 
@@ -222,10 +221,10 @@ describe('billing with Stripe Checkout', () => {
     it('checkout.session.completed with payment_status paid credits the purchase once', async () => {
       const user = await newUser();
       const session = await checkout(user);
-      const event = sessionEvent('checkout.session.completed', session.purchaseId);
+      const event = sessionEvent('checkout.session.completed', session);
       expect(await outcomeOf(event)).toBe('credited');
       expect(await outcomeOf(event)).toBe('duplicate');
-      const another = sessionEvent('checkout.session.completed', session.purchaseId);
+      const another = sessionEvent('checkout.session.completed', session);
       expect(await outcomeOf(another)).toBe('ignored');
 
       expect(await balanceOf(user)).toBe(1100);
@@ -238,32 +237,27 @@ describe('billing with Stripe Checkout', () => {
         outcome: 'credited',
       });
       expect(await eventRow(another.id)).toMatchObject({ outcome: 'ignored' });
+      // The payment that paid it: refunds and disputes find the purchase through it.
+      const [row] = await t.dataSource.query('SELECT payment_intent_id FROM purchases WHERE id = ?', [session.purchaseId]);
+      expect(row.payment_intent_id).toBe(event.data.object.payment_intent);
+      expect(row.payment_intent_id).toMatch(/^pi_test_/);
       await expectLedgerConsistent(t.dataSource, user.id);
-    });
-
-    it('no_payment_required (a 100% discount) credits as well', async () => {
-      const user = await newUser();
-      const session = await checkout(user);
-      expect(
-        await outcomeOf(sessionEvent('checkout.session.completed', session.purchaseId, { payment_status: 'no_payment_required' })),
-      ).toBe('credited');
-      expect(await balanceOf(user)).toBe(1100);
     });
 
     it('completed but unpaid waits; async_payment_succeeded then credits once', async () => {
       const user = await newUser();
       const session = await checkout(user, 'tokens_10k');
-      const completed = sessionEvent('checkout.session.completed', session.purchaseId, { payment_status: 'unpaid' });
+      const completed = sessionEvent('checkout.session.completed', session, { payment_status: 'unpaid' });
       expect(await outcomeOf(completed)).toBe('awaiting_payment');
       expect(await eventRow(completed.id)).toMatchObject({ outcome: 'awaiting_payment' });
       expect(await purchaseOf(user, session.purchaseId)).toMatchObject({ status: 'pending', ledgerEntryId: null });
       expect(await balanceOf(user)).toBe(100);
 
-      const succeeded = sessionEvent('checkout.session.async_payment_succeeded', session.purchaseId);
+      const succeeded = sessionEvent('checkout.session.async_payment_succeeded', session);
       expect(await outcomeOf(succeeded)).toBe('credited');
       expect(await outcomeOf(succeeded)).toBe('duplicate');
       // The unpaid completion arriving again (a retried delivery with a new id) changes nothing.
-      expect(await outcomeOf(sessionEvent('checkout.session.completed', session.purchaseId, { payment_status: 'unpaid' }))).toBe('ignored');
+      expect(await outcomeOf(sessionEvent('checkout.session.completed', session, { payment_status: 'unpaid' }))).toBe('ignored');
       expect(await balanceOf(user)).toBe(10100);
       expect(await creditsFor(user, session.purchaseId)).toHaveLength(1);
       await expectLedgerConsistent(t.dataSource, user.id);
@@ -275,15 +269,15 @@ describe('billing with Stripe Checkout', () => {
         const user = await newUser();
         const session = await checkout(user);
         if (type === 'checkout.session.async_payment_failed') {
-          expect(await outcomeOf(sessionEvent('checkout.session.completed', session.purchaseId, { payment_status: 'unpaid' }))).toBe(
+          expect(await outcomeOf(sessionEvent('checkout.session.completed', session, { payment_status: 'unpaid' }))).toBe(
             'awaiting_payment',
           );
         }
-        const event = sessionEvent(type, session.purchaseId);
+        const event = sessionEvent(type, session);
         expect(await outcomeOf(event)).toBe('failed');
         expect(await eventRow(event.id)).toMatchObject({ type, outcome: 'failed' });
         expect(await purchaseOf(user, session.purchaseId)).toMatchObject({ status: 'failed', ledgerEntryId: null });
-        expect(await outcomeOf(sessionEvent(type, session.purchaseId))).toBe('ignored');
+        expect(await outcomeOf(sessionEvent(type, session))).toBe('ignored');
         expect(await balanceOf(user)).toBe(100);
         expect(await creditsFor(user, session.purchaseId)).toEqual([]);
       },
@@ -292,12 +286,12 @@ describe('billing with Stripe Checkout', () => {
     it('a success after a failure credits; a failure after paid changes nothing', async () => {
       const user = await newUser();
       const session = await checkout(user);
-      expect(await outcomeOf(sessionEvent('checkout.session.async_payment_failed', session.purchaseId))).toBe('failed');
-      expect(await outcomeOf(sessionEvent('checkout.session.async_payment_succeeded', session.purchaseId))).toBe('credited');
-      const late = sessionEvent('checkout.session.expired', session.purchaseId);
+      expect(await outcomeOf(sessionEvent('checkout.session.async_payment_failed', session))).toBe('failed');
+      expect(await outcomeOf(sessionEvent('checkout.session.async_payment_succeeded', session))).toBe('credited');
+      const late = sessionEvent('checkout.session.expired', session);
       expect(await outcomeOf(late)).toBe('ignored');
       expect(await eventRow(late.id)).toMatchObject({ outcome: 'ignored' });
-      expect(await outcomeOf(sessionEvent('checkout.session.completed', session.purchaseId))).toBe('ignored');
+      expect(await outcomeOf(sessionEvent('checkout.session.completed', session))).toBe('ignored');
       expect(await purchaseOf(user, session.purchaseId)).toMatchObject({ status: 'paid' });
       expect(await balanceOf(user)).toBe(1100);
       expect(await creditsFor(user, session.purchaseId)).toHaveLength(1);
@@ -314,7 +308,7 @@ describe('billing with Stripe Checkout', () => {
           'checkout.session.async_payment_failed',
           'checkout.session.async_payment_succeeded',
         ];
-        const events = Array.from({ length: 12 }, (_, i) => sessionEvent(types[i % 4], session.purchaseId));
+        const events = Array.from({ length: 12 }, (_, i) => sessionEvent(types[i % 4], session));
         const responses = await Promise.all([...events, ...events.slice(0, 6)].map((event) => deliver(event)));
         expect(responses.map((r) => r.status)).toEqual(Array(18).fill(200));
         const outcomes = responses.map((r) => r.body.outcome as string);
@@ -331,16 +325,16 @@ describe('billing with Stripe Checkout', () => {
     it('finds the purchase by client_reference_id when the metadata lacks it', async () => {
       const user = await newUser();
       const session = await checkout(user);
-      expect(await outcomeOf(sessionEvent('checkout.session.completed', session.purchaseId, { metadata: {} }))).toBe('credited');
+      expect(await outcomeOf(sessionEvent('checkout.session.completed', session, { metadata: {} }))).toBe('credited');
       expect(await balanceOf(user)).toBe(1100);
     });
 
     it('records events for purchases it does not know as unknown_purchase, so Stripe stops retrying', async () => {
       for (const event of [
-        sessionEvent('checkout.session.completed', randomUUID()),
-        sessionEvent('checkout.session.completed', null),
-        sessionEvent('checkout.session.completed', 'not-a-purchase-id', { client_reference_id: 'x'.repeat(300) }),
-        sessionEvent('checkout.session.expired', null, { metadata: 'not an object' }),
+        sessionEvent('checkout.session.completed', { purchaseId: randomUUID() }),
+        sessionEvent('checkout.session.completed', { purchaseId: null }),
+        sessionEvent('checkout.session.completed', { purchaseId: 'not-a-purchase-id' }, { client_reference_id: 'x'.repeat(300) }),
+        sessionEvent('checkout.session.expired', { purchaseId: null }, { metadata: 'not an object' }),
       ]) {
         expect(await outcomeOf(event)).toBe('unknown_purchase');
         expect(await eventRow(event.id)).toMatchObject({ outcome: 'unknown_purchase' });
@@ -351,7 +345,7 @@ describe('billing with Stripe Checkout', () => {
       const user = await newUser();
       const session = await checkout(user);
       for (const type of ['payment_intent.succeeded', 'charge.succeeded', 'customer.created']) {
-        const event = sessionEvent(type, session.purchaseId);
+        const event = sessionEvent(type, session);
         expect(await outcomeOf(event)).toBe('ignored');
         expect(await eventRow(event.id)).toEqual({ type, purchase_id: null, outcome: 'ignored' });
       }
@@ -370,16 +364,13 @@ describe('billing with Stripe Checkout', () => {
         [
           'a signature of another body',
           (payload) => ({
-            header: sdk.webhooks.generateTestHeaderString({
-              payload: payload.replace('"livemode": false', '"livemode": true'),
-              secret: WEBHOOK_SECRET,
-            }),
+            header: stripeSignature(payload.replace('"livemode": false', '"livemode": true')),
           }),
         ],
         [
           'a body changed after signing',
           (payload) => ({
-            header: sdk.webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET }),
+            header: stripeSignature(payload),
             payload: payload.replace(/\n\s*/g, ''),
           }),
         ],
@@ -389,7 +380,7 @@ describe('billing with Stripe Checkout', () => {
       it.each(cases)('answers 400 VALIDATION_FAILED for %s, and changes nothing', async (_, optionsFor) => {
         const user = await newUser();
         const session = await checkout(user);
-        const event = sessionEvent('checkout.session.completed', session.purchaseId);
+        const event = sessionEvent('checkout.session.completed', session);
         const payload = JSON.stringify(event, null, 2);
         const response = await deliver(event, { payload, ...optionsFor(payload) });
         expect(response.status).toBe(400);
@@ -429,25 +420,176 @@ describe('billing with Stripe Checkout', () => {
       await spendDownTo(t.http, user, 0);
       expect(await balanceOf(user)).toBe(0);
       const session = await checkout(user);
-      expect(await outcomeOf(sessionEvent('checkout.session.completed', session.purchaseId))).toBe('credited');
+      expect(await outcomeOf(sessionEvent('checkout.session.completed', session))).toBe('credited');
       expect(await balanceOf(user)).toBe(1000);
     });
   });
 
-  it('the generic signed webhook settles Stripe purchases by the same rules, and stays closed to unsigned events', async () => {
-    const user = await newUser();
-    const session = await checkout(user);
-    expect(await outcomeOf(sessionEvent('checkout.session.expired', session.purchaseId))).toBe('failed');
-    const raw = JSON.stringify({ id: `evt_${randomUUID()}`, type: 'payment.succeeded', data: { purchaseId: session.purchaseId } });
-    expect((await t.http.post('/billing/webhooks/payment', undefined, { raw })).status).toBe(401);
-    const signed = await t.http.post('/billing/webhooks/payment', undefined, {
-      raw,
-      headers: { 'x-signature': createHmac('sha256', PAYMENT_WEBHOOK_SECRET).update(raw).digest('hex') },
+  describe('a Checkout Session credits only the purchase it was created for, paid in full in its currency', () => {
+    const mismatches = async () => sample(await metricsOf(t.http), 'payment_events_total', { outcome: 'mismatch' });
+    const logLineOf = (eventId: string) => errorLines.find((line) => line.id === eventId);
+
+    it("the attack: another session's signed completion naming the victim's purchase, for 1 jpy, credits nothing", async () => {
+      const victim = await newUser();
+      const session = await checkout(victim, 'tokens_100k');
+      const counted = await mismatches();
+      const attack = fake.event('checkout.session.completed', {
+        id: `cs_test_${randomBytes(12).toString('hex')}`,
+        object: 'checkout.session',
+        mode: 'payment',
+        status: 'complete',
+        payment_status: 'paid',
+        amount_total: 1,
+        currency: 'jpy',
+        client_reference_id: session.purchaseId,
+        metadata: {},
+        payment_intent: 'pi_test_attacker',
+      });
+      expect(await outcomeOf(attack)).toBe('mismatch');
+
+      expect(await eventRow(attack.id)).toEqual({
+        type: 'checkout.session.completed',
+        purchase_id: session.purchaseId,
+        outcome: 'mismatch',
+      });
+      expect(await purchaseOf(victim, session.purchaseId)).toMatchObject({ status: 'pending', ledgerEntryId: null });
+      const [row] = await t.dataSource.query('SELECT payment_intent_id FROM purchases WHERE id = ?', [session.purchaseId]);
+      expect(row.payment_intent_id).toBeNull();
+      expect(await balanceOf(victim)).toBe(100);
+      expect(await creditsFor(victim, session.purchaseId)).toEqual([]);
+      const line = logLineOf(attack.id);
+      expect(line).toMatchObject({
+        level: 'error',
+        outcome: 'mismatch',
+        type: 'checkout.session.completed',
+        purchaseId: session.purchaseId,
+      });
+      expect(line!.differences).toEqual([
+        `session ${attack.data.object.id} is not ${session.providerReference}, the one created at checkout`,
+        'amount_total 1, not 19900',
+        'currency jpy, not usd',
+      ]);
+      expect(line!.msg).toEqual(expect.stringContaining(attack.id));
+      expect(line!.msg).toEqual(expect.stringContaining(session.purchaseId));
+      expect(await mismatches()).toBe(counted + 1);
+
+      // The purchase is as it was: its own payment still credits it.
+      expect(await outcomeOf(sessionEvent('checkout.session.completed', session))).toBe('credited');
+      expect(await balanceOf(victim)).toBe(100_100);
+      await expectLedgerConsistent(t.dataSource, victim.id);
     });
-    expect(signed.body).toEqual({ received: true, outcome: 'credited' });
-    expect(await outcomeOf(sessionEvent('checkout.session.completed', session.purchaseId))).toBe('ignored');
-    expect(await balanceOf(user)).toBe(1100);
-    expect(await creditsFor(user, session.purchaseId)).toHaveLength(1);
+
+    it.each<[string, SessionEventType, Record<string, unknown>, string[]]>([
+      [
+        'another session of the account',
+        'checkout.session.completed',
+        { id: 'cs_test_someone_elses' },
+        ['session cs_test_someone_elses is not'],
+      ],
+      ['a session without an id', 'checkout.session.async_payment_succeeded', { id: null }, ['session (none) is not']],
+      [
+        'async_payment_succeeded for a session still unpaid',
+        'checkout.session.async_payment_succeeded',
+        { payment_status: 'unpaid' },
+        ['payment_status unpaid, not paid'],
+      ],
+      [
+        'no_payment_required at the full amount',
+        'checkout.session.completed',
+        { payment_status: 'no_payment_required' },
+        ['payment_status no_payment_required, not paid'],
+      ],
+      [
+        'a 100% discount code (no_payment_required, amount 0)',
+        'checkout.session.completed',
+        { payment_status: 'no_payment_required', amount_total: 0 },
+        ['payment_status no_payment_required, not paid', 'amount_total 0, not 500'],
+      ],
+      ['amount_total one cent short', 'checkout.session.completed', { amount_total: 499 }, ['amount_total 499, not 500']],
+      ['amount_total a string', 'checkout.session.async_payment_succeeded', { amount_total: '500' }, ['amount_total (none), not 500']],
+      [
+        'a delayed payment (unpaid) of another amount',
+        'checkout.session.completed',
+        { payment_status: 'unpaid', amount_total: 1 },
+        ['amount_total 1, not 500'],
+      ],
+      ['currency eur', 'checkout.session.completed', { currency: 'eur' }, ['currency eur, not usd']],
+      ['no currency', 'checkout.session.async_payment_succeeded', { currency: null }, ['currency (none), not usd']],
+      [
+        'another session expiring',
+        'checkout.session.expired',
+        { id: 'cs_test_expired_elsewhere' },
+        ['session cs_test_expired_elsewhere is not'],
+      ],
+    ])('%s: mismatch, logged and counted; the purchase stays as it was', async (_, type, override, differences) => {
+      const user = await newUser();
+      const session = await checkout(user);
+      const counted = await mismatches();
+      const event = sessionEvent(type, session, override);
+      expect(await outcomeOf(event)).toBe('mismatch');
+      expect(await eventRow(event.id)).toMatchObject({ outcome: 'mismatch', purchase_id: session.purchaseId });
+      expect(logLineOf(event.id)!.differences).toEqual(differences.map((d) => expect.stringContaining(d)));
+      expect(await mismatches()).toBe(counted + 1);
+      expect(await purchaseOf(user, session.purchaseId)).toMatchObject({ status: 'pending', ledgerEntryId: null });
+      expect(await balanceOf(user)).toBe(100);
+
+      expect(await outcomeOf(sessionEvent('checkout.session.completed', session))).toBe('credited');
+      expect(await balanceOf(user)).toBe(1100);
+      await expectLedgerConsistent(t.dataSource, user.id);
+    });
+
+    it('checks out a package in its own currency, and credits only a session paid in that currency', async () => {
+      await t.dataSource.query('INSERT INTO token_packages (code, name, tokens, price_cents, currency, active) VALUES (?, ?, ?, ?, ?, ?)', [
+        'tokens_eur',
+        '5,000 tokens (EUR)',
+        5000,
+        2500,
+        'eur',
+        1,
+      ]);
+      try {
+        const packages = (await t.http.get('/billing/packages')).body as { code: string; currency: string }[];
+        expect(packages.find((p) => p.code === 'tokens_1k')!.currency).toBe('usd');
+        expect(packages.find((p) => p.code === 'tokens_eur')!.currency).toBe('eur');
+        const user = await newUser();
+        const before = fake.requests.length;
+        const session = await checkout(user, 'tokens_eur');
+        expect(session).toMatchObject({ priceCents: 2500, currency: 'eur' });
+        expect(fake.requests[before].form.get('line_items[0][price_data][currency]')).toBe('eur');
+        expect(fake.requests[before].form.get('line_items[0][price_data][unit_amount]')).toBe('2500');
+
+        expect(await outcomeOf(sessionEvent('checkout.session.completed', session, { currency: 'usd' }))).toBe('mismatch');
+        expect(await outcomeOf(sessionEvent('checkout.session.completed', session))).toBe('credited');
+        expect(await purchaseOf(user, session.purchaseId)).toMatchObject({ status: 'paid', currency: 'eur' });
+        expect(await balanceOf(user)).toBe(5100);
+      } finally {
+        await t.dataSource.query('UPDATE token_packages SET active = ? WHERE code = ?', [0, 'tokens_eur']);
+      }
+    });
+  });
+
+  it('POST /billing/webhooks/payment answers 404 under PAYMENT_PROVIDER=stripe, even correctly signed, and never credits', async () => {
+    const user = await newUser();
+    for (const failedFirst of [false, true]) {
+      const session = await checkout(user);
+      if (failedFirst) expect(await outcomeOf(sessionEvent('checkout.session.expired', session))).toBe('failed');
+      const raw = JSON.stringify({ id: `evt_${randomUUID()}`, type: 'payment.succeeded', data: { purchaseId: session.purchaseId } });
+      const signature = createHmac('sha256', PAYMENT_WEBHOOK_SECRET).update(raw).digest('hex');
+      for (const headers of [{}, { 'x-signature': 'f'.repeat(64) }, { 'x-signature': signature }] as Record<string, string>[]) {
+        const response = await t.http.post('/billing/webhooks/payment', undefined, { raw, headers });
+        expect(response.status).toBe(404);
+        expect(response.body).toEqual({
+          statusCode: 404,
+          code: 'NOT_FOUND',
+          message: expect.stringContaining('PAYMENT_PROVIDER=stripe'),
+          requestId: expect.any(String),
+        });
+      }
+      expect(await eventRow(JSON.parse(raw).id)).toBeUndefined();
+      expect(await purchaseOf(user, session.purchaseId)).toMatchObject({ status: failedFirst ? 'failed' : 'pending', ledgerEntryId: null });
+    }
+    expect(await balanceOf(user)).toBe(100);
+    await expectLedgerConsistent(t.dataSource, user.id);
   });
 
   it('leaves every ledger consistent', async () => {

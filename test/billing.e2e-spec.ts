@@ -5,12 +5,17 @@
  * must work at balance 0.
  */
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
 import { PaymentProvider, type CheckoutSession } from '../src/billing/payment-provider.js';
 import type { Purchase } from '../src/billing/purchase.entity.js';
 import { validateEnvironment } from '../src/config/environment.js';
-import { registerUser, spendDownTo, TestUser } from './support/factories.js';
+import { dataSourceOptions } from '../src/database/data-source-options.js';
+import { PurchaseReversals1763700000012 } from '../src/database/migrations/1763700000012-PurchaseReversals.js';
+import { MIGRATIONS } from '../src/database/migrations/index.js';
+import { registerUser, spendDownTo, sqlDate, TestUser } from './support/factories.js';
 import { expectLedgerConsistent } from './support/ledger-assertions.js';
 import { startTestApp, TestApp } from './support/test-app.js';
+import { createTestDatabase } from './support/test-database.js';
 
 const SECRET = 'billing-test-webhook-secret-0123456789';
 const WEBHOOK = '/billing/webhooks/payment';
@@ -25,6 +30,7 @@ interface Checkout {
   packageCode: string;
   tokens: number;
   priceCents: number;
+  currency: string;
   provider: string;
   providerReference: string;
   createdAt: string;
@@ -37,7 +43,9 @@ interface PurchaseItem {
   packageCode: string;
   tokens: number;
   priceCents: number;
+  currency: string;
   status: string;
+  tokensReversed: number;
   provider: string;
   createdAt: string;
   completedAt: string | null;
@@ -110,9 +118,9 @@ describe('billing', () => {
       const response = await t.http.get('/billing/packages');
       expect(response.status).toBe(200);
       expect(response.body).toEqual([
-        { code: 'tokens_1k', name: '1,000 tokens', tokens: 1000, priceCents: 500 },
-        { code: 'tokens_10k', name: '10,000 tokens', tokens: 10000, priceCents: 2900 },
-        { code: 'tokens_100k', name: '100,000 tokens', tokens: 100000, priceCents: 19900 },
+        { code: 'tokens_1k', name: '1,000 tokens', tokens: 1000, priceCents: 500, currency: 'usd' },
+        { code: 'tokens_10k', name: '10,000 tokens', tokens: 10000, priceCents: 2900, currency: 'usd' },
+        { code: 'tokens_100k', name: '100,000 tokens', tokens: 100000, priceCents: 19900, currency: 'usd' },
       ]);
     });
 
@@ -145,6 +153,7 @@ describe('billing', () => {
         packageCode: 'tokens_10k',
         tokens: 10000,
         priceCents: 2900,
+        currency: 'usd',
         provider: 'local',
         providerReference: expect.any(String),
         createdAt: expect.stringMatching(ISO),
@@ -165,7 +174,9 @@ describe('billing', () => {
           packageCode: 'tokens_10k',
           tokens: 10000,
           priceCents: 2900,
+          currency: 'usd',
           status: 'pending',
+          tokensReversed: 0,
           provider: 'local',
           createdAt: body.createdAt,
           completedAt: null,
@@ -780,6 +791,10 @@ describe('billing configuration and payment providers', () => {
       expect(Number(purchases.n)).toBe(0);
       expect((await t.http.get('/billing/purchases', { token: user.token })).body).toEqual([]);
       expect((await t.http.post('/billing/webhooks/stripe', { id: 'evt_1', type: 'checkout.session.completed' })).status).toBe(404);
+      const raw = JSON.stringify({ id: 'evt_2', type: 'payment.succeeded', data: { purchaseId: randomUUID() } });
+      const generic = await t.http.post(WEBHOOK, undefined, { raw, headers: { 'x-signature': sign(raw) } });
+      expect(generic.status).toBe(404);
+      expect(generic.body.message).toContain('PAYMENT_PROVIDER=(unset)');
       expect(await t.http.get('/tokens/balance', { token: user.token })).toMatchObject({ body: { balance: 100 } });
       await expectLedgerConsistent(t.dataSource, user.id);
     } finally {
@@ -823,9 +838,71 @@ describe('billing configuration and payment providers', () => {
         ['tokens_10k', 'failed', 'hosted'],
         ['tokens_1k', 'pending', 'hosted'],
       ]);
+      // Its events do not come through the signed webhook: that route is the local provider's only.
+      const raw = JSON.stringify({ id: `evt_${randomUUID()}`, type: 'payment.succeeded', data: { purchaseId: started.body.purchaseId } });
+      expect((await t.http.post(WEBHOOK, undefined, { raw, headers: { 'x-signature': sign(raw) } })).status).toBe(404);
       expect((await t.http.get('/tokens/balance', { token: user.token })).body.balance).toBe(100);
     } finally {
       await t.close();
+    }
+  });
+});
+
+describe('the upgrade that adds refunds and disputes', () => {
+  it('keeps every purchase and its status, and prices the packages and purchases in usd', async () => {
+    const database = await createTestDatabase();
+    const upgrade = MIGRATIONS.indexOf(PurchaseReversals1763700000012);
+    const before = new DataSource({
+      ...dataSourceOptions({ SQLITE_PATH: 'unused', MIGRATIONS_RUN: false, ...database.env }),
+      migrations: MIGRATIONS.slice(0, upgrade),
+    });
+    const purchases = [
+      { id: randomUUID(), status: 'paid' },
+      { id: randomUUID(), status: 'failed' },
+      { id: randomUUID(), status: 'pending' },
+    ];
+    let t: TestApp | undefined;
+    try {
+      await before.initialize();
+      await before.runMigrations();
+      for (const { id, status } of purchases) {
+        await before.query(
+          'INSERT INTO purchases (id, user_id, package_code, tokens, price_cents, status, provider, provider_reference, ledger_entry_id, created_at, completed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+          [id, randomUUID(), 'tokens_1k', 1000, 500, status, 'stripe', `cs_test_${id}`, null, sqlDate(new Date()), null],
+        );
+      }
+      await before.destroy();
+
+      t = await startTestApp({ database });
+      const rows = await t.dataSource.query(
+        'SELECT id, status, currency, payment_intent_id, tokens_reversed, tokens_disputed, dispute_status FROM purchases',
+      );
+      expect(
+        rows.map((r: Record<string, unknown>) => ({
+          ...r,
+          tokens_reversed: Number(r.tokens_reversed),
+          tokens_disputed: Number(r.tokens_disputed),
+        })),
+      ).toEqual(
+        expect.arrayContaining(
+          purchases.map(({ id, status }) => ({
+            id,
+            status,
+            currency: 'usd',
+            payment_intent_id: null,
+            tokens_reversed: 0,
+            tokens_disputed: 0,
+            dispute_status: 'none',
+          })),
+        ),
+      );
+      expect(rows).toHaveLength(3);
+      const packages = await t.dataSource.query('SELECT DISTINCT currency FROM token_packages');
+      expect(packages).toEqual([{ currency: 'usd' }]);
+    } finally {
+      if (before.isInitialized) await before.destroy();
+      if (t) await t.close();
+      else await database.drop();
     }
   });
 });

@@ -12,9 +12,9 @@
  *   - every malformed request to an operation that changes something is refused (4xx), and the
  *     database is exactly as before: balances, ledger, purchases, API keys, payment events,
  *     price overrides, AI models, users and subscriptions;
- *   - the signed payment webhook answers garbage with 400, 401, 413 or 415 only, and the Stripe
- *     webhook (the app runs with PAYMENT_PROVIDER=stripe against a fake Stripe API) answers
- *     unsigned or wrongly signed garbage with 400, 413 or 415 only.
+ *   - the app runs with PAYMENT_PROVIDER=stripe against a fake Stripe API: the Stripe webhook answers
+ *     unsigned or wrongly signed garbage with 400, 413 or 415 only, and the local provider's signed
+ *     payment webhook is closed: 404 to anything that parses, signed or not (400, 413 or 415 before).
  *
  * Requests go through node:http rather than fetch, so paths, headers and bodies reach the server
  * byte for byte (fetch would normalise `../`, refuse non-ASCII header values and GET bodies).
@@ -653,7 +653,7 @@ describe(`fuzzing every operation of the OpenAPI document (${TEST_DB})`, () => {
     parsedBody: boolean,
     malformed: boolean,
   ): Pick<Attempt, 'expect' | 'allowed'> {
-    if (operation.signed) return { expect: 'refused', allowed: [400, 401, 413, 415] };
+    if (operation.signed) return { expect: 'refused', allowed: [400, 404, 413, 415] };
     if (operation.stripeSigned) return { expect: 'refused', allowed: [400, 413, 415] };
     if (!operation.isPublic && caller === 'anonymous' && parsedBody) return { expect: 'unauthenticated' };
     return { expect: malformed && operation.changesState ? 'refused' : 'any' };
@@ -797,12 +797,12 @@ describe(`fuzzing every operation of the OpenAPI document (${TEST_DB})`, () => {
             ? 'example with an inherited property name'
             : `schema violation #${n - inherited.length} (seed ${SEED + index})`;
         if (operation.signed) {
-          // Unsigned, wrongly signed and correctly signed: the last one reaches validation and must be a 400.
-          const refusedUnsigned = parserRejects(json) ? [400] : [401];
+          // Unsigned, wrongly signed and correctly signed: with Stripe, all closed alike.
+          const refused = parserRejects(json) ? [400] : [404];
           for (const [caller, signature, allowed] of [
-            ['anonymous', undefined, refusedUnsigned],
-            ['anonymous', 'f'.repeat(64), refusedUnsigned],
-            ['anonymous', sign(json), [400]],
+            ['anonymous', undefined, refused],
+            ['anonymous', 'f'.repeat(64), refused],
+            ['anonymous', sign(json), refused],
           ] as const) {
             const headers: Record<string, string> = { ...jsonHeaders, ...(signature ? { 'x-signature': signature } : {}) };
             attempts.push({
@@ -845,7 +845,7 @@ describe(`fuzzing every operation of the OpenAPI document (${TEST_DB})`, () => {
       for (const { label, body } of fuzzer.singleDefectBodies(operation.bodySchema))
         attempts.push(...malformedBodyAttempts(operation, label, body));
     }
-    // The signed webhook: correctly signed, so that validation is what refuses it.
+    // The signed webhook: correctly signed, and still closed (404) with Stripe.
     const webhook = operations.find((o) => o.signed)!;
     for (const { label, body } of webhook.ignoresUnknownProperties ? [] : fuzzer.singleDefectBodies(webhook.bodySchema!)) {
       const json = JSON.stringify(body);
@@ -856,7 +856,7 @@ describe(`fuzzing every operation of the OpenAPI document (${TEST_DB})`, () => {
         input: body,
         request: { method: 'POST', path: pathOf(webhook), headers: { ...jsonHeaders, 'x-signature': sign(json) }, body: json },
         expect: 'refused',
-        allowed: [400],
+        allowed: [404],
       });
     }
     expect(attempts.length).toBeGreaterThan(300);
@@ -916,7 +916,7 @@ describe(`fuzzing every operation of the OpenAPI document (${TEST_DB})`, () => {
             input: Buffer.isBuffer(raw.body) ? `<${raw.body.length} bytes>` : raw.body,
             request: { method: operation.method.toUpperCase(), path: pathOf(operation), headers, body: raw.body },
             expect: operation.changesState ? 'refused' : 'any',
-            ...(operation.signed && { allowed: [400, 401, 413, 415] }),
+            ...(operation.signed && { allowed: [400, 404, 413, 415] }),
             ...(operation.stripeSigned && { allowed: [400, 413, 415] }),
           });
         }

@@ -19,19 +19,12 @@ import { RateLimit } from '../rate-limits/rate-limit.decorator.js';
 import { ErrorBodyDto } from '../common/error-body.dto.js';
 import type { Principal } from '../common/principal.js';
 import { BillingService } from './billing.service.js';
-import {
-  CheckoutDto,
-  CheckoutResultDto,
-  PaymentEventDto,
-  PurchaseDto,
-  PurchasesQueryDto,
-  StripeEventDto,
-  TokenPackageDto,
-  WebhookResultDto,
-} from './dto/billing.dto.js';
+import { CheckoutDto, CheckoutResultDto, PurchaseDto, PurchasesQueryDto, TokenPackageDto } from './dto/billing.dto.js';
+import { PaymentEventDto, StripeEventDto, WebhookResultDto } from './dto/webhooks.dto.js';
 import { PaymentEventPipe } from './payment-event.pipe.js';
 import type { ProviderEvent } from './payment-provider.js';
 import { PaymentSignatureGuard } from './payment-signature.guard.js';
+import { SignedWebhookOpenGuard } from './signed-webhook-open.guard.js';
 import { StripeWebhookService } from './stripe-webhook.service.js';
 
 /** Buying tokens. No route here is metered: they work at balance 0. */
@@ -85,10 +78,11 @@ export class BillingController {
   @Public()
   @Post('webhooks/payment')
   @HttpCode(200)
-  @UseGuards(PaymentSignatureGuard)
+  @UseGuards(SignedWebhookOpenGuard, PaymentSignatureGuard)
   @ApiOperation({
-    summary: 'Payment provider events',
+    summary: 'Payment events of the local provider (PAYMENT_PROVIDER=local)',
     description:
+      'Only with PAYMENT_PROVIDER=local (the demo provider, refused in production): with any other provider, or none, it answers 404 NOT_FOUND to everything and credits nothing, since these events carry no amount to check. ' +
       'Called by the payment provider. `payment.succeeded` moves a pending or failed purchase to paid and credits its tokens; `payment.failed` moves a pending one to failed. ' +
       'Each event id is processed once (a repeat answers `duplicate`), and a purchase is credited exactly once whatever events arrive, in any order. ' +
       'An event that changes nothing (a success for a paid purchase, a failure for a paid or failed one) is recorded as `ignored`; one for an unknown purchase is recorded and answered `unknown_purchase`, so the provider stops retrying. ' +
@@ -102,6 +96,7 @@ export class BillingController {
     description: 'UNAUTHENTICATED: X-Signature missing or not the signature of this body; nothing changed',
     type: ErrorBodyDto,
   })
+  @ApiNotFoundResponse({ description: 'NOT_FOUND: PAYMENT_PROVIDER is not local; nothing changed', type: ErrorBodyDto })
   async paymentWebhook(@Body(PaymentEventPipe) event: ProviderEvent): Promise<WebhookResultDto> {
     return { received: true, outcome: await this.billing.handleEvent(event) };
   }
@@ -113,9 +108,14 @@ export class BillingController {
     summary: 'Stripe events (PAYMENT_PROVIDER=stripe)',
     description:
       'Called by Stripe; verified with the `Stripe-Signature` header over the raw body and STRIPE_WEBHOOK_SECRET. ' +
-      '`checkout.session.completed` credits the purchase when `payment_status` is `paid` or `no_payment_required` (otherwise `awaiting_payment`: a delayed payment reports later); ' +
-      '`checkout.session.async_payment_succeeded` credits it; `checkout.session.async_payment_failed` and `checkout.session.expired` fail a pending one. ' +
-      "The purchase is the session's `metadata.purchaseId` (else `client_reference_id`). Same rules as /billing/webhooks/payment: each event id once, each purchase credited exactly once. " +
+      "Checkout Sessions: the purchase is the session's `metadata.purchaseId` (else `client_reference_id`), and the session must be the one created for it at checkout (its `providerReference`). " +
+      '`checkout.session.completed` and `checkout.session.async_payment_succeeded` credit the purchase only when `payment_status` is `paid` and `amount_total` and `currency` equal its price ' +
+      '(a completed but `unpaid` session answers `awaiting_payment`: a delayed payment reports later); `checkout.session.async_payment_failed` and `checkout.session.expired` fail a pending one. ' +
+      'A session that does not match (another session, not paid, e.g. `no_payment_required`, another amount or currency) changes nothing and answers `mismatch` (logged as an error, counted in `payment_events_total`). ' +
+      'Refunds and disputes find the purchase through the payment intent its session paid with: `charge.refunded` takes back ceil(tokens * amount_refunded / amount) in total (cumulative, so an older refund event takes nothing more; `reversed`, status `partially_refunded` or `refunded`); ' +
+      '`charge.dispute.created` takes back every token not taken yet (status `disputed`); `charge.dispute.closed` with `won` (or `warning_closed`) gives back what the dispute took (`reinstated`), with `lost` changes nothing more. ' +
+      'Tokens are taken from credits, then the allowance, never below 0; what was already spent becomes `owed`. A refund of another amount or currency than the purchase is a `mismatch`; one for a payment intent of no purchase is `unknown_purchase`. ' +
+      'Each event id is applied once (a repeat answers `duplicate`), each purchase credited once and its tokens taken back at most once, whatever the order or concurrency of events. ' +
       'Other event types are recorded and answered `ignored`. Answers 404 when the server does not use Stripe.',
   })
   @ApiHeader({
@@ -143,7 +143,8 @@ export class BillingController {
   @ApiOperation({
     summary: "The caller's purchases, newest first",
     description:
-      'Works with an access token or an API key, at any balance. Each purchase with its `status` (`pending`, `paid`, `failed`); a paid one names the `purchase` ledger entry that credited it. `limit` caps the list.',
+      'Works with an access token or an API key, at any balance. Each purchase with its `status` (`pending`, `paid`, `failed`, `partially_refunded`, `refunded`, `disputed`) and `tokensReversed`; ' +
+      'a credited one names the `purchase` ledger entry that credited it. `limit` caps the list.',
   })
   @ApiOkResponse({ type: [PurchaseDto] })
   @ApiBadRequestResponse({ description: 'VALIDATION_FAILED', type: ErrorBodyDto })

@@ -6,10 +6,13 @@ import { BillingService } from './billing.service.js';
 import { LocalPaymentProvider } from './local-payment.provider.js';
 import { PaymentEvent } from './payment-event.entity.js';
 import { PaymentEventPipe } from './payment-event.pipe.js';
+import { PaymentEvents, paymentEventsCounter } from './payment-events.js';
 import { PaymentProvider } from './payment-provider.js';
+import { PaymentReversalsService } from './payment-reversals.service.js';
 import { PaymentSignatureGuard } from './payment-signature.guard.js';
 import { PaymentWebhookSigner } from './payment-webhook-signer.js';
 import { Purchase } from './purchase.entity.js';
+import { SignedWebhookOpenGuard } from './signed-webhook-open.guard.js';
 import { StripePaymentProvider } from './stripe-payment.provider.js';
 import { StripeWebhookService } from './stripe-webhook.service.js';
 import { TokenPackage } from './token-package.entity.js';
@@ -27,16 +30,20 @@ function paymentProviderFor(config: AppConfig, signer: PaymentWebhookSigner): Pa
 }
 
 /**
- * Token purchases: packages, checkout, the payment webhooks (signed generic events, Stripe's) and
- * the purchase history. PAYMENT_PROVIDER picks the PaymentProvider; a test may bind its own.
+ * Token purchases: packages, checkout, the payment webhooks (signed generic events for the local
+ * provider; Stripe's, with refunds and disputes) and the purchase history. PAYMENT_PROVIDER picks the PaymentProvider; a test may bind its own.
  */
 @Module({
   imports: [TypeOrmModule.forFeature([TokenPackage, Purchase, PaymentEvent])],
   controllers: [BillingController],
   providers: [
     BillingService,
+    PaymentReversalsService,
+    PaymentEvents,
+    paymentEventsCounter,
     StripeWebhookService,
     PaymentWebhookSigner,
+    SignedWebhookOpenGuard,
     PaymentSignatureGuard,
     PaymentEventPipe,
     { provide: PaymentProvider, inject: [AppConfig, PaymentWebhookSigner], useFactory: paymentProviderFor },

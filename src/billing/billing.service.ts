@@ -4,17 +4,15 @@ import { randomUUID } from 'node:crypto';
 import { EntityManager, Repository } from 'typeorm';
 import { AppError, ErrorCode } from '../common/app-error.js';
 import { Clock } from '../common/clock.js';
-import { execute, isUniqueViolation } from '../database/sql.js';
+import { execute } from '../database/sql.js';
 import { TransactionRunner } from '../database/transaction-runner.js';
 import { TokensService } from '../tokens/index.js';
-import { WebhookOutcome } from './dto/billing.dto.js';
-import { PaymentEvent } from './payment-event.entity.js';
+import { sessionMismatches } from './checkout-session-match.js';
+import { WebhookOutcome } from './dto/webhooks.dto.js';
+import { PaymentEvents, type AppliedEvent } from './payment-events.js';
 import { PaymentProvider, PaymentResult, type CheckoutSession, type PaymentNotice, type ProviderEvent } from './payment-provider.js';
-import { Purchase, PurchaseStatus } from './purchase.entity.js';
+import { DisputeStatus, Purchase, PurchaseStatus } from './purchase.entity.js';
 import { TokenPackage } from './token-package.entity.js';
-
-/** Thrown inside the webhook transaction when the event id is already recorded; rolls it back. */
-class DuplicateEvent extends Error {}
 
 /** Purchases a success may still move to `paid`: money taken after a reported failure is credited. */
 const PAYABLE = [PurchaseStatus.Pending, PurchaseStatus.Failed] as const;
@@ -26,7 +24,8 @@ const FAILABLE = [PurchaseStatus.Pending] as const;
  * A purchase is credited exactly once, whatever the number, order or concurrency of events:
  * each event id is recorded once (primary key), and only the event whose conditional UPDATE
  * moves the purchase to `paid` (from `pending` or `failed`) credits the tokens, in the same
- * transaction. A failure moves only a pending purchase.
+ * transaction. A failure moves only a pending purchase. An event that carries what was paid (a
+ * Stripe Checkout Session) changes nothing unless it matches the purchase (`mismatch`).
  */
 @Injectable()
 export class BillingService {
@@ -37,6 +36,7 @@ export class BillingService {
     @InjectRepository(Purchase) private readonly purchases: Repository<Purchase>,
     @Inject(PaymentProvider) private readonly provider: PaymentProvider | null,
     private readonly tokens: TokensService,
+    private readonly events: PaymentEvents,
     private readonly tx: TransactionRunner,
     private readonly clock: Clock,
   ) {}
@@ -63,10 +63,15 @@ export class BillingService {
       packageCode: pkg.code,
       tokens: pkg.tokens,
       priceCents: pkg.priceCents,
+      currency: pkg.currency,
       status: PurchaseStatus.Pending,
       provider: provider.name,
       providerReference: null,
+      paymentIntentId: null,
       ledgerEntryId: null,
+      tokensReversed: 0,
+      tokensDisputed: 0,
+      disputeStatus: DisputeStatus.None,
       createdAt: this.clock.now(),
       completedAt: null,
     });
@@ -98,48 +103,32 @@ export class BillingService {
   }
 
   /** Applies one (signature-checked) provider event, exactly once per event id. */
-  async applyNotice(notice: PaymentNotice): Promise<WebhookOutcome> {
-    let outcome: WebhookOutcome;
-    try {
-      outcome = await this.tx.run((em) => this.apply(em, notice));
-    } catch (error) {
-      if (error instanceof DuplicateEvent) outcome = WebhookOutcome.Duplicate;
-      else throw error;
-    }
-    this.logger.log(JSON.stringify({ event: 'payment_event', id: notice.id, type: notice.type, purchaseId: notice.purchaseId, outcome }));
-    return outcome;
+  applyNotice(notice: PaymentNotice): Promise<WebhookOutcome> {
+    return this.events.applyOnce({ id: notice.id, type: notice.type, purchaseId: notice.purchaseId }, (em) => this.apply(em, notice));
   }
 
-  private async apply(em: EntityManager, notice: PaymentNotice): Promise<WebhookOutcome> {
+  private async apply(em: EntityManager, notice: PaymentNotice): Promise<AppliedEvent> {
     const { purchaseId, result } = notice;
-    // The event row first: a concurrent delivery of the same id waits on it, then fails as a duplicate.
-    try {
-      await em.insert(PaymentEvent, { id: notice.id, type: notice.type, purchaseId, outcome: 'received', receivedAt: this.clock.now() });
-    } catch (error) {
-      if (isUniqueViolation(error)) throw new DuplicateEvent();
-      throw error;
+    const applied = (outcome: WebhookOutcome, differences?: string[]): AppliedEvent => ({ outcome, purchaseId, differences });
+    if (result === null) return applied(WebhookOutcome.Ignored);
+    if (purchaseId === null) return applied(WebhookOutcome.UnknownPurchase);
+    if (notice.session) {
+      const purchase = await em.findOneBy(Purchase, { id: purchaseId });
+      if (!purchase) return applied(WebhookOutcome.UnknownPurchase);
+      const differences = sessionMismatches(purchase, notice.session, result);
+      if (differences.length > 0) return applied(WebhookOutcome.Mismatch, differences);
     }
-
-    let outcome: WebhookOutcome;
-    if (result === null) {
-      outcome = WebhookOutcome.Ignored;
-    } else if (purchaseId === null) {
-      outcome = WebhookOutcome.UnknownPurchase;
-    } else if (result === PaymentResult.Succeeded && (await this.settle(em, purchaseId, PurchaseStatus.Paid, PAYABLE))) {
-      outcome = await this.credit(em, purchaseId);
-    } else if (result === PaymentResult.Failed && (await this.settle(em, purchaseId, PurchaseStatus.Failed, FAILABLE))) {
-      outcome = WebhookOutcome.Failed;
-    } else {
-      const current = await em.findOne(Purchase, { select: { id: true, status: true }, where: { id: purchaseId } });
-      if (!current) outcome = WebhookOutcome.UnknownPurchase;
-      else
-        outcome =
-          result === PaymentResult.Awaiting && current.status !== PurchaseStatus.Paid
-            ? WebhookOutcome.AwaitingPayment
-            : WebhookOutcome.Ignored;
+    if (result === PaymentResult.Succeeded && (await this.settle(em, purchaseId, PurchaseStatus.Paid, PAYABLE))) {
+      await this.credit(em, purchaseId, notice.session?.paymentIntentId ?? null);
+      return applied(WebhookOutcome.Credited);
     }
-    await em.update(PaymentEvent, { id: notice.id }, { outcome });
-    return outcome;
+    if (result === PaymentResult.Failed && (await this.settle(em, purchaseId, PurchaseStatus.Failed, FAILABLE))) {
+      return applied(WebhookOutcome.Failed);
+    }
+    const current = await em.findOne(Purchase, { select: { id: true, status: true }, where: { id: purchaseId } });
+    if (!current) return applied(WebhookOutcome.UnknownPurchase);
+    const awaiting = result === PaymentResult.Awaiting && (PAYABLE as readonly PurchaseStatus[]).includes(current.status);
+    return applied(awaiting ? WebhookOutcome.AwaitingPayment : WebhookOutcome.Ignored);
   }
 
   /**
@@ -155,8 +144,8 @@ export class BillingService {
     return changed === 1;
   }
 
-  /** Credits a purchase this transaction just moved to `paid`, and links the ledger entry. */
-  private async credit(em: EntityManager, purchaseId: string): Promise<WebhookOutcome> {
+  /** Credits a purchase this transaction just moved to `paid`, and links the ledger entry and the payment that paid it. */
+  private async credit(em: EntityManager, purchaseId: string, paymentIntentId: string | null): Promise<void> {
     const purchase = await em.findOneByOrFail(Purchase, { id: purchaseId });
     const entry = await this.tokens.creditPurchase(em, {
       userId: purchase.userId,
@@ -164,7 +153,6 @@ export class BillingService {
       purchaseId: purchase.id,
       packageCode: purchase.packageCode,
     });
-    await em.update(Purchase, { id: purchaseId }, { ledgerEntryId: entry.id });
-    return WebhookOutcome.Credited;
+    await em.update(Purchase, { id: purchaseId }, { ledgerEntryId: entry.id, paymentIntentId });
   }
 }

@@ -13,6 +13,7 @@ import type { Purchase } from './purchase.entity.js';
 @Injectable()
 export class LocalPaymentProvider extends PaymentProvider {
   readonly name = 'local';
+  override readonly reportsToSignedWebhook = true;
 
   constructor(private readonly signer: PaymentWebhookSigner) {
     super();

@@ -3,7 +3,7 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { AppError, ErrorCode } from '../common/app-error.js';
 import { validationError } from '../common/validation.js';
-import { PaymentEventDto } from './dto/billing.dto.js';
+import { PaymentEventDto } from './dto/webhooks.dto.js';
 import type { ProviderEvent } from './payment-provider.js';
 
 /**

@@ -25,6 +25,21 @@ export enum PaymentResult {
 }
 
 /**
+ * What a Checkout Session says was paid, as the event carries it (null where a field is missing or
+ * not of its type). A purchase trusts it only when it matches (checkout-session-match.ts).
+ */
+export interface SessionClaim {
+  sessionId: string | null;
+  /** Stripe's `payment_status`: `paid`, `unpaid` or `no_payment_required`. */
+  paymentStatus: string | null;
+  /** In the smallest unit of `currency`. */
+  amountTotal: number | null;
+  currency: string | null;
+  /** The payment that paid the session: recorded on the purchase, refunds and disputes name only this. */
+  paymentIntentId: string | null;
+}
+
+/**
  * A provider event reduced to what settles a purchase: what every webhook (the signed generic
  * one, Stripe's) hands to BillingService, so the settling rules exist once.
  */
@@ -37,7 +52,27 @@ export interface PaymentNotice {
   purchaseId: string | null;
   /** Null for an event that says nothing about a payment: it is recorded as ignored. */
   result: PaymentResult | null;
+  /** What the provider says was paid (Stripe); the local provider's signed events carry none. */
+  session?: SessionClaim;
 }
+
+export enum ReversalKind {
+  /** Money given back: `amountRefunded` of `amount` so far, cumulative over partial refunds. */
+  Refund = 'refund',
+  DisputeOpened = 'dispute_opened',
+  DisputeClosed = 'dispute_closed',
+}
+
+/**
+ * A refund or dispute of a payment, as the provider reported it. It names only the payment
+ * (Stripe: the PaymentIntent), which leads to the purchase that payment paid for.
+ */
+export type ReversalNotice = { id: string; type: string; paymentIntentId: string | null } & (
+  | { kind: ReversalKind.Refund; amount: number | null; amountRefunded: number | null; currency: string | null }
+  | { kind: ReversalKind.DisputeOpened }
+  /** `disputeStatus`: Stripe's, e.g. `won`, `lost` or `warning_closed` (an inquiry that ended without a chargeback). */
+  | { kind: ReversalKind.DisputeClosed; disputeStatus: string | null }
+);
 
 /**
  * A request the client sends itself to complete a payment: the exact body, and its
@@ -73,6 +108,13 @@ export interface CheckoutSession {
 export abstract class PaymentProvider {
   /** Stored on each purchase (`provider`), at most 32 characters. */
   abstract readonly name: string;
+
+  /**
+   * Whether this provider reports payments through POST /billing/webhooks/payment. Only then does
+   * that route exist: its events carry no amount to check, so no other provider's purchase may be
+   * settled through it.
+   */
+  readonly reportsToSignedWebhook: boolean = false;
 
   /** Starts the payment of a pending purchase of `pkg`; a rejected promise fails the checkout. */
   abstract createCheckout(purchase: Purchase, pkg: TokenPackage): Promise<CheckoutSession>;

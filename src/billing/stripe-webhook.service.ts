@@ -1,20 +1,24 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AppError, ErrorCode } from '../common/app-error.js';
 import { BillingService } from './billing.service.js';
-import type { WebhookOutcome } from './dto/billing.dto.js';
+import type { WebhookOutcome } from './dto/webhooks.dto.js';
+import { PaymentReversalsService } from './payment-reversals.service.js';
 import { PaymentProvider } from './payment-provider.js';
-import { MalformedStripeEvent, StripePaymentProvider } from './stripe-payment.provider.js';
+import { isReversal, MalformedStripeEvent } from './stripe-event-notices.js';
+import { StripePaymentProvider } from './stripe-payment.provider.js';
 
 /**
  * POST /billing/webhooks/stripe: verifies Stripe-Signature over the raw body, then hands the event
- * to BillingService as a PaymentNotice, so Stripe's events settle purchases by the same rules as
- * every other provider's. Answers 404 unless PAYMENT_PROVIDER=stripe.
+ * to BillingService as a PaymentNotice (Checkout Sessions: the same settling rules as every other
+ * provider's, once the session matches its purchase) or to PaymentReversalsService (refunds and
+ * disputes). Answers 404 unless PAYMENT_PROVIDER=stripe.
  */
 @Injectable()
 export class StripeWebhookService {
   constructor(
     @Inject(PaymentProvider) private readonly provider: PaymentProvider | null,
     private readonly billing: BillingService,
+    private readonly reversals: PaymentReversalsService,
   ) {}
 
   async handle(rawBody: Buffer | undefined, signature: unknown): Promise<WebhookOutcome> {
@@ -31,12 +35,14 @@ export class StripeWebhookService {
         "Missing or invalid Stripe-Signature: it must be Stripe's signature of the raw body with STRIPE_WEBHOOK_SECRET",
       );
     }
+    let notice: ReturnType<StripePaymentProvider['noticeOf']>;
     try {
-      return await this.billing.applyNotice(this.provider.noticeOf(event));
+      notice = this.provider.noticeOf(event);
     } catch (error) {
       if (error instanceof MalformedStripeEvent) throw invalid('body', `The signed body is ${error.message}`);
       throw error;
     }
+    return isReversal(notice) ? this.reversals.apply(notice) : this.billing.applyNotice(notice);
   }
 }
 

@@ -13,8 +13,13 @@ export class TokenPackage {
   @Column({ type: 'bigint', transformer: bigintTransformer })
   tokens: number;
 
+  /** In the smallest unit of `currency` (cents for usd). */
   @Column({ name: 'price_cents', type: 'int' })
   priceCents: number;
+
+  /** ISO 4217 code in lower case, as Stripe writes it. */
+  @Column({ type: 'varchar', length: 3, default: 'usd' })
+  currency: string;
 
   @Column({ type: 'boolean', default: true })
   active: boolean;

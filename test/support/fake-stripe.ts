@@ -25,14 +25,45 @@ export interface FakeSession {
   currency: string;
   client_reference_id: string | null;
   metadata: Record<string, string>;
+  /** Null until the session is paid. */
+  payment_intent: string | null;
 }
 
-/** The part of the Stripe API the app uses: POST /v1/checkout/sessions, honouring Idempotency-Key. */
+/** A charge as Stripe sends it in `charge.refunded`: `amount_refunded` is cumulative. */
+export interface FakeCharge {
+  id: string;
+  object: 'charge';
+  payment_intent: string;
+  amount: number;
+  amount_refunded: number;
+  currency: string;
+  refunded: boolean;
+}
+
+export interface FakeDispute {
+  id: string;
+  object: 'dispute';
+  charge: string;
+  payment_intent: string;
+  amount: number;
+  currency: string;
+  status: string;
+}
+
+const hex = (bytes: number) => randomBytes(bytes).toString('hex');
+
+/**
+ * The part of the Stripe API the app uses: POST /v1/checkout/sessions, honouring Idempotency-Key.
+ * It also plays Stripe's side of a payment for the tests: what a session, its charge and a dispute
+ * look like after payment, refunds and disputes, and the events that carry them.
+ */
 export class FakeStripeApi {
   readonly requests: RecordedRequest[] = [];
   /** When set, every request is answered with this status and error body. */
   failure: { status: number; body: unknown } | null = null;
   private readonly byIdempotencyKey = new Map<string, FakeSession>();
+  private readonly sessions = new Map<string, FakeSession>();
+  private readonly charges = new Map<string, FakeCharge>();
   private readonly server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -61,12 +92,79 @@ export class FakeStripeApi {
           currency: form.get('line_items[0][price_data][currency]') ?? '',
           client_reference_id: form.get('client_reference_id'),
           metadata: { purchaseId: form.get('metadata[purchaseId]') ?? '' },
+          payment_intent: null,
         };
         this.byIdempotencyKey.set(key, session);
+        this.sessions.set(id, session);
       }
       send(200, session);
     });
   });
+
+  /**
+   * The session created at checkout as Stripe sends it once the buyer finished: `paid` gives it a
+   * payment intent and a charge (the same ones every time), `unpaid` (a delayed method) none yet.
+   */
+  session(id: string, paymentStatus: 'paid' | 'unpaid' = 'paid'): FakeSession {
+    const session = this.sessions.get(id);
+    if (!session) throw new Error(`the fake Stripe API created no session ${id}`);
+    if (paymentStatus === 'paid' && !session.payment_intent) {
+      session.payment_intent = `pi_test_${hex(12)}`;
+      const charge: FakeCharge = {
+        id: `ch_test_${hex(12)}`,
+        object: 'charge',
+        payment_intent: session.payment_intent,
+        amount: session.amount_total,
+        amount_refunded: 0,
+        currency: session.currency,
+        refunded: false,
+      };
+      this.charges.set(session.payment_intent, charge);
+    }
+    return { ...session, status: 'complete', payment_status: paymentStatus };
+  }
+
+  /** Refunds `amount` more of the payment: the charge as `charge.refunded` then carries it. */
+  refund(paymentIntent: string, amount: number): FakeCharge {
+    const charge = this.chargeOf(paymentIntent);
+    charge.amount_refunded = Math.min(charge.amount, charge.amount_refunded + amount);
+    charge.refunded = charge.amount_refunded === charge.amount;
+    return { ...charge };
+  }
+
+  /** A dispute of the payment's charge, in the given status (`needs_response` when opened, `won` or `lost` when closed). */
+  dispute(paymentIntent: string, status: string): FakeDispute {
+    const charge = this.chargeOf(paymentIntent);
+    return {
+      id: `dp_test_${charge.id.slice(-12)}`,
+      object: 'dispute',
+      charge: charge.id,
+      payment_intent: paymentIntent,
+      amount: charge.amount,
+      currency: charge.currency,
+      status,
+    };
+  }
+
+  /** An event as Stripe sends it, with a new id. */
+  event<T extends object>(type: string, object: T) {
+    return {
+      id: `evt_${hex(12)}`,
+      object: 'event',
+      api_version: '2026-10-28.endive',
+      created: Math.floor(Date.now() / 1000),
+      livemode: false,
+      pending_webhooks: 1,
+      type,
+      data: { object },
+    };
+  }
+
+  private chargeOf(paymentIntent: string): FakeCharge {
+    const charge = this.charges.get(paymentIntent);
+    if (!charge) throw new Error(`the fake Stripe API has no charge for ${paymentIntent}`);
+    return charge;
+  }
 
   /** What makes the app's Stripe SDK call this server instead of Stripe. */
   env(port: number): Record<string, string> {

@@ -1,41 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import {
-  IsDefined,
-  IsIn,
-  IsInt,
-  IsObject,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-  ValidateNested,
-} from 'class-validator';
-import { PAYMENT_EVENT_TYPES, PAYMENT_WEBHOOK_PATH, type CheckoutSession, type PaymentEventType } from '../payment-provider.js';
+import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { PAYMENT_WEBHOOK_PATH, type CheckoutSession } from '../payment-provider.js';
 import { Purchase, PurchaseStatus } from '../purchase.entity.js';
 import type { TokenPackage } from '../token-package.entity.js';
+import { PaymentEventDto } from './webhooks.dto.js';
 
 const UUID_EXAMPLE = '3f0c5b1e-8d2a-4c6f-9b7e-1a2d3c4e5f60';
 const TIME_EXAMPLE = '2026-11-21T10:00:00.000Z';
-
-/** The outcome of one webhook delivery. */
-export enum WebhookOutcome {
-  /** The purchase was pending or failed and is now paid; its tokens were credited. */
-  Credited = 'credited',
-  /** The purchase was pending and is now failed. */
-  Failed = 'failed',
-  /** Nothing changed: the purchase was already paid (or already failed, for a failure), or the event is not about a payment. */
-  Ignored = 'ignored',
-  /** The checkout is complete but the payment is still on its way; a later event settles it. */
-  AwaitingPayment = 'awaiting_payment',
-  /** No purchase has this id; the event is recorded so the provider stops retrying. */
-  UnknownPurchase = 'unknown_purchase',
-  /** This event id was processed before: nothing changed. */
-  Duplicate = 'duplicate',
-}
 
 export class TokenPackageDto {
   @ApiProperty({ example: 'tokens_10k' })
@@ -47,12 +19,15 @@ export class TokenPackageDto {
   @ApiProperty({ example: 10000, description: 'Tokens credited once the payment succeeds' })
   tokens: number;
 
-  @ApiProperty({ example: 2900 })
+  @ApiProperty({ example: 2900, description: 'Price in the smallest unit of `currency` (cents for usd)' })
   priceCents: number;
 
+  @ApiProperty({ example: 'usd', description: 'ISO 4217 currency code, lower case; usd unless the package names another' })
+  currency: string;
+
   static from(pkg: TokenPackage): TokenPackageDto {
-    const { code, name, tokens, priceCents } = pkg;
-    return { code, name, tokens, priceCents };
+    const { code, name, tokens, priceCents, currency } = pkg;
+    return { code, name, tokens, priceCents, currency };
   }
 }
 
@@ -62,68 +37,6 @@ export class CheckoutDto {
   @MaxLength(32)
   @Matches(/\S/, { message: 'packageCode must not be blank' })
   packageCode: string;
-}
-
-export class PaymentEventDataDto {
-  @ApiProperty({ example: UUID_EXAMPLE, description: 'purchaseId of the checkout' })
-  @IsUUID()
-  purchaseId: string;
-}
-
-/** The signed event a payment provider posts to the webhook. */
-export class PaymentEventDto {
-  @ApiProperty({
-    example: 'evt_1Q2w3E4r',
-    description: "The provider's event id (1 to 255 visible ASCII characters); each id is processed once",
-  })
-  @IsString()
-  @Matches(/^[\x21-\x7e]{1,255}$/, { message: 'id must be 1 to 255 visible ASCII characters' })
-  id: string;
-
-  @ApiProperty({ enum: PAYMENT_EVENT_TYPES, example: 'payment.succeeded' })
-  @IsIn(PAYMENT_EVENT_TYPES)
-  type: PaymentEventType;
-
-  @ApiProperty({ type: PaymentEventDataDto })
-  @IsDefined()
-  @IsObject()
-  @ValidateNested()
-  @Type(() => PaymentEventDataDto)
-  data: PaymentEventDataDto;
-}
-
-export class StripeEventObjectDto {
-  @ApiProperty({ example: 'checkout.session' })
-  object: string;
-
-  @ApiPropertyOptional({ example: 'paid', description: 'Checkout Session: paid, unpaid or no_payment_required' })
-  payment_status?: string;
-
-  @ApiPropertyOptional({ example: UUID_EXAMPLE, description: 'Checkout Session: the purchaseId' })
-  client_reference_id?: string;
-
-  @ApiPropertyOptional({ example: { purchaseId: UUID_EXAMPLE }, description: 'Checkout Session: `purchaseId` names the purchase' })
-  metadata?: Record<string, string>;
-}
-
-export class StripeEventDataDto {
-  @ApiProperty({ type: StripeEventObjectDto })
-  object: StripeEventObjectDto;
-}
-
-/** The parts of a Stripe event this API reads (documentation only: the SDK verifies and parses the raw body). */
-export class StripeEventDto {
-  @ApiProperty({ example: 'evt_1Q2w3E4r5T6y', description: "Stripe's event id; each is processed once" })
-  id: string;
-
-  @ApiProperty({ example: 'event' })
-  object: string;
-
-  @ApiProperty({ example: 'checkout.session.completed' })
-  type: string;
-
-  @ApiProperty({ type: StripeEventDataDto })
-  data: StripeEventDataDto;
 }
 
 export class CheckoutCompletionDto {
@@ -162,6 +75,9 @@ export class CheckoutResultDto {
   @ApiProperty({ example: 2900 })
   priceCents: number;
 
+  @ApiProperty({ example: 'usd', description: 'Currency of priceCents (ISO 4217, lower case)' })
+  currency: string;
+
   @ApiProperty({ example: 'stripe', description: 'The payment provider that takes the payment: stripe or local' })
   provider: string;
 
@@ -194,6 +110,7 @@ export class CheckoutResultDto {
       packageCode: purchase.packageCode,
       tokens: purchase.tokens,
       priceCents: purchase.priceCents,
+      currency: purchase.currency,
       provider: purchase.provider,
       providerReference: session.providerReference,
       createdAt: purchase.createdAt.toISOString(),
@@ -216,8 +133,23 @@ export class PurchaseDto {
   @ApiProperty({ example: 2900 })
   priceCents: number;
 
-  @ApiProperty({ enum: PurchaseStatus, example: PurchaseStatus.Paid })
+  @ApiProperty({ example: 'usd', description: 'Currency of priceCents (ISO 4217, lower case)' })
+  currency: string;
+
+  @ApiProperty({
+    enum: PurchaseStatus,
+    example: PurchaseStatus.Paid,
+    description:
+      'pending (checkout started), paid (credited), failed, partially_refunded or refunded (that share of the tokens taken back), ' +
+      'disputed (every token taken back while the dispute is open or after it was lost; a won dispute gives them back)',
+  })
   status: PurchaseStatus;
+
+  @ApiProperty({
+    example: 0,
+    description: 'Tokens taken back by refunds and disputes (less what a won dispute gave back); what was already spent is owed instead',
+  })
+  tokensReversed: number;
 
   @ApiProperty({ example: 'local' })
   provider: string;
@@ -237,13 +169,16 @@ export class PurchaseDto {
   ledgerEntryId: string | null;
 
   static from(purchase: Purchase): PurchaseDto {
-    const { id, packageCode, tokens, priceCents, status, provider, createdAt, completedAt, ledgerEntryId } = purchase;
+    const { id, packageCode, tokens, priceCents, currency, status, tokensReversed, provider, createdAt, completedAt, ledgerEntryId } =
+      purchase;
     return {
       id,
       packageCode,
       tokens,
       priceCents,
+      currency,
       status,
+      tokensReversed,
       provider,
       createdAt: createdAt.toISOString(),
       completedAt: completedAt?.toISOString() ?? null,
@@ -260,12 +195,4 @@ export class PurchasesQueryDto {
   @Min(1)
   @Max(100)
   limit: number = 50;
-}
-
-export class WebhookResultDto {
-  @ApiProperty({ example: true })
-  received: true;
-
-  @ApiProperty({ enum: WebhookOutcome, example: WebhookOutcome.Credited })
-  outcome: WebhookOutcome;
 }

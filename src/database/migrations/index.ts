@@ -9,6 +9,7 @@ import { AiModels1763700000007 } from './1763700000007-AiModels.js';
 import { Holds1763700000008 } from './1763700000008-Holds.js';
 import { OwedTokens1763700000009 } from './1763700000009-OwedTokens.js';
 import { ExactEmailsAndKeys1763700000010 } from './1763700000010-ExactEmailsAndKeys.js';
+import { PurchaseReversals1763700000012 } from './1763700000012-PurchaseReversals.js';
 
 /** In order. A migration added here runs at the next start-up. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   Holds1763700000008,
   OwedTokens1763700000009,
   ExactEmailsAndKeys1763700000010,
+  PurchaseReversals1763700000012,
 ];
