@@ -1,9 +1,10 @@
 /**
  * Failed-login limits that hold, over real HTTP against the real app: the per-address limit is taken
  * before a password is checked (a parallel burst checks at most the limit, also across two instances
- * sharing Redis); the per-account limit counts per account and address, so an attacker at one address
- * never locks the owner out at another; a limit per account across all addresses stops guessing
- * spread over many addresses. The client address comes from X-Forwarded-For behind a trusted proxy.
+ * sharing Redis) and given back by a right password, so successful logins never use it up; the
+ * per-account limit counts per account and address, so an attacker at one address never locks the
+ * owner out at another; a limit per account across all addresses stops guessing spread over many
+ * addresses. The client address comes from X-Forwarded-For behind a trusted proxy.
  */
 import { randomUUID } from 'node:crypto';
 import { registerUser, uniqueEmail } from './support/factories.js';
@@ -42,6 +43,56 @@ function tally(answers: HttpResponse[]): { checked: number; refused: number } {
   expect(answers.filter((r) => r.status !== 401 && r.status !== 429).map((r) => [r.status, r.body])).toEqual([]);
   for (const response of answers.filter((r) => r.status === 429)) expectTooManyRequests(response);
   return { checked: answers.filter((r) => r.status === 401).length, refused: answers.filter((r) => r.status === 429).length };
+}
+
+const ADDRESS_LIMIT = 100;
+const registerUsers = (http: HttpClient, count: number) => Promise.all(Array.from({ length: count }, () => registerUser(http)));
+
+/**
+ * The per-address limit (ADDRESS_LIMIT) on one instance or on several sharing Redis: a right password
+ * gives its slot back, exactly, so at most the limit of password checks are in flight or failed.
+ */
+function successesGiveTheirSlotBack(instances: () => HttpClient[]): void {
+  const on = (i: number) => instances()[i % instances().length];
+
+  it('150 successful logins from one address all succeed; then failures still lock the address at the limit', async () => {
+    const address = '198.51.100.80';
+    // Ten accounts in turn: each signs in far below its per-second allowance.
+    const users = await registerUsers(on(0), 10);
+    const statuses: number[] = [];
+    for (let i = 0; i < 150; i++) statuses.push((await login(on(i), users[i % users.length].email, PASSWORD, address)).status);
+    expect(statuses).toEqual(Array(150).fill(200));
+    // Every slot came back: the full limit of wrong passwords is checked, not one more.
+    const { checked, refused } = tally(await parallelWrongLogins(instances(), ADDRESS_LIMIT + 20, address));
+    expect({ checked, refused }).toEqual({ checked: ADDRESS_LIMIT, refused: 20 });
+    expectTooManyRequests(await login(on(1), users[0].email, PASSWORD, address), 60);
+    expect((await login(on(1), users[0].email, PASSWORD, '198.51.100.81')).status).toBe(200);
+  });
+
+  it('100 right and 200 wrong passwords at once: at most the limit fail, and the slots of the successes all come back', async () => {
+    const address = '198.51.100.85';
+    const users = await registerUsers(on(0), 20);
+    const isRight = (i: number) => i % 3 === 0;
+    const answers = await Promise.all(
+      Array.from({ length: 300 }, (_, i) =>
+        isRight(i)
+          ? login(on(i), users[i % users.length].email, PASSWORD, address)
+          : login(on(i), uniqueEmail('guess'), `guess-${i}`, address),
+      ),
+    );
+    const right = answers.filter((_, i) => isRight(i));
+    const wrong = answers.filter((_, i) => !isRight(i));
+    for (const response of answers.filter((r) => r.status === 429)) expectTooManyRequests(response);
+    expect(right.filter((r) => r.status !== 200 && r.status !== 429).map((r) => [r.status, r.body])).toEqual([]);
+    const failed = tally(wrong).checked;
+    const succeeded = right.filter((r) => r.status === 200).length;
+    // Failures keep their slots; a refusal means that the limit's slots were all held by password checks.
+    expect(failed).toBeLessThanOrEqual(ADDRESS_LIMIT);
+    expect(succeeded + failed).toBeGreaterThanOrEqual(ADDRESS_LIMIT);
+    // What is left is exactly the limit less the failures: no success and no refusal kept a slot.
+    const room = ADDRESS_LIMIT - failed;
+    expect(tally(await parallelWrongLogins(instances(), room + 10, address))).toEqual({ checked: room, refused: 10 });
+  });
 }
 
 describe(`failed-login limits (${TEST_DB})`, () => {
@@ -95,10 +146,10 @@ describe(`failed-login limits (${TEST_DB})`, () => {
     });
   });
 
-  describe('per client address (THROTTLE_LOGIN_FAILURES_PER_ADDRESS=100)', () => {
+  describe(`per client address (THROTTLE_LOGIN_FAILURES_PER_ADDRESS=${ADDRESS_LIMIT})`, () => {
     let t: TestApp;
     beforeAll(async () => {
-      t = await startTestApp({ env: { TRUST_PROXY: '127.0.0.1', THROTTLE_LOGIN_FAILURES_PER_ADDRESS: '100' } });
+      t = await startTestApp({ env: { TRUST_PROXY: '127.0.0.1', THROTTLE_LOGIN_FAILURES_PER_ADDRESS: String(ADDRESS_LIMIT) } });
     });
     afterAll(() => t.close());
 
@@ -110,21 +161,8 @@ describe(`failed-login limits (${TEST_DB})`, () => {
       expectTooManyRequests(await login(t.http, user.email, PASSWORD, '198.51.100.77'), 60);
       expect((await login(t.http, user.email, PASSWORD, '198.51.100.78')).status).toBe(200);
     });
-  });
 
-  describe('per client address: a successful login keeps its slot (THROTTLE_LOGIN_FAILURES_PER_ADDRESS=3)', () => {
-    let t: TestApp;
-    beforeAll(async () => {
-      t = await startTestApp({ env: { TRUST_PROXY: '127.0.0.1', THROTTLE_LOGIN_FAILURES_PER_ADDRESS: '3' } });
-    });
-    afterAll(() => t.close());
-
-    it('every password checked from an address counts, the right ones too', async () => {
-      const users = await Promise.all(Array.from({ length: 4 }, () => registerUser(t.http)));
-      for (const user of users.slice(0, 3)) expect((await login(t.http, user.email, PASSWORD, '198.51.100.90')).status).toBe(200);
-      expectTooManyRequests(await login(t.http, users[3].email, PASSWORD, '198.51.100.90'), 60);
-      expect((await login(t.http, users[3].email, PASSWORD, '198.51.100.91')).status).toBe(200);
-    });
+    successesGiveTheirSlotBack(() => [t.http]);
   });
 
   describe('per client address across two instances sharing Redis', () => {
@@ -134,7 +172,7 @@ describe(`failed-login limits (${TEST_DB})`, () => {
       REDIS_URL: 'redis://127.0.0.1:6379',
       REDIS_KEY_PREFIX: `test-${randomUUID()}:`,
       TRUST_PROXY: '127.0.0.1',
-      THROTTLE_LOGIN_FAILURES_PER_ADDRESS: '100',
+      THROTTLE_LOGIN_FAILURES_PER_ADDRESS: String(ADDRESS_LIMIT),
     };
     beforeAll(async () => {
       a = await startTestApp({ env });
@@ -150,5 +188,7 @@ describe(`failed-login limits (${TEST_DB})`, () => {
       expect({ checked, refused }).toEqual({ checked: 100, refused: 100 });
       expectTooManyRequests(await login(b.http, uniqueEmail('after'), PASSWORD, '198.51.100.120'), 60);
     });
+
+    describe('successful logins split over both instances', () => successesGiveTheirSlotBack(() => [a.http, b.http]));
   });
 });

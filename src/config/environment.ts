@@ -205,7 +205,10 @@ export class Environment {
   @Min(1)
   THROTTLE_LOGIN_FAILURES_PER_ACCOUNT_ALL = 100;
 
-  /** Login attempts (password checks) per client address in 15 minutes before the address is refused for 15 minutes. */
+  /**
+   * Failed logins per client address in any 15 minutes. Each attempt holds a slot during its password check and a
+   * successful one gives it back, so at most this many checks from one address are in flight or failed.
+   */
   @Transform(({ value }) => Number(value))
   @IsInt()
   @Min(1)

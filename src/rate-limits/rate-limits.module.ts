@@ -6,9 +6,9 @@ import { RateLimitGuard } from './rate-limit.guard.js';
 import { throttlerOptions } from './throttlers.js';
 
 /**
- * Rate limits on @nestjs/throttler: sign-ups per client address and checkouts per user through
- * @RateLimit on their routes, failed logins per account and per address through LoginAttempts.
- * Counters live in memory, or in Redis with REDIS_URL so every instance sees the same counts.
+ * Rate limits: sign-ups per client address and checkouts per user through @RateLimit on their routes
+ * (@nestjs/throttler), failed logins per account and per address through LoginAttempts. Counters live
+ * in memory, or in Redis with REDIS_URL so every instance sees the same counts.
  */
 @Module({
   imports: [ThrottlerModule.forRootAsync({ inject: [AppConfig], useFactory: throttlerOptions })],

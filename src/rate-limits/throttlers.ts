@@ -1,9 +1,9 @@
 import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
 import type { ThrottlerModuleOptions, ThrottlerStorage } from '@nestjs/throttler';
 import { ThrottlerStorageService } from '@nestjs/throttler';
-import { AppError, ErrorCode } from '../common/app-error.js';
 import type { AuthenticatedRequest } from '../common/principal.js';
 import { AppConfig } from '../config/app-config.js';
+import { rateLimitsRedisOptions, rateLimitsUnavailable } from './rate-limits-redis.js';
 
 export const HOUR_MS = 60 * 60 * 1000;
 
@@ -11,10 +11,7 @@ export const HOUR_MS = 60 * 60 * 1000;
 export const RATE_LIMITS = ['register', 'checkout'] as const;
 export type RateLimitName = (typeof RATE_LIMITS)[number];
 
-/**
- * Counting must not fail silently: a store that cannot be reached refuses the request (503) rather than
- * letting unlimited login attempts through.
- */
+/** A storage that answers 503 RATE_LIMITS_UNAVAILABLE when it cannot count. */
 class FailClosedStorage implements ThrottlerStorage {
   constructor(private readonly storage: ThrottlerStorage & { onModuleDestroy?(): void; onApplicationShutdown?(): void }) {}
 
@@ -22,7 +19,7 @@ class FailClosedStorage implements ThrottlerStorage {
     try {
       return await this.storage.increment(...args);
     } catch {
-      throw new AppError(ErrorCode.RATE_LIMITS_UNAVAILABLE, 'Rate limits cannot be checked right now; try again shortly');
+      throw rateLimitsUnavailable();
     }
   }
 
@@ -35,15 +32,7 @@ class FailClosedStorage implements ThrottlerStorage {
 function storageFor(config: AppConfig): ThrottlerStorage {
   const url = config.get('REDIS_URL');
   if (!url) return new FailClosedStorage(new ThrottlerStorageService());
-  return new FailClosedStorage(
-    new ThrottlerStorageRedisService(url, {
-      keyPrefix: config.get('REDIS_KEY_PREFIX'),
-      // A request waits at most this long for Redis, then is refused with 503.
-      connectTimeout: 2000,
-      commandTimeout: 2000,
-      maxRetriesPerRequest: 1,
-    }),
-  );
+  return new FailClosedStorage(new ThrottlerStorageRedisService(url, rateLimitsRedisOptions(config)));
 }
 
 export function throttlerOptions(config: AppConfig): ThrottlerModuleOptions {

@@ -50,8 +50,9 @@ export class AuthController {
     summary: 'Exchange email and password for a bearer token',
     description:
       'The email is compared in its normal form (Unicode NFKC, trimmed, lower case), otherwise exactly. ' +
-      'Per client address, every attempt counts before its password is checked, a successful one too ' +
-      '(THROTTLE_LOGIN_FAILURES_PER_ADDRESS per 15 minutes), so parallel attempts check at most that many passwords. ' +
+      'Failed logins per client address (THROTTLE_LOGIN_FAILURES_PER_ADDRESS in any 15 minutes) are counted before the ' +
+      'password is checked: each attempt holds a slot during its check and a successful one gives it back, so at most that ' +
+      'many password checks from one address are in flight or failed, while successful logins behind one address never use the limit up. ' +
       'Wrong passwords count per account and client address (THROTTLE_LOGIN_FAILURES per 15 minutes): failures from one ' +
       'address never lock the owner out at another; and per account across all addresses (THROTTLE_LOGIN_FAILURES_PER_ACCOUNT_ALL). ' +
       'While limited, even the right password is refused with 429. An account also takes at most THROTTLE_LOGIN_FAILURES attempts a second.',
@@ -60,7 +61,7 @@ export class AuthController {
   @ApiUnauthorizedResponse({ description: 'UNAUTHENTICATED', type: ErrorBodyDto })
   @ApiTooManyRequestsResponse({
     description:
-      "TOO_MANY_REQUESTS: too many failed logins on this account (at this address or from all addresses), or too many attempts from this address; `Retry-After` says when to try again. (503 RATE_LIMITS_UNAVAILABLE while the rate limits' Redis does not answer.)",
+      "TOO_MANY_REQUESTS: too many failed logins on this account (at this address or from all addresses), or too many failed or ongoing attempts from this address; `Retry-After` says when to try again. (503 RATE_LIMITS_UNAVAILABLE while the rate limits' Redis does not answer.)",
     type: ErrorBodyDto,
   })
   login(@Body() body: LoginDto, @Ip() address: string): Promise<AccessTokenDto> {

@@ -78,14 +78,16 @@ export class UsersService implements OnApplicationBootstrap {
     });
   }
 
-  /** The user whose password this is; the attempt is counted before the check, and a wrong password as a failure. */
+  /** The user whose password this is; the attempt holds its address's slot during the check, a wrong password keeps it and counts as a failure. */
   private async checkPassword(email: string, password: string, address: string): Promise<User> {
-    const normalEmail = normalizeEmail(email);
-    await this.loginAttempts.reserve(normalEmail, address);
-    const user = await this.users.findOneBy({ email: normalEmail });
+    const attempt = await this.loginAttempts.reserve(normalizeEmail(email), address);
+    const user = await this.users.findOneBy({ email: attempt.email });
     const valid = await verifyPassword(password, user?.passwordHash ?? (await this.unknownUserHash()));
-    if (user && valid) return user;
-    await this.loginAttempts.recordFailure(normalEmail, address);
+    if (user && valid) {
+      await this.loginAttempts.recordSuccess(attempt);
+      return user;
+    }
+    await this.loginAttempts.recordFailure(attempt);
     throw new AppError(ErrorCode.UNAUTHENTICATED, 'Invalid email or password');
   }
 
