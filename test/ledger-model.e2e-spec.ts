@@ -1,29 +1,37 @@
 /**
  * Model-based property test: random sequences of charges, failed (refunded) charges, admin
- * grants and deducts, purchases, plan changes (flips up and down), period rolls, idempotent
- * retries and AI completions (held, then settled at their actual usage, also above the hold: what the
- * balance cannot cover is owed) run against the real app and against a small in-memory model of what
- * each bucket (allowance, credits) and `owed` should hold; tokens received repay owed first. After
- * every step the two agree and the ledger invariants hold. A failing sequence shrinks to a minimal one.
+ * grants and deducts, Stripe purchases and their refunds and disputes, plan changes (flips up and
+ * down), period rolls, idempotent retries and AI completions (held, then settled at their actual
+ * usage, also above the hold) run against the real app and against a small in-memory model of what
+ * each bucket (allowance, credits) and `owed` should hold (test/support/ledger-model/): what a
+ * reversal or a completion cannot take is owed, and tokens received repay it first. After every step
+ * the two agree and the ledger invariants hold. A failing sequence shrinks to a minimal one.
  */
 import fc from 'fast-check';
 import { randomBytes } from 'node:crypto';
 import { Clock } from '../src/common/clock.js';
-import { estimatePromptTokens, maxPriceOf, priceOf } from '../src/completions/index.js';
 import { PeriodRolloverJob } from '../src/tokens/index.js';
-import { FakeClock } from './support/fake-clock.js';
 import { FakeOpenAi } from './support/fake-openai.js';
-import { buyTokens, loginAdmin, registerUser, TestUser } from './support/factories.js';
-import { expectLedgerConsistent } from './support/ledger-assertions.js';
+import { FakeStripeApi } from './support/fake-stripe.js';
+import { loginAdmin, registerUser } from './support/factories.js';
+import { CompletionCommand, UPSTREAM_MODEL, UpstreamCompletionCommand } from './support/ledger-model/completions.js';
+import {
+  type Account,
+  balanceOf,
+  charge,
+  clock,
+  DAY,
+  debit,
+  type Model,
+  PLANS,
+  type PlanCode,
+  type Real,
+  receive,
+  Step,
+} from './support/ledger-model/model.js';
+import { DisputeCommand, RefundCommand, StripePurchaseCommand } from './support/ledger-model/payments.js';
 import { createProbe } from './support/probe.js';
-import { startTestApp, TestApp } from './support/test-app.js';
-
-const PLANS = {
-  free: { monthly: 100, cap: 0 },
-  starter: { monthly: 10_000, cap: 10_000 },
-  pro: { monthly: 200_000, cap: 200_000 },
-} as const;
-type PlanCode = keyof typeof PLANS;
+import { startTestApp } from './support/test-app.js';
 
 /** Metered routes the model drives, with their price. */
 const ROUTES = {
@@ -35,81 +43,6 @@ const ROUTES = {
 type RouteName = keyof typeof ROUTES;
 
 const failing = createProbe('model', [{ path: 'fails', action: 'model_failing', cost: 7, fails: 'the provider failed' }]);
-
-interface Account {
-  user: TestUser;
-  /** The plan's tokens of the period, spent first; only what exceeds the plan's cap expires. */
-  allowance: number;
-  /** Purchased and granted tokens; they never expire. */
-  credits: number;
-  /** What the account could not pay; tokens it receives repay it first. */
-  owed: number;
-  /** The highest monthly allowance granted in the current period. */
-  granted: number;
-  used: number;
-  plan: PlanCode;
-  /** Idempotency keys that succeeded, with the balance their first answer reported, for 24 hours. */
-  keys: Map<string, { route: RouteName; remaining: number; expiresAt: number }>;
-  /** Every ledger row of the account seen so far, as read after the previous step. */
-  ledger: string[];
-}
-
-interface Model {
-  accounts: Account[];
-}
-
-interface Real {
-  t: TestApp;
-  adminToken: string;
-  upstream: FakeOpenAi;
-}
-
-const clock = new FakeClock();
-const DAY = 24 * 3600 * 1000;
-
-/** A step of a sequence: changes the app and the model, then checks that they agree. */
-abstract class Step implements fc.AsyncCommand<Model, Real> {
-  check(): boolean {
-    return true;
-  }
-  async run(model: Model, real: Real): Promise<void> {
-    await this.apply(model, real);
-    await expectAgreement(model, real);
-  }
-  protected abstract apply(model: Model, real: Real): Promise<void>;
-}
-
-const balanceOf = (account: Account) => account.allowance + account.credits;
-
-/** Takes `amount` from the allowance first, then from credits: false (nothing taken) when the balance is short. */
-function debit(account: Account, amount: number): boolean {
-  if (balanceOf(account) < amount) return false;
-  const fromAllowance = Math.min(account.allowance, amount);
-  account.allowance -= fromAllowance;
-  account.credits -= amount - fromAllowance;
-  return true;
-}
-
-/** Tokens arrive in `bucket`: what the account owes is repaid from them first. */
-function receive(account: Account, bucket: 'allowance' | 'credits', amount: number): void {
-  const repaid = Math.min(account.owed, amount);
-  account[bucket] += amount - repaid;
-  account.owed -= repaid;
-}
-
-/** A debit that is never refused: what the balance covers is taken (allowance first), the rest is owed. */
-function collect(account: Account, amount: number): void {
-  const taken = Math.min(amount, balanceOf(account));
-  debit(account, taken);
-  account.owed += amount - taken;
-}
-
-/** The model's view of a charge of `cost`: true when it succeeds. */
-function charge(account: Account, cost: number): boolean {
-  if (!debit(account, cost)) return false;
-  account.used += cost;
-  return true;
-}
 
 class ChargeCommand extends Step {
   constructor(
@@ -169,91 +102,6 @@ class IdempotentChargeCommand extends Step {
   }
 }
 
-/** The built-in completion model's prices, as seeded. */
-const LOCAL_MODEL = { inputPer1k: 10, outputPer1k: 30, maxOutputTokens: 1024 };
-const COMPLETION_MESSAGES = [{ role: 'user' as const, content: 'model the ledger, please' }];
-
-/**
- * A completion of the built-in model, metered by its actual usage: it holds its most expensive outcome
- * first (402 when the balance cannot cover it, nothing changed), then is charged what its usage costs.
- */
-class CompletionCommand extends Step {
-  constructor(
-    readonly who: number,
-    readonly maxTokens: number | undefined,
-  ) {
-    super();
-  }
-  protected async apply(model: Model, real: Real): Promise<void> {
-    const account = model.accounts[this.who];
-    const limit = Math.min(this.maxTokens ?? LOCAL_MODEL.maxOutputTokens, LOCAL_MODEL.maxOutputTokens);
-    const hold = maxPriceOf(LOCAL_MODEL, estimatePromptTokens(COMPLETION_MESSAGES), limit);
-    const response = await real.t.http.post(
-      '/v1/chat/completions',
-      { model: 'local', messages: COMPLETION_MESSAGES, ...(this.maxTokens === undefined ? {} : { max_tokens: this.maxTokens }) },
-      { token: account.user.token },
-    );
-    if (balanceOf(account) < hold) {
-      expect([response.status, response.body.error?.code]).toEqual([402, 'INSUFFICIENT_TOKENS']);
-      return;
-    }
-    expect(response.status).toBe(200);
-    const { prompt_tokens, completion_tokens } = response.body.usage;
-    const price = priceOf(LOCAL_MODEL, prompt_tokens, completion_tokens);
-    expect(price).toBeLessThanOrEqual(hold);
-    // Hold, release and usage together move the buckets exactly as a charge of the actual price would.
-    expect(charge(account, price)).toBe(true);
-    expect([Number(response.headers.get('x-tokens-charged')), Number(response.headers.get('x-tokens-remaining'))]).toEqual([
-      price,
-      balanceOf(account),
-    ]);
-  }
-  override toString(): string {
-    return `completion(${this.who}, ${this.maxTokens ?? 'default'})`;
-  }
-}
-
-/** A model of an upstream whose usage may exceed what the service estimated (e.g. another tokenizer). */
-const UPSTREAM_MODEL = { inputPer1k: 1000, outputPer1k: 1000, maxOutputTokens: 5 };
-const UPSTREAM_MESSAGES = [{ role: 'user' as const, content: 'a b c' }];
-
-/**
- * A completion on the upstream that reports `promptTokens`: charged its actual price whatever the hold
- * was, the balance never below 0, the rest owed.
- */
-class UpstreamCompletionCommand extends Step {
-  constructor(
-    readonly who: number,
-    readonly promptTokens: number,
-  ) {
-    super();
-  }
-  protected async apply(model: Model, real: Real): Promise<void> {
-    const account = model.accounts[this.who];
-    const hold = maxPriceOf(UPSTREAM_MODEL, estimatePromptTokens(UPSTREAM_MESSAGES), UPSTREAM_MODEL.maxOutputTokens);
-    const affordable = balanceOf(account) >= hold;
-    real.upstream.reset();
-    if (affordable) real.upstream.next({ kind: 'usage', promptTokens: this.promptTokens });
-    const response = await real.t.http.post(
-      '/v1/chat/completions',
-      { model: 'fake-gpt', messages: UPSTREAM_MESSAGES, max_tokens: UPSTREAM_MODEL.maxOutputTokens },
-      { token: account.user.token },
-    );
-    if (!affordable) return expect([response.status, response.body.error?.code]).toEqual([402, 'INSUFFICIENT_TOKENS']);
-    expect(response.status).toBe(200);
-    const price = priceOf(UPSTREAM_MODEL, this.promptTokens, response.body.usage.completion_tokens);
-    collect(account, price);
-    account.used += price;
-    expect([Number(response.headers.get('x-tokens-charged')), Number(response.headers.get('x-tokens-remaining'))]).toEqual([
-      price,
-      balanceOf(account),
-    ]);
-  }
-  override toString(): string {
-    return `upstreamCompletion(${this.who}, ${this.promptTokens})`;
-  }
-}
-
 class AdjustCommand extends Step {
   constructor(
     readonly who: number,
@@ -305,20 +153,6 @@ class ChangePlanCommand extends Step {
   }
 }
 
-class PurchaseCommand extends Step {
-  constructor(readonly who: number) {
-    super();
-  }
-  protected async apply(model: Model, real: Real): Promise<void> {
-    const account = model.accounts[this.who];
-    await buyTokens(real.t.http, account.user, 'tokens_1k');
-    receive(account, 'credits', 1000);
-  }
-  override toString(): string {
-    return `purchase(${this.who})`;
-  }
-}
-
 /** Ends the current period of every account (they share one) and lets the job or a request roll it. */
 class EndPeriodCommand extends Step {
   constructor(readonly rolledBy: 'job' | 'request') {
@@ -341,47 +175,6 @@ class EndPeriodCommand extends Step {
   }
 }
 
-/** The account's ledger rows, every column, oldest first. */
-async function ledgerRows(real: Real, userId: string): Promise<string[]> {
-  const rows = await real.t.dataSource.query(
-    'SELECT id, seq, type, action, amount, allowance_amount, credits_amount, balance_after, request_id, client_request_id, actor_id, metadata, created_at FROM token_ledger_entries WHERE user_id = ? ORDER BY seq',
-    [userId],
-  );
-  return rows.map((row: Record<string, unknown>) =>
-    JSON.stringify(Object.values(row).map((v) => (v instanceof Date ? v.toISOString() : v === null ? null : String(v)))),
-  );
-}
-
-/**
- * After every step: the app agrees with the model, the ledger invariants hold (balance == sum,
- * balance >= 0, balanceAfter chain), and the rows seen before are still there, unchanged (rows are
- * only ever appended).
- */
-async function expectAgreement(model: Model, real: Real): Promise<void> {
-  for (const account of model.accounts) {
-    const rows = await ledgerRows(real, account.user.id);
-    expect(rows.slice(0, account.ledger.length)).toEqual(account.ledger);
-    account.ledger = rows;
-    const balance = (await real.t.http.get('/tokens/balance', { token: account.user.token })).body;
-    expect({
-      balance: balance.balance,
-      allowance: balance.allowance,
-      credits: balance.credits,
-      owed: balance.owed,
-      usedThisPeriod: balance.usedThisPeriod,
-      plan: balance.plan,
-    }).toEqual({
-      balance: balanceOf(account),
-      allowance: account.allowance,
-      credits: account.credits,
-      owed: account.owed,
-      usedThisPeriod: account.used,
-      plan: account.plan,
-    });
-    await expectLedgerConsistent(real.t.dataSource, account.user.id);
-  }
-}
-
 function commandsFor(users: number) {
   const who = fc.nat({ max: users - 1 });
   const key = fc.constantFrom('k1', 'k2', 'k3');
@@ -394,7 +187,9 @@ function commandsFor(users: number) {
       .tuple(who, fc.constantFrom<'grant' | 'deduct'>('grant', 'deduct'), fc.integer({ min: 1, max: 400 }))
       .map(([w, k, a]) => new AdjustCommand(w, k, a)),
     fc.tuple(who, fc.constantFrom<PlanCode>('free', 'starter', 'pro')).map(([w, p]) => new ChangePlanCommand(w, p)),
-    who.map((w) => new PurchaseCommand(w)),
+    who.map((w) => new StripePurchaseCommand(w)),
+    fc.tuple(who, fc.nat(3), fc.integer({ min: 1, max: 500 })).map(([w, p, c]) => new RefundCommand(w, p, c)),
+    fc.tuple(who, fc.nat(3), fc.constantFrom<'won' | 'lost'>('won', 'lost')).map(([w, p, r]) => new DisputeCommand(w, p, r)),
     fc.constantFrom<'job' | 'request'>('job', 'request').map((by) => new EndPeriodCommand(by)),
     fc.tuple(who, fc.constantFrom<number | undefined>(undefined, 8, 400, 1024)).map(([w, m]) => new CompletionCommand(w, m)),
     fc.tuple(who, fc.integer({ min: 1, max: 3000 })).map(([w, p]) => new UpstreamCompletionCommand(w, p)),
@@ -406,17 +201,24 @@ describe('the ledger against a model', () => {
 
   beforeAll(async () => {
     const upstream = new FakeOpenAi();
+    const stripe = new FakeStripeApi();
     const t = await startTestApp({
       controllers: [failing.controller],
-      env: { PERIOD_ROLLOVER_INTERVAL_SECONDS: '0', JWT_SECRET: randomBytes(32).toString('hex'), LLM_BASE_URL: await upstream.start() },
+      env: {
+        PERIOD_ROLLOVER_INTERVAL_SECONDS: '0',
+        JWT_SECRET: randomBytes(32).toString('hex'),
+        LLM_BASE_URL: await upstream.start(),
+        ...stripe.env(await stripe.start()),
+      },
       override: (builder) => builder.overrideProvider(Clock).useValue(clock),
     });
-    real = { t, adminToken: await loginAdmin(t.http), upstream };
+    real = { t, adminToken: await loginAdmin(t.http), upstream, stripe };
     expect((await t.http.put('/admin/models/fake-gpt', UPSTREAM_MODEL, { token: real.adminToken })).status).toBe(200);
   });
   afterAll(async () => {
     await real.t.close();
     await real.upstream.stop();
+    await real.stripe.stop();
   });
 
   it('agrees with the model after every step of random operation sequences', async () => {
@@ -437,6 +239,7 @@ describe('the ledger against a model', () => {
             used: 0,
             plan: 'free',
             keys: new Map(),
+            purchases: [],
             ledger: [],
           });
         }

@@ -1,0 +1,88 @@
+/** Completion steps of the ledger property test: the built-in model, and an upstream whose usage may exceed the hold. */
+import { estimatePromptTokens, maxPriceOf, priceOf } from '../../../src/completions/index.js';
+import { balanceOf, charge, collect, type Model, type Real, Step } from './model.js';
+
+/** The built-in completion model's prices, as seeded. */
+const LOCAL_MODEL = { inputPer1k: 10, outputPer1k: 30, maxOutputTokens: 1024 };
+const COMPLETION_MESSAGES = [{ role: 'user' as const, content: 'model the ledger, please' }];
+
+/**
+ * A completion of the built-in model, metered by its actual usage: it holds its most expensive outcome
+ * first (402 when the balance cannot cover it, nothing changed), then is charged what its usage costs.
+ */
+export class CompletionCommand extends Step {
+  constructor(
+    readonly who: number,
+    readonly maxTokens: number | undefined,
+  ) {
+    super();
+  }
+  protected async apply(model: Model, real: Real): Promise<void> {
+    const account = model.accounts[this.who];
+    const limit = Math.min(this.maxTokens ?? LOCAL_MODEL.maxOutputTokens, LOCAL_MODEL.maxOutputTokens);
+    const hold = maxPriceOf(LOCAL_MODEL, estimatePromptTokens(COMPLETION_MESSAGES), limit);
+    const response = await real.t.http.post(
+      '/v1/chat/completions',
+      { model: 'local', messages: COMPLETION_MESSAGES, ...(this.maxTokens === undefined ? {} : { max_tokens: this.maxTokens }) },
+      { token: account.user.token },
+    );
+    if (balanceOf(account) < hold) {
+      expect([response.status, response.body.error?.code]).toEqual([402, 'INSUFFICIENT_TOKENS']);
+      return;
+    }
+    expect(response.status).toBe(200);
+    const { prompt_tokens, completion_tokens } = response.body.usage;
+    const price = priceOf(LOCAL_MODEL, prompt_tokens, completion_tokens);
+    expect(price).toBeLessThanOrEqual(hold);
+    // Hold, release and usage together move the buckets exactly as a charge of the actual price would.
+    expect(charge(account, price)).toBe(true);
+    expect([Number(response.headers.get('x-tokens-charged')), Number(response.headers.get('x-tokens-remaining'))]).toEqual([
+      price,
+      balanceOf(account),
+    ]);
+  }
+  override toString(): string {
+    return `completion(${this.who}, ${this.maxTokens ?? 'default'})`;
+  }
+}
+
+/** A model of an upstream whose usage may exceed what the service estimated (e.g. another tokenizer). */
+export const UPSTREAM_MODEL = { inputPer1k: 1000, outputPer1k: 1000, maxOutputTokens: 5 };
+const UPSTREAM_MESSAGES = [{ role: 'user' as const, content: 'a b c' }];
+
+/**
+ * A completion on the upstream that reports `promptTokens`: charged its actual price whatever the hold
+ * was, the balance never below 0, the rest owed.
+ */
+export class UpstreamCompletionCommand extends Step {
+  constructor(
+    readonly who: number,
+    readonly promptTokens: number,
+  ) {
+    super();
+  }
+  protected async apply(model: Model, real: Real): Promise<void> {
+    const account = model.accounts[this.who];
+    const hold = maxPriceOf(UPSTREAM_MODEL, estimatePromptTokens(UPSTREAM_MESSAGES), UPSTREAM_MODEL.maxOutputTokens);
+    const affordable = balanceOf(account) >= hold;
+    real.upstream.reset();
+    if (affordable) real.upstream.next({ kind: 'usage', promptTokens: this.promptTokens });
+    const response = await real.t.http.post(
+      '/v1/chat/completions',
+      { model: 'fake-gpt', messages: UPSTREAM_MESSAGES, max_tokens: UPSTREAM_MODEL.maxOutputTokens },
+      { token: account.user.token },
+    );
+    if (!affordable) return expect([response.status, response.body.error?.code]).toEqual([402, 'INSUFFICIENT_TOKENS']);
+    expect(response.status).toBe(200);
+    const price = priceOf(UPSTREAM_MODEL, this.promptTokens, response.body.usage.completion_tokens);
+    collect(account, price);
+    account.used += price;
+    expect([Number(response.headers.get('x-tokens-charged')), Number(response.headers.get('x-tokens-remaining'))]).toEqual([
+      price,
+      balanceOf(account),
+    ]);
+  }
+  override toString(): string {
+    return `upstreamCompletion(${this.who}, ${this.promptTokens})`;
+  }
+}
