@@ -6,7 +6,7 @@ import { requestedOutputOf, type ChatCompletionRequestDto } from './dto/chat-com
 import { type ChatCompletionDto, completionOf } from './dto/chat-completion.dto.js';
 import { type CompletionChunk, type CompletionRequest, type CompletionUsage, LlmUpstream } from './llm-upstream.js';
 import { maxPriceOf, outputLimitOf, priceOf } from './pricing.js';
-import { countTokens, estimatePromptTokens } from './tokenizer.js';
+import { countTokensInSlices, estimatePromptTokensInSlices } from './tokenizer.js';
 
 /** The ledger's action of every completion; the model is in the entry's metadata. */
 export const COMPLETION_ACTION = 'ai_completion';
@@ -67,7 +67,7 @@ export class ChatCompletions {
     let usage: CompletionUsage;
     try {
       const result = await this.upstream.complete(started.request, signal, () => (started.accepted = true));
-      usage = result.usage ?? { promptTokens: started.promptTokens, completionTokens: countTokens(result.text) };
+      usage = result.usage ?? { promptTokens: started.promptTokens, completionTokens: await countTokensInSlices(result.text) };
       answer = completionOf(result, usage);
     } catch (error) {
       await this.endUnanswered(started, signal);
@@ -95,7 +95,7 @@ export class ChatCompletions {
         usage = chunk.usage ?? usage;
         yield { kind: 'chunk', chunk };
       }
-      const actual = usage ?? { promptTokens: started.promptTokens, completionTokens: countTokens(output) };
+      const actual = usage ?? { promptTokens: started.promptTokens, completionTokens: await countTokensInSlices(output) };
       const charge = await this.settle(started, actual);
       settled = true;
       yield { kind: 'settled', usage: actual, charge };
@@ -103,7 +103,7 @@ export class ChatCompletions {
       // Broken, cancelled or abandoned (the consumer stopped iterating, e.g. the client went away).
       if (!settled) {
         if (output === '') await this.endUnanswered(started, signal);
-        else await this.settleQuietly(started, { promptTokens: started.promptTokens, completionTokens: countTokens(output) });
+        else await this.settleQuietly(started, { promptTokens: started.promptTokens, completionTokens: await countTokensInSlices(output) });
       }
     }
   }
@@ -113,7 +113,7 @@ export class ChatCompletions {
     if (!model || !this.upstream.serves(model.model)) throw AppError.notFound(`Model '${body.model}'`);
     const messages = body.messages.map(({ role, content, name }) => ({ role, content, ...(name === undefined ? {} : { name }) }));
     const maxTokens = outputLimitOf(model, requestedOutputOf(body));
-    const promptTokens = estimatePromptTokens(messages);
+    const promptTokens = await estimatePromptTokensInSlices(messages);
     const hold = await this.ledger.hold({
       userId: caller.payerId,
       action: COMPLETION_ACTION,

@@ -32,7 +32,10 @@ export {
 export { MAX_OUTPUT_TOKENS_LIMIT, MAX_PRICE_PER_1K, maxPriceOf, outputLimitOf, priceOf, type ModelPricing } from './pricing.js';
 export {
   countTokens,
+  countTokensInSlices,
   estimatePromptTokens,
+  estimatePromptTokensInSlices,
+  MAX_PIECE_LENGTH,
   REPLY_PRIMING_TOKENS,
   TOKENS_PER_MESSAGE,
   TOKENS_PER_NAME,

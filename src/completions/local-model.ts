@@ -10,7 +10,7 @@ import {
   type CompletionResult,
   type FinishReason,
 } from './llm-upstream.js';
-import { countTokens, estimatePromptTokens } from './tokenizer.js';
+import { countTokens, estimatePromptTokensInSlices } from './tokenizer.js';
 
 /** The id of the built-in model (seeded into ai_models by the AiModels migration). */
 export const LOCAL_MODEL_ID = 'local';
@@ -31,12 +31,27 @@ export interface LocalModelOptions {
 /** Injection token of LocalModelOptions (optional). */
 export const LOCAL_MODEL_OPTIONS = Symbol('LOCAL_MODEL_OPTIONS');
 
-/** The words of the last user message that has any, each cut to MAX_WORD_LENGTH characters. */
+/** A word the reply echoes: a run of anything but whitespace. */
+const WORD = /\S+/gu;
+
+/**
+ * The words of the last user message that has any, each cut to MAX_WORD_LENGTH characters: at most
+ * LOCAL_REPLY_TOKENS of them (each echoed word takes at least a token), read without copying a long message or word.
+ */
 function echoedWords(messages: readonly ChatMessage[]): string[] {
   for (let index = messages.length - 1; index >= 0; index--) {
     if (messages[index].role !== 'user') continue;
-    const words = messages[index].content.split(/\s+/u).filter((word) => word.length > 0);
-    if (words.length > 0) return words.map((word) => [...word].slice(0, MAX_WORD_LENGTH).join(''));
+    const words: string[] = [];
+    for (const [word] of messages[index].content.matchAll(WORD)) {
+      // MAX_WORD_LENGTH characters are at most twice as many UTF-16 code units.
+      words.push(
+        Array.from(word.slice(0, 2 * MAX_WORD_LENGTH))
+          .slice(0, MAX_WORD_LENGTH)
+          .join(''),
+      );
+      if (words.length === LOCAL_REPLY_TOKENS) break;
+    }
+    if (words.length > 0) return words;
   }
   return NOTHING_TO_ECHO;
 }
@@ -61,7 +76,7 @@ function replyPieces(messages: readonly ChatMessage[], limit: number): string[] 
  * The built-in model `local`: deterministic, offline, free of any network. Its reply is "Local model
  * reply:" followed by the words of the last user message, repeated, up to LOCAL_REPLY_TOKENS tokens
  * or the request's `maxTokens`, whichever is lower (finish reason `length` when the limit cut it,
- * `stop` otherwise). Usage is exact: prompt tokens by estimatePromptTokens, completion tokens by
+ * `stop` otherwise). Usage is exact: prompt tokens by estimatePromptTokens (in slices), completion tokens by
  * countTokens of the reply, the tokenizer this service meters with. The same request always gets
  * the same answer, streamed word by word, with usage on the last piece.
  */
@@ -83,7 +98,7 @@ export class LocalModel extends LlmUpstream {
     const { pieces, finishReason } = this.answer(request);
     onAccepted?.();
     const text = pieces.join('');
-    return { id: this.idOf(request), model: LOCAL_MODEL_ID, text, finishReason, usage: this.usageOf(request, text) };
+    return { id: this.idOf(request), model: LOCAL_MODEL_ID, text, finishReason, usage: await this.usageOf(request, text) };
   }
 
   async *stream(request: CompletionRequest, signal?: AbortSignal, onAccepted?: () => void): AsyncGenerator<CompletionChunk> {
@@ -94,7 +109,7 @@ export class LocalModel extends LlmUpstream {
       yield { text: piece, finishReason: null, usage: null };
     }
     await this.pause(pieces.length, signal);
-    yield { text: '', finishReason, usage: this.usageOf(request, pieces.join('')) };
+    yield { text: '', finishReason, usage: await this.usageOf(request, pieces.join('')) };
   }
 
   private answer(request: CompletionRequest): { pieces: string[]; finishReason: FinishReason } {
@@ -106,8 +121,8 @@ export class LocalModel extends LlmUpstream {
     return { pieces, finishReason: pieces.length < full.length ? 'length' : 'stop' };
   }
 
-  private usageOf(request: CompletionRequest, text: string) {
-    return { promptTokens: estimatePromptTokens(request.messages), completionTokens: countTokens(text) };
+  private async usageOf(request: CompletionRequest, text: string) {
+    return { promptTokens: await estimatePromptTokensInSlices(request.messages), completionTokens: countTokens(text) };
   }
 
   private idOf(request: CompletionRequest): string {
