@@ -60,6 +60,13 @@ describe('configuration validation at start-up', () => {
     expect(validateEnvironment({ HOLD_TTL_SECONDS: '86400' }).HOLD_TTL_SECONDS).toBe(86400);
   });
 
+  it('allows 8 completions in flight per user by default, and any number from 1', () => {
+    expect(validateEnvironment({}).LLM_MAX_CONCURRENT_PER_USER).toBe(8);
+    expect(validateEnvironment({ LLM_MAX_CONCURRENT_PER_USER: '' }).LLM_MAX_CONCURRENT_PER_USER).toBe(8);
+    expect(validateEnvironment({ LLM_MAX_CONCURRENT_PER_USER: '1' }).LLM_MAX_CONCURRENT_PER_USER).toBe(1);
+    expect(validateEnvironment({ LLM_MAX_CONCURRENT_PER_USER: '64' }).LLM_MAX_CONCURRENT_PER_USER).toBe(64);
+  });
+
   it.each([
     [{ PORT: 'eighty' }, 'PORT'],
     [{ PORT: '70000' }, 'PORT'],
@@ -95,6 +102,10 @@ describe('configuration validation at start-up', () => {
     [{ HOLD_TTL_SECONDS: '86401' }, 'HOLD_TTL_SECONDS'],
     [{ HOLD_TTL_SECONDS: '1.5' }, 'HOLD_TTL_SECONDS'],
     [{ HOLD_TTL_SECONDS: 'soon' }, 'HOLD_TTL_SECONDS'],
+    [{ LLM_MAX_CONCURRENT_PER_USER: '0' }, 'LLM_MAX_CONCURRENT_PER_USER'],
+    [{ LLM_MAX_CONCURRENT_PER_USER: '-3' }, 'LLM_MAX_CONCURRENT_PER_USER'],
+    [{ LLM_MAX_CONCURRENT_PER_USER: '2.5' }, 'LLM_MAX_CONCURRENT_PER_USER'],
+    [{ LLM_MAX_CONCURRENT_PER_USER: 'many' }, 'LLM_MAX_CONCURRENT_PER_USER'],
   ])('stops with a message naming the bad variable: %j', (raw, name) => {
     expect(() => validateEnvironment(raw)).toThrow(new RegExp(`^Invalid environment configuration:[\\s\\S]*\\b${name}:`));
   });

@@ -1,5 +1,13 @@
 import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
-import { ApiBody, ApiOkResponse, ApiOperation, ApiPaymentRequiredResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBody,
+  ApiOkResponse,
+  ApiOperation,
+  ApiPaymentRequiredResponse,
+  ApiProduces,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+} from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { OutgoingHttpHeaders } from 'node:http';
 import { ApiAuth } from '../common/api-auth.decorator.js';
@@ -8,16 +16,20 @@ import { clientRequestIdOf } from '../common/request-id.js';
 import { AppError, ErrorCode } from '../common/app-error.js';
 import { Idempotency, IdempotentApi, type IdempotencyContext, Payer } from '../tokens/index.js';
 import { ChatCompletions, type CompletionCaller } from './chat-completions.service.js';
+import { CompletionSlots } from './completion-slots.js';
 import { ChatCompletionRequestDto } from './dto/chat-completion-request.dto.js';
 import { ChatCompletionDto, completionChunkOf, settledChunkOf } from './dto/chat-completion.dto.js';
-import { OpenAiErrors, toOpenAiErrorBody } from './openai-error.filter.js';
+import { OpenAiErrorBodyDto, OpenAiErrors, toOpenAiErrorBody } from './openai-error.filter.js';
 
 @ApiTags('ai completions')
 @ApiAuth()
 @OpenAiErrors()
 @Controller('v1/chat/completions')
 export class ChatCompletionsController {
-  constructor(private readonly completions: ChatCompletions) {}
+  constructor(
+    private readonly completions: ChatCompletions,
+    private readonly slots: CompletionSlots,
+  ) {}
 
   @Post()
   @HttpCode(200)
@@ -34,7 +46,11 @@ export class ChatCompletionsController {
       'that disconnects after output began is charged for the output so far; a client that disconnects before any output, once the ' +
       "model's server took the request, is charged the prompt (`reason: client_aborted`); a model failure before any output is 502 " +
       'UPSTREAM_FAILED and charges nothing. A running request keeps its hold however long it runs. ' +
-      "Errors have OpenAI's shape `{ error: { message, type, code } }`.",
+      "Errors have OpenAI's shape `{ error: { message, type, code } }`. " +
+      'A user has at most LLM_MAX_CONCURRENT_PER_USER (default 8) completions in flight per app instance, counted from before ' +
+      'the hold until the answer or the stream ended: the next is 429 TOO_MANY_REQUESTS with `Retry-After`, holds nothing and ' +
+      'does not call the model. A prompt of any size the body limit allows is estimated in slices between which the service ' +
+      'keeps answering other requests.',
   })
   @ApiBody({ type: ChatCompletionRequestDto })
   @IdempotentApi()
@@ -44,12 +60,32 @@ export class ChatCompletionsController {
     description: 'The completion (or, with `stream: true`, server-sent chat.completion.chunk events)',
   })
   @ApiPaymentRequiredResponse({ type: ErrorBodyDto, description: 'INSUFFICIENT_TOKENS: the balance cannot cover the hold' })
+  @ApiTooManyRequestsResponse({
+    type: OpenAiErrorBodyDto,
+    description: 'TOO_MANY_REQUESTS: the user already has LLM_MAX_CONCURRENT_PER_USER completions in flight; see `Retry-After` (seconds)',
+  })
   async create(
     @Body() body: ChatCompletionRequestDto,
     @Payer() payerId: string,
     @Idempotency() idempotency: IdempotencyContext,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const slot = this.slots.take(payerId);
+    try {
+      await this.respond(body, payerId, idempotency, request, reply);
+    } finally {
+      slot.release();
+    }
+  }
+
+  /** The answer, whole or streamed; it resolves once the answer or the stream ended, however it ended. */
+  private async respond(
+    body: ChatCompletionRequestDto,
+    payerId: string,
+    idempotency: IdempotencyContext,
+    request: FastifyRequest,
+    reply: FastifyReply,
   ): Promise<void> {
     const caller: CompletionCaller = { payerId, requestId: String(request.id), clientRequestId: clientRequestIdOf(request) };
     // The client going away cancels the model's work (and, for a stream, settles what was generated).

@@ -4,6 +4,7 @@ import { AdminModelsController } from './admin-models.controller.js';
 import { AiModels } from './ai-models.service.js';
 import { ChatCompletionsController } from './chat-completions.controller.js';
 import { ChatCompletions } from './chat-completions.service.js';
+import { CompletionSlots } from './completion-slots.js';
 import { LlmUpstream } from './llm-upstream.js';
 import { LocalModel } from './local-model.js';
 import { ModelPriceLines } from './model-price-lines.js';
@@ -29,6 +30,7 @@ function upstreamAtBaseUrl(config: AppConfig): OpenAiUpstream | null {
   providers: [
     AiModels,
     ChatCompletions,
+    CompletionSlots,
     ModelPriceLines,
     LocalModel,
     { provide: OpenAiUpstream, inject: [AppConfig], useFactory: upstreamAtBaseUrl },

@@ -5,6 +5,7 @@
 export { CompletionsModule } from './completions.module.js';
 export { AiModels, type AiModelView } from './ai-models.service.js';
 export { AiModel } from './ai-model.entity.js';
+export { CompletionSlots, type CompletionSlot } from './completion-slots.js';
 export {
   CHAT_ROLES,
   LlmUpstream,

@@ -292,6 +292,12 @@ export class Environment {
   @Max(86400)
   HOLD_TTL_SECONDS = 900;
 
+  /** AI completions one paying user may have in flight in one process; the next is 429 until one ends. */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  LLM_MAX_CONCURRENT_PER_USER = 8;
+
   /** Bearer token Prometheus sends to GET /metrics; unset: only admins may read it. */
   @IsOptional()
   @IsString()

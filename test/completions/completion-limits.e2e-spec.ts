@@ -1,0 +1,199 @@
+/**
+ * What one user's completions may take from everyone else, over HTTP: a prompt of any size the body
+ * limit allows (a 200,000-character word) is priced while GET /health keeps answering within 250 ms,
+ * and a user has at most LLM_MAX_CONCURRENT_PER_USER (default 8) completions in flight; the next is
+ * 429 with Retry-After, holds nothing and never reaches the upstream, and every way a completion ends
+ * (answer, failure, 402, a client that went away mid-stream) gives its slot back exactly once.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { CompletionSlots, estimatePromptTokens, priceOf } from '../../src/completions/index.js';
+import { FakeOpenAi, readUntilContent } from '../support/fake-openai.js';
+import { loginAdmin, registerUser, type TestUser } from '../support/factories.js';
+import { expectLedgerConsistent } from '../support/ledger-assertions.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+import { TEST_DB } from '../support/test-database.js';
+
+const FAKE_MODEL = { inputPer1k: 1000, outputPer1k: 2000, maxOutputTokens: 50 };
+const LOCAL_MODEL = { inputPer1k: 10, outputPer1k: 30, maxOutputTokens: 1024 };
+const BODY_LIMIT = 1024 * 1024;
+const LIMIT = 8;
+
+/** A word of random letters, as one flat string (the way JSON.parse makes it): nothing in it repeats. */
+function randomWord(length: number, seed: number): string {
+  let state = seed;
+  const letters = Buffer.alloc(length);
+  for (let i = 0; i < length; i++) {
+    state = (Math.imul(state, 1_103_515_245) + 12_345) >>> 0;
+    letters[i] = 97 + ((state >>> 16) % 26);
+  }
+  return letters.toString('latin1');
+}
+
+describe(`Completions cannot stall the service or crowd out other users (${TEST_DB})`, () => {
+  let t: TestApp;
+  let admin: string;
+  let slots: CompletionSlots;
+  const upstream = new FakeOpenAi();
+
+  beforeAll(async () => {
+    t = await startTestApp({ env: { LLM_BASE_URL: await upstream.start() } });
+    admin = await loginAdmin(t.http);
+    expect((await t.http.put('/admin/models/fake-gpt', FAKE_MODEL, { token: admin })).status).toBe(200);
+    slots = t.app.get(CompletionSlots);
+  });
+  afterAll(async () => {
+    await t?.close();
+    await upstream.stop();
+  });
+  beforeEach(() => upstream.reset());
+
+  async function userWith(tokens: number): Promise<TestUser> {
+    const user = await registerUser(t.http);
+    if (tokens > 0)
+      expect(
+        (await t.http.post(`/admin/users/${user.id}/tokens/grant`, { amount: tokens, reason: 'limits' }, { token: admin })).status,
+      ).toBe(201);
+    return user;
+  }
+  const complete = (user: TestUser, body: object, signal?: AbortSignal) =>
+    fetch(`${t.http.baseUrl}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${user.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+      signal,
+    });
+  const ask = (content: string, extra: object = {}) => ({ model: 'fake-gpt', messages: [{ role: 'user', content }], ...extra });
+  const rowsOf = async (user: TestUser) =>
+    (await expectLedgerConsistent(t.dataSource, user.id)).entries.filter((e) => e.type !== 'initial_grant' && e.type !== 'admin_grant');
+  async function until(condition: () => boolean | Promise<boolean>, what: string): Promise<void> {
+    const deadline = Date.now() + 10_000;
+    while (!(await condition())) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await sleep(20);
+    }
+  }
+
+  /** Asks GET /health every 10 ms until `work` settles: the slowest answer, and the longest time between two answers. */
+  async function healthDuring<T>(work: Promise<T>): Promise<{ result: T; slowestMs: number; longestGapMs: number; answers: number }> {
+    let settled = false;
+    void work.then(
+      () => (settled = true),
+      () => (settled = true),
+    );
+    let [slowestMs, longestGapMs, answers] = [0, 0, 0];
+    let lastAnswer = performance.now();
+    while (!settled) {
+      const asked = performance.now();
+      const health = await fetch(`${t.http.baseUrl}/health`);
+      expect([health.status, ((await health.json()) as { status: string }).status]).toEqual([200, 'ok']);
+      const answered = performance.now();
+      [slowestMs, longestGapMs, answers] = [
+        Math.max(slowestMs, answered - asked),
+        Math.max(longestGapMs, answered - lastAnswer),
+        answers + 1,
+      ];
+      lastAnswer = answered;
+      await sleep(10);
+    }
+    return { result: await work, slowestMs, longestGapMs, answers };
+  }
+
+  describe('a prompt of one 200,000-character word', () => {
+    // Another word for each request: the tokenizer remembers the merges of chunks it counted recently.
+    const words = [randomWord(200_000, 42), randomWord(200_000, 43)];
+    const bodyOf = (content: string) => ({ model: 'local', messages: [{ role: 'user', content }] });
+
+    it('is within what the contract accepts: the longest content, far inside the body limit', () => {
+      for (const word of words) {
+        expect(word).toMatch(/^[a-z]{200000}$/);
+        expect(Buffer.byteLength(JSON.stringify(bodyOf(word)))).toBeLessThan(BODY_LIMIT / 4);
+      }
+    });
+
+    it('is priced and answered by the local model while /health keeps answering within 250 ms', async () => {
+      const [user, word, body] = [await userWith(10_000), words[0], bodyOf(words[0])];
+      const started = performance.now();
+      const { result: response, slowestMs, longestGapMs, answers } = await healthDuring(complete(user, body));
+      const tookMs = performance.now() - started;
+      const answer = await response.json();
+      expect(response.status).toBe(200);
+      expect(answer.choices[0].message.content.startsWith(`Local model reply: ${word.slice(0, 24)} `)).toBe(true);
+      expect(answer.usage.prompt_tokens).toBe(estimatePromptTokens(body.messages));
+      const price = priceOf(LOCAL_MODEL, answer.usage.prompt_tokens, answer.usage.completion_tokens);
+      expect(response.headers.get('x-tokens-charged')).toBe(String(price));
+      expect((await rowsOf(user)).map((e) => [e.type, e.amount]).at(-1)).toEqual(['usage', -price]);
+
+      expect(answers).toBeGreaterThanOrEqual(3);
+      expect(slowestMs).toBeLessThanOrEqual(250);
+      expect(longestGapMs).toBeLessThanOrEqual(260);
+      expect(tookMs).toBeLessThan(15_000);
+    });
+
+    it('is 402 for a user who cannot afford its hold, while /health keeps answering within 250 ms; nothing is held', async () => {
+      const user = await userWith(0);
+      const { result: response, slowestMs, longestGapMs, answers } = await healthDuring(complete(user, bodyOf(words[1])));
+      expect(response.status).toBe(402);
+      expect((await response.json()).error).toMatchObject({ code: 'INSUFFICIENT_TOKENS', type: 'insufficient_quota' });
+      expect(answers).toBeGreaterThanOrEqual(3);
+      expect(slowestMs).toBeLessThanOrEqual(250);
+      expect(longestGapMs).toBeLessThanOrEqual(260);
+      expect(await rowsOf(user)).toEqual([]);
+      expect(slots.inFlightOf(user.id)).toBe(0);
+    });
+  });
+
+  describe(`at most ${LIMIT} completions in flight per user`, () => {
+    it(`the ${LIMIT + 1}th is 429 with Retry-After in OpenAI's shape, holds nothing and never reaches the upstream; other users go on`, async () => {
+      const [user, other] = [await userWith(5_000), await userWith(5_000)];
+      upstream.next(...Array.from({ length: LIMIT }, () => ({ kind: 'slow' as const, delayMs: 1_500 })));
+      const running = Array.from({ length: LIMIT }, (_, i) => complete(user, ask(`in flight ${i}`)));
+      await until(() => upstream.requests.length === LIMIT, `${LIMIT} requests at the upstream`);
+      expect(slots.inFlightOf(user.id)).toBe(LIMIT);
+
+      const refused = await complete(user, ask('one too many'));
+      expect(refused.status).toBe(429);
+      expect(refused.headers.get('retry-after')).toBe('1');
+      expect((await refused.json()).error).toMatchObject({ code: 'TOO_MANY_REQUESTS', type: 'rate_limit_error' });
+      expect(upstream.requests).toHaveLength(LIMIT);
+      expect((await rowsOf(user)).map((e) => e.type)).toEqual(Array.from({ length: LIMIT }, () => 'hold'));
+
+      // Another user's completion is not held up by this one's.
+      expect((await complete(other, ask('someone else'))).status).toBe(200);
+
+      expect((await Promise.all(running)).map((response) => response.status)).toEqual(Array.from({ length: LIMIT }, () => 200));
+      expect(slots.inFlightOf(user.id)).toBe(0);
+      expect((await complete(user, ask('after they ended'))).status).toBe(200);
+      expect((await rowsOf(user)).filter((e) => e.type === 'usage')).toHaveLength(LIMIT + 1);
+    });
+
+    it('streams whose clients went away give their slots back once they are settled', async () => {
+      const user = await userWith(5_000);
+      upstream.next(...Array.from({ length: LIMIT }, () => ({ kind: 'slow' as const, delayMs: 150 })));
+      const aborts = Array.from({ length: LIMIT }, () => new AbortController());
+      const streams = await Promise.all(
+        aborts.map((abort, i) => complete(user, ask(`one two three four five ${i}`, { stream: true }), abort.signal)),
+      );
+      await Promise.all(streams.map((response) => readUntilContent(response)));
+      expect((await complete(user, ask('while they stream'))).status).toBe(429);
+      for (const abort of aborts) abort.abort();
+
+      await until(() => slots.inFlightOf(user.id) === 0, 'the slots of the aborted streams');
+      const rows = await rowsOf(user);
+      expect(rows.filter((e) => e.type === 'usage')).toHaveLength(LIMIT);
+      expect((await t.http.get('/tokens/balance', { token: user.token })).body).toMatchObject({ held: 0 });
+      const again = await Promise.all(Array.from({ length: LIMIT }, (_, i) => complete(user, ask(`again ${i}`))));
+      expect(again.map((response) => response.status)).toEqual(Array.from({ length: LIMIT }, () => 200));
+    });
+
+    it('failures give their slots back: upstream errors, 402, an unknown model, a bad body', async () => {
+      const [user, poor] = [await userWith(5_000), await userWith(0)];
+      upstream.next(...Array.from({ length: LIMIT + 2 }, () => ({ kind: 'fail' as const, status: 500 })));
+      for (let i = 0; i < LIMIT + 2; i++) expect((await complete(user, ask(`fail ${i}`))).status).toBe(502);
+      for (let i = 0; i < LIMIT + 2; i++) expect((await complete(poor, ask(`poor ${i}`))).status).toBe(402);
+      for (let i = 0; i < LIMIT + 2; i++) expect((await complete(user, { ...ask('x'), model: 'no-such-model' })).status).toBe(404);
+      for (let i = 0; i < LIMIT + 2; i++) expect((await complete(user, { ...ask('x'), max_tokens: 0 })).status).toBe(400);
+      expect([slots.inFlightOf(user.id), slots.inFlightOf(poor.id)]).toEqual([0, 0]);
+      expect((await complete(user, ask('still served'))).status).toBe(200);
+    });
+  });
+});
