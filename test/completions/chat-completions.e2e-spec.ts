@@ -23,7 +23,8 @@ describe(`POST /v1/chat/completions with the OpenAI SDK (${TEST_DB})`, () => {
 
   beforeAll(async () => {
     const baseUrl = await upstream.start();
-    t = await startTestApp({ env: { LLM_BASE_URL: baseUrl, LLM_API_KEY: 'upstream-key' } });
+    // 50 completions of one user at once race for the balance here; the limit on completions in flight has its own suite.
+    t = await startTestApp({ env: { LLM_BASE_URL: baseUrl, LLM_API_KEY: 'upstream-key', LLM_MAX_CONCURRENT_PER_USER: '64' } });
     admin = await loginAdmin(t.http);
     expect((await t.http.put('/admin/models/fake-gpt', MODEL, { token: admin })).status).toBe(200);
   });
