@@ -8,6 +8,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CompletionSlots, estimatePromptTokens, priceOf } from '../../src/completions/index.js';
 import { FakeOpenAi, readUntilContent } from '../support/fake-openai.js';
+import { randomWord } from '../support/event-loop.js';
 import { loginAdmin, registerUser, type TestUser } from '../support/factories.js';
 import { expectLedgerConsistent } from '../support/ledger-assertions.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
@@ -17,17 +18,6 @@ const FAKE_MODEL = { inputPer1k: 1000, outputPer1k: 2000, maxOutputTokens: 50 };
 const LOCAL_MODEL = { inputPer1k: 10, outputPer1k: 30, maxOutputTokens: 1024 };
 const BODY_LIMIT = 1024 * 1024;
 const LIMIT = 8;
-
-/** A word of random letters, as one flat string (the way JSON.parse makes it): nothing in it repeats. */
-function randomWord(length: number, seed: number): string {
-  let state = seed;
-  const letters = Buffer.alloc(length);
-  for (let i = 0; i < length; i++) {
-    state = (Math.imul(state, 1_103_515_245) + 12_345) >>> 0;
-    letters[i] = 97 + ((state >>> 16) % 26);
-  }
-  return letters.toString('latin1');
-}
 
 describe(`Completions cannot stall the service or crowd out other users (${TEST_DB})`, () => {
   let t: TestApp;

@@ -15,6 +15,7 @@ import {
 import { LOCAL_MODEL_ID, LOCAL_REPLY_TOKENS, LocalModel } from '../../src/completions/local-model.js';
 import { ModelRouter } from '../../src/completions/model-router.js';
 import { countTokens, estimatePromptTokens } from '../../src/completions/tokenizer.js';
+import { longestBlockDuring, randomWord } from '../support/event-loop.js';
 
 const REQUEST: CompletionRequest = {
   model: LOCAL_MODEL_ID,
@@ -90,6 +91,16 @@ describe('LocalModel', () => {
     expect(long.text.startsWith(`Local model reply: ${'x'.repeat(24)} tail`)).toBe(true);
     const special = await model.complete({ ...REQUEST, messages: [{ role: 'user', content: '<|endoftext|> <|im_start|>' }] });
     expect(special.usage!.completionTokens).toBe(countTokens(special.text));
+  });
+
+  it('answers a message of one 200,000-character word, or of 100,000 short words, without holding the event loop over 50 ms', async () => {
+    for (const content of [randomWord(200_000, 5), 'ab '.repeat(66_000)]) {
+      const request = { ...REQUEST, messages: [{ role: 'user' as const, content }] };
+      const { result, ...longest } = await longestBlockDuring(() => model.complete(request));
+      expect(result.text.startsWith(`Local model reply: ${content.slice(0, 24).trim()} `)).toBe(true);
+      expect(result.usage!.promptTokens).toBe(estimatePromptTokens(request.messages));
+      expect(longest.cpuMs).toBeLessThanOrEqual(50);
+    }
   });
 
   it('streams the same text word by word, then a last piece with the finish reason and the same usage', async () => {

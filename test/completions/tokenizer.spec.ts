@@ -14,51 +14,11 @@ import {
   estimatePromptTokensInSlices,
   MAX_PIECE_LENGTH,
 } from '../../src/completions/tokenizer.js';
+import { cpuMs, longestBlockDuring, randomWord } from '../support/event-loop.js';
 
 const PLAIN_TEXT = { disallowedSpecial: new Set<string>() };
 const exact = (text: string) => exactTokens(text, PLAIN_TEXT);
 const longestPiece = (text: string) => Math.max(0, ...[...text.matchAll(O200K_TOKEN_SPLIT_REGEX)].map((match) => match[0].length));
-
-/** A word of `length` letters that repeats nothing (a fixed seed): no merge is ever remembered from an earlier chunk. */
-function randomWord(length: number, seed = 1): string {
-  let state = seed;
-  const letters = Buffer.alloc(length);
-  for (let i = 0; i < length; i++) {
-    state = (Math.imul(state, 1_103_515_245) + 12_345) >>> 0;
-    letters[i] = 97 + ((state >>> 16) % 26);
-  }
-  // One flat string, as JSON.parse makes them (a string built by += is flattened by its first search, all at once).
-  return letters.toString('latin1');
-}
-
-/** Milliseconds of CPU this process has used (the machine's other load does not count). */
-const cpuMs = () => {
-  const { user, system } = process.cpuUsage();
-  return (user + system) / 1000;
-};
-
-/**
- * Runs `work` while a setImmediate ticker measures the longest time the event loop was not free: in
- * CPU time (the work's own share) and in wall time (which another process on the machine can stretch).
- */
-async function longestBlockDuring<T>(work: () => Promise<T>): Promise<{ result: T; cpuMs: number; wallMs: number }> {
-  let lastWall = performance.now();
-  let lastCpu = cpuMs();
-  const longest = { cpuMs: 0, wallMs: 0 };
-  let running = true;
-  const tick = () => {
-    const [wall, cpu] = [performance.now(), cpuMs()];
-    longest.wallMs = Math.max(longest.wallMs, wall - lastWall);
-    longest.cpuMs = Math.max(longest.cpuMs, cpu - lastCpu);
-    [lastWall, lastCpu] = [wall, cpu];
-    if (running) setImmediate(tick);
-  };
-  setImmediate(tick);
-  const result = await work();
-  running = false;
-  tick();
-  return { result, ...longest };
-}
 
 describe('token counts of long words (linear, bounded)', () => {
   it('counts a 200,000-character word in well under a second of CPU', () => {
