@@ -63,7 +63,10 @@ describe(`Completions cannot stall the service or crowd out other users (${TEST_
     }
   }
 
-  /** Asks GET /health every 10 ms until `work` settles: the slowest answer, and the longest time between two answers. */
+  /**
+   * Asks GET /health every 10 ms until `work` settled, and once more after: the slowest answer, and the
+   * longest time between two answers (a stall that began between two questions shows there).
+   */
   async function healthDuring<T>(work: Promise<T>): Promise<{ result: T; slowestMs: number; longestGapMs: number; answers: number }> {
     let settled = false;
     void work.then(
@@ -72,7 +75,8 @@ describe(`Completions cannot stall the service or crowd out other users (${TEST_
     );
     let [slowestMs, longestGapMs, answers] = [0, 0, 0];
     let lastAnswer = performance.now();
-    while (!settled) {
+    for (let last = false; !last;) {
+      last = settled;
       const asked = performance.now();
       const health = await fetch(`${t.http.baseUrl}/health`);
       expect([health.status, ((await health.json()) as { status: string }).status]).toEqual([200, 'ok']);
@@ -83,7 +87,7 @@ describe(`Completions cannot stall the service or crowd out other users (${TEST_
         answers + 1,
       ];
       lastAnswer = answered;
-      await sleep(10);
+      if (!last) await sleep(10);
     }
     return { result: await work, slowestMs, longestGapMs, answers };
   }
@@ -113,9 +117,9 @@ describe(`Completions cannot stall the service or crowd out other users (${TEST_
       expect(response.headers.get('x-tokens-charged')).toBe(String(price));
       expect((await rowsOf(user)).map((e) => [e.type, e.amount]).at(-1)).toEqual(['usage', -price]);
 
-      expect(answers).toBeGreaterThanOrEqual(3);
       expect(slowestMs).toBeLessThanOrEqual(250);
       expect(longestGapMs).toBeLessThanOrEqual(260);
+      expect(answers).toBeGreaterThanOrEqual(3);
       expect(tookMs).toBeLessThan(15_000);
     });
 
@@ -124,9 +128,9 @@ describe(`Completions cannot stall the service or crowd out other users (${TEST_
       const { result: response, slowestMs, longestGapMs, answers } = await healthDuring(complete(user, bodyOf(words[1])));
       expect(response.status).toBe(402);
       expect((await response.json()).error).toMatchObject({ code: 'INSUFFICIENT_TOKENS', type: 'insufficient_quota' });
-      expect(answers).toBeGreaterThanOrEqual(3);
       expect(slowestMs).toBeLessThanOrEqual(250);
       expect(longestGapMs).toBeLessThanOrEqual(260);
+      expect(answers).toBeGreaterThanOrEqual(3);
       expect(await rowsOf(user)).toEqual([]);
       expect(slots.inFlightOf(user.id)).toBe(0);
     });
