@@ -23,8 +23,8 @@ const PLAIN_TEXT = { disallowedSpecial: new Set<string>() };
 
 /** Longest pre-tokenized piece counted whole (UTF-16 code units); o200k's longest token is 128 bytes. */
 export const MAX_PIECE_LENGTH = 256;
-/** About how much text (code units) one call to gpt-tokenizer counts: a few milliseconds of work. */
-const SEGMENT_LENGTH = 2048;
+/** About how much text (code units) one call to gpt-tokenizer counts: at most a few milliseconds of work, even for CJK. */
+const SEGMENT_LENGTH = 512;
 /** Counting time after which the `InSlices` counts let the event loop run. */
 export const SLICE_MS = 10;
 

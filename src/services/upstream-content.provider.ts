@@ -1,4 +1,4 @@
-import { countTokens, LlmUpstream, UpstreamFailed } from '../completions/index.js';
+import { countTokensInSlices, LlmUpstream, UpstreamFailed } from '../completions/index.js';
 import { ContentProvider } from './content-provider.js';
 import type {
   BusinessLeadsDto,
@@ -119,7 +119,7 @@ export class UpstreamContentProvider extends ContentProvider {
   }
 
   async rewrite(text: string): Promise<RewriteResultDto> {
-    const maxTokens = Math.min(REWRITE_MAX_TOKENS, 2 * countTokens(text) + 64);
+    const maxTokens = Math.min(REWRITE_MAX_TOKENS, 2 * (await countTokensInSlices(text)) + 64);
     const rewritten = this.required(splitParagraphs(await this.ask(PROMPTS.rewrite, text, maxTokens)).join('\n\n'));
     return { text: rewritten, substitutions: replacedWords(text, rewritten) };
   }

@@ -4,6 +4,8 @@
  * limits, at the service's fixed contract price; an upstream failure or an empty answer is 502
  * UPSTREAM_FAILED and refunded; calls, the business collector and find-image stay local.
  */
+import { countTokens } from '../../src/completions/index.js';
+import { longestBlockDuring, randomWord } from '../support/event-loop.js';
 import { FakeOpenAi } from '../support/fake-openai.js';
 import { loginAdmin, registerUser, TestUser } from '../support/factories.js';
 import { expectLedgerConsistent, ledgerState } from '../support/ledger-assertions.js';
@@ -180,6 +182,25 @@ describe(`text services on the AI upstream (${TEST_DB})`, () => {
     const more = await t.http.post('/services/write-more', { text: ARTICLE }, { token: user.token });
     await expectCharged(user, 500, more, 'write_more', 1500);
     expect(more.body).toEqual({ text: 'Serve it over ice, or with milk.', keyTerms: ['cold', 'coffee', 'brew'] });
+  });
+
+  it('/services/rewrite of 20,000 characters of Chinese counts their tokens without holding the event loop over 50 ms', async () => {
+    const user = await richUser();
+    const characters = [...'的一是不了人我在有他这中大来上国个到说们为子和你地出道也时年得就那要下以生会自可过天能对'];
+    const letters = randomWord(20_000, 9);
+    const text = Array.from(letters, (letter, i) =>
+      i % 40 === 39 ? '，' : characters[(letter.charCodeAt(0) * 31 + i) % characters.length],
+    ).join('');
+    // A first, short call warms up the way (the SDK, its connection, the compiled code for such text): only the count is left to measure.
+    fake.next({ kind: 'reply', text: '冷萃。' }, { kind: 'reply', text: '冷萃咖啡更顺滑。' });
+    const short = await t.http.post('/services/rewrite', { text: text.slice(0, 999) }, { token: user.token });
+    await expectCharged(user, 0, short, 'ai_rewrite', 500);
+    const { result: rewrite, ...longest } = await longestBlockDuring(() =>
+      t.http.post('/services/rewrite', { text }, { token: user.token }),
+    );
+    await expectCharged(user, 500, rewrite, 'ai_rewrite', 2_000);
+    expect(fake.requests[1].body.max_completion_tokens).toBe(Math.min(8192, 2 * countTokens(text) + 64));
+    expect(longest.cpuMs).toBeLessThanOrEqual(50);
   });
 
   it('calls, the business collector and find-image stay local: the upstream is not asked', async () => {
