@@ -8,7 +8,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CompletionSlots, estimatePromptTokens, priceOf } from '../../src/completions/index.js';
 import { FakeOpenAi, readUntilContent } from '../support/fake-openai.js';
-import { randomWord } from '../support/event-loop.js';
+import { cpuMs, randomWord } from '../support/event-loop.js';
 import { loginAdmin, registerUser, type TestUser } from '../support/factories.js';
 import { expectLedgerConsistent } from '../support/ledger-assertions.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
@@ -63,33 +63,53 @@ describe(`Completions cannot stall the service or crowd out other users (${TEST_
     }
   }
 
+  /** How long something took: on the clock, and in this process's CPU time (app and client share the process). */
+  interface Took {
+    wallMs: number;
+    cpuMs: number;
+  }
+
   /**
    * Asks GET /health every 10 ms until `work` settled, and once more after: the slowest answer, and the
-   * longest time between two answers (a stall that began between two questions shows there).
+   * longest time between two answers (a stall that began between two questions shows there), each on
+   * the clock and in CPU time. This machine's two cores are shared with other work: the clock also
+   * counts the time the system ran other processes (seen up to half a second at a load of 8), the CPU
+   * time only what this process did before it answered, which is what a stall of the event loop is.
    */
-  async function healthDuring<T>(work: Promise<T>): Promise<{ result: T; slowestMs: number; longestGapMs: number; answers: number }> {
+  async function healthDuring<T>(work: Promise<T>): Promise<{ result: T; slowest: Took; longestGap: Took; answers: number }> {
     let settled = false;
     void work.then(
       () => (settled = true),
       () => (settled = true),
     );
-    let [slowestMs, longestGapMs, answers] = [0, 0, 0];
-    let lastAnswer = performance.now();
+    const [slowest, longestGap] = [
+      { wallMs: 0, cpuMs: 0 },
+      { wallMs: 0, cpuMs: 0 },
+    ];
+    let answers = 0;
+    let lastAnswer = { wall: performance.now(), cpu: cpuMs() };
     for (let last = false; !last;) {
       last = settled;
-      const asked = performance.now();
+      const asked = { wall: performance.now(), cpu: cpuMs() };
       const health = await fetch(`${t.http.baseUrl}/health`);
       expect([health.status, ((await health.json()) as { status: string }).status]).toEqual([200, 'ok']);
-      const answered = performance.now();
-      [slowestMs, longestGapMs, answers] = [
-        Math.max(slowestMs, answered - asked),
-        Math.max(longestGapMs, answered - lastAnswer),
-        answers + 1,
-      ];
-      lastAnswer = answered;
+      const answered = { wall: performance.now(), cpu: cpuMs() };
+      slowest.wallMs = Math.max(slowest.wallMs, answered.wall - asked.wall);
+      slowest.cpuMs = Math.max(slowest.cpuMs, answered.cpu - asked.cpu);
+      longestGap.wallMs = Math.max(longestGap.wallMs, answered.wall - lastAnswer.wall);
+      longestGap.cpuMs = Math.max(longestGap.cpuMs, answered.cpu - lastAnswer.cpu);
+      [lastAnswer, answers] = [answered, answers + 1];
       if (!last) await sleep(10);
     }
-    return { result: await work, slowestMs, longestGapMs, answers };
+    return { result: await work, slowest, longestGap, answers };
+  }
+
+  /** No /health waited more than 250 ms of the process's own work (and none took a second even on a loaded machine). */
+  function expectNoStall({ slowest, longestGap, answers }: { slowest: Took; longestGap: Took; answers: number }): void {
+    expect(slowest.cpuMs).toBeLessThanOrEqual(250);
+    expect(longestGap.cpuMs).toBeLessThanOrEqual(260);
+    expect(slowest.wallMs).toBeLessThan(1_000);
+    expect(answers).toBeGreaterThanOrEqual(3);
   }
 
   describe('a prompt of one 200,000-character word', () => {
@@ -107,7 +127,7 @@ describe(`Completions cannot stall the service or crowd out other users (${TEST_
     it('is priced and answered by the local model while /health keeps answering within 250 ms', async () => {
       const [user, word, body] = [await userWith(10_000), words[0], bodyOf(words[0])];
       const started = performance.now();
-      const { result: response, slowestMs, longestGapMs, answers } = await healthDuring(complete(user, body));
+      const { result: response, ...health } = await healthDuring(complete(user, body));
       const tookMs = performance.now() - started;
       const answer = await response.json();
       expect(response.status).toBe(200);
@@ -117,20 +137,16 @@ describe(`Completions cannot stall the service or crowd out other users (${TEST_
       expect(response.headers.get('x-tokens-charged')).toBe(String(price));
       expect((await rowsOf(user)).map((e) => [e.type, e.amount]).at(-1)).toEqual(['usage', -price]);
 
-      expect(slowestMs).toBeLessThanOrEqual(250);
-      expect(longestGapMs).toBeLessThanOrEqual(260);
-      expect(answers).toBeGreaterThanOrEqual(3);
+      expectNoStall(health);
       expect(tookMs).toBeLessThan(15_000);
     });
 
     it('is 402 for a user who cannot afford its hold, while /health keeps answering within 250 ms; nothing is held', async () => {
       const user = await userWith(0);
-      const { result: response, slowestMs, longestGapMs, answers } = await healthDuring(complete(user, bodyOf(words[1])));
+      const { result: response, ...health } = await healthDuring(complete(user, bodyOf(words[1])));
       expect(response.status).toBe(402);
       expect((await response.json()).error).toMatchObject({ code: 'INSUFFICIENT_TOKENS', type: 'insufficient_quota' });
-      expect(slowestMs).toBeLessThanOrEqual(250);
-      expect(longestGapMs).toBeLessThanOrEqual(260);
-      expect(answers).toBeGreaterThanOrEqual(3);
+      expectNoStall(health);
       expect(await rowsOf(user)).toEqual([]);
       expect(slots.inFlightOf(user.id)).toBe(0);
     });

@@ -38,7 +38,7 @@ describe('token counts of long words (linear, bounded)', () => {
     const { result, ...longest } = await longestBlockDuring(() => countTokensInSlices(word));
     expect(cpuMs() - started).toBeLessThan(5_000);
     expect(longest.cpuMs).toBeLessThanOrEqual(50);
-    expect(longest.wallMs).toBeLessThanOrEqual(250);
+    expect(longest.wallMs).toBeLessThan(1_000);
     expect(result).toBe(countTokens(word));
   });
 
@@ -50,7 +50,7 @@ describe('token counts of long words (linear, bounded)', () => {
     ];
     const { result, ...longest } = await longestBlockDuring(() => estimatePromptTokensInSlices(messages));
     expect(longest.cpuMs).toBeLessThanOrEqual(50);
-    expect(longest.wallMs).toBeLessThanOrEqual(250);
+    expect(longest.wallMs).toBeLessThan(1_000);
     expect(result).toBe(estimatePromptTokens(messages));
   });
 
