@@ -32,7 +32,10 @@ describe(`completion settlements at the edges (${TEST_DB})`, () => {
   beforeAll(async () => {
     const baseUrl = await upstream.start();
     // The shortest hold TTL there is: the expiry job checks every second, renewals run every 3.3 s.
-    t = await startTestApp({ env: { LLM_BASE_URL: baseUrl, LLM_API_KEY: 'upstream-key', HOLD_TTL_SECONDS: '10' } });
+    // 10 completions of one user run at once here; the limit on completions in flight has its own suite.
+    t = await startTestApp({
+      env: { LLM_BASE_URL: baseUrl, LLM_API_KEY: 'upstream-key', HOLD_TTL_SECONDS: '10', LLM_MAX_CONCURRENT_PER_USER: '64' },
+    });
     admin = await loginAdmin(t.http);
     expect((await t.http.put('/admin/models/fake-gpt', MODEL, { token: admin })).status).toBe(200);
   });
