@@ -100,6 +100,7 @@ describe('LocalModel', () => {
       expect(result.text.startsWith(`Local model reply: ${content.slice(0, 24).trim()} `)).toBe(true);
       expect(result.usage!.promptTokens).toBe(estimatePromptTokens(request.messages));
       expect(longest.cpuMs).toBeLessThanOrEqual(50);
+      expect(longest.withGc.cpuMs).toBeLessThan(250);
     }
   });
 

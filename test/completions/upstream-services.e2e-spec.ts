@@ -201,6 +201,7 @@ describe(`text services on the AI upstream (${TEST_DB})`, () => {
     await expectCharged(user, 500, rewrite, 'ai_rewrite', 2_000);
     expect(fake.requests[1].body.max_completion_tokens).toBe(Math.min(8192, 2 * countTokens(text) + 64));
     expect(longest.cpuMs).toBeLessThanOrEqual(50);
+    expect(longest.withGc.cpuMs).toBeLessThan(250);
   });
 
   it('calls, the business collector and find-image stay local: the upstream is not asked', async () => {
