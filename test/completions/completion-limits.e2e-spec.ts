@@ -104,7 +104,7 @@ describe(`Completions cannot stall the service or crowd out other users (${TEST_
     return { result: await work, slowest, longestGap, answers };
   }
 
-  /** No /health waited more than 250 ms of the process's own work (and none took a second even on a loaded machine). */
+  /** No /health waited more than 250 ms of the process's own work, nor a second on the clock (see withinAQuarterSecond for 250 ms). */
   function expectNoStall({ slowest, longestGap, answers }: { slowest: Took; longestGap: Took; answers: number }): void {
     expect(slowest.cpuMs).toBeLessThanOrEqual(250);
     expect(longestGap.cpuMs).toBeLessThanOrEqual(260);
@@ -113,9 +113,19 @@ describe(`Completions cannot stall the service or crowd out other users (${TEST_
   }
 
   describe('a prompt of one 200,000-character word', () => {
-    // Another word for each request: the tokenizer remembers the merges of chunks it counted recently.
-    const words = [randomWord(200_000, 42), randomWord(200_000, 43)];
+    // A new word for each request: the tokenizer remembers the merges of chunks it counted recently.
+    const words = Array.from({ length: 6 }, (_, i) => randomWord(200_000, 42 + i));
     const bodyOf = (content: string) => ({ model: 'local', messages: [{ role: 'user', content }] });
+    /**
+     * Runs `attempt` with a fresh word until /health's slowest answer took at most 250 ms on the clock,
+     * at most three times: a stall of the event loop fails every attempt, while the other work of this
+     * shared machine only now and then slows one answer down. Answers the slowest answer of the last.
+     */
+    async function withinAQuarterSecond(attempt: (word: string) => Promise<Took>): Promise<number> {
+      let slowest = Number.POSITIVE_INFINITY;
+      for (let i = 0; i < 3 && slowest > 250; i++) slowest = (await attempt(words.shift()!)).wallMs;
+      return slowest;
+    }
 
     it('is within what the contract accepts: the longest content, far inside the body limit', () => {
       for (const word of words) {
@@ -125,30 +135,37 @@ describe(`Completions cannot stall the service or crowd out other users (${TEST_
     });
 
     it('is priced and answered by the local model while /health keeps answering within 250 ms', async () => {
-      const [user, word, body] = [await userWith(10_000), words[0], bodyOf(words[0])];
-      const started = performance.now();
-      const { result: response, ...health } = await healthDuring(complete(user, body));
-      const tookMs = performance.now() - started;
-      const answer = await response.json();
-      expect(response.status).toBe(200);
-      expect(answer.choices[0].message.content.startsWith(`Local model reply: ${word.slice(0, 24)} `)).toBe(true);
-      expect(answer.usage.prompt_tokens).toBe(estimatePromptTokens(body.messages));
-      const price = priceOf(LOCAL_MODEL, answer.usage.prompt_tokens, answer.usage.completion_tokens);
-      expect(response.headers.get('x-tokens-charged')).toBe(String(price));
-      expect((await rowsOf(user)).map((e) => [e.type, e.amount]).at(-1)).toEqual(['usage', -price]);
-
-      expectNoStall(health);
-      expect(tookMs).toBeLessThan(15_000);
+      const slowest = await withinAQuarterSecond(async (word) => {
+        const [user, body] = [await userWith(10_000), bodyOf(word)];
+        const started = performance.now();
+        const { result: response, ...health } = await healthDuring(complete(user, body));
+        const tookMs = performance.now() - started;
+        const answer = await response.json();
+        expect(response.status).toBe(200);
+        expect(answer.choices[0].message.content.startsWith(`Local model reply: ${word.slice(0, 24)} `)).toBe(true);
+        expect(answer.usage.prompt_tokens).toBe(estimatePromptTokens(body.messages));
+        const price = priceOf(LOCAL_MODEL, answer.usage.prompt_tokens, answer.usage.completion_tokens);
+        expect(response.headers.get('x-tokens-charged')).toBe(String(price));
+        expect((await rowsOf(user)).map((e) => [e.type, e.amount]).at(-1)).toEqual(['usage', -price]);
+        expectNoStall(health);
+        expect(tookMs).toBeLessThan(15_000);
+        return health.slowest;
+      });
+      expect(slowest).toBeLessThanOrEqual(250);
     });
 
     it('is 402 for a user who cannot afford its hold, while /health keeps answering within 250 ms; nothing is held', async () => {
-      const user = await userWith(0);
-      const { result: response, ...health } = await healthDuring(complete(user, bodyOf(words[1])));
-      expect(response.status).toBe(402);
-      expect((await response.json()).error).toMatchObject({ code: 'INSUFFICIENT_TOKENS', type: 'insufficient_quota' });
-      expectNoStall(health);
-      expect(await rowsOf(user)).toEqual([]);
-      expect(slots.inFlightOf(user.id)).toBe(0);
+      const slowest = await withinAQuarterSecond(async (word) => {
+        const user = await userWith(0);
+        const { result: response, ...health } = await healthDuring(complete(user, bodyOf(word)));
+        expect(response.status).toBe(402);
+        expect((await response.json()).error).toMatchObject({ code: 'INSUFFICIENT_TOKENS', type: 'insufficient_quota' });
+        expectNoStall(health);
+        expect(await rowsOf(user)).toEqual([]);
+        expect(slots.inFlightOf(user.id)).toBe(0);
+        return health.slowest;
+      });
+      expect(slowest).toBeLessThanOrEqual(250);
     });
   });
 
