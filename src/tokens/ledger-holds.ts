@@ -132,12 +132,10 @@ export class LedgerHolds {
     try {
       const charged = await this.tx.run<Charge, 'closed'>(
         async (em) => {
-          const late = await this.claimForSettlement(em, hold.holdId);
-          if (late === 'closed') return rollback('closed');
-          if (!late) {
-            const row = await em.findOneByOrFail(TokenHold, { id: hold.holdId });
-            await this.releaseIn(em, { ...holdOf(row), clientRequestId: hold.clientRequestId }, 'settled');
-          }
+          const claimed = await this.claimForSettlement(em, hold);
+          if (claimed.kind === 'closed') return rollback('closed');
+          if (claimed.kind === 'open') await this.releaseIn(em, { ...claimed.held, clientRequestId: hold.clientRequestId }, 'settled');
+          const late = claimed.kind === 'late' && claimed.outcome;
           const usage: Posting = {
             userId: hold.userId,
             type: LedgerEntryType.Usage,
@@ -227,20 +225,28 @@ export class LedgerHolds {
   }
 
   /**
-   * Claims a hold for its settlement, once: an open hold (false: it is released here), or one
-   * released or expired before its request finished (its outcome: the release was written then).
-   * 'closed' when it was settled already.
+   * Claims a hold for its settlement, once: an open hold, with what it still holds (released here), or
+   * one released or expired before its request finished (`late`: its release was written then).
+   * 'closed' when it was settled already. A hold as it was taken is claimed without reading its row.
    */
-  private async claimForSettlement(em: EntityManager, holdId: string): Promise<false | HoldOutcome | 'closed'> {
-    if (await this.claim(em, holdId, HoldOutcome.Settled)) return false;
-    const row = await em.findOneBy(TokenHold, { id: holdId });
-    if (!row || row.outcome === HoldOutcome.Settled) return 'closed';
+  private async claimForSettlement(em: EntityManager, hold: Hold): Promise<SettlementClaim> {
+    const unchanged = await execute(
+      em,
+      'UPDATE token_holds SET closed_at = ?, outcome = ? WHERE id = ? AND closed_at IS NULL AND amount = ?',
+      [this.clock.now(), HoldOutcome.Settled, hold.holdId, hold.amount],
+    );
+    if (unchanged === 1) return { kind: 'open', held: hold };
+    const row = await em.findOneBy(TokenHold, { id: hold.holdId });
+    if (!row || row.outcome === HoldOutcome.Settled) return { kind: 'closed' };
+    // Still open: a period roll expired part of it, and what it still holds is released.
+    if (row.closedAt === null)
+      return (await this.claim(em, row.id, HoldOutcome.Settled)) ? { kind: 'open', held: holdOf(row) } : { kind: 'closed' };
     const settled = await execute(em, 'UPDATE token_holds SET outcome = ? WHERE id = ? AND outcome = ?', [
       HoldOutcome.Settled,
-      holdId,
+      row.id,
       row.outcome,
     ]);
-    return settled === 1 ? (row.outcome ?? 'closed') : 'closed';
+    return settled === 1 && row.outcome ? { kind: 'late', outcome: row.outcome } : { kind: 'closed' };
   }
 
   private expiryFrom(now: Date): Date {
@@ -268,8 +274,13 @@ export class LedgerHolds {
   }
 }
 
+type HeldPart = Pick<Hold, 'holdId' | 'userId' | 'action' | 'amount' | 'requestId' | 'buckets'>;
+
+/** How a settlement found its hold: open (what it holds), released or expired before, or settled already. */
+type SettlementClaim = { kind: 'open'; held: HeldPart } | { kind: 'late'; outcome: HoldOutcome } | { kind: 'closed' };
+
 /** What a hold's row says it still holds (a period roll may have expired some of its allowance). */
-function holdOf(row: TokenHold): Pick<Hold, 'holdId' | 'userId' | 'action' | 'amount' | 'requestId' | 'buckets'> {
+function holdOf(row: TokenHold): HeldPart {
   const { id, userId, action, amount, requestId, allowanceAmount, creditsAmount } = row;
   return {
     holdId: id,
