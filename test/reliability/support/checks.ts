@@ -93,7 +93,15 @@ export async function expectInvariants(db: ReliabilityDatabase, baseUrls: string
     expect({ instance: baseUrl, ok: body.ok, counts: body.counts }).toEqual({
       instance: baseUrl,
       ok: true,
-      counts: { mismatches: 0, bucketMismatches: 0, negativeBalances: 0, usersWithoutAccount: 0, brokenChains: 0 },
+      counts: {
+        mismatches: 0,
+        bucketMismatches: 0,
+        negativeBalances: 0,
+        usersWithoutAccount: 0,
+        brokenChains: 0,
+        heldMismatches: 0,
+        owedMismatches: 0,
+      },
     });
   }
   expect(await db.ledgerProblems()).toEqual([]);
