@@ -12,7 +12,7 @@ import { runCli } from '../src/cli/run-cli.js';
 import { TransactionRunner } from '../src/database/transaction-runner.js';
 import { type Hold, TokenLedger, TokensService } from '../src/tokens/index.js';
 import { bearerTokenFor, insertUserWithoutAccount, loginAdmin, registerUser, TestUser } from './support/factories.js';
-import { expectLedgerConsistent, ledgerState } from './support/ledger-assertions.js';
+import { expectLedgerConsistent, ledgerState, NO_INTEGRITY_PROBLEMS } from './support/ledger-assertions.js';
 import { startTestApp, TestApp } from './support/test-app.js';
 import { TEST_DB } from './support/test-database.js';
 
@@ -95,15 +95,7 @@ const EMPTY_REPORT = {
   brokenChains: [],
   heldMismatches: [],
   owedMismatches: [],
-  counts: {
-    mismatches: 0,
-    bucketMismatches: 0,
-    negativeBalances: 0,
-    usersWithoutAccount: 0,
-    brokenChains: 0,
-    heldMismatches: 0,
-    owedMismatches: 0,
-  },
+  counts: NO_INTEGRITY_PROBLEMS,
   truncated: false,
   ok: true,
 };

@@ -5,45 +5,30 @@
  * to the token at the model's prices; the ledger is read back from the database.
  */
 import OpenAI from 'openai';
-import { FakeOpenAi, readUntilContent } from '../support/fake-openai.js';
-import { loginAdmin, registerUser, type TestUser } from '../support/factories.js';
+import { type CompletionsApp, FAKE_MODEL, startCompletionsApp } from '../support/completions.js';
+import { type FakeOpenAi, readUntilContent } from '../support/fake-openai.js';
 import { expectLedgerConsistent } from '../support/ledger-assertions.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import type { TestApp } from '../support/test-app.js';
 import { TEST_DB } from '../support/test-database.js';
 
-const MODEL = { inputPer1k: 1000, outputPer1k: 2000, maxOutputTokens: 50 };
 /** The fake's tokens are words; a prompt of one user message "a b c" is 3 words + 3 for the message. */
 const priceOf = (promptTokens: number, completionTokens: number) =>
-  Math.ceil((promptTokens * MODEL.inputPer1k + completionTokens * MODEL.outputPer1k) / 1000);
+  Math.ceil((promptTokens * FAKE_MODEL.inputPer1k + completionTokens * FAKE_MODEL.outputPer1k) / 1000);
 
 describe(`POST /v1/chat/completions with the OpenAI SDK (${TEST_DB})`, () => {
+  let app: CompletionsApp;
   let t: TestApp;
-  const upstream = new FakeOpenAi();
-  let admin: string;
+  let upstream: FakeOpenAi;
+  const client = (tokens = 0) => app.client(tokens);
 
   beforeAll(async () => {
-    const baseUrl = await upstream.start();
     // 50 completions of one user at once race for the balance here; the limit on completions in flight has its own suite.
-    t = await startTestApp({ env: { LLM_BASE_URL: baseUrl, LLM_API_KEY: 'upstream-key', LLM_MAX_CONCURRENT_PER_USER: '64' } });
-    admin = await loginAdmin(t.http);
-    expect((await t.http.put('/admin/models/fake-gpt', MODEL, { token: admin })).status).toBe(200);
+    app = await startCompletionsApp({ LLM_MAX_CONCURRENT_PER_USER: '64' });
+    ({ t, upstream } = app);
   });
-  afterAll(async () => {
-    await t?.close();
-    await upstream.stop();
-  });
+  afterAll(() => app?.close());
   beforeEach(() => upstream.reset());
 
-  async function client(tokens = 0): Promise<{ user: TestUser; sdk: OpenAI }> {
-    const user = await registerUser(t.http);
-    if (tokens > 0) {
-      const grant = await t.http.post(`/admin/users/${user.id}/tokens/grant`, { amount: tokens, reason: 'completions' }, { token: admin });
-      expect(grant.status).toBe(201);
-    }
-    const key = await t.http.post('/api-keys', { name: 'sdk' }, { token: user.token });
-    expect(key.status).toBe(201);
-    return { user, sdk: new OpenAI({ baseURL: `${t.http.baseUrl}/v1`, apiKey: key.body.key as string, maxRetries: 0 }) };
-  }
   const rowsOf = async (userId: string) =>
     (await expectLedgerConsistent(t.dataSource, userId)).entries.filter((e) => e.type !== 'initial_grant' && e.type !== 'admin_grant');
 
@@ -200,8 +185,8 @@ describe(`POST /v1/chat/completions with the OpenAI SDK (${TEST_DB})`, () => {
     expect(ids).toEqual(expect.arrayContaining(['local', 'fake-gpt']));
     const costs = (await t.http.get('/tokens/costs', { token: user.token })).body as Array<{ action: string; cost: number }>;
     expect(costs.filter((line) => line.action.startsWith('ai_completion:fake-gpt'))).toEqual([
-      expect.objectContaining({ action: 'ai_completion:fake-gpt:input', cost: MODEL.inputPer1k }),
-      expect.objectContaining({ action: 'ai_completion:fake-gpt:output', cost: MODEL.outputPer1k }),
+      expect.objectContaining({ action: 'ai_completion:fake-gpt:input', cost: FAKE_MODEL.inputPer1k }),
+      expect.objectContaining({ action: 'ai_completion:fake-gpt:output', cost: FAKE_MODEL.outputPer1k }),
     ]);
     // A metered action's price list entry is unchanged, and the balance is not "disabled" by the per-1k lines.
     expect(costs.find((line) => line.action === 'ai_chat_message')).toMatchObject({ cost: 1 });

@@ -5,17 +5,16 @@
  * prompt, a request that outlives HOLD_TTL_SECONDS keeps its hold, and a settlement that finds its
  * hold released is still charged.
  */
-import OpenAI from 'openai';
 import { TokenLedger } from '../../src/tokens/index.js';
-import { FakeOpenAi } from '../support/fake-openai.js';
-import { loginAdmin, registerUser, type TestUser } from '../support/factories.js';
+import { type CompletionsApp, FAKE_MODEL, startCompletionsApp } from '../support/completions.js';
+import type { FakeOpenAi } from '../support/fake-openai.js';
+import type { TestUser } from '../support/factories.js';
 import { expectLedgerConsistent, owedState } from '../support/ledger-assertions.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import type { TestApp } from '../support/test-app.js';
 import { TEST_DB } from '../support/test-database.js';
 
-const MODEL = { inputPer1k: 1000, outputPer1k: 2000, maxOutputTokens: 50 };
 const priceOf = (promptTokens: number, completionTokens: number) =>
-  Math.ceil((promptTokens * MODEL.inputPer1k + completionTokens * MODEL.outputPer1k) / 1000);
+  Math.ceil((promptTokens * FAKE_MODEL.inputPer1k + completionTokens * FAKE_MODEL.outputPer1k) / 1000);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface Row {
@@ -25,35 +24,20 @@ interface Row {
 }
 
 describe(`completion settlements at the edges (${TEST_DB})`, () => {
+  let app: CompletionsApp;
   let t: TestApp;
-  const upstream = new FakeOpenAi();
+  let upstream: FakeOpenAi;
   let admin: string;
+  const client = (tokens = 0) => app.client(tokens);
 
   beforeAll(async () => {
-    const baseUrl = await upstream.start();
     // The shortest hold TTL there is: the expiry job checks every second, renewals run every 3.3 s.
-    // 10 completions of one user run at once here; the limit on completions in flight has its own suite.
-    t = await startTestApp({
-      env: { LLM_BASE_URL: baseUrl, LLM_API_KEY: 'upstream-key', HOLD_TTL_SECONDS: '10', LLM_MAX_CONCURRENT_PER_USER: '64' },
-    });
-    admin = await loginAdmin(t.http);
-    expect((await t.http.put('/admin/models/fake-gpt', MODEL, { token: admin })).status).toBe(200);
+    app = await startCompletionsApp({ HOLD_TTL_SECONDS: '10', LLM_MAX_CONCURRENT_PER_USER: '64' });
+    ({ t, upstream, adminToken: admin } = app);
   });
-  afterAll(async () => {
-    await t?.close();
-    await upstream.stop();
-  });
+  afterAll(() => app?.close());
   beforeEach(() => upstream.reset());
 
-  async function client(tokens = 0): Promise<{ user: TestUser; key: string; sdk: OpenAI }> {
-    const user = await registerUser(t.http);
-    if (tokens > 0)
-      expect((await t.http.post(`/admin/users/${user.id}/tokens/grant`, { amount: tokens, reason: 'test' }, { token: admin })).status).toBe(
-        201,
-      );
-    const key = (await t.http.post('/api-keys', { name: 'sdk' }, { token: user.token })).body.key as string;
-    return { user, key, sdk: new OpenAI({ baseURL: `${t.http.baseUrl}/v1`, apiKey: key, maxRetries: 0 }) };
-  }
   const entriesOf = async (userId: string): Promise<Row[]> => {
     const rows = await t.dataSource.query<Array<{ type: string; amount: unknown; metadata: string | null }>>(
       "SELECT type, amount, metadata FROM token_ledger_entries WHERE user_id = ? AND type NOT IN ('initial_grant', 'admin_grant') ORDER BY seq",

@@ -1,3 +1,14 @@
+/** The integrity report's counts of a database without a problem. */
+export const NO_INTEGRITY_PROBLEMS = {
+  mismatches: 0,
+  bucketMismatches: 0,
+  negativeBalances: 0,
+  usersWithoutAccount: 0,
+  brokenChains: 0,
+  heldMismatches: 0,
+  owedMismatches: 0,
+};
+
 /** A TypeORM DataSource, or any other client that answers SQL with rows. */
 export interface Queryable {
   query(sql: string, parameters?: unknown[]): Promise<any>;

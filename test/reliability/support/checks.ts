@@ -4,6 +4,7 @@ import { promisify } from 'node:util';
 import { appDir, REPO_ROOT } from './app-build.js';
 import { JWT_SECRET } from './app-process.js';
 import type { ReliabilityDatabase, RequestLedger } from './database.js';
+import { NO_INTEGRITY_PROBLEMS } from '../../support/ledger-assertions.js';
 import { expectCall, Outcome } from './load.js';
 
 /** Price of each metered route the suites call (the @TokenCost defaults; no overrides are set). */
@@ -93,15 +94,7 @@ export async function expectInvariants(db: ReliabilityDatabase, baseUrls: string
     expect({ instance: baseUrl, ok: body.ok, counts: body.counts }).toEqual({
       instance: baseUrl,
       ok: true,
-      counts: {
-        mismatches: 0,
-        bucketMismatches: 0,
-        negativeBalances: 0,
-        usersWithoutAccount: 0,
-        brokenChains: 0,
-        heldMismatches: 0,
-        owedMismatches: 0,
-      },
+      counts: NO_INTEGRITY_PROBLEMS,
     });
   }
   expect(await db.ledgerProblems()).toEqual([]);
