@@ -116,11 +116,14 @@ export class AccountPeriods {
     options: Omit<ApplyOptions, 'openAt'>,
     onPeriodEnd: 'roll' | 'leave' = 'roll',
   ): Promise<Settled> {
-    return this.post(em, posting, onPeriodEnd, async (openAt) => {
-      const entry = await this.postings.apply(em, posting, { ...options, openAt });
-      if (entry) await this.owed.repay(em, entry);
-      return entry;
-    });
+    return this.post(em, posting, onPeriodEnd, (openAt) => this.applyRepaying(em, posting, { ...options, openAt }));
+  }
+
+  /** The posting's statement and entry; tokens it brings repay what the account owes first (same transaction). */
+  private async applyRepaying(em: EntityManager, posting: Posting, options: ApplyOptions): Promise<TokenLedgerEntry | null> {
+    const entry = await this.postings.apply(em, posting, options);
+    if (entry) await this.owed.repay(em, entry);
+    return entry;
   }
 
   /** A debit never refused for a short balance: what the balance does not cover is owed (see OwedTokens). */
@@ -222,13 +225,12 @@ export class AccountPeriods {
       const period = { periodStart: periodStart.toISOString(), periodEnd: periodEnd.toISOString() };
       await this.expiry.expire(em, userId, terms.rolloverCap, period);
       if (grant > 0) {
-        const entry = await this.postings.apply(
+        const entry = await this.applyRepaying(
           em,
           { userId, type: LedgerEntryType.PeriodGrant, amount: grant, metadata: { ...period, planCode: terms.tier } },
           { requireFunds: false, usedDelta: 0 },
         );
         this.events.posted(em, entry!);
-        await this.owed.repay(em, entry!);
       }
       await this.policy.periodRolled(em, userId, periodStart, periodEnd);
     }
