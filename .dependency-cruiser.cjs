@@ -1,30 +1,35 @@
 /**
- * Module boundaries, checked in CI (`npm run lint:deps`): dependencies point into the tokens module,
- * never out of it, and only through its public entry, so it can be lifted into another NestJS app.
+ * Module boundaries, checked in CI (`npm run lint:deps`): the workspace packages (packages/) stand on
+ * their own, so they can be installed into any NestJS app; the app uses them by their package names.
  */
 module.exports = {
   forbidden: [
     {
-      name: 'tokens-depends-on-no-feature-module',
-      comment:
-        'src/tokens is a drop-in module: users, subscriptions, billing, services, completions, observability (and the rest of the app) use it, never the reverse',
+      name: 'packages-stand-alone',
+      comment: 'a package imports nothing of the app, its examples or its tests: only itself, its own dependencies and other packages',
       severity: 'error',
-      from: { path: '^src/tokens/' },
-      to: { path: '^src/(users|subscriptions|billing|services|completions|observability|notifications|health|rate-limits|cli|config)/' },
+      from: { path: '^packages/' },
+      to: { path: '^(src|examples|test|bench)/' },
     },
     {
-      name: 'tokens-only-through-its-public-entry',
-      comment: 'outside src/tokens, import the tokens module from src/tokens/index.ts only',
+      name: 'packages-only-through-their-entries',
+      comment: 'outside a package, import it by its name (its `exports`), never a file inside it',
       severity: 'error',
-      // The module's own specs (test/tokens/) may reach inside it.
-      from: { path: '^(src|test|bench|examples)/', pathNot: '^(src/tokens|test/tokens)/' },
-      to: { path: '^src/tokens/', pathNot: '^src/tokens/index\\.ts$' },
+      from: { path: '^(src|test|bench|examples)/' },
+      to: { path: '^packages/[^/]+/', pathNot: '^packages/[^/]+/src/(index|testing/index)\\.ts$' },
+    },
+    {
+      name: 'package-files-stay-in-their-package',
+      comment: 'one package uses another only through its entry (`@token-metering/database`)',
+      severity: 'error',
+      from: { path: '^packages/([^/]+)/' },
+      to: { path: '^packages/', pathNot: ['^packages/$1/', '^packages/[^/]+/src/index\\.ts$'] },
     },
     {
       name: 'no-circular',
       comment: 'modules that import each other cannot be understood, tested or lifted one at a time',
       severity: 'error',
-      from: { path: '^src/' },
+      from: { path: '^(src|packages)/' },
       to: { circular: true },
     },
     {
@@ -36,8 +41,10 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
-    exclude: { path: '(^|/)(dist|bench/\\.build|node_modules)/' },
+    exclude: { path: '(^|/)(dist|\\.build|node_modules)/' },
     tsConfig: { fileName: 'tsconfig.json' },
     tsPreCompilationDeps: true,
+    // The packages resolve to their TypeScript sources, as in the type check and the tests.
+    enhancedResolveOptions: { conditionNames: ['source', 'import', 'require', 'node', 'default'], exportsFields: ['exports'] },
   },
 };

@@ -6,6 +6,8 @@
 export default {
   rootDir: '.',
   testEnvironment: 'node',
+  // The workspace packages are tested from their TypeScript sources (their `source` export condition), not their builds.
+  testEnvironmentOptions: { customExportConditions: ['node', 'node-addons', 'source'] },
   testRegex: '(test|examples)/.*\\.(e2e-)?spec\\.ts$',
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: {

@@ -5,7 +5,7 @@ import { LlmUpstream } from '../src/completions/llm-upstream.js';
 import { outputLimitOf } from '../src/completions/pricing.js';
 import { AiModels } from '../src/completions/ai-models.service.js';
 import { countTokens } from '../src/completions/tokenizer.js';
-import { SkipTokens, TokenCost } from '../src/tokens/index.js';
+import { SkipTokens, TokenPrice } from '@token-metering/tokens';
 
 export const METERED_ACTION = 'bench_echo';
 
@@ -42,7 +42,7 @@ export class BenchController {
   }
 
   @Post('metered')
-  @TokenCost(METERED_ACTION, 1)
+  @TokenPrice(METERED_ACTION, 1)
   metered(): { ok: true } {
     return { ok: true };
   }

@@ -18,9 +18,11 @@ import { SubscriptionsModule } from './subscriptions/subscriptions.module.js';
 import { AppConfig } from './config/app-config.js';
 import type { AuthenticatedRequest } from './common/principal.js';
 import { SubscriptionsAccountPolicy } from './subscriptions/subscriptions-account-policy.js';
-import { TokensModule } from './tokens/index.js';
+import { TokensModule } from '@token-metering/tokens';
 import { AuthGuard } from './users/auth.guard.js';
 import { UsersModule } from './users/users.module.js';
+import { AdminOnlyGuard } from './users/admin-only.guard.js';
+import { toErrorBody } from './common/error-response.js';
 
 @Module({
   imports: [
@@ -37,12 +39,16 @@ import { UsersModule } from './users/users.module.js';
     TokensModule.forRootAsync({
       imports: [SubscriptionsModule],
       accountPolicy: SubscriptionsAccountPolicy,
+      adminRoutes: { guard: AdminOnlyGuard },
+      apiSecurity: ['bearer', 'api-key'],
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
         payerOf: (request) => (request as unknown as AuthenticatedRequest).principal?.userId,
         rolloverIntervalSeconds: config.get('PERIOD_ROLLOVER_INTERVAL_SECONDS'),
         groupCommit: { maxBatchSize: config.get('LEDGER_BATCH_SIZE'), maxConcurrentBatches: config.get('LEDGER_CONCURRENT_BATCHES') },
         holdTtlSeconds: config.get('HOLD_TTL_SECONDS'),
+        bodyPipe: createValidationPipe,
+        errorCodeOf: (error) => toErrorBody(error).code,
       }),
     }),
     CompletionsModule,

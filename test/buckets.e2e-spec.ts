@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { Clock } from '../src/common/clock.js';
+import { Clock } from '@token-metering/database';
 import { dataSourceOptions } from '../src/database/data-source-options.js';
 import { MIGRATIONS } from '../src/database/migrations/index.js';
 import { FakeClock } from './support/fake-clock.js';

@@ -11,7 +11,7 @@
  */
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { randomUUID } from 'node:crypto';
-import { TokenEvents, TokenLedger, TokensError, TokensErrorCode } from '../src/tokens/index.js';
+import { TokenEvents, TokenLedger, TokensError, TokensErrorCode } from '@token-metering/tokens';
 import { registerUser, TestUser } from './support/factories.js';
 import { expectLedgerConsistent, Queryable } from './support/ledger-assertions.js';
 import { metricsOf, sample } from './support/metrics.js';
@@ -178,7 +178,7 @@ const databaseGone = createProbe('settlement-test', [
       ledgerPort.charge({
         userId,
         action: 'chat',
-        cost,
+        price: cost,
         requestId: `batch-${randomUUID()}`,
         idempotency: key ? { key, requestHash: 'batch' } : undefined,
       });

@@ -7,7 +7,7 @@
  */
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { randomUUID } from 'node:crypto';
-import { type Charge, TokenEvents, TokenLedger, type TokensBatchCommittedEvent, TokensError } from '../src/tokens/index.js';
+import { type Charge, TokenEvents, TokenLedger, type TokensBatchCommittedEvent, TokensError } from '@token-metering/tokens';
 import { registerUser } from './support/factories.js';
 import { expectLedgerConsistent, Queryable } from './support/ledger-assertions.js';
 import { TcpProxy } from './support/tcp-proxy.js';
@@ -38,7 +38,7 @@ import { TEST_DB } from './support/test-database.js';
         port.charge({
           userId,
           action: 'chat',
-          cost,
+          price: cost,
           requestId: `dropped-${randomUUID()}`,
           idempotency: key ? { key, requestHash: 'dropped' } : undefined,
         });

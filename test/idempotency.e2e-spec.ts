@@ -1,6 +1,6 @@
 import { jest } from '@jest/globals';
 import { Logger } from '@nestjs/common';
-import { Clock } from '../src/common/clock.js';
+import { Clock } from '@token-metering/database';
 import { FakeClock } from './support/fake-clock.js';
 import { loginAdmin, registerUser } from './support/factories.js';
 import { expectLedgerConsistent } from './support/ledger-assertions.js';

@@ -9,8 +9,8 @@
  */
 import fc from 'fast-check';
 import { randomBytes } from 'node:crypto';
-import { Clock } from '../src/common/clock.js';
-import { PeriodRolloverJob } from '../src/tokens/index.js';
+import { Clock } from '@token-metering/database';
+import { PeriodRolloverJob } from '@token-metering/tokens';
 import { FakeOpenAi } from './support/fake-openai.js';
 import { FakeStripeApi } from './support/fake-stripe.js';
 import { loginAdmin, registerUser } from './support/factories.js';

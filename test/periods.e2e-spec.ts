@@ -3,8 +3,8 @@
  * to 0, at the first request after the period ends and from the background job; never twice.
  * Time is driven by a fake clock.
  */
-import { Clock } from '../src/common/clock.js';
-import { PeriodRolloverJob } from '../src/tokens/index.js';
+import { Clock } from '@token-metering/database';
+import { PeriodRolloverJob } from '@token-metering/tokens';
 import { FakeClock } from './support/fake-clock.js';
 import { FakeOpenAi } from './support/fake-openai.js';
 import { loginAdmin, registerUser, spendDownTo, TestUser } from './support/factories.js';

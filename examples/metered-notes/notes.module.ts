@@ -1,6 +1,6 @@
 import { Body, Controller, Injectable, Module, Post } from '@nestjs/common';
 import { IsString, MaxLength } from 'class-validator';
-import { AccountPolicy, TokenCost, TokensModule } from '../../src/tokens/index.js';
+import { AccountPolicy, TokenPrice, TokensModule } from '@token-metering/tokens';
 
 /** Every customer gets 1,000 tokens a month, nothing rolls over, one price tier. */
 @Injectable()
@@ -31,7 +31,7 @@ export class SummarizeDto {
 export class NotesController {
   /** 1 token per started 1,000 characters, charged before the handler runs and refunded if it throws. */
   @Post('summary')
-  @TokenCost('note_summary', { price: 1, units: (body: SummarizeDto) => Math.max(1, Math.ceil(body.text.length / 1000)) })
+  @TokenPrice('note_summary', { price: 1, units: (body: SummarizeDto) => Math.max(1, Math.ceil(body.text.length / 1000)) })
   summarize(@Body() body: SummarizeDto): { summary: string } {
     return { summary: body.text.split(/(?<=[.!?])\s/)[0] };
   }
@@ -47,7 +47,6 @@ export class NotesController {
         const customer = request.headers['x-customer-id'];
         return typeof customer === 'string' && /^[A-Za-z0-9_-]{1,36}$/.test(customer) ? customer : null;
       },
-      adminRoutes: false,
     }),
   ],
   controllers: [NotesController],

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { execute } from '../database/sql.js';
-import { TokensService } from '../tokens/index.js';
+import { execute } from '@token-metering/database';
+import { TokensService } from '@token-metering/tokens';
 import { WebhookOutcome } from './dto/webhooks.dto.js';
 import { PaymentEvents, type AppliedEvent } from './payment-events.js';
 import { ReversalKind, type ReversalNotice } from './payment-provider.js';

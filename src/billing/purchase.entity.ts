@@ -1,5 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import { bigintTransformer } from '../database/bigint.transformer.js';
+import { bigintTransformer } from '@token-metering/database';
 
 export enum PurchaseStatus {
   Pending = 'pending',

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { bigintTransformer } from '../database/bigint.transformer.js';
+import { bigintTransformer } from '@token-metering/database';
 
 /** A pack of tokens sold once, on top of the plan's monthly tokens. */
 @Entity('token_packages')

@@ -1,5 +1,5 @@
-import { IntegrityReportDto } from '../tokens/index.js';
-import { DEFAULT_REPORT_LIMIT, IntegrityReport, MAX_REPORT_LIMIT, TokenIntegrityService } from '../tokens/index.js';
+import { IntegrityReportDto } from '@token-metering/tokens';
+import { DEFAULT_REPORT_LIMIT, IntegrityReport, MAX_REPORT_LIMIT, TokenIntegrityService } from '@token-metering/tokens';
 import { CliCommand, EXIT_FAILURE, EXIT_OK, integerOption } from './cli-command.js';
 
 interface IntegrityArgs {

@@ -1,4 +1,4 @@
-import { TokenIntegrityService } from '../tokens/index.js';
+import { TokenIntegrityService } from '@token-metering/tokens';
 import { CliCommand, EXIT_FAILURE, EXIT_OK, integerOption } from './cli-command.js';
 
 interface SeedArgs {

@@ -1,5 +1,5 @@
 import { HttpException, HttpStatus, Logger } from '@nestjs/common';
-import { DatabaseUnavailable, isConnectionError } from '../database/transaction-runner.js';
+import { DatabaseUnavailable, isConnectionError } from '@token-metering/database';
 import { AppError, ErrorCode } from './app-error.js';
 
 export interface ErrorBody {

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { bigintTransformer } from '../database/bigint.transformer.js';
+import { bigintTransformer } from '@token-metering/database';
 
 /**
  * A model the AI completions can use, with its prices in this service's tokens per 1,000 model

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppError } from '../common/app-error.js';
-import { Clock } from '../common/clock.js';
-import { TransactionRunner } from '../database/transaction-runner.js';
+import { Clock } from '@token-metering/database';
+import { TransactionRunner } from '@token-metering/database';
 import { AiModel } from './ai-model.entity.js';
 import type { ModelPricing } from './pricing.js';
 

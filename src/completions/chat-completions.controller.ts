@@ -12,9 +12,9 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { OutgoingHttpHeaders } from 'node:http';
 import { ApiAuth } from '../common/api-auth.decorator.js';
 import { ErrorBodyDto } from '../common/error-body.dto.js';
-import { clientRequestIdOf } from '../common/request-id.js';
+import { clientRequestIdOf } from '@token-metering/tokens';
 import { AppError, ErrorCode } from '../common/app-error.js';
-import { Idempotency, IdempotentApi, type IdempotencyContext, Payer } from '../tokens/index.js';
+import { Idempotency, IdempotentApi, type IdempotencyContext, Payer } from '@token-metering/tokens';
 import { ChatCompletions, type CompletionCaller } from './chat-completions.service.js';
 import { CompletionSlots } from './completion-slots.js';
 import { ChatCompletionRequestDto } from './dto/chat-completion-request.dto.js';
@@ -109,7 +109,7 @@ export class ChatCompletionsController {
       return;
     }
     void reply
-      .header('X-Tokens-Charged', String(answered.charge.cost))
+      .header('X-Tokens-Charged', String(answered.charge.price))
       .header('X-Tokens-Remaining', String(answered.charge.balanceAfter))
       .send(answered.answer);
   }

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppError } from '../common/app-error.js';
-import { type Charge, type Hold, type IdempotencyClaim, type Replay, TokenLedger } from '../tokens/index.js';
+import { type Charge, type Hold, type IdempotencyClaim, type Replay, TokenLedger } from '@token-metering/tokens';
 import { AiModels, type AiModelView } from './ai-models.service.js';
 import { requestedOutputOf, type ChatCompletionRequestDto } from './dto/chat-completion-request.dto.js';
 import { type ChatCompletionDto, completionOf } from './dto/chat-completion.dto.js';

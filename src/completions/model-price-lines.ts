@@ -1,5 +1,5 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { TokenPrices } from '../tokens/index.js';
+import { TokenPrices } from '@token-metering/tokens';
 import { AiModels } from './ai-models.service.js';
 import { COMPLETION_ACTION } from './chat-completions.service.js';
 import { LlmUpstream } from './llm-upstream.js';

@@ -4,7 +4,7 @@ import { AppConfig } from '../config/app-config.js';
 import { dataSourceOptions } from './data-source-options.js';
 import { MigrationRefused } from './migrations/migration-refused.js';
 import { SchemaGuard } from './schema.guard.js';
-import { TransactionRunner } from './transaction-runner.js';
+import { TransactionRunner } from '@token-metering/database';
 
 @Global()
 @Module({

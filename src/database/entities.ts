@@ -2,7 +2,7 @@ import { PaymentEvent } from '../billing/payment-event.entity.js';
 import { Purchase } from '../billing/purchase.entity.js';
 import { TokenPackage } from '../billing/token-package.entity.js';
 import { AiModel } from '../completions/ai-model.entity.js';
-import { tokenEntities } from '../tokens/index.js';
+import { tokenEntities } from '@token-metering/tokens';
 import { Plan } from '../subscriptions/plan.entity.js';
 import { Subscription } from '../subscriptions/subscription.entity.js';
 import { ApiKey } from '../users/api-key.entity.js';

@@ -1,12 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EventEmitter2, OnEvent } from '@nestjs/event-emitter';
 import type { Logger } from 'pino';
-import { Clock } from '../common/clock.js';
+import { Clock } from '@token-metering/database';
 import { APP_LOGGER } from '../observability/app-logger.js';
 import { Plan } from '../subscriptions/plan.entity.js';
 import { SubscriptionsService } from '../subscriptions/subscriptions.service.js';
-import { TokenEvents } from '../tokens/index.js';
-import type { TokensChargedEvent } from '../tokens/index.js';
+import { TokenEvents } from '@token-metering/tokens';
+import type { TokensChargedEvent } from '@token-metering/tokens';
 import { LowBalanceEvents } from './low-balance.events.js';
 import type { TokensDepletedEvent, TokensLowBalanceEvent } from './low-balance.events.js';
 

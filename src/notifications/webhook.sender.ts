@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { createHmac, randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { Clock } from '../common/clock.js';
+import { Clock } from '@token-metering/database';
 import { AppConfig } from '../config/app-config.js';
 import { APP_LOGGER } from '../observability/app-logger.js';
 

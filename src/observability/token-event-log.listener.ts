@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import type { Logger } from 'pino';
-import { TokenEvents } from '../tokens/index.js';
+import { TokenEvents } from '@token-metering/tokens';
 import type {
   TokensChargedEvent,
   TokensPostedEvent,
@@ -10,7 +10,7 @@ import type {
   TokensSeededEvent,
   TokensSettlementDeferredEvent,
   TokensSettlementEndedEvent,
-} from '../tokens/index.js';
+} from '@token-metering/tokens';
 import { APP_LOGGER } from './app-logger.js';
 
 /**

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import type { Counter, Gauge, Histogram } from 'prom-client';
-import { TokenEvents } from '../tokens/index.js';
+import { TokenEvents } from '@token-metering/tokens';
 import type {
   TokensBatchCommittedEvent,
   TokensChargedEvent,
@@ -10,7 +10,7 @@ import type {
   TokensRefusedEvent,
   TokensSeededEvent,
   TokensSettlementEndedEvent,
-} from '../tokens/index.js';
+} from '@token-metering/tokens';
 import { InjectMetric, MetricNames } from './metrics.js';
 
 /** Turns token events into Prometheus counters and the charge-duration histogram. */

@@ -1,4 +1,4 @@
-import type { CostUnits } from '../tokens/index.js';
+import type { PriceUnits } from '@token-metering/tokens';
 import type { BusinessCollectorDto } from './dto/business-collector.dto.js';
 import type { TextDto } from './dto/text.dto.js';
 import { charCount } from './text-tools.js';
@@ -18,5 +18,5 @@ export function rewriteUnits(text: string): number {
 }
 
 // The token guard calls these with the validated body.
-export const businessCollectorCostUnits: CostUnits<BusinessCollectorDto> = (body) => leadUnits(body.count);
-export const rewriteCostUnits: CostUnits<TextDto> = (body) => rewriteUnits(body.text);
+export const businessCollectorCostUnits: PriceUnits<BusinessCollectorDto> = (body) => leadUnits(body.count);
+export const rewriteCostUnits: PriceUnits<TextDto> = (body) => rewriteUnits(body.text);

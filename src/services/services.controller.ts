@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiAuth } from '../common/api-auth.decorator.js';
-import { TokenCost } from '../tokens/index.js';
+import { TokenPrice } from '@token-metering/tokens';
 import { ContentProvider } from './content-provider.js';
 import { BusinessCollectorDto } from './dto/business-collector.dto.js';
 import { ChatDto } from './dto/chat.dto.js';
@@ -36,7 +36,7 @@ export class ServicesController {
       'Metered: 1 token, charged before the work runs; 402 INSUFFICIENT_TOKENS when the balance is short (the work does not run), and a refund entry when the work fails. Send `Idempotency-Key` to retry without paying twice.',
   })
   @ApiCreatedResponse({ type: ChatReplyDto })
-  @TokenCost('ai_chat_message', 1)
+  @TokenPrice('ai_chat_message', 1)
   chat(@Body() body: ChatDto): Promise<ChatReplyDto> {
     return this.content.chat(body.message);
   }
@@ -49,7 +49,7 @@ export class ServicesController {
       'Metered: 1 token per call, charged before the call is queued; the answer has `status: queued`, not the outcome of the call. 402 INSUFFICIENT_TOKENS when the balance is short; refunded when queuing fails. Send `Idempotency-Key` so a retry does not place a second call.',
   })
   @ApiCreatedResponse({ type: CallDto })
-  @TokenCost('outbound_call_single', 1)
+  @TokenPrice('outbound_call_single', 1)
   placeCall(@Body() body: PlaceCallDto): Promise<CallDto> {
     return this.content.placeCall(body.to, body.script);
   }
@@ -62,7 +62,7 @@ export class ServicesController {
       'Metered by size: 20 tokens per started 100 leads of `count` (250 leads cost 60), charged before the work runs. 402 INSUFFICIENT_TOKENS when the balance is short; refunded when the work fails. Send `Idempotency-Key` to retry without paying twice.',
   })
   @ApiCreatedResponse({ type: BusinessLeadsDto })
-  @TokenCost('business_collector', { price: 20, units: businessCollectorCostUnits, description: '20 per started 100 leads' })
+  @TokenPrice('business_collector', { price: 20, units: businessCollectorCostUnits, description: '20 per started 100 leads' })
   collectBusinesses(@Body() body: BusinessCollectorDto): Promise<BusinessLeadsDto> {
     return this.content.collectBusinesses(body.query, body.count);
   }
@@ -75,7 +75,7 @@ export class ServicesController {
       "Metered: 10 tokens per request, whatever the number of platforms; each post fits its platform's length limit. 402 INSUFFICIENT_TOKENS when the balance is short; refunded when the work fails. Send `Idempotency-Key` to retry without paying twice.",
   })
   @ApiCreatedResponse({ type: SocialPostsDto })
-  @TokenCost('social_media_post', 10)
+  @TokenPrice('social_media_post', 10)
   draftSocialPosts(@Body() body: DraftSocialPostsDto): Promise<SocialPostsDto> {
     return this.content.draftSocialPosts(body.text, body.platforms);
   }
@@ -88,7 +88,7 @@ export class ServicesController {
       'Metered: 300 tokens, charged before the work runs. 402 INSUFFICIENT_TOKENS when the balance is short; refunded when the work fails. Send `Idempotency-Key` to retry without paying twice.',
   })
   @ApiCreatedResponse({ type: SeoTitleDto })
-  @TokenCost('generate_seo_title', 300)
+  @TokenPrice('generate_seo_title', 300)
   seoTitle(@Body() body: TextDto): Promise<SeoTitleDto> {
     return this.content.seoTitle(body.text);
   }
@@ -101,7 +101,7 @@ export class ServicesController {
       'Metered: 400 tokens, charged before the work runs; the description is cut at a word boundary. 402 INSUFFICIENT_TOKENS when the balance is short; refunded when the work fails. Send `Idempotency-Key` to retry without paying twice.',
   })
   @ApiCreatedResponse({ type: MetaDescriptionDto })
-  @TokenCost('generate_meta_description', 400)
+  @TokenPrice('generate_meta_description', 400)
   metaDescription(@Body() body: TextDto): Promise<MetaDescriptionDto> {
     return this.content.metaDescription(body.text);
   }
@@ -114,7 +114,7 @@ export class ServicesController {
       'Metered by length: 500 tokens per started 1,000 characters of `text`, at most 2,000 tokens (from 3,001 characters on), charged before the work runs. 402 INSUFFICIENT_TOKENS when the balance is short; refunded when the work fails. Send `Idempotency-Key` to retry without paying twice.',
   })
   @ApiCreatedResponse({ type: RewriteResultDto })
-  @TokenCost('ai_rewrite', { price: 500, units: rewriteCostUnits, description: '500 per started 1,000 characters, at most 2,000' })
+  @TokenPrice('ai_rewrite', { price: 500, units: rewriteCostUnits, description: '500 per started 1,000 characters, at most 2,000' })
   rewrite(@Body() body: TextDto): Promise<RewriteResultDto> {
     return this.content.rewrite(body.text);
   }
@@ -127,7 +127,7 @@ export class ServicesController {
       'Metered: 1500 tokens, charged before the work runs. 402 INSUFFICIENT_TOKENS when the balance is short; refunded when the work fails. Send `Idempotency-Key` to retry without paying twice.',
   })
   @ApiCreatedResponse({ type: WriteMoreResultDto })
-  @TokenCost('write_more', 1500)
+  @TokenPrice('write_more', 1500)
   writeMore(@Body() body: TextDto): Promise<WriteMoreResultDto> {
     return this.content.writeMore(body.text);
   }
@@ -140,7 +140,7 @@ export class ServicesController {
       'Metered: 100 tokens, charged before the work runs. 402 INSUFFICIENT_TOKENS when the balance is short; refunded when the work fails. Send `Idempotency-Key` to retry without paying twice.',
   })
   @ApiCreatedResponse({ type: ImageDto })
-  @TokenCost('find_image', 100)
+  @TokenPrice('find_image', 100)
   findImage(@Body() body: FindImageDto): Promise<ImageDto> {
     return this.content.findImage(body.query);
   }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { type ChangeOrigin, TokensService, type TokenLedgerEntry } from '../tokens/index.js';
+import { type ChangeOrigin, TokensService, type TokenLedgerEntry } from '@token-metering/tokens';
 import type { Plan } from './plan.entity.js';
 import type { Subscription } from './subscription.entity.js';
 import { SubscriptionsService } from './subscriptions.service.js';

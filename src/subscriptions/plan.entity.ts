@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { bigintTransformer } from '../database/bigint.transformer.js';
+import { bigintTransformer } from '@token-metering/database';
 
 @Entity('plans')
 export class Plan {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { AccountPolicy, type AccountSummary, type OpeningTerms, type PeriodTerms } from '../tokens/index.js';
+import { AccountPolicy, type AccountSummary, type OpeningTerms, type PeriodTerms } from '@token-metering/tokens';
 import { Subscription, SubscriptionStatus } from './subscription.entity.js';
 import { addMonth, SubscriptionsService } from './subscriptions.service.js';
 

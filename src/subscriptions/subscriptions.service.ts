@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import { AppError } from '../common/app-error.js';
-import { Clock } from '../common/clock.js';
+import { Clock } from '@token-metering/database';
 import { Plan } from './plan.entity.js';
 import { Subscription, SubscriptionStatus } from './subscription.entity.js';
 

@@ -6,7 +6,7 @@ import { ErrorBodyDto } from '../common/error-body.dto.js';
 import type { Principal } from '../common/principal.js';
 import { UuidParam } from '../common/uuid-param.js';
 import { ChangePlanDto, SubscriptionDto } from '../subscriptions/dto/subscription.dto.js';
-import { Idempotency, type IdempotencyContext, IdempotentApi, IdempotentWrites, requestIdsOf } from '../tokens/index.js';
+import { Idempotency, type IdempotencyContext, IdempotentApi, IdempotentWrites, requestIdsOf } from '@token-metering/tokens';
 import { PlanChanges } from '../subscriptions/plan-changes.service.js';
 
 @AdminApi()

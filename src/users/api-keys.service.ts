@@ -3,8 +3,8 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { IsNull, Repository } from 'typeorm';
 import { AppError } from '../common/app-error.js';
-import { Clock } from '../common/clock.js';
-import { TransactionRunner } from '../database/transaction-runner.js';
+import { Clock } from '@token-metering/database';
+import { TransactionRunner } from '@token-metering/database';
 import { ApiKey } from './api-key.entity.js';
 import { User } from './user.entity.js';
 

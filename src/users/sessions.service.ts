@@ -2,9 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { randomUUID } from 'node:crypto';
 import { EntityManager, IsNull, LessThan } from 'typeorm';
-import { Clock } from '../common/clock.js';
+import { Clock } from '@token-metering/database';
 import { AppConfig } from '../config/app-config.js';
-import { TransactionRunner } from '../database/transaction-runner.js';
+import { TransactionRunner } from '@token-metering/database';
 import { Session } from './session.entity.js';
 import { User, UserRole } from './user.entity.js';
 

@@ -4,7 +4,7 @@ import { ApiAuth, ApiSessionAuth } from '../common/api-auth.decorator.js';
 import { ErrorBodyDto } from '../common/error-body.dto.js';
 import { CurrentPrincipal } from '../common/auth.decorators.js';
 import type { Principal } from '../common/principal.js';
-import { TokensService } from '../tokens/index.js';
+import { TokensService } from '@token-metering/tokens';
 import { ChangePasswordDto, MeDto } from './dto/auth.dto.js';
 import { UsersService } from './users.service.js';
 

@@ -5,7 +5,7 @@
  * prompt, a request that outlives HOLD_TTL_SECONDS keeps its hold, and a settlement that finds its
  * hold released is still charged.
  */
-import { TokenLedger } from '../../src/tokens/index.js';
+import { TokenLedger } from '@token-metering/tokens';
 import { type CompletionsApp, FAKE_MODEL, startCompletionsApp } from '../support/completions.js';
 import type { FakeOpenAi } from '../support/fake-openai.js';
 import type { TestUser } from '../support/factories.js';

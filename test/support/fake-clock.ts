@@ -1,4 +1,4 @@
-import { Clock } from '../../src/common/clock.js';
+import { Clock } from '@token-metering/database';
 
 /** A clock the test moves by hand. */
 export class FakeClock extends Clock {

@@ -1,6 +1,6 @@
 /**
  * Metered probe routes for e2e specs: a controller declared the way a team would meter its own
- * endpoint (@TokenCost on a POST route), built from a short description of each route (its action
+ * endpoint (@TokenPrice on a POST route), built from a short description of each route (its action
  * and cost, its @Body() DTO, and how it ends: an answer, a failure after the charge, a crash).
  * Pass `probe.controller` to startTestApp({ controllers }); `probe.runs` counts the handler runs.
  */
@@ -8,7 +8,7 @@ import { applyDecorators, Body, Controller, Post, Type } from '@nestjs/common';
 import { IsString } from 'class-validator';
 import { AppError, ErrorCode } from '../../src/common/app-error.js';
 import { Public } from '../../src/common/auth.decorators.js';
-import { TokenCost } from '../../src/tokens/index.js';
+import { TokenPrice } from '@token-metering/tokens';
 
 /** The body most probes take: `{ text }`. */
 export class TextDto {
@@ -86,7 +86,7 @@ export function createProbe(prefix: string, routes: ProbeRoute[]): Probe {
     Object.defineProperty(ProbeController.prototype, route.action, { value: handler, writable: true, configurable: true });
 
     const descriptor = Object.getOwnPropertyDescriptor(ProbeController.prototype, route.action)!;
-    applyDecorators(Post(route.path), TokenCost(route.action, route.cost), ...(route.public ? [Public()] : []))(
+    applyDecorators(Post(route.path), TokenPrice(route.action, route.cost), ...(route.public ? [Public()] : []))(
       ProbeController.prototype,
       route.action,
       descriptor,

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import type { Charge } from '../../tokens/index.js';
+import type { Charge } from '@token-metering/tokens';
 import type { CompletionChunk, CompletionResult, CompletionUsage } from '../llm-upstream.js';
 
 export class CompletionUsageDto {
@@ -112,6 +112,6 @@ export function settledChunkOf(id: string, created: number, model: string, usage
     model,
     choices: [],
     usage: usageOf(usage),
-    tokens: { charged: charge.cost, remaining: charge.balanceAfter },
+    tokens: { charged: charge.price, remaining: charge.balanceAfter },
   };
 }

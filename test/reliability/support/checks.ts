@@ -7,7 +7,7 @@ import type { ReliabilityDatabase, RequestLedger } from './database.js';
 import { NO_INTEGRITY_PROBLEMS } from '../../support/ledger-assertions.js';
 import { expectCall, Outcome } from './load.js';
 
-/** Price of each metered route the suites call (the @TokenCost defaults; no overrides are set). */
+/** Price of each metered route the suites call (the @TokenPrice defaults; no overrides are set). */
 export const COST_BY_PATH: Record<string, number> = { '/services/chat': 1, '/services/social-posts': 10 };
 
 export function costOf(outcome: Outcome): number {

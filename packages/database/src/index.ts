@@ -1,0 +1,17 @@
+/** TypeORM helpers the tokens package and its host share: transactions that retry and confirm their commit, SQL helpers, a batcher and a clock. */
+export { Batcher, type BatcherOptions } from './batcher.js';
+export { bigintTransformer } from './bigint.transformer.js';
+export { Clock } from './clock.js';
+export { again, done, MAX_ATTEMPTS, retrying, type Attempt } from './retrying.js';
+export { execute, insertEntities, isCheckViolation, isMysql, isUniqueViolation } from './sql.js';
+export {
+  CommitUnconfirmed,
+  DatabaseUnavailable,
+  isConnectionError,
+  rollback,
+  Rollback,
+  TransactionRunner,
+  unreachableForWaiting,
+  type CommitCheck,
+  type RunOptions,
+} from './transaction-runner.js';

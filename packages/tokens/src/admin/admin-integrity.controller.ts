@@ -1,0 +1,25 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import { TokensErrorBodyDto as ErrorBodyDto } from '../http/error-body.dto.js';
+import { AdminRoutes } from './admin-routes.js';
+import { IntegrityQueryDto, IntegrityReportDto } from './integrity-report.dto.js';
+import { TokenIntegrityService } from './token-integrity.service.js';
+
+@AdminRoutes()
+@Controller('admin/tokens')
+export class AdminIntegrityController {
+  constructor(private readonly integrity: TokenIntegrityService) {}
+
+  @Get('integrity')
+  @ApiOperation({
+    summary: 'Check the ledger invariants over every account',
+    description:
+      'balance == SUM(ledger), balance >= 0, every subscribed user has an account, every balance_after continues the row before, ' +
+      'and every account agrees with its last row. `ok` is true only when every list is empty. Read-only; takes no locks.',
+  })
+  @ApiOkResponse({ type: IntegrityReportDto })
+  @ApiBadRequestResponse({ description: 'VALIDATION_FAILED: `limit` is not an integer from 1 to 1000', type: ErrorBodyDto })
+  async report(@Query() query: IntegrityQueryDto): Promise<IntegrityReportDto> {
+    return IntegrityReportDto.from(await this.integrity.report({ limit: query.limit }));
+  }
+}

@@ -1,0 +1,52 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Put, Query } from '@nestjs/common';
+import { ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam } from '@nestjs/swagger';
+import { TokensErrorBodyDto as ErrorBodyDto } from '../http/error-body.dto.js';
+import { Payer } from '../http/payer.decorator.js';
+import { AdminRoutes } from './admin-routes.js';
+import { ActionParamDto, OverrideTargetQueryDto, PriceOverrideDto, SetPriceOverrideDto } from './admin-tokens.dto.js';
+import { TokenPrices } from '../prices/token-prices.service.js';
+
+@AdminRoutes()
+@Controller('admin/costs')
+export class AdminPricesController {
+  constructor(private readonly prices: TokenPrices) {}
+
+  @Get()
+  @ApiOperation({
+    summary: 'Every price override',
+    description:
+      "Admin only. Global, plan and user overrides with who set them and when; actions without an override cost their endpoint's default. Read-only.",
+  })
+  @ApiOkResponse({ type: [PriceOverrideDto] })
+  async list(): Promise<PriceOverrideDto[]> {
+    return (await this.prices.listOverrides()).map(PriceOverrideDto.from);
+  }
+
+  @Put(':action')
+  @ApiOperation({
+    summary: 'Set the price of a metered action: for everyone, for a plan (planCode) or for a user (userId)',
+    description:
+      'The most specific override wins (user > plan > global > the default). It applies from the next request on, on every instance.',
+  })
+  @ApiParam({ name: 'action', example: 'generate_seo_title' })
+  @ApiOkResponse({ type: PriceOverrideDto })
+  @ApiNotFoundResponse({ description: 'NOT_FOUND: unknown action, plan or user', type: ErrorBodyDto })
+  async set(@Payer() adminId: string, @Param() { action }: ActionParamDto, @Body() body: SetPriceOverrideDto): Promise<PriceOverrideDto> {
+    const { cost, ...target } = body;
+    return PriceOverrideDto.from(await this.prices.setOverride(action, cost, target, adminId));
+  }
+
+  @Delete(':action')
+  @HttpCode(204)
+  @ApiOperation({
+    summary: 'Remove an override (global without query parameters); the next request pays the next most specific price',
+    description:
+      'Admin only. Pass the same `planCode` or `userId` as when the override was set; 404 for an unknown action or when there is no such override, so a repeat is 404 and changes nothing.',
+  })
+  @ApiParam({ name: 'action', example: 'generate_seo_title' })
+  @ApiNoContentResponse({ description: 'Removed' })
+  @ApiNotFoundResponse({ description: 'NOT_FOUND: unknown action, or no such override', type: ErrorBodyDto })
+  async remove(@Param() { action }: ActionParamDto, @Query() target: OverrideTargetQueryDto): Promise<void> {
+    await this.prices.removeOverride(action, target);
+  }
+}

@@ -1,0 +1,24 @@
+import { applyDecorators, type CanActivate, type ExecutionContext, Inject, Injectable, UseGuards } from '@nestjs/common';
+import { ApiForbiddenResponse, ApiTags } from '@nestjs/swagger';
+import { TokensErrorBodyDto } from '../http/error-body.dto.js';
+
+/** The guard the host gives for the admin routes (`adminRoutes.guard`): the module has no idea of who is an admin. */
+export const TOKENS_ADMIN_GUARD = Symbol('TOKENS_ADMIN_GUARD');
+
+/** Lets a request reach an admin route only when the host's admin guard does. */
+@Injectable()
+export class AdminRoutesGuard implements CanActivate {
+  constructor(@Inject(TOKENS_ADMIN_GUARD) private readonly hostGuard: CanActivate) {}
+
+  canActivate(context: ExecutionContext): ReturnType<CanActivate['canActivate']> {
+    return this.hostGuard.canActivate(context);
+  }
+}
+
+/** An admin controller: behind the host's admin guard, tagged `admin` in the OpenAPI document. */
+export const AdminRoutes = (): ClassDecorator =>
+  applyDecorators(
+    ApiTags('admin'),
+    ApiForbiddenResponse({ description: "FORBIDDEN: the host's admin guard refused the caller", type: TokensErrorBodyDto }),
+    UseGuards(AdminRoutesGuard),
+  );

@@ -1,0 +1,113 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { PriceScope, TokenPriceOverride } from '../entities/token-price-override.entity.js';
+import { MAX_ADMIN_ADJUSTMENT, type AccountView } from '../ledger/tokens.service.js';
+import { BalanceDto, LedgerEntryDto } from '../http/token-views.dto.js';
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+
+export class AdjustTokensDto {
+  @ApiProperty({ example: 5000, minimum: 1, maximum: MAX_ADMIN_ADJUSTMENT })
+  @IsInt()
+  @Min(1)
+  @Max(MAX_ADMIN_ADJUSTMENT)
+  amount: number;
+
+  @ApiProperty({ example: 'Compensation for the outage of 2026-11-20', minLength: 1, maxLength: 500 })
+  @Transform(trim)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(500)
+  reason: string;
+}
+
+/** A ledger entry as admins see it: with the actor who caused it. */
+export class AdminLedgerEntryDto extends LedgerEntryDto {
+  @ApiProperty({
+    example: '9a0e7c1b-1f2d-4c3b-8a4e-5d6f7a8b9c0d',
+    nullable: true,
+    type: String,
+    description: 'The admin who made the entry',
+  })
+  actorId: string | null;
+
+  static fromEntry(entry: Parameters<typeof LedgerEntryDto.from>[0]): AdminLedgerEntryDto {
+    return { ...LedgerEntryDto.from(entry), actorId: entry.actorId };
+  }
+}
+
+export class AdminAccountDto extends BalanceDto {
+  @ApiProperty({ example: '4f7c2a4e-6a7e-4d7b-9d1a-0f6d3c1c2b10' })
+  userId: string;
+
+  @ApiProperty({ type: [AdminLedgerEntryDto], description: 'Latest entries, newest first' })
+  recentEntries: AdminLedgerEntryDto[];
+
+  static fromView(view: AccountView): AdminAccountDto {
+    return { ...BalanceDto.from(view), userId: view.userId, recentEntries: view.recentEntries.map(AdminLedgerEntryDto.fromEntry) };
+  }
+}
+
+const ACTION = /^[a-z][a-z0-9_]{0,63}$/;
+const PLAN_CODE = /^[a-z0-9_-]{1,32}$/;
+
+export class ActionParamDto {
+  @Matches(ACTION, { message: 'action must be a metered action name (lowercase letters, digits and _)' })
+  action: string;
+}
+
+export class OverrideTargetQueryDto {
+  @ApiPropertyOptional({ example: 'pro', description: 'The plan whose override to remove' })
+  @IsOptional()
+  @Matches(PLAN_CODE, { message: 'planCode must be a plan code' })
+  planCode?: string;
+
+  @ApiPropertyOptional({ description: 'The user whose override to remove' })
+  @IsOptional()
+  @IsUUID()
+  userId?: string;
+}
+
+export class SetPriceOverrideDto extends OverrideTargetQueryDto {
+  @ApiProperty({ example: 250, minimum: 0, maximum: MAX_ADMIN_ADJUSTMENT, description: 'Tokens per unit; 0 makes the action free' })
+  @IsInt()
+  @Min(0)
+  @Max(MAX_ADMIN_ADJUSTMENT)
+  cost: number;
+}
+
+export class PriceOverrideDto {
+  @ApiProperty({ example: 'generate_seo_title' })
+  action: string;
+
+  @ApiProperty({ example: 250 })
+  cost: number;
+
+  @ApiProperty({ enum: PriceScope, example: PriceScope.Plan })
+  scope: PriceScope;
+
+  @ApiProperty({ example: 'pro', nullable: true, type: String })
+  planCode: string | null;
+
+  @ApiProperty({ example: null, nullable: true, type: String })
+  userId: string | null;
+
+  @ApiProperty({ example: '9a0e7c1b-1f2d-4c3b-8a4e-5d6f7a8b9c0d', nullable: true, type: String })
+  updatedBy: string | null;
+
+  @ApiProperty({ example: '2026-11-21T10:00:00.000Z' })
+  updatedAt: string;
+
+  static from(override: TokenPriceOverride): PriceOverrideDto {
+    return {
+      action: override.action,
+      cost: override.cost,
+      scope: override.scope,
+      planCode: override.scope === PriceScope.Plan ? override.scopeRef : null,
+      userId: override.scope === PriceScope.User ? override.scopeRef : null,
+      updatedBy: override.updatedBy,
+      updatedAt: override.updatedAt.toISOString(),
+    };
+  }
+}

@@ -1,0 +1,259 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
+import { Clock } from '@token-metering/database';
+import { execute, insertEntities, isCheckViolation, isMysql } from '@token-metering/database';
+import { TokenAccount } from '../entities/token-account.entity.js';
+import { TokenLedgerEntry } from '../entities/token-ledger-entry.entity.js';
+import { assignmentsOf, debitAssignments, type Movement, movementOf, perAccount, splitAfter, type SqlPart } from './balance-statements.js';
+import type { BucketSplit, Posting } from './token-ledger.js';
+
+export interface ApplyOptions {
+  /** Refuse (match no row) when a negative amount exceeds the balance. */
+  requireFunds: boolean;
+  /** Defaults to movementOf(posting). */
+  movement?: Movement;
+  /** Change of used_this_period; never takes it below 0. */
+  usedDelta: number;
+  /** Change of `held` (a hold adds its amount, its release takes it away again). */
+  heldDelta?: number;
+  /** Change of `owed` (what a debit could not take adds to it, a repayment takes from it); never below 0. */
+  owedDelta?: number;
+  /** Match only an account whose period is still running at this time. */
+  openAt?: Date;
+  /** Id of the ledger row, chosen before the transaction so a COMMIT whose answer was lost can be checked. */
+  entryId?: string;
+}
+
+/** Posting to one account: the conditional balance statement and the ledger row it produces. */
+@Injectable()
+export class AccountPostings {
+  constructor(private readonly clock: Clock) {}
+
+  /**
+   * The single place a balance changes: one conditional UPDATE whose affected-row count is
+   * checked, then the ledger row carrying the balance it produced. Returns null when no row
+   * matched (account missing, period ended, or short of funds with `requireFunds`).
+   */
+  async apply(em: EntityManager, posting: Posting, options: ApplyOptions): Promise<TokenLedgerEntry | null> {
+    const now = this.clock.now();
+    const movement = options.movement ?? movementOf(posting);
+    const minBalance = options.requireFunds && posting.amount < 0 ? -posting.amount : undefined;
+    if (!(await this.update(em, posting.userId, movement, { ...options, minBalance, entries: 1, now }))) return null;
+    const account = await em.findOneByOrFail(TokenAccount, { userId: posting.userId });
+    const entry = this.entryOf(posting, splitAfter(movement, account), account.ledgerSeq, account.balance, now, options.entryId);
+    await this.insertEntries(em, [entry]);
+    return entry;
+  }
+
+  /**
+   * Debits of one account in one conditional UPDATE: their total, only if the balance covers all of
+   * them and the period is running at `openAt`. True when it matched; `debitEntries` then gives
+   * each debit its entry, from the account row read afterwards.
+   */
+  debitTogether(em: EntityManager, userId: string, costs: number[], openAt: Date): Promise<boolean> {
+    const total = costs.reduce((sum, cost) => sum + cost, 0);
+    const movement: Movement = { kind: 'debit', cost: total };
+    return this.update(em, userId, movement, { usedDelta: total, minBalance: total, openAt, entries: costs.length, now: openAt });
+  }
+
+  /**
+   * Debits of many accounts in one UPDATE: each account's total, only where its balance covers it
+   * and its period is running at `openAt` (the condition is the database's, row by row). Returns the
+   * rows of the accounts it charged, read after it (it marks them with an id of its own), for
+   * `debitEntries`; the others were not changed.
+   */
+  async debitAccounts(
+    em: EntityManager,
+    debits: Array<{ userId: string; costs: number[] }>,
+    openAt: Date,
+  ): Promise<Map<string, TokenAccount>> {
+    if (debits.length === 0) return new Map();
+    if (debits.length === 1) {
+      // One account: its plain conditional UPDATE, then its row.
+      const [{ userId, costs }] = debits;
+      if (!(await this.debitTogether(em, userId, costs, openAt))) return new Map();
+      return new Map([[userId, await em.findOneByOrFail(TokenAccount, { userId })]]);
+    }
+    const totals = debits.map(({ userId, costs }): [string, number] => [userId, costs.reduce((sum, cost) => sum + cost, 0)]);
+    const total = perAccount(totals);
+    const count = perAccount(debits.map(({ userId, costs }) => [userId, costs.length]));
+    const buckets = debitAssignments(total, perAccount(totals.map(([userId, sum]) => [userId, -sum])));
+    const statementId = randomUUID();
+    const userIds = debits.map(({ userId }) => userId);
+    try {
+      await execute(
+        em,
+        `UPDATE token_accounts
+            SET ${buckets.sql},
+                used_this_period = used_this_period + ${total.sql},
+                ledger_seq = ledger_seq + ${count.sql},
+                updated_at = ?,
+                last_statement_id = ?
+          WHERE user_id IN (${userIds.map(() => '?').join(', ')}) AND balance >= ${total.sql} AND period_end > ?`,
+        [...buckets.parameters, ...total.parameters, ...count.parameters, openAt, statementId, ...userIds, ...total.parameters, openAt],
+      );
+    } catch (error) {
+      // The CHECK constraints are the last line of defence: nothing of the statement was applied.
+      if (isCheckViolation(error)) return new Map();
+      throw error;
+    }
+    // One list parameter: find options would give each id a parameter of its own, whose bookkeeping grows with their square.
+    const accounts = await em
+      .createQueryBuilder(TokenAccount, 'account')
+      .where('account.userId IN (:...userIds) AND account.lastStatementId = :statementId', { userIds, statementId })
+      .getMany();
+    return new Map(accounts.map((account) => [account.userId, account]));
+  }
+
+  /**
+   * The entries of debits `debitTogether` or `debitAccounts` made, in order, as if each had been its own statement:
+   * each takes the allowance first, then credits, and carries the balance it left.
+   */
+  debitEntries(account: TokenAccount, debits: Array<{ posting: Posting; entryId: string }>, now: Date): TokenLedgerEntry[] {
+    const total = debits.reduce((sum, { posting }) => sum - posting.amount, 0);
+    let allowance = account.allowance - account.lastAllowanceChange;
+    let balance = account.balance + total;
+    let seq = account.ledgerSeq - debits.length;
+    return debits.map(({ posting, entryId }) => {
+      const cost = -posting.amount;
+      const fromAllowance = Math.min(cost, allowance);
+      allowance -= fromAllowance;
+      balance -= cost;
+      seq++;
+      // 0 - x, not -x: nothing taken is 0, never -0.
+      return this.entryOf(posting, { allowance: 0 - fromAllowance, credits: fromAllowance - cost }, seq, balance, now, entryId);
+    });
+  }
+
+  private async update(
+    em: EntityManager,
+    userId: string,
+    movement: Movement,
+    options: { usedDelta: number; heldDelta?: number; owedDelta?: number; minBalance?: number; openAt?: Date; entries: number; now: Date },
+  ): Promise<boolean> {
+    const buckets = assignmentsOf(movement);
+    const counters: SqlPart[] = [];
+    if (options.heldDelta) counters.push({ sql: ', held = held + ?', parameters: [options.heldDelta] });
+    if (options.owedDelta) counters.push({ sql: ', owed = owed + ?', parameters: [options.owedDelta] });
+    const conditions = ['user_id = ?'];
+    const parameters: unknown[] = [
+      ...buckets.parameters,
+      options.usedDelta,
+      options.usedDelta,
+      ...counters.flatMap((part) => part.parameters),
+      options.entries,
+      options.now,
+      userId,
+    ];
+    if (options.minBalance !== undefined) {
+      conditions.push('balance >= ?');
+      parameters.push(options.minBalance);
+    }
+    if (options.owedDelta !== undefined && options.owedDelta < 0) {
+      conditions.push('owed >= ?');
+      parameters.push(-options.owedDelta);
+    }
+    if (options.openAt) {
+      conditions.push('period_end > ?');
+      parameters.push(options.openAt);
+    }
+    try {
+      const changed = await execute(
+        em,
+        `UPDATE token_accounts
+            SET ${buckets.sql},
+                used_this_period = CASE WHEN used_this_period + ? < 0 THEN 0 ELSE used_this_period + ? END${counters.map((part) => part.sql).join('')},
+                ledger_seq = ledger_seq + ?,
+                updated_at = ?
+          WHERE ${conditions.join(' AND ')}`,
+        parameters,
+      );
+      return changed > 0;
+    } catch (error) {
+      // The CHECK (balance >= 0) constraint is the last line of defence against an overdraft.
+      if (isCheckViolation(error)) return false;
+      throw error;
+    }
+  }
+
+  async appendEntry(
+    em: EntityManager,
+    posting: Posting,
+    split: BucketSplit,
+    seq: number,
+    balanceAfter: number,
+    now: Date,
+  ): Promise<TokenLedgerEntry> {
+    const entry = this.entryOf(posting, split, seq, balanceAfter, now);
+    await this.insertEntries(em, [entry]);
+    return entry;
+  }
+
+  /** Ledger rows in one INSERT. */
+  async insertEntries(em: EntityManager, entries: TokenLedgerEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    await insertEntities(em, TokenLedgerEntry, entries);
+  }
+
+  private entryOf(
+    posting: Posting,
+    split: BucketSplit,
+    seq: number,
+    balanceAfter: number,
+    now: Date,
+    id: string = randomUUID(),
+  ): TokenLedgerEntry {
+    return Object.assign(new TokenLedgerEntry(), {
+      id,
+      userId: posting.userId,
+      seq,
+      type: posting.type,
+      action: posting.action ?? null,
+      amount: split.allowance + split.credits,
+      allowanceAmount: split.allowance,
+      creditsAmount: split.credits,
+      balanceAfter,
+      requestId: posting.requestId ?? null,
+      clientRequestId: posting.clientRequestId ?? null,
+      actorId: posting.actorId ?? null,
+      metadata: posting.metadata ?? null,
+      createdAt: now,
+    });
+  }
+
+  async openAccount(em: EntityManager, posting: Posting, periodEnd: Date): Promise<TokenLedgerEntry> {
+    const now = this.clock.now();
+    const { amount } = posting;
+    await em.insert(TokenAccount, {
+      userId: posting.userId,
+      balance: amount,
+      allowance: amount,
+      credits: 0,
+      periodAllowanceGranted: amount,
+      usedThisPeriod: 0,
+      ledgerSeq: 1,
+      periodEnd,
+      updatedAt: now,
+    });
+    return this.appendEntry(em, posting, { allowance: amount, credits: 0 }, 1, amount, now);
+  }
+
+  /**
+   * The account row, locked until the transaction ends (MySQL/MariaDB: SELECT ... FOR UPDATE; SQLite
+   * runs one write transaction at a time), for a posting whose amount depends on the balance.
+   */
+  lockedAccount(em: EntityManager, userId: string): Promise<TokenAccount | null> {
+    return em.findOne(TokenAccount, { where: { userId }, ...(isMysql(em) && { lock: { mode: 'pessimistic_write' } }) });
+  }
+
+  /**
+   * For a transaction whose COMMIT went unanswered: the ledger row it wrote, if it committed. The
+   * locking read of the account waits until that transaction has ended (its conditional UPDATE
+   * held the row lock), so the answer cannot change afterwards.
+   */
+  async committedEntry(em: EntityManager, userId: string, entryId: string): Promise<TokenLedgerEntry | null> {
+    await em.findOne(TokenAccount, { where: { userId }, lock: { mode: 'pessimistic_write' } });
+    return em.findOneBy(TokenLedgerEntry, { userId, id: entryId });
+  }
+}

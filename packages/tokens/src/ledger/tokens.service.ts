@@ -1,0 +1,213 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, LessThan, Repository } from 'typeorm';
+import { TokensError } from '../tokens.errors.js';
+import { TransactionRunner } from '@token-metering/database';
+import { AccountPolicy } from '../account-policy.js';
+import { TokenAccount } from '../entities/token-account.entity.js';
+import { LedgerEntryType, TokenLedgerEntry } from '../entities/token-ledger-entry.entity.js';
+import { TokenLedger, TransactionalPostings } from './token-ledger.js';
+import { TokenPrices } from '../prices/token-prices.service.js';
+
+export interface BalanceView {
+  balance: number;
+  allowance: number;
+  credits: number;
+  held: number;
+  owed: number;
+  tokensLimit: number;
+  usedThisPeriod: number;
+  plan: string;
+  periodStart: Date;
+  periodEnd: Date;
+  featuresDisabled: boolean;
+}
+
+export interface TransactionFilter {
+  limit: number;
+  cursor?: number;
+  type?: LedgerEntryType;
+  action?: string;
+}
+
+/** Who made an admin change, and in which request: the ledger entry carries them. */
+export interface ChangeOrigin {
+  actorId: string;
+  requestId: string;
+  clientRequestId: string | null;
+}
+
+export interface AccountView extends BalanceView {
+  userId: string;
+  recentEntries: TokenLedgerEntry[];
+}
+
+/** Largest amount an admin can grant or deduct in one entry. */
+export const MAX_ADMIN_ADJUSTMENT = 1_000_000_000;
+
+/** Read side of the tokens module, and the entry point other modules use. Writes go through TokenLedger and TransactionalPostings. */
+@Injectable()
+export class TokensService {
+  constructor(
+    private readonly ledger: TokenLedger,
+    private readonly postings: TransactionalPostings,
+    private readonly tx: TransactionRunner,
+    private readonly prices: TokenPrices,
+    private readonly policy: AccountPolicy,
+    @InjectRepository(TokenAccount) private readonly accounts: Repository<TokenAccount>,
+    @InjectRepository(TokenLedgerEntry) private readonly entries: Repository<TokenLedgerEntry>,
+  ) {}
+
+  /** Opens the token account of a new payer with its first period's allowance, inside the caller's (registration) transaction. */
+  openAccount(em: EntityManager, account: { userId: string; allowance: number; periodEnd: Date; tier: string }): Promise<TokenLedgerEntry> {
+    return this.postings.openAccount(
+      em,
+      { userId: account.userId, type: LedgerEntryType.InitialGrant, amount: account.allowance, metadata: { planCode: account.tier } },
+      account.periodEnd,
+    );
+  }
+
+  /**
+   * Records a plan change the host made inside `em`: an upgrade adds at once what the new plan's
+   * monthly tokens exceed the highest allowance already granted this period; a downgrade takes
+   * nothing back (the entry then has amount 0), and moving up again grants nothing twice.
+   * Call `bringUpToDate` first, so an ended period is rolled under the old plan.
+   */
+  recordPlanChange(
+    em: EntityManager,
+    change: { userId: string; from: string; to: string; monthlyTokens: number },
+    origin: ChangeOrigin,
+  ): Promise<TokenLedgerEntry> {
+    return this.postings.grantPlanAllowance(
+      em,
+      { userId: change.userId, type: LedgerEntryType.PlanChange, ...origin, metadata: { from: change.from, to: change.to } },
+      change.monthlyTokens,
+    );
+  }
+
+  /** Seeds a missing account and rolls an ended period, inside `em`. */
+  bringUpToDate(em: EntityManager, userId: string): Promise<void> {
+    return this.postings.ensureAccountIn(em, userId);
+  }
+
+  /** Credits the tokens of a paid purchase, inside the caller's transaction; the entry references the purchase. */
+  creditPurchase(
+    em: EntityManager,
+    purchase: { userId: string; tokens: number; purchaseId: string; packageCode: string },
+  ): Promise<TokenLedgerEntry> {
+    return this.postings.post(em, {
+      userId: purchase.userId,
+      type: LedgerEntryType.Purchase,
+      amount: purchase.tokens,
+      metadata: { purchaseId: purchase.purchaseId, packageCode: purchase.packageCode },
+    });
+  }
+
+  /**
+   * Takes back tokens of a purchase whose payment was refunded or disputed, inside the caller's
+   * transaction: a `purchase_reversal` entry takes them from credits, then the allowance, never
+   * below 0; what is already spent becomes owed (`metadata.uncollected`, also when it is 0).
+   */
+  reversePurchase(
+    em: EntityManager,
+    reversal: { userId: string; tokens: number; purchaseId: string; reason: string; eventId: string },
+  ): Promise<TokenLedgerEntry> {
+    const { userId, tokens, purchaseId, reason, eventId } = reversal;
+    return this.postings.collect(
+      em,
+      { userId, type: LedgerEntryType.PurchaseReversal, amount: -tokens, metadata: { purchaseId, reason, eventId } },
+      'credits_first',
+    );
+  }
+
+  /** Gives back the tokens a reversal took when its dispute was won (`purchase_reinstated`, credits; owed tokens are repaid first). */
+  reinstatePurchase(
+    em: EntityManager,
+    reinstatement: { userId: string; tokens: number; purchaseId: string; eventId: string },
+  ): Promise<TokenLedgerEntry> {
+    const { userId, tokens, purchaseId, eventId } = reinstatement;
+    return this.postings.post(em, {
+      userId,
+      type: LedgerEntryType.PurchaseReinstated,
+      amount: tokens,
+      metadata: { purchaseId, eventId },
+    });
+  }
+
+  /**
+   * An admin's correction: a grant adds tokens, a deduct removes them and is refused with 402
+   * (changing nothing) when the balance is short. The admin and the reason are on the entry.
+   */
+  async adjust(
+    em: EntityManager,
+    userId: string,
+    adjustment: { kind: 'grant' | 'deduct'; amount: number; reason: string },
+    origin: ChangeOrigin,
+  ): Promise<TokenLedgerEntry> {
+    await this.requireUser(userId, em);
+    const grant = adjustment.kind === 'grant';
+    return this.postings.post(
+      em,
+      {
+        userId,
+        type: grant ? LedgerEntryType.AdminGrant : LedgerEntryType.AdminDeduct,
+        amount: grant ? adjustment.amount : -adjustment.amount,
+        ...origin,
+        metadata: { reason: adjustment.reason },
+      },
+      { requireFunds: true },
+    );
+  }
+
+  /** A user's balance and latest entries, for admins. */
+  async account(userId: string, recent = 20): Promise<AccountView> {
+    await this.requireUser(userId);
+    const [balance, page] = await Promise.all([this.balance(userId), this.transactions(userId, { limit: recent })]);
+    return { userId, ...balance, recentEntries: page.items };
+  }
+
+  /** The caller's balance; a missing account is seeded and an ended period rolled first, so the answer is what the next charge sees. */
+  async balance(userId: string): Promise<BalanceView> {
+    await this.ledger.ensureAccount(userId);
+    const [account, terms, prices] = await Promise.all([
+      this.accounts.findOneBy({ userId }),
+      this.policy.summary(userId),
+      this.prices.meteredPricesFor(userId),
+    ]);
+    if (!account) throw TokensError.notFound('Token account');
+    const paid = prices.map((p) => p.cost).filter((cost) => cost > 0);
+    return {
+      balance: account.balance,
+      allowance: account.allowance,
+      credits: account.credits,
+      held: account.held,
+      owed: account.owed,
+      tokensLimit: terms.periodAllowance,
+      usedThisPeriod: account.usedThisPeriod,
+      plan: terms.tier,
+      periodStart: terms.periodStart,
+      periodEnd: terms.periodEnd,
+      featuresDisabled: paid.length > 0 && account.balance < Math.min(...paid),
+    };
+  }
+
+  /** Newest first; `cursor` is the `seq` of the last entry of the previous page. */
+  async transactions(userId: string, filter: TransactionFilter): Promise<{ items: TokenLedgerEntry[]; nextCursor: string | null }> {
+    const rows = await this.entries.find({
+      where: {
+        userId,
+        ...(filter.cursor !== undefined && { seq: LessThan(filter.cursor) }),
+        ...(filter.type && { type: filter.type }),
+        ...(filter.action && { action: filter.action }),
+      },
+      order: { seq: 'DESC' },
+      take: filter.limit + 1,
+    });
+    const items = rows.slice(0, filter.limit);
+    return { items, nextCursor: rows.length > filter.limit ? String(items[items.length - 1].seq) : null };
+  }
+
+  private async requireUser(userId: string, em?: EntityManager): Promise<void> {
+    if (!(await this.policy.payerExists(userId, em))) throw TokensError.notFound('User');
+  }
+}

@@ -1,0 +1,251 @@
+import { randomUUID } from 'node:crypto';
+import {
+  type BucketSplit,
+  type Charge,
+  type ChargeRequest,
+  chargeOf,
+  type Hold,
+  type HoldRequest,
+  type RefundReason,
+  type Replay,
+  TokenLedger,
+} from '../ledger/token-ledger.js';
+import { TokensError, TokensErrorCode } from '../tokens.errors.js';
+
+/** One entry of the in-memory ledger, as a spec reads it back. */
+export interface InMemoryEntry {
+  id: string;
+  userId: string;
+  type: 'initial_grant' | 'usage' | 'refund' | 'hold' | 'hold_release';
+  amount: number;
+  balanceAfter: number;
+  action: string | null;
+  requestId: string | null;
+  reason?: string;
+}
+
+interface Account {
+  allowance: number;
+  credits: number;
+  owed: number;
+}
+
+interface StoredKey {
+  requestHash: string;
+  status: 'in_progress' | 'completed' | 'answer_unavailable';
+  tokensCharged: number;
+  tokensRemaining: number;
+  responseBody: string | null;
+}
+
+/**
+ * The ledger port in memory, for the module's own specs and a host's (as @nestjs/throttler ships
+ * its in-memory storage): the same outcomes as the database ledger (402 with balance and required,
+ * seeding from an opening balance, idempotent replays, refunds of exactly what a charge took),
+ * without a database. One process only, nothing durable, no periods.
+ */
+export class InMemoryTokenLedger extends TokenLedger {
+  private readonly accounts = new Map<string, Account>();
+  private readonly keys = new Map<string, StoredKey>();
+  readonly entries: InMemoryEntry[] = [];
+  private readonly openHolds = new Map<string, Hold>();
+
+  /** `openingBalance`: what a missing account is seeded with; null means nobody pays for this payer (402). */
+  constructor(private readonly openingBalance: (userId: string) => number | null = () => null) {
+    super();
+  }
+
+  balanceOf(userId: string): number | null {
+    const account = this.accounts.get(userId);
+    return account ? account.allowance + account.credits : null;
+  }
+
+  async charge(request: ChargeRequest): Promise<Charge | Replay> {
+    const { userId, action, price: cost, requestId, idempotency } = request;
+    const keyId = idempotency && `${userId}\n${idempotency.key}`;
+    if (keyId && idempotency) {
+      const stored = this.keys.get(keyId);
+      if (stored) return this.replay(stored, idempotency.requestHash);
+    }
+    const split = this.debit(userId, cost);
+    const entry = this.append(userId, 'usage', -cost, action, requestId);
+    if (keyId && idempotency) {
+      this.keys.set(keyId, {
+        requestHash: idempotency.requestHash,
+        status: 'in_progress',
+        tokensCharged: 0,
+        tokensRemaining: 0,
+        responseBody: null,
+      });
+    }
+    return chargeOf(request, { ...entry, allowanceAmount: split.allowance, creditsAmount: split.credits });
+  }
+
+  async hold(request: HoldRequest): Promise<Hold> {
+    const { userId, action, amount, requestId, clientRequestId } = request;
+    const buckets = this.debit(userId, amount);
+    const entry = this.append(userId, 'hold', -amount, action, requestId);
+    const hold: Hold = {
+      kind: 'held',
+      holdId: randomUUID(),
+      userId,
+      action,
+      amount,
+      balanceAfter: entry.balanceAfter,
+      buckets,
+      requestId,
+      clientRequestId,
+    };
+    this.openHolds.set(hold.holdId, hold);
+    return hold;
+  }
+
+  /** The actual price is charged as far as the released hold and the balance go; the rest is owed. */
+  async settleHold(hold: Hold, price: number): Promise<Charge> {
+    if (!(await this.releaseHold(hold))) {
+      throw new TokensError(TokensErrorCode.HOLD_CLOSED, `The hold ${hold.holdId} was already settled, released or expired`);
+    }
+    const { userId, action, requestId, clientRequestId } = hold;
+    const account = this.seeded(userId);
+    const taken = Math.min(price, account.allowance + account.credits);
+    const split = this.debit(userId, taken);
+    account.owed += price - taken;
+    const entry = this.append(userId, 'usage', -taken, action, requestId);
+    return chargeOf(
+      { userId, action, price, requestId, clientRequestId },
+      { ...entry, allowanceAmount: split.allowance, creditsAmount: split.credits },
+    );
+  }
+
+  owedBy(userId: string): number {
+    return this.accounts.get(userId)?.owed ?? 0;
+  }
+
+  async releaseHold(hold: Hold): Promise<boolean> {
+    if (!this.openHolds.delete(hold.holdId)) return false;
+    const account = this.seeded(hold.userId);
+    account.allowance -= hold.buckets.allowance;
+    account.credits -= hold.buckets.credits;
+    this.append(hold.userId, 'hold_release', hold.amount, hold.action, hold.requestId);
+    return true;
+  }
+
+  /** Holds do not expire here: there is no clock and no process to die. */
+  async releaseExpiredHolds(): Promise<number> {
+    return 0;
+  }
+
+  async renewRunningHolds(): Promise<number> {
+    return 0;
+  }
+
+  /** Takes `cost` from the allowance first, then credits; 402 when the balance is short. */
+  private debit(userId: string, cost: number): BucketSplit {
+    const account = this.seeded(userId);
+    const balance = account.allowance + account.credits;
+    if (balance < cost) {
+      throw new TokensError(
+        TokensErrorCode.INSUFFICIENT_TOKENS,
+        `Insufficient tokens: this request costs ${cost}, the balance is ${balance}`,
+        {
+          balance,
+          required: cost,
+        },
+      );
+    }
+    const fromAllowance = Math.min(account.allowance, cost);
+    account.allowance -= fromAllowance;
+    account.credits -= cost - fromAllowance;
+    return { allowance: 0 - fromAllowance, credits: fromAllowance - cost };
+  }
+
+  async refund(charge: Charge, reason: RefundReason): Promise<void> {
+    const account = this.seeded(charge.userId);
+    account.allowance -= charge.buckets.allowance;
+    account.credits -= charge.buckets.credits;
+    this.append(charge.userId, 'refund', charge.price, charge.action, charge.requestId, reason.code);
+    if (charge.idempotencyKey) this.keys.delete(`${charge.userId}\n${charge.idempotencyKey}`);
+  }
+
+  async completeIdempotent(charge: Charge, responseBody: unknown): Promise<void> {
+    this.finish(charge, 'completed', JSON.stringify(responseBody ?? null));
+  }
+
+  async completeWithoutAnswer(charge: Charge): Promise<void> {
+    const stored = charge.idempotencyKey && this.keys.get(`${charge.userId}\n${charge.idempotencyKey}`);
+    if (stored && stored.status === 'in_progress') this.finish(charge, 'answer_unavailable', null);
+  }
+
+  async ensureAccount(userId: string): Promise<void> {
+    if (this.openingBalance(userId) !== null) this.seeded(userId);
+  }
+
+  async rollDuePeriods(): Promise<number> {
+    return 0;
+  }
+
+  private replay(stored: StoredKey, requestHash: string): Replay {
+    if (stored.requestHash !== requestHash) {
+      throw new TokensError(TokensErrorCode.IDEMPOTENCY_KEY_REUSED, 'This Idempotency-Key was used with a different request');
+    }
+    if (stored.status === 'in_progress')
+      throw new TokensError(TokensErrorCode.IDEMPOTENCY_IN_PROGRESS, 'A request with this Idempotency-Key is in progress');
+    if (stored.status === 'answer_unavailable') {
+      throw new TokensError(
+        TokensErrorCode.IDEMPOTENCY_ANSWER_UNAVAILABLE,
+        'The first request with this Idempotency-Key succeeded, but its answer was not kept',
+      );
+    }
+    return {
+      kind: 'replay',
+      tokensCharged: stored.tokensCharged,
+      tokensRemaining: stored.tokensRemaining,
+      responseBody: stored.responseBody,
+    };
+  }
+
+  private finish(charge: Charge, status: StoredKey['status'], responseBody: string | null): void {
+    const keyId = charge.idempotencyKey && `${charge.userId}\n${charge.idempotencyKey}`;
+    const stored = keyId && this.keys.get(keyId);
+    if (!stored) return;
+    Object.assign(stored, { status, responseBody, tokensCharged: charge.price, tokensRemaining: charge.balanceAfter });
+  }
+
+  private seeded(userId: string): Account {
+    const existing = this.accounts.get(userId);
+    if (existing) return existing;
+    const opening = this.openingBalance(userId);
+    if (opening === null) {
+      throw new TokensError(
+        TokensErrorCode.NO_ACTIVE_SUBSCRIPTION,
+        'No token account and no active subscription to seed one from; the request was not served',
+      );
+    }
+    const account = { allowance: opening, credits: 0, owed: 0 };
+    this.accounts.set(userId, account);
+    this.append(userId, 'initial_grant', opening, null, null);
+    return account;
+  }
+
+  private append(
+    userId: string,
+    type: InMemoryEntry['type'],
+    amount: number,
+    action: string | null,
+    requestId: string | null,
+    reason?: string,
+  ): InMemoryEntry {
+    const entry: InMemoryEntry = {
+      id: randomUUID(),
+      userId,
+      type,
+      amount,
+      balanceAfter: this.balanceOf(userId) ?? 0,
+      action,
+      requestId,
+      reason,
+    };
+    this.entries.push(entry);
+    return entry;
+  }
+}

@@ -1,0 +1,195 @@
+/**
+ * The metering guard and interceptor below e2e: a tiny Fastify app with a probe controller, the
+ * module's in-memory ledger, no database. What the guard decides (who pays, what a request costs,
+ * when it is refused) and what the interceptor settles (headers, refunds, replays).
+ */
+import { Body, Controller, Get, Post } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Test } from '@nestjs/testing';
+import { IsInt, IsString, Max, Min, ValidateBy } from 'class-validator';
+import { AllExceptionsFilter } from '../../../src/common/all-exceptions.filter.js';
+import { createValidationPipe } from '../../../src/common/validation.js';
+import { TokenPrice, TokenGuard, TokenLedger } from '../src/index.js';
+import { InMemoryTokenLedger } from '../src/testing/index.js';
+import { RequestBodyValidator } from '../src/http/request-body-validator.js';
+import { TokenPrices } from '../src/prices/token-prices.service.js';
+import { TokenChargeInterceptor } from '../src/http/token-charge.interceptor.js';
+import { TOKENS_MODULE_OPTIONS } from '../src/tokens-module-options.js';
+import { HttpClient } from '../../../test/support/http-client.js';
+
+let validations = 0;
+
+class ItemsDto {
+  @IsString()
+  @ValidateBy({ name: 'counted', validator: { validate: () => (validations++, true) } })
+  label: string;
+
+  @IsInt()
+  @Min(0)
+  @Max(1000)
+  items: number;
+}
+
+let handlerRuns = 0;
+const bodiesSeen: unknown[] = [];
+
+@Controller('probe')
+class ProbeController {
+  @Post('fixed')
+  @TokenPrice('probe_fixed', 3)
+  fixed(@Body() body: ItemsDto) {
+    handlerRuns++;
+    bodiesSeen.push(body);
+    return { ok: true };
+  }
+
+  @Post('per-item')
+  @TokenPrice('probe_per_item', { price: 2, units: (body: ItemsDto) => body.items })
+  perItem(@Body() body: ItemsDto) {
+    handlerRuns++;
+    return { items: body.items };
+  }
+
+  @Post('failing')
+  @TokenPrice('probe_failing', 5)
+  failing(@Body() _body: ItemsDto) {
+    handlerRuns++;
+    throw new Error('the work failed');
+  }
+
+  @Get('free')
+  free() {
+    return { free: true };
+  }
+}
+
+/** Prices at their @TokenPrice defaults: overrides are read from the database, which the e2e suites cover. */
+const defaultPrices = {
+  priceFor: async (cost: { price: number }) => cost.price,
+  quote: async (cost: { price: number }) => ({ unitPrice: cost.price, revision: 0 }),
+};
+
+describe('TokenGuard and TokenChargeInterceptor (in-memory ledger)', () => {
+  let app: NestFastifyApplication;
+  let http: HttpClient;
+  let ledger: InMemoryTokenLedger;
+  const as = (payer: string, headers: Record<string, string> = {}) => ({ headers: { 'x-payer': payer, ...headers } });
+
+  /** The probe app on an in-memory ledger, with these module options. */
+  async function startProbeApp(options: object): Promise<{ app: NestFastifyApplication; http: HttpClient; ledger: InMemoryTokenLedger }> {
+    const ledger = new InMemoryTokenLedger((userId) => (userId.startsWith('ghost') ? null : 100));
+    const moduleRef = await Test.createTestingModule({
+      controllers: [ProbeController],
+      providers: [
+        {
+          provide: TOKENS_MODULE_OPTIONS,
+          useValue: { payerOf: (request: { headers: Record<string, unknown> }) => request.headers['x-payer'], ...options },
+        },
+        { provide: TokenLedger, useValue: ledger },
+        { provide: TokenPrices, useValue: defaultPrices },
+        RequestBodyValidator,
+        TokenGuard,
+        TokenChargeInterceptor,
+        { provide: APP_GUARD, useExisting: TokenGuard },
+        { provide: APP_INTERCEPTOR, useExisting: TokenChargeInterceptor },
+        { provide: APP_PIPE, useFactory: createValidationPipe },
+        { provide: APP_FILTER, useClass: AllExceptionsFilter },
+      ],
+    }).compile();
+    const app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), { logger: false });
+    await app.listen(0, '127.0.0.1');
+    return { app, ledger, http: new HttpClient(`http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`) };
+  }
+
+  beforeAll(async () => {
+    ({ app, http, ledger } = await startProbeApp({}));
+  });
+  afterAll(() => app.close());
+
+  it('charges the payer before the handler and reports the charge in headers', async () => {
+    const runs = handlerRuns;
+    const response = await http.post('/probe/fixed', { label: 'a', items: 1 }, as('alice'));
+    expect([response.status, response.headers.get('x-tokens-charged'), response.headers.get('x-tokens-remaining')]).toEqual([
+      201,
+      '3',
+      '97',
+    ]);
+    expect(handlerRuns).toBe(runs + 1);
+    expect(ledger.balanceOf('alice')).toBe(97);
+  });
+
+  it('the body is validated once, the handler gets that DTO, and units are counted from it', async () => {
+    const before = validations;
+    await http.post('/probe/fixed', { label: 'dto', items: 2 }, as('bob'));
+    expect(validations).toBe(before + 1);
+    expect(bodiesSeen.at(-1)).toBeInstanceOf(ItemsDto);
+    const response = await http.post('/probe/per-item', { label: 'b', items: 7 }, as('bob'));
+    expect([response.status, response.headers.get('x-tokens-charged')]).toEqual([201, '14']);
+  });
+
+  it('refuses before the handler runs, charging nothing: nobody pays (401), a bad body (400), a short balance (402), no account to seed (402)', async () => {
+    const runs = handlerRuns;
+    const entries = ledger.entries.length;
+    const anonymous = await http.post('/probe/fixed', { label: 'x', items: 1 });
+    expect([anonymous.status, anonymous.body.code]).toEqual([401, 'UNAUTHENTICATED']);
+    const bad = await http.post('/probe/fixed', { label: 'x', items: -1 }, as('carol'));
+    expect([bad.status, bad.body.code, bad.body.details[0].field]).toEqual([400, 'VALIDATION_FAILED', 'items']);
+    const short = await http.post('/probe/per-item', { label: 'x', items: 51 }, as('carol'));
+    expect([short.status, short.body.code, short.body.balance, short.body.required]).toEqual([402, 'INSUFFICIENT_TOKENS', 100, 102]);
+    const ghost = await http.post('/probe/fixed', { label: 'x', items: 1 }, as('ghost-1'));
+    expect([ghost.status, ghost.body.code]).toEqual([402, 'NO_ACTIVE_SUBSCRIPTION']);
+    expect(handlerRuns).toBe(runs);
+    // carol's account was seeded by her first priced request (the 402); nothing else was written.
+    expect(ledger.entries.slice(entries).map((e) => [e.userId, e.type])).toEqual([['carol', 'initial_grant']]);
+  });
+
+  it('a failing handler is refunded exactly what it was charged', async () => {
+    const response = await http.post('/probe/failing', { label: 'f', items: 1 }, as('dave'));
+    expect(response.status).toBe(500);
+    expect(ledger.balanceOf('dave')).toBe(100);
+    expect(ledger.entries.filter((e) => e.userId === 'dave').map((e) => [e.type, e.amount])).toEqual([
+      ['initial_grant', 100],
+      ['usage', -5],
+      ['refund', 5],
+    ]);
+  });
+
+  it('an Idempotency-Key replays the first answer without charging again; another body with it is 409', async () => {
+    const key = { 'idempotency-key': 'order-1' };
+    const first = await http.post('/probe/per-item', { label: 'i', items: 3 }, as('erin', key));
+    const again = await http.post('/probe/per-item', { label: 'i', items: 3 }, as('erin', key));
+    expect([again.status, again.body, again.headers.get('idempotent-replayed'), again.headers.get('x-tokens-charged')]).toEqual([
+      201,
+      first.body,
+      'true',
+      '6',
+    ]);
+    expect(ledger.balanceOf('erin')).toBe(94);
+    const reused = await http.post('/probe/per-item', { label: 'i', items: 4 }, as('erin', key));
+    expect([reused.status, reused.body.code]).toEqual([409, 'IDEMPOTENCY_KEY_REUSED']);
+    const malformed = await http.post('/probe/per-item', { label: 'i', items: 3 }, as('erin', { 'idempotency-key': ' ' }));
+    expect([malformed.status, malformed.body.code]).toEqual([400, 'VALIDATION_FAILED']);
+  });
+
+  it('with idempotencyHeader: false, the header is ignored: a repeat is a new request, charged again', async () => {
+    const plain = await startProbeApp({ idempotencyHeader: false });
+    try {
+      const key = { 'idempotency-key': 'order-2' };
+      for (let i = 0; i < 2; i++)
+        expect(
+          (await plain.http.post('/probe/fixed', { label: 'p', items: 1 }, as('gina', key))).headers.get('idempotent-replayed'),
+        ).toBeNull();
+      expect(plain.ledger.balanceOf('gina')).toBe(94);
+    } finally {
+      await plain.app.close();
+    }
+  });
+
+  it('an unmetered route is left alone', async () => {
+    const entries = ledger.entries.length;
+    const response = await http.get('/probe/free', as('frank'));
+    expect([response.status, response.headers.get('x-tokens-charged')]).toEqual([200, null]);
+    expect(ledger.entries.length).toBe(entries);
+  });
+});

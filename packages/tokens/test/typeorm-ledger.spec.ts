@@ -1,0 +1,116 @@
+/**
+ * The database ledger through its port, below HTTP: the example app's module (its own account
+ * policy: 1,000 tokens a month, nothing rolls over) on a real database, TokenLedger called directly.
+ * Each outcome is checked against the rows it must leave.
+ */
+import { randomUUID } from 'node:crypto';
+import { ExampleAppModule } from '../../../examples/metered-notes/app.module.js';
+import { Clock } from '@token-metering/database';
+import { type Charge, TokenLedger, TokensError, TokensErrorCode } from '../src/index.js';
+import { FakeClock } from '../../../test/support/fake-clock.js';
+import { expectLedgerConsistent, ledgerState } from '../../../test/support/ledger-assertions.js';
+import { startTestApp, TestApp } from '../../../test/support/test-app.js';
+import { TEST_DB } from '../../../test/support/test-database.js';
+
+const DAY = 24 * 3600 * 1000;
+
+describe(`TypeormTokenLedger through the TokenLedger port (${TEST_DB})`, () => {
+  let t: TestApp;
+  let ledger: TokenLedger;
+  const clock = new FakeClock();
+  const charge = (userId: string, cost: number, extra: Partial<Parameters<TokenLedger['charge']>[0]> = {}) =>
+    ledger.charge({ userId, action: 'note_summary', price: cost, requestId: randomUUID(), ...extra });
+
+  beforeAll(async () => {
+    t = await startTestApp({ root: ExampleAppModule, override: (builder) => builder.overrideProvider(Clock).useValue(clock) });
+    ledger = t.app.get(TokenLedger);
+  });
+  afterAll(() => t.close());
+
+  it('a first charge seeds the account from the policy, then charges it, in plain values', async () => {
+    const result = (await charge('p-seed', 30)) as Charge;
+    expect(result).toMatchObject({
+      kind: 'charged',
+      userId: 'p-seed',
+      price: 30,
+      balanceAfter: 970,
+      buckets: { allowance: -30, credits: 0 },
+    });
+    const state = await expectLedgerConsistent(t.dataSource, 'p-seed');
+    expect(state.entries.map((e) => [e.type, e.amount, e.balanceAfter])).toEqual([
+      ['initial_grant', 1000, 1000],
+      ['usage', -30, 970],
+    ]);
+  });
+
+  it('a charge above the balance is refused with the balance and what was required, writing nothing', async () => {
+    await charge('p-short', 990);
+    const before = await ledgerState(t.dataSource, 'p-short');
+    const refused = await charge('p-short', 11).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(TokensError);
+    expect(refused).toMatchObject({ code: 'INSUFFICIENT_TOKENS', status: 402, details: { balance: 10, required: 11 } });
+    expect(await ledgerState(t.dataSource, 'p-short')).toEqual(before);
+  });
+
+  it('a refund gives back exactly what the charge took and frees its idempotency key', async () => {
+    const claim = { key: 'k-refund', requestHash: 'hash-1' };
+    const first = (await charge('p-refund', 40, { idempotency: claim })) as Charge;
+    await ledger.refund(first, { code: 'SERVICE_FAILED', message: 'the work failed' });
+    const state = await expectLedgerConsistent(t.dataSource, 'p-refund');
+    expect(state.balance).toBe(1000);
+    expect(state.entries.at(-1)).toMatchObject({ type: 'refund', amount: 40 });
+    // The key is free again: the same request runs (and is charged) once more.
+    expect(await charge('p-refund', 40, { idempotency: claim })).toMatchObject({ kind: 'charged', balanceAfter: 960 });
+  });
+
+  it('a finished key replays its answer in plain values, charging nothing; another request with it is refused', async () => {
+    const claim = { key: 'k-replay', requestHash: 'hash-a' };
+    const first = (await charge('p-replay', 25, { idempotency: claim })) as Charge;
+    await ledger.completeIdempotent(first, { summary: 'done' });
+    expect(await charge('p-replay', 25, { idempotency: claim })).toEqual({
+      kind: 'replay',
+      tokensCharged: 25,
+      tokensRemaining: 975,
+      responseBody: JSON.stringify({ summary: 'done' }),
+    });
+    await expect(charge('p-replay', 25, { idempotency: { ...claim, requestHash: 'hash-b' } })).rejects.toMatchObject({
+      code: 'IDEMPOTENCY_KEY_REUSED',
+    });
+    expect((await ledgerState(t.dataSource, 'p-replay')).balance).toBe(975);
+  });
+
+  it('an ended period is rolled by the policy before the next charge: the allowance above the cap expires, the grant arrives', async () => {
+    await charge('p-period', 100);
+    clock.advance(31 * DAY);
+    expect(await charge('p-period', 1)).toMatchObject({ kind: 'charged', balanceAfter: 999 });
+    const state = await expectLedgerConsistent(t.dataSource, 'p-period');
+    expect(state.entries.map((e) => [e.type, e.amount])).toEqual([
+      ['initial_grant', 1000],
+      ['usage', -100],
+      ['expiry', -900],
+      ['period_grant', 1000],
+      ['usage', -1],
+    ]);
+  });
+
+  it('an account whose opening period has already ended (a missing account of a lapsed period) is seeded and rolled, not refused', async () => {
+    // The clock is a month ahead of the policy's (real) periods now: the opening terms end in the past.
+    expect(await charge('p-lapsed', 5)).toMatchObject({ kind: 'charged', balanceAfter: 995 });
+    const state = await expectLedgerConsistent(t.dataSource, 'p-lapsed');
+    expect(state.entries.map((e) => [e.type, e.amount])).toEqual([
+      ['initial_grant', 1000],
+      ['expiry', -1000],
+      ['period_grant', 1000],
+      ['usage', -5],
+    ]);
+  });
+
+  it('parallel charges of one account: exactly as many as the balance pays for', async () => {
+    const results = await Promise.allSettled(Array.from({ length: 60 }, () => charge('p-race', 20)));
+    expect(results.filter((r) => r.status === 'fulfilled').length).toBe(50);
+    expect(
+      results.filter((r) => r.status === 'rejected').every((r) => (r.reason as TokensError).code === TokensErrorCode.INSUFFICIENT_TOKENS),
+    ).toBe(true);
+    expect((await expectLedgerConsistent(t.dataSource, 'p-race')).balance).toBe(0);
+  });
+});
