@@ -35,6 +35,7 @@ import { PostingBatches } from './ledger/posting-batches.js';
 import { LedgerEvents } from './ledger/ledger-events.js';
 import { LedgerRefunds } from './ledger/ledger-refunds.js';
 import { LedgerHolds } from './ledger/ledger-holds.js';
+import { HoldPostings } from './ledger/hold-postings.js';
 import { HoldExpiryJob } from './jobs/hold-expiry.job.js';
 import { HoldRenewalJob } from './jobs/hold-renewal.job.js';
 import { TokenHold } from './entities/token-hold.entity.js';
@@ -73,6 +74,7 @@ export class TokensModule {
       AccountPeriods,
       PostingBatches,
       LedgerRefunds,
+      HoldPostings,
       LedgerHolds,
       HoldExpiryJob,
       HoldRenewalJob,

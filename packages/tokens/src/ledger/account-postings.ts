@@ -48,35 +48,43 @@ export class AccountPostings {
 
   /**
    * Debits of one account in one conditional UPDATE: their total, only if the balance covers all of
-   * them and the period is running at `openAt`. True when it matched; `debitEntries` then gives
-   * each debit its entry, from the account row read afterwards.
+   * them and the period is running at `openAt`; `held` of it goes to `held` (holds), the rest to the
+   * period's use (charges). True when it matched; `debitEntries` then gives each debit its entry,
+   * from the account row read afterwards.
    */
-  debitTogether(em: EntityManager, userId: string, costs: number[], openAt: Date): Promise<boolean> {
+  debitTogether(em: EntityManager, userId: string, costs: number[], openAt: Date, held = 0): Promise<boolean> {
     const total = costs.reduce((sum, cost) => sum + cost, 0);
     const movement: Movement = { kind: 'debit', cost: total };
-    return this.update(em, userId, movement, { usedDelta: total, minBalance: total, openAt, entries: costs.length, now: openAt });
+    const counters = { usedDelta: total - held, heldDelta: held };
+    return this.update(em, userId, movement, { ...counters, minBalance: total, openAt, entries: costs.length, now: openAt });
   }
 
   /**
    * Debits of many accounts in one UPDATE: each account's total, only where its balance covers it
-   * and its period is running at `openAt` (the condition is the database's, row by row). Returns the
-   * rows of the accounts it charged, read after it (it marks them with an id of its own), for
-   * `debitEntries`; the others were not changed.
+   * and its period is running at `openAt` (the condition is the database's, row by row); `held` of
+   * an account's total goes to its `held`, the rest to the period's use. Returns the rows of the
+   * accounts it charged, read after it (it marks them with an id of its own), for `debitEntries`;
+   * the others were not changed.
    */
   async debitAccounts(
     em: EntityManager,
-    debits: Array<{ userId: string; costs: number[] }>,
+    debits: Array<{ userId: string; costs: number[]; held: number }>,
     openAt: Date,
   ): Promise<Map<string, TokenAccount>> {
     if (debits.length === 0) return new Map();
     if (debits.length === 1) {
       // One account: its plain conditional UPDATE, then its row.
-      const [{ userId, costs }] = debits;
-      if (!(await this.debitTogether(em, userId, costs, openAt))) return new Map();
+      const [{ userId, costs, held }] = debits;
+      if (!(await this.debitTogether(em, userId, costs, openAt, held))) return new Map();
       return new Map([[userId, await em.findOneByOrFail(TokenAccount, { userId })]]);
     }
     const totals = debits.map(({ userId, costs }): [string, number] => [userId, costs.reduce((sum, cost) => sum + cost, 0)]);
     const total = perAccount(totals);
+    const used = perAccount(totals.map(([userId, sum], i) => [userId, sum - debits[i].held]));
+    const heldByAccount = perAccount(debits.map(({ userId, held }) => [userId, held]));
+    const held: SqlPart = debits.some((debit) => debit.held > 0)
+      ? { sql: `, held = held + ${heldByAccount.sql}`, parameters: heldByAccount.parameters }
+      : { sql: '', parameters: [] };
     const count = perAccount(debits.map(({ userId, costs }) => [userId, costs.length]));
     const buckets = debitAssignments(total, perAccount(totals.map(([userId, sum]) => [userId, -sum])));
     const statementId = randomUUID();
@@ -86,12 +94,22 @@ export class AccountPostings {
         em,
         `UPDATE token_accounts
             SET ${buckets.sql},
-                used_this_period = used_this_period + ${total.sql},
+                used_this_period = used_this_period + ${used.sql}${held.sql},
                 ledger_seq = ledger_seq + ${count.sql},
                 updated_at = ?,
                 last_statement_id = ?
           WHERE user_id IN (${userIds.map(() => '?').join(', ')}) AND balance >= ${total.sql} AND period_end > ?`,
-        [...buckets.parameters, ...total.parameters, ...count.parameters, openAt, statementId, ...userIds, ...total.parameters, openAt],
+        [
+          ...buckets.parameters,
+          ...used.parameters,
+          ...held.parameters,
+          ...count.parameters,
+          openAt,
+          statementId,
+          ...userIds,
+          ...total.parameters,
+          openAt,
+        ],
       );
     } catch (error) {
       // The CHECK constraints are the last line of defence: nothing of the statement was applied.

@@ -5,8 +5,9 @@ import { again, done, retrying } from '@token-metering/database';
 import { CommitUnconfirmed, DatabaseUnavailable } from '@token-metering/database';
 import { AccountPeriods, periodNotCurrent, refusalError } from './account-periods.js';
 import { AccountPostings } from './account-postings.js';
-import { PostingBatches, type QueuedCharge } from './posting-batches.js';
-import { IdempotencyKeys, inProgress } from '../idempotency/idempotency-keys.js';
+import { type QueuedCharge, replayAfterKeyTaken } from './batch-items.js';
+import { PostingBatches } from './posting-batches.js';
+import { IdempotencyKeys } from '../idempotency/idempotency-keys.js';
 import { LedgerEvents } from './ledger-events.js';
 import { LedgerHolds } from './ledger-holds.js';
 import { LedgerRefunds } from './ledger-refunds.js';
@@ -60,13 +61,8 @@ export class TypeormTokenLedger extends TokenLedger implements TransactionalPost
           case 'period_ended':
             await this.periods.bringUpToDate(request.userId);
             return again(periodNotCurrent);
-          case 'key_taken': {
-            const taken = await this.keys.resolveTaken(request.userId, request.idempotency!);
-            // Released or expired (and removed): the request runs as new.
-            if (taken.kind === 'free') return again(inProgress);
-            const { tokensCharged, tokensRemaining, responseBody } = taken.first;
-            return done<Replay>({ kind: 'replay', tokensCharged: tokensCharged ?? 0, tokensRemaining: tokensRemaining ?? 0, responseBody });
-          }
+          case 'key_taken':
+            return replayAfterKeyTaken(this.keys, request.userId, request.idempotency!);
           default:
             throw refusalError(outcome);
         }
