@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
 import {
   ApiBody,
   ApiOkResponse,
@@ -8,14 +8,13 @@ import {
   ApiTags,
   ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import type { OutgoingHttpHeaders } from 'node:http';
 import { ApiAuth } from '../common/api-auth.decorator.js';
 import { ErrorBodyDto } from '../common/error-body.dto.js';
-import { clientRequestIdOf } from '@token-metering/tokens';
 import { AppError, ErrorCode } from '../common/app-error.js';
 import { Idempotency, IdempotentApi, type IdempotencyContext, Payer } from '@token-metering/tokens';
-import { ChatCompletions, type CompletionCaller } from './chat-completions.service.js';
+import { ChatCompletions } from './chat-completions.service.js';
 import { CompletionSlots } from './completion-slots.js';
 import { ChatCompletionRequestDto } from './dto/chat-completion-request.dto.js';
 import { ChatCompletionDto, completionChunkOf, settledChunkOf } from './dto/chat-completion.dto.js';
@@ -67,51 +66,31 @@ export class ChatCompletionsController {
   async create(
     @Body() body: ChatCompletionRequestDto,
     @Payer() payerId: string,
-    @Idempotency() idempotency: IdempotencyContext,
-    @Req() request: FastifyRequest,
+    @Idempotency() request: IdempotencyContext,
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const slot = this.slots.take(payerId);
     try {
-      await this.respond(body, payerId, idempotency, request, reply);
+      await this.respond(body, payerId, request, reply);
     } finally {
       slot.release();
     }
   }
 
   /** The answer, whole or streamed; it resolves once the answer or the stream ended, however it ended. */
-  private async respond(
-    body: ChatCompletionRequestDto,
-    payerId: string,
-    idempotency: IdempotencyContext,
-    request: FastifyRequest,
-    reply: FastifyReply,
-  ): Promise<void> {
-    const caller: CompletionCaller = { payerId, requestId: String(request.id), clientRequestId: clientRequestIdOf(request) };
+  private async respond(body: ChatCompletionRequestDto, payerId: string, request: IdempotencyContext, reply: FastifyReply): Promise<void> {
     // The client going away cancels the model's work (and, for a stream, settles what was generated).
     const abort = new AbortController();
     reply.raw.on('close', () => abort.abort());
     if (body.stream) {
-      if (idempotency.claim)
+      if (request.claim)
         throw new AppError(ErrorCode.VALIDATION_FAILED, 'Idempotency-Key is not supported with stream: true', {
           details: [{ field: 'Idempotency-Key', errors: ['not supported with stream: true'] }],
         });
-      return this.stream(caller, body, abort, reply);
+      return this.stream(payerId, body, request, abort, reply);
     }
-    const answered = await this.completions.complete(caller, body, abort.signal, idempotency.claim);
-    if (answered.kind === 'replay') {
-      void reply
-        .header('Idempotent-Replayed', 'true')
-        .header('X-Tokens-Charged', String(answered.tokensCharged))
-        .header('X-Tokens-Remaining', String(answered.tokensRemaining))
-        .type('application/json')
-        .send(answered.responseBody);
-      return;
-    }
-    void reply
-      .header('X-Tokens-Charged', String(answered.charge.price))
-      .header('X-Tokens-Remaining', String(answered.charge.balanceAfter))
-      .send(answered.answer);
+    // The X-Tokens-* headers (and Idempotent-Replayed on a replay) are on the reply already.
+    void reply.send(await this.completions.complete(payerId, body, abort.signal, request));
   }
 
   /**
@@ -119,14 +98,15 @@ export class ChatCompletionsController {
    * that failed before any output) is an ordinary error answer.
    */
   private async stream(
-    caller: CompletionCaller,
+    payerId: string,
     body: ChatCompletionRequestDto,
+    request: IdempotencyContext,
     abort: AbortController,
     reply: FastifyReply,
   ): Promise<void> {
-    const events = this.completions.stream(caller, body, abort.signal);
+    const events = this.completions.stream(payerId, body, abort.signal, request);
     let next = await events.next();
-    const id = `chatcmpl-${caller.requestId}`;
+    const id = `chatcmpl-${request.requestId}`;
     const created = Math.floor(Date.now() / 1000);
     reply.hijack();
     const raw = reply.raw;

@@ -8,6 +8,7 @@ export type { HostRequest, TokensModuleAsyncOptions, TokensModuleOptions } from 
 export { AccountPolicy, type AccountSummary, type OpeningTerms, type PeriodTerms } from './account-policy.js';
 export { Payer } from './http/payer.decorator.js';
 export { TokenGuard, type MeteredRequest } from './http/token.guard.js';
+export { TokenHolds, type HeldStreamEvent, type HeldUsage, type HoldTerms, type UnfinishedUsage } from './holds/token-holds.js';
 export { SkipTokens, TokenPrice, type PriceUnits, type TokenPriceOptions } from './prices/token-price.decorator.js';
 export { TokensService, MAX_ADMIN_ADJUSTMENT, type BalanceView, type ChangeOrigin } from './ledger/tokens.service.js';
 export {

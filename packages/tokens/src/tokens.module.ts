@@ -22,6 +22,7 @@ import { TokenLedger, TransactionalPostings } from './ledger/token-ledger.js';
 import { TokenPriceOverride, TokenPriceRevision } from './entities/token-price-override.entity.js';
 import { TokenPrices } from './prices/token-prices.service.js';
 import { TokenChargeInterceptor } from './http/token-charge.interceptor.js';
+import { TokenHolds } from './holds/token-holds.js';
 import { TokenGuard } from './http/token.guard.js';
 import { TOKENS_MODULE_OPTIONS, type TokensModuleAsyncOptions, type TokensModuleOptions } from './tokens-module-options.js';
 import { TokensController } from './http/tokens.controller.js';
@@ -93,6 +94,7 @@ export class TokensModule {
       IdempotentWrites,
       { provide: TokenGuard, useClass: options.guard ?? TokenGuard },
       TokenChargeInterceptor,
+      TokenHolds,
       { provide: APP_GUARD, useExisting: TokenGuard },
       { provide: APP_INTERCEPTOR, useExisting: TokenChargeInterceptor },
     ];
@@ -115,6 +117,7 @@ export class TokensModule {
         HoldRenewalJob,
         IdempotentWrites,
         TokenIntegrityService,
+        TokenHolds,
       ],
     };
   }

@@ -1,5 +1,6 @@
 import { CallHandler, ExecutionContext, Inject, Injectable, Logger, NestInterceptor } from '@nestjs/common';
 import { catchError, concatMap, from, map, Observable, of, throwError } from 'rxjs';
+import { ChargeAnswers } from './charge-answers.js';
 import type { HeaderWriter } from './request-id.js';
 import { TOKENS_MODULE_OPTIONS, type TokensModuleOptions } from '../tokens-module-options.js';
 import { errorCodeOf } from '../tokens.errors.js';
@@ -8,66 +9,33 @@ import { Charge, TokenLedger } from '../ledger/token-ledger.js';
 
 /**
  * Settles what the TokenGuard charged: on success reports the charge in headers (and keeps the
- * answer for idempotent replays); on failure of the handler writes the compensating refund and
- * rethrows.
+ * answer for idempotent replays, see ChargeAnswers); on failure of the handler writes the
+ * compensating refund and rethrows.
  */
 @Injectable()
 export class TokenChargeInterceptor implements NestInterceptor {
   private readonly logger = new Logger('TokenSettlement');
+  private readonly answers: ChargeAnswers;
 
   constructor(
     private readonly ledger: TokenLedger,
     @Inject(TOKENS_MODULE_OPTIONS) private readonly options: TokensModuleOptions,
-  ) {}
+  ) {
+    this.answers = new ChargeAnswers(ledger);
+  }
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const http = context.switchToHttp();
     const charge = http.getRequest<MeteredRequest>().tokenCharge;
     if (!charge) return next.handle();
     const reply = http.getResponse<HeaderWriter>();
-
-    if (charge.kind === 'replay') {
-      reply.header('Idempotent-Replayed', 'true');
-      reply.header('X-Tokens-Charged', String(charge.tokensCharged));
-      reply.header('X-Tokens-Remaining', String(charge.tokensRemaining));
-      return of(JSON.parse(charge.responseBody ?? 'null') as unknown);
-    }
+    if (charge.kind === 'replay') return of(this.answers.replay(reply, charge));
 
     return next.handle().pipe(
       // Only a failure of the handler refunds: once it succeeded, the work is done and stays charged.
       catchError((error: unknown) => from(this.refund(charge, error)).pipe(concatMap(() => throwError(() => error)))),
-      concatMap((body: unknown) => from(this.keepAnswer(charge, body)).pipe(map(() => body))),
-      map((body: unknown) => {
-        reply.header('X-Tokens-Charged', String(charge.price));
-        reply.header('X-Tokens-Remaining', String(charge.balanceAfter));
-        return body;
-      }),
+      concatMap((body: unknown) => from(this.answers.answered(reply, charge, body)).pipe(map(() => body))),
     );
-  }
-
-  /**
-   * Stores the answer for replays. Never throws: the caller gets its answer either way. When it
-   * cannot be stored the key is closed without it; when even that fails, the key stays in
-   * progress until it expires. In both cases a retry neither runs nor charges again.
-   */
-  private async keepAnswer(charge: Charge, body: unknown): Promise<void> {
-    if (!charge.idempotencyKey) return;
-    try {
-      await this.ledger.completeIdempotent(charge, body);
-      return;
-    } catch (error) {
-      this.logStorageFailure('idempotent_answer_not_stored', charge, error);
-    }
-    try {
-      await this.ledger.completeWithoutAnswer(charge);
-    } catch (error) {
-      this.logStorageFailure('idempotency_key_left_in_progress', charge, error);
-    }
-  }
-
-  private logStorageFailure(event: string, charge: Charge, error: unknown): void {
-    const { userId, action, requestId, idempotencyKey } = charge;
-    this.logger.error(JSON.stringify({ event, userId, action, requestId, idempotencyKey, error: String(error).slice(0, 500) }));
   }
 
   private async refund(charge: Charge, error: unknown): Promise<void> {
