@@ -3,7 +3,8 @@
  * settlement) against the same model call and answer with the metering off (/bench/completions-unmetered),
  * both against a fake OpenAI-compatible upstream this process starts, at the same concurrency in one
  * run. Every completion is matched against the database: one hold, one release and one usage row per
- * 2xx, nothing left held, tokens removed == the usage rows' prices. Any drift fails the run.
+ * 2xx, nothing left held, tokens removed == the usage rows' prices. Any drift fails the run. The app's
+ * statements and transactions per completion are counted too (see bench/README.md).
  */
 import { FakeOpenAi } from '../test/support/fake-openai.js';
 import {
@@ -17,6 +18,7 @@ import {
   ratio,
   runPhases,
   settings,
+  statementsTable,
   table,
   withBench,
   finishRun,
@@ -30,7 +32,7 @@ const BODY = { model: MODEL, messages: [{ role: 'user', content: 'Summarise the 
 const upstream = new FakeOpenAi();
 process.env.LLM_BASE_URL = await upstream.start();
 try {
-  await withBench('completions', { baselineTable: false }, async (ctx) => {
+  await withBench('completions', { baselineTable: false, countStatements: true }, async (ctx) => {
     const models = await fetch(`${ctx.server.origin}/admin/models/${MODEL}`, {
       method: 'PUT',
       headers: { authorization: `Bearer ${ctx.adminToken}`, 'content-type': 'application/json' },
@@ -67,6 +69,8 @@ try {
     );
     console.log('');
     console.log(accountingTable(measured));
+    console.log(`\nDatabase work (${ctx.machine.statementCounting ?? 'not counted'}; see bench/README.md):\n`);
+    console.log(statementsTable(measured));
     return finishRun('completions', { settings, machine: ctx.machine, phases, checks }, problems, 'every completion');
   });
 } finally {
