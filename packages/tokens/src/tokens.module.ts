@@ -30,6 +30,7 @@ import { TokensService } from './ledger/tokens.service.js';
 import { TypeormTokenLedger } from './ledger/typeorm-token-ledger.js';
 import { AccountPeriods } from './ledger/account-periods.js';
 import { AccountPostings } from './ledger/account-postings.js';
+import { AccountDebits } from './ledger/account-debits.js';
 import { OwedTokens } from './ledger/owed-tokens.js';
 import { AllowanceExpiry } from './ledger/allowance-expiry.js';
 import { PostingBatches } from './ledger/posting-batches.js';
@@ -70,6 +71,7 @@ export class TokensModule {
       { provide: TOKENS_MODULE_OPTIONS, useFactory: options.useFactory, inject: options.inject ?? [] },
       { provide: AccountPolicy, useClass: options.accountPolicy },
       AccountPostings,
+      AccountDebits,
       OwedTokens,
       AllowanceExpiry,
       AccountPeriods,

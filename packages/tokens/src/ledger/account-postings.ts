@@ -5,7 +5,7 @@ import { Clock } from '@token-metering/database';
 import { execute, insertEntities, isCheckViolation, isMysql } from '@token-metering/database';
 import { TokenAccount } from '../entities/token-account.entity.js';
 import { TokenLedgerEntry } from '../entities/token-ledger-entry.entity.js';
-import { assignmentsOf, debitAssignments, type Movement, movementOf, perAccount, splitAfter, type SqlPart } from './balance-statements.js';
+import { assignmentsOf, type Movement, movementOf, splitAfter, type SqlPart } from './balance-statements.js';
 import type { BucketSplit, Posting } from './token-ledger.js';
 
 export interface ApplyOptions {
@@ -41,9 +41,36 @@ export class AccountPostings {
     const minBalance = options.requireFunds && posting.amount < 0 ? -posting.amount : undefined;
     if (!(await this.update(em, posting.userId, movement, { ...options, minBalance, entries: 1, now }))) return null;
     const account = await em.findOneByOrFail(TokenAccount, { userId: posting.userId });
-    const entry = this.entryOf(posting, splitAfter(movement, account), account.ledgerSeq, account.balance, now, options.entryId);
+    const entry = ledgerEntryOf(posting, splitAfter(movement, account), account.ledgerSeq, account.balance, now, options.entryId);
     await this.insertEntries(em, [entry]);
     return entry;
+  }
+
+  /**
+   * A credit of known buckets, then a debit taken from the allowance first, of one account in one
+   * conditional UPDATE (a hold's release and its usage): only when the balance with the credit covers
+   * the debit and the period is running at `openAt`. Returns their two entries, in that order; null
+   * when no row matched (nothing changed).
+   */
+  async creditThenDebit(
+    em: EntityManager,
+    credit: Posting & { buckets: BucketSplit },
+    debit: Posting,
+    options: Pick<ApplyOptions, 'usedDelta' | 'heldDelta'> & { openAt: Date; entryIds: [string, string] },
+  ): Promise<[TokenLedgerEntry, TokenLedgerEntry] | null> {
+    const now = this.clock.now();
+    const cost = -debit.amount;
+    const movement: Movement = { kind: 'credit_then_debit', split: credit.buckets, cost };
+    const minBalance = cost - (credit.buckets.allowance + credit.buckets.credits);
+    if (!(await this.update(em, debit.userId, movement, { ...options, minBalance, entries: 2, now }))) return null;
+    const account = await em.findOneByOrFail(TokenAccount, { userId: debit.userId });
+    const [creditId, debitId] = options.entryIds;
+    const entries: [TokenLedgerEntry, TokenLedgerEntry] = [
+      ledgerEntryOf(credit, credit.buckets, account.ledgerSeq - 1, account.balance + cost, now, creditId),
+      ledgerEntryOf(debit, splitAfter(movement, account), account.ledgerSeq, account.balance, now, debitId),
+    ];
+    await this.insertEntries(em, entries);
+    return entries;
   }
 
   /**
@@ -57,91 +84,6 @@ export class AccountPostings {
     const movement: Movement = { kind: 'debit', cost: total };
     const counters = { usedDelta: total - held, heldDelta: held };
     return this.update(em, userId, movement, { ...counters, minBalance: total, openAt, entries: costs.length, now: openAt });
-  }
-
-  /**
-   * Debits of many accounts in one UPDATE: each account's total, only where its balance covers it
-   * and its period is running at `openAt` (the condition is the database's, row by row); `held` of
-   * an account's total goes to its `held`, the rest to the period's use. Returns the rows of the
-   * accounts it charged, read after it (it marks them with an id of its own), for `debitEntries`;
-   * the others were not changed.
-   */
-  async debitAccounts(
-    em: EntityManager,
-    debits: Array<{ userId: string; costs: number[]; held: number }>,
-    openAt: Date,
-  ): Promise<Map<string, TokenAccount>> {
-    if (debits.length === 0) return new Map();
-    if (debits.length === 1) {
-      // One account: its plain conditional UPDATE, then its row.
-      const [{ userId, costs, held }] = debits;
-      if (!(await this.debitTogether(em, userId, costs, openAt, held))) return new Map();
-      return new Map([[userId, await em.findOneByOrFail(TokenAccount, { userId })]]);
-    }
-    const totals = debits.map(({ userId, costs }): [string, number] => [userId, costs.reduce((sum, cost) => sum + cost, 0)]);
-    const total = perAccount(totals);
-    const used = perAccount(totals.map(([userId, sum], i) => [userId, sum - debits[i].held]));
-    const heldByAccount = perAccount(debits.map(({ userId, held }) => [userId, held]));
-    const held: SqlPart = debits.some((debit) => debit.held > 0)
-      ? { sql: `, held = held + ${heldByAccount.sql}`, parameters: heldByAccount.parameters }
-      : { sql: '', parameters: [] };
-    const count = perAccount(debits.map(({ userId, costs }) => [userId, costs.length]));
-    const buckets = debitAssignments(total, perAccount(totals.map(([userId, sum]) => [userId, -sum])));
-    const statementId = randomUUID();
-    const userIds = debits.map(({ userId }) => userId);
-    try {
-      await execute(
-        em,
-        `UPDATE token_accounts
-            SET ${buckets.sql},
-                used_this_period = used_this_period + ${used.sql}${held.sql},
-                ledger_seq = ledger_seq + ${count.sql},
-                updated_at = ?,
-                last_statement_id = ?
-          WHERE user_id IN (${userIds.map(() => '?').join(', ')}) AND balance >= ${total.sql} AND period_end > ?`,
-        [
-          ...buckets.parameters,
-          ...used.parameters,
-          ...held.parameters,
-          ...count.parameters,
-          openAt,
-          statementId,
-          ...userIds,
-          ...total.parameters,
-          openAt,
-        ],
-      );
-    } catch (error) {
-      // The CHECK constraints are the last line of defence: nothing of the statement was applied.
-      if (isCheckViolation(error)) return new Map();
-      throw error;
-    }
-    // One list parameter: find options would give each id a parameter of its own, whose bookkeeping grows with their square.
-    const accounts = await em
-      .createQueryBuilder(TokenAccount, 'account')
-      .where('account.userId IN (:...userIds) AND account.lastStatementId = :statementId', { userIds, statementId })
-      .getMany();
-    return new Map(accounts.map((account) => [account.userId, account]));
-  }
-
-  /**
-   * The entries of debits `debitTogether` or `debitAccounts` made, in order, as if each had been its own statement:
-   * each takes the allowance first, then credits, and carries the balance it left.
-   */
-  debitEntries(account: TokenAccount, debits: Array<{ posting: Posting; entryId: string }>, now: Date): TokenLedgerEntry[] {
-    const total = debits.reduce((sum, { posting }) => sum - posting.amount, 0);
-    let allowance = account.allowance - account.lastAllowanceChange;
-    let balance = account.balance + total;
-    let seq = account.ledgerSeq - debits.length;
-    return debits.map(({ posting, entryId }) => {
-      const cost = -posting.amount;
-      const fromAllowance = Math.min(cost, allowance);
-      allowance -= fromAllowance;
-      balance -= cost;
-      seq++;
-      // 0 - x, not -x: nothing taken is 0, never -0.
-      return this.entryOf(posting, { allowance: 0 - fromAllowance, credits: fromAllowance - cost }, seq, balance, now, entryId);
-    });
   }
 
   private async update(
@@ -203,7 +145,7 @@ export class AccountPostings {
     balanceAfter: number,
     now: Date,
   ): Promise<TokenLedgerEntry> {
-    const entry = this.entryOf(posting, split, seq, balanceAfter, now);
+    const entry = ledgerEntryOf(posting, split, seq, balanceAfter, now);
     await this.insertEntries(em, [entry]);
     return entry;
   }
@@ -212,32 +154,6 @@ export class AccountPostings {
   async insertEntries(em: EntityManager, entries: TokenLedgerEntry[]): Promise<void> {
     if (entries.length === 0) return;
     await insertEntities(em, TokenLedgerEntry, entries);
-  }
-
-  private entryOf(
-    posting: Posting,
-    split: BucketSplit,
-    seq: number,
-    balanceAfter: number,
-    now: Date,
-    id: string = randomUUID(),
-  ): TokenLedgerEntry {
-    return Object.assign(new TokenLedgerEntry(), {
-      id,
-      userId: posting.userId,
-      seq,
-      type: posting.type,
-      action: posting.action ?? null,
-      amount: split.allowance + split.credits,
-      allowanceAmount: split.allowance,
-      creditsAmount: split.credits,
-      balanceAfter,
-      requestId: posting.requestId ?? null,
-      clientRequestId: posting.clientRequestId ?? null,
-      actorId: posting.actorId ?? null,
-      metadata: posting.metadata ?? null,
-      createdAt: now,
-    });
   }
 
   async openAccount(em: EntityManager, posting: Posting, periodEnd: Date): Promise<TokenLedgerEntry> {
@@ -274,4 +190,31 @@ export class AccountPostings {
     await em.findOne(TokenAccount, { where: { userId }, lock: { mode: 'pessimistic_write' } });
     return em.findOneBy(TokenLedgerEntry, { userId, id: entryId });
   }
+}
+
+/** The ledger row of a posting, with the split, seq and balance its statement produced. */
+export function ledgerEntryOf(
+  posting: Posting,
+  split: BucketSplit,
+  seq: number,
+  balanceAfter: number,
+  now: Date,
+  id: string = randomUUID(),
+): TokenLedgerEntry {
+  return Object.assign(new TokenLedgerEntry(), {
+    id,
+    userId: posting.userId,
+    seq,
+    type: posting.type,
+    action: posting.action ?? null,
+    amount: split.allowance + split.credits,
+    allowanceAmount: split.allowance,
+    creditsAmount: split.credits,
+    balanceAfter,
+    requestId: posting.requestId ?? null,
+    clientRequestId: posting.clientRequestId ?? null,
+    actorId: posting.actorId ?? null,
+    metadata: posting.metadata ?? null,
+    createdAt: now,
+  });
 }

@@ -17,7 +17,9 @@ export type Movement =
   /** `cost` taken from the allowance first, then from credits. */
   | { kind: 'debit'; cost: number }
   /** The period's allowance raised to a plan's monthly tokens, by what they exceed what was granted. */
-  | { kind: 'plan'; monthlyTokens: number };
+  | { kind: 'plan'; monthlyTokens: number }
+  /** `split` given back first (a hold's release), then `cost` taken from the allowance first (its usage). */
+  | { kind: 'credit_then_debit'; split: BucketSplit; cost: number };
 
 /** The movement a posting makes: its explicit buckets, else what its type and sign imply. */
 export function movementOf(posting: Posting): Movement {
@@ -43,6 +45,8 @@ export function assignmentsOf(movement: Movement): SqlPart {
     }
     case 'debit':
       return debitAssignments({ sql: '?', parameters: [movement.cost] }, { sql: '?', parameters: [-movement.cost] });
+    case 'credit_then_debit':
+      return debitAssignments({ sql: '?', parameters: [movement.cost] }, { sql: '?', parameters: [-movement.cost] }, movement.split);
     case 'plan': {
       const m = movement.monthlyTokens;
       const raise = 'CASE WHEN period_allowance_granted < ? THEN ? - period_allowance_granted ELSE 0 END';
@@ -60,15 +64,28 @@ export interface SqlPart {
   parameters: unknown[];
 }
 
-/** A debit of `cost` (an SQL expression; `minus` is its negation), taken from the allowance first, then from credits. */
-export function debitAssignments(cost: SqlPart, minus: SqlPart): SqlPart {
-  const [c, m] = [cost.sql, minus.sql];
+/**
+ * A debit of `cost` (an SQL expression; `minus` is its negation), taken from the allowance first, then
+ * from credits; after `credit` (known amounts per bucket) was added, when there is one.
+ */
+export function debitAssignments(cost: SqlPart, minus: SqlPart, credit?: BucketSplit): SqlPart {
+  const plus = (column: string, amount: number | undefined): SqlPart =>
+    amount === undefined ? { sql: column, parameters: [] } : { sql: `(${column} + ?)`, parameters: [amount] };
+  const balance = plus('balance', credit && credit.allowance + credit.credits);
+  const credits = plus('credits', credit?.credits);
+  const allowance = plus('allowance', credit?.allowance);
+  const [c, m, a] = [cost.sql, minus.sql, allowance.sql];
   return {
-    sql: `balance = balance + ${m},
-          credits = credits - CASE WHEN allowance >= ${c} THEN 0 ELSE ${c} - allowance END,
-          last_allowance_change = CASE WHEN allowance >= ${c} THEN ${m} ELSE 0 - allowance END,
-          allowance = CASE WHEN allowance >= ${c} THEN allowance - ${c} ELSE 0 END`,
-    parameters: [minus, cost, cost, cost, minus, cost, cost].flatMap((part) => part.parameters),
+    sql: `balance = ${balance.sql} + ${m},
+          credits = ${credits.sql} - CASE WHEN ${a} >= ${c} THEN 0 ELSE ${c} - ${a} END,
+          last_allowance_change = CASE WHEN ${a} >= ${c} THEN ${m} ELSE 0 - ${a} END,
+          allowance = CASE WHEN ${a} >= ${c} THEN ${a} - ${c} ELSE 0 END`,
+    parameters: [
+      ...[balance, minus],
+      ...[credits, allowance, cost, cost, allowance],
+      ...[allowance, cost, minus, allowance],
+      ...[allowance, cost, allowance, cost],
+    ].flatMap((part) => part.parameters),
   };
 }
 
@@ -83,6 +100,7 @@ export function splitAfter(movement: Movement, account: TokenAccount): BucketSpl
     case 'split':
       return movement.split;
     case 'debit':
+    case 'credit_then_debit': // the debit's part
       return { allowance: account.lastAllowanceChange, credits: -movement.cost - account.lastAllowanceChange };
     case 'plan':
       return { allowance: account.lastAllowanceChange, credits: 0 };

@@ -1,8 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { EntityManager } from 'typeorm';
 import { Clock, execute, insertEntities } from '@token-metering/database';
 import { AccountPeriods, type Refusal, refusalError } from './account-periods.js';
+import { AccountPostings } from './account-postings.js';
 import { IdempotencyKeys } from '../idempotency/idempotency-keys.js';
 import { LedgerEvents } from './ledger-events.js';
 import {
@@ -15,7 +17,7 @@ import {
 } from './batch-items.js';
 import { HoldOutcome, TokenHold } from '../entities/token-hold.entity.js';
 import { LedgerEntryType, type TokenLedgerEntry } from '../entities/token-ledger-entry.entity.js';
-import { chargeOf, type ChargeRequest, type Hold, type Posting } from './token-ledger.js';
+import { type BucketSplit, chargeOf, type ChargeRequest, type Hold, type Posting } from './token-ledger.js';
 import { TOKENS_MODULE_OPTIONS, type TokensModuleOptions } from '../tokens-module-options.js';
 
 export const DEFAULT_HOLD_TTL_SECONDS = 900;
@@ -31,6 +33,7 @@ export const DEFAULT_HOLD_TTL_SECONDS = 900;
 export class HoldPostings {
   constructor(
     private readonly clock: Clock,
+    private readonly postings: AccountPostings,
     private readonly periods: AccountPeriods,
     private readonly events: LedgerEvents,
     private readonly keys: IdempotencyKeys,
@@ -94,7 +97,6 @@ export class HoldPostings {
   async settleIn(em: EntityManager, { hold, price, metadata, started, entryId }: QueuedSettlement): Promise<SettlementOutcome> {
     const claimed = await this.claimForSettlement(em, hold);
     if (claimed.kind === 'closed') return claimed;
-    if (claimed.kind === 'open') await this.postRelease(em, { ...claimed.held, clientRequestId: hold.clientRequestId }, 'settled');
     const late = claimed.kind === 'late' && claimed.outcome;
     const { userId, action, requestId, clientRequestId } = hold;
     const usage: Posting = {
@@ -106,9 +108,29 @@ export class HoldPostings {
       clientRequestId,
       metadata: { holdId: hold.holdId, ...metadata, ...(late && { holdClosedBefore: late }) },
     };
-    const settled = await this.periods.collect(em, usage, { usedDelta: price, entryId }, { order: 'allowance_first' });
-    // Never for an account that holds (a collection is not refused for a short balance): a broken ledger fails the batch.
-    if (settled.kind !== 'posted') throw refusalError(settled);
+    let charged: TokenLedgerEntry | undefined;
+    if (claimed.kind === 'open') {
+      const release = releaseOf({ ...claimed.held, clientRequestId }, 'settled');
+      // Usually the balance with the hold given back covers the price: the release and the usage in one statement.
+      const both = await this.postings.creditThenDebit(em, release, usage, {
+        usedDelta: price,
+        heldDelta: -claimed.held.amount,
+        openAt: this.clock.now(),
+        entryIds: [randomUUID(), entryId],
+      });
+      if (both) {
+        this.events.posted(em, both[0]);
+        charged = both[1];
+      } else {
+        await this.post(em, release, -claimed.held.amount);
+      }
+    }
+    if (!charged) {
+      const settled = await this.periods.collect(em, usage, { usedDelta: price, entryId }, { order: 'allowance_first' });
+      // Never for an account that holds (a collection is not refused for a short balance): a broken ledger fails the batch.
+      if (settled.kind !== 'posted') throw refusalError(settled);
+      charged = settled.entry;
+    }
     const request: ChargeRequest = {
       userId,
       action,
@@ -117,8 +139,8 @@ export class HoldPostings {
       clientRequestId,
       ...(hold.idempotencyKey ? { idempotency: { key: hold.idempotencyKey, requestHash: '' } } : {}),
     };
-    this.events.charged(em, request, settled.entry, performance.now() - started);
-    return chargeOf(request, settled.entry);
+    this.events.charged(em, request, charged, performance.now() - started);
+    return chargeOf(request, charged);
   }
 
   /** Gives the hold back in full and frees its Idempotency-Key (a retry runs anew); `closed` when it was closed before. */
@@ -128,7 +150,7 @@ export class HoldPostings {
     // An expired hold's request never answered: its key is freed too, so a retry runs anew.
     const key = idempotencyKey ?? row.idempotencyKey;
     if (key) await this.keys.release(em, row.userId, key);
-    await this.postRelease(em, heldPartOf(row), outcome, entryId);
+    await this.post(em, { ...releaseOf(heldPartOf(row), outcome), entryId }, -row.amount);
     return { kind: 'released' };
   }
 
@@ -171,19 +193,10 @@ export class HoldPostings {
     return settled === 1 && row.outcome ? { kind: 'late', outcome: row.outcome } : { kind: 'closed' };
   }
 
-  private async postRelease(em: EntityManager, hold: HeldPart & { clientRequestId?: string | null }, reason: string, entryId?: string) {
-    const posting: Posting = {
-      userId: hold.userId,
-      type: LedgerEntryType.HoldRelease,
-      amount: hold.amount,
-      action: hold.action,
-      requestId: hold.requestId || null,
-      clientRequestId: hold.clientRequestId ?? null,
-      metadata: { holdId: hold.holdId, reason },
-      buckets: { allowance: -hold.buckets.allowance, credits: -hold.buckets.credits },
-    };
-    const settled = await this.periods.settle(em, posting, { requireFunds: false, usedDelta: 0, heldDelta: -hold.amount, entryId });
-    // Never for an account that holds (a credit is not refused): a broken ledger fails the batch.
+  /** A release (never refused: it brings tokens back), `heldDelta` off `held`. */
+  private async post(em: EntityManager, { entryId, ...release }: Posting & { entryId?: string }, heldDelta: number): Promise<void> {
+    const settled = await this.periods.settle(em, release, { requireFunds: false, usedDelta: 0, heldDelta, entryId });
+    // Never for an account that holds: a broken ledger fails the batch.
     if (settled.kind !== 'posted') throw refusalError(settled);
     this.events.posted(em, settled.entry);
   }
@@ -204,5 +217,19 @@ function heldPartOf(row: TokenHold): HeldPart {
     amount,
     requestId: requestId ?? '',
     buckets: { allowance: allowanceAmount, credits: creditsAmount },
+  };
+}
+
+/** The entry that gives what a hold still holds back to the buckets it came from. */
+function releaseOf(hold: HeldPart & { clientRequestId?: string | null }, reason: string): Posting & { buckets: BucketSplit } {
+  return {
+    userId: hold.userId,
+    type: LedgerEntryType.HoldRelease,
+    amount: hold.amount,
+    action: hold.action,
+    requestId: hold.requestId || null,
+    clientRequestId: hold.clientRequestId ?? null,
+    metadata: { holdId: hold.holdId, reason },
+    buckets: { allowance: -hold.buckets.allowance, credits: -hold.buckets.credits },
   };
 }

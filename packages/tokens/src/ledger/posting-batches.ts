@@ -4,6 +4,7 @@ import { performance } from 'node:perf_hooks';
 import type { EntityManager } from 'typeorm';
 import { Batcher, Clock, type CommitCheck, TransactionRunner, unreachableForWaiting } from '@token-metering/database';
 import { AccountPeriods, type Refusal } from './account-periods.js';
+import { AccountDebits } from './account-debits.js';
 import { AccountPostings } from './account-postings.js';
 import {
   type ChargeOutcome,
@@ -58,6 +59,7 @@ export class PostingBatches {
     private readonly tx: TransactionRunner,
     private readonly clock: Clock,
     private readonly postings: AccountPostings,
+    private readonly debits: AccountDebits,
     private readonly periods: AccountPeriods,
     private readonly holds: HoldPostings,
     private readonly keys: IdempotencyKeys,
@@ -145,7 +147,7 @@ export class PostingBatches {
     const alone = async (i: number) => (outcomes[i] = await this.debitAlone(em, batch[i] as QueuedDebit, claimed.has(i)));
     // Accounts with only debits in the batch: one statement takes each one's total where it fits.
     const onlyDebits = [...byAccount].filter(([, indexes]) => indexes.every((i) => isDebit(batch[i])));
-    const taken = await this.postings.debitAccounts(
+    const taken = await this.debits.debitAccounts(
       em,
       onlyDebits.map(([userId, indexes]) => ({ userId, ...totalsOf(indexes.map((i) => batch[i] as QueuedDebit)) })),
       now,
@@ -216,7 +218,7 @@ export class PostingBatches {
     entries: TokenLedgerEntry[],
   ): TokenHold[] {
     const debits = run.map((i) => batch[i] as QueuedDebit);
-    const made = this.postings.debitEntries(
+    const made = this.debits.debitEntries(
       account,
       debits.map((item) => ({ posting: debitOf(item).posting, entryId: item.entryId })),
       now,
