@@ -38,6 +38,8 @@ import { LedgerEvents } from './ledger/ledger-events.js';
 import { LedgerRefunds } from './ledger/ledger-refunds.js';
 import { LedgerHolds } from './ledger/ledger-holds.js';
 import { HoldPostings } from './ledger/hold-postings.js';
+import { SettlementPostings } from './ledger/settlement-postings.js';
+import { ChargePostings } from './ledger/charge-postings.js';
 import { HoldExpiryJob } from './jobs/hold-expiry.job.js';
 import { HoldRenewalJob } from './jobs/hold-renewal.job.js';
 import { TokenHold } from './entities/token-hold.entity.js';
@@ -77,7 +79,9 @@ export class TokensModule {
       AccountPeriods,
       PostingBatches,
       LedgerRefunds,
+      ChargePostings,
       HoldPostings,
+      SettlementPostings,
       LedgerHolds,
       HoldExpiryJob,
       HoldRenewalJob,

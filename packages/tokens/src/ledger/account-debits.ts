@@ -2,48 +2,66 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { execute, isCheckViolation } from '@token-metering/database';
-import { AccountPostings, ledgerEntryOf } from './account-postings.js';
+import { type AccountDebit, AccountPostings, ledgerEntryOf } from './account-postings.js';
 import { debitAssignments, perAccount, type SqlPart } from './balance-statements.js';
 import { TokenAccount } from '../entities/token-account.entity.js';
 import type { TokenLedgerEntry } from '../entities/token-ledger-entry.entity.js';
-import type { Posting } from './token-ledger.js';
+import type { BucketSplit, Posting } from './token-ledger.js';
+
+/** The postings of an AccountDebit, for their entries: its credit, then its debits. */
+export interface DebitPostings {
+  credit?: { posting: Posting & { buckets: BucketSplit }; entryId: string };
+  debits: Array<{ posting: Posting; entryId: string }>;
+}
 
 /**
- * Debits taken together (a batch's charges and holds): the totals of many accounts in one
- * conditional statement, and the entries of each debit as if it had been a statement of its own.
+ * What a batch takes from many accounts at once (charges, holds, a settlement's release and usage):
+ * every account's AccountDebit in one conditional statement, and the entries of its postings as if
+ * each had been a statement of its own.
  */
 @Injectable()
 export class AccountDebits {
   constructor(private readonly postings: AccountPostings) {}
 
   /**
-   * Debits of many accounts in one UPDATE: each account's total, only where its balance covers it
-   * and its period is running at `openAt` (the condition is the database's, row by row); `held` of
-   * an account's total goes to its `held`, the rest to the period's use. Returns the rows of the
-   * accounts it charged, read after it (it marks them with an id of its own), for `debitEntries`;
-   * the others were not changed.
+   * The debits of many accounts in one UPDATE, each only where the account's balance (with its credit)
+   * covers it and its period is running at `openAt` (the condition is the database's, row by row).
+   * Returns the rows of the accounts it changed, read after it (it marks them with an id of its own),
+   * for `entriesOf`; the others were not changed.
    */
-  async debitAccounts(
-    em: EntityManager,
-    debits: Array<{ userId: string; costs: number[]; held: number }>,
-    openAt: Date,
-  ): Promise<Map<string, TokenAccount>> {
+  async takeTogether(em: EntityManager, debits: AccountDebit[], openAt: Date): Promise<Map<string, TokenAccount>> {
     if (debits.length === 0) return new Map();
     if (debits.length === 1) {
       // One account: its plain conditional UPDATE, then its row.
-      const [{ userId, costs, held }] = debits;
-      if (!(await this.postings.debitTogether(em, userId, costs, openAt, held))) return new Map();
-      return new Map([[userId, await em.findOneByOrFail(TokenAccount, { userId })]]);
+      const [debit] = debits;
+      if (!(await this.postings.debitTogether(em, debit, openAt))) return new Map();
+      return new Map([[debit.userId, await em.findOneByOrFail(TokenAccount, { userId: debit.userId })]]);
     }
-    const totals = debits.map(({ userId, costs }): [string, number] => [userId, costs.reduce((sum, cost) => sum + cost, 0)]);
-    const total = perAccount(totals);
-    const used = perAccount(totals.map(([userId, sum], i) => [userId, sum - debits[i].held]));
-    const heldByAccount = perAccount(debits.map(({ userId, held }) => [userId, held]));
-    const held: SqlPart = debits.some((debit) => debit.held > 0)
-      ? { sql: `, held = held + ${heldByAccount.sql}`, parameters: heldByAccount.parameters }
+    const each = (of: (debit: AccountDebit) => number) => perAccount(debits.map((debit) => [debit.userId, of(debit)]));
+    const costOf = (debit: AccountDebit) => debit.costs.reduce((sum, cost) => sum + cost, 0);
+    const creditOf = ({ credit }: AccountDebit) => (credit ? credit.allowance + credit.credits : 0);
+    const total = each(costOf);
+    const credited = debits.some((debit) => debit.credit);
+    const buckets = debitAssignments(
+      total,
+      each((debit) => -costOf(debit)),
+      credited
+        ? {
+            allowance: each((debit) => debit.credit?.allowance ?? 0),
+            credits: each((debit) => debit.credit?.credits ?? 0),
+            total: each(creditOf),
+          }
+        : undefined,
+    );
+    const held: SqlPart = debits.some((debit) => debit.heldDelta !== 0)
+      ? prefixed(
+          ', held = held + ',
+          each((debit) => debit.heldDelta),
+        )
       : { sql: '', parameters: [] };
-    const count = perAccount(debits.map(({ userId, costs }) => [userId, costs.length]));
-    const buckets = debitAssignments(total, perAccount(totals.map(([userId, sum]) => [userId, -sum])));
+    const used = each((debit) => debit.usedDelta);
+    const count = each((debit) => debit.costs.length + (debit.credit ? 1 : 0));
+    const required = credited ? each((debit) => costOf(debit) - creditOf(debit)) : total;
     const statementId = randomUUID();
     const userIds = debits.map(({ userId }) => userId);
     try {
@@ -55,7 +73,7 @@ export class AccountDebits {
                 ledger_seq = ledger_seq + ${count.sql},
                 updated_at = ?,
                 last_statement_id = ?
-          WHERE user_id IN (${userIds.map(() => '?').join(', ')}) AND balance >= ${total.sql} AND period_end > ?`,
+          WHERE user_id IN (${userIds.map(() => '?').join(', ')}) AND balance >= ${required.sql} AND period_end > ?`,
         [
           ...buckets.parameters,
           ...used.parameters,
@@ -64,7 +82,7 @@ export class AccountDebits {
           openAt,
           statementId,
           ...userIds,
-          ...total.parameters,
+          ...required.parameters,
           openAt,
         ],
       );
@@ -82,22 +100,30 @@ export class AccountDebits {
   }
 
   /**
-   * The entries of debits `AccountPostings.debitTogether` or `debitAccounts` made, in order, as if each had been its own statement:
-   * each takes the allowance first, then credits, and carries the balance it left.
+   * The entries of the postings one statement (`takeTogether`, AccountPostings.debitTogether) made on
+   * `account`, read right after it, in order: the credit gives back exactly its buckets, then each
+   * debit takes the allowance first, then credits; each carries the balance it left.
    */
-  debitEntries(account: TokenAccount, debits: Array<{ posting: Posting; entryId: string }>, now: Date): TokenLedgerEntry[] {
+  entriesOf(account: TokenAccount, { credit, debits }: DebitPostings, now: Date): TokenLedgerEntry[] {
     const total = debits.reduce((sum, { posting }) => sum - posting.amount, 0);
+    // The allowance and the balance after the credit, before the debits.
     let allowance = account.allowance - account.lastAllowanceChange;
     let balance = account.balance + total;
     let seq = account.ledgerSeq - debits.length;
-    return debits.map(({ posting, entryId }) => {
+    const entries = credit ? [ledgerEntryOf(credit.posting, credit.posting.buckets, seq, balance, now, credit.entryId)] : [];
+    for (const { posting, entryId } of debits) {
       const cost = -posting.amount;
       const fromAllowance = Math.min(cost, allowance);
       allowance -= fromAllowance;
       balance -= cost;
       seq++;
       // 0 - x, not -x: nothing taken is 0, never -0.
-      return ledgerEntryOf(posting, { allowance: 0 - fromAllowance, credits: fromAllowance - cost }, seq, balance, now, entryId);
-    });
+      entries.push(ledgerEntryOf(posting, { allowance: 0 - fromAllowance, credits: fromAllowance - cost }, seq, balance, now, entryId));
+    }
+    return entries;
   }
+}
+
+function prefixed(prefix: string, part: SqlPart): SqlPart {
+  return { sql: `${prefix}${part.sql}`, parameters: part.parameters };
 }

@@ -25,6 +25,20 @@ export interface ApplyOptions {
   entryId?: string;
 }
 
+/**
+ * What one conditional statement takes from an account: a credit given back first (a hold's
+ * release), when there is one, then debits in order, each from the allowance first.
+ */
+export interface AccountDebit {
+  userId: string;
+  credit?: BucketSplit;
+  costs: number[];
+  /** Change of used_this_period: charges and usage count, holds do not. */
+  usedDelta: number;
+  /** Change of `held`: a hold adds its amount, a release takes it away. */
+  heldDelta: number;
+}
+
 /** Posting to one account: the conditional balance statement and the ledger row it produces. */
 @Injectable()
 export class AccountPostings {
@@ -47,43 +61,17 @@ export class AccountPostings {
   }
 
   /**
-   * A credit of known buckets, then a debit taken from the allowance first, of one account in one
-   * conditional UPDATE (a hold's release and its usage): only when the balance with the credit covers
-   * the debit and the period is running at `openAt`. Returns their two entries, in that order; null
-   * when no row matched (nothing changed).
+   * What `debit` takes from one account, in one conditional UPDATE: only if the balance (with its
+   * credit) covers all of it and the period is running at `openAt`. True when it matched;
+   * AccountDebits.entriesOf then gives each posting its entry, from the account row read afterwards.
    */
-  async creditThenDebit(
-    em: EntityManager,
-    credit: Posting & { buckets: BucketSplit },
-    debit: Posting,
-    options: Pick<ApplyOptions, 'usedDelta' | 'heldDelta'> & { openAt: Date; entryIds: [string, string] },
-  ): Promise<[TokenLedgerEntry, TokenLedgerEntry] | null> {
-    const now = this.clock.now();
-    const cost = -debit.amount;
-    const movement: Movement = { kind: 'credit_then_debit', split: credit.buckets, cost };
-    const minBalance = cost - (credit.buckets.allowance + credit.buckets.credits);
-    if (!(await this.update(em, debit.userId, movement, { ...options, minBalance, entries: 2, now }))) return null;
-    const account = await em.findOneByOrFail(TokenAccount, { userId: debit.userId });
-    const [creditId, debitId] = options.entryIds;
-    const entries: [TokenLedgerEntry, TokenLedgerEntry] = [
-      ledgerEntryOf(credit, credit.buckets, account.ledgerSeq - 1, account.balance + cost, now, creditId),
-      ledgerEntryOf(debit, splitAfter(movement, account), account.ledgerSeq, account.balance, now, debitId),
-    ];
-    await this.insertEntries(em, entries);
-    return entries;
-  }
-
-  /**
-   * Debits of one account in one conditional UPDATE: their total, only if the balance covers all of
-   * them and the period is running at `openAt`; `held` of it goes to `held` (holds), the rest to the
-   * period's use (charges). True when it matched; `debitEntries` then gives each debit its entry,
-   * from the account row read afterwards.
-   */
-  debitTogether(em: EntityManager, userId: string, costs: number[], openAt: Date, held = 0): Promise<boolean> {
-    const total = costs.reduce((sum, cost) => sum + cost, 0);
-    const movement: Movement = { kind: 'debit', cost: total };
-    const counters = { usedDelta: total - held, heldDelta: held };
-    return this.update(em, userId, movement, { ...counters, minBalance: total, openAt, entries: costs.length, now: openAt });
+  debitTogether(em: EntityManager, debit: AccountDebit, openAt: Date): Promise<boolean> {
+    const { userId, credit, costs, usedDelta, heldDelta } = debit;
+    const cost = costs.reduce((sum, each) => sum + each, 0);
+    const movement: Movement = credit ? { kind: 'credit_then_debit', split: credit, cost } : { kind: 'debit', cost };
+    const minBalance = cost - (credit ? credit.allowance + credit.credits : 0);
+    const entries = costs.length + (credit ? 1 : 0);
+    return this.update(em, userId, movement, { usedDelta, heldDelta, minBalance, openAt, entries, now: openAt });
   }
 
   private async update(

@@ -44,9 +44,12 @@ export function assignmentsOf(movement: Movement): SqlPart {
       };
     }
     case 'debit':
-      return debitAssignments({ sql: '?', parameters: [movement.cost] }, { sql: '?', parameters: [-movement.cost] });
-    case 'credit_then_debit':
-      return debitAssignments({ sql: '?', parameters: [movement.cost] }, { sql: '?', parameters: [-movement.cost] }, movement.split);
+      return debitAssignments(value(movement.cost), value(-movement.cost));
+    case 'credit_then_debit': {
+      const { allowance, credits } = movement.split;
+      const credit = { allowance: value(allowance), credits: value(credits), total: value(allowance + credits) };
+      return debitAssignments(value(movement.cost), value(-movement.cost), credit);
+    }
     case 'plan': {
       const m = movement.monthlyTokens;
       const raise = 'CASE WHEN period_allowance_granted < ? THEN ? - period_allowance_granted ELSE 0 END';
@@ -64,16 +67,25 @@ export interface SqlPart {
   parameters: unknown[];
 }
 
+/** What a credit adds to each bucket and to the balance, as SQL expressions. */
+export interface SqlCredit {
+  allowance: SqlPart;
+  credits: SqlPart;
+  total: SqlPart;
+}
+
 /**
  * A debit of `cost` (an SQL expression; `minus` is its negation), taken from the allowance first, then
- * from credits; after `credit` (known amounts per bucket) was added, when there is one.
+ * from credits; after `credit` was added, when there is one.
  */
-export function debitAssignments(cost: SqlPart, minus: SqlPart, credit?: BucketSplit): SqlPart {
-  const plus = (column: string, amount: number | undefined): SqlPart =>
-    amount === undefined ? { sql: column, parameters: [] } : { sql: `(${column} + ?)`, parameters: [amount] };
-  const balance = plus('balance', credit && credit.allowance + credit.credits);
-  const credits = plus('credits', credit?.credits);
-  const allowance = plus('allowance', credit?.allowance);
+export function debitAssignments(cost: SqlPart, minus: SqlPart, credit?: SqlCredit): SqlPart {
+  const plus = (column: string, amount: SqlPart | undefined): SqlPart =>
+    amount ? { sql: `(${column} + ${amount.sql})`, parameters: amount.parameters } : { sql: column, parameters: [] };
+  const [balance, credits, allowance] = [
+    plus('balance', credit?.total),
+    plus('credits', credit?.credits),
+    plus('allowance', credit?.allowance),
+  ];
   const [c, m, a] = [cost.sql, minus.sql, allowance.sql];
   return {
     sql: `balance = ${balance.sql} + ${m},
@@ -87,6 +99,11 @@ export function debitAssignments(cost: SqlPart, minus: SqlPart, credit?: BucketS
       ...[allowance, cost, allowance, cost],
     ].flatMap((part) => part.parameters),
   };
+}
+
+/** A value as a parameter. */
+export function value(amount: number): SqlPart {
+  return { sql: '?', parameters: [amount] };
 }
 
 /** `CASE user_id WHEN ? THEN ? ... END`: a value per account, in one statement for many. */

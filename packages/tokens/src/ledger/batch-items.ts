@@ -1,6 +1,8 @@
 /** What a batch of postings (PostingBatches) takes and what each of its items comes to. */
 import { again, type Attempt, done } from '@token-metering/database';
+import type { DebitPostings } from './account-debits.js';
 import type { Refusal } from './account-periods.js';
+import type { AccountDebit } from './account-postings.js';
 import { type IdempotencyKeys, inProgress } from '../idempotency/idempotency-keys.js';
 import type { HoldOutcome } from '../entities/token-hold.entity.js';
 import { LedgerEntryType, type LedgerMetadata } from '../entities/token-ledger-entry.entity.js';
@@ -114,6 +116,20 @@ export function debitOf(item: QueuedDebit): { posting: Posting; cost: number; he
     posting: { userId, type: LedgerEntryType.Hold, amount: -amount, action, requestId, clientRequestId, metadata },
     cost: amount,
     held: amount,
+  };
+}
+
+/** What debits of one account take in one statement, and their postings (for their entries), in order. */
+export function debitsOf(userId: string, items: QueuedDebit[]): { debit: AccountDebit; postings: DebitPostings } {
+  const each = items.map(debitOf);
+  return {
+    debit: {
+      userId,
+      costs: each.map(({ cost }) => cost),
+      usedDelta: each.reduce((sum, { cost, held }) => sum + cost - held, 0),
+      heldDelta: each.reduce((sum, { held }) => sum + held, 0),
+    },
+    postings: { debits: items.map((item, n) => ({ posting: each[n].posting, entryId: item.entryId })) },
   };
 }
 

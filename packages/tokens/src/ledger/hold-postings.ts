@@ -1,23 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
-import { performance } from 'node:perf_hooks';
 import type { EntityManager } from 'typeorm';
 import { Clock, execute, insertEntities } from '@token-metering/database';
 import { AccountPeriods, type Refusal, refusalError } from './account-periods.js';
-import { AccountPostings } from './account-postings.js';
 import { IdempotencyKeys } from '../idempotency/idempotency-keys.js';
 import { LedgerEvents } from './ledger-events.js';
-import {
-  debitOf,
-  type QueuedHold,
-  type QueuedRelease,
-  type QueuedSettlement,
-  type ReleaseOutcome,
-  type SettlementOutcome,
-} from './batch-items.js';
+import { debitOf, type QueuedHold, type QueuedRelease, type ReleaseOutcome } from './batch-items.js';
 import { HoldOutcome, TokenHold } from '../entities/token-hold.entity.js';
 import { LedgerEntryType, type TokenLedgerEntry } from '../entities/token-ledger-entry.entity.js';
-import { type BucketSplit, chargeOf, type ChargeRequest, type Hold, type Posting } from './token-ledger.js';
+import type { BucketSplit, Hold, Posting } from './token-ledger.js';
 import { TOKENS_MODULE_OPTIONS, type TokensModuleOptions } from '../tokens-module-options.js';
 
 export const DEFAULT_HOLD_TTL_SECONDS = 900;
@@ -25,15 +15,14 @@ export const DEFAULT_HOLD_TTL_SECONDS = 900;
 /**
  * The statements of holds, inside a batch's transaction (PostingBatches): a hold is a debit like a
  * charge (the same conditional statement, so parallel requests whose holds exceed the balance do not
- * all start) plus its `token_holds` row; a settlement gives the hold back and charges the actual
- * price; a release gives it back in full. A hold is closed exactly once: its row is claimed by a
- * conditional UPDATE, whoever closes it (settlement, release or expiry).
+ * all start) plus its `token_holds` row; a release gives it back in full (settlements:
+ * SettlementPostings). A hold is closed exactly once: its row is claimed by a conditional UPDATE,
+ * whoever closes it (settlement, release or expiry).
  */
 @Injectable()
 export class HoldPostings {
   constructor(
     private readonly clock: Clock,
-    private readonly postings: AccountPostings,
     private readonly periods: AccountPeriods,
     private readonly events: LedgerEvents,
     private readonly keys: IdempotencyKeys,
@@ -88,61 +77,6 @@ export class HoldPostings {
     return hold;
   }
 
-  /**
-   * Closes the hold with the request's actual price: a `hold_release` of what the hold still holds and
-   * a `usage` entry of `price`. The usage takes what the released hold and the balance cover; the rest
-   * is owed (see OwedTokens). A hold already released or expired (its process stopped renewing it in
-   * time) is charged all the same: the work was done. `closed` only when it was settled before.
-   */
-  async settleIn(em: EntityManager, { hold, price, metadata, started, entryId }: QueuedSettlement): Promise<SettlementOutcome> {
-    const claimed = await this.claimForSettlement(em, hold);
-    if (claimed.kind === 'closed') return claimed;
-    const late = claimed.kind === 'late' && claimed.outcome;
-    const { userId, action, requestId, clientRequestId } = hold;
-    const usage: Posting = {
-      userId,
-      type: LedgerEntryType.Usage,
-      amount: -price,
-      action,
-      requestId,
-      clientRequestId,
-      metadata: { holdId: hold.holdId, ...metadata, ...(late && { holdClosedBefore: late }) },
-    };
-    let charged: TokenLedgerEntry | undefined;
-    if (claimed.kind === 'open') {
-      const release = releaseOf({ ...claimed.held, clientRequestId }, 'settled');
-      // Usually the balance with the hold given back covers the price: the release and the usage in one statement.
-      const both = await this.postings.creditThenDebit(em, release, usage, {
-        usedDelta: price,
-        heldDelta: -claimed.held.amount,
-        openAt: this.clock.now(),
-        entryIds: [randomUUID(), entryId],
-      });
-      if (both) {
-        this.events.posted(em, both[0]);
-        charged = both[1];
-      } else {
-        await this.post(em, release, -claimed.held.amount);
-      }
-    }
-    if (!charged) {
-      const settled = await this.periods.collect(em, usage, { usedDelta: price, entryId }, { order: 'allowance_first' });
-      // Never for an account that holds (a collection is not refused for a short balance): a broken ledger fails the batch.
-      if (settled.kind !== 'posted') throw refusalError(settled);
-      charged = settled.entry;
-    }
-    const request: ChargeRequest = {
-      userId,
-      action,
-      price,
-      requestId,
-      clientRequestId,
-      ...(hold.idempotencyKey ? { idempotency: { key: hold.idempotencyKey, requestHash: '' } } : {}),
-    };
-    this.events.charged(em, request, charged, performance.now() - started);
-    return chargeOf(request, charged);
-  }
-
   /** Gives the hold back in full and frees its Idempotency-Key (a retry runs anew); `closed` when it was closed before. */
   async releaseIn(em: EntityManager, { holdId, idempotencyKey, outcome, entryId }: QueuedRelease): Promise<ReleaseOutcome> {
     const row = await em.findOneBy(TokenHold, { id: holdId });
@@ -150,7 +84,7 @@ export class HoldPostings {
     // An expired hold's request never answered: its key is freed too, so a retry runs anew.
     const key = idempotencyKey ?? row.idempotencyKey;
     if (key) await this.keys.release(em, row.userId, key);
-    await this.post(em, { ...releaseOf(heldPartOf(row), outcome), entryId }, -row.amount);
+    await this.postRelease(em, { ...releaseOf(heldPartOf(row), outcome), entryId }, -row.amount);
     return { kind: 'released' };
   }
 
@@ -159,7 +93,7 @@ export class HoldPostings {
   }
 
   /** Closes a hold once: only the first claim of an open hold matches its row. */
-  private async claim(em: EntityManager, holdId: string, outcome: HoldOutcome): Promise<boolean> {
+  async claim(em: EntityManager, holdId: string, outcome: HoldOutcome): Promise<boolean> {
     const claimed = await execute(em, 'UPDATE token_holds SET closed_at = ?, outcome = ? WHERE id = ? AND closed_at IS NULL', [
       this.clock.now(),
       outcome,
@@ -168,33 +102,8 @@ export class HoldPostings {
     return claimed === 1;
   }
 
-  /**
-   * Claims a hold for its settlement, once: an open hold, with what it still holds (released here), or
-   * one released or expired before its request finished (`late`: its release was written then).
-   * 'closed' when it was settled already. A hold as it was taken is claimed without reading its row.
-   */
-  private async claimForSettlement(em: EntityManager, hold: Hold): Promise<SettlementClaim> {
-    const unchanged = await execute(
-      em,
-      'UPDATE token_holds SET closed_at = ?, outcome = ? WHERE id = ? AND closed_at IS NULL AND amount = ?',
-      [this.clock.now(), HoldOutcome.Settled, hold.holdId, hold.amount],
-    );
-    if (unchanged === 1) return { kind: 'open', held: hold };
-    const row = await em.findOneBy(TokenHold, { id: hold.holdId });
-    if (!row || row.outcome === HoldOutcome.Settled) return { kind: 'closed' };
-    // Still open: a period roll expired part of it, and what it still holds is released.
-    if (row.closedAt === null)
-      return (await this.claim(em, row.id, HoldOutcome.Settled)) ? { kind: 'open', held: heldPartOf(row) } : { kind: 'closed' };
-    const settled = await execute(em, 'UPDATE token_holds SET outcome = ? WHERE id = ? AND outcome = ?', [
-      HoldOutcome.Settled,
-      row.id,
-      row.outcome,
-    ]);
-    return settled === 1 && row.outcome ? { kind: 'late', outcome: row.outcome } : { kind: 'closed' };
-  }
-
-  /** A release (never refused: it brings tokens back), `heldDelta` off `held`. */
-  private async post(em: EntityManager, { entryId, ...release }: Posting & { entryId?: string }, heldDelta: number): Promise<void> {
+  /** Posts a release (never refused: it brings tokens back), taking `heldDelta` off `held`. */
+  async postRelease(em: EntityManager, { entryId, ...release }: Posting & { entryId?: string }, heldDelta: number): Promise<void> {
     const settled = await this.periods.settle(em, release, { requireFunds: false, usedDelta: 0, heldDelta, entryId });
     // Never for an account that holds: a broken ledger fails the batch.
     if (settled.kind !== 'posted') throw refusalError(settled);
@@ -202,13 +111,10 @@ export class HoldPostings {
   }
 }
 
-type HeldPart = Pick<Hold, 'holdId' | 'userId' | 'action' | 'amount' | 'requestId' | 'buckets'>;
-
-/** How a settlement found its hold: open (what it holds), released or expired before, or settled already. */
-type SettlementClaim = { kind: 'open'; held: HeldPart } | { kind: 'late'; outcome: HoldOutcome } | { kind: 'closed' };
+export type HeldPart = Pick<Hold, 'holdId' | 'userId' | 'action' | 'amount' | 'requestId' | 'buckets'>;
 
 /** What a hold's row says it still holds (a period roll may have expired some of its allowance). */
-function heldPartOf(row: TokenHold): HeldPart {
+export function heldPartOf(row: TokenHold): HeldPart {
   const { id, userId, action, amount, requestId, allowanceAmount, creditsAmount } = row;
   return {
     holdId: id,
@@ -221,7 +127,7 @@ function heldPartOf(row: TokenHold): HeldPart {
 }
 
 /** The entry that gives what a hold still holds back to the buckets it came from. */
-function releaseOf(hold: HeldPart & { clientRequestId?: string | null }, reason: string): Posting & { buckets: BucketSplit } {
+export function releaseOf(hold: HeldPart & { clientRequestId?: string | null }, reason: string): Posting & { buckets: BucketSplit } {
   return {
     userId: hold.userId,
     type: LedgerEntryType.HoldRelease,

@@ -1,15 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { performance } from 'node:perf_hooks';
 import type { EntityManager } from 'typeorm';
 import { Batcher, Clock, type CommitCheck, TransactionRunner, unreachableForWaiting } from '@token-metering/database';
-import { AccountPeriods, type Refusal } from './account-periods.js';
-import { AccountDebits } from './account-debits.js';
-import { AccountPostings } from './account-postings.js';
+import { AccountDebits, type DebitPostings } from './account-debits.js';
+import { type AccountDebit, AccountPostings } from './account-postings.js';
 import {
   type ChargeOutcome,
   claimOf,
-  debitOf,
+  debitsOf,
   type HoldingOutcome,
   isDebit,
   type Outcome,
@@ -26,13 +24,14 @@ import {
   userIdOf,
   wroteEntry,
 } from './batch-items.js';
+import { ChargePostings } from './charge-postings.js';
 import { HoldPostings } from './hold-postings.js';
 import { IdempotencyKeys } from '../idempotency/idempotency-keys.js';
 import { LedgerEvents } from './ledger-events.js';
+import { SettlementPostings } from './settlement-postings.js';
 import { TokenAccount } from '../entities/token-account.entity.js';
 import type { TokenHold } from '../entities/token-hold.entity.js';
-import { LedgerEntryType, TokenLedgerEntry } from '../entities/token-ledger-entry.entity.js';
-import { type Charge, chargeOf, type Posting } from './token-ledger.js';
+import type { TokenLedgerEntry } from '../entities/token-ledger-entry.entity.js';
 import { priceRevisionIn } from '../prices/token-prices.service.js';
 import { TOKENS_MODULE_OPTIONS, type TokensModuleOptions } from '../tokens-module-options.js';
 
@@ -41,12 +40,13 @@ export const DEFAULT_GROUP_COMMIT = { maxBatchSize: 128, maxConcurrentBatches: 1
 /**
  * Group commit, the one write path of metered requests: charges, holds, settlements, releases and
  * refunds that arrive while a batch commits go together in the next transaction. In it, each
- * account's postings are applied in arrival order. Charges and holds are debits alike: those of every
- * account that has only debits in the batch are taken by one UPDATE, conditional per account (its
- * total where the balance covers it); an account whose total does not fit gets its debits one by one
- * (seeding or rolling the account first when needed); an account with other postings too gets a
- * conditional UPDATE per run of debits between them, and the others (settlements, releases, refunds)
- * one at a time. The debits' entries go in one multi-row INSERT; one COMMIT. Every caller gets the
+ * account's postings are applied in arrival order. Charges and holds are debits alike. Every account
+ * that has only debits in the batch, or only the settlement of a hold as it was taken (its release
+ * and usage), is taken by one UPDATE for all of them, conditional per account (where the balance
+ * covers it); an account that does not fit gets its postings one by one (seeding or rolling the
+ * account first when needed; a settlement's rest owed); an account with other postings gets a
+ * conditional UPDATE per run of debits between them, and the others (settlements, releases,
+ * refunds) one at a time. The entries go in one multi-row INSERT; one COMMIT. Every caller gets the
  * answer it would have had alone: its own entry, balance and buckets, or its own refusal (a 402, a
  * hold closed before), which neither fails nor undoes its neighbours. Every decision is a
  * conditional statement in the database, so instances batching independently stay correct.
@@ -60,8 +60,9 @@ export class PostingBatches {
     private readonly clock: Clock,
     private readonly postings: AccountPostings,
     private readonly debits: AccountDebits,
-    private readonly periods: AccountPeriods,
+    private readonly charges: ChargePostings,
     private readonly holds: HoldPostings,
+    private readonly settlements: SettlementPostings,
     private readonly keys: IdempotencyKeys,
     private readonly events: LedgerEvents,
     @Inject(TOKENS_MODULE_OPTIONS) options: TokensModuleOptions,
@@ -143,31 +144,41 @@ export class PostingBatches {
 
     const now = this.clock.now();
     const entries: TokenLedgerEntry[] = [];
-    const debited = (run: number[], account: TokenAccount) => this.debitedTogether(em, run, batch, account, now, outcomes, entries);
-    const alone = async (i: number) => (outcomes[i] = await this.debitAlone(em, batch[i] as QueuedDebit, claimed.has(i)));
-    // Accounts with only debits in the batch: one statement takes each one's total where it fits.
-    const onlyDebits = [...byAccount].filter(([, indexes]) => indexes.every((i) => isDebit(batch[i])));
-    const taken = await this.debits.debitAccounts(
+    const alone = async (i: number) => (outcomes[i] = await this.alone(em, batch[i], claimed.has(i)));
+    // Accounts whose postings one statement takes: only debits, or one settlement of a hold as it was taken.
+    const lone = [...byAccount.values()].filter((indexes) => indexes.length === 1 && batch[indexes[0]].kind === 'settlement');
+    const settling = new Set(
+      await this.settlements.claimUnchanged(
+        em,
+        lone.map(([i]) => batch[i] as QueuedSettlement),
+      ),
+    );
+    const together = [...byAccount].filter(([, indexes]) =>
+      indexes.every((i) => isDebit(batch[i]) || settling.has(batch[i] as QueuedSettlement)),
+    );
+    const plans = together.map(([userId, indexes]) => this.planOf(userId, indexes, batch));
+    const taken = await this.debits.takeTogether(
       em,
-      onlyDebits.map(([userId, indexes]) => ({ userId, ...totalsOf(indexes.map((i) => batch[i] as QueuedDebit)) })),
+      plans.map(({ debit }) => debit),
       now,
     );
     const holdRows: TokenHold[] = [];
-    for (const [userId, indexes] of onlyDebits) {
-      const account = taken.get(userId);
-      if (account) holdRows.push(...debited(indexes, account));
-      else for (const i of indexes) await alone(i);
+    for (const plan of plans) {
+      const account = taken.get(plan.debit.userId);
+      if (account) holdRows.push(...this.taken(em, plan, batch, account, now, outcomes, entries));
+      else for (const i of plan.indexes) await alone(i);
     }
     await this.holds.insertRows(em, holdRows);
-    // Accounts with other postings too: in arrival order, a run of debits at a time between the others.
-    for (const [userId, indexes] of byAccount) {
-      if (indexes.every((i) => isDebit(batch[i]))) continue;
+    // The other accounts: in arrival order, a run of debits at a time between their other postings.
+    const others = [...byAccount].filter(([userId]) => !plans.some(({ debit }) => debit.userId === userId));
+    for (const [userId, indexes] of others) {
       let run: number[] = [];
       const postRun = async () => {
-        const { costs, held } = totalsOf(run.map((i) => batch[i] as QueuedDebit));
-        if (run.length > 0 && (await this.postings.debitTogether(em, userId, costs, now, held))) {
+        const plan = this.planOf(userId, run, batch);
+        if (run.length > 0 && (await this.postings.debitTogether(em, plan.debit, now))) {
+          const account = await em.findOneByOrFail(TokenAccount, { userId });
           // Its holds' rows before the next posting, which may roll the period (that counts the open holds).
-          await this.holds.insertRows(em, debited(run, await em.findOneByOrFail(TokenAccount, { userId })));
+          await this.holds.insertRows(em, this.taken(em, plan, batch, account, now, outcomes, entries));
         } else {
           for (const i of run) await alone(i);
         }
@@ -192,99 +203,86 @@ export class PostingBatches {
     return outcomes as Outcome[];
   }
 
-  /** A posting that is not a debit, on its own statements. */
-  private postOne(em: EntityManager, item: QueuedRefund | QueuedSettlement | QueuedRelease): Promise<Outcome> {
-    switch (item.kind) {
-      case 'refund':
-        return this.refundIn(em, item);
-      case 'settlement':
-        return this.holds.settleIn(em, item);
-      case 'release':
-        return this.holds.releaseIn(em, item);
-    }
+  /** What an account's postings take in one statement: its debits, or its one settlement (its hold claimed). */
+  private planOf(userId: string, indexes: number[], batch: Queued[]): Plan {
+    const first = batch[indexes[0]];
+    const taking =
+      first?.kind === 'settlement'
+        ? this.settlements.debitOf(first)
+        : debitsOf(
+            userId,
+            indexes.map((i) => batch[i] as QueuedDebit),
+          );
+    return { indexes, ...taking };
   }
 
   /**
-   * The outcomes and entries (added to `entries`) of a run of debits whose total one UPDATE took, from
-   * the account row read after it; returns the rows of its holds.
+   * The outcomes of the postings of a plan its statement took, from the account row read after it;
+   * their entries go to `entries`. Returns the rows of its holds.
    */
-  private debitedTogether(
+  private taken(
     em: EntityManager,
-    run: number[],
+    { indexes, postings }: Plan,
     batch: Queued[],
     account: TokenAccount,
     now: Date,
     outcomes: Array<Outcome | undefined>,
     entries: TokenLedgerEntry[],
   ): TokenHold[] {
-    const debits = run.map((i) => batch[i] as QueuedDebit);
-    const made = this.debits.debitEntries(
-      account,
-      debits.map((item) => ({ posting: debitOf(item).posting, entryId: item.entryId })),
-      now,
-    );
+    const made = this.debits.entriesOf(account, postings, now);
     entries.push(...made);
+    const first = batch[indexes[0]];
+    if (first.kind === 'settlement') {
+      outcomes[indexes[0]] = this.settlements.settled(em, first, made);
+      return [];
+    }
     const rows: TokenHold[] = [];
     made.forEach((entry, n) => {
-      const item = debits[n];
+      const item = batch[indexes[n]] as QueuedDebit;
       if (item.kind === 'charge') {
-        outcomes[run[n]] = this.charged(em, item, entry);
+        outcomes[indexes[n]] = this.charges.charged(em, item, entry);
         return;
       }
       const { hold, row } = this.holds.held(em, item, entry, now);
-      outcomes[run[n]] = hold;
+      outcomes[indexes[n]] = hold;
       rows.push(row);
     });
     return rows;
   }
 
-  /** A debit on its own statement: the account is seeded or rolled first when needed, a short balance refuses it. */
-  private async debitAlone(em: EntityManager, item: QueuedDebit, claimedKey: boolean): Promise<ChargeOutcome | HoldingOutcome> {
-    const outcome = item.kind === 'charge' ? await this.chargeAlone(em, item) : await this.holds.holdAlone(em, item);
+  /**
+   * A posting of a plan whose statement did not match (a short balance, an account to seed or roll),
+   * on statements of its own: a debit is refused when short, a settlement's rest is owed.
+   */
+  private async alone(em: EntityManager, item: Queued, claimedKey: boolean): Promise<Outcome> {
+    if (item.kind === 'settlement') return this.settlements.settleClaimed(em, item, { kind: 'open', held: item.hold });
+    const debit = item as QueuedDebit;
+    const outcome = debit.kind === 'charge' ? await this.charges.chargeAlone(em, debit) : await this.holds.holdAlone(em, debit);
     // A refused debit leaves its key unused, as if its transaction had rolled back.
     if (claimedKey && outcome.kind !== 'charged' && outcome.kind !== 'held') {
-      await this.keys.release(em, item.request.userId, item.request.idempotency!.key);
+      await this.keys.release(em, debit.request.userId, debit.request.idempotency!.key);
     }
     return outcome;
   }
 
-  private async chargeAlone(em: EntityManager, charge: QueuedCharge): Promise<Charge | Refusal> {
-    const { posting, cost } = debitOf(charge);
-    const settled = await this.periods.settle(em, posting, { requireFunds: true, usedDelta: cost, entryId: charge.entryId });
-    return settled.kind === 'posted' ? this.charged(em, charge, settled.entry) : settled;
-  }
-
-  private charged(em: EntityManager, { request, started }: QueuedCharge, entry: TokenLedgerEntry): Charge {
-    this.events.charged(em, request, entry, performance.now() - started);
-    return chargeOf(request, entry);
-  }
-
-  /** The refund entry gives back exactly what the charge took from each bucket; a refund of 0 tokens only frees the key. */
-  private async refundIn(em: EntityManager, { charge, reason, entryId }: QueuedRefund): Promise<RefundOutcome> {
-    if (charge.price > 0) {
-      const posting: Posting = {
-        userId: charge.userId,
-        type: LedgerEntryType.Refund,
-        amount: charge.price,
-        action: charge.action,
-        requestId: charge.requestId,
-        clientRequestId: charge.clientRequestId,
-        metadata: { refundOf: charge.entryId, reason: reason.code },
-        buckets: { allowance: -charge.buckets.allowance, credits: -charge.buckets.credits },
-      };
-      const settled = await this.periods.settle(em, posting, { requireFunds: false, usedDelta: -charge.price, entryId });
-      if (settled.kind !== 'posted') return settled;
-      this.events.refunded(em, charge, settled.entry, reason);
+  /** A posting that is not a debit, on statements of its own. */
+  private postOne(em: EntityManager, item: QueuedRefund | QueuedSettlement | QueuedRelease): Promise<Outcome> {
+    switch (item.kind) {
+      case 'refund':
+        return this.charges.refundIn(em, item);
+      case 'settlement':
+        return this.settlements.settleIn(em, item);
+      case 'release':
+        return this.holds.releaseIn(em, item);
     }
-    if (charge.idempotencyKey) await this.keys.release(em, charge.userId, charge.idempotencyKey);
-    return { kind: 'refunded' };
   }
 }
 
-/** What a run of debits takes together: each one's cost, and how much of their total goes to `held`. */
-function totalsOf(debits: QueuedDebit[]): { costs: number[]; held: number } {
-  const each = debits.map(debitOf);
-  return { costs: each.map(({ cost }) => cost), held: each.reduce((sum, { held }) => sum + held, 0) };
+/** What an account's postings take in one statement (AccountDebits), with the batch indexes of its items. */
+interface Plan {
+  indexes: number[];
+  debit: AccountDebit;
+  postings: DebitPostings;
 }
 
 /** Indexes of `items`, ordered by `key` (stable). */
