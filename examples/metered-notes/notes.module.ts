@@ -2,6 +2,13 @@ import { Body, Controller, Injectable, Module, Post } from '@nestjs/common';
 import { IsString, MaxLength } from 'class-validator';
 import { AccountPolicy, TokenPrice, TokensModule } from '@token-metering/tokens';
 
+export class SummarizeDto {
+  @IsString()
+  @MaxLength(10_000)
+  text: string;
+}
+
+// #region meter
 /** Every customer gets 1,000 tokens a month, nothing rolls over, one price tier. */
 @Injectable()
 export class FlatMonthlyTokens extends AccountPolicy {
@@ -19,12 +26,6 @@ export class FlatMonthlyTokens extends AccountPolicy {
     periodStart: new Date(),
     periodEnd: this.nextPeriodEnd(new Date()),
   });
-}
-
-export class SummarizeDto {
-  @IsString()
-  @MaxLength(10_000)
-  text: string;
 }
 
 @Controller('notes')
@@ -52,3 +53,4 @@ export class NotesController {
   controllers: [NotesController],
 })
 export class NotesModule {}
+// #endregion
