@@ -91,7 +91,7 @@ EOF
 cat >"$app/src/app.module.ts" <<'EOF'
 import { Controller, Module, Post } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { AccountPolicy, TokenPrice, TokensModule, tokenEntities } from '@token-metering/tokens';
+import { AccountPolicy, TokenPrice, TokensModule, tokenEntities, tokenMigrations } from '@token-metering/tokens';
 
 // #region meter
 class ThreeTokensAMonth extends AccountPolicy {
@@ -123,7 +123,13 @@ class WorkController {
 
 @Module({
   imports: [
-    TypeOrmModule.forRoot({ type: 'better-sqlite3', database: 'app.sqlite', entities: tokenEntities(false), synchronize: true }),
+    TypeOrmModule.forRoot({
+      type: 'better-sqlite3',
+      database: 'app.sqlite',
+      entities: tokenEntities(false),
+      migrations: tokenMigrations,
+      migrationsRun: true,
+    }),
     metering,
   ],
   controllers: [WorkController],

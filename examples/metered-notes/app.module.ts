@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { tokenEntities } from '@token-metering/tokens';
+import { tokenEntities, tokenMigrations } from '@token-metering/tokens';
 import type { DataSourceOptions } from 'typeorm';
 import { NotesModule } from './notes.module.js';
 
@@ -11,7 +11,8 @@ export interface NotesDatabase {
 }
 
 function dataSourceOptions(env: NotesDatabase): DataSourceOptions {
-  const tables = { entities: tokenEntities(Boolean(env.DATABASE_URL)), synchronize: true } as const;
+  // The tokens tables come from the package's migrations, run at start-up.
+  const tables = { entities: tokenEntities(Boolean(env.DATABASE_URL)), migrations: tokenMigrations, migrationsRun: true } as const;
   if (!env.DATABASE_URL) return { ...tables, type: 'better-sqlite3', database: env.SQLITE_PATH ?? 'data/example-notes.sqlite' };
   return {
     ...tables,

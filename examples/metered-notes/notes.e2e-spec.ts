@@ -4,6 +4,7 @@
  * service. Started as its main.ts starts it (Fastify, Nest's own error answers); real database, real HTTP.
  */
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { tokenMigrations } from '@token-metering/tokens';
 import { DataSource } from 'typeorm';
 import { HttpClient } from '../../test/support/http-client.js';
 import { expectLedgerConsistent, ledgerState } from '../../test/support/ledger-assertions.js';
@@ -69,5 +70,11 @@ describe(`example: metered notes (${TEST_DB})`, () => {
     expect(answers.filter((r) => r.status === 402).length).toBe(30);
     const state = await expectLedgerConsistent(t.dataSource, 'hooli');
     expect(state.balance).toBe(0);
+  });
+
+  it("its tables come from the package's migrations, run at start-up: all recorded, and the ledger refuses to change a row", async () => {
+    const ran = await t.dataSource.query('SELECT name FROM migrations ORDER BY id');
+    expect(ran.map((row: { name: string }) => row.name)).toEqual(tokenMigrations.map((migration) => migration.name));
+    await expect(t.dataSource.query("UPDATE token_ledger_entries SET amount = 0 WHERE user_id = 'acme'")).rejects.toThrow(/append-only/);
   });
 });
