@@ -5,7 +5,7 @@
 export { TokensModule } from './tokens.module.js';
 export { TokensError, TokensErrorCode } from './tokens.errors.js';
 export type { HostRequest, TokensModuleAsyncOptions, TokensModuleOptions } from './tokens-module-options.js';
-export { AccountPolicy, type AccountSummary, type OpeningTerms, type PeriodTerms } from './account-policy.js';
+export { AccountPolicy, type AccountSummary, type MissingAccount, type OpeningTerms, type PeriodTerms } from './account-policy.js';
 export { Payer } from './http/payer.decorator.js';
 export { TokenGuard, type MeteredRequest } from './http/token.guard.js';
 export { SkipTokens, TokenPrice, type PriceUnits, type TokenPriceOptions } from './prices/token-price.decorator.js';
