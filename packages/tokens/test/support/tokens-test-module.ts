@@ -39,17 +39,17 @@ export interface CompiledTokensModule {
  */
 export async function compileTokensModule(options: TokensTestOptions = {}): Promise<CompiledTokensModule> {
   const database = options.database ?? (await createTestDatabase());
-  let builder = Test.createTestingModule({
-    imports: [
-      TypeOrmModule.forRoot({ ...database.connection, entities: tokenEntities(database.mysql), synchronize: true }),
-      TokensModule.forRoot({ accountPolicy: MonthlyThousandTokens, payerOf: payerFromHeader, ...options.tokens }),
-      ...(options.imports ?? []),
-    ],
-    controllers: options.controllers ?? [],
-    providers: options.providers ?? [],
-  });
-  if (options.clock) builder = builder.overrideProvider(Clock).useValue(options.clock);
   try {
+    let builder = Test.createTestingModule({
+      imports: [
+        TypeOrmModule.forRoot({ ...database.connection, entities: tokenEntities(database.mysql), synchronize: true }),
+        TokensModule.forRoot({ accountPolicy: MonthlyThousandTokens, payerOf: payerFromHeader, ...options.tokens }),
+        ...(options.imports ?? []),
+      ],
+      controllers: options.controllers ?? [],
+      providers: options.providers ?? [],
+    });
+    if (options.clock) builder = builder.overrideProvider(Clock).useValue(options.clock);
     const moduleRef = await builder.compile();
     await seedPriceRevision(moduleRef.get<DataSource>(getDataSourceToken()));
     return { moduleRef, database };
