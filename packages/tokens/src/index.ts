@@ -43,3 +43,4 @@ export { HoldExpiryJob } from './jobs/hold-expiry.job.js';
 export { HoldRenewalJob } from './jobs/hold-renewal.job.js';
 export { clientRequestIdOf } from './http/request-id.js';
 export { tokenEntities } from './entities/token-entities.js';
+export { tokenMigrations } from './migrations/index.js';
