@@ -3,7 +3,7 @@ import { Test, type TestingModule } from '@nestjs/testing';
 import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import { Clock } from '@token-metering/database';
 import type { DataSource } from 'typeorm';
-import { type HostRequest, tokenEntities, TokensModule } from '../../src/index.js';
+import { type HostRequest, tokenEntities, tokenMigrations, TokensModule } from '../../src/index.js';
 import { MonthlyThousandTokens } from './test-account-policy.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
@@ -33,16 +33,23 @@ export interface CompiledTokensModule {
 }
 
 /**
- * A Nest module of TypeOrmModule.forRoot on a fresh test database (the package's entities) and
- * TokensModule.forRoot with the test account policy, and nothing of any app. Not yet initialised:
- * `startTokensModule` runs it without HTTP, the HTTP suites put an adapter on it.
+ * A Nest module of TypeOrmModule.forRoot on a fresh test database (the package's entities and
+ * migrations) and TokensModule.forRoot with the test account policy, and nothing of any app. Not yet
+ * initialised: `startTokensModule` runs it without HTTP, the HTTP suites put an adapter on it.
  */
 export async function compileTokensModule(options: TokensTestOptions = {}): Promise<CompiledTokensModule> {
   const database = options.database ?? (await createTestDatabase());
   try {
     let builder = Test.createTestingModule({
       imports: [
-        TypeOrmModule.forRoot({ ...database.connection, entities: tokenEntities(database.mysql), synchronize: true }),
+        TypeOrmModule.forRoot({
+          ...database.connection,
+          entities: tokenEntities(database.mysql),
+          // The package's own schema, ledger triggers included, as a host's data source runs it.
+          migrations: tokenMigrations,
+          migrationsRun: true,
+          migrationsTransactionMode: 'each',
+        }),
         TokensModule.forRoot({ accountPolicy: MonthlyThousandTokens, payerOf: payerFromHeader, ...options.tokens }),
         ...(options.imports ?? []),
       ],
@@ -50,19 +57,11 @@ export async function compileTokensModule(options: TokensTestOptions = {}): Prom
       providers: options.providers ?? [],
     });
     if (options.clock) builder = builder.overrideProvider(Clock).useValue(options.clock);
-    const moduleRef = await builder.compile();
-    await seedPriceRevision(moduleRef.get<DataSource>(getDataSourceToken()));
-    return { moduleRef, database };
+    return { moduleRef: await builder.compile(), database };
   } catch (error) {
     if (!options.database) await database.drop();
     throw error;
   }
-}
-
-/** The one revision row of the price overrides, which the schema's migration writes (synchronize does not). */
-async function seedPriceRevision(dataSource: DataSource): Promise<void> {
-  const rows = await dataSource.query<unknown[]>('SELECT id FROM token_price_revision WHERE id = 1');
-  if (rows.length === 0) await dataSource.query('INSERT INTO token_price_revision (id, revision) VALUES (1, 0)');
 }
 
 export interface TokensTestModule {
