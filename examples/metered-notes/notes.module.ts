@@ -2,13 +2,6 @@ import { Body, Controller, Injectable, Module, Post } from '@nestjs/common';
 import { IsString, MaxLength } from 'class-validator';
 import { AccountPolicy, TokenPrice, TokensModule } from '@token-metering/tokens';
 
-export class SummarizeDto {
-  @IsString()
-  @MaxLength(10_000)
-  text: string;
-}
-
-// #region meter
 /** Every customer gets 1,000 tokens a month, nothing rolls over, one price tier. */
 @Injectable()
 export class FlatMonthlyTokens extends AccountPolicy {
@@ -28,6 +21,13 @@ export class FlatMonthlyTokens extends AccountPolicy {
   });
 }
 
+export class SummarizeDto {
+  @IsString()
+  @MaxLength(10_000)
+  text: string;
+}
+
+// #region meter
 @Controller('notes')
 export class NotesController {
   /** 1 token per started 1,000 characters, charged before the handler runs and refunded if it throws. */
