@@ -8,17 +8,9 @@ import { EventEmitter2 } from '@nestjs/event-emitter';
 import { randomUUID } from 'node:crypto';
 import { ExampleAppModule } from '../../../examples/metered-notes/app.module.js';
 import { TransactionRunner } from '@token-metering/database';
-import {
-  type Charge,
-  type ChargeRequest,
-  LedgerEntryType,
-  TokenEvents,
-  TokenLedger,
-  TokensError,
-  TokensErrorCode,
-  type TokensBatchCommittedEvent,
-  TransactionalPostings,
-} from '../src/index.js';
+import { TokenEvents, TokensError, TokensErrorCode, type TokensBatchCommittedEvent } from '../src/index.js';
+import { LedgerEntryType } from '../src/entities/token-ledger-entry.entity.js';
+import { type Charge, type ChargeRequest, TokenLedger, TransactionalPostings } from '../src/ledger/token-ledger.js';
 import { expectLedgerConsistent } from '../../../test/support/ledger-assertions.js';
 import { startTestApp, TestApp } from '../../../test/support/test-app.js';
 import { TEST_DB } from '../../../test/support/test-database.js';

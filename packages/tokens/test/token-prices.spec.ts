@@ -32,7 +32,7 @@ describe(`TokenPrices (${TEST_DB})`, () => {
     expect(await prices.priceFor(NOTE, 'acme')).toBe(1);
     await prices.setOverride('note_summary', 5, {}, ADMIN);
     expect(await prices.priceFor(NOTE, 'acme')).toBe(5);
-    await prices.setOverride('note_summary', 3, { planCode: 'flat' }, ADMIN);
+    await prices.setOverride('note_summary', 3, { tier: 'flat' }, ADMIN);
     expect(await prices.priceFor(NOTE, 'acme')).toBe(3);
     await prices.setOverride('note_summary', 0, { userId: 'acme' }, ADMIN);
     expect([await prices.priceFor(NOTE, 'acme'), await prices.priceFor(NOTE, 'globex')]).toEqual([0, 3]);
@@ -42,17 +42,17 @@ describe(`TokenPrices (${TEST_DB})`, () => {
 
   it('a change made on one instance is the price of the next request on another', async () => {
     expect(await other.priceFor(NOTE, 'globex')).toBe(3);
-    await prices.setOverride('note_summary', 7, { planCode: 'flat' }, ADMIN);
+    await prices.setOverride('note_summary', 7, { tier: 'flat' }, ADMIN);
     expect(await other.priceFor(NOTE, 'globex')).toBe(7);
-    await prices.removeOverride('note_summary', { planCode: 'flat' });
+    await prices.removeOverride('note_summary', { tier: 'flat' });
     expect(await other.priceFor(NOTE, 'globex')).toBe(5);
   });
 
   it('an unknown action or tier, or a tier and a payer at once, is refused and changes nothing', async () => {
     const before = await prices.listOverrides();
     await expect(prices.setOverride('no_such_action', 1, {}, ADMIN)).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    await expect(prices.setOverride('note_summary', 1, { planCode: 'gold' }, ADMIN)).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    await expect(prices.setOverride('note_summary', 1, { planCode: 'flat', userId: 'acme' }, ADMIN)).rejects.toMatchObject({
+    await expect(prices.setOverride('note_summary', 1, { tier: 'gold' }, ADMIN)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(prices.setOverride('note_summary', 1, { tier: 'flat', userId: 'acme' }, ADMIN)).rejects.toMatchObject({
       code: 'VALIDATION_FAILED',
     });
     await expect(prices.removeOverride('note_summary', { userId: 'nobody' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
