@@ -12,6 +12,13 @@ module.exports = {
       to: { path: '^(src|examples|test|bench)/' },
     },
     {
+      name: 'example-is-a-host-like-any-other',
+      comment: 'the example app uses the packages by their names, like an app that installed them, and nothing of the service',
+      severity: 'error',
+      from: { path: '^examples/' },
+      to: { path: '^(src|bench)/' },
+    },
+    {
       name: 'packages-only-through-their-entries',
       comment: 'outside a package, import it by its name (its `exports`), never a file inside it',
       severity: 'error',

@@ -8,10 +8,28 @@ import tseslint from 'typescript-eslint';
 export default defineConfig(
   {
     // Same as .prettierignore: build output, results and data are never linted.
-    ignores: ['dist/', 'bench/.build/', 'examples/.build/', 'bench/results/', 'node_modules/', 'data/', 'coverage/', 'tmp/'],
+    ignores: [
+      'dist/',
+      'packages/*/dist/',
+      'bench/.build/',
+      'examples/.build/',
+      'bench/results/',
+      'node_modules/',
+      'data/',
+      'coverage/',
+      'tmp/',
+    ],
   },
   {
-    files: ['src/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts', 'examples/**/*.ts', 'ormconfig.ts'],
+    files: [
+      'src/**/*.ts',
+      'test/**/*.ts',
+      'packages/*/src/**/*.ts',
+      'packages/*/test/**/*.ts',
+      'bench/**/*.ts',
+      'examples/**/*.ts',
+      'ormconfig.ts',
+    ],
     extends: [js.configs.recommended, tseslint.configs.recommendedTypeChecked],
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
@@ -30,7 +48,7 @@ export default defineConfig(
     },
   },
   {
-    files: ['test/**/*.ts', 'examples/**/*.e2e-spec.ts'],
+    files: ['test/**/*.ts', 'packages/*/test/**/*.ts', 'examples/**/*.e2e-spec.ts'],
     rules: {
       // Tests read arbitrary JSON answers (`res.json()` is `any`) and poke at internals: `any` is the
       // honest type there, and the unsafe-any rules would flag nearly every assertion on a response body.

@@ -9,6 +9,8 @@ export default {
   // The workspace packages are tested from their TypeScript sources (their `source` export condition), not their builds.
   testEnvironmentOptions: { customExportConditions: ['node', 'node-addons', 'source'] },
   testRegex: '(test|examples)/.*\\.(e2e-)?spec\\.ts$',
+  // The workspace packages run their own tests with their own config (`npm test --workspaces`).
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/packages/'],
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: {
     '^(\\.{1,2}/.*)\\.js$': '$1',

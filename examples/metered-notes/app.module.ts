@@ -1,20 +1,34 @@
-import { Module } from '@nestjs/common';
-import { APP_FILTER, APP_PIPE } from '@nestjs/core';
-import { EventEmitterModule } from '@nestjs/event-emitter';
-import { ScheduleModule } from '@nestjs/schedule';
-import { AllExceptionsFilter } from '../../src/common/all-exceptions.filter.js';
-import { CommonModule } from '../../src/common/common.module.js';
-import { createValidationPipe } from '../../src/common/validation.js';
-import { ConfigModule } from '../../src/config/config.module.js';
-import { DatabaseModule } from '../../src/database/database.module.js';
+import { DynamicModule, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { tokenEntities, tokenMigrations } from '@token-metering/tokens';
+import type { DataSourceOptions } from 'typeorm';
 import { NotesModule } from './notes.module.js';
 
-/** The example application: the project's configuration, database and error shape, and the notes module. No users, no subscriptions. */
-@Module({
-  imports: [ConfigModule, CommonModule, DatabaseModule, EventEmitterModule.forRoot(), ScheduleModule.forRoot(), NotesModule],
-  providers: [
-    { provide: APP_PIPE, useFactory: createValidationPipe },
-    { provide: APP_FILTER, useClass: AllExceptionsFilter },
-  ],
-})
-export class ExampleAppModule {}
+/** Where the example keeps its data: a MySQL/MariaDB database when DATABASE_URL is set, else a SQLite file. */
+export interface NotesDatabase {
+  DATABASE_URL?: string;
+  SQLITE_PATH?: string;
+}
+
+function dataSourceOptions(env: NotesDatabase): DataSourceOptions {
+  // The tokens tables come from the package's migrations, run at start-up.
+  const tables = { entities: tokenEntities(Boolean(env.DATABASE_URL)), migrations: tokenMigrations, migrationsRun: true } as const;
+  if (!env.DATABASE_URL) return { ...tables, type: 'better-sqlite3', database: env.SQLITE_PATH ?? 'data/example-notes.sqlite' };
+  return {
+    ...tables,
+    type: env.DATABASE_URL.startsWith('mariadb:') ? 'mariadb' : 'mysql',
+    url: env.DATABASE_URL.replace(/^mariadb:/, 'mysql:'),
+    timezone: 'Z',
+    charset: 'utf8mb4_unicode_ci',
+    supportBigNumbers: true,
+    bigNumberStrings: true,
+  };
+}
+
+/** The example application: its own database and the notes module; no users, no subscriptions, nothing of the service. */
+@Module({})
+export class ExampleAppModule {
+  static forDatabase(env: NotesDatabase): DynamicModule {
+    return { module: ExampleAppModule, imports: [TypeOrmModule.forRoot(dataSourceOptions(env)), NotesModule] };
+  }
+}

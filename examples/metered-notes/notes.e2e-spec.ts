@@ -1,20 +1,33 @@
 /**
  * The example app meters its route through the tokens module's public entry alone: its own account
- * policy, its own payer, no users or subscriptions modules. Real app, real database, real HTTP.
+ * policy, its own payer, its own database, no users or subscriptions modules and nothing of the
+ * service. Started as its main.ts starts it (Fastify, Nest's own error answers); real database, real HTTP.
  */
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { tokenMigrations } from '@token-metering/tokens';
+import { DataSource } from 'typeorm';
+import { HttpClient } from '../../test/support/http-client.js';
 import { expectLedgerConsistent, ledgerState } from '../../test/support/ledger-assertions.js';
-import { startTestApp, TestApp } from '../../test/support/test-app.js';
-import { TEST_DB } from '../../test/support/test-database.js';
-import { ExampleAppModule } from './app.module.js';
+import { createTestDatabase, TEST_DB, type TestDatabase } from '../../test/support/test-database.js';
+import { createNotesApp } from './notes-app.js';
 
 describe(`example: metered notes (${TEST_DB})`, () => {
-  let t: TestApp;
+  let database: TestDatabase;
+  let app: NestFastifyApplication;
+  let t: { http: HttpClient; dataSource: DataSource };
   const as = (customer: string) => ({ headers: { 'x-customer-id': customer } });
 
   beforeAll(async () => {
-    t = await startTestApp({ root: ExampleAppModule });
+    database = await createTestDatabase();
+    app = await createNotesApp(database.env, ['error', 'fatal']);
+    await app.listen(0, '127.0.0.1');
+    const { port } = app.getHttpServer().address() as { port: number };
+    t = { http: new HttpClient(`http://127.0.0.1:${port}`), dataSource: app.get(DataSource) };
   });
-  afterAll(() => t.close());
+  afterAll(async () => {
+    await app?.close();
+    await database?.drop();
+  });
 
   it("a first request opens the customer's account from the policy and charges it, with the ledger to match", async () => {
     const response = await t.http.post('/notes/summary', { text: 'Tokens are charged first. Then the work runs.' }, as('acme'));
@@ -57,5 +70,11 @@ describe(`example: metered notes (${TEST_DB})`, () => {
     expect(answers.filter((r) => r.status === 402).length).toBe(30);
     const state = await expectLedgerConsistent(t.dataSource, 'hooli');
     expect(state.balance).toBe(0);
+  });
+
+  it("its tables come from the package's migrations, run at start-up: all recorded, and the ledger refuses to change a row", async () => {
+    const ran = await t.dataSource.query('SELECT name FROM migrations ORDER BY id');
+    expect(ran.map((row: { name: string }) => row.name)).toEqual(tokenMigrations.map((migration) => migration.name));
+    await expect(t.dataSource.query("UPDATE token_ledger_entries SET amount = 0 WHERE user_id = 'acme'")).rejects.toThrow(/append-only/);
   });
 });

@@ -27,6 +27,7 @@ export class SummarizeDto {
   text: string;
 }
 
+// #region meter
 @Controller('notes')
 export class NotesController {
   /** 1 token per started 1,000 characters, charged before the handler runs and refunded if it throws. */
@@ -52,3 +53,4 @@ export class NotesController {
   controllers: [NotesController],
 })
 export class NotesModule {}
+// #endregion

@@ -1,6 +1,7 @@
 import { HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { DatabaseUnavailable, isConnectionError } from '@token-metering/database';
 import { AppError, ErrorCode } from './app-error.js';
+import { appTermsOf } from './tokens-terms.js';
 
 export interface ErrorBody {
   statusCode: number;
@@ -63,8 +64,11 @@ function withDetails(status: number, message: string): ErrorBody {
  * payload limits), so every error has one shape.
  */
 export function toErrorBody(error: unknown): ErrorBody {
-  if (error instanceof AppError || isCodedError(error)) {
+  if (error instanceof AppError) {
     return { statusCode: error.status, code: error.code, message: error.message, ...error.details };
+  }
+  if (isCodedError(error)) {
+    return { statusCode: error.status, ...appTermsOf(error.code, error.message), ...error.details };
   }
   if (error instanceof DatabaseUnavailable) {
     return { statusCode: 503, code: ErrorCode.LEDGER_UNAVAILABLE, message: error.message };

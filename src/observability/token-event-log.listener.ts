@@ -1,3 +1,4 @@
+import { appRefusalReason } from '../common/tokens-terms.js';
 import { Inject, Injectable } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import type { Logger } from 'pino';
@@ -80,7 +81,7 @@ export class TokenEventLogListener {
       balanceBefore: e.balance,
       balanceAfter: e.balance,
       requestId: e.requestId,
-      reason: e.reason,
+      reason: appRefusalReason(e.reason),
     };
     if (e.reason === 'insufficient_tokens') this.log.info(fields, 'tokens refused');
     else this.log.warn(fields, 'tokens refused');

@@ -1,3 +1,4 @@
+import { appRefusalReason } from '../common/tokens-terms.js';
 import { Injectable } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import type { Counter, Gauge, Histogram } from 'prom-client';
@@ -44,7 +45,7 @@ export class TokenEventMetricsListener {
 
   @OnEvent(TokenEvents.Refused)
   refused(e: TokensRefusedEvent): void {
-    this.refusals.inc({ action: e.action, reason: e.reason });
+    this.refusals.inc({ action: e.action, reason: appRefusalReason(e.reason) });
   }
 
   @OnEvent(TokenEvents.Refunded)

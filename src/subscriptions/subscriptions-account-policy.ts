@@ -1,8 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { AccountPolicy, type AccountSummary, type OpeningTerms, type PeriodTerms } from '@token-metering/tokens';
+import { AccountPolicy, type AccountSummary, type MissingAccount, type OpeningTerms, type PeriodTerms } from '@token-metering/tokens';
 import { Subscription, SubscriptionStatus } from './subscription.entity.js';
 import { addMonth, SubscriptionsService } from './subscriptions.service.js';
+
+/** Users with an active subscription and no token account (keyset pages by user id), with how many in all. */
+const MISSING_ACCOUNTS = `
+  SELECT s.user_id AS user_id, s.plan_code AS plan_code, COUNT(*) OVER () AS total
+    FROM subscriptions s
+    JOIN users u ON u.id = s.user_id
+    LEFT JOIN token_accounts a ON a.user_id = s.user_id
+   WHERE s.status = 'active' AND a.user_id IS NULL AND s.user_id > ?
+   ORDER BY s.user_id
+   LIMIT ?`;
 
 /** A subscription's terms for its token account: the plan's monthly tokens and rollover cap, monthly periods, the plan as price tier. */
 export const openingTermsOf = (subscription: Subscription): OpeningTerms & { userId: string } => ({
@@ -62,6 +72,17 @@ export class SubscriptionsAccountPolicy extends AccountPolicy {
       periodAllowance: subscription.tokensLimit,
       periodStart: subscription.periodStart,
       periodEnd: subscription.periodEnd,
+    };
+  }
+
+  async missingAccounts(em: EntityManager, page: { after: string; limit: number }): Promise<{ accounts: MissingAccount[]; total: number }> {
+    const rows = await em.query<{ user_id: string; plan_code: string; total: string | number }[]>(MISSING_ACCOUNTS, [
+      page.after,
+      page.limit,
+    ]);
+    return {
+      accounts: rows.map((row) => ({ payerId: String(row.user_id), tier: String(row.plan_code) })),
+      total: Number(rows[0]?.total ?? 0),
     };
   }
 }

@@ -25,6 +25,12 @@ export interface AccountSummary {
   periodEnd: Date;
 }
 
+/** A payer the policy would open an account for, that has none yet. */
+export interface MissingAccount {
+  payerId: string;
+  tier: string;
+}
+
 /**
  * The host's rules for token accounts: how a missing account opens, how long a period is and what
  * it grants, what rolls over, and which price tier a payer is in (for per-tier price overrides).
@@ -32,7 +38,7 @@ export interface AccountSummary {
  * inside the ledger's transaction.
  */
 export abstract class AccountPolicy {
-  /** Terms to seed a missing account from; null when nobody pays for this payer (402 NO_ACTIVE_SUBSCRIPTION). */
+  /** Terms to seed a missing account from; null when nobody pays for this payer (402 NO_OPENING_TERMS). */
   abstract openingTerms(payerId: string, em: EntityManager): Promise<OpeningTerms | null>;
 
   /** The end of the period that starts at `periodStart`. */
@@ -53,4 +59,16 @@ export abstract class AccountPolicy {
   abstract payerExists(payerId: string, em?: EntityManager): Promise<boolean>;
 
   abstract summary(payerId: string): Promise<AccountSummary>;
+
+  /**
+   * Payers the policy would open an account for that have none yet (the integrity report lists them,
+   * seeding opens them): up to `limit`, ordered by payer id, after `after`, with how many there are
+   * in all. Runs in the report's transaction. None by default: a host whose accounts open on the
+   * payer's first metered request has nothing to list.
+   */
+  missingAccounts(em: EntityManager, page: { after: string; limit: number }): Promise<{ accounts: MissingAccount[]; total: number }> {
+    void em;
+    void page;
+    return Promise.resolve({ accounts: [], total: 0 });
+  }
 }

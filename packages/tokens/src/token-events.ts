@@ -8,7 +8,7 @@ export const TokenEvents = {
   Charged: 'tokens.charged',
   /** A charge was given back because its handler failed. */
   Refunded: 'tokens.refunded',
-  /** A missing account was created from the active subscription's limit. */
+  /** A missing account was opened with the account policy's opening terms. */
   Seeded: 'tokens.seeded',
   /** A metered request was refused: short of tokens, no account to charge, or the ledger was down. */
   Refused: 'tokens.refused',
@@ -53,7 +53,7 @@ export interface TokensSeededEvent {
   balanceAfter: number;
 }
 
-export type RefusalReason = 'insufficient_tokens' | 'no_active_subscription' | 'ledger_unavailable';
+export type RefusalReason = 'insufficient_tokens' | 'no_opening_terms' | 'ledger_unavailable';
 
 export interface TokensRefusedEvent {
   userId: string;

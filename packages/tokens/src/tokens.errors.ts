@@ -3,7 +3,7 @@ import { HttpException, HttpStatus } from '@nestjs/common';
 /** The tokens module's error codes: stable, part of the HTTP contract (clients switch on them). */
 export enum TokensErrorCode {
   INSUFFICIENT_TOKENS = 'INSUFFICIENT_TOKENS',
-  NO_ACTIVE_SUBSCRIPTION = 'NO_ACTIVE_SUBSCRIPTION',
+  NO_OPENING_TERMS = 'NO_OPENING_TERMS',
   LEDGER_UNAVAILABLE = 'LEDGER_UNAVAILABLE',
   IDEMPOTENCY_IN_PROGRESS = 'IDEMPOTENCY_IN_PROGRESS',
   IDEMPOTENCY_KEY_REUSED = 'IDEMPOTENCY_KEY_REUSED',
@@ -16,7 +16,7 @@ export enum TokensErrorCode {
 
 const STATUS: Record<TokensErrorCode, number> = {
   [TokensErrorCode.INSUFFICIENT_TOKENS]: 402,
-  [TokensErrorCode.NO_ACTIVE_SUBSCRIPTION]: 402,
+  [TokensErrorCode.NO_OPENING_TERMS]: 402,
   [TokensErrorCode.LEDGER_UNAVAILABLE]: 503,
   [TokensErrorCode.IDEMPOTENCY_IN_PROGRESS]: 409,
   [TokensErrorCode.IDEMPOTENCY_KEY_REUSED]: 409,

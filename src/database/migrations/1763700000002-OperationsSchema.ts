@@ -11,36 +11,15 @@ const PACKAGES = [
   { code: 'tokens_100k', name: '100,000 tokens', tokens: 100_000, priceCents: 19_900 },
 ];
 
-/** Price overrides, token packages, purchases and payment provider events. */
+/**
+ * Token packages, purchases and payment provider events. It created the price overrides too; those
+ * are the tokens package's TokenPriceTables1763700000002 now, which a database that recorded this
+ * migration skips.
+ */
 export class OperationsSchema1763700000002 implements MigrationInterface {
   name = 'OperationsSchema1763700000002';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.createTable(
-      new Table({
-        name: 'token_price_overrides',
-        columns: [
-          { ...id('id'), isPrimary: true },
-          { name: 'action', type: 'varchar', length: '64' },
-          { name: 'scope', type: 'varchar', length: '8' },
-          { name: 'scope_ref', type: 'varchar', length: '36' },
-          bigint('cost'),
-          { ...id('updated_by'), isNullable: true },
-          timestamp('updated_at'),
-        ],
-        indices: [
-          new TableIndex({ name: 'uq_token_price_overrides_target', columnNames: ['action', 'scope', 'scope_ref'], isUnique: true }),
-        ],
-      }),
-    );
-    await queryRunner.createTable(
-      new Table({
-        name: 'token_price_revision',
-        columns: [{ name: 'id', type: 'integer', isPrimary: true }, bigint('revision')],
-      }),
-    );
-    await queryRunner.query('INSERT INTO token_price_revision (id, revision) VALUES (1, 0)');
-
     await queryRunner.createTable(
       new Table({
         name: 'token_packages',
@@ -98,7 +77,7 @@ export class OperationsSchema1763700000002 implements MigrationInterface {
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    for (const table of ['payment_events', 'purchases', 'token_packages', 'token_price_revision', 'token_price_overrides']) {
+    for (const table of ['payment_events', 'purchases', 'token_packages']) {
       await queryRunner.dropTable(table);
     }
   }

@@ -1,16 +1,17 @@
+import { isMysql } from '@token-metering/database';
 import { MigrationInterface, QueryRunner } from 'typeorm';
 import { normalizeEmail } from '../../common/email-address.js';
-import { isMysqlRunner } from './ledger-triggers.js';
 import { MigrationRefused } from './migration-refused.js';
 
 type UserRow = { id: string; email: string };
 
 /**
- * Emails and Idempotency-Keys compare exactly. MySQL/MariaDB compared both with the table's
- * case- and accent-insensitive collation, so `vîctim@x.test` found victim's account and `Order-ABC`
- * replayed `order-abc`: both columns become binary (utf8mb4_bin). SQLite compares bytes already.
- * Existing emails are rewritten in their normal form (NFKC, trimmed, lower case); when two accounts
- * would end up with the same address, nothing is changed and start-up stops naming them.
+ * Emails compare exactly. MySQL/MariaDB compared them with the table's case- and accent-insensitive
+ * collation, so `vîctim@x.test` found victim's account: the column becomes binary (utf8mb4_bin).
+ * SQLite compares bytes already. Existing emails are rewritten in their normal form (NFKC, trimmed,
+ * lower case); when two accounts would end up with the same address, nothing is changed and
+ * start-up stops naming them. The same change for Idempotency-Keys is the tokens package's
+ * ExactIdempotencyKeys1763700000010 now, which a database that recorded this migration skips.
  */
 export class ExactEmailsAndKeys1763700000010 implements MigrationInterface {
   name = 'ExactEmailsAndKeys1763700000010';
@@ -19,11 +20,8 @@ export class ExactEmailsAndKeys1763700000010 implements MigrationInterface {
     const users = (await queryRunner.query('SELECT id, email FROM users')) as UserRow[];
     // Checked before any ALTER TABLE: MySQL commits a schema change at once, whatever the transaction.
     refuseCollisions(users);
-    if (isMysqlRunner(queryRunner)) {
+    if (isMysql(queryRunner.manager)) {
       await queryRunner.query('ALTER TABLE users MODIFY email VARCHAR(254) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL');
-      await queryRunner.query(
-        'ALTER TABLE idempotency_keys MODIFY idempotency_key VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL',
-      );
     }
     for (const { id, email } of users) {
       const normal = normalizeEmail(email);
@@ -31,14 +29,9 @@ export class ExactEmailsAndKeys1763700000010 implements MigrationInterface {
     }
   }
 
-  /**
-   * Back to the tables' own collation; fails while two emails (or one user's keys) differ only in
-   * case or accents. Emails stay in their normal form.
-   */
+  /** Back to the table's own collation; fails while two emails differ only in case or accents. Emails stay in their normal form. */
   async down(queryRunner: QueryRunner): Promise<void> {
-    if (!isMysqlRunner(queryRunner)) return;
-    await queryRunner.query('ALTER TABLE idempotency_keys MODIFY idempotency_key VARCHAR(255) NOT NULL');
-    await queryRunner.query('ALTER TABLE users MODIFY email VARCHAR(254) NOT NULL');
+    if (isMysql(queryRunner.manager)) await queryRunner.query('ALTER TABLE users MODIFY email VARCHAR(254) NOT NULL');
   }
 }
 

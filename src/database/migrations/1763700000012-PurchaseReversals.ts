@@ -1,5 +1,5 @@
+import { isMysql } from '@token-metering/database';
 import { MigrationInterface, QueryRunner, TableColumn, TableIndex } from 'typeorm';
-import { isMysqlRunner } from './ledger-triggers.js';
 
 const currency = () => new TableColumn({ name: 'currency', type: 'varchar', length: '3', default: "'usd'" });
 const PAYMENT_INTENT_INDEX = new TableIndex({ name: 'idx_purchases_payment_intent', columnNames: ['payment_intent_id'] });
@@ -42,6 +42,6 @@ export class PurchaseReversals1763700000012 implements MigrationInterface {
  * whose length changes. SQLite copies the table into one with the new column.
  */
 async function resizeStatus(queryRunner: QueryRunner, length: string): Promise<void> {
-  if (isMysqlRunner(queryRunner)) await queryRunner.query(`ALTER TABLE purchases MODIFY status VARCHAR(${length}) NOT NULL`);
+  if (isMysql(queryRunner.manager)) await queryRunner.query(`ALTER TABLE purchases MODIFY status VARCHAR(${length}) NOT NULL`);
   else await queryRunner.changeColumn('purchases', 'status', new TableColumn({ name: 'status', type: 'varchar', length }));
 }

@@ -14,7 +14,7 @@ export class AdminIntegrityController {
   @ApiOperation({
     summary: 'Check the ledger invariants over every account',
     description:
-      'balance == SUM(ledger), balance >= 0, every subscribed user has an account, every balance_after continues the row before, ' +
+      'balance == SUM(ledger), balance >= 0, every payer the account policy would open an account for has one, every balance_after continues the row before, ' +
       'and every account agrees with its last row. `ok` is true only when every list is empty. Read-only; takes no locks.',
   })
   @ApiOkResponse({ type: IntegrityReportDto })

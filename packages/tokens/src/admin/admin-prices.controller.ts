@@ -3,7 +3,7 @@ import { ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation,
 import { TokensErrorBodyDto as ErrorBodyDto } from '../http/error-body.dto.js';
 import { Payer } from '../http/payer.decorator.js';
 import { AdminRoutes } from './admin-routes.js';
-import { ActionParamDto, OverrideTargetQueryDto, PriceOverrideDto, SetPriceOverrideDto } from './admin-tokens.dto.js';
+import { ActionParamDto, OverrideTargetQueryDto, overrideTargetOf, PriceOverrideDto, SetPriceOverrideDto } from './admin-tokens.dto.js';
 import { TokenPrices } from '../prices/token-prices.service.js';
 
 @AdminRoutes()
@@ -32,8 +32,7 @@ export class AdminPricesController {
   @ApiOkResponse({ type: PriceOverrideDto })
   @ApiNotFoundResponse({ description: 'NOT_FOUND: unknown action, plan or user', type: ErrorBodyDto })
   async set(@Payer() adminId: string, @Param() { action }: ActionParamDto, @Body() body: SetPriceOverrideDto): Promise<PriceOverrideDto> {
-    const { cost, ...target } = body;
-    return PriceOverrideDto.from(await this.prices.setOverride(action, cost, target, adminId));
+    return PriceOverrideDto.from(await this.prices.setOverride(action, body.cost, overrideTargetOf(body), adminId));
   }
 
   @Delete(':action')
@@ -47,6 +46,6 @@ export class AdminPricesController {
   @ApiNoContentResponse({ description: 'Removed' })
   @ApiNotFoundResponse({ description: 'NOT_FOUND: unknown action, or no such override', type: ErrorBodyDto })
   async remove(@Param() { action }: ActionParamDto, @Query() target: OverrideTargetQueryDto): Promise<void> {
-    await this.prices.removeOverride(action, target);
+    await this.prices.removeOverride(action, overrideTargetOf(target));
   }
 }

@@ -4,6 +4,8 @@ import { IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinL
 import { PriceScope, TokenPriceOverride } from '../entities/token-price-override.entity.js';
 import { MAX_ADMIN_ADJUSTMENT, type AccountView } from '../ledger/tokens.service.js';
 import { BalanceDto, LedgerEntryDto } from '../http/token-views.dto.js';
+import type { OverrideTarget } from '../prices/token-prices.service.js';
+import { TokensError, TokensErrorCode } from '../tokens.errors.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
@@ -55,6 +57,16 @@ const PLAN_CODE = /^[a-z0-9_-]{1,32}$/;
 export class ActionParamDto {
   @Matches(ACTION, { message: 'action must be a metered action name (lowercase letters, digits and _)' })
   action: string;
+}
+
+/** The override target an admin route names (the contract's `planCode` is the module's price tier); 400 when both are given. */
+export function overrideTargetOf({ planCode, userId }: { planCode?: string; userId?: string }): OverrideTarget {
+  if (planCode && userId) {
+    throw new TokensError(TokensErrorCode.VALIDATION_FAILED, 'An override is for a plan or for a user, not both', {
+      details: [{ field: 'planCode', errors: ['give planCode or userId, not both'] }],
+    });
+  }
+  return { tier: planCode, userId };
 }
 
 export class OverrideTargetQueryDto {

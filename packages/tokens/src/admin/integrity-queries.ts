@@ -36,26 +36,6 @@ export const NEGATIVE_BALANCES = `
    ORDER BY user_id
    LIMIT ?`;
 
-/** Users with an active subscription and no account: what a metered request (or seed-accounts) would seed. */
-export const MISSING_ACCOUNTS_FROM = `
-    FROM subscriptions s
-    JOIN users u ON u.id = s.user_id
-    LEFT JOIN token_accounts a ON a.user_id = s.user_id
-   WHERE s.status = 'active' AND a.user_id IS NULL`;
-
-export const USERS_WITHOUT_ACCOUNT = `
-  SELECT s.user_id AS user_id, s.plan_code AS plan_code, COUNT(*) OVER () AS total
-  ${MISSING_ACCOUNTS_FROM}
-   ORDER BY s.user_id
-   LIMIT ?`;
-
-/** Seed candidates after a user id (keyset pagination). */
-export const SEED_CANDIDATES = `
-  SELECT s.user_id AS user_id
-  ${MISSING_ACCOUNTS_FROM} AND s.user_id > ?
-   ORDER BY s.user_id
-   LIMIT ?`;
-
 /**
  * Rows that do not continue their predecessor (self-join on seq - 1), and rows whose predecessor
  * is missing. The highest seq below a gap is only looked up for the gap rows themselves.

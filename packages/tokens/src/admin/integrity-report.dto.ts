@@ -61,7 +61,7 @@ export class UserWithoutAccountDto {
   @ApiProperty({ example: '4f7c2a4e-6a7e-4d7b-9d1a-0f6d3c1c2b10' })
   userId: string;
 
-  @ApiProperty({ example: 'starter', description: 'Plan of the active subscription the account would be seeded from' })
+  @ApiProperty({ example: 'starter', description: 'The price tier the account would open with (AccountPolicy.missingAccounts)' })
   planCode: string;
 }
 
@@ -159,7 +159,8 @@ export class IntegrityReportDto {
 
   @ApiProperty({
     type: [UserWithoutAccountDto],
-    description: 'Users with an active subscription and no token account (seed them with the seed-accounts command)',
+    description:
+      'Payers the account policy would open an account for that have none yet (AccountPolicy.missingAccounts; seeding opens them)',
   })
   usersWithoutAccount: UserWithoutAccountDto[];
 

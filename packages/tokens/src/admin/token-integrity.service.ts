@@ -1,8 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { Clock } from '@token-metering/database';
-import { TransactionRunner } from '@token-metering/database';
+import { Clock, TransactionRunner } from '@token-metering/database';
+import { AccountPolicy } from '../account-policy.js';
 import {
   type BrokenChain,
   CHAIN_PROBLEMS,
@@ -24,8 +24,6 @@ import {
   ORPHAN_ENTRIES,
   OWED_MISMATCHES,
   ROW_CHAINS,
-  SEED_CANDIDATES,
-  USERS_WITHOUT_ACCOUNT,
 } from './integrity-queries.js';
 import { TokenLedger } from '../ledger/token-ledger.js';
 
@@ -38,7 +36,7 @@ const totalOf = (rows: Row[]): number => (rows.length === 0 ? 0 : num(rows[0].to
 
 /**
  * Checks the ledger invariants over the whole database with a handful of set-based queries (no
- * query per account), and repairs the one finding that has a safe repair: subscribed users without
+ * query per account), and repairs the one finding that has a safe repair: payers without
  * an account are seeded through the ledger, exactly as their first request would.
  */
 @Injectable()
@@ -50,6 +48,7 @@ export class TokenIntegrityService {
     private readonly tx: TransactionRunner,
     private readonly ledger: TokenLedger,
     private readonly clock: Clock,
+    private readonly policy: AccountPolicy,
   ) {}
 
   async report(options: { limit?: number } = {}): Promise<IntegrityReport> {
@@ -61,7 +60,7 @@ export class TokenIntegrityService {
       const bucketRows: Row[] = await em.query(BUCKET_MISMATCHES, [limit]);
       const splitRows: Row[] = await em.query(BUCKET_SPLITS, [limit]);
       const negativeRows: Row[] = await em.query(NEGATIVE_BALANCES, [limit]);
-      const missingRows: Row[] = await em.query(USERS_WITHOUT_ACCOUNT, [limit]);
+      const missing = await this.policy.missingAccounts(em, { after: '', limit });
       const rowChains: Row[] = await em.query(ROW_CHAINS, [limit]);
       const accountChains: Row[] = await em.query(ACCOUNT_CHAINS, [limit]);
       const orphanRows: Row[] = await em.query(ORPHAN_ENTRIES, [limit]);
@@ -87,7 +86,7 @@ export class TokenIntegrityService {
           ledgerCredits: num(r.ledger_credits),
         })),
         negativeBalances: negativeRows.map((r) => ({ userId: str(r.user_id), balance: num(r.balance) })),
-        usersWithoutAccount: missingRows.map((r) => ({ userId: str(r.user_id), planCode: str(r.plan_code) })),
+        usersWithoutAccount: missing.accounts.map((a) => ({ userId: a.payerId, planCode: a.tier })),
         brokenChains,
         heldMismatches: heldRows.map((r) => ({ userId: str(r.user_id), held: num(r.held), openHolds: num(r.open_holds) })),
         owedMismatches: owedRows.map((r) => ({ userId: str(r.user_id), owed: num(r.owed), ledgerOwed: num(r.ledger_owed) })),
@@ -96,7 +95,7 @@ export class TokenIntegrityService {
         mismatches: totalOf(mismatchRows),
         bucketMismatches: totalOf(bucketRows),
         negativeBalances: totalOf(negativeRows),
-        usersWithoutAccount: totalOf(missingRows),
+        usersWithoutAccount: missing.total,
         brokenChains: totalOf(rowChains) + totalOf(accountChains) + totalOf(orphanRows) + totalOf(splitRows),
         heldMismatches: totalOf(heldRows),
         owedMismatches: totalOf(owedRows),
@@ -110,7 +109,7 @@ export class TokenIntegrityService {
   }
 
   /**
-   * Creates the missing account of every user with an active subscription, in batches. Each one
+   * Opens the missing account of every payer the account policy lists (AccountPolicy.missingAccounts), in batches. Each one
    * goes through TokenLedger.ensureAccount, whose insert ignores an existing account: running this
    * twice, or beside live traffic for the same users, seeds every account exactly once.
    * `seeded` counts the accounts that exist after their user's turn and did not before it (a
@@ -122,7 +121,7 @@ export class TokenIntegrityService {
     const result: SeedResult = { examined: 0, seeded: 0, skipped: 0, failed: 0, failures: [] };
     let after = '';
     for (;;) {
-      const batch = (await this.read((em) => em.query<Row[]>(SEED_CANDIDATES, [after, batchSize]))).map((r) => str(r.user_id));
+      const batch = (await this.read((em) => this.policy.missingAccounts(em, { after, limit: batchSize }))).accounts.map((a) => a.payerId);
       if (batch.length === 0) break;
       after = batch[batch.length - 1];
       const failed = new Set<string>();

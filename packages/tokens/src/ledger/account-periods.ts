@@ -58,8 +58,8 @@ export function insufficientTokens(balance: number, required: number): TokensErr
 
 function noBillableAccount(): TokensError {
   return new TokensError(
-    TokensErrorCode.NO_ACTIVE_SUBSCRIPTION,
-    'No token account and no active subscription to seed one from; the request was not served',
+    TokensErrorCode.NO_OPENING_TERMS,
+    'No token account, and the account policy has no terms to open one with; the request was not served',
   );
 }
 

@@ -18,7 +18,7 @@ import { TokensError, TokensErrorCode } from '../tokens.errors.js';
 
 const REFUSAL_REASONS: Partial<Record<TokensErrorCode, RefusalReason>> = {
   [TokensErrorCode.INSUFFICIENT_TOKENS]: 'insufficient_tokens',
-  [TokensErrorCode.NO_ACTIVE_SUBSCRIPTION]: 'no_active_subscription',
+  [TokensErrorCode.NO_OPENING_TERMS]: 'no_opening_terms',
   [TokensErrorCode.LEDGER_UNAVAILABLE]: 'ledger_unavailable',
 };
 

@@ -23,8 +23,9 @@ export interface PriceView {
 /** Price lines a host module owns (e.g. the models of AI completions), shown in every caller's price list. */
 export type PriceLineSource = () => Promise<Array<Pick<PriceView, 'action' | 'cost' | 'description'>>>;
 
+/** Whom an override is for: a price tier, or a payer (not both), or nobody (global). */
 export interface OverrideTarget {
-  planCode?: string;
+  tier?: string;
   userId?: string;
 }
 
@@ -176,19 +177,16 @@ export class TokenPrices {
 
   private async scopeOf(target: OverrideTarget): Promise<{ scope: PriceScope; scopeRef: string }> {
     const key = this.scopeKeyOf(target);
-    if (target.planCode && !(await this.policy.tierExists(target.planCode))) throw TokensError.notFound(`Plan '${target.planCode}'`);
+    if (target.tier && !(await this.policy.tierExists(target.tier))) throw TokensError.notFound(`Plan '${target.tier}'`);
     if (target.userId && !(await this.policy.payerExists(target.userId))) throw TokensError.notFound('User');
     return key;
   }
 
   private scopeKeyOf(target: OverrideTarget): { scope: PriceScope; scopeRef: string } {
-    if (target.planCode && target.userId) {
-      throw new TokensError(TokensErrorCode.VALIDATION_FAILED, 'An override is for a plan or for a user, not both', {
-        details: [{ field: 'planCode', errors: ['give planCode or userId, not both'] }],
-      });
-    }
+    if (target.tier && target.userId)
+      throw new TokensError(TokensErrorCode.VALIDATION_FAILED, 'An override is for a price tier or for a payer, not both');
     if (target.userId) return { scope: PriceScope.User, scopeRef: target.userId };
-    if (target.planCode) return { scope: PriceScope.Plan, scopeRef: target.planCode };
+    if (target.tier) return { scope: PriceScope.Plan, scopeRef: target.tier };
     return { scope: PriceScope.Global, scopeRef: '' };
   }
 }

@@ -217,8 +217,8 @@ export class InMemoryTokenLedger extends TokenLedger {
     const opening = this.openingBalance(userId);
     if (opening === null) {
       throw new TokensError(
-        TokensErrorCode.NO_ACTIVE_SUBSCRIPTION,
-        'No token account and no active subscription to seed one from; the request was not served',
+        TokensErrorCode.NO_OPENING_TERMS,
+        'No token account, and the account policy has no terms to open one with; the request was not served',
       );
     }
     const account = { allowance: opening, credits: 0, owed: 0 };

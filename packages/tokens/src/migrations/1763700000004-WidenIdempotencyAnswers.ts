@@ -1,4 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
+import { isMysqlRunner } from './ledger-triggers.js';
 
 /**
  * MySQL/MariaDB: idempotency_keys.response_body from TEXT (64 KiB) to MEDIUMTEXT (16 MiB), so every
@@ -13,15 +14,11 @@ export class WidenIdempotencyAnswers1763700000004 implements MigrationInterface 
   name = 'WidenIdempotencyAnswers1763700000004';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    if (this.isMysql(queryRunner)) await queryRunner.query('ALTER TABLE idempotency_keys MODIFY response_body MEDIUMTEXT NULL');
+    if (isMysqlRunner(queryRunner)) await queryRunner.query('ALTER TABLE idempotency_keys MODIFY response_body MEDIUMTEXT NULL');
   }
 
   /** Fails (strict mode) while a stored answer is over 64 KiB; those keys expire within 24 hours. */
   async down(queryRunner: QueryRunner): Promise<void> {
-    if (this.isMysql(queryRunner)) await queryRunner.query('ALTER TABLE idempotency_keys MODIFY response_body TEXT NULL');
-  }
-
-  private isMysql(queryRunner: QueryRunner): boolean {
-    return ['mysql', 'mariadb'].includes(queryRunner.connection.driver.options.type);
+    if (isMysqlRunner(queryRunner)) await queryRunner.query('ALTER TABLE idempotency_keys MODIFY response_body TEXT NULL');
   }
 }

@@ -1,10 +1,11 @@
+import { isMysql } from '@token-metering/database';
 import type { QueryRunner } from 'typeorm';
 
 const OPERATIONS = ['UPDATE', 'DELETE'] as const;
 const MESSAGE = 'token_ledger_entries is append-only';
 
 export function isMysqlRunner(queryRunner: QueryRunner): boolean {
-  return ['mysql', 'mariadb'].includes(queryRunner.connection.driver.options.type);
+  return isMysql(queryRunner.manager);
 }
 
 /** Triggers make "ledger rows are never updated or deleted" a property of the database, not of the code. */

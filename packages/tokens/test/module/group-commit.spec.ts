@@ -4,34 +4,25 @@
  * of charges runs twice on identical accounts: one charge at a time (each in a transaction of its
  * own), then all at once (one batch); answers and ledgers must be the same.
  */
-import { EventEmitter2 } from '@nestjs/event-emitter';
+import { EventEmitter2, EventEmitterModule } from '@nestjs/event-emitter';
 import { randomUUID } from 'node:crypto';
-import { ExampleAppModule } from '../../../examples/metered-notes/app.module.js';
 import { TransactionRunner } from '@token-metering/database';
-import {
-  type Charge,
-  type ChargeRequest,
-  LedgerEntryType,
-  TokenEvents,
-  TokenLedger,
-  TokensError,
-  TokensErrorCode,
-  type TokensBatchCommittedEvent,
-  TransactionalPostings,
-} from '../src/index.js';
-import { expectLedgerConsistent } from '../../../test/support/ledger-assertions.js';
-import { startTestApp, TestApp } from '../../../test/support/test-app.js';
-import { TEST_DB } from '../../../test/support/test-database.js';
+import { LedgerEntryType } from '../../src/entities/token-ledger-entry.entity.js';
+import { type Charge, type ChargeRequest, TokenLedger, TransactionalPostings } from '../../src/ledger/token-ledger.js';
+import { TokenEvents, TokenIntegrityService, TokensError, TokensErrorCode, type TokensBatchCommittedEvent } from '../../src/index.js';
+import { expectIntegrityClean, expectLedgerConsistent } from '../support/ledger-assertions.js';
+import { TEST_DB } from '../support/test-database.js';
+import { startTokensModule, type TokensTestModule } from '../support/tokens-test-module.js';
 
 type Step = Omit<ChargeRequest, 'requestId' | 'action'>;
 
 describe(`Group commit of charges (${TEST_DB})`, () => {
-  let t: TestApp;
+  let t: TokensTestModule;
   let ledger: TokenLedger;
   const batches: TokensBatchCommittedEvent[] = [];
 
   beforeAll(async () => {
-    t = await startTestApp({ root: ExampleAppModule });
+    t = await startTokensModule({ imports: [EventEmitterModule.forRoot()] });
     ledger = t.app.get(TokenLedger);
     t.app.get(EventEmitter2).on(TokenEvents.BatchCommitted, (e: TokensBatchCommittedEvent) => batches.push(e));
   });
@@ -176,5 +167,9 @@ describe(`Group commit of charges (${TEST_DB})`, () => {
     expect((await expectLedgerConsistent(t.dataSource, 'gc-race')).balance).toBe(0);
     expect(batches.reduce((sum, batch) => sum + batch.charges, 0)).toBe(120);
     expect(batches.length).toBeLessThan(10);
+  });
+
+  it('leaves a database whose integrity report finds nothing wrong', async () => {
+    await expectIntegrityClean(t.app.get(TokenIntegrityService));
   });
 });

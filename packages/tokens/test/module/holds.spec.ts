@@ -1,21 +1,21 @@
 /**
- * Holds through the TokenLedger port on a real database (the example app's module: 1,000 tokens a
- * month): a hold takes the most a request can cost out of the balance with the same conditional
- * statement as a charge, and is closed exactly once: settled with the actual price, released, or
- * expired after the hold TTL.
+ * Holds through the TokenLedger port on a real database (TokensModule alone, the suites' account
+ * policy: 1,000 tokens a month): a hold takes the most a request can cost out of the balance with the
+ * same conditional statement as a charge, and is closed exactly once: settled with the actual price,
+ * released, or expired after the hold TTL.
  */
 import { randomUUID } from 'node:crypto';
-import { ExampleAppModule } from '../../../examples/metered-notes/app.module.js';
-import { Clock } from '@token-metering/database';
 import { TransactionRunner } from '@token-metering/database';
-import { type Hold, LedgerEntryType, TokenLedger, TokensError, TokensErrorCode, TransactionalPostings } from '../src/index.js';
-import { FakeClock } from '../../../test/support/fake-clock.js';
-import { expectLedgerConsistent, owedState } from '../../../test/support/ledger-assertions.js';
-import { startTestApp, TestApp } from '../../../test/support/test-app.js';
-import { TEST_DB } from '../../../test/support/test-database.js';
+import { LedgerEntryType } from '../../src/entities/token-ledger-entry.entity.js';
+import { type Hold, TokenLedger, TransactionalPostings } from '../../src/ledger/token-ledger.js';
+import { TokenIntegrityService, TokensError, TokensErrorCode } from '../../src/index.js';
+import { FakeClock } from '../support/fake-clock.js';
+import { expectIntegrityClean, expectLedgerConsistent, owedState } from '../support/ledger-assertions.js';
+import { TEST_DB } from '../support/test-database.js';
+import { startTokensModule, type TokensTestModule } from '../support/tokens-test-module.js';
 
 describe(`holds through the TokenLedger port (${TEST_DB})`, () => {
-  let t: TestApp;
+  let t: TokensTestModule;
   let ledger: TokenLedger;
   const clock = new FakeClock();
   /** A hold without an Idempotency-Key: never a replay. */
@@ -44,7 +44,7 @@ describe(`holds through the TokenLedger port (${TEST_DB})`, () => {
     ).map((row) => (row.metadata ? (JSON.parse(row.metadata) as unknown) : null));
 
   beforeAll(async () => {
-    t = await startTestApp({ root: ExampleAppModule, override: (builder) => builder.overrideProvider(Clock).useValue(clock) });
+    t = await startTokensModule({ clock });
     ledger = t.app.get(TokenLedger);
   });
   afterAll(() => t.close());
@@ -176,7 +176,7 @@ describe(`holds through the TokenLedger port (${TEST_DB})`, () => {
 
   it('a hold belongs to its period: the allowance it took expires with the period (rollover cap 0), its release gives back only the rest', async () => {
     const open = await hold('h-period', 700); // 300 of allowance left, 700 held
-    clock.advance(32 * 24 * 3600 * 1000); // past the period end (the example app's plan keeps nothing)
+    clock.advance(32 * 24 * 3600 * 1000); // past the period end (the suites' policy keeps nothing)
     await ledger.renewRunningHolds();
     expect(await ledger.rollDuePeriods(100)).toBeGreaterThanOrEqual(1);
     // The 300 left and the 700 held expired; the new period grants 1,000.
@@ -188,5 +188,9 @@ describe(`holds through the TokenLedger port (${TEST_DB})`, () => {
     expect(Number(row.allowance)).toBe(1000); // never more than the period grant
     expect(await metadataOf('h-period', 'expiry')).toEqual([expect.objectContaining({ rolloverCap: 0, heldExpired: 700 })]);
     await expectLedgerConsistent(t.dataSource, 'h-period');
+  });
+
+  it('leaves a database whose integrity report finds nothing wrong', async () => {
+    await expectIntegrityClean(t.app.get(TokenIntegrityService));
   });
 });

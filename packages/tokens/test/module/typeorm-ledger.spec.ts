@@ -1,28 +1,27 @@
 /**
- * The database ledger through its port, below HTTP: the example app's module (its own account
- * policy: 1,000 tokens a month, nothing rolls over) on a real database, TokenLedger called directly.
+ * The database ledger through its port, below HTTP: TokensModule alone on a real database, with the
+ * suites' account policy (1,000 tokens a month, nothing rolls over), TokenLedger called directly.
  * Each outcome is checked against the rows it must leave.
  */
 import { randomUUID } from 'node:crypto';
-import { ExampleAppModule } from '../../../examples/metered-notes/app.module.js';
-import { Clock } from '@token-metering/database';
-import { type Charge, TokenLedger, TokensError, TokensErrorCode } from '../src/index.js';
-import { FakeClock } from '../../../test/support/fake-clock.js';
-import { expectLedgerConsistent, ledgerState } from '../../../test/support/ledger-assertions.js';
-import { startTestApp, TestApp } from '../../../test/support/test-app.js';
-import { TEST_DB } from '../../../test/support/test-database.js';
+import { type Charge, TokenLedger } from '../../src/ledger/token-ledger.js';
+import { TokenIntegrityService, TokensError, TokensErrorCode } from '../../src/index.js';
+import { FakeClock } from '../support/fake-clock.js';
+import { expectIntegrityClean, expectLedgerConsistent, ledgerState } from '../support/ledger-assertions.js';
+import { TEST_DB } from '../support/test-database.js';
+import { startTokensModule, type TokensTestModule } from '../support/tokens-test-module.js';
 
 const DAY = 24 * 3600 * 1000;
 
 describe(`TypeormTokenLedger through the TokenLedger port (${TEST_DB})`, () => {
-  let t: TestApp;
+  let t: TokensTestModule;
   let ledger: TokenLedger;
   const clock = new FakeClock();
   const charge = (userId: string, cost: number, extra: Partial<Parameters<TokenLedger['charge']>[0]> = {}) =>
     ledger.charge({ userId, action: 'note_summary', price: cost, requestId: randomUUID(), ...extra });
 
   beforeAll(async () => {
-    t = await startTestApp({ root: ExampleAppModule, override: (builder) => builder.overrideProvider(Clock).useValue(clock) });
+    t = await startTokensModule({ clock });
     ledger = t.app.get(TokenLedger);
   });
   afterAll(() => t.close());
@@ -112,5 +111,9 @@ describe(`TypeormTokenLedger through the TokenLedger port (${TEST_DB})`, () => {
       results.filter((r) => r.status === 'rejected').every((r) => (r.reason as TokensError).code === TokensErrorCode.INSUFFICIENT_TOKENS),
     ).toBe(true);
     expect((await expectLedgerConsistent(t.dataSource, 'p-race')).balance).toBe(0);
+  });
+
+  it('leaves a database whose integrity report finds nothing wrong', async () => {
+    await expectIntegrityClean(t.app.get(TokenIntegrityService));
   });
 });

@@ -1,22 +1,22 @@
 /**
- * The metering guard and interceptor below e2e: a tiny Fastify app with a probe controller, the
- * module's in-memory ledger, no database. What the guard decides (who pays, what a request costs,
+ * The metering guard and interceptor below the module: a tiny app with a probe controller, the
+ * package's in-memory ledger, no database, on Express and on Fastify, with nothing of a host's own
+ * (no exception filter, no global pipe). What the guard decides (who pays, what a request costs,
  * when it is refused) and what the interceptor settles (headers, refunds, replays).
  */
-import { Body, Controller, Get, Post } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
-import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Body, Controller, Get, type INestApplication, Post } from '@nestjs/common';
+import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
 import { IsInt, IsString, Max, Min, ValidateBy } from 'class-validator';
-import { AllExceptionsFilter } from '../../../src/common/all-exceptions.filter.js';
-import { createValidationPipe } from '../../../src/common/validation.js';
-import { TokenPrice, TokenGuard, TokenLedger } from '../src/index.js';
-import { InMemoryTokenLedger } from '../src/testing/index.js';
-import { RequestBodyValidator } from '../src/http/request-body-validator.js';
-import { TokenPrices } from '../src/prices/token-prices.service.js';
-import { TokenChargeInterceptor } from '../src/http/token-charge.interceptor.js';
-import { TOKENS_MODULE_OPTIONS } from '../src/tokens-module-options.js';
-import { HttpClient } from '../../../test/support/http-client.js';
+import { TokenGuard, TokenPrice } from '../../src/index.js';
+import { InMemoryTokenLedger } from '../../src/testing/index.js';
+import { TokenLedger } from '../../src/ledger/token-ledger.js';
+import { RequestBodyValidator } from '../../src/http/request-body-validator.js';
+import { TokenPrices } from '../../src/prices/token-prices.service.js';
+import { TokenChargeInterceptor } from '../../src/http/token-charge.interceptor.js';
+import { TOKENS_MODULE_OPTIONS } from '../../src/tokens-module-options.js';
+import { ADAPTERS, type Adapter, listen } from '../support/host-app.js';
+import type { HttpClient } from '../support/http-client.js';
 
 let validations = 0;
 
@@ -64,20 +64,20 @@ class ProbeController {
   }
 }
 
-/** Prices at their @TokenPrice defaults: overrides are read from the database, which the e2e suites cover. */
+/** Prices at their @TokenPrice defaults: overrides are read from the database, which test/module/token-prices.spec.ts covers. */
 const defaultPrices = {
   priceFor: async (cost: { price: number }) => cost.price,
   quote: async (cost: { price: number }) => ({ unitPrice: cost.price, revision: 0 }),
 };
 
-describe('TokenGuard and TokenChargeInterceptor (in-memory ledger)', () => {
-  let app: NestFastifyApplication;
+describe.each(ADAPTERS)('TokenGuard and TokenChargeInterceptor on %s (in-memory ledger)', (adapter: Adapter) => {
+  let app: INestApplication;
   let http: HttpClient;
   let ledger: InMemoryTokenLedger;
   const as = (payer: string, headers: Record<string, string> = {}) => ({ headers: { 'x-payer': payer, ...headers } });
 
   /** The probe app on an in-memory ledger, with these module options. */
-  async function startProbeApp(options: object): Promise<{ app: NestFastifyApplication; http: HttpClient; ledger: InMemoryTokenLedger }> {
+  async function startProbeApp(options: object): Promise<{ app: INestApplication; http: HttpClient; ledger: InMemoryTokenLedger }> {
     const ledger = new InMemoryTokenLedger((userId) => (userId.startsWith('ghost') ? null : 100));
     const moduleRef = await Test.createTestingModule({
       controllers: [ProbeController],
@@ -93,13 +93,9 @@ describe('TokenGuard and TokenChargeInterceptor (in-memory ledger)', () => {
         TokenChargeInterceptor,
         { provide: APP_GUARD, useExisting: TokenGuard },
         { provide: APP_INTERCEPTOR, useExisting: TokenChargeInterceptor },
-        { provide: APP_PIPE, useFactory: createValidationPipe },
-        { provide: APP_FILTER, useClass: AllExceptionsFilter },
       ],
     }).compile();
-    const app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), { logger: false });
-    await app.listen(0, '127.0.0.1');
-    return { app, ledger, http: new HttpClient(`http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`) };
+    return { ledger, ...(await listen(moduleRef, adapter)) };
   }
 
   beforeAll(async () => {
@@ -138,7 +134,7 @@ describe('TokenGuard and TokenChargeInterceptor (in-memory ledger)', () => {
     const short = await http.post('/probe/per-item', { label: 'x', items: 51 }, as('carol'));
     expect([short.status, short.body.code, short.body.balance, short.body.required]).toEqual([402, 'INSUFFICIENT_TOKENS', 100, 102]);
     const ghost = await http.post('/probe/fixed', { label: 'x', items: 1 }, as('ghost-1'));
-    expect([ghost.status, ghost.body.code]).toEqual([402, 'NO_ACTIVE_SUBSCRIPTION']);
+    expect([ghost.status, ghost.body.code]).toEqual([402, 'NO_OPENING_TERMS']);
     expect(handlerRuns).toBe(runs);
     // carol's account was seeded by her first priced request (the 402); nothing else was written.
     expect(ledger.entries.slice(entries).map((e) => [e.userId, e.type])).toEqual([['carol', 'initial_grant']]);

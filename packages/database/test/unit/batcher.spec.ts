@@ -1,4 +1,4 @@
-import { Batcher } from '../src/batcher.js';
+import { Batcher } from '../../src/index.js';
 
 /** A batch function whose batches end when the test says so, recording what each batch held. */
 function controlledRun() {
