@@ -170,7 +170,8 @@ export class PostingBatches {
     }
     await this.holds.insertRows(em, holdRows);
     // The other accounts: in arrival order, a run of debits at a time between their other postings.
-    const others = [...byAccount].filter(([userId]) => !plans.some(({ debit }) => debit.userId === userId));
+    const planned = new Set(together.map(([userId]) => userId));
+    const others = [...byAccount].filter(([userId]) => !planned.has(userId));
     for (const [userId, indexes] of others) {
       let run: number[] = [];
       const postRun = async () => {

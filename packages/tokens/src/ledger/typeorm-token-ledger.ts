@@ -29,9 +29,10 @@ import { TokensError, TokensErrorCode } from '../tokens.errors.js';
 
 /**
  * The ledger on TypeORM: the charge orchestration (what each outcome of a charge leads to, retries)
- * over the parts that do the work: PostingBatches (charges and refunds committed together), AccountPostings
- * (the balance statement and its entry), AccountPeriods (seeding and period rolls), LedgerRefunds
- * (refunds and deferred settlements), LedgerEvents (every event, built from its ledger entry).
+ * over the parts that do the work: PostingBatches (charges, refunds, holds, settlements and releases
+ * committed together), AccountPostings (the balance statement and its entry), AccountPeriods (seeding
+ * and period rolls), LedgerRefunds (refunds and deferred settlements), LedgerHolds (holds),
+ * LedgerEvents (every event, built from its ledger entry).
  */
 @Injectable()
 export class TypeormTokenLedger extends TokenLedger implements TransactionalPostings {
