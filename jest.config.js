@@ -24,4 +24,7 @@ export default {
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, diagnostics: { ignoreCodes: [151002] } }] },
   testTimeout: 120000,
   maxWorkers: 2,
+  // A worker that has run many suites carries a large heap and runs CPU-bound checks (token counts of long words) about
+  // twice as slowly as a fresh one: such a worker is replaced once a suite leaves it above this.
+  workerIdleMemoryLimit: '512MB',
 };
