@@ -1,5 +1,6 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { ledgerUnavailableOr } from './ledger-unavailable.js';
 import { clientRequestIdOf, serverRequestIdOf } from './request-id.js';
 import { type HttpRequestLike, idempotencyClaimOf } from '../idempotency/idempotency-keys.js';
 import { PAYER_OF_REQUEST, type RequestWithPayer } from './payer.decorator.js';
@@ -42,7 +43,11 @@ export class TokenGuard implements CanActivate {
     // The key's hash is of the body as sent; the handler gets the validated DTO (validated once).
     const idempotency = this.options.idempotencyHeader === false ? undefined : idempotencyClaimOf(context, request);
     request.body = body;
-    request.tokenCharge = await this.charge(cost, payerId, body, request, idempotency);
+    try {
+      request.tokenCharge = await this.charge(cost, payerId, body, request, idempotency);
+    } catch (error) {
+      throw ledgerUnavailableOr(error);
+    }
     return true;
   }
 
