@@ -62,7 +62,7 @@ export class ChargeAnswers {
   }
 
   private logStorageFailure(event: string, charge: Charge, error: unknown): void {
-    const { userId, action, requestId, idempotencyKey } = charge;
-    this.logger.error(JSON.stringify({ event, userId, action, requestId, idempotencyKey, error: String(error).slice(0, 500) }));
+    const { payerId, action, requestId, idempotencyKey } = charge;
+    this.logger.error(JSON.stringify({ event, payerId, action, requestId, idempotencyKey, error: String(error).slice(0, 500) }));
   }
 }

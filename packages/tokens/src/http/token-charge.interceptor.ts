@@ -51,7 +51,7 @@ export class TokenChargeInterceptor implements NestInterceptor {
       this.logger.error(
         JSON.stringify({
           event: 'refund_failed',
-          userId: charge.userId,
+          payerId: charge.payerId,
           action: charge.action,
           amount: charge.price,
           requestId: charge.requestId,

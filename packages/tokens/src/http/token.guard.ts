@@ -71,7 +71,7 @@ export class TokenGuard implements CanActivate {
     for (;;) {
       if (tokens === 0 && !idempotency) return undefined; // free: nothing to charge, nothing to record
       const charged = await this.ledger.charge({
-        userId: payerId,
+        payerId: payerId,
         action: cost.action,
         price: tokens,
         requestId: this.requestIdOf(request),

@@ -35,9 +35,9 @@ export class AccountDebits {
       // One account: its plain conditional UPDATE, then its row.
       const [debit] = debits;
       if (!(await this.postings.debitTogether(em, debit, openAt))) return new Map();
-      return new Map([[debit.userId, await em.findOneByOrFail(TokenAccount, { userId: debit.userId })]]);
+      return new Map([[debit.payerId, await em.findOneByOrFail(TokenAccount, { payerId: debit.payerId })]]);
     }
-    const each = (of: (debit: AccountDebit) => number) => perAccount(debits.map((debit) => [debit.userId, of(debit)]));
+    const each = (of: (debit: AccountDebit) => number) => perAccount(debits.map((debit) => [debit.payerId, of(debit)]));
     const costOf = (debit: AccountDebit) => debit.costs.reduce((sum, cost) => sum + cost, 0);
     const creditOf = ({ credit }: AccountDebit) => (credit ? credit.allowance + credit.credits : 0);
     const total = each(costOf);
@@ -63,7 +63,7 @@ export class AccountDebits {
     const count = each((debit) => debit.costs.length + (debit.credit ? 1 : 0));
     const required = credited ? each((debit) => costOf(debit) - creditOf(debit)) : total;
     const statementId = randomUUID();
-    const userIds = debits.map(({ userId }) => userId);
+    const payerIds = debits.map(({ payerId }) => payerId);
     try {
       await execute(
         em,
@@ -73,7 +73,7 @@ export class AccountDebits {
                 ledger_seq = ledger_seq + ${count.sql},
                 updated_at = ?,
                 last_statement_id = ?
-          WHERE user_id IN (${userIds.map(() => '?').join(', ')}) AND balance >= ${required.sql} AND period_end > ?`,
+          WHERE user_id IN (${payerIds.map(() => '?').join(', ')}) AND balance >= ${required.sql} AND period_end > ?`,
         [
           ...buckets.parameters,
           ...used.parameters,
@@ -81,7 +81,7 @@ export class AccountDebits {
           ...count.parameters,
           openAt,
           statementId,
-          ...userIds,
+          ...payerIds,
           ...required.parameters,
           openAt,
         ],
@@ -94,9 +94,9 @@ export class AccountDebits {
     // One list parameter: find options would give each id a parameter of its own, whose bookkeeping grows with their square.
     const accounts = await em
       .createQueryBuilder(TokenAccount, 'account')
-      .where('account.userId IN (:...userIds) AND account.lastStatementId = :statementId', { userIds, statementId })
+      .where('account.payerId IN (:...payerIds) AND account.lastStatementId = :statementId', { payerIds, statementId })
       .getMany();
-    return new Map(accounts.map((account) => [account.userId, account]));
+    return new Map(accounts.map((account) => [account.payerId, account]));
   }
 
   /**

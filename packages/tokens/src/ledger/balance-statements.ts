@@ -107,7 +107,7 @@ export function value(amount: number): SqlPart {
 }
 
 /** `CASE user_id WHEN ? THEN ? ... END`: a value per account, in one statement for many. */
-export function perAccount(values: Array<[userId: string, value: number]>): SqlPart {
+export function perAccount(values: Array<[payerId: string, value: number]>): SqlPart {
   return { sql: `CASE user_id ${values.map(() => 'WHEN ? THEN ?').join(' ')} END`, parameters: values.flat() };
 }
 

@@ -7,7 +7,7 @@ export interface IdempotencyClaim {
 }
 
 export interface ChargeRequest {
-  userId: string;
+  payerId: string;
   action: string;
   price: number;
   /** The server's id of the request. */
@@ -45,7 +45,7 @@ export interface BucketSplit {
 /** A committed charge: what the interceptor needs to report it, or to refund it. */
 export interface Charge {
   kind: 'charged';
-  userId: string;
+  payerId: string;
   action: string;
   price: number;
   balanceAfter: number;
@@ -62,10 +62,10 @@ export function chargeOf(
   request: ChargeRequest,
   entry: { id: string; balanceAfter: number; allowanceAmount: number; creditsAmount: number },
 ): Charge {
-  const { userId, action, price, requestId, clientRequestId, idempotency } = request;
+  const { payerId, action, price, requestId, clientRequestId, idempotency } = request;
   return {
     kind: 'charged',
-    userId,
+    payerId,
     action,
     price,
     balanceAfter: entry.balanceAfter,
@@ -79,7 +79,7 @@ export function chargeOf(
 
 /** A request whose price is known only after it ran reserves `amount` (the most it can cost) first. */
 export interface HoldRequest {
-  userId: string;
+  payerId: string;
   action: string;
   amount: number;
   requestId: string;
@@ -92,7 +92,7 @@ export interface HoldRequest {
 export interface Hold {
   kind: 'held';
   holdId: string;
-  userId: string;
+  payerId: string;
   action: string;
   amount: number;
   balanceAfter: number;
@@ -114,7 +114,7 @@ export interface Replay {
 }
 
 export interface Posting {
-  userId: string;
+  payerId: string;
   type: LedgerEntryType;
   /** Signed change of the balance. */
   amount: number;
@@ -157,7 +157,7 @@ export abstract class TokenLedger {
   abstract completeWithoutAnswer(charge: Charge): Promise<void>;
 
   /** Brings an account up to date in a transaction of its own: seeds it if missing, rolls an ended period. */
-  abstract ensureAccount(userId: string): Promise<void>;
+  abstract ensureAccount(payerId: string): Promise<void>;
 
   /**
    * Takes `amount` out of the balance into `held` (seeding a missing account first); 402 when the
@@ -218,5 +218,5 @@ export abstract class TransactionalPostings {
   abstract openAccount(em: EntityManager, posting: Posting, periodEnd: Date): Promise<TokenLedgerEntry>;
 
   /** Seeds a missing account and rolls an ended period, inside the caller's transaction. */
-  abstract ensureAccountIn(em: EntityManager, userId: string): Promise<void>;
+  abstract ensureAccountIn(em: EntityManager, payerId: string): Promise<void>;
 }

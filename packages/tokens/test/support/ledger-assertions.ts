@@ -8,11 +8,11 @@ export interface LedgerState {
 }
 
 /** Reads an account and its ledger straight from the database. */
-export async function ledgerState(dataSource: DataSource, userId: string): Promise<LedgerState> {
-  const [account] = await dataSource.query<Array<{ balance: unknown }>>('SELECT balance FROM token_accounts WHERE user_id = ?', [userId]);
+export async function ledgerState(dataSource: DataSource, payerId: string): Promise<LedgerState> {
+  const [account] = await dataSource.query<Array<{ balance: unknown }>>('SELECT balance FROM token_accounts WHERE user_id = ?', [payerId]);
   const rows = await dataSource.query<Array<Record<string, unknown>>>(
     'SELECT seq, type, action, amount, balance_after FROM token_ledger_entries WHERE user_id = ? ORDER BY seq',
-    [userId],
+    [payerId],
   );
   const entries = rows.map((r) => ({
     seq: Number(r.seq),
@@ -31,15 +31,15 @@ export async function ledgerState(dataSource: DataSource, userId: string): Promi
 /** An account's owed and held, with what its ledger and open holds say they must be. */
 export async function owedState(
   dataSource: DataSource,
-  userId: string,
+  payerId: string,
 ): Promise<{ owed: number; ledgerOwed: number; held: number; openHolds: number }> {
   const [account] = await dataSource.query<Array<{ owed: unknown; held: unknown }>>(
     'SELECT owed, held FROM token_accounts WHERE user_id = ?',
-    [userId],
+    [payerId],
   );
   const entries = await dataSource.query<Array<{ type: string; amount: unknown; metadata: string | null }>>(
     'SELECT type, amount, metadata FROM token_ledger_entries WHERE user_id = ?',
-    [userId],
+    [payerId],
   );
   const ledgerOwed = entries.reduce((sum, entry) => {
     const uncollected = Number((entry.metadata ? (JSON.parse(entry.metadata) as { uncollected?: number }) : {}).uncollected ?? 0);
@@ -47,7 +47,7 @@ export async function owedState(
   }, 0);
   const [open] = await dataSource.query<Array<{ total: unknown }>>(
     'SELECT COALESCE(SUM(amount), 0) AS total FROM token_holds WHERE user_id = ? AND closed_at IS NULL',
-    [userId],
+    [payerId],
   );
   return { owed: Number(account?.owed), ledgerOwed, held: Number(account?.held), openHolds: Number(open.total) };
 }
@@ -59,8 +59,8 @@ export async function owedState(
  * entry's movements add up to its amount; owed is what the ledger left uncollected minus what it
  * repaid, held is the sum of the open holds.
  */
-export async function expectLedgerConsistent(dataSource: DataSource, userId: string): Promise<LedgerState> {
-  const state = await ledgerState(dataSource, userId);
+export async function expectLedgerConsistent(dataSource: DataSource, payerId: string): Promise<LedgerState> {
+  const state = await ledgerState(dataSource, payerId);
   expect(state.balance).not.toBeNull();
   expect(state.balance).toBe(state.ledgerSum);
   expect(state.balance).toBeGreaterThanOrEqual(0);
@@ -71,13 +71,13 @@ export async function expectLedgerConsistent(dataSource: DataSource, userId: str
   });
   const [account] = await dataSource.query<Array<{ allowance: unknown; credits: unknown }>>(
     'SELECT allowance, credits FROM token_accounts WHERE user_id = ?',
-    [userId],
+    [payerId],
   );
   const [sums] = await dataSource.query<Array<{ allowance: unknown; credits: unknown; unsplit: unknown }>>(
     `SELECT COALESCE(SUM(allowance_amount), 0) AS allowance, COALESCE(SUM(credits_amount), 0) AS credits,
             COALESCE(SUM(CASE WHEN amount <> allowance_amount + credits_amount THEN 1 ELSE 0 END), 0) AS unsplit
        FROM token_ledger_entries WHERE user_id = ?`,
-    [userId],
+    [payerId],
   );
   const buckets = { allowance: Number(account.allowance), credits: Number(account.credits) };
   expect(buckets).toEqual({ allowance: Number(sums.allowance), credits: Number(sums.credits) });
@@ -85,7 +85,7 @@ export async function expectLedgerConsistent(dataSource: DataSource, userId: str
   expect(buckets.credits).toBeGreaterThanOrEqual(0);
   expect(buckets.allowance + buckets.credits).toBe(state.balance);
   expect(Number(sums.unsplit)).toBe(0);
-  const owed = await owedState(dataSource, userId);
+  const owed = await owedState(dataSource, payerId);
   expect(owed.owed).toBe(owed.ledgerOwed);
   expect(owed.owed).toBeGreaterThanOrEqual(0);
   expect(owed.held).toBe(owed.openHolds);

@@ -17,7 +17,7 @@ import {
 } from '../../src/ledger/balance-statements.js';
 
 const posting = (type: LedgerEntryType, amount: number, buckets?: { allowance: number; credits: number }) => ({
-  userId: 'u',
+  payerId: 'u',
   type,
   amount,
   buckets,
@@ -53,12 +53,12 @@ describe('the balance statements on an account row (SQLite)', () => {
   });
   afterAll(() => db?.destroy());
 
-  const open = async (userId: string, allowance: number, credits: number, granted = allowance) =>
-    db.query('INSERT INTO accounts VALUES (?, ?, ?, ?, ?, 0)', [userId, allowance + credits, allowance, credits, granted]);
-  const apply = async (set: SqlPart, userIds: string[]) =>
-    db.query(`UPDATE accounts SET ${set.sql} WHERE user_id IN (${userIds.map(() => '?').join(', ')})`, [...set.parameters, ...userIds]);
-  const read = async (userId: string): Promise<Row> => {
-    const [row] = await db.query<Array<Record<string, number>>>('SELECT * FROM accounts WHERE user_id = ?', [userId]);
+  const open = async (payerId: string, allowance: number, credits: number, granted = allowance) =>
+    db.query('INSERT INTO accounts VALUES (?, ?, ?, ?, ?, 0)', [payerId, allowance + credits, allowance, credits, granted]);
+  const apply = async (set: SqlPart, payerIds: string[]) =>
+    db.query(`UPDATE accounts SET ${set.sql} WHERE user_id IN (${payerIds.map(() => '?').join(', ')})`, [...set.parameters, ...payerIds]);
+  const read = async (payerId: string): Promise<Row> => {
+    const [row] = await db.query<Array<Record<string, number>>>('SELECT * FROM accounts WHERE user_id = ?', [payerId]);
     return {
       balance: row.balance,
       allowance: row.allowance,
@@ -68,9 +68,9 @@ describe('the balance statements on an account row (SQLite)', () => {
     };
   };
   /** Applies a movement to one account; what the row became and the split read back from it. */
-  const move = async (userId: string, movement: Movement) => {
-    await apply(assignmentsOf(movement), [userId]);
-    const row = await read(userId);
+  const move = async (payerId: string, movement: Movement) => {
+    await apply(assignmentsOf(movement), [payerId]);
+    const row = await read(payerId);
     return { row, split: splitAfter(movement, { lastAllowanceChange: row.lastAllowanceChange } as TokenAccount) };
   };
 
@@ -115,7 +115,7 @@ describe('the balance statements on an account row (SQLite)', () => {
       ['batch-a', 25],
       ['batch-b', 25],
     ];
-    const negated = totals.map(([userId, total]): [string, number] => [userId, -total]);
+    const negated = totals.map(([payerId, total]): [string, number] => [payerId, -total]);
     await apply(debitAssignments(perAccount(totals), perAccount(negated)), ['batch-a', 'batch-b']);
     expect(await read('batch-a')).toMatchObject({ balance: 85, allowance: 0, credits: 85, lastAllowanceChange: -10 });
     expect(await read('batch-b')).toMatchObject({ balance: 75, allowance: 75, credits: 0, lastAllowanceChange: -25 });
