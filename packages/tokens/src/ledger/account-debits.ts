@@ -38,13 +38,13 @@ export class AccountDebits {
       return new Map([[debit.payerId, await em.findOneByOrFail(TokenAccount, { payerId: debit.payerId })]]);
     }
     const each = (of: (debit: AccountDebit) => number) => perAccount(debits.map((debit) => [debit.payerId, of(debit)]));
-    const costOf = (debit: AccountDebit) => debit.costs.reduce((sum, cost) => sum + cost, 0);
+    const priceOf = (debit: AccountDebit) => debit.prices.reduce((sum, price) => sum + price, 0);
     const creditOf = ({ credit }: AccountDebit) => (credit ? credit.allowance + credit.credits : 0);
-    const total = each(costOf);
+    const total = each(priceOf);
     const credited = debits.some((debit) => debit.credit);
     const buckets = debitAssignments(
       total,
-      each((debit) => -costOf(debit)),
+      each((debit) => -priceOf(debit)),
       credited
         ? {
             allowance: each((debit) => debit.credit?.allowance ?? 0),
@@ -60,8 +60,8 @@ export class AccountDebits {
         )
       : { sql: '', parameters: [] };
     const used = each((debit) => debit.usedDelta);
-    const count = each((debit) => debit.costs.length + (debit.credit ? 1 : 0));
-    const required = credited ? each((debit) => costOf(debit) - creditOf(debit)) : total;
+    const count = each((debit) => debit.prices.length + (debit.credit ? 1 : 0));
+    const required = credited ? each((debit) => priceOf(debit) - creditOf(debit)) : total;
     const statementId = randomUUID();
     const payerIds = debits.map(({ payerId }) => payerId);
     try {
@@ -112,13 +112,13 @@ export class AccountDebits {
     let seq = account.ledgerSeq - debits.length;
     const entries = credit ? [ledgerEntryOf(credit.posting, credit.posting.buckets, seq, balance, now, credit.entryId)] : [];
     for (const { posting, entryId } of debits) {
-      const cost = -posting.amount;
-      const fromAllowance = Math.min(cost, allowance);
+      const price = -posting.amount;
+      const fromAllowance = Math.min(price, allowance);
       allowance -= fromAllowance;
-      balance -= cost;
+      balance -= price;
       seq++;
       // 0 - x, not -x: nothing taken is 0, never -0.
-      entries.push(ledgerEntryOf(posting, { allowance: 0 - fromAllowance, credits: fromAllowance - cost }, seq, balance, now, entryId));
+      entries.push(ledgerEntryOf(posting, { allowance: 0 - fromAllowance, credits: fromAllowance - price }, seq, balance, now, entryId));
     }
     return entries;
   }

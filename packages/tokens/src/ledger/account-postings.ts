@@ -32,7 +32,7 @@ export interface ApplyOptions {
 export interface AccountDebit {
   payerId: string;
   credit?: BucketSplit;
-  costs: number[];
+  prices: number[];
   /** Change of used_this_period: charges and usage count, holds do not. */
   usedDelta: number;
   /** Change of `held`: a hold adds its amount, a release takes it away. */
@@ -66,11 +66,11 @@ export class AccountPostings {
    * AccountDebits.entriesOf then gives each posting its entry, from the account row read afterwards.
    */
   debitTogether(em: EntityManager, debit: AccountDebit, openAt: Date): Promise<boolean> {
-    const { payerId, credit, costs, usedDelta, heldDelta } = debit;
-    const cost = costs.reduce((sum, each) => sum + each, 0);
-    const movement: Movement = credit ? { kind: 'credit_then_debit', split: credit, cost } : { kind: 'debit', cost };
-    const minBalance = cost - (credit ? credit.allowance + credit.credits : 0);
-    const entries = costs.length + (credit ? 1 : 0);
+    const { payerId, credit, prices, usedDelta, heldDelta } = debit;
+    const price = prices.reduce((sum, each) => sum + each, 0);
+    const movement: Movement = credit ? { kind: 'credit_then_debit', split: credit, price } : { kind: 'debit', price };
+    const minBalance = price - (credit ? credit.allowance + credit.credits : 0);
+    const entries = prices.length + (credit ? 1 : 0);
     return this.update(em, payerId, movement, { usedDelta, heldDelta, minBalance, openAt, entries, now: openAt });
   }
 

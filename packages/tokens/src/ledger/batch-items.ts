@@ -104,17 +104,17 @@ export function claimOf(item: Queued): IdempotencyClaim | undefined {
 }
 
 /** What a debit takes: its posting, and how much of it goes to `held` rather than to the period's use. */
-export function debitOf(item: QueuedDebit): { posting: Posting; cost: number; held: number } {
+export function debitOf(item: QueuedDebit): { posting: Posting; price: number; held: number } {
   const { payerId, action, requestId, clientRequestId } = item.request;
   if (item.kind === 'charge') {
     const { price } = item.request;
-    return { posting: { payerId, type: LedgerEntryType.Usage, amount: -price, action, requestId, clientRequestId }, cost: price, held: 0 };
+    return { posting: { payerId, type: LedgerEntryType.Usage, amount: -price, action, requestId, clientRequestId }, price, held: 0 };
   }
   const { amount } = item.request;
   const metadata = { holdId: item.holdId };
   return {
     posting: { payerId, type: LedgerEntryType.Hold, amount: -amount, action, requestId, clientRequestId, metadata },
-    cost: amount,
+    price: amount,
     held: amount,
   };
 }
@@ -125,8 +125,8 @@ export function debitsOf(payerId: string, items: QueuedDebit[]): { debit: Accoun
   return {
     debit: {
       payerId,
-      costs: each.map(({ cost }) => cost),
-      usedDelta: each.reduce((sum, { cost, held }) => sum + cost - held, 0),
+      prices: each.map(({ price }) => price),
+      usedDelta: each.reduce((sum, { price, held }) => sum + price - held, 0),
       heldDelta: each.reduce((sum, { held }) => sum + held, 0),
     },
     postings: { debits: items.map((item, n) => ({ posting: each[n].posting, entryId: item.entryId })) },

@@ -19,8 +19,8 @@ export class ChargePostings {
 
   /** A charge on a statement of its own: the account is seeded or rolled first when needed, a short balance refuses it. */
   async chargeAlone(em: EntityManager, charge: QueuedCharge): Promise<Charge | Refusal> {
-    const { posting, cost } = debitOf(charge);
-    const settled = await this.periods.settle(em, posting, { requireFunds: true, usedDelta: cost, entryId: charge.entryId });
+    const { posting, price } = debitOf(charge);
+    const settled = await this.periods.settle(em, posting, { requireFunds: true, usedDelta: price, entryId: charge.entryId });
     return settled.kind === 'posted' ? this.charged(em, charge, settled.entry) : settled;
   }
 

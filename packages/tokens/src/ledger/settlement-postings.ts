@@ -65,7 +65,7 @@ export class SettlementPostings {
   debitOf(item: QueuedSettlement, held: HeldPart = item.hold): { debit: AccountDebit; postings: DebitPostings } {
     const release = releaseOf({ ...held, clientRequestId: item.hold.clientRequestId }, 'settled');
     return {
-      debit: { payerId: held.payerId, credit: release.buckets, costs: [item.price], usedDelta: item.price, heldDelta: -held.amount },
+      debit: { payerId: held.payerId, credit: release.buckets, prices: [item.price], usedDelta: item.price, heldDelta: -held.amount },
       postings: { credit: { posting: release, entryId: randomUUID() }, debits: [{ posting: usageOf(item), entryId: item.entryId }] },
     };
   }

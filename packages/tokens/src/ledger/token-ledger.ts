@@ -16,13 +16,13 @@ export interface ChargeRequest {
   clientRequestId?: string | null;
   idempotency?: IdempotencyClaim;
   /**
-   * The revision of the prices `cost` was computed at (TokenPrices.quote). The charge checks it in
+   * The revision of the prices `price` was computed at (TokenPrices.quote). The charge checks it in
    * its own transaction and answers `price_changed`, charging nothing, when the prices moved since.
    */
   priceRevision?: number;
 }
 
-/** The prices changed after the cost was computed: nothing was charged; price the request again. */
+/** The prices changed after the price was computed: nothing was charged; price the request again. */
 export interface PriceChanged {
   kind: 'price_changed';
 }
@@ -137,7 +137,7 @@ export interface Posting {
  * balance with one conditional step and records the matching ledger entry with it.
  */
 export abstract class TokenLedger {
-  /** Charges `cost` (seeding a missing account first); 402 when the balance is short. */
+  /** Charges `price` (seeding a missing account first); 402 when the balance is short. */
   abstract charge(request: ChargeRequest): Promise<Charge | Replay | PriceChanged>;
 
   /**

@@ -58,8 +58,8 @@ export class TokenPrices {
   ) {}
 
   /** Price per unit of the action for this user, from the overrides as stored now. */
-  async priceFor(cost: Pick<TokenPriceMetadata, 'action' | 'price'>, payerId: string): Promise<number> {
-    return (await this.resolve(cost, payerId, await this.overrides())).cost;
+  async priceFor(pricing: Pick<TokenPriceMetadata, 'action' | 'price'>, payerId: string): Promise<number> {
+    return (await this.resolve(pricing, payerId, await this.overrides())).cost;
   }
 
   /**
@@ -67,21 +67,21 @@ export class TokenPrices {
    * (read once at first use): for a charge, which checks the revision in its own transaction
    * (ChargeRequest.priceRevision), so the request needs no read of its own.
    */
-  async quote(cost: Pick<TokenPriceMetadata, 'action' | 'price'>, payerId: string): Promise<{ unitPrice: number; revision: number }> {
+  async quote(pricing: Pick<TokenPriceMetadata, 'action' | 'price'>, payerId: string): Promise<{ unitPrice: number; revision: number }> {
     if (!this.cache) await this.overrides();
     const { revision, byAction } = this.cache!;
-    return { unitPrice: (await this.resolve(cost, payerId, byAction)).cost, revision };
+    return { unitPrice: (await this.resolve(pricing, payerId, byAction)).cost, revision };
   }
 
   /** The caller's price of every metered action (@TokenPrice). */
   async meteredPricesFor(payerId: string): Promise<PriceView[]> {
     const overrides = await this.overrides();
     return Promise.all(
-      this.catalog.list().map(async (cost) => ({
-        action: cost.action,
-        defaultCost: cost.price,
-        description: cost.description,
-        ...(await this.resolve(cost, payerId, overrides)),
+      this.catalog.list().map(async (pricing) => ({
+        action: pricing.action,
+        defaultCost: pricing.price,
+        description: pricing.description,
+        ...(await this.resolve(pricing, payerId, overrides)),
       })),
     );
   }
@@ -137,12 +137,12 @@ export class TokenPrices {
   }
 
   private async resolve(
-    cost: Pick<TokenPriceMetadata, 'action' | 'price'>,
+    pricing: Pick<TokenPriceMetadata, 'action' | 'price'>,
     payerId: string,
     byAction: Map<string, TokenPriceOverride[]>,
   ): Promise<{ cost: number; overriddenBy: PriceScope | null }> {
-    const overrides = byAction.get(cost.action);
-    if (!overrides) return { cost: cost.price, overriddenBy: null };
+    const overrides = byAction.get(pricing.action);
+    if (!overrides) return { cost: pricing.price, overriddenBy: null };
     const forUser = overrides.find((o) => o.scope === PriceScope.User && o.scopeRef === payerId);
     if (forUser) return { cost: forUser.cost, overriddenBy: PriceScope.User };
     if (overrides.some((o) => o.scope === PriceScope.Plan)) {
@@ -151,7 +151,7 @@ export class TokenPrices {
       if (forPlan) return { cost: forPlan.cost, overriddenBy: PriceScope.Plan };
     }
     const global = overrides.find((o) => o.scope === PriceScope.Global);
-    return global ? { cost: global.cost, overriddenBy: PriceScope.Global } : { cost: cost.price, overriddenBy: null };
+    return global ? { cost: global.cost, overriddenBy: PriceScope.Global } : { cost: pricing.price, overriddenBy: null };
   }
 
   /** The overrides by action, reloaded when the stored revision moved past the cached one. */

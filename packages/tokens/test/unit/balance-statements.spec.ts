@@ -24,9 +24,9 @@ const posting = (type: LedgerEntryType, amount: number, buckets?: { allowance: n
 });
 
 describe('the movement a posting makes', () => {
-  it('a debit takes its cost from the allowance first, then credits', () => {
-    expect(movementOf(posting(LedgerEntryType.Usage, -30))).toEqual({ kind: 'debit', cost: 30 });
-    expect(movementOf(posting(LedgerEntryType.AdminDeduct, -5))).toEqual({ kind: 'debit', cost: 5 });
+  it('a debit takes its price from the allowance first, then credits', () => {
+    expect(movementOf(posting(LedgerEntryType.Usage, -30))).toEqual({ kind: 'debit', price: 30 });
+    expect(movementOf(posting(LedgerEntryType.AdminDeduct, -5))).toEqual({ kind: 'debit', price: 5 });
   });
 
   it('purchases, admin grants and reinstated purchases add credits (they never expire); every other grant adds allowance', () => {
@@ -76,14 +76,14 @@ describe('the balance statements on an account row (SQLite)', () => {
 
   it('a debit the allowance covers takes only allowance', async () => {
     await open('within', 30, 50);
-    const { row, split } = await move('within', { kind: 'debit', cost: 20 });
+    const { row, split } = await move('within', { kind: 'debit', price: 20 });
     expect([row.balance, row.allowance, row.credits]).toEqual([60, 10, 50]);
     expect(split).toEqual({ allowance: -20, credits: 0 });
   });
 
   it('a debit above the allowance empties it and takes the rest from credits', async () => {
     await open('spanning', 30, 50);
-    const { row, split } = await move('spanning', { kind: 'debit', cost: 45 });
+    const { row, split } = await move('spanning', { kind: 'debit', price: 45 });
     expect([row.balance, row.allowance, row.credits]).toEqual([35, 0, 35]);
     expect(split).toEqual({ allowance: -30, credits: -15 });
   });
