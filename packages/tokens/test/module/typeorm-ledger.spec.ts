@@ -17,8 +17,8 @@ describe(`TypeormTokenLedger through the TokenLedger port (${TEST_DB})`, () => {
   let t: TokensTestModule;
   let ledger: TokenLedger;
   const clock = new FakeClock();
-  const charge = (payerId: string, cost: number, extra: Partial<Parameters<TokenLedger['charge']>[0]> = {}) =>
-    ledger.charge({ payerId, action: 'note_summary', price: cost, requestId: randomUUID(), ...extra });
+  const charge = (payerId: string, price: number, extra: Partial<Parameters<TokenLedger['charge']>[0]> = {}) =>
+    ledger.charge({ payerId, action: 'note_summary', price, requestId: randomUUID(), ...extra });
 
   beforeAll(async () => {
     t = await startTokensModule({ clock });
