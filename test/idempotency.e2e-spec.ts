@@ -185,7 +185,7 @@ describe('Idempotency-Key on metered requests', () => {
       expect([first.headers.get('x-tokens-charged'), first.headers.get('x-tokens-remaining')]).toEqual(['3', '97']);
       const logged = errors.map((line) => JSON.parse(line)).find((line) => line.event === 'idempotent_answer_not_stored');
       expect(logged).toEqual(
-        expect.objectContaining({ userId: user.id, action: 'idem_answered', requestId: first.headers.get('x-request-id') }),
+        expect.objectContaining({ payerId: user.id, action: 'idem_answered', requestId: first.headers.get('x-request-id') }),
       );
 
       for (const attempt of [1, 2]) {

@@ -1,4 +1,4 @@
-import { ledgerProblems, type LedgerState, type Queryable } from '@token-metering/tokens/testing';
+import { ledgerProblems, type LedgerState } from '@token-metering/tokens/testing';
 
 export {
   bucketState,
@@ -7,8 +7,12 @@ export {
   type LedgerState,
   NO_INTEGRITY_PROBLEMS,
   owedState,
-  type Queryable,
 } from '@token-metering/tokens/testing';
+
+/** A TypeORM DataSource, or any other client that answers SQL with rows. */
+export interface Queryable {
+  query(sql: string, parameters?: unknown[]): Promise<any>;
+}
 
 /** The ledger invariants for one account (see ledgerProblems): none broken. */
 export async function expectLedgerConsistent(dataSource: Queryable, userId: string): Promise<LedgerState> {

@@ -1,7 +1,12 @@
 /** A TypeORM DataSource or EntityManager, or any other client that answers SQL with rows. */
 export interface Queryable {
-  query(sql: string, parameters?: unknown[]): Promise<any>;
+  query(sql: string, parameters?: unknown[]): Promise<unknown>;
 }
+
+type Row = Record<string, unknown>;
+
+/** The rows a query answers. */
+const rowsOf = async (db: Queryable, sql: string, parameters: unknown[]): Promise<Row[]> => (await db.query(sql, parameters)) as Row[];
 
 export interface LedgerState {
   balance: number | null;
@@ -39,8 +44,9 @@ export const NO_INTEGRITY_PROBLEMS = {
 
 /** An account and its ledger, read straight from the database. */
 export async function ledgerState(db: Queryable, payerId: string): Promise<LedgerState> {
-  const [account] = await db.query('SELECT balance FROM token_accounts WHERE user_id = ?', [payerId]);
-  const rows: Array<Record<string, unknown>> = await db.query(
+  const [account] = await rowsOf(db, 'SELECT balance FROM token_accounts WHERE user_id = ?', [payerId]);
+  const rows = await rowsOf(
+    db,
     'SELECT seq, type, action, amount, balance_after FROM token_ledger_entries WHERE user_id = ? ORDER BY seq',
     [payerId],
   );
@@ -56,8 +62,9 @@ export async function ledgerState(db: Queryable, payerId: string): Promise<Ledge
 
 /** An account's two buckets and the sums of what its entries moved in each. */
 export async function bucketState(db: Queryable, payerId: string): Promise<BucketState> {
-  const [account] = await db.query('SELECT allowance, credits FROM token_accounts WHERE user_id = ?', [payerId]);
-  const [sums] = await db.query(
+  const [account] = await rowsOf(db, 'SELECT allowance, credits FROM token_accounts WHERE user_id = ?', [payerId]);
+  const [sums] = await rowsOf(
+    db,
     'SELECT COALESCE(SUM(allowance_amount), 0) AS allowance, COALESCE(SUM(credits_amount), 0) AS credits FROM token_ledger_entries WHERE user_id = ?',
     [payerId],
   );
@@ -71,16 +78,14 @@ export async function bucketState(db: Queryable, payerId: string): Promise<Bucke
 
 /** An account's owed and held, with what its ledger and open holds say they must be. */
 export async function owedState(db: Queryable, payerId: string): Promise<OwedState> {
-  const [account] = await db.query('SELECT owed, held FROM token_accounts WHERE user_id = ?', [payerId]);
-  const entries: Array<{ type: string; amount: unknown; metadata: string | null }> = await db.query(
-    'SELECT type, amount, metadata FROM token_ledger_entries WHERE user_id = ?',
-    [payerId],
-  );
+  const [account] = await rowsOf(db, 'SELECT owed, held FROM token_accounts WHERE user_id = ?', [payerId]);
+  const entries = await rowsOf(db, 'SELECT type, amount, metadata FROM token_ledger_entries WHERE user_id = ?', [payerId]);
   const ledgerOwed = entries.reduce((sum, entry) => {
-    const uncollected = Number((entry.metadata ? (JSON.parse(entry.metadata) as { uncollected?: number }) : {}).uncollected ?? 0);
+    const metadata = typeof entry.metadata === 'string' ? (JSON.parse(entry.metadata) as { uncollected?: number }) : {};
+    const uncollected = Number(metadata.uncollected ?? 0);
     return sum + uncollected + (entry.type === 'owed_repayment' ? Number(entry.amount) : 0);
   }, 0);
-  const [open] = await db.query('SELECT COALESCE(SUM(amount), 0) AS total FROM token_holds WHERE user_id = ? AND closed_at IS NULL', [
+  const [open] = await rowsOf(db, 'SELECT COALESCE(SUM(amount), 0) AS total FROM token_holds WHERE user_id = ? AND closed_at IS NULL', [
     payerId,
   ]);
   return { owed: Number(account?.owed), ledgerOwed, held: Number(account?.held), openHolds: Number(open.total) };
@@ -111,7 +116,8 @@ export async function ledgerProblems(db: Queryable, payerId: string): Promise<{ 
   check(buckets.credits === buckets.ledgerCredits, `credits ${buckets.credits}, their movements sum to ${buckets.ledgerCredits}`);
   check(buckets.allowance >= 0 && buckets.credits >= 0, `a negative bucket: ${buckets.allowance} / ${buckets.credits}`);
   check(buckets.allowance + buckets.credits === state.balance, `the buckets add up to ${buckets.allowance + buckets.credits}`);
-  const [split] = await db.query(
+  const [split] = await rowsOf(
+    db,
     'SELECT COUNT(*) AS n FROM token_ledger_entries WHERE user_id = ? AND amount <> allowance_amount + credits_amount',
     [payerId],
   );
