@@ -107,8 +107,17 @@ export function claimOf(item: Queued): IdempotencyClaim | undefined {
 export function debitOf(item: QueuedDebit): { posting: Posting; cost: number; held: number } {
   const { userId, action, requestId, clientRequestId } = item.request;
   if (item.kind === 'charge') {
-    const { price } = item.request;
-    return { posting: { userId, type: LedgerEntryType.Usage, amount: -price, action, requestId, clientRequestId }, cost: price, held: 0 };
+    const { price, metadata } = item.request;
+    const posting: Posting = {
+      userId,
+      type: LedgerEntryType.Usage,
+      amount: -price,
+      action,
+      requestId,
+      clientRequestId,
+      ...(metadata && { metadata }),
+    };
+    return { posting, cost: price, held: 0 };
   }
   const { amount } = item.request;
   const metadata = { holdId: item.holdId };
