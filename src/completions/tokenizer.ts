@@ -137,6 +137,15 @@ export function countTokensInSlices(text: string): Promise<number> {
   return countInSlices(text, new Slice());
 }
 
+/** The tokens of all of `texts` together (no framing: an embeddings input), in slices of about SLICE_MS between which the event loop runs. */
+export async function countTextsInSlices(texts: readonly string[]): Promise<number> {
+  const slice = new Slice();
+  let total = 0;
+  // One slice for all of them: many short texts let the event loop run too.
+  for (const text of texts) total += await countInSlices(text, slice);
+  return total;
+}
+
 /** estimatePromptTokens, in slices of about SLICE_MS between which the event loop runs: for the request paths. */
 export async function estimatePromptTokensInSlices(messages: readonly CountedMessage[]): Promise<number> {
   const slice = new Slice();
