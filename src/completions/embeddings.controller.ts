@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Header, HttpCode, Post } from '@nestjs/common';
 import {
   ApiBadGatewayResponse,
   ApiBadRequestResponse,
@@ -79,11 +79,9 @@ export class EmbeddingsController {
     description: 'With an Idempotency-Key used for another request, or whose first request has not finished; nothing runs or is charged',
   })
   @ApiBadGatewayResponse({ type: OpenAiErrorBodyDto, description: 'UPSTREAM_FAILED: the model failed; the charge was refunded' })
-  create(
-    @Body() body: EmbeddingsRequestDto,
-    @Payer() payerId: string,
-    @Idempotency() request: IdempotencyContext,
-  ): Promise<EmbeddingListDto> {
+  // The service answers JSON text (written in slices), sent as it is.
+  @Header('Content-Type', 'application/json; charset=utf-8')
+  create(@Body() body: EmbeddingsRequestDto, @Payer() payerId: string, @Idempotency() request: IdempotencyContext): Promise<string> {
     return this.embeddings.create(payerId, body, request);
   }
 }

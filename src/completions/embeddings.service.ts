@@ -2,10 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { type IdempotencyContext, TokenCharges } from '@token-metering/tokens';
 import { AppError } from '../common/app-error.js';
 import { AiModels } from './ai-models.service.js';
-import type { EmbeddingListDto, EmbeddingsRequestDto, EncodingFormat } from './dto/embeddings.dto.js';
+import type { EmbeddingsRequestDto, EncodingFormat } from './dto/embeddings.dto.js';
 import { EmbeddingsUpstream, inputsOf, type EmbeddingsRequest } from './embeddings-upstream.js';
 import { priceOf } from './pricing.js';
-import { countTextsInSlices } from './tokenizer.js';
+import { countTextsInSlices, Slice } from './tokenizer.js';
 
 /** The ledger's action of every embeddings request (like `ai_completion`); the model and its prompt tokens are in the entry's metadata. */
 export const EMBEDDING_ACTION = 'ai_embedding';
@@ -39,7 +39,8 @@ export class Embeddings {
     private readonly charges: TokenCharges,
   ) {}
 
-  async create(payerId: string, body: EmbeddingsRequestDto, request: IdempotencyContext): Promise<EmbeddingListDto> {
+  /** The answer (an EmbeddingListDto) as JSON text; a replayed Idempotency-Key answers the first one's. */
+  async create(payerId: string, body: EmbeddingsRequestDto, request: IdempotencyContext): Promise<string> {
     const model = await this.models.get(body.model);
     if (!model || !this.upstream.serves(model.model)) throw AppError.notFound(`Model '${body.model}'`);
     const work: EmbeddingsRequest = {
@@ -58,13 +59,22 @@ export class Embeddings {
     };
     return this.charges.run(request, terms, async () => {
       const { model: answered, vectors } = await this.upstream.embed(work);
-      const format = body.encoding_format ?? 'float';
-      return {
-        object: 'list',
-        data: vectors.map((vector, index) => ({ object: 'embedding', index, embedding: encoded(vector, format) })),
-        model: answered,
-        usage: { prompt_tokens: promptTokens, total_tokens: promptTokens },
-      };
+      return answerInSlices(vectors, body.encoding_format ?? 'float', answered, promptTokens);
     });
   }
+}
+
+/**
+ * OpenAI's embeddings list as JSON text, written one vector at a time in slices between which the
+ * event loop runs: 2048 vectors of 3072 numbers are some 100 MB of JSON, seconds of work at once.
+ */
+async function answerInSlices(vectors: Float32Array[], format: EncodingFormat, model: string, promptTokens: number): Promise<string> {
+  const slice = new Slice();
+  const items: string[] = [];
+  for (const [index, vector] of vectors.entries()) {
+    items.push(JSON.stringify({ object: 'embedding', index, embedding: encoded(vector, format) }));
+    await slice.yieldWhenSpent();
+  }
+  const usage = { prompt_tokens: promptTokens, total_tokens: promptTokens };
+  return `{"object":"list","data":[${items.join(',')}],"model":${JSON.stringify(model)},"usage":${JSON.stringify(usage)}}`;
 }

@@ -1,21 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { setImmediate as turn } from 'node:timers/promises';
 import { AppError, ErrorCode } from '../common/app-error.js';
 import { EmbeddingsUpstream, inputsOf, type EmbeddingsRequest, type EmbeddingsResult } from './embeddings-upstream.js';
 import { LOCAL_MODEL_ID } from './local-model.js';
 import { UpstreamFailed } from './llm-upstream.js';
+import { Slice } from './tokenizer.js';
 
 /** Length of the built-in model's vectors when the request names no `dimensions`. */
 export const LOCAL_EMBEDDING_DIMENSIONS = 256;
-/**
- * Most numbers (inputs times dimensions) one answer of the built-in model may hold: 2048 inputs at
- * the default 256 dimensions, or 170 at 3072. Writing an answer as JSON takes about 70 ms per 2^19
- * numbers, time during which the process answers nothing else.
- */
+/** Most numbers (inputs times dimensions) one answer of the built-in model may hold: 2048 inputs at the default 256 dimensions, or 170 at 3072. */
 export const MAX_LOCAL_EMBEDDING_VALUES = 2 ** 19;
-/** Inputs made between two turns of the event loop (at most about 2 ms of work at 3072 dimensions). */
-const INPUTS_PER_TURN = 64;
 
 /** xoshiro128**: a small, fast generator; the same seed always gives the same numbers. */
 function generator(seed: Buffer): () => number {
@@ -76,10 +70,11 @@ export class LocalEmbeddings extends EmbeddingsUpstream {
   async embed(request: EmbeddingsRequest, signal?: AbortSignal): Promise<EmbeddingsResult> {
     const dimensions = request.dimensions ?? LOCAL_EMBEDDING_DIMENSIONS;
     const vectors: Float32Array[] = [];
+    const slice = new Slice();
     for (const input of inputsOf(request.input)) {
-      if (vectors.length % INPUTS_PER_TURN === INPUTS_PER_TURN - 1) await turn();
       if (signal?.aborted) throw UpstreamFailed.aborted(signal.reason);
       vectors.push(localVectorOf(input, dimensions));
+      await slice.yieldWhenSpent();
     }
     return { model: LOCAL_MODEL_ID, vectors };
   }

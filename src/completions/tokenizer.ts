@@ -112,7 +112,7 @@ export function estimatePromptTokens(messages: readonly CountedMessage[]): numbe
 }
 
 /** The time a count has spent since the event loop last had a turn. */
-class Slice {
+export class Slice {
   private started = performance.now();
 
   /** Lets the event loop run (other requests, timers, I/O) once the slice has taken SLICE_MS. */
