@@ -20,11 +20,11 @@ const CLIENT_FAULTS: Partial<Record<number, ErrorCode>> = {
 };
 
 /** What an upstream said in its OpenAI error body: its message (cut to 500 characters) and the parameter at fault. */
-function upstreamErrorOf(error: APIError): { message: string | null; param: string | null } {
-  const body = error.error as { message?: unknown; param?: unknown } | undefined;
+function upstreamErrorOf(error: unknown): { message: string | null; param: string | null } {
+  const body = (error ?? {}) as { message?: unknown; param?: unknown };
   return {
-    message: typeof body?.message === 'string' && body.message.length > 0 ? body.message.slice(0, 500) : null,
-    param: typeof body?.param === 'string' ? body.param : null,
+    message: typeof body.message === 'string' && body.message.length > 0 ? body.message.slice(0, 500) : null,
+    param: typeof body.param === 'string' ? body.param : null,
   };
 }
 
@@ -120,9 +120,10 @@ export class OpenAiEmbeddings extends EmbeddingsUpstream {
       const code = CLIENT_FAULTS[error.status];
       if (!code)
         return new UpstreamFailed('error', `The AI upstream answered HTTP ${error.status}`, { upstreamStatus: error.status, cause: error });
-      const { message, param } = upstreamErrorOf(error);
+      const { message, param } = upstreamErrorOf(error.error);
       const text = `The AI upstream refused the request (HTTP ${error.status})${message ? `: ${message}` : ''}`;
-      const retryAfter = Number(error.headers?.get('retry-after'));
+      const headers = error.headers as Headers | undefined;
+      const retryAfter = Number(headers?.get('retry-after'));
       return new AppError(code, text, {
         upstreamStatus: error.status,
         ...(code === ErrorCode.VALIDATION_FAILED && { details: [{ field: param ?? 'input', errors: [text] }] }),
