@@ -7,7 +7,7 @@ export default {
   rootDir: '.',
   testEnvironment: 'node',
   // The workspace packages are tested from their TypeScript sources (their `source` export condition), not their builds.
-  testEnvironmentOptions: { customExportConditions: ['node', 'node-addons', 'source'] },
+  testEnvironmentOptions: { customExportConditions: ['node', 'node-addons', '@token-metering/source'] },
   testRegex: '(test|examples)/.*\\.(e2e-)?spec\\.ts$',
   // The workspace packages run their own tests with their own config (`npm test --workspaces`).
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/packages/'],

@@ -176,7 +176,7 @@ const databaseGone = createProbe('settlement-test', [
     const ledgerPort = t.app.get(TokenLedger);
     const charge = (userId: string, cost: number, key?: string) =>
       ledgerPort.charge({
-        userId,
+        payerId: userId,
         action: 'chat',
         price: cost,
         requestId: `batch-${randomUUID()}`,
@@ -247,7 +247,7 @@ const databaseGone = createProbe('settlement-test', [
     expect(response.status).toBe(502);
     expect(sample(await metricsOf(probe.http), 'token_settlements_pending')).toBe(1);
     const ended: unknown[] = [];
-    probe.app.get(EventEmitter2).on(TokenEvents.SettlementEnded, (event: unknown) => ended.push(event));
+    probe.app.get(EventEmitter2).on(TokenEvents.PostingEnded, (event: unknown) => ended.push(event));
     return { probe, victim, requestId, serverRequestId: response.headers.get('x-request-id')!, ended };
   }
 
@@ -258,7 +258,7 @@ const databaseGone = createProbe('settlement-test', [
     expect(ended).toEqual([
       {
         kind: 'refund',
-        userId: victim.id,
+        payerId: victim.id,
         action: 'settlement_test_work',
         amount: 5,
         requestId: serverRequestId,
@@ -276,7 +276,7 @@ const databaseGone = createProbe('settlement-test', [
     expect(ended).toEqual([
       {
         kind: 'refund',
-        userId: victim.id,
+        payerId: victim.id,
         action: 'settlement_test_work',
         amount: 5,
         requestId: serverRequestId,

@@ -36,7 +36,7 @@ import { TEST_DB } from './support/test-database.js';
       const port = t.app.get(TokenLedger);
       const charge = (userId: string, cost: number, key?: string) =>
         port.charge({
-          userId,
+          payerId: userId,
           action: 'chat',
           price: cost,
           requestId: `dropped-${randomUUID()}`,

@@ -185,7 +185,7 @@ describe('integrity report', () => {
 
   it('checks held against the open holds: a tampered held is reported', async () => {
     const user = await registerUser(t.http);
-    const hold = (await t.app.get(TokenLedger).hold({ userId: user.id, action: 'probe', amount: 30, requestId: randomUUID() })) as Hold;
+    const hold = (await t.app.get(TokenLedger).hold({ payerId: user.id, action: 'probe', amount: 30, requestId: randomUUID() })) as Hold;
     expect((await report()).heldMismatches).toEqual([]);
 
     await t.dataSource.query('UPDATE token_accounts SET held = held + 5 WHERE user_id = ?', [user.id]);
@@ -207,7 +207,7 @@ describe('integrity report', () => {
     const run = <T>(work: (em: EntityManager) => Promise<T>) => t.app.get(TransactionRunner).run(work);
     // 100 of allowance; a reversal of 250 takes them and leaves 150 owed; a grant of 60 repays 60 of it.
     await run((em) =>
-      tokens.reversePurchase(em, { userId: user.id, tokens: 250, purchaseId: randomUUID(), reason: 'refund', eventId: 'evt_1' }),
+      tokens.reversePurchase(em, { payerId: user.id, tokens: 250, purchaseId: randomUUID(), reason: 'refund', eventId: 'evt_1' }),
     );
     await run((em) =>
       tokens.adjust(

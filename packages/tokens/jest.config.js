@@ -8,7 +8,7 @@ export default {
   rootDir: '.',
   testEnvironment: 'node',
   // @token-metering/database is tested from its TypeScript sources (its `source` export condition), not its build.
-  testEnvironmentOptions: { customExportConditions: ['node', 'node-addons', 'source'] },
+  testEnvironmentOptions: { customExportConditions: ['node', 'node-addons', '@token-metering/source'] },
   testRegex: 'test/.*\\.(e2e-)?spec\\.ts$',
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },

@@ -148,7 +148,7 @@ export class BillingService {
   private async credit(em: EntityManager, purchaseId: string, paymentIntentId: string | null): Promise<void> {
     const purchase = await em.findOneByOrFail(Purchase, { id: purchaseId });
     const entry = await this.tokens.creditPurchase(em, {
-      userId: purchase.userId,
+      payerId: purchase.userId,
       tokens: purchase.tokens,
       purchaseId: purchase.id,
       packageCode: purchase.packageCode,

@@ -56,11 +56,11 @@ export class PaymentReversalsService {
       const { userId, id: purchaseId } = purchase;
       if (plan.take > 0) {
         const reason = notice.kind === ReversalKind.Refund ? ReversalReason.Refunded : ReversalReason.Disputed;
-        await this.tokens.reversePurchase(em, { userId, tokens: plan.take, purchaseId, reason, eventId: notice.id });
+        await this.tokens.reversePurchase(em, { payerId: userId, tokens: plan.take, purchaseId, reason, eventId: notice.id });
         return applied(WebhookOutcome.Reversed);
       }
       if (plan.give > 0) {
-        await this.tokens.reinstatePurchase(em, { userId, tokens: plan.give, purchaseId, eventId: notice.id });
+        await this.tokens.reinstatePurchase(em, { payerId: userId, tokens: plan.give, purchaseId, eventId: notice.id });
         return applied(WebhookOutcome.Reinstated);
       }
       return applied(WebhookOutcome.Ignored);

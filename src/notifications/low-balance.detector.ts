@@ -45,7 +45,7 @@ export class LowBalanceDetector {
     try {
       await this.detect(charge);
     } catch (error) {
-      this.log.error({ err: error, userId: charge.userId, requestId: charge.requestId }, 'low-balance check failed');
+      this.log.error({ err: error, userId: charge.payerId, requestId: charge.requestId }, 'low-balance check failed');
     }
   }
 
@@ -56,10 +56,10 @@ export class LowBalanceDetector {
     // Most charges leave a balance above every plan's threshold: no need to look up the plan.
     if (!depleted && balanceAfter >= (await this.highestThreshold())) return;
 
-    const { plan } = await this.subscriptions.getForUser(charge.userId);
+    const { plan } = await this.subscriptions.getForUser(charge.payerId);
     const threshold = Plan.lowBalanceThresholdOf(plan);
     const crossing = {
-      userId: charge.userId,
+      userId: charge.payerId,
       planCode: plan.code,
       action: charge.action,
       amount: charge.amount,

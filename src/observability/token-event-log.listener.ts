@@ -9,8 +9,8 @@ import type {
   TokensRefundedEvent,
   TokensRefusedEvent,
   TokensSeededEvent,
-  TokensSettlementDeferredEvent,
-  TokensSettlementEndedEvent,
+  TokensPostingDeferredEvent,
+  TokensPostingEndedEvent,
 } from '@token-metering/tokens';
 import { APP_LOGGER } from './app-logger.js';
 
@@ -32,7 +32,7 @@ export class TokenEventLogListener {
     this.log.info(
       {
         event: TokenEvents.Charged,
-        userId: e.userId,
+        userId: e.payerId,
         action: e.action,
         amount: e.amount,
         balanceBefore: e.balanceBefore,
@@ -49,7 +49,7 @@ export class TokenEventLogListener {
     this.log.info(
       {
         event: TokenEvents.Refunded,
-        userId: e.userId,
+        userId: e.payerId,
         action: e.action,
         amount: e.amount,
         balanceBefore: e.balanceBefore,
@@ -65,7 +65,7 @@ export class TokenEventLogListener {
   @OnEvent(TokenEvents.Seeded)
   seeded(e: TokensSeededEvent): void {
     this.log.info(
-      { event: TokenEvents.Seeded, userId: e.userId, amount: e.amount, balanceAfter: e.balanceAfter, planCode: e.planCode },
+      { event: TokenEvents.Seeded, userId: e.payerId, amount: e.amount, balanceAfter: e.balanceAfter, planCode: e.planCode },
       'token account seeded',
     );
   }
@@ -75,7 +75,7 @@ export class TokenEventLogListener {
   refused(e: TokensRefusedEvent): void {
     const fields = {
       event: TokenEvents.Refused,
-      userId: e.userId,
+      userId: e.payerId,
       action: e.action,
       amount: e.required,
       balanceBefore: e.balance,
@@ -92,7 +92,7 @@ export class TokenEventLogListener {
     this.log.info(
       {
         event: TokenEvents.Posted,
-        userId: e.userId,
+        userId: e.payerId,
         type: e.type,
         amount: e.amount,
         balanceBefore: e.balanceBefore,
@@ -104,16 +104,15 @@ export class TokenEventLogListener {
     );
   }
 
-  @OnEvent(TokenEvents.SettlementDeferred)
-  settlementDeferred(e: TokensSettlementDeferredEvent): void {
-    this.log.warn({ event: TokenEvents.SettlementDeferred, ...e }, 'settlement deferred until the database answers');
+  @OnEvent(TokenEvents.PostingDeferred)
+  postingDeferred(e: TokensPostingDeferredEvent): void {
+    this.log.warn({ event: TokenEvents.PostingDeferred, ...e }, 'posting deferred until the database answers');
   }
 
-  /** An abandoned settlement is an error: its tokens must be posted by hand (a refund of `amount` for `requestId`, if it was charged). */
-  @OnEvent(TokenEvents.SettlementEnded)
-  settlementEnded(e: TokensSettlementEndedEvent): void {
-    if (e.outcome === 'abandoned')
-      this.log.error({ event: TokenEvents.SettlementEnded, ...e }, 'deferred settlement abandoned at shutdown');
-    else this.log.info({ event: TokenEvents.SettlementEnded, ...e }, 'deferred settlement done');
+  /** An abandoned posting is an error: its tokens must be posted by hand (a refund of `amount` for `requestId`, if it was charged). */
+  @OnEvent(TokenEvents.PostingEnded)
+  postingEnded(e: TokensPostingEndedEvent): void {
+    if (e.outcome === 'abandoned') this.log.error({ event: TokenEvents.PostingEnded, ...e }, 'deferred posting abandoned at shutdown');
+    else this.log.info({ event: TokenEvents.PostingEnded, ...e }, 'deferred posting done');
   }
 }

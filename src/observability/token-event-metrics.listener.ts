@@ -10,7 +10,7 @@ import type {
   TokensRefundedEvent,
   TokensRefusedEvent,
   TokensSeededEvent,
-  TokensSettlementEndedEvent,
+  TokensPostingEndedEvent,
 } from '@token-metering/tokens';
 import { InjectMetric, MetricNames } from './metrics.js';
 
@@ -64,13 +64,13 @@ export class TokenEventMetricsListener {
     this.postings.inc({ type: e.type });
   }
 
-  @OnEvent(TokenEvents.SettlementDeferred)
-  settlementDeferred(): void {
+  @OnEvent(TokenEvents.PostingDeferred)
+  postingDeferred(): void {
     this.settlementsPending.inc();
   }
 
-  @OnEvent(TokenEvents.SettlementEnded)
-  settlementEnded(e: TokensSettlementEndedEvent): void {
+  @OnEvent(TokenEvents.PostingEnded)
+  postingEnded(e: TokensPostingEndedEvent): void {
     this.settlementsPending.dec();
     this.settlements.inc({ kind: e.kind, outcome: e.outcome });
   }

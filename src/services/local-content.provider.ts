@@ -14,6 +14,26 @@ import type {
   SocialPostsDto,
   WriteMoreResultDto,
 } from './dto/service-results.dto.js';
+import {
+  GREETINGS,
+  QUESTION_STARTS,
+  DEFAULT_CALL_SCRIPT,
+  CALL_SETUP_SECONDS,
+  SPOKEN_WORDS_PER_SECOND,
+  NAME_PREFIXES,
+  NAME_SUFFIXES,
+  MAILBOXES,
+  CITIES,
+  GENERIC_CATEGORY,
+  MAX_SLUG_PART,
+  SEO_TITLE_TERMS,
+  PLAIN_WORDS,
+  PLAIN_WORD_PATTERN,
+  GENERIC_TERMS,
+  CONTINUATION_OPENERS,
+  CONTINUATION_MIDDLES,
+  CONTINUATION_CLOSERS,
+} from './local-content.words.js';
 import { HASHTAGS_PER_PLATFORM, MAX_HASHTAG_LENGTH, SOCIAL_PLATFORM_LIMITS, type SocialPlatform } from './social-platforms.js';
 import {
   capitalize,
@@ -34,121 +54,6 @@ import {
 
 export const SEO_TITLE_MAX = 60;
 export const META_DESCRIPTION_MAX = 155;
-
-const GREETINGS = new Set(['hi', 'hello', 'hey', 'hallo', 'greetings', 'howdy', 'morning', 'evening']);
-const QUESTION_STARTS = new Set([
-  'who',
-  'what',
-  'when',
-  'where',
-  'why',
-  'how',
-  'which',
-  'can',
-  'could',
-  'would',
-  'should',
-  'is',
-  'are',
-  'do',
-  'does',
-  'did',
-  'will',
-]);
-
-const DEFAULT_CALL_SCRIPT = 'Hello, this is an automated call. Please call us back at your convenience. Thank you.';
-const CALL_SETUP_SECONDS = 5;
-const SPOKEN_WORDS_PER_SECOND = 2.5;
-
-// prettier-ignore
-const NAME_PREFIXES = [
-  'Northside', 'Golden', 'Riverside', 'Old Town', 'Summit', 'Bright', 'Harbor', 'Maple', 'Union', 'Cedar',
-  'Blue Door', 'Corner', 'Parkview', 'Lakeside', 'Evergreen', 'Silver', 'Red Brick', 'Hilltop', 'Westend', 'Eastgate',
-  'Lantern', 'Copper', 'Willow', 'Granite', 'Sunrise', 'Market Street', 'Ironwood', 'Bluebird', 'Meadow', 'Station',
-  'Canal', 'Oakridge', 'Juniper', 'Foxglove', 'Highline', 'Orchard',
-] as const;
-// prettier-ignore
-const NAME_SUFFIXES = [
-  'Co.', 'House', 'Collective', 'Studio', 'Works', 'Company', 'Partners', 'Lab', 'Hub', 'Market',
-  'Group', 'Supply', 'Shop', 'Depot', 'Place', 'Room', 'Hall', 'Point', 'Guild', 'Exchange',
-] as const;
-const MAILBOXES = ['info', 'hello', 'contact', 'office', 'team'] as const;
-// Area codes of real cities; the numbers themselves use the 555-01xx block reserved for fiction.
-// prettier-ignore
-const CITIES = [
-  { city: 'Chicago', areaCode: '312' }, { city: 'Austin', areaCode: '512' }, { city: 'Denver', areaCode: '303' },
-  { city: 'Seattle', areaCode: '206' }, { city: 'Boston', areaCode: '617' }, { city: 'Portland', areaCode: '503' },
-  { city: 'Atlanta', areaCode: '404' }, { city: 'Phoenix', areaCode: '602' }, { city: 'Miami', areaCode: '305' },
-  { city: 'Nashville', areaCode: '615' }, { city: 'San Diego', areaCode: '619' }, { city: 'Minneapolis', areaCode: '612' },
-] as const;
-const GENERIC_CATEGORY = ['local', 'business'];
-// Keeps each domain label well under the 63 characters DNS allows.
-const MAX_SLUG_PART = 24;
-
-const SEO_TITLE_TERMS = 6;
-
-// Longer phrases are matched first, so 'very good' wins over 'good'-level entries.
-const PLAIN_WORDS: Record<string, string> = {
-  'in order to': 'to',
-  'due to the fact that': 'because',
-  'in spite of the fact that': 'although',
-  'at this point in time': 'now',
-  'in the event that': 'if',
-  'a large number of': 'many',
-  'a lot of': 'many',
-  'prior to': 'before',
-  'subsequent to': 'after',
-  'very good': 'excellent',
-  'very bad': 'poor',
-  'very big': 'huge',
-  'very small': 'tiny',
-  'very important': 'essential',
-  'very quickly': 'rapidly',
-  utilize: 'use',
-  utilise: 'use',
-  utilizes: 'uses',
-  utilises: 'uses',
-  commence: 'begin',
-  commences: 'begins',
-  assist: 'help',
-  assists: 'helps',
-  numerous: 'many',
-  demonstrate: 'show',
-  demonstrates: 'shows',
-  approximately: 'about',
-  sufficient: 'enough',
-  additional: 'more',
-  obtain: 'get',
-  obtains: 'gets',
-  facilitate: 'ease',
-};
-const PLAIN_WORD_PATTERN = new RegExp(
-  `(?<![\\p{L}\\p{N}])(${Object.keys(PLAIN_WORDS)
-    .sort((a, b) => b.length - a.length)
-    .map((phrase) => phrase.replace(/ /g, '\\s+'))
-    .join('|')})(?![\\p{L}\\p{N}])`,
-  'giu',
-);
-
-const GENERIC_TERMS = ['this topic', 'the details', 'the next steps'];
-// prettier-ignore
-const CONTINUATION_OPENERS = [
-  'There is more to say about {a}.',
-  '{a} deserves a closer look.',
-  'Looking further at {a}, a few points stand out.',
-] as const;
-// prettier-ignore
-const CONTINUATION_MIDDLES = [
-  'In practice, {a} rarely stands alone: it depends on {b}, and both are shaped by {c}.',
-  'The link between {a} and {b} matters most, because small changes in {b} change how {a} turns out.',
-  'Seen together, {b} and {c} explain much of what makes {a} work.',
-] as const;
-// prettier-ignore
-const CONTINUATION_CLOSERS = [
-  'Getting {b} right first makes every later decision about {c} easier.',
-  'A sensible next step is to review {c} with {a} in mind.',
-  'Keeping {a}, {b} and {c} in balance is what turns a good start into a lasting result.',
-] as const;
 
 const IMAGE_WIDTH = 1200;
 const IMAGE_HEIGHT = 630;

@@ -25,7 +25,7 @@ export class PlanChanges {
     const entry = await this.tokens.recordPlanChange(
       em,
       {
-        userId,
+        payerId: userId,
         from: previous.code,
         to: current.code,
         monthlyTokens: current.monthlyTokens,

@@ -15,8 +15,8 @@ const MISSING_ACCOUNTS = `
    LIMIT ?`;
 
 /** A subscription's terms for its token account: the plan's monthly tokens and rollover cap, monthly periods, the plan as price tier. */
-export const openingTermsOf = (subscription: Subscription): OpeningTerms & { userId: string } => ({
-  userId: subscription.userId,
+export const openingTermsOf = (subscription: Subscription): OpeningTerms & { payerId: string } => ({
+  payerId: subscription.userId,
   allowance: subscription.tokensLimit,
   periodEnd: subscription.periodEnd,
   tier: subscription.planCode,

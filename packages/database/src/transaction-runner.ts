@@ -43,7 +43,7 @@ export function isConnectionError(error: unknown): boolean {
   return (
     (code !== undefined && CONNECTION_ERRORS.has(code)) ||
     errnoOf(error) === CONNECTION_KILLED ||
-    /connection.*(closed|lost)|Pool is closed/i.test((error as { message?: string })?.message ?? '')
+    /connection.*(closed|lost|not open|not established)|Pool is closed/i.test((error as { message?: string })?.message ?? '')
   );
 }
 

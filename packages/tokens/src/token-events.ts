@@ -15,15 +15,15 @@ export const TokenEvents = {
   /** Any other ledger entry: admin grant/deduct, plan change, period grant, expiry, purchase. */
   Posted: 'tokens.posted',
   /** A refund, or the check of a charge whose COMMIT went unanswered, waits for the database. */
-  SettlementDeferred: 'tokens.settlement_deferred',
-  /** A deferred settlement was written (or found unnecessary), or abandoned at shutdown. */
-  SettlementEnded: 'tokens.settlement_ended',
+  PostingDeferred: 'tokens.posting_deferred',
+  /** A deferred posting was written (or found unnecessary), or abandoned at shutdown. */
+  PostingEnded: 'tokens.posting_ended',
   /** A batch of charges committed in one transaction (group commit). */
   BatchCommitted: 'tokens.batch_committed',
 } as const;
 
 export interface TokensChargedEvent {
-  userId: string;
+  payerId: string;
   action: string;
   amount: number;
   balanceBefore: number;
@@ -34,7 +34,7 @@ export interface TokensChargedEvent {
 }
 
 export interface TokensRefundedEvent {
-  userId: string;
+  payerId: string;
   action: string;
   amount: number;
   balanceBefore: number;
@@ -47,7 +47,7 @@ export interface TokensRefundedEvent {
 }
 
 export interface TokensSeededEvent {
-  userId: string;
+  payerId: string;
   amount: number;
   planCode: string;
   balanceAfter: number;
@@ -56,7 +56,7 @@ export interface TokensSeededEvent {
 export type RefusalReason = 'insufficient_tokens' | 'no_opening_terms' | 'ledger_unavailable';
 
 export interface TokensRefusedEvent {
-  userId: string;
+  payerId: string;
   action: string;
   required: number;
   /** The balance when refused; null when unknown (no account, database down). */
@@ -66,7 +66,7 @@ export interface TokensRefusedEvent {
 }
 
 export interface TokensPostedEvent {
-  userId: string;
+  payerId: string;
   type: string;
   amount: number;
   balanceBefore: number;
@@ -79,18 +79,18 @@ export interface TokensPostedEvent {
  * refund: the refund of a failed request. unconfirmed_charge: a charge whose COMMIT went
  * unanswered; it is refunded if it turns out to have committed.
  */
-export type SettlementKind = 'refund' | 'unconfirmed_charge';
+export type DeferredPostingKind = 'refund' | 'unconfirmed_charge';
 
-export interface TokensSettlementDeferredEvent {
-  kind: SettlementKind;
-  userId: string;
+export interface TokensPostingDeferredEvent {
+  kind: DeferredPostingKind;
+  payerId: string;
   action: string;
-  /** Tokens the settlement gives back if it finds them charged. */
+  /** Tokens the posting gives back if it finds them charged. */
   amount: number;
   requestId: string;
 }
 
-export interface TokensSettlementEndedEvent extends TokensSettlementDeferredEvent {
+export interface TokensPostingEndedEvent extends TokensPostingDeferredEvent {
   outcome: 'settled' | 'abandoned';
   attempts: number;
 }

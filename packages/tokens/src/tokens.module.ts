@@ -13,7 +13,7 @@ import { IdempotencyKeys } from './idempotency/idempotency-keys.js';
 import { IdempotentWrites } from './idempotency/idempotent-writes.js';
 import { PeriodRolloverJob } from './jobs/period-rollover.job.js';
 import { RequestBodyValidator } from './http/request-body-validator.js';
-import { SettlementRetries } from './ledger/settlement-retries.js';
+import { PostingRetries } from './ledger/posting-retries.js';
 import { TokenAccount } from './entities/token-account.entity.js';
 import { PriceCatalog } from './prices/price-catalog.js';
 import { TokenIntegrityService } from './admin/token-integrity.service.js';
@@ -96,7 +96,7 @@ export class TokensModule {
       PriceCatalog,
       TokenIntegrityService,
       RequestBodyValidator,
-      SettlementRetries,
+      PostingRetries,
       IdempotencyKeys,
       IdempotentWrites,
       { provide: TokenGuard, useClass: options.guard ?? TokenGuard },

@@ -1,4 +1,5 @@
 import { Controller, Get, Query } from '@nestjs/common';
+import { TokensRoutes } from '../http/tokens-routes.js';
 import { ApiBadRequestResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { TokensErrorBodyDto as ErrorBodyDto } from '../http/error-body.dto.js';
 import { AdminRoutes } from './admin-routes.js';
@@ -6,6 +7,7 @@ import { IntegrityQueryDto, IntegrityReportDto } from './integrity-report.dto.js
 import { TokenIntegrityService } from './token-integrity.service.js';
 
 @AdminRoutes()
+@TokensRoutes()
 @Controller('admin/tokens')
 export class AdminIntegrityController {
   constructor(private readonly integrity: TokenIntegrityService) {}

@@ -1,4 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Put, Query } from '@nestjs/common';
+import { TokensRoutes } from '../http/tokens-routes.js';
 import { ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam } from '@nestjs/swagger';
 import { TokensErrorBodyDto as ErrorBodyDto } from '../http/error-body.dto.js';
 import { Payer } from '../http/payer.decorator.js';
@@ -7,6 +8,7 @@ import { ActionParamDto, OverrideTargetQueryDto, overrideTargetOf, PriceOverride
 import { TokenPrices } from '../prices/token-prices.service.js';
 
 @AdminRoutes()
+@TokensRoutes()
 @Controller('admin/costs')
 export class AdminPricesController {
   constructor(private readonly prices: TokenPrices) {}

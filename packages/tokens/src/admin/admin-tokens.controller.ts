@@ -1,4 +1,5 @@
 import { Body, Controller, Get, Post } from '@nestjs/common';
+import { TokensRoutes } from '../http/tokens-routes.js';
 import { ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiPaymentRequiredResponse } from '@nestjs/swagger';
 import { TokensErrorBodyDto as ErrorBodyDto } from '../http/error-body.dto.js';
 import { Payer } from '../http/payer.decorator.js';
@@ -10,6 +11,7 @@ import { TokensService } from '../ledger/tokens.service.js';
 
 @AdminRoutes()
 @ApiNotFoundResponse({ description: 'NOT_FOUND: no such user', type: ErrorBodyDto })
+@TokensRoutes()
 @Controller('admin/users/:userId/tokens')
 export class AdminTokensController {
   constructor(

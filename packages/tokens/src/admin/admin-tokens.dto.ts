@@ -47,7 +47,7 @@ export class AdminAccountDto extends BalanceDto {
   recentEntries: AdminLedgerEntryDto[];
 
   static fromView(view: AccountView): AdminAccountDto {
-    return { ...BalanceDto.from(view), userId: view.userId, recentEntries: view.recentEntries.map(AdminLedgerEntryDto.fromEntry) };
+    return { ...BalanceDto.from(view), userId: view.payerId, recentEntries: view.recentEntries.map(AdminLedgerEntryDto.fromEntry) };
   }
 }
 
@@ -66,7 +66,7 @@ export function overrideTargetOf({ planCode, userId }: { planCode?: string; user
       details: [{ field: 'planCode', errors: ['give planCode or userId, not both'] }],
     });
   }
-  return { tier: planCode, userId };
+  return { tier: planCode, payerId: userId };
 }
 
 export class OverrideTargetQueryDto {

@@ -35,7 +35,7 @@ export class TokenCharges {
   async run<T>(request: IdempotencyContext, terms: ChargeTerms, work: () => Promise<T>): Promise<T> {
     const { payerId, action, price, metadata } = terms;
     const charged = await this.ledger.charge({
-      userId: payerId,
+      payerId,
       action,
       price,
       requestId: request.requestId,

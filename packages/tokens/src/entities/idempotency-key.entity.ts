@@ -13,7 +13,7 @@ export enum IdempotencyStatus {
  * key charges at most once per user; the first answer is kept for replays.
  */
 export class IdempotencyKey {
-  userId: string;
+  payerId: string;
   key: string;
   /** SHA-256 of method, path and body: the same key with another request is refused. */
   requestHash: string;
@@ -37,7 +37,7 @@ export function idempotencyKeySchema(mysql: boolean): EntitySchema<IdempotencyKe
     target: IdempotencyKey,
     tableName: 'idempotency_keys',
     columns: {
-      userId: { name: 'user_id', type: 'varchar', length: 36, primary: true },
+      payerId: { name: 'user_id', type: 'varchar', length: 36, primary: true },
       key: { name: 'idempotency_key', type: 'varchar', length: 255, primary: true, ...(mysql ? { collation: 'utf8mb4_bin' } : {}) },
       requestHash: { name: 'request_hash', type: 'varchar', length: 64 },
       status: { type: 'varchar', length: 16 },

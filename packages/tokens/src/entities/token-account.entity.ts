@@ -15,7 +15,7 @@ import { bigintTransformer } from '@token-metering/database';
 @Index('idx_token_accounts_period_end', ['periodEnd'])
 export class TokenAccount {
   @PrimaryColumn({ name: 'user_id', type: 'varchar', length: 36 })
-  userId: string;
+  payerId: string;
 
   @Column({ type: 'bigint', transformer: bigintTransformer })
   balance: number;

@@ -14,13 +14,13 @@ export enum HoldOutcome {
  */
 @Entity('token_holds')
 @Index('idx_token_holds_open', ['closedAt', 'expiresAt'])
-@Index('idx_token_holds_user', ['userId'])
+@Index('idx_token_holds_user', ['payerId'])
 export class TokenHold {
   @PrimaryColumn({ type: 'varchar', length: 36 })
   id: string;
 
   @Column({ name: 'user_id', type: 'varchar', length: 36 })
-  userId: string;
+  payerId: string;
 
   @Column({ type: 'varchar', length: 64 })
   action: string;

@@ -39,7 +39,7 @@ const jsonText = {
 @Index('uq_ledger_id', ['id'], { unique: true })
 export class TokenLedgerEntry {
   @PrimaryColumn({ name: 'user_id', type: 'varchar', length: 36 })
-  userId: string;
+  payerId: string;
 
   @PrimaryColumn({ type: 'bigint', transformer: bigintTransformer })
   seq: number;

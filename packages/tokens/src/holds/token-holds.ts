@@ -126,5 +126,5 @@ export class TokenHolds {
 }
 
 function holdRequestOf(request: RequestIds, { payerId, action, amount }: HoldTerms): HoldRequest {
-  return { userId: payerId, action, amount, requestId: request.requestId, clientRequestId: request.clientRequestId };
+  return { payerId: payerId, action, amount, requestId: request.requestId, clientRequestId: request.clientRequestId };
 }

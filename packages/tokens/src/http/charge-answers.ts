@@ -70,8 +70,8 @@ export class ChargeAnswers {
     try {
       await this.ledger.refund(charge, reason);
     } catch (refundError) {
-      const { userId, action, price: amount, requestId } = charge;
-      this.logger.error(JSON.stringify({ event: 'refund_failed', userId, action, amount, requestId, error: String(refundError) }));
+      const { payerId, action, price: amount, requestId } = charge;
+      this.logger.error(JSON.stringify({ event: 'refund_failed', payerId, action, amount, requestId, error: String(refundError) }));
     }
   }
 
@@ -81,7 +81,7 @@ export class ChargeAnswers {
   }
 
   private logStorageFailure(event: string, charge: Charge, error: unknown): void {
-    const { userId, action, requestId, idempotencyKey } = charge;
-    this.logger.error(JSON.stringify({ event, userId, action, requestId, idempotencyKey, error: String(error).slice(0, 500) }));
+    const { payerId, action, requestId, idempotencyKey } = charge;
+    this.logger.error(JSON.stringify({ event, payerId, action, requestId, idempotencyKey, error: String(error).slice(0, 500) }));
   }
 }

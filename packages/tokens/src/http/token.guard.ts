@@ -1,5 +1,6 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { ledgerUnavailableOr } from './ledger-unavailable.js';
 import { clientRequestIdOf, serverRequestIdOf } from './request-id.js';
 import { type HttpRequestLike, idempotencyClaimOf } from '../idempotency/idempotency-keys.js';
 import { PAYER_OF_REQUEST, type RequestWithPayer } from './payer.decorator.js';
@@ -34,15 +35,19 @@ export class TokenGuard implements CanActivate {
     const payerId = this.payerOf(request, context);
     request[PAYER_OF_REQUEST] = payerId;
     const targets = [context.getHandler(), context.getClass()];
-    const cost = this.reflector.getAllAndOverride<TokenPriceMetadata | undefined>(TOKEN_PRICE_METADATA, targets);
-    if (!cost || this.reflector.getAllAndOverride<boolean>(SKIP_TOKENS_METADATA, targets)) return true;
+    const pricing = this.reflector.getAllAndOverride<TokenPriceMetadata | undefined>(TOKEN_PRICE_METADATA, targets);
+    if (!pricing || this.reflector.getAllAndOverride<boolean>(SKIP_TOKENS_METADATA, targets)) return true;
 
     if (!payerId) throw new TokensError(TokensErrorCode.UNAUTHENTICATED, 'This route is metered and needs an authenticated caller');
     const body = await this.bodyValidator.validate(context, request.body);
     // The key's hash is of the body as sent; the handler gets the validated DTO (validated once).
     const idempotency = this.options.idempotencyHeader === false ? undefined : idempotencyClaimOf(context, request);
     request.body = body;
-    request.tokenCharge = await this.charge(cost, payerId, body, request, idempotency);
+    try {
+      request.tokenCharge = await this.charge(pricing, payerId, body, request, idempotency);
+    } catch (error) {
+      throw ledgerUnavailableOr(error);
+    }
     return true;
   }
 
@@ -52,22 +57,22 @@ export class TokenGuard implements CanActivate {
    * once). A free request has no charge to check it, so it is priced from a fresh read at once.
    */
   private async charge(
-    cost: TokenPriceMetadata,
+    pricing: TokenPriceMetadata,
     payerId: string,
     body: unknown,
     request: MeteredRequest,
     idempotency: IdempotencyClaim | undefined,
   ): Promise<Charge | Replay | undefined> {
-    const freshPrice = async () => this.priceOf(cost, await this.prices.priceFor(cost, payerId), body);
-    const quote = await this.prices.quote(cost, payerId);
-    let tokens = this.priceOf(cost, quote.unitPrice, body);
+    const freshPrice = async () => this.priceOf(pricing, await this.prices.priceFor(pricing, payerId), body);
+    const quote = await this.prices.quote(pricing, payerId);
+    let tokens = this.priceOf(pricing, quote.unitPrice, body);
     let priceRevision: number | undefined = quote.revision;
     if (tokens === 0) [tokens, priceRevision] = [await freshPrice(), undefined];
     for (;;) {
       if (tokens === 0 && !idempotency) return undefined; // free: nothing to charge, nothing to record
       const charged = await this.ledger.charge({
-        userId: payerId,
-        action: cost.action,
+        payerId: payerId,
+        action: pricing.action,
         price: tokens,
         requestId: this.requestIdOf(request),
         clientRequestId: this.clientRequestIdOf(request),
@@ -94,11 +99,11 @@ export class TokenGuard implements CanActivate {
     return clientRequestIdOf(request);
   }
 
-  private priceOf(cost: TokenPriceMetadata, unitPrice: number, body: unknown): number {
-    const units = cost.units ? cost.units(body) : 1;
+  private priceOf(pricing: TokenPriceMetadata, unitPrice: number, body: unknown): number {
+    const units = pricing.units ? pricing.units(body) : 1;
     const tokens = unitPrice * units;
     if (!Number.isSafeInteger(tokens) || tokens < 0) {
-      throw new TokensError(TokensErrorCode.VALIDATION_FAILED, `This request cannot be priced for action '${cost.action}'`, {
+      throw new TokensError(TokensErrorCode.VALIDATION_FAILED, `This request cannot be priced for action '${pricing.action}'`, {
         details: [{ field: 'body', errors: ['the request does not describe a billable amount of work'] }],
       });
     }

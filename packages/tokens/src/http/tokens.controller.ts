@@ -1,4 +1,5 @@
 import { Controller, Get, Query } from '@nestjs/common';
+import { TokensRoutes } from './tokens-routes.js';
 import { ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { TokensErrorBodyDto as ErrorBodyDto } from './error-body.dto.js';
 import { BalanceDto, LedgerEntryDto, PriceDto, TransactionsPageDto, TransactionsQueryDto } from './token-views.dto.js';
@@ -11,6 +12,7 @@ import { TokensService } from '../ledger/tokens.service.js';
   description: "UNAUTHENTICATED: nobody pays for this request (the host's payerOf named no one)",
   type: ErrorBodyDto,
 })
+@TokensRoutes()
 @Controller('tokens')
 export class TokensController {
   constructor(

@@ -72,7 +72,7 @@ export class IdempotencyKeys {
     const now = this.clock.now();
     try {
       await em.insert(IdempotencyKey, {
-        userId: ownerId,
+        payerId: ownerId,
         key: claim.key,
         requestHash: claim.requestHash,
         status: IdempotencyStatus.InProgress,
@@ -92,7 +92,7 @@ export class IdempotencyKeys {
    * request, or one still running, is a 409.
    */
   async resolveTaken(ownerId: string, claim: IdempotencyClaim): Promise<TakenKey> {
-    const where = { userId: ownerId, key: claim.key };
+    const where = { payerId: ownerId, key: claim.key };
     const existing = await this.tx.run((em) => em.findOneBy(IdempotencyKey, where));
     if (!existing) return { kind: 'free' };
     if (existing.expiresAt.getTime() <= this.clock.now().getTime()) {
@@ -121,7 +121,7 @@ export class IdempotencyKeys {
   ): Promise<void> {
     await em.update(
       IdempotencyKey,
-      { userId: ownerId, key },
+      { payerId: ownerId, key },
       {
         status: IdempotencyStatus.Completed,
         responseBody: JSON.stringify(answer.body ?? null),
@@ -143,7 +143,7 @@ export class IdempotencyKeys {
     tokens: { tokensCharged: number; tokensRemaining: number },
     answer?: { body: unknown },
   ): Promise<void> {
-    const where = { userId: ownerId, key };
+    const where = { payerId: ownerId, key };
     const closed = (status: IdempotencyStatus | undefined) =>
       answer ? status === IdempotencyStatus.Completed : status !== undefined && status !== IdempotencyStatus.InProgress;
     await this.tx.run(
@@ -168,7 +168,7 @@ export class IdempotencyKeys {
 
   /** Frees the key of a request that was refunded, inside the refund's transaction: a retry runs it anew. */
   async release(em: EntityManager, ownerId: string, key: string): Promise<void> {
-    await em.delete(IdempotencyKey, { userId: ownerId, key });
+    await em.delete(IdempotencyKey, { payerId: ownerId, key });
   }
 }
 

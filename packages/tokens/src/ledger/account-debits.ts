@@ -35,16 +35,16 @@ export class AccountDebits {
       // One account: its plain conditional UPDATE, then its row.
       const [debit] = debits;
       if (!(await this.postings.debitTogether(em, debit, openAt))) return new Map();
-      return new Map([[debit.userId, await em.findOneByOrFail(TokenAccount, { userId: debit.userId })]]);
+      return new Map([[debit.payerId, await em.findOneByOrFail(TokenAccount, { payerId: debit.payerId })]]);
     }
-    const each = (of: (debit: AccountDebit) => number) => perAccount(debits.map((debit) => [debit.userId, of(debit)]));
-    const costOf = (debit: AccountDebit) => debit.costs.reduce((sum, cost) => sum + cost, 0);
+    const each = (of: (debit: AccountDebit) => number) => perAccount(debits.map((debit) => [debit.payerId, of(debit)]));
+    const priceOf = (debit: AccountDebit) => debit.prices.reduce((sum, price) => sum + price, 0);
     const creditOf = ({ credit }: AccountDebit) => (credit ? credit.allowance + credit.credits : 0);
-    const total = each(costOf);
+    const total = each(priceOf);
     const credited = debits.some((debit) => debit.credit);
     const buckets = debitAssignments(
       total,
-      each((debit) => -costOf(debit)),
+      each((debit) => -priceOf(debit)),
       credited
         ? {
             allowance: each((debit) => debit.credit?.allowance ?? 0),
@@ -60,10 +60,10 @@ export class AccountDebits {
         )
       : { sql: '', parameters: [] };
     const used = each((debit) => debit.usedDelta);
-    const count = each((debit) => debit.costs.length + (debit.credit ? 1 : 0));
-    const required = credited ? each((debit) => costOf(debit) - creditOf(debit)) : total;
+    const count = each((debit) => debit.prices.length + (debit.credit ? 1 : 0));
+    const required = credited ? each((debit) => priceOf(debit) - creditOf(debit)) : total;
     const statementId = randomUUID();
-    const userIds = debits.map(({ userId }) => userId);
+    const payerIds = debits.map(({ payerId }) => payerId);
     try {
       await execute(
         em,
@@ -73,7 +73,7 @@ export class AccountDebits {
                 ledger_seq = ledger_seq + ${count.sql},
                 updated_at = ?,
                 last_statement_id = ?
-          WHERE user_id IN (${userIds.map(() => '?').join(', ')}) AND balance >= ${required.sql} AND period_end > ?`,
+          WHERE user_id IN (${payerIds.map(() => '?').join(', ')}) AND balance >= ${required.sql} AND period_end > ?`,
         [
           ...buckets.parameters,
           ...used.parameters,
@@ -81,7 +81,7 @@ export class AccountDebits {
           ...count.parameters,
           openAt,
           statementId,
-          ...userIds,
+          ...payerIds,
           ...required.parameters,
           openAt,
         ],
@@ -94,9 +94,9 @@ export class AccountDebits {
     // One list parameter: find options would give each id a parameter of its own, whose bookkeeping grows with their square.
     const accounts = await em
       .createQueryBuilder(TokenAccount, 'account')
-      .where('account.userId IN (:...userIds) AND account.lastStatementId = :statementId', { userIds, statementId })
+      .where('account.payerId IN (:...payerIds) AND account.lastStatementId = :statementId', { payerIds, statementId })
       .getMany();
-    return new Map(accounts.map((account) => [account.userId, account]));
+    return new Map(accounts.map((account) => [account.payerId, account]));
   }
 
   /**
@@ -112,13 +112,13 @@ export class AccountDebits {
     let seq = account.ledgerSeq - debits.length;
     const entries = credit ? [ledgerEntryOf(credit.posting, credit.posting.buckets, seq, balance, now, credit.entryId)] : [];
     for (const { posting, entryId } of debits) {
-      const cost = -posting.amount;
-      const fromAllowance = Math.min(cost, allowance);
+      const price = -posting.amount;
+      const fromAllowance = Math.min(price, allowance);
       allowance -= fromAllowance;
-      balance -= cost;
+      balance -= price;
       seq++;
       // 0 - x, not -x: nothing taken is 0, never -0.
-      entries.push(ledgerEntryOf(posting, { allowance: 0 - fromAllowance, credits: fromAllowance - cost }, seq, balance, now, entryId));
+      entries.push(ledgerEntryOf(posting, { allowance: 0 - fromAllowance, credits: fromAllowance - price }, seq, balance, now, entryId));
     }
     return entries;
   }

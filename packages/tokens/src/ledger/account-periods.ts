@@ -81,25 +81,25 @@ export class AccountPeriods {
   ) {}
 
   /** Seeds a missing account and rolls an ended period; inside `em`, or in a transaction of its own. */
-  async bringUpToDate(userId: string, em?: EntityManager): Promise<void> {
-    const account = await (em ?? this.tx.manager).findOneBy(TokenAccount, { userId });
+  async bringUpToDate(payerId: string, em?: EntityManager): Promise<void> {
+    const account = await (em ?? this.tx.manager).findOneBy(TokenAccount, { payerId });
     if (account && account.periodEnd.getTime() > this.clock.now().getTime()) return;
     const bringUpToDate = async (em: EntityManager) => {
-      if (await this.seedIfMissing(em, userId)) await this.rollIn(em, userId);
+      if (await this.seedIfMissing(em, payerId)) await this.rollIn(em, payerId);
     };
     await (em ? bringUpToDate(em) : this.tx.run(bringUpToDate));
   }
 
   async rollDuePeriods(limit: number): Promise<number> {
     const due = await this.tx.manager.find(TokenAccount, {
-      select: { userId: true },
+      select: { payerId: true },
       where: { periodEnd: LessThanOrEqual(this.clock.now()) },
       order: { periodEnd: 'ASC' },
       take: limit,
     });
     let rolled = 0;
-    for (const { userId } of due) {
-      if (await this.tx.run((em) => this.rollIn(em, userId))) rolled++;
+    for (const { payerId } of due) {
+      if (await this.tx.run((em) => this.rollIn(em, payerId))) rolled++;
     }
     return rolled;
   }
@@ -143,21 +143,21 @@ export class AccountPeriods {
     };
     const first = await applyNow();
     if (first) return first;
-    const account = await em.findOneBy(TokenAccount, { userId: posting.userId });
+    const account = await em.findOneBy(TokenAccount, { payerId: posting.payerId });
     if (account && account.periodEnd.getTime() > this.clock.now().getTime()) {
       return { kind: 'insufficient', balance: account.balance, required: -posting.amount };
     }
     if (account && onPeriodEnd === 'leave') return { kind: 'period_ended' };
     // An account seeded here is rolled here too: leaving that to the caller would roll the seed back
     // with this transaction, and parallel first requests would keep seeding and undoing it (deadlocks on MariaDB).
-    if (!(await this.seedIfMissing(em, posting.userId))) return { kind: 'no_account' };
-    await this.rollIn(em, posting.userId);
+    if (!(await this.seedIfMissing(em, posting.payerId))) return { kind: 'no_account' };
+    await this.rollIn(em, posting.payerId);
     return (await applyNow()) ?? (await this.refusalOf(em, posting));
   }
 
   /** Why a posting to an account just brought up to date matched no row. */
   private async refusalOf(em: EntityManager, posting: Posting): Promise<Refusal> {
-    const account = await em.findOneBy(TokenAccount, { userId: posting.userId });
+    const account = await em.findOneBy(TokenAccount, { payerId: posting.payerId });
     if (!account) return { kind: 'no_account' };
     if (account.periodEnd.getTime() <= this.clock.now().getTime()) return { kind: 'period_ended' };
     return { kind: 'insufficient', balance: account.balance, required: -posting.amount };
@@ -168,9 +168,9 @@ export class AccountPeriods {
    * The insert ignores an existing row, so concurrent first requests seed once. A zero balance
    * is an existing account and is never re-seeded. Returns true when the account exists afterwards.
    */
-  async seedIfMissing(em: EntityManager, userId: string): Promise<boolean> {
-    if (await em.existsBy(TokenAccount, { userId })) return true;
-    const terms = await this.policy.openingTerms(userId, em);
+  async seedIfMissing(em: EntityManager, payerId: string): Promise<boolean> {
+    if (await em.existsBy(TokenAccount, { payerId })) return true;
+    const terms = await this.policy.openingTerms(payerId, em);
     if (!terms) return false;
     const now = this.clock.now();
     const tokens = terms.allowance;
@@ -179,11 +179,11 @@ export class AccountPeriods {
       em,
       `${ignore} INTO token_accounts (user_id, balance, allowance, credits, period_allowance_granted, used_this_period, ledger_seq, period_end, updated_at)
        VALUES (?, ?, ?, 0, ?, 0, 1, ?, ?)`,
-      [userId, tokens, tokens, tokens, terms.periodEnd, now],
+      [payerId, tokens, tokens, tokens, terms.periodEnd, now],
     );
     if (inserted === 1) {
       const posting = {
-        userId,
+        payerId,
         type: LedgerEntryType.InitialGrant,
         amount: tokens,
         metadata: { seededFrom: 'subscription', planCode: terms.tier },
@@ -202,37 +202,37 @@ export class AccountPeriods {
    * the account's row lock, so the balance read for the expiry cannot change underneath.
    * Returns true when it rolled at least one period.
    */
-  async rollIn(em: EntityManager, userId: string): Promise<boolean> {
+  async rollIn(em: EntityManager, payerId: string): Promise<boolean> {
     const now = this.clock.now();
     let terms: PeriodTerms | undefined;
     let rolled = false;
     for (let i = 0; i < MAX_PERIODS_PER_ROLL; i++) {
-      const account = await em.findOneBy(TokenAccount, { userId });
+      const account = await em.findOneBy(TokenAccount, { payerId });
       if (!account || account.periodEnd.getTime() > now.getTime()) break;
-      terms ??= await this.policy.periodTerms(userId, em);
+      terms ??= await this.policy.periodTerms(payerId, em);
       const periodStart = account.periodEnd;
       const periodEnd = this.policy.nextPeriodEnd(periodStart);
       const { grant } = terms;
       const claimed = await execute(
         em,
         'UPDATE token_accounts SET period_end = ?, used_this_period = 0, period_allowance_granted = ?, updated_at = ? WHERE user_id = ? AND period_end = ?',
-        [periodEnd, grant, now, userId, periodStart],
+        [periodEnd, grant, now, payerId, periodStart],
       );
       if (claimed === 0) continue;
       rolled = true;
 
       // Only the allowance expires, above the plan's cap; credits are kept whole.
       const period = { periodStart: periodStart.toISOString(), periodEnd: periodEnd.toISOString() };
-      await this.expiry.expire(em, userId, terms.rolloverCap, period);
+      await this.expiry.expire(em, payerId, terms.rolloverCap, period);
       if (grant > 0) {
         const entry = await this.applyRepaying(
           em,
-          { userId, type: LedgerEntryType.PeriodGrant, amount: grant, metadata: { ...period, planCode: terms.tier } },
+          { payerId, type: LedgerEntryType.PeriodGrant, amount: grant, metadata: { ...period, planCode: terms.tier } },
           { requireFunds: false, usedDelta: 0 },
         );
         this.events.posted(em, entry!);
       }
-      await this.policy.periodRolled(em, userId, periodStart, periodEnd);
+      await this.policy.periodRolled(em, payerId, periodStart, periodEnd);
     }
     return rolled;
   }

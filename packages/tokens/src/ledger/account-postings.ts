@@ -30,9 +30,9 @@ export interface ApplyOptions {
  * release), when there is one, then debits in order, each from the allowance first.
  */
 export interface AccountDebit {
-  userId: string;
+  payerId: string;
   credit?: BucketSplit;
-  costs: number[];
+  prices: number[];
   /** Change of used_this_period: charges and usage count, holds do not. */
   usedDelta: number;
   /** Change of `held`: a hold adds its amount, a release takes it away. */
@@ -53,8 +53,8 @@ export class AccountPostings {
     const now = this.clock.now();
     const movement = options.movement ?? movementOf(posting);
     const minBalance = options.requireFunds && posting.amount < 0 ? -posting.amount : undefined;
-    if (!(await this.update(em, posting.userId, movement, { ...options, minBalance, entries: 1, now }))) return null;
-    const account = await em.findOneByOrFail(TokenAccount, { userId: posting.userId });
+    if (!(await this.update(em, posting.payerId, movement, { ...options, minBalance, entries: 1, now }))) return null;
+    const account = await em.findOneByOrFail(TokenAccount, { payerId: posting.payerId });
     const entry = ledgerEntryOf(posting, splitAfter(movement, account), account.ledgerSeq, account.balance, now, options.entryId);
     await this.insertEntries(em, [entry]);
     return entry;
@@ -66,17 +66,17 @@ export class AccountPostings {
    * AccountDebits.entriesOf then gives each posting its entry, from the account row read afterwards.
    */
   debitTogether(em: EntityManager, debit: AccountDebit, openAt: Date): Promise<boolean> {
-    const { userId, credit, costs, usedDelta, heldDelta } = debit;
-    const cost = costs.reduce((sum, each) => sum + each, 0);
-    const movement: Movement = credit ? { kind: 'credit_then_debit', split: credit, cost } : { kind: 'debit', cost };
-    const minBalance = cost - (credit ? credit.allowance + credit.credits : 0);
-    const entries = costs.length + (credit ? 1 : 0);
-    return this.update(em, userId, movement, { usedDelta, heldDelta, minBalance, openAt, entries, now: openAt });
+    const { payerId, credit, prices, usedDelta, heldDelta } = debit;
+    const price = prices.reduce((sum, each) => sum + each, 0);
+    const movement: Movement = credit ? { kind: 'credit_then_debit', split: credit, price } : { kind: 'debit', price };
+    const minBalance = price - (credit ? credit.allowance + credit.credits : 0);
+    const entries = prices.length + (credit ? 1 : 0);
+    return this.update(em, payerId, movement, { usedDelta, heldDelta, minBalance, openAt, entries, now: openAt });
   }
 
   private async update(
     em: EntityManager,
-    userId: string,
+    payerId: string,
     movement: Movement,
     options: { usedDelta: number; heldDelta?: number; owedDelta?: number; minBalance?: number; openAt?: Date; entries: number; now: Date },
   ): Promise<boolean> {
@@ -92,7 +92,7 @@ export class AccountPostings {
       ...counters.flatMap((part) => part.parameters),
       options.entries,
       options.now,
-      userId,
+      payerId,
     ];
     if (options.minBalance !== undefined) {
       conditions.push('balance >= ?');
@@ -148,7 +148,7 @@ export class AccountPostings {
     const now = this.clock.now();
     const { amount } = posting;
     await em.insert(TokenAccount, {
-      userId: posting.userId,
+      payerId: posting.payerId,
       balance: amount,
       allowance: amount,
       credits: 0,
@@ -165,8 +165,8 @@ export class AccountPostings {
    * The account row, locked until the transaction ends (MySQL/MariaDB: SELECT ... FOR UPDATE; SQLite
    * runs one write transaction at a time), for a posting whose amount depends on the balance.
    */
-  lockedAccount(em: EntityManager, userId: string): Promise<TokenAccount | null> {
-    return em.findOne(TokenAccount, { where: { userId }, ...(isMysql(em) && { lock: { mode: 'pessimistic_write' } }) });
+  lockedAccount(em: EntityManager, payerId: string): Promise<TokenAccount | null> {
+    return em.findOne(TokenAccount, { where: { payerId }, ...(isMysql(em) && { lock: { mode: 'pessimistic_write' } }) });
   }
 
   /**
@@ -174,9 +174,9 @@ export class AccountPostings {
    * locking read of the account waits until that transaction has ended (its conditional UPDATE
    * held the row lock), so the answer cannot change afterwards.
    */
-  async committedEntry(em: EntityManager, userId: string, entryId: string): Promise<TokenLedgerEntry | null> {
-    await em.findOne(TokenAccount, { where: { userId }, lock: { mode: 'pessimistic_write' } });
-    return em.findOneBy(TokenLedgerEntry, { userId, id: entryId });
+  async committedEntry(em: EntityManager, payerId: string, entryId: string): Promise<TokenLedgerEntry | null> {
+    await em.findOne(TokenAccount, { where: { payerId }, lock: { mode: 'pessimistic_write' } });
+    return em.findOneBy(TokenLedgerEntry, { payerId, id: entryId });
   }
 }
 
@@ -191,7 +191,7 @@ export function ledgerEntryOf(
 ): TokenLedgerEntry {
   return Object.assign(new TokenLedgerEntry(), {
     id,
-    userId: posting.userId,
+    payerId: posting.payerId,
     seq,
     type: posting.type,
     action: posting.action ?? null,

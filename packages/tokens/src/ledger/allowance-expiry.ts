@@ -21,11 +21,11 @@ export class AllowanceExpiry {
     private readonly events: LedgerEvents,
   ) {}
 
-  async expire(em: EntityManager, userId: string, rolloverCap: number, metadata: LedgerMetadata): Promise<void> {
-    const { allowance } = await em.findOneByOrFail(TokenAccount, { userId });
+  async expire(em: EntityManager, payerId: string, rolloverCap: number, metadata: LedgerMetadata): Promise<void> {
+    const { allowance } = await em.findOneByOrFail(TokenAccount, { payerId });
     // Locked, so a settlement cannot close one of them between this read and the cut.
     const holds = await em.find(TokenHold, {
-      where: { userId, closedAt: IsNull() },
+      where: { payerId, closedAt: IsNull() },
       order: { createdAt: 'ASC', id: 'ASC' },
       ...(isMysql(em) && { lock: { mode: 'pessimistic_write' } }),
     });
@@ -47,7 +47,7 @@ export class AllowanceExpiry {
     const entry = await this.postings.apply(
       em,
       {
-        userId,
+        payerId,
         type: LedgerEntryType.Expiry,
         amount: 0 - fromBalance,
         metadata: { ...metadata, rolloverCap, ...(heldExpired > 0 && { heldExpired }) },

@@ -14,17 +14,17 @@ const CREDIT_TYPES: ReadonlySet<LedgerEntryType> = new Set([
 export type Movement =
   /** A known amount in each bucket. */
   | { kind: 'split'; split: BucketSplit }
-  /** `cost` taken from the allowance first, then from credits. */
-  | { kind: 'debit'; cost: number }
+  /** `price` taken from the allowance first, then from credits. */
+  | { kind: 'debit'; price: number }
   /** The period's allowance raised to a plan's monthly tokens, by what they exceed what was granted. */
   | { kind: 'plan'; monthlyTokens: number }
-  /** `split` given back first (a hold's release), then `cost` taken from the allowance first (its usage). */
-  | { kind: 'credit_then_debit'; split: BucketSplit; cost: number };
+  /** `split` given back first (a hold's release), then `price` taken from the allowance first (its usage). */
+  | { kind: 'credit_then_debit'; split: BucketSplit; price: number };
 
 /** The movement a posting makes: its explicit buckets, else what its type and sign imply. */
 export function movementOf(posting: Posting): Movement {
   if (posting.buckets) return { kind: 'split', split: posting.buckets };
-  if (posting.amount < 0) return { kind: 'debit', cost: -posting.amount };
+  if (posting.amount < 0) return { kind: 'debit', price: -posting.amount };
   const toCredits = CREDIT_TYPES.has(posting.type);
   return { kind: 'split', split: { allowance: toCredits ? 0 : posting.amount, credits: toCredits ? posting.amount : 0 } };
 }
@@ -44,11 +44,11 @@ export function assignmentsOf(movement: Movement): SqlPart {
       };
     }
     case 'debit':
-      return debitAssignments(value(movement.cost), value(-movement.cost));
+      return debitAssignments(value(movement.price), value(-movement.price));
     case 'credit_then_debit': {
       const { allowance, credits } = movement.split;
       const credit = { allowance: value(allowance), credits: value(credits), total: value(allowance + credits) };
-      return debitAssignments(value(movement.cost), value(-movement.cost), credit);
+      return debitAssignments(value(movement.price), value(-movement.price), credit);
     }
     case 'plan': {
       const m = movement.monthlyTokens;
@@ -75,10 +75,10 @@ export interface SqlCredit {
 }
 
 /**
- * A debit of `cost` (an SQL expression; `minus` is its negation), taken from the allowance first, then
+ * A debit of `price` (an SQL expression; `minus` is its negation), taken from the allowance first, then
  * from credits; after `credit` was added, when there is one.
  */
-export function debitAssignments(cost: SqlPart, minus: SqlPart, credit?: SqlCredit): SqlPart {
+export function debitAssignments(price: SqlPart, minus: SqlPart, credit?: SqlCredit): SqlPart {
   const plus = (column: string, amount: SqlPart | undefined): SqlPart =>
     amount ? { sql: `(${column} + ${amount.sql})`, parameters: amount.parameters } : { sql: column, parameters: [] };
   const [balance, credits, allowance] = [
@@ -86,7 +86,7 @@ export function debitAssignments(cost: SqlPart, minus: SqlPart, credit?: SqlCred
     plus('credits', credit?.credits),
     plus('allowance', credit?.allowance),
   ];
-  const [c, m, a] = [cost.sql, minus.sql, allowance.sql];
+  const [c, m, a] = [price.sql, minus.sql, allowance.sql];
   return {
     sql: `balance = ${balance.sql} + ${m},
           credits = ${credits.sql} - CASE WHEN ${a} >= ${c} THEN 0 ELSE ${c} - ${a} END,
@@ -94,9 +94,9 @@ export function debitAssignments(cost: SqlPart, minus: SqlPart, credit?: SqlCred
           allowance = CASE WHEN ${a} >= ${c} THEN ${a} - ${c} ELSE 0 END`,
     parameters: [
       ...[balance, minus],
-      ...[credits, allowance, cost, cost, allowance],
-      ...[allowance, cost, minus, allowance],
-      ...[allowance, cost, allowance, cost],
+      ...[credits, allowance, price, price, allowance],
+      ...[allowance, price, minus, allowance],
+      ...[allowance, price, allowance, price],
     ].flatMap((part) => part.parameters),
   };
 }
@@ -107,7 +107,7 @@ export function value(amount: number): SqlPart {
 }
 
 /** `CASE user_id WHEN ? THEN ? ... END`: a value per account, in one statement for many. */
-export function perAccount(values: Array<[userId: string, value: number]>): SqlPart {
+export function perAccount(values: Array<[payerId: string, value: number]>): SqlPart {
   return { sql: `CASE user_id ${values.map(() => 'WHEN ? THEN ?').join(' ')} END`, parameters: values.flat() };
 }
 
@@ -118,7 +118,7 @@ export function splitAfter(movement: Movement, account: TokenAccount): BucketSpl
       return movement.split;
     case 'debit':
     case 'credit_then_debit': // the debit's part
-      return { allowance: account.lastAllowanceChange, credits: -movement.cost - account.lastAllowanceChange };
+      return { allowance: account.lastAllowanceChange, credits: -movement.price - account.lastAllowanceChange };
     case 'plan':
       return { allowance: account.lastAllowanceChange, credits: 0 };
   }

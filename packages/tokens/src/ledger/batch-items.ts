@@ -55,7 +55,7 @@ export interface QueuedSettlement {
 /** A hold given back in full (its request failed, or its process stopped renewing it); `entryId` is its release entry's. */
 export interface QueuedRelease {
   kind: 'release';
-  userId: string;
+  payerId: string;
   holdId: string;
   /** The key claimed with the hold, when the caller knows it; else the hold's row tells. */
   idempotencyKey?: string;
@@ -88,13 +88,13 @@ export function userIdOf(item: Queued): string {
   switch (item.kind) {
     case 'charge':
     case 'hold':
-      return item.request.userId;
+      return item.request.payerId;
     case 'refund':
-      return item.charge.userId;
+      return item.charge.payerId;
     case 'settlement':
-      return item.hold.userId;
+      return item.hold.payerId;
     case 'release':
-      return item.userId;
+      return item.payerId;
   }
 }
 
@@ -104,12 +104,12 @@ export function claimOf(item: Queued): IdempotencyClaim | undefined {
 }
 
 /** What a debit takes: its posting, and how much of it goes to `held` rather than to the period's use. */
-export function debitOf(item: QueuedDebit): { posting: Posting; cost: number; held: number } {
-  const { userId, action, requestId, clientRequestId } = item.request;
+export function debitOf(item: QueuedDebit): { posting: Posting; price: number; held: number } {
+  const { payerId, action, requestId, clientRequestId } = item.request;
   if (item.kind === 'charge') {
     const { price, metadata } = item.request;
     const posting: Posting = {
-      userId,
+      payerId,
       type: LedgerEntryType.Usage,
       amount: -price,
       action,
@@ -117,25 +117,25 @@ export function debitOf(item: QueuedDebit): { posting: Posting; cost: number; he
       clientRequestId,
       ...(metadata && { metadata }),
     };
-    return { posting, cost: price, held: 0 };
+    return { posting, price, held: 0 };
   }
   const { amount } = item.request;
   const metadata = { holdId: item.holdId };
   return {
-    posting: { userId, type: LedgerEntryType.Hold, amount: -amount, action, requestId, clientRequestId, metadata },
-    cost: amount,
+    posting: { payerId, type: LedgerEntryType.Hold, amount: -amount, action, requestId, clientRequestId, metadata },
+    price: amount,
     held: amount,
   };
 }
 
 /** What debits of one account take in one statement, and their postings (for their entries), in order. */
-export function debitsOf(userId: string, items: QueuedDebit[]): { debit: AccountDebit; postings: DebitPostings } {
+export function debitsOf(payerId: string, items: QueuedDebit[]): { debit: AccountDebit; postings: DebitPostings } {
   const each = items.map(debitOf);
   return {
     debit: {
-      userId,
-      costs: each.map(({ cost }) => cost),
-      usedDelta: each.reduce((sum, { cost, held }) => sum + cost - held, 0),
+      payerId,
+      prices: each.map(({ price }) => price),
+      usedDelta: each.reduce((sum, { price, held }) => sum + price - held, 0),
       heldDelta: each.reduce((sum, { held }) => sum + held, 0),
     },
     postings: { debits: items.map((item, n) => ({ posting: each[n].posting, entryId: item.entryId })) },
@@ -161,8 +161,8 @@ export function wroteEntry(item: Queued, outcome: Outcome | undefined): boolean 
  * After a batch found an item's Idempotency-Key taken: the first request's answer to replay, or
  * another attempt when the key was freed meanwhile (its request failed, or it expired and was removed).
  */
-export async function replayAfterKeyTaken(keys: IdempotencyKeys, userId: string, claim: IdempotencyClaim): Promise<Attempt<Replay>> {
-  const taken = await keys.resolveTaken(userId, claim);
+export async function replayAfterKeyTaken(keys: IdempotencyKeys, payerId: string, claim: IdempotencyClaim): Promise<Attempt<Replay>> {
+  const taken = await keys.resolveTaken(payerId, claim);
   if (taken.kind === 'free') return again(inProgress);
   const { tokensCharged, tokensRemaining, responseBody } = taken.first;
   return done({ kind: 'replay', tokensCharged: tokensCharged ?? 0, tokensRemaining: tokensRemaining ?? 0, responseBody });

@@ -19,8 +19,8 @@ export class ChargePostings {
 
   /** A charge on a statement of its own: the account is seeded or rolled first when needed, a short balance refuses it. */
   async chargeAlone(em: EntityManager, charge: QueuedCharge): Promise<Charge | Refusal> {
-    const { posting, cost } = debitOf(charge);
-    const settled = await this.periods.settle(em, posting, { requireFunds: true, usedDelta: cost, entryId: charge.entryId });
+    const { posting, price } = debitOf(charge);
+    const settled = await this.periods.settle(em, posting, { requireFunds: true, usedDelta: price, entryId: charge.entryId });
     return settled.kind === 'posted' ? this.charged(em, charge, settled.entry) : settled;
   }
 
@@ -34,7 +34,7 @@ export class ChargePostings {
   async refundIn(em: EntityManager, { charge, reason, entryId }: QueuedRefund): Promise<RefundOutcome> {
     if (charge.price > 0) {
       const posting: Posting = {
-        userId: charge.userId,
+        payerId: charge.payerId,
         type: LedgerEntryType.Refund,
         amount: charge.price,
         action: charge.action,
@@ -47,7 +47,7 @@ export class ChargePostings {
       if (settled.kind !== 'posted') return settled;
       this.events.refunded(em, charge, settled.entry, reason);
     }
-    if (charge.idempotencyKey) await this.keys.release(em, charge.userId, charge.idempotencyKey);
+    if (charge.idempotencyKey) await this.keys.release(em, charge.payerId, charge.idempotencyKey);
     return { kind: 'refunded' };
   }
 }

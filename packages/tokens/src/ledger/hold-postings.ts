@@ -32,11 +32,11 @@ export class HoldPostings {
   /** The hold a committed debit entry made, and its row (for `insertRows`, before anything else touches the account). */
   held(em: EntityManager, { request, holdId }: QueuedHold, entry: TokenLedgerEntry, now: Date): { hold: Hold; row: TokenHold } {
     this.events.posted(em, entry);
-    const { userId, action, amount, requestId, clientRequestId, idempotency } = request;
+    const { payerId, action, amount, requestId, clientRequestId, idempotency } = request;
     const buckets = { allowance: entry.allowanceAmount, credits: entry.creditsAmount };
     const row = Object.assign(new TokenHold(), {
       id: holdId,
-      userId,
+      payerId,
       action,
       amount,
       allowanceAmount: buckets.allowance,
@@ -51,7 +51,7 @@ export class HoldPostings {
     const hold: Hold = {
       kind: 'held',
       holdId,
-      userId,
+      payerId,
       action,
       amount,
       balanceAfter: entry.balanceAfter,
@@ -83,7 +83,7 @@ export class HoldPostings {
     if (!row || !(await this.claim(em, row.id, outcome))) return { kind: 'closed' };
     // An expired hold's request never answered: its key is freed too, so a retry runs anew.
     const key = idempotencyKey ?? row.idempotencyKey;
-    if (key) await this.keys.release(em, row.userId, key);
+    if (key) await this.keys.release(em, row.payerId, key);
     await this.postRelease(em, { ...releaseOf(heldPartOf(row), outcome), entryId }, -row.amount);
     return { kind: 'released' };
   }
@@ -111,14 +111,14 @@ export class HoldPostings {
   }
 }
 
-export type HeldPart = Pick<Hold, 'holdId' | 'userId' | 'action' | 'amount' | 'requestId' | 'buckets'>;
+export type HeldPart = Pick<Hold, 'holdId' | 'payerId' | 'action' | 'amount' | 'requestId' | 'buckets'>;
 
 /** What a hold's row says it still holds (a period roll may have expired some of its allowance). */
 export function heldPartOf(row: TokenHold): HeldPart {
-  const { id, userId, action, amount, requestId, allowanceAmount, creditsAmount } = row;
+  const { id, payerId, action, amount, requestId, allowanceAmount, creditsAmount } = row;
   return {
     holdId: id,
-    userId,
+    payerId,
     action,
     amount,
     requestId: requestId ?? '',
@@ -129,7 +129,7 @@ export function heldPartOf(row: TokenHold): HeldPart {
 /** The entry that gives what a hold still holds back to the buckets it came from. */
 export function releaseOf(hold: HeldPart & { clientRequestId?: string | null }, reason: string): Posting & { buckets: BucketSplit } {
   return {
-    userId: hold.userId,
+    payerId: hold.payerId,
     type: LedgerEntryType.HoldRelease,
     amount: hold.amount,
     action: hold.action,

@@ -35,7 +35,7 @@ export class LedgerEvents {
 
   charged(em: EntityManager, request: ChargeRequest, entry: TokenLedgerEntry, durationMs: number): void {
     this.afterCommit<TokensChargedEvent>(em, TokenEvents.Charged, {
-      userId: entry.userId,
+      payerId: entry.payerId,
       action: request.action,
       amount: -entry.amount,
       balanceBefore: entry.balanceAfter - entry.amount,
@@ -47,7 +47,7 @@ export class LedgerEvents {
 
   refunded(em: EntityManager, charge: Charge, entry: TokenLedgerEntry, reason: RefundReason): void {
     this.afterCommit<TokensRefundedEvent>(em, TokenEvents.Refunded, {
-      userId: entry.userId,
+      payerId: entry.payerId,
       action: charge.action,
       amount: entry.amount,
       balanceBefore: entry.balanceAfter - entry.amount,
@@ -64,7 +64,7 @@ export class LedgerEvents {
 
   seeded(em: EntityManager, entry: TokenLedgerEntry, planCode: string): void {
     this.afterCommit<TokensSeededEvent>(em, TokenEvents.Seeded, {
-      userId: entry.userId,
+      payerId: entry.payerId,
       amount: entry.amount,
       planCode,
       balanceAfter: entry.balanceAfter,
@@ -73,7 +73,7 @@ export class LedgerEvents {
 
   posted(em: EntityManager, entry: TokenLedgerEntry): void {
     this.afterCommit<TokensPostedEvent>(em, TokenEvents.Posted, {
-      userId: entry.userId,
+      payerId: entry.payerId,
       type: entry.type,
       amount: entry.amount,
       balanceBefore: entry.balanceAfter - entry.amount,
@@ -89,7 +89,7 @@ export class LedgerEvents {
     if (!reason) return;
     const balance = typeof error.details.balance === 'number' ? error.details.balance : null;
     this.events?.emit(TokenEvents.Refused, {
-      userId: request.userId,
+      payerId: request.payerId,
       action: request.action,
       required: request.price,
       balance,

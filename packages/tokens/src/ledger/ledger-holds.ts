@@ -48,7 +48,7 @@ export class LedgerHolds {
       }
       if (outcome.kind !== 'key_taken') throw refusalError(outcome);
       // Released (its request failed) or expired: the request runs as new.
-      return replayAfterKeyTaken(this.keys, request.userId, request.idempotency!);
+      return replayAfterKeyTaken(this.keys, request.payerId, request.idempotency!);
     });
   }
 
@@ -73,14 +73,14 @@ export class LedgerHolds {
 
   /** Gives the hold back in full (and frees its Idempotency-Key: a retry runs anew); false when it was already closed. */
   async release(
-    hold: Pick<Hold, 'holdId' | 'userId'> & Partial<Pick<Hold, 'idempotencyKey'>>,
+    hold: Pick<Hold, 'holdId' | 'payerId'> & Partial<Pick<Hold, 'idempotencyKey'>>,
     outcome: HoldOutcome.Released | HoldOutcome.Expired = HoldOutcome.Released,
   ): Promise<boolean> {
     this.running.delete(hold.holdId);
-    const { holdId, userId, idempotencyKey } = hold;
+    const { holdId, payerId, idempotencyKey } = hold;
     const released = await this.batches.release({
       kind: 'release',
-      userId,
+      payerId,
       holdId,
       ...(idempotencyKey ? { idempotencyKey } : {}),
       outcome,
@@ -112,12 +112,12 @@ export class LedgerHolds {
   /** Releases up to `limit` holds whose time ran out (their process died), together; returns how many. */
   async releaseExpired(limit: number): Promise<number> {
     const expired = await this.tx.manager.find(TokenHold, {
-      select: { id: true, userId: true },
+      select: { id: true, payerId: true },
       where: { closedAt: IsNull(), expiresAt: LessThanOrEqual(this.clock.now()) },
       order: { expiresAt: 'ASC' },
       take: limit,
     });
-    const released = await Promise.all(expired.map(({ id, userId }) => this.release({ holdId: id, userId }, HoldOutcome.Expired)));
+    const released = await Promise.all(expired.map(({ id, payerId }) => this.release({ holdId: id, payerId }, HoldOutcome.Expired)));
     return released.filter(Boolean).length;
   }
 }

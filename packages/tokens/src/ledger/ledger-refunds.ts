@@ -5,7 +5,7 @@ import { DatabaseUnavailable, TransactionRunner } from '@token-metering/database
 import { refusalError } from './account-periods.js';
 import { AccountPostings } from './account-postings.js';
 import { PostingBatches } from './posting-batches.js';
-import { SettlementRetries } from './settlement-retries.js';
+import { PostingRetries } from './posting-retries.js';
 import { type Charge, type ChargeRequest, chargeOf, type RefundReason } from './token-ledger.js';
 
 const UNCONFIRMED_CHARGE: RefundReason = {
@@ -14,7 +14,7 @@ const UNCONFIRMED_CHARGE: RefundReason = {
 };
 
 /**
- * Refunds, and the settlements owed when the database was away: a refund is written once (its entry
+ * Refunds, and the postings owed when the database was away: a refund is written once (its entry
  * id is fixed before the first attempt, and it goes through the same batches as charges), and a
  * charge whose COMMIT went unanswered is refunded if it did commit. Both are retried in the
  * background while the database cannot take them.
@@ -25,7 +25,7 @@ export class LedgerRefunds {
     private readonly tx: TransactionRunner,
     private readonly postings: AccountPostings,
     private readonly batches: PostingBatches,
-    private readonly retries: SettlementRetries,
+    private readonly retries: PostingRetries,
   ) {}
 
   async refund(charge: Charge, reason: RefundReason): Promise<void> {
@@ -34,10 +34,10 @@ export class LedgerRefunds {
       await this.writeRefund(charge, reason, entryId);
     } catch (error) {
       if (error instanceof DatabaseUnavailable) {
-        const { userId, action, price, requestId } = charge;
+        const { payerId, action, price, requestId } = charge;
         this.retries.defer({
           kind: 'refund',
-          userId,
+          payerId,
           action,
           amount: price,
           requestId,
@@ -54,15 +54,15 @@ export class LedgerRefunds {
    */
   deferUnconfirmedCharge(request: ChargeRequest, entryId: string): void {
     const refundEntryId = randomUUID();
-    const { userId, action, price, requestId } = request;
+    const { payerId, action, price, requestId } = request;
     this.retries.defer({
       kind: 'unconfirmed_charge',
-      userId,
+      payerId,
       action,
       amount: price,
       requestId,
       run: async () => {
-        const entry = await this.tx.run((em) => this.postings.committedEntry(em, userId, entryId));
+        const entry = await this.tx.run((em) => this.postings.committedEntry(em, payerId, entryId));
         if (entry) await this.writeRefundOnce(chargeOf(request, entry), UNCONFIRMED_CHARGE, refundEntryId);
       },
     });
@@ -79,7 +79,7 @@ export class LedgerRefunds {
    * deletes the idempotency key, which is harmless to run again: it never counts as committed.
    */
   private async refundCommitted(em: EntityManager, charge: Charge, entryId: string): Promise<boolean> {
-    return charge.price > 0 && (await this.postings.committedEntry(em, charge.userId, entryId)) !== null;
+    return charge.price > 0 && (await this.postings.committedEntry(em, charge.payerId, entryId)) !== null;
   }
 
   private async writeRefund(charge: Charge, reason: RefundReason, entryId: string): Promise<void> {

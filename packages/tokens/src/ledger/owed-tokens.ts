@@ -47,7 +47,7 @@ export class OwedTokens {
       const paid = await this.postings.apply(em, posting, { ...options, requireFunds: true });
       if (paid) return paid;
     }
-    const account = await this.postings.lockedAccount(em, posting.userId);
+    const account = await this.postings.lockedAccount(em, posting.payerId);
     if (!account || (options.openAt && account.periodEnd.getTime() <= options.openAt.getTime())) return null;
     const price = -posting.amount;
     const buckets = takenFrom(account, Math.min(price, account.balance), how.order);
@@ -59,7 +59,7 @@ export class OwedTokens {
       { ...posting, amount: -taken, metadata, buckets },
       { ...options, requireFunds: false, owedDelta: uncollected },
     );
-    if (!entry) throw new Error(`the debit of ${taken} of ${posting.userId} was refused under its row lock`);
+    if (!entry) throw new Error(`the debit of ${taken} of ${posting.payerId} was refused under its row lock`);
     return entry;
   }
 
@@ -70,12 +70,12 @@ export class OwedTokens {
    */
   async repay(em: EntityManager, entry: TokenLedgerEntry): Promise<TokenLedgerEntry | null> {
     if (!REPAYING.has(entry.type) || entry.amount <= 0) return null;
-    const { owed } = await em.findOneByOrFail(TokenAccount, { userId: entry.userId });
+    const { owed } = await em.findOneByOrFail(TokenAccount, { payerId: entry.payerId });
     const repaid = Math.min(owed, entry.amount);
     if (repaid === 0) return null;
     const fromCredits = Math.min(repaid, Math.max(entry.creditsAmount, 0));
     const posting: Posting = {
-      userId: entry.userId,
+      payerId: entry.payerId,
       type: LedgerEntryType.OwedRepayment,
       amount: -repaid,
       requestId: entry.requestId,
@@ -85,7 +85,7 @@ export class OwedTokens {
       buckets: { allowance: 0 - (repaid - fromCredits), credits: 0 - fromCredits },
     };
     const repayment = await this.postings.apply(em, posting, { requireFunds: false, usedDelta: 0, owedDelta: -repaid });
-    if (!repayment) throw new Error(`the repayment of ${repaid} owed tokens of ${entry.userId} was refused under its row lock`);
+    if (!repayment) throw new Error(`the repayment of ${repaid} owed tokens of ${entry.payerId} was refused under its row lock`);
     this.events.posted(em, repayment);
     return repayment;
   }

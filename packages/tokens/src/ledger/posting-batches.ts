@@ -138,8 +138,8 @@ export class PostingBatches {
     const byAccount = new Map<string, number[]>();
     for (const i of sortedIndexes(batch, userIdOf)) {
       if (outcomes[i]) continue;
-      const userId = userIdOf(batch[i]);
-      byAccount.set(userId, [...(byAccount.get(userId) ?? []), i]);
+      const payerId = userIdOf(batch[i]);
+      byAccount.set(payerId, [...(byAccount.get(payerId) ?? []), i]);
     }
 
     const now = this.clock.now();
@@ -156,7 +156,7 @@ export class PostingBatches {
     const together = [...byAccount].filter(([, indexes]) =>
       indexes.every((i) => isDebit(batch[i]) || settling.has(batch[i] as QueuedSettlement)),
     );
-    const plans = together.map(([userId, indexes]) => this.planOf(userId, indexes, batch));
+    const plans = together.map(([payerId, indexes]) => this.planOf(payerId, indexes, batch));
     const taken = await this.debits.takeTogether(
       em,
       plans.map(({ debit }) => debit),
@@ -164,20 +164,20 @@ export class PostingBatches {
     );
     const holdRows: TokenHold[] = [];
     for (const plan of plans) {
-      const account = taken.get(plan.debit.userId);
+      const account = taken.get(plan.debit.payerId);
       if (account) holdRows.push(...this.taken(em, plan, batch, account, now, outcomes, entries));
       else for (const i of plan.indexes) await alone(i);
     }
     await this.holds.insertRows(em, holdRows);
     // The other accounts: in arrival order, a run of debits at a time between their other postings.
-    const planned = new Set(together.map(([userId]) => userId));
-    const others = [...byAccount].filter(([userId]) => !planned.has(userId));
-    for (const [userId, indexes] of others) {
+    const planned = new Set(together.map(([payerId]) => payerId));
+    const others = [...byAccount].filter(([payerId]) => !planned.has(payerId));
+    for (const [payerId, indexes] of others) {
       let run: number[] = [];
       const postRun = async () => {
-        const plan = this.planOf(userId, run, batch);
+        const plan = this.planOf(payerId, run, batch);
         if (run.length > 0 && (await this.postings.debitTogether(em, plan.debit, now))) {
-          const account = await em.findOneByOrFail(TokenAccount, { userId });
+          const account = await em.findOneByOrFail(TokenAccount, { payerId });
           // Its holds' rows before the next posting, which may roll the period (that counts the open holds).
           await this.holds.insertRows(em, this.taken(em, plan, batch, account, now, outcomes, entries));
         } else {
@@ -205,13 +205,13 @@ export class PostingBatches {
   }
 
   /** What an account's postings take in one statement: its debits, or its one settlement (its hold claimed). */
-  private planOf(userId: string, indexes: number[], batch: Queued[]): Plan {
+  private planOf(payerId: string, indexes: number[], batch: Queued[]): Plan {
     const first = batch[indexes[0]];
     const taking =
       first?.kind === 'settlement'
         ? this.settlements.debitOf(first)
         : debitsOf(
-            userId,
+            payerId,
             indexes.map((i) => batch[i] as QueuedDebit),
           );
     return { indexes, ...taking };
@@ -261,7 +261,7 @@ export class PostingBatches {
     const outcome = debit.kind === 'charge' ? await this.charges.chargeAlone(em, debit) : await this.holds.holdAlone(em, debit);
     // A refused debit leaves its key unused, as if its transaction had rolled back.
     if (claimedKey && outcome.kind !== 'charged' && outcome.kind !== 'held') {
-      await this.keys.release(em, debit.request.userId, debit.request.idempotency!.key);
+      await this.keys.release(em, debit.request.payerId, debit.request.idempotency!.key);
     }
     return outcome;
   }

@@ -65,7 +65,7 @@ export class SettlementPostings {
   debitOf(item: QueuedSettlement, held: HeldPart = item.hold): { debit: AccountDebit; postings: DebitPostings } {
     const release = releaseOf({ ...held, clientRequestId: item.hold.clientRequestId }, 'settled');
     return {
-      debit: { userId: held.userId, credit: release.buckets, costs: [item.price], usedDelta: item.price, heldDelta: -held.amount },
+      debit: { payerId: held.payerId, credit: release.buckets, prices: [item.price], usedDelta: item.price, heldDelta: -held.amount },
       postings: { credit: { posting: release, entryId: randomUUID() }, debits: [{ posting: usageOf(item), entryId: item.entryId }] },
     };
   }
@@ -92,7 +92,7 @@ export class SettlementPostings {
       const { debit, postings } = this.debitOf(item, claimed.held);
       const now = this.clock.now();
       if (await this.postings.debitTogether(em, debit, now)) {
-        const account = await em.findOneByOrFail(TokenAccount, { userId: debit.userId });
+        const account = await em.findOneByOrFail(TokenAccount, { payerId: debit.payerId });
         const entries = this.debits.entriesOf(account, postings, now);
         await this.postings.insertEntries(em, entries);
         return this.settled(em, item, entries);
@@ -112,9 +112,9 @@ export class SettlementPostings {
   }
 
   private charged(em: EntityManager, { hold, price, started }: QueuedSettlement, entry: TokenLedgerEntry): Charge {
-    const { userId, action, requestId, clientRequestId, idempotencyKey } = hold;
+    const { payerId, action, requestId, clientRequestId, idempotencyKey } = hold;
     const request: ChargeRequest = {
-      userId,
+      payerId,
       action,
       price,
       requestId,
@@ -153,9 +153,9 @@ export class SettlementPostings {
 
 /** The usage entry of a settlement; `late` says how its hold was closed before (released or expired). */
 function usageOf({ hold, price, metadata }: QueuedSettlement, late?: HoldOutcome): Posting {
-  const { userId, action, requestId, clientRequestId, holdId } = hold;
+  const { payerId, action, requestId, clientRequestId, holdId } = hold;
   return {
-    userId,
+    payerId,
     type: LedgerEntryType.Usage,
     amount: -price,
     action,

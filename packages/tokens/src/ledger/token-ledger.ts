@@ -7,7 +7,7 @@ export interface IdempotencyClaim {
 }
 
 export interface ChargeRequest {
-  userId: string;
+  payerId: string;
   action: string;
   price: number;
   /** The server's id of the request. */
@@ -18,13 +18,13 @@ export interface ChargeRequest {
   /** What the charge's `usage` entry records beside it (e.g. a model and its token counts). */
   metadata?: LedgerMetadata;
   /**
-   * The revision of the prices `cost` was computed at (TokenPrices.quote). The charge checks it in
+   * The revision of the prices `price` was computed at (TokenPrices.quote). The charge checks it in
    * its own transaction and answers `price_changed`, charging nothing, when the prices moved since.
    */
   priceRevision?: number;
 }
 
-/** The prices changed after the cost was computed: nothing was charged; price the request again. */
+/** The prices changed after the price was computed: nothing was charged; price the request again. */
 export interface PriceChanged {
   kind: 'price_changed';
 }
@@ -47,7 +47,7 @@ export interface BucketSplit {
 /** A committed charge: what the interceptor needs to report it, or to refund it. */
 export interface Charge {
   kind: 'charged';
-  userId: string;
+  payerId: string;
   action: string;
   price: number;
   balanceAfter: number;
@@ -64,10 +64,10 @@ export function chargeOf(
   request: ChargeRequest,
   entry: { id: string; balanceAfter: number; allowanceAmount: number; creditsAmount: number },
 ): Charge {
-  const { userId, action, price, requestId, clientRequestId, idempotency } = request;
+  const { payerId, action, price, requestId, clientRequestId, idempotency } = request;
   return {
     kind: 'charged',
-    userId,
+    payerId,
     action,
     price,
     balanceAfter: entry.balanceAfter,
@@ -81,7 +81,7 @@ export function chargeOf(
 
 /** A request whose price is known only after it ran reserves `amount` (the most it can cost) first. */
 export interface HoldRequest {
-  userId: string;
+  payerId: string;
   action: string;
   amount: number;
   requestId: string;
@@ -94,7 +94,7 @@ export interface HoldRequest {
 export interface Hold {
   kind: 'held';
   holdId: string;
-  userId: string;
+  payerId: string;
   action: string;
   amount: number;
   balanceAfter: number;
@@ -116,7 +116,7 @@ export interface Replay {
 }
 
 export interface Posting {
-  userId: string;
+  payerId: string;
   type: LedgerEntryType;
   /** Signed change of the balance. */
   amount: number;
@@ -139,7 +139,7 @@ export interface Posting {
  * balance with one conditional step and records the matching ledger entry with it.
  */
 export abstract class TokenLedger {
-  /** Charges `cost` (seeding a missing account first); 402 when the balance is short. */
+  /** Charges `price` (seeding a missing account first); 402 when the balance is short. */
   abstract charge(request: ChargeRequest): Promise<Charge | Replay | PriceChanged>;
 
   /**
@@ -159,7 +159,7 @@ export abstract class TokenLedger {
   abstract completeWithoutAnswer(charge: Charge): Promise<void>;
 
   /** Brings an account up to date in a transaction of its own: seeds it if missing, rolls an ended period. */
-  abstract ensureAccount(userId: string): Promise<void>;
+  abstract ensureAccount(payerId: string): Promise<void>;
 
   /**
    * Takes `amount` out of the balance into `held` (seeding a missing account first); 402 when the
@@ -220,5 +220,5 @@ export abstract class TransactionalPostings {
   abstract openAccount(em: EntityManager, posting: Posting, periodEnd: Date): Promise<TokenLedgerEntry>;
 
   /** Seeds a missing account and rolls an ended period, inside the caller's transaction. */
-  abstract ensureAccountIn(em: EntityManager, userId: string): Promise<void>;
+  abstract ensureAccountIn(em: EntityManager, payerId: string): Promise<void>;
 }

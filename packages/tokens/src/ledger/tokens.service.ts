@@ -38,7 +38,7 @@ export interface ChangeOrigin {
 }
 
 export interface AccountView extends BalanceView {
-  userId: string;
+  payerId: string;
   recentEntries: TokenLedgerEntry[];
 }
 
@@ -59,10 +59,13 @@ export class TokensService {
   ) {}
 
   /** Opens the token account of a new payer with its first period's allowance, inside the caller's (registration) transaction. */
-  openAccount(em: EntityManager, account: { userId: string; allowance: number; periodEnd: Date; tier: string }): Promise<TokenLedgerEntry> {
+  openAccount(
+    em: EntityManager,
+    account: { payerId: string; allowance: number; periodEnd: Date; tier: string },
+  ): Promise<TokenLedgerEntry> {
     return this.postings.openAccount(
       em,
-      { userId: account.userId, type: LedgerEntryType.InitialGrant, amount: account.allowance, metadata: { planCode: account.tier } },
+      { payerId: account.payerId, type: LedgerEntryType.InitialGrant, amount: account.allowance, metadata: { planCode: account.tier } },
       account.periodEnd,
     );
   }
@@ -75,28 +78,28 @@ export class TokensService {
    */
   recordPlanChange(
     em: EntityManager,
-    change: { userId: string; from: string; to: string; monthlyTokens: number },
+    change: { payerId: string; from: string; to: string; monthlyTokens: number },
     origin: ChangeOrigin,
   ): Promise<TokenLedgerEntry> {
     return this.postings.grantPlanAllowance(
       em,
-      { userId: change.userId, type: LedgerEntryType.PlanChange, ...origin, metadata: { from: change.from, to: change.to } },
+      { payerId: change.payerId, type: LedgerEntryType.PlanChange, ...origin, metadata: { from: change.from, to: change.to } },
       change.monthlyTokens,
     );
   }
 
   /** Seeds a missing account and rolls an ended period, inside `em`. */
-  bringUpToDate(em: EntityManager, userId: string): Promise<void> {
-    return this.postings.ensureAccountIn(em, userId);
+  bringUpToDate(em: EntityManager, payerId: string): Promise<void> {
+    return this.postings.ensureAccountIn(em, payerId);
   }
 
   /** Credits the tokens of a paid purchase, inside the caller's transaction; the entry references the purchase. */
   creditPurchase(
     em: EntityManager,
-    purchase: { userId: string; tokens: number; purchaseId: string; packageCode: string },
+    purchase: { payerId: string; tokens: number; purchaseId: string; packageCode: string },
   ): Promise<TokenLedgerEntry> {
     return this.postings.post(em, {
-      userId: purchase.userId,
+      payerId: purchase.payerId,
       type: LedgerEntryType.Purchase,
       amount: purchase.tokens,
       metadata: { purchaseId: purchase.purchaseId, packageCode: purchase.packageCode },
@@ -110,12 +113,12 @@ export class TokensService {
    */
   reversePurchase(
     em: EntityManager,
-    reversal: { userId: string; tokens: number; purchaseId: string; reason: string; eventId: string },
+    reversal: { payerId: string; tokens: number; purchaseId: string; reason: string; eventId: string },
   ): Promise<TokenLedgerEntry> {
-    const { userId, tokens, purchaseId, reason, eventId } = reversal;
+    const { payerId, tokens, purchaseId, reason, eventId } = reversal;
     return this.postings.collect(
       em,
-      { userId, type: LedgerEntryType.PurchaseReversal, amount: -tokens, metadata: { purchaseId, reason, eventId } },
+      { payerId, type: LedgerEntryType.PurchaseReversal, amount: -tokens, metadata: { purchaseId, reason, eventId } },
       'credits_first',
     );
   }
@@ -123,11 +126,11 @@ export class TokensService {
   /** Gives back the tokens a reversal took when its dispute was won (`purchase_reinstated`, credits; owed tokens are repaid first). */
   reinstatePurchase(
     em: EntityManager,
-    reinstatement: { userId: string; tokens: number; purchaseId: string; eventId: string },
+    reinstatement: { payerId: string; tokens: number; purchaseId: string; eventId: string },
   ): Promise<TokenLedgerEntry> {
-    const { userId, tokens, purchaseId, eventId } = reinstatement;
+    const { payerId, tokens, purchaseId, eventId } = reinstatement;
     return this.postings.post(em, {
-      userId,
+      payerId,
       type: LedgerEntryType.PurchaseReinstated,
       amount: tokens,
       metadata: { purchaseId, eventId },
@@ -140,16 +143,16 @@ export class TokensService {
    */
   async adjust(
     em: EntityManager,
-    userId: string,
+    payerId: string,
     adjustment: { kind: 'grant' | 'deduct'; amount: number; reason: string },
     origin: ChangeOrigin,
   ): Promise<TokenLedgerEntry> {
-    await this.requireUser(userId, em);
+    await this.requireUser(payerId, em);
     const grant = adjustment.kind === 'grant';
     return this.postings.post(
       em,
       {
-        userId,
+        payerId,
         type: grant ? LedgerEntryType.AdminGrant : LedgerEntryType.AdminDeduct,
         amount: grant ? adjustment.amount : -adjustment.amount,
         ...origin,
@@ -160,19 +163,19 @@ export class TokensService {
   }
 
   /** A user's balance and latest entries, for admins. */
-  async account(userId: string, recent = 20): Promise<AccountView> {
-    await this.requireUser(userId);
-    const [balance, page] = await Promise.all([this.balance(userId), this.transactions(userId, { limit: recent })]);
-    return { userId, ...balance, recentEntries: page.items };
+  async account(payerId: string, recent = 20): Promise<AccountView> {
+    await this.requireUser(payerId);
+    const [balance, page] = await Promise.all([this.balance(payerId), this.transactions(payerId, { limit: recent })]);
+    return { payerId, ...balance, recentEntries: page.items };
   }
 
   /** The caller's balance; a missing account is seeded and an ended period rolled first, so the answer is what the next charge sees. */
-  async balance(userId: string): Promise<BalanceView> {
-    await this.ledger.ensureAccount(userId);
+  async balance(payerId: string): Promise<BalanceView> {
+    await this.ledger.ensureAccount(payerId);
     const [account, terms, prices] = await Promise.all([
-      this.accounts.findOneBy({ userId }),
-      this.policy.summary(userId),
-      this.prices.meteredPricesFor(userId),
+      this.accounts.findOneBy({ payerId }),
+      this.policy.summary(payerId),
+      this.prices.meteredPricesFor(payerId),
     ]);
     if (!account) throw TokensError.notFound('Token account');
     const paid = prices.map((p) => p.cost).filter((cost) => cost > 0);
@@ -192,10 +195,10 @@ export class TokensService {
   }
 
   /** Newest first; `cursor` is the `seq` of the last entry of the previous page. */
-  async transactions(userId: string, filter: TransactionFilter): Promise<{ items: TokenLedgerEntry[]; nextCursor: string | null }> {
+  async transactions(payerId: string, filter: TransactionFilter): Promise<{ items: TokenLedgerEntry[]; nextCursor: string | null }> {
     const rows = await this.entries.find({
       where: {
-        userId,
+        payerId,
         ...(filter.cursor !== undefined && { seq: LessThan(filter.cursor) }),
         ...(filter.type && { type: filter.type }),
         ...(filter.action && { action: filter.action }),
@@ -207,7 +210,7 @@ export class TokensService {
     return { items, nextCursor: rows.length > filter.limit ? String(items[items.length - 1].seq) : null };
   }
 
-  private async requireUser(userId: string, em?: EntityManager): Promise<void> {
-    if (!(await this.policy.payerExists(userId, em))) throw TokensError.notFound('User');
+  private async requireUser(payerId: string, em?: EntityManager): Promise<void> {
+    if (!(await this.policy.payerExists(payerId, em))) throw TokensError.notFound('User');
   }
 }

@@ -60,10 +60,10 @@ export class TypeormTokenLedger extends TokenLedger implements TransactionalPost
           case 'price_changed':
             return done(outcome);
           case 'period_ended':
-            await this.periods.bringUpToDate(request.userId);
+            await this.periods.bringUpToDate(request.payerId);
             return again(periodNotCurrent);
           case 'key_taken':
-            return replayAfterKeyTaken(this.keys, request.userId, request.idempotency!);
+            return replayAfterKeyTaken(this.keys, request.payerId, request.idempotency!);
           default:
             throw refusalError(outcome);
         }
@@ -78,11 +78,11 @@ export class TypeormTokenLedger extends TokenLedger implements TransactionalPost
   }
 
   async completeIdempotent(charge: Charge, responseBody: unknown): Promise<void> {
-    if (charge.idempotencyKey) await this.keys.finish(charge.userId, charge.idempotencyKey, tokensOf(charge), { body: responseBody });
+    if (charge.idempotencyKey) await this.keys.finish(charge.payerId, charge.idempotencyKey, tokensOf(charge), { body: responseBody });
   }
 
   async completeWithoutAnswer(charge: Charge): Promise<void> {
-    if (charge.idempotencyKey) await this.keys.finish(charge.userId, charge.idempotencyKey, tokensOf(charge));
+    if (charge.idempotencyKey) await this.keys.finish(charge.payerId, charge.idempotencyKey, tokensOf(charge));
   }
 
   async post(em: EntityManager, posting: Posting, options: { requireFunds?: boolean } = {}): Promise<TokenLedgerEntry> {
@@ -114,12 +114,12 @@ export class TypeormTokenLedger extends TokenLedger implements TransactionalPost
     return settled.entry;
   }
 
-  ensureAccount(userId: string): Promise<void> {
-    return this.periods.bringUpToDate(userId);
+  ensureAccount(payerId: string): Promise<void> {
+    return this.periods.bringUpToDate(payerId);
   }
 
-  ensureAccountIn(em: EntityManager, userId: string): Promise<void> {
-    return this.periods.bringUpToDate(userId, em);
+  ensureAccountIn(em: EntityManager, payerId: string): Promise<void> {
+    return this.periods.bringUpToDate(payerId, em);
   }
 
   rollDuePeriods(limit: number): Promise<number> {
@@ -148,7 +148,7 @@ export class TypeormTokenLedger extends TokenLedger implements TransactionalPost
 
   /** A charge the database refused to record: the request must not run (fail closed), 503. */
   private unrecorded(request: ChargeRequest, error: unknown): TokensError {
-    this.logger.error(`charge of ${request.price} for ${request.userId} (${request.action}) not recorded: ${String(error)}`);
+    this.logger.error(`charge of ${request.price} for ${request.payerId} (${request.action}) not recorded: ${String(error)}`);
     return new TokensError(
       TokensErrorCode.LEDGER_UNAVAILABLE,
       'The token ledger could not record the charge; nothing was charged and the request did not run',

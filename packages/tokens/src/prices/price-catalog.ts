@@ -21,8 +21,8 @@ export class PriceCatalog implements OnApplicationBootstrap {
       const classCost = this.reflector.get<TokenPriceMetadata | undefined>(TOKEN_PRICE_METADATA, metatype);
       if (classCost) this.register(classCost);
       for (const method of this.scanner.getAllMethodNames(Object.getPrototypeOf(instance) as object)) {
-        const cost = this.reflector.get<TokenPriceMetadata | undefined>(TOKEN_PRICE_METADATA, instance[method]);
-        if (cost) this.register(cost);
+        const pricing = this.reflector.get<TokenPriceMetadata | undefined>(TOKEN_PRICE_METADATA, instance[method]);
+        if (pricing) this.register(pricing);
       }
     }
   }
@@ -35,11 +35,11 @@ export class PriceCatalog implements OnApplicationBootstrap {
     return this.actions.get(action);
   }
 
-  private register(cost: TokenPriceMetadata): void {
-    const known = this.actions.get(cost.action);
-    if (known && known.price !== cost.price) {
-      throw new Error(`Action '${cost.action}' is declared with two prices (${known.price} and ${cost.price})`);
+  private register(pricing: TokenPriceMetadata): void {
+    const known = this.actions.get(pricing.action);
+    if (known && known.price !== pricing.price) {
+      throw new Error(`Action '${pricing.action}' is declared with two prices (${known.price} and ${pricing.price})`);
     }
-    this.actions.set(cost.action, cost);
+    this.actions.set(pricing.action, pricing);
   }
 }

@@ -2,7 +2,7 @@ import { applyDecorators, SetMetadata } from '@nestjs/common';
 import { ApiConflictResponse, ApiExtension, ApiHeader, ApiPaymentRequiredResponse, ApiResponse } from '@nestjs/swagger';
 import { TokensErrorBodyDto as ErrorBodyDto } from '../http/error-body.dto.js';
 
-export const TOKEN_PRICE_METADATA = 'tokens:cost';
+export const TOKEN_PRICE_METADATA = 'tokens:price';
 export const SKIP_TOKENS_METADATA = 'tokens:skip';
 
 /**
@@ -30,13 +30,13 @@ export interface TokenPriceMetadata {
 
 /**
  * Meters a route (or every route of a controller): the caller is charged before the handler
- * runs and refunded if it fails. `cost` is a fixed price or a full pricing rule.
+ * runs and refunded if it fails. `price` is a fixed price or a full pricing rule.
  *
  * @example @TokenPrice('ai_chat_message', 1)
  * @example @TokenPrice('business_collector', { price: 20, units: (body: LeadsDto) => Math.ceil(body.count / 100) })
  */
-export function TokenPrice(action: string, cost: number | TokenPriceOptions): MethodDecorator & ClassDecorator {
-  const options = typeof cost === 'number' ? { price: cost } : cost;
+export function TokenPrice(action: string, price: number | TokenPriceOptions): MethodDecorator & ClassDecorator {
+  const options = typeof price === 'number' ? { price } : price;
   const metadata: TokenPriceMetadata = {
     action,
     price: options.price,

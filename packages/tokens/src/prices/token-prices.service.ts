@@ -26,7 +26,7 @@ export type PriceLineSource = () => Promise<Array<Pick<PriceView, 'action' | 'co
 /** Whom an override is for: a price tier, or a payer (not both), or nobody (global). */
 export interface OverrideTarget {
   tier?: string;
-  userId?: string;
+  payerId?: string;
 }
 
 /**
@@ -58,8 +58,8 @@ export class TokenPrices {
   ) {}
 
   /** Price per unit of the action for this user, from the overrides as stored now. */
-  async priceFor(cost: Pick<TokenPriceMetadata, 'action' | 'price'>, userId: string): Promise<number> {
-    return (await this.resolve(cost, userId, await this.overrides())).cost;
+  async priceFor(pricing: Pick<TokenPriceMetadata, 'action' | 'price'>, payerId: string): Promise<number> {
+    return (await this.resolve(pricing, payerId, await this.overrides())).cost;
   }
 
   /**
@@ -67,28 +67,28 @@ export class TokenPrices {
    * (read once at first use): for a charge, which checks the revision in its own transaction
    * (ChargeRequest.priceRevision), so the request needs no read of its own.
    */
-  async quote(cost: Pick<TokenPriceMetadata, 'action' | 'price'>, userId: string): Promise<{ unitPrice: number; revision: number }> {
+  async quote(pricing: Pick<TokenPriceMetadata, 'action' | 'price'>, payerId: string): Promise<{ unitPrice: number; revision: number }> {
     if (!this.cache) await this.overrides();
     const { revision, byAction } = this.cache!;
-    return { unitPrice: (await this.resolve(cost, userId, byAction)).cost, revision };
+    return { unitPrice: (await this.resolve(pricing, payerId, byAction)).cost, revision };
   }
 
   /** The caller's price of every metered action (@TokenPrice). */
-  async meteredPricesFor(userId: string): Promise<PriceView[]> {
+  async meteredPricesFor(payerId: string): Promise<PriceView[]> {
     const overrides = await this.overrides();
     return Promise.all(
-      this.catalog.list().map(async (cost) => ({
-        action: cost.action,
-        defaultCost: cost.price,
-        description: cost.description,
-        ...(await this.resolve(cost, userId, overrides)),
+      this.catalog.list().map(async (pricing) => ({
+        action: pricing.action,
+        defaultCost: pricing.price,
+        description: pricing.description,
+        ...(await this.resolve(pricing, payerId, overrides)),
       })),
     );
   }
 
   /** The caller's price list: the metered actions, then the lines of the added sources. */
-  async pricesFor(userId: string): Promise<PriceView[]> {
-    const [metered, ...added] = await Promise.all([this.meteredPricesFor(userId), ...this.lineSources.map((source) => source())]);
+  async pricesFor(payerId: string): Promise<PriceView[]> {
+    const [metered, ...added] = await Promise.all([this.meteredPricesFor(payerId), ...this.lineSources.map((source) => source())]);
     return [...metered, ...added.flat().map((line) => ({ ...line, defaultCost: line.cost, overriddenBy: null }))];
   }
 
@@ -137,21 +137,21 @@ export class TokenPrices {
   }
 
   private async resolve(
-    cost: Pick<TokenPriceMetadata, 'action' | 'price'>,
-    userId: string,
+    pricing: Pick<TokenPriceMetadata, 'action' | 'price'>,
+    payerId: string,
     byAction: Map<string, TokenPriceOverride[]>,
   ): Promise<{ cost: number; overriddenBy: PriceScope | null }> {
-    const overrides = byAction.get(cost.action);
-    if (!overrides) return { cost: cost.price, overriddenBy: null };
-    const forUser = overrides.find((o) => o.scope === PriceScope.User && o.scopeRef === userId);
+    const overrides = byAction.get(pricing.action);
+    if (!overrides) return { cost: pricing.price, overriddenBy: null };
+    const forUser = overrides.find((o) => o.scope === PriceScope.User && o.scopeRef === payerId);
     if (forUser) return { cost: forUser.cost, overriddenBy: PriceScope.User };
     if (overrides.some((o) => o.scope === PriceScope.Plan)) {
-      const tier = await this.policy.priceTierOf(userId);
+      const tier = await this.policy.priceTierOf(payerId);
       const forPlan = overrides.find((o) => o.scope === PriceScope.Plan && o.scopeRef === tier);
       if (forPlan) return { cost: forPlan.cost, overriddenBy: PriceScope.Plan };
     }
     const global = overrides.find((o) => o.scope === PriceScope.Global);
-    return global ? { cost: global.cost, overriddenBy: PriceScope.Global } : { cost: cost.price, overriddenBy: null };
+    return global ? { cost: global.cost, overriddenBy: PriceScope.Global } : { cost: pricing.price, overriddenBy: null };
   }
 
   /** The overrides by action, reloaded when the stored revision moved past the cached one. */
@@ -178,14 +178,14 @@ export class TokenPrices {
   private async scopeOf(target: OverrideTarget): Promise<{ scope: PriceScope; scopeRef: string }> {
     const key = this.scopeKeyOf(target);
     if (target.tier && !(await this.policy.tierExists(target.tier))) throw TokensError.notFound(`Plan '${target.tier}'`);
-    if (target.userId && !(await this.policy.payerExists(target.userId))) throw TokensError.notFound('User');
+    if (target.payerId && !(await this.policy.payerExists(target.payerId))) throw TokensError.notFound('User');
     return key;
   }
 
   private scopeKeyOf(target: OverrideTarget): { scope: PriceScope; scopeRef: string } {
-    if (target.tier && target.userId)
+    if (target.tier && target.payerId)
       throw new TokensError(TokensErrorCode.VALIDATION_FAILED, 'An override is for a price tier or for a payer, not both');
-    if (target.userId) return { scope: PriceScope.User, scopeRef: target.userId };
+    if (target.payerId) return { scope: PriceScope.User, scopeRef: target.payerId };
     if (target.tier) return { scope: PriceScope.Plan, scopeRef: target.tier };
     return { scope: PriceScope.Global, scopeRef: '' };
   }

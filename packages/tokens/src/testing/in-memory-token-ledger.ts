@@ -15,7 +15,7 @@ import { TokensError, TokensErrorCode } from '../tokens.errors.js';
 /** One entry of the in-memory ledger, as a spec reads it back. */
 export interface InMemoryEntry {
   id: string;
-  userId: string;
+  payerId: string;
   type: 'initial_grant' | 'usage' | 'refund' | 'hold' | 'hold_release';
   amount: number;
   balanceAfter: number;
@@ -51,24 +51,24 @@ export class InMemoryTokenLedger extends TokenLedger {
   private readonly openHolds = new Map<string, Hold>();
 
   /** `openingBalance`: what a missing account is seeded with; null means nobody pays for this payer (402). */
-  constructor(private readonly openingBalance: (userId: string) => number | null = () => null) {
+  constructor(private readonly openingBalance: (payerId: string) => number | null = () => null) {
     super();
   }
 
-  balanceOf(userId: string): number | null {
-    const account = this.accounts.get(userId);
+  balanceOf(payerId: string): number | null {
+    const account = this.accounts.get(payerId);
     return account ? account.allowance + account.credits : null;
   }
 
   async charge(request: ChargeRequest): Promise<Charge | Replay> {
-    const { userId, action, price: cost, requestId, idempotency } = request;
-    const keyId = idempotency && `${userId}\n${idempotency.key}`;
+    const { payerId, action, price: cost, requestId, idempotency } = request;
+    const keyId = idempotency && `${payerId}\n${idempotency.key}`;
     if (keyId && idempotency) {
       const stored = this.keys.get(keyId);
       if (stored) return this.replay(stored, idempotency.requestHash);
     }
-    const split = this.debit(userId, cost);
-    const entry = this.append(userId, 'usage', -cost, action, requestId);
+    const split = this.debit(payerId, cost);
+    const entry = this.append(payerId, 'usage', -cost, action, requestId);
     if (keyId && idempotency) {
       this.keys.set(keyId, {
         requestHash: idempotency.requestHash,
@@ -82,13 +82,13 @@ export class InMemoryTokenLedger extends TokenLedger {
   }
 
   async hold(request: HoldRequest): Promise<Hold> {
-    const { userId, action, amount, requestId, clientRequestId } = request;
-    const buckets = this.debit(userId, amount);
-    const entry = this.append(userId, 'hold', -amount, action, requestId);
+    const { payerId, action, amount, requestId, clientRequestId } = request;
+    const buckets = this.debit(payerId, amount);
+    const entry = this.append(payerId, 'hold', -amount, action, requestId);
     const hold: Hold = {
       kind: 'held',
       holdId: randomUUID(),
-      userId,
+      payerId,
       action,
       amount,
       balanceAfter: entry.balanceAfter,
@@ -105,28 +105,28 @@ export class InMemoryTokenLedger extends TokenLedger {
     if (!(await this.releaseHold(hold))) {
       throw new TokensError(TokensErrorCode.HOLD_CLOSED, `The hold ${hold.holdId} was already settled, released or expired`);
     }
-    const { userId, action, requestId, clientRequestId } = hold;
-    const account = this.seeded(userId);
+    const { payerId, action, requestId, clientRequestId } = hold;
+    const account = this.seeded(payerId);
     const taken = Math.min(price, account.allowance + account.credits);
-    const split = this.debit(userId, taken);
+    const split = this.debit(payerId, taken);
     account.owed += price - taken;
-    const entry = this.append(userId, 'usage', -taken, action, requestId);
+    const entry = this.append(payerId, 'usage', -taken, action, requestId);
     return chargeOf(
-      { userId, action, price, requestId, clientRequestId },
+      { payerId, action, price, requestId, clientRequestId },
       { ...entry, allowanceAmount: split.allowance, creditsAmount: split.credits },
     );
   }
 
-  owedBy(userId: string): number {
-    return this.accounts.get(userId)?.owed ?? 0;
+  owedBy(payerId: string): number {
+    return this.accounts.get(payerId)?.owed ?? 0;
   }
 
   async releaseHold(hold: Hold): Promise<boolean> {
     if (!this.openHolds.delete(hold.holdId)) return false;
-    const account = this.seeded(hold.userId);
+    const account = this.seeded(hold.payerId);
     account.allowance -= hold.buckets.allowance;
     account.credits -= hold.buckets.credits;
-    this.append(hold.userId, 'hold_release', hold.amount, hold.action, hold.requestId);
+    this.append(hold.payerId, 'hold_release', hold.amount, hold.action, hold.requestId);
     return true;
   }
 
@@ -140,8 +140,8 @@ export class InMemoryTokenLedger extends TokenLedger {
   }
 
   /** Takes `cost` from the allowance first, then credits; 402 when the balance is short. */
-  private debit(userId: string, cost: number): BucketSplit {
-    const account = this.seeded(userId);
+  private debit(payerId: string, cost: number): BucketSplit {
+    const account = this.seeded(payerId);
     const balance = account.allowance + account.credits;
     if (balance < cost) {
       throw new TokensError(
@@ -160,11 +160,11 @@ export class InMemoryTokenLedger extends TokenLedger {
   }
 
   async refund(charge: Charge, reason: RefundReason): Promise<void> {
-    const account = this.seeded(charge.userId);
+    const account = this.seeded(charge.payerId);
     account.allowance -= charge.buckets.allowance;
     account.credits -= charge.buckets.credits;
-    this.append(charge.userId, 'refund', charge.price, charge.action, charge.requestId, reason.code);
-    if (charge.idempotencyKey) this.keys.delete(`${charge.userId}\n${charge.idempotencyKey}`);
+    this.append(charge.payerId, 'refund', charge.price, charge.action, charge.requestId, reason.code);
+    if (charge.idempotencyKey) this.keys.delete(`${charge.payerId}\n${charge.idempotencyKey}`);
   }
 
   async completeIdempotent(charge: Charge, responseBody: unknown): Promise<void> {
@@ -172,12 +172,12 @@ export class InMemoryTokenLedger extends TokenLedger {
   }
 
   async completeWithoutAnswer(charge: Charge): Promise<void> {
-    const stored = charge.idempotencyKey && this.keys.get(`${charge.userId}\n${charge.idempotencyKey}`);
+    const stored = charge.idempotencyKey && this.keys.get(`${charge.payerId}\n${charge.idempotencyKey}`);
     if (stored && stored.status === 'in_progress') this.finish(charge, 'answer_unavailable', null);
   }
 
-  async ensureAccount(userId: string): Promise<void> {
-    if (this.openingBalance(userId) !== null) this.seeded(userId);
+  async ensureAccount(payerId: string): Promise<void> {
+    if (this.openingBalance(payerId) !== null) this.seeded(payerId);
   }
 
   async rollDuePeriods(): Promise<number> {
@@ -205,16 +205,16 @@ export class InMemoryTokenLedger extends TokenLedger {
   }
 
   private finish(charge: Charge, status: StoredKey['status'], responseBody: string | null): void {
-    const keyId = charge.idempotencyKey && `${charge.userId}\n${charge.idempotencyKey}`;
+    const keyId = charge.idempotencyKey && `${charge.payerId}\n${charge.idempotencyKey}`;
     const stored = keyId && this.keys.get(keyId);
     if (!stored) return;
     Object.assign(stored, { status, responseBody, tokensCharged: charge.price, tokensRemaining: charge.balanceAfter });
   }
 
-  private seeded(userId: string): Account {
-    const existing = this.accounts.get(userId);
+  private seeded(payerId: string): Account {
+    const existing = this.accounts.get(payerId);
     if (existing) return existing;
-    const opening = this.openingBalance(userId);
+    const opening = this.openingBalance(payerId);
     if (opening === null) {
       throw new TokensError(
         TokensErrorCode.NO_OPENING_TERMS,
@@ -222,13 +222,13 @@ export class InMemoryTokenLedger extends TokenLedger {
       );
     }
     const account = { allowance: opening, credits: 0, owed: 0 };
-    this.accounts.set(userId, account);
-    this.append(userId, 'initial_grant', opening, null, null);
+    this.accounts.set(payerId, account);
+    this.append(payerId, 'initial_grant', opening, null, null);
     return account;
   }
 
   private append(
-    userId: string,
+    payerId: string,
     type: InMemoryEntry['type'],
     amount: number,
     action: string | null,
@@ -237,10 +237,10 @@ export class InMemoryTokenLedger extends TokenLedger {
   ): InMemoryEntry {
     const entry: InMemoryEntry = {
       id: randomUUID(),
-      userId,
+      payerId,
       type,
       amount,
-      balanceAfter: this.balanceOf(userId) ?? 0,
+      balanceAfter: this.balanceOf(payerId) ?? 0,
       action,
       requestId,
       reason,

@@ -52,13 +52,13 @@ describe.each(ADAPTERS)(`admin routes in a host app on %s (${TEST_DB})`, (adapte
     it("are behind the host's guard: 403 when it refuses, the route's answer when it lets the request through", async () => {
       const refused = await host.http.get('/admin/tokens/integrity', NOT_ADMIN);
       expect([refused.status, refused.body.statusCode]).toEqual([403, 403]);
-      const userId = randomUUID();
-      const grantRefused = await host.http.post(`/admin/users/${userId}/tokens/grant`, { amount: 5, reason: 'gift' }, NOT_ADMIN);
+      const payerId = randomUUID();
+      const grantRefused = await host.http.post(`/admin/users/${payerId}/tokens/grant`, { amount: 5, reason: 'gift' }, NOT_ADMIN);
       expect(grantRefused.status).toBe(403);
 
       const report = await host.http.get('/admin/tokens/integrity', ADMIN);
       expect([report.status, report.body.ok, report.body.counts]).toEqual([200, true, NO_INTEGRITY_PROBLEMS]);
-      const grant = await host.http.post(`/admin/users/${userId}/tokens/grant`, { amount: 5, reason: 'gift' }, ADMIN);
+      const grant = await host.http.post(`/admin/users/${payerId}/tokens/grant`, { amount: 5, reason: 'gift' }, ADMIN);
       expect([grant.status, grant.body.type, grant.body.amount]).toEqual([201, 'admin_grant', 5]);
       await expectIntegrityClean(host.app.get(TokenIntegrityService));
     });

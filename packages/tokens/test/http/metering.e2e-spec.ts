@@ -128,6 +128,15 @@ describe.each(ADAPTERS)(`metering in a host app on %s (${TEST_DB})`, (adapter) =
     expect(await ledgerOf('erin')).toEqual([]);
   });
 
+  it("the payer's own routes validate their queries without a host pipe: defaults apply, a bad query is 400", async () => {
+    const page = await host.http.get('/tokens/transactions', as('alice'));
+    expect([page.status, page.body.items.length > 0]).toEqual([200, true]);
+    const limited = await host.http.get('/tokens/transactions?limit=1', as('alice'));
+    expect([limited.status, limited.body.items.length, typeof limited.body.nextCursor]).toEqual([200, 1, 'string']);
+    const bad = await host.http.get('/tokens/transactions?limit=0&color=red', as('alice'));
+    expect([bad.status, bad.body.code]).toEqual([400, 'VALIDATION_FAILED']);
+  });
+
   it('leaves a database whose integrity report finds nothing wrong', async () => {
     await expectIntegrityClean(host.app.get(TokenIntegrityService));
   });

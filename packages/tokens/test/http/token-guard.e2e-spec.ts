@@ -78,7 +78,7 @@ describe.each(ADAPTERS)('TokenGuard and TokenChargeInterceptor on %s (in-memory 
 
   /** The probe app on an in-memory ledger, with these module options. */
   async function startProbeApp(options: object): Promise<{ app: INestApplication; http: HttpClient; ledger: InMemoryTokenLedger }> {
-    const ledger = new InMemoryTokenLedger((userId) => (userId.startsWith('ghost') ? null : 100));
+    const ledger = new InMemoryTokenLedger((payerId) => (payerId.startsWith('ghost') ? null : 100));
     const moduleRef = await Test.createTestingModule({
       controllers: [ProbeController],
       providers: [
@@ -137,14 +137,14 @@ describe.each(ADAPTERS)('TokenGuard and TokenChargeInterceptor on %s (in-memory 
     expect([ghost.status, ghost.body.code]).toEqual([402, 'NO_OPENING_TERMS']);
     expect(handlerRuns).toBe(runs);
     // carol's account was seeded by her first priced request (the 402); nothing else was written.
-    expect(ledger.entries.slice(entries).map((e) => [e.userId, e.type])).toEqual([['carol', 'initial_grant']]);
+    expect(ledger.entries.slice(entries).map((e) => [e.payerId, e.type])).toEqual([['carol', 'initial_grant']]);
   });
 
   it('a failing handler is refunded exactly what it was charged', async () => {
     const response = await http.post('/probe/failing', { label: 'f', items: 1 }, as('dave'));
     expect(response.status).toBe(500);
     expect(ledger.balanceOf('dave')).toBe(100);
-    expect(ledger.entries.filter((e) => e.userId === 'dave').map((e) => [e.type, e.amount])).toEqual([
+    expect(ledger.entries.filter((e) => e.payerId === 'dave').map((e) => [e.type, e.amount])).toEqual([
       ['initial_grant', 100],
       ['usage', -5],
       ['refund', 5],

@@ -94,11 +94,11 @@ describe.each(ADAPTERS)(`usage-metered work (TokenHolds) in a host app on %s (${
   const as = (payer: string, headers: Record<string, string> = {}) => ({ headers: { 'x-payer': `${payer}-${adapter}`, ...headers } });
   /** The entries past the opening grant: type, amount and the metadata that tells them apart. */
   const ledgerOf = async (payer: string) => {
-    const userId = `${payer}-${adapter}`;
-    await expectLedgerConsistent(host.dataSource, userId);
+    const payerId = `${payer}-${adapter}`;
+    await expectLedgerConsistent(host.dataSource, payerId);
     const rows = await host.dataSource.query<Array<{ type: string; amount: unknown; metadata: string | null }>>(
       "SELECT type, amount, metadata FROM token_ledger_entries WHERE user_id = ? AND type <> 'initial_grant' ORDER BY seq",
-      [userId],
+      [payerId],
     );
     return rows.map(({ type, amount, metadata }) => {
       const { pieces, reason, uncollected } = (metadata ? JSON.parse(metadata) : {}) as Record<string, unknown>;

@@ -51,29 +51,29 @@ describe(`Group commit of charges (${TEST_DB})`, () => {
   async function prepare(prefix: string): Promise<{ a: string; b: string; c: string }> {
     const a = `${prefix}-a`;
     const b = `${prefix}-b`;
-    const first = (await charge({ userId: a, price: 900 })) as Charge;
+    const first = (await charge({ payerId: a, price: 900 })) as Charge;
     expect(first.balanceAfter).toBe(100);
-    const keyed = (await charge({ userId: a, price: 10, idempotency: { key: 'k1', requestHash: 'h1' } })) as Charge;
+    const keyed = (await charge({ payerId: a, price: 10, idempotency: { key: 'k1', requestHash: 'h1' } })) as Charge;
     await ledger.completeIdempotent(keyed, { answer: 'first' });
-    await charge({ userId: b, price: 995 });
+    await charge({ payerId: b, price: 995 });
     const postings = t.app.get(TransactionalPostings);
-    await t.app.get(TransactionRunner).run((em) => postings.post(em, { userId: b, type: LedgerEntryType.AdminGrant, amount: 100 }));
+    await t.app.get(TransactionRunner).run((em) => postings.post(em, { payerId: b, type: LedgerEntryType.AdminGrant, amount: 100 }));
     return { a, b, c: `${prefix}-c` };
   }
 
   const stepsFor = ({ a, b, c }: { a: string; b: string; c: string }): Step[] => [
-    { userId: a, price: 30 },
-    { userId: b, price: 4 },
-    { userId: a, price: 50 },
-    { userId: a, price: 40 }, // short: 10 left
-    { userId: a, price: 3, idempotency: { key: 'k1', requestHash: 'h1' } }, // replay of the finished request
-    { userId: b, price: 4 }, // 1 from the allowance, 3 from credits
-    { userId: a, price: 3, idempotency: { key: 'k1', requestHash: 'other' } }, // key reused for another request
-    { userId: c, price: 7 }, // missing: seeded from the policy, then charged
-    { userId: a, price: 10, idempotency: { key: 'k2', requestHash: 'h2' } },
-    { userId: a, price: 5, idempotency: { key: 'k3', requestHash: 'h3' } }, // short: its key stays unused
-    { userId: b, price: 4 },
-    { userId: a, price: 1 }, // short: 0 left
+    { payerId: a, price: 30 },
+    { payerId: b, price: 4 },
+    { payerId: a, price: 50 },
+    { payerId: a, price: 40 }, // short: 10 left
+    { payerId: a, price: 3, idempotency: { key: 'k1', requestHash: 'h1' } }, // replay of the finished request
+    { payerId: b, price: 4 }, // 1 from the allowance, 3 from credits
+    { payerId: a, price: 3, idempotency: { key: 'k1', requestHash: 'other' } }, // key reused for another request
+    { payerId: c, price: 7 }, // missing: seeded from the policy, then charged
+    { payerId: a, price: 10, idempotency: { key: 'k2', requestHash: 'h2' } },
+    { payerId: a, price: 5, idempotency: { key: 'k3', requestHash: 'h3' } }, // short: its key stays unused
+    { payerId: b, price: 4 },
+    { payerId: a, price: 1 }, // short: 0 left
   ];
 
   it('each charge of a batch gets the answer it would have had alone, in arrival order', async () => {
@@ -84,7 +84,7 @@ describe(`Group commit of charges (${TEST_DB})`, () => {
     const grouped = await prepare('gc-batch');
     batches.length = 0;
     // The first charge starts a batch at once; the others arrive while it commits and go together in the next one.
-    const opener = charge({ userId: 'gc-opener', price: 1 });
+    const opener = charge({ payerId: 'gc-opener', price: 1 });
     const answers = (await Promise.allSettled(stepsFor(grouped).map(charge))).map(answerOf);
     await opener;
 
@@ -107,8 +107,8 @@ describe(`Group commit of charges (${TEST_DB})`, () => {
 
     // The ledgers are the same too, row for row, and each one adds up.
     for (const account of ['a', 'b', 'c'] as const) {
-      const rows = async (userId: string) =>
-        (await expectLedgerConsistent(t.dataSource, userId)).entries.map((e) => [e.seq, e.type, e.amount, e.balanceAfter]);
+      const rows = async (payerId: string) =>
+        (await expectLedgerConsistent(t.dataSource, payerId)).entries.map((e) => [e.seq, e.type, e.amount, e.balanceAfter]);
       expect(await rows(grouped[account])).toEqual(await rows(alone[account]));
     }
     // A refused charge leaves its key unused, as if it had never been sent.
@@ -120,15 +120,15 @@ describe(`Group commit of charges (${TEST_DB})`, () => {
   });
 
   it('a refund goes in the same batch as charges, in arrival order: the charges after it can spend what it gave back', async () => {
-    const sequence = async (userId: string, together: boolean) => {
-      await charge({ userId, price: 950 });
-      const toRefund = (await charge({ userId, price: 50 })) as Charge;
+    const sequence = async (payerId: string, together: boolean) => {
+      await charge({ payerId, price: 950 });
+      const toRefund = (await charge({ payerId, price: 50 })) as Charge;
       const steps: Array<() => Promise<unknown>> = [
-        () => charge({ userId, price: 10 }), // short: 0 left
+        () => charge({ payerId, price: 10 }), // short: 0 left
         () => ledger.refund(toRefund, { code: 'SERVICE_FAILED', message: 'the work failed' }).then(() => 'refunded'),
-        () => charge({ userId, price: 30 }),
-        () => charge({ userId, price: 30 }), // short: 20 left
-        () => charge({ userId, price: 20 }),
+        () => charge({ payerId, price: 30 }),
+        () => charge({ payerId, price: 30 }), // short: 20 left
+        () => charge({ payerId, price: 20 }),
       ];
       if (!together) {
         const answers: unknown[] = [];
@@ -136,7 +136,7 @@ describe(`Group commit of charges (${TEST_DB})`, () => {
         return answers;
       }
       batches.length = 0;
-      const opener = charge({ userId: `${userId}-opener`, price: 1 });
+      const opener = charge({ payerId: `${payerId}-opener`, price: 1 });
       const answers = (await Promise.allSettled(steps.map((step) => step()))).map(answerOf);
       await opener;
       expect(batches.map((batch) => batch.charges)).toEqual([1, 4]);
@@ -152,14 +152,14 @@ describe(`Group commit of charges (${TEST_DB})`, () => {
       { refused: 'INSUFFICIENT_TOKENS', details: { balance: 20, required: 30 } },
       { charged: 20, balanceAfter: 0, buckets: { allowance: -20, credits: 0 } },
     ]);
-    const rows = async (userId: string) =>
-      (await expectLedgerConsistent(t.dataSource, userId)).entries.map((e) => [e.seq, e.type, e.amount, e.balanceAfter]);
+    const rows = async (payerId: string) =>
+      (await expectLedgerConsistent(t.dataSource, payerId)).entries.map((e) => [e.seq, e.type, e.amount, e.balanceAfter]);
     expect(await rows('gc-refund-batch')).toEqual(await rows('gc-refund-alone'));
   });
 
   it('parallel charges of one account commit in a few batches, exactly as many as the balance pays for', async () => {
     batches.length = 0;
-    const results = await Promise.allSettled(Array.from({ length: 120 }, () => charge({ userId: 'gc-race', price: 10 })));
+    const results = await Promise.allSettled(Array.from({ length: 120 }, () => charge({ payerId: 'gc-race', price: 10 })));
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(100);
     expect(
       results.filter((r) => r.status === 'rejected').every((r) => (r.reason as TokensError).code === TokensErrorCode.INSUFFICIENT_TOKENS),

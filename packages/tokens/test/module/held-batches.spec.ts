@@ -31,9 +31,9 @@ describe(`Group commit of holds, settlements and releases with charges (${TEST_D
   });
   afterAll(() => t.close());
 
-  const hold = (userId: string, amount: number, idempotency?: HoldRequest['idempotency']) =>
-    ledger.hold({ userId, action: 'held_work', amount, requestId: randomUUID(), ...(idempotency && { idempotency }) });
-  const charge = (userId: string, price: number) => ledger.charge({ userId, action: 'fixed_work', price, requestId: randomUUID() });
+  const hold = (payerId: string, amount: number, idempotency?: HoldRequest['idempotency']) =>
+    ledger.hold({ payerId, action: 'held_work', amount, requestId: randomUUID(), ...(idempotency && { idempotency }) });
+  const charge = (payerId: string, price: number) => ledger.charge({ payerId, action: 'fixed_work', price, requestId: randomUUID() });
 
   /** What a caller sees of its answer, without the ids that differ between the runs. */
   const answerOf = (settled: PromiseSettledResult<unknown>) => {
@@ -59,7 +59,7 @@ describe(`Group commit of holds, settlements and releases with charges (${TEST_D
     const postings = t.app.get(TransactionalPostings);
     await t.app
       .get(TransactionRunner)
-      .run((em) => postings.post(em, { userId: accounts.a, type: LedgerEntryType.AdminGrant, amount: 500 }));
+      .run((em) => postings.post(em, { payerId: accounts.a, type: LedgerEntryType.AdminGrant, amount: 500 }));
     const opened = {
       a: (await hold(accounts.a, 1200)) as Hold,
       b: (await hold(accounts.b, 300)) as Hold,
@@ -132,19 +132,19 @@ describe(`Group commit of holds, settlements and releases with charges (${TEST_D
     ]);
 
     // The ledgers are the same too, row for row and bucket by bucket, and each one adds up.
-    const rows = async (userId: string) => {
-      await expectLedgerConsistent(t.dataSource, userId);
+    const rows = async (payerId: string) => {
+      await expectLedgerConsistent(t.dataSource, payerId);
       const entries = await t.dataSource.query<Array<Record<string, unknown>>>(
         'SELECT seq, type, amount, allowance_amount, credits_amount, balance_after FROM token_ledger_entries WHERE user_id = ? ORDER BY seq',
-        [userId],
+        [payerId],
       );
       return entries.map((e) => [e.seq, e.type, e.amount, e.allowance_amount, e.credits_amount, e.balance_after].map(String));
     };
-    const account = async (userId: string) =>
+    const account = async (payerId: string) =>
       (
         await t.dataSource.query<Array<Record<string, unknown>>>(
           'SELECT balance, allowance, credits, held, owed, used_this_period, ledger_seq FROM token_accounts WHERE user_id = ?',
-          [userId],
+          [payerId],
         )
       ).map((row) => Object.values(row).map(String));
     for (const name of ACCOUNTS) {
@@ -168,14 +168,14 @@ describe(`Group commit of holds, settlements and releases with charges (${TEST_D
 
   it('parallel settlements of many accounts commit in a few batches, each charged exactly; expired holds are released together', async () => {
     const users = Array.from({ length: 40 }, (_, i) => `hb-many-${i}`);
-    const holds = (await Promise.all(users.map((userId) => hold(userId, 100)))) as Hold[];
+    const holds = (await Promise.all(users.map((payerId) => hold(payerId, 100)))) as Hold[];
     batches.length = 0;
     const charges = await Promise.all(holds.map((h, i) => ledger.settleHold(h, i, { units: i })));
     expect(charges.map((c) => c.balanceAfter)).toEqual(users.map((_, i) => 1000 - i));
     expect(batches.length).toBeLessThan(10);
-    for (const userId of users) await expectLedgerConsistent(t.dataSource, userId);
+    for (const payerId of users) await expectLedgerConsistent(t.dataSource, payerId);
 
-    const stale = (await Promise.all(users.map((userId) => hold(userId, 30)))) as Hold[];
+    const stale = (await Promise.all(users.map((payerId) => hold(payerId, 30)))) as Hold[];
     await t.dataSource.query(`UPDATE token_holds SET expires_at = ? WHERE id IN (${stale.map(() => '?').join(', ')})`, [
       '2000-01-01 00:00:00.000',
       ...stale.map((h) => h.holdId),
@@ -183,7 +183,7 @@ describe(`Group commit of holds, settlements and releases with charges (${TEST_D
     batches.length = 0;
     expect(await ledger.releaseExpiredHolds(100)).toBe(users.length);
     expect(batches.length).toBeLessThan(10);
-    for (const userId of users) expect(await owedState(t.dataSource, userId)).toMatchObject({ held: 0, openHolds: 0 });
+    for (const payerId of users) expect(await owedState(t.dataSource, payerId)).toMatchObject({ held: 0, openHolds: 0 });
     await expectIntegrityClean(t.app.get(TokenIntegrityService));
   });
 });

@@ -19,27 +19,27 @@ describe(`holds through the TokenLedger port (${TEST_DB})`, () => {
   let ledger: TokenLedger;
   const clock = new FakeClock();
   /** A hold without an Idempotency-Key: never a replay. */
-  const hold = async (userId: string, amount: number) =>
-    (await ledger.hold({ userId, action: 'completion:local', amount, requestId: randomUUID() })) as Hold;
-  const account = async (userId: string) => {
+  const hold = async (payerId: string, amount: number) =>
+    (await ledger.hold({ payerId, action: 'completion:local', amount, requestId: randomUUID() })) as Hold;
+  const account = async (payerId: string) => {
     const [row] = await t.dataSource.query<Array<{ balance: unknown; held: unknown; allowance: unknown; credits: unknown }>>(
       'SELECT balance, held, allowance, credits FROM token_accounts WHERE user_id = ?',
-      [userId],
+      [payerId],
     );
     const [open] = await t.dataSource.query<Array<{ total: unknown }>>(
       'SELECT COALESCE(SUM(amount), 0) AS total FROM token_holds WHERE user_id = ? AND closed_at IS NULL',
-      [userId],
+      [payerId],
     );
     // held is always the sum of the account's open holds.
     expect(Number(row.held)).toBe(Number(open.total));
     return { balance: Number(row.balance), held: Number(row.held) };
   };
 
-  const metadataOf = async (userId: string, type: string) =>
+  const metadataOf = async (payerId: string, type: string) =>
     (
       await t.dataSource.query<Array<{ metadata: string | null }>>(
         'SELECT metadata FROM token_ledger_entries WHERE user_id = ? AND type = ? ORDER BY seq',
-        [userId, type],
+        [payerId, type],
       )
     ).map((row) => (row.metadata ? (JSON.parse(row.metadata) as unknown) : null));
 
@@ -103,7 +103,7 @@ describe(`holds through the TokenLedger port (${TEST_DB})`, () => {
     const postings = t.app.get(TransactionalPostings);
     await t.app
       .get(TransactionRunner)
-      .run((em) => postings.post(em, { userId: 'h-buckets', type: LedgerEntryType.AdminGrant, amount: 500 }));
+      .run((em) => postings.post(em, { payerId: 'h-buckets', type: LedgerEntryType.AdminGrant, amount: 500 }));
     const big = await hold('h-buckets', 1200); // the 999 of allowance left, then 201 of credits
     expect(big.buckets).toEqual({ allowance: -999, credits: -201 });
     await ledger.releaseHold(big);
@@ -168,7 +168,7 @@ describe(`holds through the TokenLedger port (${TEST_DB})`, () => {
     const postings = t.app.get(TransactionalPostings);
     await t.app
       .get(TransactionRunner)
-      .run((em) => postings.post(em, { userId: 'h-owe-race', type: LedgerEntryType.AdminGrant, amount: 500 }));
+      .run((em) => postings.post(em, { payerId: 'h-owe-race', type: LedgerEntryType.AdminGrant, amount: 500 }));
     expect(await owedState(t.dataSource, 'h-owe-race')).toMatchObject({ owed: 300 });
     expect(await account('h-owe-race')).toEqual({ balance: 0, held: 0 });
     await expectLedgerConsistent(t.dataSource, 'h-owe-race');

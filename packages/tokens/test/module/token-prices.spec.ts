@@ -47,7 +47,7 @@ describe(`TokenPrices (${TEST_DB})`, () => {
     expect(await prices.priceFor(NOTE, 'acme')).toBe(5);
     await prices.setOverride('note_summary', 3, { tier: 'flat' }, ADMIN);
     expect(await prices.priceFor(NOTE, 'acme')).toBe(3);
-    await prices.setOverride('note_summary', 0, { userId: 'acme' }, ADMIN);
+    await prices.setOverride('note_summary', 0, { payerId: 'acme' }, ADMIN);
     expect([await prices.priceFor(NOTE, 'acme'), await prices.priceFor(NOTE, 'globex')]).toEqual([0, 3]);
     const list = await prices.pricesFor('acme');
     expect(list).toEqual([{ action: 'note_summary', cost: 0, defaultCost: 1, overriddenBy: 'user', description: expect.any(String) }]);
@@ -65,10 +65,10 @@ describe(`TokenPrices (${TEST_DB})`, () => {
     const before = await prices.listOverrides();
     await expect(prices.setOverride('no_such_action', 1, {}, ADMIN)).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await expect(prices.setOverride('note_summary', 1, { tier: 'gold' }, ADMIN)).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    await expect(prices.setOverride('note_summary', 1, { tier: 'flat', userId: 'acme' }, ADMIN)).rejects.toMatchObject({
+    await expect(prices.setOverride('note_summary', 1, { tier: 'flat', payerId: 'acme' }, ADMIN)).rejects.toMatchObject({
       code: 'VALIDATION_FAILED',
     });
-    await expect(prices.removeOverride('note_summary', { userId: 'nobody' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(prices.removeOverride('note_summary', { payerId: 'nobody' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
     expect(await prices.listOverrides()).toEqual(before);
   });
 });

@@ -17,8 +17,8 @@ describe(`TypeormTokenLedger through the TokenLedger port (${TEST_DB})`, () => {
   let t: TokensTestModule;
   let ledger: TokenLedger;
   const clock = new FakeClock();
-  const charge = (userId: string, cost: number, extra: Partial<Parameters<TokenLedger['charge']>[0]> = {}) =>
-    ledger.charge({ userId, action: 'note_summary', price: cost, requestId: randomUUID(), ...extra });
+  const charge = (payerId: string, price: number, extra: Partial<Parameters<TokenLedger['charge']>[0]> = {}) =>
+    ledger.charge({ payerId, action: 'note_summary', price, requestId: randomUUID(), ...extra });
 
   beforeAll(async () => {
     t = await startTokensModule({ clock });
@@ -30,7 +30,7 @@ describe(`TypeormTokenLedger through the TokenLedger port (${TEST_DB})`, () => {
     const result = (await charge('p-seed', 30)) as Charge;
     expect(result).toMatchObject({
       kind: 'charged',
-      userId: 'p-seed',
+      payerId: 'p-seed',
       price: 30,
       balanceAfter: 970,
       buckets: { allowance: -30, credits: 0 },

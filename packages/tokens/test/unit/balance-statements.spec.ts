@@ -17,16 +17,16 @@ import {
 } from '../../src/ledger/balance-statements.js';
 
 const posting = (type: LedgerEntryType, amount: number, buckets?: { allowance: number; credits: number }) => ({
-  userId: 'u',
+  payerId: 'u',
   type,
   amount,
   buckets,
 });
 
 describe('the movement a posting makes', () => {
-  it('a debit takes its cost from the allowance first, then credits', () => {
-    expect(movementOf(posting(LedgerEntryType.Usage, -30))).toEqual({ kind: 'debit', cost: 30 });
-    expect(movementOf(posting(LedgerEntryType.AdminDeduct, -5))).toEqual({ kind: 'debit', cost: 5 });
+  it('a debit takes its price from the allowance first, then credits', () => {
+    expect(movementOf(posting(LedgerEntryType.Usage, -30))).toEqual({ kind: 'debit', price: 30 });
+    expect(movementOf(posting(LedgerEntryType.AdminDeduct, -5))).toEqual({ kind: 'debit', price: 5 });
   });
 
   it('purchases, admin grants and reinstated purchases add credits (they never expire); every other grant adds allowance', () => {
@@ -53,12 +53,12 @@ describe('the balance statements on an account row (SQLite)', () => {
   });
   afterAll(() => db?.destroy());
 
-  const open = async (userId: string, allowance: number, credits: number, granted = allowance) =>
-    db.query('INSERT INTO accounts VALUES (?, ?, ?, ?, ?, 0)', [userId, allowance + credits, allowance, credits, granted]);
-  const apply = async (set: SqlPart, userIds: string[]) =>
-    db.query(`UPDATE accounts SET ${set.sql} WHERE user_id IN (${userIds.map(() => '?').join(', ')})`, [...set.parameters, ...userIds]);
-  const read = async (userId: string): Promise<Row> => {
-    const [row] = await db.query<Array<Record<string, number>>>('SELECT * FROM accounts WHERE user_id = ?', [userId]);
+  const open = async (payerId: string, allowance: number, credits: number, granted = allowance) =>
+    db.query('INSERT INTO accounts VALUES (?, ?, ?, ?, ?, 0)', [payerId, allowance + credits, allowance, credits, granted]);
+  const apply = async (set: SqlPart, payerIds: string[]) =>
+    db.query(`UPDATE accounts SET ${set.sql} WHERE user_id IN (${payerIds.map(() => '?').join(', ')})`, [...set.parameters, ...payerIds]);
+  const read = async (payerId: string): Promise<Row> => {
+    const [row] = await db.query<Array<Record<string, number>>>('SELECT * FROM accounts WHERE user_id = ?', [payerId]);
     return {
       balance: row.balance,
       allowance: row.allowance,
@@ -68,22 +68,22 @@ describe('the balance statements on an account row (SQLite)', () => {
     };
   };
   /** Applies a movement to one account; what the row became and the split read back from it. */
-  const move = async (userId: string, movement: Movement) => {
-    await apply(assignmentsOf(movement), [userId]);
-    const row = await read(userId);
+  const move = async (payerId: string, movement: Movement) => {
+    await apply(assignmentsOf(movement), [payerId]);
+    const row = await read(payerId);
     return { row, split: splitAfter(movement, { lastAllowanceChange: row.lastAllowanceChange } as TokenAccount) };
   };
 
   it('a debit the allowance covers takes only allowance', async () => {
     await open('within', 30, 50);
-    const { row, split } = await move('within', { kind: 'debit', cost: 20 });
+    const { row, split } = await move('within', { kind: 'debit', price: 20 });
     expect([row.balance, row.allowance, row.credits]).toEqual([60, 10, 50]);
     expect(split).toEqual({ allowance: -20, credits: 0 });
   });
 
   it('a debit above the allowance empties it and takes the rest from credits', async () => {
     await open('spanning', 30, 50);
-    const { row, split } = await move('spanning', { kind: 'debit', cost: 45 });
+    const { row, split } = await move('spanning', { kind: 'debit', price: 45 });
     expect([row.balance, row.allowance, row.credits]).toEqual([35, 0, 35]);
     expect(split).toEqual({ allowance: -30, credits: -15 });
   });
@@ -115,7 +115,7 @@ describe('the balance statements on an account row (SQLite)', () => {
       ['batch-a', 25],
       ['batch-b', 25],
     ];
-    const negated = totals.map(([userId, total]): [string, number] => [userId, -total]);
+    const negated = totals.map(([payerId, total]): [string, number] => [payerId, -total]);
     await apply(debitAssignments(perAccount(totals), perAccount(negated)), ['batch-a', 'batch-b']);
     expect(await read('batch-a')).toMatchObject({ balance: 85, allowance: 0, credits: 85, lastAllowanceChange: -10 });
     expect(await read('batch-b')).toMatchObject({ balance: 75, allowance: 75, credits: 0, lastAllowanceChange: -25 });

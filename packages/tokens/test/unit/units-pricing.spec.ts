@@ -47,7 +47,7 @@ describe('pricing a request by its units', () => {
     await guard.canActivate(new ExecutionContextHost([request, {}], controller, method));
     return request;
   };
-  const entriesOf = (payer: string) => ledger.entries.filter((e) => e.userId === payer).map((e) => [e.type, e.amount]);
+  const entriesOf = (payer: string) => ledger.entries.filter((e) => e.payerId === payer).map((e) => [e.type, e.amount]);
 
   it('charges the price per unit times the units the body uses', async () => {
     const request = await guarded(LeadsController, 'search', { count: 250 }, 'acme');

@@ -1,15 +1,15 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
-import { SettlementKind, TokenEvents, TokensSettlementDeferredEvent, TokensSettlementEndedEvent } from '../token-events.js';
+import { DeferredPostingKind, TokenEvents, TokensPostingDeferredEvent, TokensPostingEndedEvent } from '../token-events.js';
 
 const FIRST_DELAY_MS = 250;
 const MAX_DELAY_MS = 30_000;
-/** At shutdown, how long the last attempt of every pending settlement may take together. */
+/** At shutdown, how long the last attempt of every pending posting may take together. */
 const LAST_ATTEMPT_MS = 5_000;
 
-export interface DeferredSettlement {
-  kind: SettlementKind;
-  userId: string;
+export interface DeferredPosting {
+  kind: DeferredPostingKind;
+  payerId: string;
   action: string;
   amount: number;
   requestId: string;
@@ -21,7 +21,7 @@ export interface DeferredSettlement {
 }
 
 interface Pending {
-  settlement: DeferredSettlement;
+  posting: DeferredPosting;
   attempts: number;
   timer: NodeJS.Timeout | null;
   /** The attempt in progress, if any. */
@@ -29,27 +29,27 @@ interface Pending {
 }
 
 /**
- * Settlements the database could not take when they were due, retried in this process with
+ * Ledger postings the database could not take when they were due, retried in this process with
  * exponential backoff (250 ms, doubling, at most 30 s apart) until the database takes them:
  * - a refund of a failed request, written while the database was down;
  * - a charge whose COMMIT went unanswered while the database went away: the caller was told 503
  *   and the work did not run, so if it did commit it is refunded.
- * A process that stops tries each pending settlement once more (for at most 5 s, while the
+ * A process that stops tries each pending posting once more (for at most 5 s, while the
  * database connection is still open) and reports the ones that still fail as abandoned (an error
  * log line with what an operator needs to post it by hand).
  */
 @Injectable()
-export class SettlementRetries implements BeforeApplicationShutdown {
-  private readonly logger = new Logger('SettlementRetries');
+export class PostingRetries implements BeforeApplicationShutdown {
+  private readonly logger = new Logger('PostingRetries');
   private readonly pending = new Set<Pending>();
   private closing = false;
 
   constructor(@Optional() @Inject(EventEmitter2) private readonly events?: EventEmitter2) {}
 
-  defer(settlement: DeferredSettlement): void {
-    const entry: Pending = { settlement, attempts: 0, timer: null, running: null };
+  defer(posting: DeferredPosting): void {
+    const entry: Pending = { posting, attempts: 0, timer: null, running: null };
     this.pending.add(entry);
-    this.events?.emit(TokenEvents.SettlementDeferred, this.describe(settlement) satisfies TokensSettlementDeferredEvent);
+    this.events?.emit(TokenEvents.PostingDeferred, this.describe(posting) satisfies TokensPostingDeferredEvent);
     this.schedule(entry);
   }
 
@@ -75,7 +75,7 @@ export class SettlementRetries implements BeforeApplicationShutdown {
   private attempt(entry: Pending): Promise<void> {
     entry.timer = null;
     entry.attempts += 1;
-    entry.running = entry.settlement.run().then(
+    entry.running = entry.posting.run().then(
       () => {
         if (this.pending.has(entry)) this.end(entry, 'settled');
       },
@@ -84,8 +84,8 @@ export class SettlementRetries implements BeforeApplicationShutdown {
         if (this.closing || entry.attempts === 1 || entry.attempts % 10 === 0) {
           this.logger.warn(
             JSON.stringify({
-              event: 'settlement_retry_failed',
-              ...this.describe(entry.settlement),
+              event: 'posting_retry_failed',
+              ...this.describe(entry.posting),
               attempts: entry.attempts,
               error: String(error),
             }),
@@ -97,16 +97,16 @@ export class SettlementRetries implements BeforeApplicationShutdown {
     return entry.running.finally(() => (entry.running = null));
   }
 
-  private end(entry: Pending, outcome: TokensSettlementEndedEvent['outcome']): void {
+  private end(entry: Pending, outcome: TokensPostingEndedEvent['outcome']): void {
     this.pending.delete(entry);
-    this.events?.emit(TokenEvents.SettlementEnded, {
-      ...this.describe(entry.settlement),
+    this.events?.emit(TokenEvents.PostingEnded, {
+      ...this.describe(entry.posting),
       outcome,
       attempts: entry.attempts,
-    } satisfies TokensSettlementEndedEvent);
+    } satisfies TokensPostingEndedEvent);
   }
 
-  private describe({ kind, userId, action, amount, requestId }: DeferredSettlement): TokensSettlementDeferredEvent {
-    return { kind, userId, action, amount, requestId };
+  private describe({ kind, payerId, action, amount, requestId }: DeferredPosting): TokensPostingDeferredEvent {
+    return { kind, payerId, action, amount, requestId };
   }
 }
