@@ -3,7 +3,7 @@ import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
-import { toErrorBody } from './common/error-response.js';
+import { errorBodyFor } from './common/openai-error-body.js';
 import { corsOptions, setSecurityHeaders } from './common/http-security.js';
 import { AppConfig } from './config/app-config.js';
 
@@ -23,9 +23,12 @@ function nestedDeeperThan(value: unknown, limit: number): boolean {
   return false;
 }
 
-/** The contract's error body for anything Fastify rejects itself, with the request id in body and header. */
+/**
+ * The contract's error body for anything Fastify rejects itself (OpenAI's shape under /v1), with the
+ * request id in body and header.
+ */
 function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
-  const body = toErrorBody(error);
+  const body = errorBodyFor(request.raw.url, error);
   void reply
     .status(body.statusCode)
     .header('X-Request-Id', request.id)

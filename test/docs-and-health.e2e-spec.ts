@@ -28,6 +28,8 @@ const ROUTES: [method: string, path: string][] = [
   ['put', '/admin/costs/{action}'],
   ['delete', '/admin/costs/{action}'],
   ['get', '/v1/models'],
+  ['get', '/v1/models/{model}'],
+  ['post', '/v1/embeddings'],
   ['put', '/admin/models/{model}'],
   ['delete', '/admin/models/{model}'],
   ['get', '/billing/packages'],

@@ -19,6 +19,7 @@
  * Requests go through node:http rather than fetch, so paths, headers and bodies reach the server
  * byte for byte (fetch would normalise `../`, refuse non-ASCII header values and GET bodies).
  */
+import { Ajv } from 'ajv';
 import fc from 'fast-check';
 import { createHmac } from 'node:crypto';
 import http from 'node:http';
@@ -121,6 +122,8 @@ interface Schema {
   minItems?: number;
   maxItems?: number;
   uniqueItems?: boolean;
+  /** A value of exactly one of these (e.g. an embeddings `input`: a string, strings, token ids...). */
+  oneOf?: Schema[];
   example?: unknown;
   default?: unknown;
 }
@@ -245,9 +248,17 @@ const EXTRA_KEYS = [
   '',
 ];
 
+/** Validates against the OpenAPI document's schemas (its keywords of JSON Schema; `example` and such ignored). */
+const ajv = new Ajv({ strict: false, allErrors: false });
+
 /** Builds values from one request schema: valid examples, and values that always violate it. */
 class SchemaFuzzer {
   constructor(private readonly schemas: Record<string, Schema>) {}
+
+  /** Whether `value` breaks a `oneOf` schema: it is valid against none of its alternatives (checked, not assumed). */
+  private breaksOneOf(s: Schema, value: unknown): boolean {
+    return !ajv.validate({ oneOf: s.oneOf!.map((alternative) => this.resolve(alternative)) }, value);
+  }
 
   resolve(schema: Schema): Schema {
     if (!schema.$ref) return schema;
@@ -261,6 +272,7 @@ class SchemaFuzzer {
   example(raw: Schema): unknown {
     const s = this.resolve(raw);
     if (s.example !== undefined && !(s.type === 'object' && s.properties)) return s.example;
+    if (s.oneOf?.length) return this.example(s.oneOf[0]);
     if (s.enum?.length) return s.enum[0];
     switch (s.type) {
       case 'object': {
@@ -345,6 +357,9 @@ class SchemaFuzzer {
   /** A value that violates the schema, whatever else it contains. */
   violation(raw: Schema, options: { extraIsViolation?: boolean } = {}): fc.Arbitrary<unknown> {
     const s = this.resolve(raw);
+    // A value that breaks one alternative may be another's (a string is not an array, but is an input): kept only if it breaks them all.
+    if (s.oneOf)
+      return fc.oneof(...s.oneOf.map((alternative) => this.violation(alternative, options))).filter((v) => this.breaksOneOf(s, v));
     const broken = this.brokenConstraint(s);
     const choices: fc.Arbitrary<unknown>[] = [this.wrongType(s), ...(broken ? [broken] : [])];
     if (s.type === 'object' || s.properties) choices.push(...this.objectViolations(s, options.extraIsViolation ?? true));
@@ -360,6 +375,10 @@ class SchemaFuzzer {
    */
   singleDefects(raw: Schema): { label: string; value: unknown }[] {
     const s = this.resolve(raw);
+    if (s.oneOf) {
+      const defects = s.oneOf.flatMap((alternative) => this.singleDefects(alternative)).filter(({ value }) => this.breaksOneOf(s, value));
+      return defects.filter((defect, index) => defects.findIndex(({ label }) => label === defect.label) === index);
+    }
     const defects: { label: string; value: unknown }[] = [];
     const type = s.type === 'integer' ? 'number' : s.type;
     const otherTypes: [string, unknown][] = (

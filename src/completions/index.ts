@@ -21,6 +21,10 @@ export {
 } from './llm-upstream.js';
 export { LOCAL_MODEL_ID, LOCAL_MODEL_OPTIONS, LOCAL_REPLY_TOKENS, LocalModel, type LocalModelOptions } from './local-model.js';
 export { ModelRouter } from './model-router.js';
+export { EmbeddingsRouter, EmbeddingsUpstream, inputsOf, type EmbeddingsRequest, type EmbeddingsResult } from './embeddings-upstream.js';
+export { EMBEDDING_ACTION, Embeddings } from './embeddings.service.js';
+export { LOCAL_EMBEDDING_DIMENSIONS, LocalEmbeddings, localVectorOf, MAX_LOCAL_EMBEDDING_VALUES } from './local-embeddings.js';
+export { OpenAiEmbeddings } from './openai-embeddings.js';
 export { DEFAULT_UPSTREAM_TIMEOUT_MS, OpenAiUpstream, type OpenAiUpstreamOptions } from './openai.upstream.js';
 export {
   OpenAiErrorBodyDto,
@@ -33,6 +37,7 @@ export {
 export { MAX_OUTPUT_TOKENS_LIMIT, MAX_PRICE_PER_1K, maxPriceOf, outputLimitOf, priceOf, type ModelPricing } from './pricing.js';
 export {
   countTokens,
+  countTextsInSlices,
   countTokensInSlices,
   estimatePromptTokens,
   estimatePromptTokensInSlices,
@@ -43,3 +48,4 @@ export {
   type CountedMessage,
 } from './tokenizer.js';
 export { MODEL_ID } from './dto/ai-model.dto.js';
+export { MAX_EMBEDDING_DIMENSIONS, MAX_EMBEDDING_INPUT_LENGTH, MAX_EMBEDDING_INPUTS, MAX_TOKEN_ID } from './dto/embeddings.dto.js';

@@ -1,10 +1,11 @@
-import { Controller, Get } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Param } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { AppError } from '../common/app-error.js';
 import { ApiAuth } from '../common/api-auth.decorator.js';
 import { AiModels } from './ai-models.service.js';
-import { ModelDto, ModelListDto } from './dto/ai-model.dto.js';
+import { MODEL_PARAM_DOCS, ModelDto, ModelListDto, ModelParamDto } from './dto/ai-model.dto.js';
 import { LlmUpstream } from './llm-upstream.js';
-import { OpenAiErrors } from './openai-error.filter.js';
+import { OpenAiErrorBodyDto, OpenAiErrors } from './openai-error.filter.js';
 
 @ApiTags('ai completions')
 @OpenAiErrors()
@@ -30,5 +31,22 @@ export class ModelsController {
   async list(): Promise<ModelListDto> {
     const models = await this.models.list();
     return { object: 'list', data: models.filter((model) => this.upstream.serves(model.model)).map(ModelDto.from) };
+  }
+
+  @Get(':model')
+  @ApiOperation({
+    summary: 'One model the completions can use, with its prices',
+    description:
+      "OpenAI's model object (what `client.models.retrieve(id)` of an OpenAI SDK reads), exactly as GET /v1/models lists it. " +
+      "A model that is not in the list (no such model, or one this instance cannot serve) is 404 NOT_FOUND in OpenAI's error shape.",
+  })
+  @ApiParam(MODEL_PARAM_DOCS)
+  @ApiOkResponse({ type: ModelDto })
+  @ApiBadRequestResponse({ type: OpenAiErrorBodyDto, description: 'VALIDATION_FAILED: not a model id' })
+  @ApiNotFoundResponse({ type: OpenAiErrorBodyDto, description: 'NOT_FOUND: no such model, or none this instance serves' })
+  async retrieve(@Param() { model }: ModelParamDto): Promise<ModelDto> {
+    const found = await this.models.get(model);
+    if (!found || !this.upstream.serves(found.model)) throw AppError.notFound(`Model '${model}'`);
+    return ModelDto.from(found);
   }
 }

@@ -3,17 +3,9 @@ import { ApiProperty, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ErrorCode } from '../common/app-error.js';
 import { ErrorBodyDto } from '../common/error-body.dto.js';
-import { toErrorBody, type ErrorBody } from '../common/error-response.js';
+import { toOpenAiErrorBody } from '../common/openai-error-body.js';
 
-/** OpenAI's error `type` for an HTTP status. */
-export function openAiErrorType(status: number): string {
-  if (status === 401) return 'authentication_error';
-  if (status === 402) return 'insufficient_quota';
-  if (status === 403) return 'permission_error';
-  if (status === 429) return 'rate_limit_error';
-  if (status >= 500) return 'api_error';
-  return 'invalid_request_error';
-}
+export { openAiErrorType, toOpenAiErrorBody, type OpenAiErrorBody } from '../common/openai-error-body.js';
 
 export class OpenAiErrorDto {
   @ApiProperty({ example: 'Missing, invalid or revoked credentials' })
@@ -36,31 +28,6 @@ export class OpenAiErrorDto {
 export class OpenAiErrorBodyDto extends ErrorBodyDto {
   @ApiProperty({ type: OpenAiErrorDto, description: "OpenAI's error object, which OpenAI SDKs read" })
   error: OpenAiErrorDto;
-}
-
-/** The answer body of an error on a /v1 route. */
-export interface OpenAiErrorBody extends ErrorBody {
-  error: { message: string; type: string; code: string; param: string | null };
-}
-
-/**
- * The error body of a /v1 route: OpenAI's `{ error: { message, type, code, param } }`, which the
- * OpenAI SDKs read (`code` is this service's stable code, e.g. INSUFFICIENT_TOKENS), beside the
- * fields every other route answers with (`statusCode`, `code`, `message`, details, `requestId`),
- * so clients of either kind read it. Same HTTP statuses as everywhere.
- */
-export function toOpenAiErrorBody(error: unknown): OpenAiErrorBody {
-  const body = toErrorBody(error);
-  const field = Array.isArray(body.details) ? (body.details as { field?: unknown }[])[0]?.field : undefined;
-  return {
-    error: {
-      message: body.message,
-      type: openAiErrorType(body.statusCode),
-      code: body.code,
-      param: typeof field === 'string' ? field : null,
-    },
-    ...body,
-  };
 }
 
 @Catch()

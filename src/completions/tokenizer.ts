@@ -112,7 +112,7 @@ export function estimatePromptTokens(messages: readonly CountedMessage[]): numbe
 }
 
 /** The time a count has spent since the event loop last had a turn. */
-class Slice {
+export class Slice {
   private started = performance.now();
 
   /** Lets the event loop run (other requests, timers, I/O) once the slice has taken SLICE_MS. */
@@ -135,6 +135,15 @@ async function countInSlices(text: string, slice: Slice): Promise<number> {
 /** countTokens, in slices of about SLICE_MS between which the event loop runs: for the request paths. */
 export function countTokensInSlices(text: string): Promise<number> {
   return countInSlices(text, new Slice());
+}
+
+/** The tokens of all of `texts` together (no framing: an embeddings input), in slices of about SLICE_MS between which the event loop runs. */
+export async function countTextsInSlices(texts: readonly string[]): Promise<number> {
+  const slice = new Slice();
+  let total = 0;
+  // One slice for all of them: many short texts let the event loop run too.
+  for (const text of texts) total += await countInSlices(text, slice);
+  return total;
 }
 
 /** estimatePromptTokens, in slices of about SLICE_MS between which the event loop runs: for the request paths. */

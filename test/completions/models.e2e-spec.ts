@@ -4,7 +4,7 @@
  * the admin routes that add, reprice and remove models (validated, admin only), a change visible
  * to the next request on another instance, and OpenAI-shaped errors on /v1.
  */
-import OpenAI, { AuthenticationError } from 'openai';
+import OpenAI, { AuthenticationError, BadRequestError, NotFoundError } from 'openai';
 import { FakeOpenAi } from '../support/fake-openai.js';
 import { loginAdmin, registerUser, TestUser } from '../support/factories.js';
 import { startTestApp, TestApp } from '../support/test-app.js';
@@ -95,6 +95,84 @@ describe(`AI models and prices (${TEST_DB})`, () => {
       const failure = await client.models.list().catch((error: unknown) => error);
       expect(failure).toBeInstanceOf(AuthenticationError);
       expect(failure).toMatchObject({ status: 401, code: 'UNAUTHENTICATED', type: 'authentication_error' });
+    });
+  });
+
+  describe('GET /v1/models/:model', () => {
+    const one = (model: string, token = apiKey) => t.http.get(`/v1/models/${model}`, bearer(token));
+
+    it('answers one model exactly as the list shows it, raw and through the SDK (models.retrieve)', async () => {
+      const response = await one('local');
+      expect(response.status).toBe(200);
+      expect(response.body).toEqual((await models()).body.data[0]);
+      expect(response.body).toEqual(LOCAL);
+      const client = new OpenAI({ baseURL: `${t.http.baseUrl}/v1`, apiKey, maxRetries: 0 });
+      expect(await client.models.retrieve('local')).toEqual(LOCAL);
+    });
+
+    it("an unknown model, or one no upstream serves, is 404 NOT_FOUND in OpenAI's shape; the SDK throws NotFoundError", async () => {
+      expect((await put('gpt-4o-mini', PRICES)).status).toBe(200);
+      try {
+        for (const model of ['nope', 'gpt-4o-mini', encodeURIComponent('meta-llama/Llama-3.1-8B')]) {
+          const response = await one(model);
+          expect([model, response.status]).toEqual([model, 404]);
+          expect(response.body).toMatchObject({
+            error: {
+              message: expect.stringContaining(decodeURIComponent(model)),
+              type: 'invalid_request_error',
+              code: 'NOT_FOUND',
+              param: null,
+            },
+            statusCode: 404,
+            code: 'NOT_FOUND',
+          });
+        }
+        const client = new OpenAI({ baseURL: `${t.http.baseUrl}/v1`, apiKey, maxRetries: 0 });
+        const failure = await client.models.retrieve('nope').catch((error: unknown) => error);
+        expect(failure).toBeInstanceOf(NotFoundError);
+        expect(failure).toMatchObject({ status: 404, code: 'NOT_FOUND', type: 'invalid_request_error' });
+        expect((failure as NotFoundError).message).toBe("404 Model 'nope' not found");
+      } finally {
+        expect((await remove('gpt-4o-mini')).status).toBe(204);
+      }
+    });
+
+    it('serves the models of an upstream once LLM_BASE_URL is set, ids with a slash included (sent as %2F)', async () => {
+      const other = await startTestApp({ database: t.database, env: { LLM_BASE_URL: fake.baseUrl } });
+      const model = 'meta-llama/Llama-3.1-8B-Instruct';
+      try {
+        expect((await put(encodeURIComponent(model), PRICES)).status).toBe(200);
+        const client = new OpenAI({ baseURL: `${other.http.baseUrl}/v1`, apiKey, maxRetries: 0 });
+        const listed = (await other.http.get('/v1/models', bearer(apiKey))).body.data.find((item: { id: string }) => item.id === model);
+        expect(listed).toMatchObject({ id: model, owned_by: 'upstream', pricing: { inputPer1k: 150, outputPer1k: 600 } });
+        expect(await client.models.retrieve(model)).toEqual(listed);
+        // Not routed as two path segments: an unencoded slash is another path.
+        expect((await other.http.get(`/v1/models/${model}`, bearer(apiKey))).status).toBe(404);
+      } finally {
+        expect((await remove(encodeURIComponent(model))).status).toBe(204);
+        await other.close({ keepDatabase: true });
+      }
+    });
+
+    it.each([
+      ['a leading dash', '-model'],
+      ['a space', 'gpt%204o'],
+      ['65 characters', 'x'.repeat(65)],
+      ['a quote', encodeURIComponent("x' OR '1'='1")],
+      ['an emoji', encodeURIComponent('💥')],
+      ['a NUL byte', '%00'],
+      ['dot segments', encodeURIComponent('../etc')],
+    ])("a model id with %s is 400 VALIDATION_FAILED in OpenAI's shape, never a 500", async (_label, model) => {
+      const response = await one(model);
+      expect([response.status, response.body.code, response.body.error?.code]).toEqual([400, 'VALIDATION_FAILED', 'VALIDATION_FAILED']);
+      expect(response.body.error).toMatchObject({ type: 'invalid_request_error', param: 'model' });
+    });
+
+    it('the SDK reads a bad id as BadRequestError; without credentials it is 401 in OpenAI shape', async () => {
+      const client = new OpenAI({ baseURL: `${t.http.baseUrl}/v1`, apiKey, maxRetries: 0 });
+      expect(await client.models.retrieve('-bad').catch((error: unknown) => error)).toBeInstanceOf(BadRequestError);
+      const anonymous = await t.http.get('/v1/models/local');
+      expect([anonymous.status, anonymous.body.error?.type]).toEqual([401, 'authentication_error']);
     });
   });
 

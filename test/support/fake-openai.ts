@@ -11,7 +11,8 @@ import type { AddressInfo, Socket } from 'node:net';
  * - `noUsage`: a normal answer without `usage` (in the stream: no usage chunk even when asked for);
  * - `reply`: a normal answer with this text instead of the default one;
  * - `usage`: a normal answer (after `delayMs`, like `slow`) that reports these token counts (e.g. more prompt tokens than the caller estimated);
- * - `stall`: the success status line at once, the answer only after `delayMs` (a request the upstream took and bills).
+ * - `stall`: the success status line at once, the answer only after `delayMs` (a request the upstream took and bills);
+ * - `answer`: 200 with this JSON body, whatever it is (e.g. something that is not an embeddings list).
  */
 export type FakeBehaviour =
   | { kind: 'normal' }
@@ -21,7 +22,8 @@ export type FakeBehaviour =
   | { kind: 'noUsage' }
   | { kind: 'reply'; text: string }
   | { kind: 'usage'; promptTokens: number; completionTokens?: number; delayMs?: number }
-  | { kind: 'stall'; delayMs: number };
+  | { kind: 'stall'; delayMs: number }
+  | { kind: 'answer'; body: unknown };
 
 /** A request the fake received, as sent. */
 export interface ReceivedRequest {
@@ -37,7 +39,7 @@ export interface ReceivedRequest {
 const words = (text: unknown): string[] => (typeof text === 'string' ? text.split(/\s+/).filter(Boolean) : []);
 
 /**
- * An OpenAI-compatible chat completions server on 127.0.0.1 (POST /v1/chat/completions), plain
+ * An OpenAI-compatible chat completions server on 127.0.0.1 (POST /v1/chat/completions; embeddings too), plain
  * JSON and server-sent events. Its tokens are words: the reply is "Fake reply to: <the last user
  * message>", one word per chunk, cut to the request's max_completion_tokens / max_tokens (finish
  * reason `length`); usage counts words (prompt: the messages' words plus 3 per message). Behaviours
@@ -105,6 +107,7 @@ export class FakeOpenAi {
       res.on('close', () => {
         if (!res.writableFinished) received.closedEarly = true;
       });
+      if (req.method === 'POST' && req.url === '/v1/embeddings') return void this.embeddings(req, res, body, this.queue.shift());
       if (req.method !== 'POST' || req.url !== '/v1/chat/completions') {
         return this.json(res, 404, {
           error: { message: `Unknown route ${req.method} ${req.url}`, type: 'invalid_request_error', code: null },
@@ -179,6 +182,39 @@ export class FakeOpenAi {
     await send(chunk({}, finishReason));
     if (includeUsage) await send({ ...base, object: 'chat.completion.chunk', choices: [], usage });
     res.end('data: [DONE]\n\n');
+  }
+
+  /**
+   * POST /v1/embeddings: one vector per input (`dimensions` long, default 8) that FakeOpenAi.vectorOf
+   * makes, as numbers or as base64 float32 per `encoding_format`; usage counts words (a token array
+   * its length). Honours `fail`, `cut`, `slow` and `answer`.
+   */
+  private async embeddings(req: http.IncomingMessage, res: http.ServerResponse, body: any, behaviour?: FakeBehaviour): Promise<void> {
+    if (behaviour?.kind === 'fail') {
+      return this.json(res, behaviour.status ?? 500, {
+        error: { message: behaviour.message ?? 'The fake upstream failed', type: 'invalid_request_error', param: 'input', code: null },
+      });
+    }
+    if (behaviour?.kind === 'cut') return void req.socket.destroy();
+    if (behaviour?.kind === 'answer') return this.json(res, 200, behaviour.body);
+    if (behaviour?.kind === 'slow' && !(await this.sleep(behaviour.delayMs, res))) return;
+    const input: unknown[] = typeof body?.input === 'string' || typeof body?.input?.[0] === 'number' ? [body.input] : (body?.input ?? []);
+    const dimensions = Number(body?.dimensions ?? 8);
+    const data = input.map((item, index) => {
+      const vector = FakeOpenAi.vectorOf(item, dimensions);
+      const embedding = body?.encoding_format === 'base64' ? Buffer.from(new Float32Array(vector).buffer).toString('base64') : vector;
+      return { object: 'embedding', index, embedding };
+    });
+    const tokens = input.reduce((sum: number, item) => sum + (Array.isArray(item) ? item.length : words(item).length), 0);
+    this.json(res, 200, { object: 'list', data, model: String(body?.model), usage: { prompt_tokens: tokens, total_tokens: tokens } });
+  }
+
+  /** The fake's vector of an input: its index in 1..dimensions (its characters' or ids' sum, mod dimensions) is 1, the rest 0. */
+  static vectorOf(input: unknown, dimensions: number): number[] {
+    const units = typeof input === 'string' ? [...input].map((char) => char.codePointAt(0)!) : (input as number[]);
+    const vector = new Array<number>(dimensions).fill(0);
+    vector[units.reduce((sum, unit) => sum + unit, 0) % dimensions] = 1;
+    return vector;
   }
 
   private json(res: http.ServerResponse, status: number, body: unknown): void {

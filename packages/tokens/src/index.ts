@@ -16,6 +16,9 @@ export { TokenGuard, type MeteredRequest } from './http/token.guard.js';
 export { TokensError, TokensErrorCode } from './tokens.errors.js';
 export { clientRequestIdOf } from './http/request-id.js';
 
+// Work the host prices itself before it runs (e.g. from a model's prices), charged like a @TokenPrice route.
+export { TokenCharges, type ChargeTerms } from './charges/token-charges.js';
+
 // Usage-metered work: held before it runs, then settled at its actual price (e.g. AI completions).
 export { TokenHolds, type HeldStreamEvent, type HeldUsage, type HoldTerms, type UnfinishedUsage } from './holds/token-holds.js';
 

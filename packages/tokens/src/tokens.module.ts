@@ -23,6 +23,7 @@ import { TokenPriceOverride, TokenPriceRevision } from './entities/token-price-o
 import { TokenPrices } from './prices/token-prices.service.js';
 import { TokenChargeInterceptor } from './http/token-charge.interceptor.js';
 import { TokenHolds } from './holds/token-holds.js';
+import { TokenCharges } from './charges/token-charges.js';
 import { TokenGuard } from './http/token.guard.js';
 import { TOKENS_MODULE_OPTIONS, type TokensModuleAsyncOptions, type TokensModuleOptions } from './tokens-module-options.js';
 import { TokensController } from './http/tokens.controller.js';
@@ -101,6 +102,7 @@ export class TokensModule {
       { provide: TokenGuard, useClass: options.guard ?? TokenGuard },
       TokenChargeInterceptor,
       TokenHolds,
+      TokenCharges,
       { provide: APP_GUARD, useExisting: TokenGuard },
       { provide: APP_INTERCEPTOR, useExisting: TokenChargeInterceptor },
     ];
@@ -124,6 +126,7 @@ export class TokensModule {
         IdempotentWrites,
         TokenIntegrityService,
         TokenHolds,
+        TokenCharges,
       ],
     };
   }

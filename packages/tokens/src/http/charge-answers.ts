@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { HeaderWriter } from './request-id.js';
 import { type Charge, type Replay, TokenLedger } from '../ledger/token-ledger.js';
+import { errorCodeOf } from '../tokens.errors.js';
 
 /**
  * The answer of a charged request, the same for fixed prices (TokenChargeInterceptor) and held work
@@ -12,7 +13,10 @@ import { type Charge, type Replay, TokenLedger } from '../ledger/token-ledger.js
 export class ChargeAnswers {
   private readonly logger = new Logger('TokenSettlement');
 
-  constructor(private readonly ledger: TokenLedger) {}
+  constructor(
+    private readonly ledger: TokenLedger,
+    private readonly codeOf: (error: unknown) => string = errorCodeOf,
+  ) {}
 
   /** Writes the headers of a replay and returns the first answer's body. */
   replay(reply: HeaderWriter, replay: Replay): unknown {
@@ -54,6 +58,21 @@ export class ChargeAnswers {
       this.logStorageFailure('idempotent_answer_not_stored', charge, error);
     }
     await this.closeWithoutAnswer(charge);
+  }
+
+  /**
+   * A charged request whose work failed: the compensating refund, whose entry gets the error's stable
+   * code (its message, which may be an internal one, only reaches the log). Never throws: the ledger
+   * retries a refund the database could not take; any other failure is logged for a person.
+   */
+  async failed(charge: Charge, error: unknown): Promise<void> {
+    const reason = { code: this.codeOf(error), message: error instanceof Error ? error.message.slice(0, 500) : String(error) };
+    try {
+      await this.ledger.refund(charge, reason);
+    } catch (refundError) {
+      const { payerId, action, price: amount, requestId } = charge;
+      this.logger.error(JSON.stringify({ event: 'refund_failed', payerId, action, amount, requestId, error: String(refundError) }));
+    }
   }
 
   private report(reply: HeaderWriter, charged: number, remaining: number): void {

@@ -107,8 +107,17 @@ export function claimOf(item: Queued): IdempotencyClaim | undefined {
 export function debitOf(item: QueuedDebit): { posting: Posting; price: number; held: number } {
   const { payerId, action, requestId, clientRequestId } = item.request;
   if (item.kind === 'charge') {
-    const { price } = item.request;
-    return { posting: { payerId, type: LedgerEntryType.Usage, amount: -price, action, requestId, clientRequestId }, price, held: 0 };
+    const { price, metadata } = item.request;
+    const posting: Posting = {
+      payerId,
+      type: LedgerEntryType.Usage,
+      amount: -price,
+      action,
+      requestId,
+      clientRequestId,
+      ...(metadata && { metadata }),
+    };
+    return { posting, price, held: 0 };
   }
   const { amount } = item.request;
   const metadata = { holdId: item.holdId };

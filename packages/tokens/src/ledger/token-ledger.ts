@@ -15,6 +15,8 @@ export interface ChargeRequest {
   /** The caller's own X-Request-Id, kept beside the server's. */
   clientRequestId?: string | null;
   idempotency?: IdempotencyClaim;
+  /** What the charge's `usage` entry records beside it (e.g. a model and its token counts). */
+  metadata?: LedgerMetadata;
   /**
    * The revision of the prices `price` was computed at (TokenPrices.quote). The charge checks it in
    * its own transaction and answers `price_changed`, charging nothing, when the prices moved since.
