@@ -17,10 +17,15 @@ import { Idempotency, IdempotentApi, type IdempotencyContext, Payer } from '@tok
 import type { ChatChunk } from './chat-api.js';
 import { ChatCompletions, OUTPUT_LIMIT_HEADER } from './chat-completions.service.js';
 import { type ChatCompletionBody, ChatRequestPipe } from './chat-request.js';
+import { chunkTexts } from './chat-texts.js';
 import { CompletionSlots } from './completion-slots.js';
 import { ChatCompletionRequestDto } from './dto/chat-completion-request.dto.js';
 import { ChatCompletionDto, settledChunkOf } from './dto/chat-completion.dto.js';
 import { OpenAiErrorBodyDto, OpenAiErrors, toOpenAiErrorBody } from './openai-error.filter.js';
+
+/** Whether a chunk adds output (text, a refusal, a tool call) or ends a choice. */
+const carriesOutput = (chunk: ChatChunk): boolean =>
+  chunkTexts(chunk).some((text) => text.length > 0) || chunk.choices.some((choice) => Boolean(choice.finish_reason));
 
 @ApiTags('ai completions')
 @ApiAuth()
@@ -123,7 +128,11 @@ export class ChatCompletionsController {
     reply: FastifyReply,
   ): Promise<void> {
     const events = this.completions.stream(payerId, body, abort.signal, request);
+    // Chunks without output (the role announcement) wait with the headers: a failure before any output stays an error status.
+    const quiet: ChatChunk[] = [];
     let next = await events.next();
+    for (; !next.done && next.value.kind === 'chunk' && !carriesOutput(next.value.chunk); next = await events.next())
+      quiet.push(next.value.chunk);
     const includeUsage = body.stream_options?.include_usage === true;
     let last: Pick<ChatChunk, 'id' | 'created' | 'model'> = {
       id: `chatcmpl-${request.requestId}`,
@@ -140,18 +149,19 @@ export class ChatCompletionsController {
       connection: 'keep-alive',
     });
     const send = (data: unknown) => raw.write(`data: ${JSON.stringify(data)}\n\n`);
+    const forward = (whole: ChatChunk) => {
+      const { usage, ...chunk } = whole;
+      // The model's usage-only chunk: its usage goes out in the last chunk, with the charge.
+      if (chunk.choices.length === 0 && usage) return;
+      last = chunk;
+      send(includeUsage ? whole : chunk);
+    };
     try {
+      quiet.forEach(forward);
       for (; !next.done; next = await events.next()) {
         const event = next.value;
-        if (event.kind === 'settled') {
-          send(settledChunkOf(last, includeUsage ? event.usage : null, event.charge));
-          continue;
-        }
-        const { usage, ...chunk } = event.chunk;
-        // The model's usage-only chunk: its usage goes out in the last chunk, with the charge.
-        if (chunk.choices.length === 0 && usage) continue;
-        last = chunk;
-        send(includeUsage ? event.chunk : chunk);
+        if (event.kind === 'chunk') forward(event.chunk);
+        else send(settledChunkOf(last, includeUsage ? event.usage : null, event.charge));
       }
       raw.write('data: [DONE]\n\n');
     } catch (error) {

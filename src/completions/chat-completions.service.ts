@@ -128,7 +128,7 @@ export class ChatCompletions {
             yield { kind: 'settled', usage: actual!, charge: event.charge };
             continue;
           }
-          output.push(...chunkTexts(event.chunk));
+          output.push(...chunkTexts(event.chunk).filter((text) => text.length > 0));
           reported = reportedUsageOf(event.chunk.usage) ?? reported;
           yield event;
         }

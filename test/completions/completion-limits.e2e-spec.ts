@@ -216,7 +216,8 @@ describe(`Completions cannot stall the service or crowd out other users (${TEST_
       const [user, poor] = [await userWith(5_000), await userWith(0)];
       upstream.next(...Array.from({ length: LIMIT + 2 }, () => ({ kind: 'fail' as const, status: 500 })));
       for (let i = 0; i < LIMIT + 2; i++) expect((await complete(user, ask(`fail ${i}`))).status).toBe(502);
-      for (let i = 0; i < LIMIT + 2; i++) expect((await complete(poor, ask(`poor ${i}`))).status).toBe(402);
+      // An explicit limit the balance cannot hold is 402 (without one, the limit would be lowered to what the balance affords).
+      for (let i = 0; i < LIMIT + 2; i++) expect((await complete(poor, ask(`poor ${i}`, { max_tokens: 50 }))).status).toBe(402);
       for (let i = 0; i < LIMIT + 2; i++) expect((await complete(user, { ...ask('x'), model: 'no-such-model' })).status).toBe(404);
       for (let i = 0; i < LIMIT + 2; i++) expect((await complete(user, { ...ask('x'), max_tokens: 0 })).status).toBe(400);
       expect([slots.inFlightOf(user.id), slots.inFlightOf(poor.id)]).toEqual([0, 0]);

@@ -219,8 +219,8 @@ describe('OpenAiUpstream against a fake OpenAI-compatible server', () => {
         chunk.choices.filter((choice) => choice.index === 1).map((choice) => choice.delta.tool_calls),
       );
       expect(deltas.filter(Boolean)).toEqual([
-        [{ index: 0, id: 'call_fake1', type: 'function', function: { name: 'get_weather', arguments: '{"city"' } }],
-        [{ index: 0, function: { arguments: ':"Paris"}' } }],
+        [{ index: 0, id: 'call_fake1', type: 'function', function: { name: 'get_weather', arguments: '{"city":' } }],
+        [{ index: 0, function: { arguments: '"Paris"}' } }],
       ]);
       expect(chunks.at(-2)!.choices.map((choice) => choice.finish_reason)).toEqual(['tool_calls', 'tool_calls']);
     });
