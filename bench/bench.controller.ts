@@ -1,9 +1,8 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { type ChatCompletionBody, ChatRequestPipe, upstreamRequestOf } from '../src/completions/chat-request.js';
+import { type ChatCompletionBody, ChatRequestPipe, requestedOutputOf, upstreamRequestOf } from '../src/completions/chat-request.js';
 import { LlmUpstream } from '../src/completions/llm-upstream.js';
 import { outputLimitOf } from '../src/completions/pricing.js';
 import { AiModels } from '../src/completions/ai-models.service.js';
-import { requestedOutputOf } from '../src/completions/dto/chat-completion-request.dto.js';
 import { SkipTokens, TokenPrice } from '@token-metering/tokens';
 
 export const METERED_ACTION = 'bench_echo';

@@ -5,11 +5,10 @@ import { AppConfig } from '../config/app-config.js';
 import { type Charge, type HeldUsage, type HoldTerms, type IdempotencyContext, TokenHolds } from '@token-metering/tokens';
 import { AiModels, type AiModelView } from './ai-models.service.js';
 import type { ChatAnswer, ChatChunk } from './chat-api.js';
-import { type ChatCompletionBody, choicesOf, upstreamRequestOf } from './chat-request.js';
+import { type ChatCompletionBody, choicesOf, requestedOutputOf, upstreamRequestOf } from './chat-request.js';
 import { answerTexts, chunkTexts, countedMessagesOf, promptExtrasOf } from './chat-texts.js';
-import { requestedOutputOf } from './dto/chat-completion-request.dto.js';
 import { LlmUpstream } from './llm-upstream.js';
-import { OutputLimits } from './output-limits.js';
+import { type LimitTerms, OutputLimits } from './output-limits.js';
 import { maxPriceOf, outputLimitOf, priceOf } from './pricing.js';
 import { countTokensInSlices, estimatePromptTokensInSlices } from './tokenizer.js';
 import { relayedUpstreamError } from './upstream-rejected.js';
@@ -22,14 +21,10 @@ export const OUTPUT_LIMIT_HEADER = 'X-Tokens-Output-Limit';
 /** OpenAI's usage object: the model tokens a completion was priced at. */
 export type ChatUsage = OpenAI.Completions.CompletionUsage;
 
-/** A completion ready to run: its body, its model, its choices and its estimated prompt tokens. */
-export interface PreparedCompletion {
+/** A completion ready to run: its body, its model, its choices, its estimated prompt tokens and the limit it asked for. */
+interface PreparedCompletion extends LimitTerms {
   body: ChatCompletionBody;
   model: AiModelView;
-  choices: number;
-  promptTokens: number;
-  /** The limit the request named (capped at the model's), or null: then the model's default, which a short balance may lower. */
-  requestedLimit: number | null;
 }
 
 /** What a streamed completion yields: the upstream's chunks, then the settled charge with the usage it was priced at. */

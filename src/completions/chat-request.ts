@@ -46,5 +46,11 @@ export function upstreamRequestOf(body: ChatCompletionBody, model: string, outpu
   return { ...passed, model, max_completion_tokens: outputLimit, n };
 }
 
+/** What the request asks for as its output limit: the smaller of `max_tokens` and `max_completion_tokens`, if any. */
+export function requestedOutputOf(request: Pick<ChatCompletionBody, 'max_tokens' | 'max_completion_tokens'>): number | undefined {
+  const asked = [request.max_tokens, request.max_completion_tokens].filter((value): value is number => typeof value === 'number');
+  return asked.length > 0 ? Math.min(...asked) : undefined;
+}
+
 /** The choices a request asks for (`n`, default 1). */
 export const choicesOf = (body: Pick<ChatCompletionBody, 'n'>): number => (typeof body.n === 'number' ? body.n : 1);

@@ -62,7 +62,7 @@ export function answerTexts(answer: ChatAnswer): string[] {
 /** The texts a chunk adds to its choices. */
 export function chunkTexts(chunk: ChatChunk): string[] {
   return chunk.choices.flatMap((choice) => {
-    const delta = (isLoose(choice.delta) ? choice.delta : {}) as Loose;
+    const delta: Loose = isLoose(choice.delta) ? choice.delta : {};
     return [...stringsOf(delta.content, delta.refusal), ...callTexts(delta.tool_calls, delta.function_call)];
   });
 }

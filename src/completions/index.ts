@@ -16,7 +16,7 @@ export {
   type ChatUsage,
   type CompletionContext,
 } from './chat-completions.service.js';
-export { type ChatCompletionBody, ChatRequestPipe, choicesOf, upstreamRequestOf } from './chat-request.js';
+export { type ChatCompletionBody, ChatRequestPipe, choicesOf, requestedOutputOf, upstreamRequestOf } from './chat-request.js';
 export { answerTexts, chunkTexts, contentTexts, countedMessagesOf, promptExtrasOf } from './chat-texts.js';
 export { CHAT_ROLES, chatMessageProblem } from './dto/chat-messages.validator.js';
 export { UpstreamRejected, relayedUpstreamError } from './upstream-rejected.js';

@@ -35,8 +35,8 @@ function isChatChunk(value: unknown): value is ChatChunk {
 }
 
 /** What an upstream's error body said (OpenAI's `{ error: { message, param } }`), when it said it. */
-function complaintOf(error: APIError): UpstreamComplaint | undefined {
-  const body = isObject(error.error) ? error.error : undefined;
+function complaintOf(error: unknown): UpstreamComplaint | undefined {
+  const body = isObject(error) ? error : undefined;
   const message = body?.message;
   if (typeof message !== 'string' || message.length === 0) return undefined;
   return { message, param: typeof body?.param === 'string' ? body.param : null };
@@ -183,7 +183,7 @@ export class OpenAiUpstream extends LlmUpstream {
     if (error instanceof APIConnectionError)
       return new UpstreamFailed('connection', 'The AI upstream could not be reached', { cause: error });
     if (error instanceof APIError) {
-      const complaint = complaintOf(error);
+      const complaint = complaintOf(error.error);
       return typeof error.status === 'number'
         ? new UpstreamFailed('error', `The AI upstream answered HTTP ${error.status}`, {
             upstreamStatus: error.status,

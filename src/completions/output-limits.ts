@@ -1,7 +1,16 @@
 import { TokensError, TokensErrorCode } from '@token-metering/tokens';
 import { AppError, ErrorCode } from '../common/app-error.js';
-import type { PreparedCompletion } from './chat-completions.service.js';
-import { affordableOutputOf, maxPriceOf } from './pricing.js';
+import { affordableOutputOf, maxPriceOf, type ModelPricing } from './pricing.js';
+
+/** What the output limit of a completion depends on. */
+export interface LimitTerms {
+  model: ModelPricing;
+  choices: number;
+  /** Estimated prompt tokens. */
+  promptTokens: number;
+  /** The limit the request named (capped at the model's), or null: then the model's default, which a short balance may lower. */
+  requestedLimit: number | null;
+}
 
 /** Holds refused after a lowered limit that are tried again, each from the balance the refusal saw. */
 const MAX_LOWERINGS = 2;
@@ -28,7 +37,7 @@ export class OutputLimits {
    * Runs `attempt` with the limit to hold. `attempt` calls `started` once its hold was taken: a 402
    * after that is not the hold's and is not retried.
    */
-  async hold<T>(prepared: PreparedCompletion, attempt: (limit: number, started: () => void) => Promise<T>): Promise<T> {
+  async hold<T>(prepared: LimitTerms, attempt: (limit: number, started: () => void) => Promise<T>): Promise<T> {
     let limit = prepared.requestedLimit ?? prepared.model.maxOutputTokens;
     for (let lowered = 0; ; lowered++) {
       let started = false;
@@ -43,7 +52,7 @@ export class OutputLimits {
   }
 
   /** The limit `balance` affords, below `limit`; 402 when it is under the least limit a completion runs with. */
-  private lowered({ model, promptTokens, choices }: PreparedCompletion, balance: number, limit: number): number {
+  private lowered({ model, promptTokens, choices }: LimitTerms, balance: number, limit: number): number {
     const least = Math.min(this.minOutputTokens, model.maxOutputTokens);
     const affordable = Math.min(affordableOutputOf(model, promptTokens, choices, balance), limit - 1);
     if (affordable >= least) return affordable;

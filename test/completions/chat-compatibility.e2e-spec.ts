@@ -115,9 +115,7 @@ describe(`OpenAI Chat Completions compatibility (${TEST_DB})`, () => {
       top_p: 0.9,
       some_future_parameter: { nested: [1, 2, 3] },
     } as const;
-    const { data, response } = await sdk.chat.completions
-      .create(params as never as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming)
-      .withResponse();
+    const { data, response } = await sdk.chat.completions.create(params as never).withResponse();
     expect(data.choices[0].message.content).toBe('Fake reply to: What is the weather in Paris?');
     expect(response.headers.get('x-tokens-output-limit')).toBe('20');
     const { max_tokens: _limit, ...rest } = params;

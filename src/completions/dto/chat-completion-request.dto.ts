@@ -16,7 +16,6 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import type { ChatCompletionBody } from '../chat-request.js';
 import { MAX_OUTPUT_TOKENS_LIMIT } from '../pricing.js';
 import { CHAT_ROLES, IsChatMessages } from './chat-messages.validator.js';
 
@@ -192,10 +191,4 @@ export class ChatCompletionRequestDto {
 
   @ApiPropertyOptional({ type: 'integer', example: 42, description: 'Passed on unchanged' })
   seed?: unknown;
-}
-
-/** What the request asks for as its output limit: the smaller of `max_tokens` and `max_completion_tokens`, if any. */
-export function requestedOutputOf(request: Pick<ChatCompletionBody, 'max_tokens' | 'max_completion_tokens'>): number | undefined {
-  const asked = [request.max_tokens, request.max_completion_tokens].filter((value): value is number => typeof value === 'number');
-  return asked.length > 0 ? Math.min(...asked) : undefined;
 }
