@@ -150,14 +150,16 @@ describe(`POST /v1/chat/completions with the OpenAI SDK (${TEST_DB})`, () => {
     expect(rows.map((e) => e.type)).toEqual(['hold', 'hold_release', 'usage']);
     expect(-rows[2].amount).toBeGreaterThan(0);
     expect(-rows[2].amount).toBeLessThan(priceOf(11, 11)); // less than the whole reply would have cost
+    // The upstream sees its connection close once the app cancelled the request (the settlement may commit first).
+    while (!upstream.requests[0].closedEarly && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
     expect(upstream.requests[0].closedEarly).toBe(true);
     expect((await t.http.get('/tokens/balance', { token: user.token })).body).toMatchObject({ held: 0 });
   });
 
   it('50 concurrent completions whose holds exceed the balance: only those that fit start; the balance never goes negative', async () => {
     const { user, sdk } = await client(900); // 1,000 tokens; each hold is about 100 + its prompt
-    // Slow enough that every request has held (or been refused) before the first one settles.
-    upstream.next(...Array.from({ length: 50 }, () => ({ kind: 'slow' as const, delayMs: 1500 })));
+    // Slow enough that every request has held (or been refused) before the first one settles, even on a busy machine.
+    upstream.next(...Array.from({ length: 50 }, () => ({ kind: 'slow' as const, delayMs: 3000 })));
     // An explicit limit: the hold is never lowered to what is left (the clamp has its own suite).
     const results = await Promise.allSettled(
       Array.from({ length: 50 }, (_, i) =>

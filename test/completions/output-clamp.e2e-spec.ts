@@ -134,7 +134,7 @@ describe(`output limits lowered to the balance (${TEST_DB})`, () => {
   it('parallel requests lowered to the balance never hold more than it: each runs with the limit it held, or is 402', async () => {
     const user = await userWith(300);
     // Slow enough that every request has held (or been refused) before the first one settles.
-    upstream.next(...Array.from({ length: 30 }, () => ({ kind: 'slow' as const, delayMs: 1500 })));
+    upstream.next(...Array.from({ length: 30 }, () => ({ kind: 'slow' as const, delayMs: 3000 })));
     const responses = await Promise.all(
       Array.from({ length: 30 }, (_, i) => complete(user, { messages: [{ role: 'user', content: `parallel ${i}` }] })),
     );

@@ -57,6 +57,8 @@ export class ChatMessageDto {
 
 export class StreamOptionsDto {
   @ApiPropertyOptional({
+    type: 'boolean',
+    nullable: true,
     description: 'Send the `usage` of the whole completion in the last chunk before `[DONE]` (the one with `tokens`)',
     example: true,
   })
@@ -85,6 +87,7 @@ export class ChatCompletionRequestDto {
   messages: ChatMessageDto[];
 
   @ApiPropertyOptional({
+    type: 'integer',
     nullable: true,
     description:
       "Output limit of each choice; capped at and defaulting to the model's maxOutputTokens. Without it (or max_completion_tokens), " +
@@ -98,6 +101,7 @@ export class ChatCompletionRequestDto {
   max_tokens?: number | null;
 
   @ApiPropertyOptional({
+    type: 'integer',
     nullable: true,
     description: 'The newer name of max_tokens; when both are given, the smaller counts',
     example: 256,
@@ -109,6 +113,7 @@ export class ChatCompletionRequestDto {
   max_completion_tokens?: number | null;
 
   @ApiPropertyOptional({
+    type: 'integer',
     minimum: 1,
     maximum: MAX_CHOICES,
     nullable: true,
@@ -121,7 +126,7 @@ export class ChatCompletionRequestDto {
   @Max(MAX_CHOICES)
   n?: number | null;
 
-  @ApiPropertyOptional({ nullable: true, description: 'Server-sent events; not with Idempotency-Key', example: false })
+  @ApiPropertyOptional({ type: 'boolean', nullable: true, description: 'Server-sent events; not with Idempotency-Key', example: false })
   @Optional()
   @IsBoolean()
   stream?: boolean | null;
@@ -133,14 +138,14 @@ export class ChatCompletionRequestDto {
   @Type(() => StreamOptionsDto)
   stream_options?: StreamOptionsDto | null;
 
-  @ApiPropertyOptional({ minimum: 0, maximum: 2, nullable: true, example: 1 })
+  @ApiPropertyOptional({ type: 'number', minimum: 0, maximum: 2, nullable: true, example: 1 })
   @Optional()
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(0)
   @Max(2)
   temperature?: number | null;
 
-  @ApiPropertyOptional({ minimum: 0, maximum: 1, nullable: true, example: 1 })
+  @ApiPropertyOptional({ type: 'number', minimum: 0, maximum: 1, nullable: true, example: 1 })
   @Optional()
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(0)
