@@ -3,8 +3,7 @@
  * Completions API reaches the upstream unchanged (the fake records every body it received), content
  * parts, `tool` messages and assistant tool calls are accepted and counted in the hold, `n` choices
  * are held and charged together, the upstream's own refusal of a request comes back with its status,
- * and streams pass tool call deltas and every choice through, carry X-Request-Id and send `usage`
- * only when asked.
+ * and an answer with tool calls is charged for their arguments (streams: chat-streams.e2e-spec.ts).
  */
 import OpenAI from 'openai';
 import { countedMessagesOf, promptExtrasOf } from '../../src/completions/chat-texts.js';
@@ -74,15 +73,6 @@ describe(`OpenAI Chat Completions compatibility (${TEST_DB})`, () => {
       headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
       body: JSON.stringify(body),
     });
-  /** The `data:` events of a server-sent answer, parsed, and whether it ended with [DONE]. */
-  const eventsOf = async (response: Response) => {
-    const data = (await response.text())
-      .split('\n\n')
-      .filter((event) => event.startsWith('data: '))
-      .map((event) => event.slice('data: '.length));
-    return { chunks: data.filter((event) => event !== '[DONE]').map((event) => JSON.parse(event)), done: data.at(-1) === '[DONE]' };
-  };
-
   it('passes every parameter to the upstream unchanged, with the limit as max_completion_tokens and n', async () => {
     const { sdk } = await app.client(1000);
     const params = {
@@ -121,6 +111,34 @@ describe(`OpenAI Chat Completions compatibility (${TEST_DB})`, () => {
     const { max_tokens: _limit, ...rest } = params;
     expect(upstream.requests).toHaveLength(1);
     expect(upstream.requests[0].body).toEqual({ ...rest, max_completion_tokens: 20, n: 1, stream: false });
+  });
+
+  it('malformed bodies of any shape are 400 in OpenAI shape, naming the field; nothing is held or sent', async () => {
+    const { user, key } = await app.client(1000);
+    const ask = { model: 'fake-gpt', messages: [{ role: 'user', content: 'x' }] };
+    for (const [body, param] of [
+      [[ask], 'body'],
+      ['a string', 'body'],
+      [{ ...ask, messages: [null] }, 'messages'],
+      [{ ...ask, messages: [{ role: 'user', content: [null] }] }, 'messages'],
+      [{ ...ask, messages: [{ role: 'assistant', content: 'x', tool_calls: [null] }] }, 'messages'],
+      [{ ...ask, messages: [{ role: 'function', content: 'x' }] }, 'messages'],
+      [{ ...ask, tools: [null] }, 'tools'],
+      [{ ...ask, tools: Array.from({ length: 129 }, () => ({ type: 'function' })) }, 'tools'],
+      [{ ...ask, stream_options: [] }, 'stream_options'],
+      [{ ...ask, n: '2' }, 'n'],
+      [{ ...ask, model: 5 }, 'model'],
+      [{ ...ask, messages: Array.from({ length: 2049 }, () => ask.messages[0]) }, 'messages'],
+    ] as const) {
+      const response = await post(key, body);
+      expect({ body, status: response.status, error: (await response.json()).error }).toEqual({
+        body,
+        status: 400,
+        error: expect.objectContaining({ code: 'VALIDATION_FAILED', param }),
+      });
+    }
+    expect(upstream.requests).toHaveLength(0);
+    expect(await rowsOf(user.id)).toEqual([]);
   });
 
   it('holds the prompt with its text parts, tool call arguments and tool definitions counted', async () => {
@@ -198,50 +216,6 @@ describe(`OpenAI Chat Completions compatibility (${TEST_DB})`, () => {
     expect(error).toMatchObject({ status: 502, code: 'UPSTREAM_FAILED', param: null });
     expect((error as Error).message).not.toContain('sk-');
     expect(await balanceOf(user.token)).toMatchObject({ balance: 1100, held: 0 });
-  });
-
-  it('streams carry X-Request-Id and the output limit; usage only when asked; the charge is the last chunk either way', async () => {
-    const { user, key } = await app.client(1000);
-    for (const includeUsage of [false, true]) {
-      const response = await post(key, {
-        model: 'fake-gpt',
-        messages: [{ role: 'user', content: 'count the chunks' }],
-        stream: true,
-        ...(includeUsage && { stream_options: { include_usage: true } }),
-      });
-      expect(response.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
-      expect(response.headers.get('x-tokens-output-limit')).toBe(String(FAKE_MODEL.maxOutputTokens));
-      const { chunks, done } = await eventsOf(response);
-      expect(done).toBe(true);
-      const last = chunks.at(-1);
-      expect(chunks.filter((chunk) => 'usage' in chunk && chunk.usage !== null).length).toBe(includeUsage ? 1 : 0);
-      expect(chunks.slice(0, -1).every((chunk) => chunk.choices.length > 0 && !('tokens' in chunk))).toBe(true);
-      if (!includeUsage) expect(chunks.some((chunk) => 'usage' in chunk)).toBe(false);
-      // The upstream is asked for usage either way: the charge is exact.
-      expect(upstream.requests.at(-1)!.body.stream_options).toEqual({ include_usage: true });
-      const usage = (await rowsOf(user.id)).at(-1)!;
-      expect(usage.type).toBe('usage');
-      expect(last.tokens).toEqual({ charged: -usage.amount, remaining: (await balanceOf(user.token)).balance });
-      expect(last.choices).toEqual([]);
-      if (includeUsage) expect(last.usage).toMatchObject({ prompt_tokens: 6, completion_tokens: 6 });
-      else expect(last.usage).toBeUndefined();
-    }
-  });
-
-  it('streams pass tool call deltas and every choice through unchanged; the SDK assembles the calls', async () => {
-    const { user, sdk } = await app.client(1000);
-    upstream.next({ kind: 'toolCall', name: 'get_weather', arguments: '{"city": "Paris"}' });
-    const stream = sdk.chat.completions.stream({ model: 'fake-gpt', messages: CONVERSATION.slice(0, 2), tools: TOOLS, n: 2 });
-    const final = await stream.finalChatCompletion();
-    const calls = final.choices.map((choice) => {
-      const [call, ...more] = choice.message.tool_calls ?? [];
-      return (
-        call?.type === 'function' && [choice.index, choice.finish_reason, call.id, call.function.name, call.function.arguments, more.length]
-      );
-    });
-    expect(calls).toEqual([0, 1].map((index) => [index, 'tool_calls', 'call_fake1', 'get_weather', '{"city": "Paris"}', 0]));
-    // The calls' arguments are the output charged: 2 words per choice, as the fake counts them (its prompt: 5 + 9 words).
-    expect((await rowsOf(user.id)).at(-1)).toMatchObject({ type: 'usage', amount: -priceOf(14, 2 * 2) });
   });
 
   it('answers a tool call whole, with the arguments counted when the upstream reports no usage', async () => {
