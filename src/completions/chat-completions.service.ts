@@ -10,7 +10,7 @@ import { answerTexts, chunkTexts, countedMessagesOf, promptExtrasOf } from './ch
 import { LlmUpstream } from './llm-upstream.js';
 import { type LimitTerms, OutputLimits } from './output-limits.js';
 import { maxPriceOf, outputLimitOf, priceOf } from './pricing.js';
-import { countTokensInSlices, estimatePromptTokensInSlices } from './tokenizer.js';
+import { countTextsInSlices, estimatePromptTokensInSlices } from './tokenizer.js';
 import { relayedUpstreamError } from './upstream-rejected.js';
 
 /** The ledger's action of every completion; the model is in the entry's metadata. */
@@ -166,7 +166,7 @@ function announce(request: CompletionContext, limit: number): void {
 
 /** The usage of a completion the upstream reported none for: the estimated prompt and the counted output. */
 async function countedUsage({ promptTokens }: PreparedCompletion, output: readonly string[]): Promise<ChatUsage> {
-  const completionTokens = await countTokensInSlices(output);
+  const completionTokens = await countTextsInSlices(output);
   return { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens };
 }
 

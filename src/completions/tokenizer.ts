@@ -144,18 +144,18 @@ async function countAllInSlices(texts: readonly string[], slice: Slice): Promise
   return total;
 }
 
-/** countTokens (of each text, summed), in slices of about SLICE_MS between which the event loop runs: for the request paths. */
-export function countTokensInSlices(text: string | readonly string[]): Promise<number> {
-  return countAllInSlices(textsOf(text), new Slice());
+/** countTokens, in slices of about SLICE_MS between which the event loop runs: for the request paths. */
+export function countTokensInSlices(text: string): Promise<number> {
+  return countInSlices(text, new Slice());
 }
 
-/** The tokens of all of `texts` together (no framing: an embeddings input), in slices of about SLICE_MS between which the event loop runs. */
-export async function countTextsInSlices(texts: readonly string[]): Promise<number> {
-  const slice = new Slice();
-  let total = 0;
+/**
+ * The tokens of all of `texts` together (no framing: an embeddings input, the output of a completion's
+ * choices), in slices of about SLICE_MS between which the event loop runs.
+ */
+export function countTextsInSlices(texts: readonly string[]): Promise<number> {
   // One slice for all of them: many short texts let the event loop run too.
-  for (const text of texts) total += await countInSlices(text, slice);
-  return total;
+  return countAllInSlices(texts, new Slice());
 }
 
 /** estimatePromptTokens, in slices of about SLICE_MS between which the event loop runs: for the request paths. */

@@ -58,7 +58,7 @@ describe('OpenAiUpstream answers as the server gave them', () => {
   });
 
   it('fails with kind malformed when the answer is not a chat completion', async () => {
-    fake.next({ kind: 'malformed' });
+    fake.next({ kind: 'answer', body: { hello: 'world' } });
     expect(kindAndStatus(await failureOf(() => upstream.complete(REQUEST)))).toEqual(['malformed', null, 502]);
   });
 

@@ -12,9 +12,8 @@ import type { AddressInfo, Socket } from 'node:net';
  * - `reply`: a normal answer with this text instead of the default one;
  * - `usage`: a normal answer (after `delayMs`, like `slow`) that reports these token counts (e.g. more prompt tokens than the caller estimated);
  * - `stall`: the success status line at once, the answer only after `delayMs` (a request the upstream took and bills);
- * - `answer`: 200 with this JSON body, whatever it is (e.g. something that is not an embeddings list);
- * - `toolCall`: each choice calls the function `name` with `arguments` (finish reason `tool_calls`; streamed in two deltas);
- * - `malformed`: a 200 answer that is not a chat completion (`{ "hello": "world" }`).
+ * - `answer`: 200 with this JSON body, whatever it is (e.g. something that is not a chat completion or an embeddings list);
+ * - `toolCall`: each choice calls the function `name` with `arguments` (finish reason `tool_calls`; streamed in two deltas).
  *
  * `fail` may also name the `param` its error body blames.
  */
@@ -28,8 +27,7 @@ export type FakeBehaviour =
   | { kind: 'usage'; promptTokens: number; completionTokens?: number; delayMs?: number }
   | { kind: 'stall'; delayMs: number }
   | { kind: 'answer'; body: unknown }
-  | { kind: 'toolCall'; name: string; arguments: string }
-  | { kind: 'malformed' };
+  | { kind: 'toolCall'; name: string; arguments: string };
 
 /** A request the fake received, as sent. */
 export interface ReceivedRequest {
@@ -144,7 +142,7 @@ export class FakeOpenAi {
         },
       });
     }
-    if (behaviour.kind === 'malformed') return this.json(res, 200, { hello: 'world' });
+    if (behaviour.kind === 'answer') return this.json(res, 200, behaviour.body);
     const limit = Number(body?.max_completion_tokens ?? body?.max_tokens ?? Number.MAX_SAFE_INTEGER);
     const all = words(behaviour.kind === 'reply' ? behaviour.text : FakeOpenAi.replyTo(body));
     const output = all.slice(0, limit);
