@@ -43,6 +43,12 @@ function inheritedNameFields(value: unknown): string[] {
   return fields;
 }
 
+/** Refuses a parsed body anywhere in which a key is an inherited name (see AppValidationPipe), like an unknown property. */
+export function refuseInheritedNames(value: unknown): void {
+  const fields = inheritedNameFields(value);
+  if (fields.length > 0) throw failed(fields.map((field) => ({ field, errors: [`property ${field} should not exist`] })));
+}
+
 /**
  * Nest's pipe deletes `__proto__`, `prototype` and `constructor` keys before validating, and
  * class-transformer skips keys such as `hasOwnProperty`, both silently: the request would then be
@@ -54,10 +60,7 @@ class AppValidationPipe extends ValidationPipe {
     // Parsed JSON is never a class instance: an instance of the DTO was made by this pipe (the metering
     // guard validates a metered body before its charge) and is not validated twice.
     if (metadata.metatype && value instanceof metadata.metatype) return value;
-    if (metadata.metatype && this.toValidate(metadata)) {
-      const fields = inheritedNameFields(value);
-      if (fields.length > 0) throw failed(fields.map((field) => ({ field, errors: [`property ${field} should not exist`] })));
-    }
+    if (metadata.metatype && this.toValidate(metadata)) refuseInheritedNames(value);
     return super.transform(value, metadata);
   }
 }

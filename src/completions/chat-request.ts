@@ -3,7 +3,7 @@ import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import type OpenAI from 'openai';
 import { AppError, ErrorCode } from '../common/app-error.js';
-import { validationError } from '../common/validation.js';
+import { refuseInheritedNames, validationError } from '../common/validation.js';
 import type { ChatRequest } from './chat-api.js';
 import { ChatCompletionRequestDto } from './dto/chat-completion-request.dto.js';
 
@@ -30,6 +30,8 @@ export class ChatRequestPipe implements PipeTransform<unknown, Promise<ChatCompl
       throw new AppError(ErrorCode.VALIDATION_FAILED, 'The body must be a JSON object', {
         details: [{ field: 'body', errors: ['must be a JSON object'] }],
       });
+    // Inherited names (`constructor`, `__proto__`...) would not survive the copy the validation makes: refused as everywhere.
+    refuseInheritedNames(value);
     const errors = await validate(plainToInstance(ChatCompletionRequestDto, value), { forbidUnknownValues: true, stopAtFirstError: false });
     if (errors.length > 0) throw validationError(errors);
     return value as unknown as ChatCompletionBody;

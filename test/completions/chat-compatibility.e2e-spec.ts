@@ -129,6 +129,11 @@ describe(`OpenAI Chat Completions compatibility (${TEST_DB})`, () => {
       [{ ...ask, n: '2' }, 'n'],
       [{ ...ask, model: 5 }, 'model'],
       [{ ...ask, messages: Array.from({ length: 2049 }, () => ask.messages[0]) }, 'messages'],
+      [{ ...ask, tool_choice: 3 }, 'tool_choice'],
+      [{ ...ask, response_format: 'json' }, 'response_format'],
+      [{ ...ask, stop: [1] }, 'stop'],
+      [{ ...ask, seed: 1.5 }, 'seed'],
+      [JSON.parse('{"model":"fake-gpt","messages":[{"role":"user","content":"x"}],"constructor":{}}'), 'constructor'],
     ] as const) {
       const response = await post(key, body);
       expect({ body, status: response.status, error: (await response.json()).error }).toEqual({

@@ -17,7 +17,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { MAX_OUTPUT_TOKENS_LIMIT } from '../pricing.js';
-import { CHAT_ROLES, IsChatMessages } from './chat-messages.validator.js';
+import { CHAT_ROLES, IsChatMessages, IsJsonType } from './chat-messages.validator.js';
 
 /** Optional: a field that is absent or null is not validated (OpenAI takes null for "not set"); one that is sent is. */
 const Optional = () => ValidateIf((_, value) => value !== undefined && value !== null);
@@ -180,11 +180,15 @@ export class ChatCompletionRequestDto {
   @IsObject({ each: true })
   functions?: object[];
 
-  // Documented only: passed to the upstream unchanged, like every parameter not named above.
+  // Passed to the upstream unchanged once their JSON type is right (the upstream judges the rest).
   @ApiPropertyOptional({ oneOf: [{ type: 'string' }, { type: 'object' }], example: 'auto', description: 'Passed on unchanged' })
+  @Optional()
+  @IsJsonType('string', 'object')
   tool_choice?: unknown;
 
   @ApiPropertyOptional({ type: 'object', additionalProperties: true, example: { type: 'json_object' }, description: 'Passed on unchanged' })
+  @Optional()
+  @IsJsonType('object')
   response_format?: unknown;
 
   @ApiPropertyOptional({
@@ -192,8 +196,13 @@ export class ChatCompletionRequestDto {
     example: ['\n\n'],
     description: 'Passed on unchanged',
   })
+  @Optional()
+  @IsJsonType('string', 'array')
+  @IsString({ each: true })
   stop?: unknown;
 
   @ApiPropertyOptional({ type: 'integer', example: 42, description: 'Passed on unchanged' })
+  @Optional()
+  @IsInt()
   seed?: unknown;
 }

@@ -84,12 +84,10 @@ export function chatMessageProblem(message: unknown): string | null {
   const problem = contentProblem(message, role);
   if (problem) return problem;
   if (role === 'function' ? !isString(message.name) : message.name !== undefined && !isString(message.name)) return 'name must be a string';
-  if (role === 'tool' && !isString(message.tool_call_id)) return 'tool_call_id must be a string';
-  if (role === 'assistant') {
-    if (message.refusal !== undefined && message.refusal !== null && !isString(message.refusal)) return 'refusal must be a string';
-    return toolCallsProblem(message.tool_calls);
-  }
-  return null;
+  if (role === 'tool' ? !isString(message.tool_call_id) : message.tool_call_id !== undefined && !isString(message.tool_call_id))
+    return 'tool_call_id must be a string';
+  if (message.refusal !== undefined && message.refusal !== null && !isString(message.refusal)) return 'refusal must be a string';
+  return toolCallsProblem(message.tool_calls);
 }
 
 /** The first problem of a list of messages, with the message's index; null when every message has its role's shape. */
@@ -100,6 +98,23 @@ export function chatMessagesProblem(messages: unknown): string | null {
     if (problem) return `messages.${index}${problem.startsWith('must') ? ' ' : '.'}${problem}`;
   }
   return null;
+}
+
+/** The JSON type of a value. */
+const jsonTypeOf = (value: unknown): string => (value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value);
+
+/** Validates that a value is of one of these JSON types (e.g. `tool_choice`: a string or an object). */
+export function IsJsonType(...types: string[]): PropertyDecorator {
+  return (target, propertyName) =>
+    registerDecorator({
+      name: 'isJsonType',
+      target: target.constructor,
+      propertyName: propertyName as string,
+      validator: {
+        validate: (value: unknown) => types.includes(jsonTypeOf(value)),
+        defaultMessage: (args?: ValidationArguments) => `${args?.property ?? 'value'} must be ${types.join(' or ')}`,
+      },
+    });
 }
 
 /** Validates an array of Chat Completions messages (roles, content strings or parts, tool calls, tool_call_id). */
