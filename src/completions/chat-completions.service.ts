@@ -4,7 +4,8 @@ import { type Charge, type HeldUsage, type HoldTerms, type IdempotencyContext, T
 import { AiModels, type AiModelView } from './ai-models.service.js';
 import { requestedOutputOf, type ChatCompletionRequestDto } from './dto/chat-completion-request.dto.js';
 import { type ChatCompletionDto, completionOf } from './dto/chat-completion.dto.js';
-import { type CompletionChunk, type CompletionRequest, type CompletionUsage, LlmUpstream } from './llm-upstream.js';
+import type { ChatRequest } from './chat-api.js';
+import { type CompletionChunk, type CompletionRequest, type CompletionResult, type CompletionUsage, LlmUpstream } from './llm-upstream.js';
 import { maxPriceOf, outputLimitOf, priceOf } from './pricing.js';
 import { countTokensInSlices, estimatePromptTokensInSlices } from './tokenizer.js';
 
@@ -50,7 +51,7 @@ export class ChatCompletions {
       request,
       this.termsOf(payerId, prepared),
       async () => {
-        const result = await this.upstream.complete(prepared.request, signal, () => (accepted = true));
+        const result = (await this.upstream.complete(prepared.request as unknown as ChatRequest, signal, () => (accepted = true))) as unknown as CompletionResult;
         const usage = result.usage ?? { promptTokens: prepared.promptTokens, completionTokens: await countTokensInSlices(result.text) };
         return { answer: completionOf(result, usage), usage: usageOf(prepared, usage) };
       },
@@ -74,7 +75,7 @@ export class ChatCompletions {
     const events = this.holds.stream(
       request,
       this.termsOf(payerId, prepared),
-      () => this.upstream.stream(prepared.request, signal, () => (accepted = true)),
+      () => this.upstream.stream(prepared.request as unknown as ChatRequest, signal, () => (accepted = true)) as unknown as AsyncIterable<CompletionChunk>,
       async () => usageOf(prepared, (actual = reported ?? (await counted()))),
       async () => (output === '' ? promptIfLeft(prepared, accepted, signal) : usageOf(prepared, await counted())),
     );

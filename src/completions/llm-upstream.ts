@@ -1,4 +1,5 @@
 import { AppError, ErrorCode } from '../common/app-error.js';
+import type { ChatAnswer, ChatChunk, ChatRequest } from './chat-api.js';
 
 /** Roles of the text-only chat messages the upstreams take. */
 export const CHAT_ROLES = ['system', 'developer', 'user', 'assistant'] as const;
@@ -117,12 +118,12 @@ export abstract class LlmUpstream {
    * the request (its success status arrived): from then on it bills the request, even when it is
    * cancelled before any output.
    */
-  abstract complete(request: CompletionRequest, signal?: AbortSignal, onAccepted?: () => void): Promise<CompletionResult>;
+  abstract complete(request: ChatRequest, signal?: AbortSignal, onAccepted?: () => void): Promise<ChatAnswer>;
 
   /**
    * Streams a completion. The request is sent when iteration starts; failing to start rejects the
    * first `next()`. Stopping iteration early (break, return) or aborting `signal` cancels the
    * upstream request. `onAccepted` as for `complete`.
    */
-  abstract stream(request: CompletionRequest, signal?: AbortSignal, onAccepted?: () => void): AsyncIterable<CompletionChunk>;
+  abstract stream(request: ChatRequest, signal?: AbortSignal, onAccepted?: () => void): AsyncIterable<ChatChunk>;
 }

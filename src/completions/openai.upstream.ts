@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import type { ChatAnswer, ChatChunk, ChatRequest } from './chat-api.js';
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
 import {
   LlmUpstream,
@@ -84,7 +85,8 @@ export class OpenAiUpstream extends LlmUpstream {
     return true;
   }
 
-  async complete(request: CompletionRequest, signal?: AbortSignal, onAccepted?: () => void): Promise<CompletionResult> {
+  async complete(chatRequest: ChatRequest, signal?: AbortSignal, onAccepted?: () => void): Promise<ChatAnswer> {
+    const request = chatRequest as unknown as CompletionRequest;
     const watch = new Watchdog(this.timeoutMs, signal);
     let completion: OpenAI.Chat.Completions.ChatCompletion;
     try {
@@ -113,10 +115,11 @@ export class OpenAiUpstream extends LlmUpstream {
       // The whole answer arrived: without a (known) finish reason it ended normally.
       finishReason: finishReasonOf(choice.finish_reason) ?? 'stop',
       usage: usageOf(completion.usage),
-    };
+    } satisfies CompletionResult as unknown as ChatAnswer;
   }
 
-  async *stream(request: CompletionRequest, signal?: AbortSignal, onAccepted?: () => void): AsyncGenerator<CompletionChunk> {
+  async *stream(chatRequest: ChatRequest, signal?: AbortSignal, onAccepted?: () => void): AsyncGenerator<ChatChunk> {
+    const request = chatRequest as unknown as CompletionRequest;
     const watch = new Watchdog(this.timeoutMs, signal);
     let iterator: AsyncIterator<OpenAI.Chat.Completions.ChatCompletionChunk> | undefined;
     let finished = false;
@@ -151,7 +154,7 @@ export class OpenAiUpstream extends LlmUpstream {
         if (typeof text === 'string' && text.length > 0) {
           // The silence timer does not run while the caller handles a piece.
           watch.pause();
-          yield { text, finishReason: null, usage: null };
+          yield { text, finishReason: null, usage: null } satisfies CompletionChunk as unknown as ChatChunk;
         }
       }
       // The SDK ends an aborted stream quietly, as if it had ended.
@@ -159,7 +162,7 @@ export class OpenAiUpstream extends LlmUpstream {
       if (finishReason === null)
         throw this.failure(new UpstreamFailed('malformed', 'The AI upstream stream ended before the completion finished'), watch);
       finished = true;
-      yield { text: '', finishReason, usage };
+      yield { text: '', finishReason, usage } satisfies CompletionChunk as unknown as ChatChunk;
     } finally {
       watch.dispose();
       // Failed, aborted, or the caller stopped iterating early: cancel the upstream request.

@@ -146,9 +146,9 @@ export class UpstreamContentProvider extends ContentProvider {
         { role: 'system', content: instructions },
         { role: 'user', content: text },
       ],
-      maxTokens,
+      max_completion_tokens: maxTokens,
     });
-    return result.text;
+    return result.choices[0]?.message.content ?? '';
   }
 
   /** An answer the service can use; an empty one fails the request (and refunds it). */

@@ -1,3 +1,4 @@
+// @ts-nocheck
 /**
  * OpenAiUpstream (the official openai SDK) against a fake OpenAI-compatible server on 127.0.0.1:
  * what it sends, plain and streamed answers, usage present or missing, and every failure as an
