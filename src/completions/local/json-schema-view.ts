@@ -13,12 +13,19 @@ const FALSE_SCHEMA: Schema = {};
 /** Most `$ref`s or `allOf`s followed to read one schema; a longer chain (or a cycle) reads as `{}`. */
 const MAX_HOPS = 32;
 /** Work (schemas read, properties copied by merges) one generated value may take, however the schema reuses its parts. */
-export const MAX_SCHEMA_WORK = 200_000;
+export const MAX_SCHEMA_WORK = 50_000;
 
-/** The work left to one value's generation: shared by all the schemas it reads, so `$ref`s fanning out cannot multiply it. */
+/**
+ * The work left to one value's generation, shared by all the schemas it reads, and the `$ref`s it
+ * has read (null while one is being read: a `$ref` back to it reads as `{}`), so `$ref`s fanning out
+ * cannot multiply the work.
+ */
 export interface SchemaBudget {
   work: number;
+  refs: Map<string, Schema | null>;
 }
+
+export const newBudget = (): SchemaBudget => ({ work: MAX_SCHEMA_WORK, refs: new Map() });
 
 export const isSchema = (value: unknown): value is Schema => typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -57,6 +64,11 @@ function target(root: unknown, ref: string): unknown {
  * objects, `$ref` with a description beside it).
  */
 export function merged(base: Schema, extra: Schema, budget: SchemaBudget): Schema {
+  const extraKeys = Object.keys(extra).length;
+  if (extraKeys === 0) return base;
+  // Copying takes as long as the schemas are wide: paid for before it is done.
+  budget.work -= Object.keys(base).length + extraKeys;
+  if (budget.work < 0) return base;
   const result: Schema = { ...base, ...extra };
   const properties = [keyword(base, 'properties'), keyword(extra, 'properties')].filter(isSchema);
   if (properties.length === 2) {
@@ -69,6 +81,16 @@ export function merged(base: Schema, extra: Schema, budget: SchemaBudget): Schem
   return result;
 }
 
+/** The schema `ref` points to, resolved: read once per generation. */
+function referenced(root: unknown, ref: string, budget: SchemaBudget, hops: number): Schema {
+  const known = budget.refs.get(ref);
+  if (known !== undefined) return known ?? {};
+  budget.refs.set(ref, null);
+  const schema = resolved(root, target(root, ref), budget, hops + 1);
+  budget.refs.set(ref, schema);
+  return schema;
+}
+
 /** `schema` with its `$ref` followed and its `allOf` folded in, in at most MAX_HOPS steps and within the budget. */
 export function resolved(root: unknown, schema: unknown, budget: SchemaBudget, hops = 0): Schema {
   if (schema === false) return FALSE_SCHEMA;
@@ -77,7 +99,7 @@ export function resolved(root: unknown, schema: unknown, budget: SchemaBudget, h
   const ref = keyword(result, '$ref');
   if (typeof ref === 'string') {
     const { $ref: _ref, ...siblings } = result;
-    result = merged(resolved(root, target(root, ref), budget, hops + 1), siblings, budget);
+    result = merged(referenced(root, ref, budget, hops), siblings, budget);
   }
   const allOf = keyword(result, 'allOf');
   if (Array.isArray(allOf)) {

@@ -2,7 +2,8 @@ import { numberOf, stringOf } from './json-scalars.js';
 import {
   isSchema,
   keyword,
-  MAX_SCHEMA_WORK,
+  merged,
+  newBudget,
   numberKeyword,
   resolved,
   typesOf,
@@ -37,7 +38,7 @@ export function jsonValueOf(schema: unknown, random: SeededRandom): unknown {
 
 class JsonValueGenerator {
   private nodes = 0;
-  private readonly budget: SchemaBudget = { work: MAX_SCHEMA_WORK };
+  private readonly budget: SchemaBudget = newBudget();
 
   constructor(
     private readonly root: unknown,
@@ -54,7 +55,7 @@ class JsonValueGenerator {
     if (Array.isArray(branches)) {
       const { anyOf: _anyOf, oneOf: _oneOf, ...rest } = schema;
       const branch = resolved(this.root, this.branchOf(branches, depth), this.budget);
-      return this.valueOf({ ...rest, ...branch }, depth, branchHops + 1);
+      return this.valueOf(merged(rest, branch, this.budget), depth, branchHops + 1);
     }
     return this.ofType(schema, this.typeOf(typesOf(schema), depth), depth);
   }
