@@ -1,23 +1,23 @@
 /**
- * The built-in `local` model: the same request always gets the same answer, usage is exact (counted
- * with the tokenizer the service meters with), the limit is honoured, a stream adds up to the
- * completion, and an abort stops it; the router sends `local` to it and other models to the
- * upstream at LLM_BASE_URL, or nowhere.
+ * The built-in `local` model answers like OpenAI's API: the same request always gets the same
+ * answer, usage is exact (counted with the tokenizer the service meters with), the output limit,
+ * `stop`, `seed` and `n` are honoured, JSON modes answer JSON valid against the schema (as parsed by
+ * the openai SDK's own zod helpers), a forced tool gets a tool call with valid arguments, a stream
+ * adds up to the answer, and an abort stops it; the router sends `local` to it and other models to
+ * the upstream at LLM_BASE_URL, or nowhere.
  */
+import { Ajv } from 'ajv';
+import { zodFunction, zodResponseFormat } from 'openai/helpers/zod';
+import { z } from 'zod';
 import { AppError } from '../../src/common/app-error.js';
-import {
-  LlmUpstream,
-  UpstreamFailed,
-  type CompletionChunk,
-  type CompletionRequest,
-  type CompletionResult,
-} from '../../src/completions/llm-upstream.js';
+import type { ChatAnswer, ChatChunk, ChatRequest } from '../../src/completions/chat-api.js';
+import { LlmUpstream, UpstreamFailed } from '../../src/completions/llm-upstream.js';
 import { LOCAL_MODEL_ID, LOCAL_REPLY_TOKENS, LocalModel } from '../../src/completions/local-model.js';
 import { ModelRouter } from '../../src/completions/model-router.js';
 import { countTokens, estimatePromptTokens } from '../../src/completions/tokenizer.js';
 import { longestBlockDuring, randomWord } from '../support/event-loop.js';
 
-const REQUEST: CompletionRequest = {
+const REQUEST: ChatRequest = {
   model: LOCAL_MODEL_ID,
   messages: [
     { role: 'system', content: 'You are terse.' },
@@ -25,13 +25,27 @@ const REQUEST: CompletionRequest = {
     { role: 'assistant', content: 'It is brewed cold.' },
     { role: 'user', content: 'How long does cold brew steep?' },
   ],
-  maxTokens: 1024,
+  max_completion_tokens: 1024,
 };
+const PROMPT_TOKENS = estimatePromptTokens(REQUEST.messages as { role: string; content: string }[]);
 
-async function collect(chunks: AsyncIterable<CompletionChunk>): Promise<CompletionChunk[]> {
-  const all: CompletionChunk[] = [];
+async function collect(chunks: AsyncIterable<ChatChunk>): Promise<ChatChunk[]> {
+  const all: ChatChunk[] = [];
   for await (const chunk of chunks) all.push(chunk);
   return all;
+}
+
+const textOf = (answer: ChatAnswer, index = 0) => answer.choices[index].message.content ?? '';
+const withoutTime = ({ created: _created, ...answer }: ChatAnswer) => answer;
+/** The content (or tool call arguments) each choice of a stream added up to. */
+function streamedTexts(chunks: ChatChunk[]): string[] {
+  const texts: string[] = [];
+  for (const { choices } of chunks) {
+    for (const { index, delta } of choices) {
+      texts[index] = (texts[index] ?? '') + (delta.content ?? '') + (delta.tool_calls?.[0]?.function?.arguments ?? '');
+    }
+  }
+  return texts;
 }
 
 describe('LocalModel', () => {
@@ -42,84 +56,292 @@ describe('LocalModel', () => {
   });
 
   it('answers the same request the same way, every time and on every instance', async () => {
-    const first = await model.complete(REQUEST);
-    expect(await model.complete(REQUEST)).toEqual(first);
-    expect(await new LocalModel().complete(structuredClone(REQUEST))).toEqual(first);
-    expect((await model.complete({ ...REQUEST, messages: [{ role: 'user', content: 'Something else entirely' }] })).text).not.toBe(
-      first.text,
-    );
+    const first = withoutTime(await model.complete(REQUEST));
+    expect(withoutTime(await model.complete(REQUEST))).toEqual(first);
+    expect(withoutTime(await new LocalModel().complete(structuredClone(REQUEST)))).toEqual(first);
+    const other = await model.complete({ ...REQUEST, messages: [{ role: 'user', content: 'Something else entirely' }] });
+    expect(textOf(other)).not.toBe(first.choices[0].message.content);
   });
 
-  it('replies with the words of the last user message, up to LOCAL_REPLY_TOKENS tokens, finish reason stop', async () => {
-    const result = await model.complete(REQUEST);
-    expect(result.text.startsWith('Local model reply: How long does cold brew steep? How long')).toBe(true);
-    expect(result).toMatchObject({ model: 'local', finishReason: 'stop' });
-    expect(result.id).toMatch(/^chatcmpl-local-[0-9a-f]{24}$/);
-    expect(countTokens(result.text)).toBeLessThanOrEqual(LOCAL_REPLY_TOKENS);
+  it("answers OpenAI's ChatCompletion: the user's last words, up to LOCAL_REPLY_TOKENS tokens, finish reason stop", async () => {
+    const answer = await model.complete(REQUEST);
+    expect(answer).toMatchObject({ object: 'chat.completion', model: 'local', created: expect.any(Number) });
+    expect(answer.id).toMatch(/^chatcmpl-local-[0-9a-f]{24}$/);
+    expect(answer.choices).toEqual([
+      {
+        index: 0,
+        finish_reason: 'stop',
+        logprobs: null,
+        message: { role: 'assistant', content: expect.any(String), refusal: null, annotations: [] },
+      },
+    ]);
+    const text = textOf(answer);
+    expect(text.startsWith('Local model reply: How long does cold brew steep? How long')).toBe(true);
+    expect(countTokens(text)).toBeLessThanOrEqual(LOCAL_REPLY_TOKENS);
     // Filled up to the cap: one more word would not have fitted.
-    expect(countTokens(`${result.text} steep?`)).toBeGreaterThan(LOCAL_REPLY_TOKENS);
+    expect(countTokens(`${text} steep?`)).toBeGreaterThan(LOCAL_REPLY_TOKENS);
   });
 
   it('reports exact usage: the prompt estimate and the tokens of the reply, counted with the tokenizer', async () => {
-    const result = await model.complete(REQUEST);
-    expect(result.usage).toEqual({ promptTokens: estimatePromptTokens(REQUEST.messages), completionTokens: countTokens(result.text) });
+    const answer = await model.complete(REQUEST);
+    const completion = countTokens(textOf(answer));
+    expect(answer.usage).toEqual({ prompt_tokens: PROMPT_TOKENS, completion_tokens: completion, total_tokens: PROMPT_TOKENS + completion });
   });
 
   it.each([1, 2, 5, 13, LOCAL_REPLY_TOKENS - 1])(
-    'keeps within maxTokens %i (finish reason length) and still reports exact usage',
-    async (maxTokens) => {
-      const result = await model.complete({ ...REQUEST, maxTokens });
-      expect(result.finishReason).toBe('length');
-      expect(result.text.length).toBeGreaterThan(0);
-      expect(result.usage!.completionTokens).toBe(countTokens(result.text));
-      expect(result.usage!.completionTokens).toBeLessThanOrEqual(maxTokens);
-      expect((await model.complete(REQUEST)).text.startsWith(result.text)).toBe(true);
+    'keeps within max_completion_tokens %i (finish reason length) and still reports exact usage',
+    async (limit) => {
+      const answer = await model.complete({ ...REQUEST, max_completion_tokens: limit });
+      expect(answer.choices[0].finish_reason).toBe('length');
+      expect(textOf(answer).length).toBeGreaterThan(0);
+      expect(answer.usage!.completion_tokens).toBe(countTokens(textOf(answer)));
+      expect(answer.usage!.completion_tokens).toBeLessThanOrEqual(limit);
+      expect(textOf(await model.complete(REQUEST)).startsWith(textOf(answer))).toBe(true);
     },
   );
 
   it('has finish reason stop when the limit does not cut the reply', async () => {
-    const { id: _id, ...exactlyEnough } = await model.complete({ ...REQUEST, maxTokens: LOCAL_REPLY_TOKENS });
-    const { id: _other, ...unlimited } = await model.complete(REQUEST);
-    expect(exactlyEnough).toEqual(unlimited);
-    expect(unlimited.finishReason).toBe('stop');
+    const exactlyEnough = await model.complete({ ...REQUEST, max_completion_tokens: LOCAL_REPLY_TOKENS });
+    const unlimited = await model.complete(REQUEST);
+    expect(exactlyEnough.choices).toEqual(unlimited.choices);
+    expect(unlimited.choices[0].finish_reason).toBe('stop');
   });
 
-  it('answers a request without a usable user message, and cuts very long words', async () => {
+  it('answers a request without a usable user message, reads text content parts, and cuts very long words', async () => {
     const none = await model.complete({ ...REQUEST, messages: [{ role: 'system', content: 'Only a system prompt.' }] });
-    expect(none.text.startsWith('Local model reply: (no words to echo)')).toBe(true);
+    expect(textOf(none).startsWith('Local model reply: (no words to echo)')).toBe(true);
+    const parts = await model.complete({
+      ...REQUEST,
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'What is' },
+            { type: 'image_url', image_url: { url: 'https://example.com/a.png' } },
+            { type: 'text', text: 'shown here?' },
+          ],
+        },
+      ],
+    });
+    expect(textOf(parts).startsWith('Local model reply: What is shown here? What')).toBe(true);
     const long = await model.complete({ ...REQUEST, messages: [{ role: 'user', content: `${'x'.repeat(10_000)} tail` }] });
-    expect(long.text.startsWith(`Local model reply: ${'x'.repeat(24)} tail`)).toBe(true);
+    expect(textOf(long).startsWith(`Local model reply: ${'x'.repeat(24)} tail`)).toBe(true);
     const special = await model.complete({ ...REQUEST, messages: [{ role: 'user', content: '<|endoftext|> <|im_start|>' }] });
-    expect(special.usage!.completionTokens).toBe(countTokens(special.text));
+    expect(special.usage!.completion_tokens).toBe(countTokens(textOf(special)));
   });
 
   it('answers a message of one 200,000-character word, or of 100,000 short words, without holding the event loop over 50 ms', async () => {
     for (const content of [randomWord(200_000, 5), 'ab '.repeat(66_000)]) {
-      const request = { ...REQUEST, messages: [{ role: 'user' as const, content }] };
+      const request: ChatRequest = { ...REQUEST, messages: [{ role: 'user', content }] };
       const { result, ...longest } = await longestBlockDuring(() => model.complete(request));
-      expect(result.text.startsWith(`Local model reply: ${content.slice(0, 24).trim()} `)).toBe(true);
-      expect(result.usage!.promptTokens).toBe(estimatePromptTokens(request.messages));
+      expect(textOf(result).startsWith(`Local model reply: ${content.slice(0, 24).trim()} `)).toBe(true);
+      expect(result.usage!.prompt_tokens).toBe(estimatePromptTokens([{ role: 'user', content }]));
       expect(longest.cpuMs).toBeLessThanOrEqual(50);
       expect(longest.withGc.cpuMs).toBeLessThan(250);
     }
   });
 
-  it('streams the same text word by word, then a last piece with the finish reason and the same usage', async () => {
-    for (const maxTokens of [1024, 7]) {
-      const whole: CompletionResult = await model.complete({ ...REQUEST, maxTokens });
-      const chunks = await collect(model.stream({ ...REQUEST, maxTokens }));
-      const pieces = chunks.slice(0, -1);
-      expect(pieces.length).toBeGreaterThan(1);
-      expect(pieces.every((chunk) => chunk.text.length > 0 && chunk.finishReason === null && chunk.usage === null)).toBe(true);
-      expect(pieces.map((chunk) => chunk.text).join('')).toBe(whole.text);
-      expect(pieces.slice(1).every((chunk) => /^ \S+$/.test(chunk.text))).toBe(true);
-      expect(chunks.at(-1)).toEqual({ text: '', finishReason: whole.finishReason, usage: whole.usage });
+  it('ends before the first stop string, which is left out (finish reason stop); a stop string that never occurs changes nothing', async () => {
+    const whole = textOf(await model.complete(REQUEST));
+    const stopped = await model.complete({ ...REQUEST, stop: ' cold' });
+    expect(stopped.choices[0]).toMatchObject({ finish_reason: 'stop', message: { content: 'Local model reply: How long does' } });
+    expect(stopped.usage!.completion_tokens).toBe(countTokens('Local model reply: How long does'));
+    const several = await model.complete({ ...REQUEST, stop: ['steep', 'long'] });
+    expect(textOf(several)).toBe('Local model reply: How ');
+    const never = await model.complete({ ...REQUEST, stop: ['zebra'], max_completion_tokens: 5 });
+    expect(never.choices[0].finish_reason).toBe('length');
+    expect(whole.startsWith(textOf(never))).toBe(true);
+  });
+
+  it('gives the same text for the same seed and input, other texts for other seeds', async () => {
+    const seeded = async (seed: number) => textOf(await model.complete({ ...REQUEST, seed }));
+    expect(await seeded(7)).toBe(await seeded(7));
+    const texts = await Promise.all([1, 2, 3, 4, 5].map(seeded));
+    expect(new Set(texts).size).toBe(5);
+    for (const text of texts) {
+      expect(text.startsWith('Local model reply:')).toBe(true);
+      expect(countTokens(text)).toBeLessThanOrEqual(LOCAL_REPLY_TOKENS);
+      expect(text.split(' ').slice(3, 9).sort()).toEqual(['How', 'brew', 'cold', 'does', 'long', 'steep?']);
     }
+  });
+
+  it('answers n choices, each within the limit, choice i as seed + i would, with usage counting all of them', async () => {
+    const answer = await model.complete({ ...REQUEST, n: 3, seed: 40, max_completion_tokens: 12 });
+    expect(answer.choices.map((choice) => choice.index)).toEqual([0, 1, 2]);
+    expect(new Set(answer.choices.map((choice) => choice.message.content)).size).toBe(3);
+    for (const [index, choice] of answer.choices.entries()) {
+      expect(countTokens(choice.message.content!)).toBeLessThanOrEqual(12);
+      expect(choice.message.content).toBe(textOf(await model.complete({ ...REQUEST, seed: 40 + index, max_completion_tokens: 12 })));
+    }
+    const completion = answer.choices.reduce((sum, choice) => sum + countTokens(choice.message.content!), 0);
+    expect(answer.usage).toEqual({ prompt_tokens: PROMPT_TOKENS, completion_tokens: completion, total_tokens: PROMPT_TOKENS + completion });
+    const unseeded = await model.complete({ ...REQUEST, n: 2 });
+    expect(unseeded.choices[0].message.content).toBe(textOf(await model.complete(REQUEST)));
+    expect(unseeded.choices[1].message.content).not.toBe(unseeded.choices[0].message.content);
+  });
+});
+
+const Recipe = z.object({
+  title: z.string().min(3).max(60),
+  minutes: z.number().int().min(1).max(240),
+  difficulty: z.enum(['easy', 'medium', 'hard']),
+  vegetarian: z.boolean(),
+  ingredients: z
+    .array(z.object({ name: z.string(), grams: z.number().positive().nullable() }))
+    .min(1)
+    .max(6),
+  source: z.url().nullable(),
+});
+const Weather = z.object({ city: z.string(), unit: z.enum(['c', 'f']).nullable(), days: z.int().min(1).max(7) });
+
+describe('LocalModel: JSON modes and tools', () => {
+  const model = new LocalModel();
+
+  it('answers json_object with a JSON object', async () => {
+    const answer = await model.complete({ ...REQUEST, response_format: { type: 'json_object' } });
+    expect(JSON.parse(textOf(answer))).toEqual({ reply: expect.stringMatching(/^Local model reply: How long/) });
+    expect(answer.choices[0].finish_reason).toBe('stop');
+  });
+
+  it("answers json_schema with JSON that the openai SDK's zodResponseFormat parses, for every seed", async () => {
+    const format = zodResponseFormat(Recipe, 'recipe');
+    const validate = new Ajv({ strict: false, validateFormats: false }).compile(format.json_schema.schema!);
+    const texts = new Set<string>();
+    for (let seed = 0; seed < 30; seed++) {
+      const answer = await model.complete({ ...REQUEST, seed, response_format: format });
+      const text = textOf(answer);
+      expect(answer.choices[0].finish_reason).toBe('stop');
+      expect(validate(JSON.parse(text))).toBe(true);
+      expect(format.$parseRaw(text)).toEqual(Recipe.parse(JSON.parse(text)));
+      expect(answer.usage!.completion_tokens).toBe(countTokens(text));
+      texts.add(text);
+    }
+    expect(texts.size).toBe(30);
+    expect(Recipe.safeParse(JSON.parse(textOf(await model.complete({ ...REQUEST, response_format: format })))).success).toBe(true);
+  });
+
+  it('cuts JSON at the output limit like OpenAI: finish reason length and the text so far', async () => {
+    const format = zodResponseFormat(Recipe, 'recipe');
+    const whole = textOf(await model.complete({ ...REQUEST, seed: 3, response_format: format }));
+    const cut = await model.complete({ ...REQUEST, seed: 3, response_format: format, max_completion_tokens: 8 });
+    expect(cut.choices[0].finish_reason).toBe('length');
+    expect(whole.startsWith(textOf(cut))).toBe(true);
+    expect(cut.usage!.completion_tokens).toBeLessThanOrEqual(8);
+    expect(() => JSON.parse(textOf(cut))).toThrow();
+  });
+
+  it('answers a forced tool with a tool call whose arguments the zod tool parses', async () => {
+    const tool = zodFunction({ name: 'get_weather', parameters: Weather });
+    const request: ChatRequest = { ...REQUEST, tools: [tool], tool_choice: { type: 'function', function: { name: 'get_weather' } } };
+    const answer = await model.complete(request);
+    const [choice] = answer.choices;
+    expect(choice).toMatchObject({ finish_reason: 'tool_calls', message: { role: 'assistant', content: null } });
+    const [call] = choice.message.tool_calls!;
+    expect(call).toEqual({
+      id: expect.stringMatching(/^call_local-[0-9a-f]{24}_0$/),
+      type: 'function',
+      function: { name: 'get_weather', arguments: expect.any(String) },
+    });
+    expect(Weather.parse(tool.$parseRaw(call.type === 'function' ? call.function.arguments : ''))).toBeTruthy();
+    expect(answer.usage!.completion_tokens).toBe(countTokens(call.type === 'function' ? call.function.arguments : ''));
+    // tool_choice required (with tools) too, and auto after a user message.
+    for (const tool_choice of ['required', 'auto'] as const) {
+      expect((await model.complete({ ...request, tool_choice })).choices[0].finish_reason).toBe('tool_calls');
+    }
+  });
+
+  it('with tool_choice auto answers text once the last message is a tool result, so an agent loop ends', async () => {
+    const tool = zodFunction({ name: 'get_weather', parameters: Weather });
+    const first = await model.complete({ ...REQUEST, tools: [tool] });
+    const call = first.choices[0].message.tool_calls![0];
+    const next = await model.complete({
+      ...REQUEST,
+      tools: [tool],
+      messages: [
+        ...REQUEST.messages,
+        first.choices[0].message as ChatRequest['messages'][number],
+        { role: 'tool', tool_call_id: call.id, content: '{"temp":21}' },
+      ],
+    });
+    expect(next.choices[0]).toMatchObject({ finish_reason: 'stop', message: { content: expect.stringMatching(/^Local model reply:/) } });
+    expect((await model.complete({ ...REQUEST, tools: [tool], tool_choice: 'none' })).choices[0].finish_reason).toBe('stop');
+  });
+
+  it('answers the largest JSON a schema can ask for, in several choices, without holding the event loop over 50 ms', async () => {
+    const schema = { type: 'array', items: { type: 'string', minLength: 100_000 }, minItems: 100_000 };
+    const request: ChatRequest = {
+      ...REQUEST,
+      n: 4,
+      max_completion_tokens: 100_000,
+      response_format: { type: 'json_schema', json_schema: { name: 'huge', schema } },
+    };
+    const { result, ...longest } = await longestBlockDuring(() => model.complete(request));
+    const texts = result.choices.map((choice) => choice.message.content!);
+    expect(texts.every((text) => text.length > 10_000 && Array.isArray(JSON.parse(text)))).toBe(true);
+    expect(result.usage!.completion_tokens).toBe(texts.reduce((sum, text) => sum + countTokens(text), 0));
+    expect(longest.cpuMs).toBeLessThanOrEqual(50);
+  });
+});
+
+describe('LocalModel: streams', () => {
+  const model = new LocalModel();
+
+  it('streams the same text word by word, a finish chunk, then a usage chunk with no choices', async () => {
+    for (const max_completion_tokens of [1024, 7]) {
+      const whole = await model.complete({ ...REQUEST, max_completion_tokens });
+      const chunks = await collect(model.stream({ ...REQUEST, max_completion_tokens }));
+      for (const chunk of chunks) expect(chunk).toMatchObject({ id: whole.id, object: 'chat.completion.chunk', model: 'local' });
+      const deltas = chunks.slice(0, -2).map((chunk) => chunk.choices[0]);
+      expect(deltas.length).toBeGreaterThan(1);
+      expect(deltas[0].delta).toEqual({ role: 'assistant', content: 'Local' });
+      expect(deltas.every((choice) => choice.finish_reason === null && choice.delta.content!.length > 0)).toBe(true);
+      expect(deltas.slice(1).every((choice) => /^ \S+$/.test(choice.delta.content!))).toBe(true);
+      expect(streamedTexts(chunks)).toEqual([textOf(whole)]);
+      expect(chunks.at(-2)!.choices).toEqual([{ index: 0, delta: {}, finish_reason: whole.choices[0].finish_reason, logprobs: null }]);
+      expect(chunks.at(-1)).toMatchObject({ choices: [], usage: whole.usage });
+    }
+  });
+
+  it('streams a tool call the way OpenAI does: id and name first, then the arguments in pieces', async () => {
+    const tool = zodFunction({ name: 'get_weather', parameters: Weather });
+    const request: ChatRequest = {
+      ...REQUEST,
+      seed: 5,
+      tools: [tool],
+      tool_choice: { type: 'function', function: { name: 'get_weather' } },
+    };
+    const whole = await model.complete(request);
+    const call = whole.choices[0].message.tool_calls![0];
+    const chunks = await collect(model.stream(request));
+    expect(chunks[0].choices[0].delta).toEqual({
+      role: 'assistant',
+      content: null,
+      tool_calls: [{ index: 0, id: call.id, type: 'function', function: { name: 'get_weather', arguments: '' } }],
+    });
+    const fragments = chunks.slice(1, -2).map((chunk) => chunk.choices[0].delta.tool_calls!);
+    expect(fragments.length).toBeGreaterThan(3);
+    for (const fragment of fragments) expect(fragment).toEqual([{ index: 0, function: { arguments: expect.any(String) } }]);
+    expect(streamedTexts(chunks)).toEqual([call.type === 'function' ? call.function.arguments : '']);
+    expect(chunks.at(-2)!.choices[0]).toMatchObject({ delta: {}, finish_reason: 'tool_calls' });
+    expect(chunks.at(-1)).toMatchObject({ choices: [], usage: whole.usage });
+  });
+
+  it('streams every choice of n, each ending with its own finish chunk', async () => {
+    const request: ChatRequest = { ...REQUEST, n: 2, seed: 9, response_format: zodResponseFormat(Weather, 'weather') };
+    const whole = await model.complete(request);
+    const chunks = await collect(model.stream(request));
+    expect(streamedTexts(chunks)).toEqual(whole.choices.map((choice) => choice.message.content));
+    const finishes = chunks.flatMap((chunk) => chunk.choices.filter((choice) => choice.finish_reason !== null));
+    expect(finishes.map((choice) => [choice.index, choice.finish_reason])).toEqual([
+      [0, 'stop'],
+      [1, 'stop'],
+    ]);
+    expect(chunks.at(-1)).toMatchObject({ choices: [], usage: whole.usage });
   });
 
   it('stops at once when the signal aborts: UpstreamFailed aborted', async () => {
     const controller = new AbortController();
-    const seen: CompletionChunk[] = [];
+    const seen: ChatChunk[] = [];
     const stream = async () => {
       for await (const chunk of model.stream(REQUEST, controller.signal)) {
         seen.push(chunk);
@@ -131,10 +353,10 @@ describe('LocalModel', () => {
     await expect(model.complete(REQUEST, controller.signal)).rejects.toBeInstanceOf(UpstreamFailed);
   });
 
-  it('waits chunkDelayMs between pieces when told to, and an abort ends the wait', async () => {
+  it('waits chunkDelayMs between chunks when told to, and an abort ends the wait', async () => {
     const slow = new LocalModel({ chunkDelayMs: 40 });
     const started = Date.now();
-    const chunks = await collect(slow.stream({ ...REQUEST, maxTokens: 5 }));
+    const chunks = await collect(slow.stream({ ...REQUEST, max_completion_tokens: 5 }));
     expect(Date.now() - started).toBeGreaterThanOrEqual(40 * (chunks.length - 1) - 5);
 
     const controller = new AbortController();
@@ -152,22 +374,31 @@ describe('ModelRouter (the LlmUpstream binding)', () => {
     serves(): boolean {
       return true;
     }
-    async complete(request: CompletionRequest): Promise<CompletionResult> {
-      return { id: 'remote', model: request.model, text: 'from the upstream', finishReason: 'stop', usage: null };
+    async complete(request: ChatRequest): Promise<ChatAnswer> {
+      return {
+        id: 'remote',
+        object: 'chat.completion',
+        created: 0,
+        model: request.model,
+        choices: [
+          { index: 0, finish_reason: 'stop', logprobs: null, message: { role: 'assistant', content: 'from the upstream', refusal: null } },
+        ],
+      };
     }
-    async *stream(): AsyncGenerator<CompletionChunk> {
-      yield { text: 'from the upstream', finishReason: null, usage: null };
-      yield { text: '', finishReason: 'stop', usage: null };
+    async *stream(request: ChatRequest): AsyncGenerator<ChatChunk> {
+      const base = { id: 'remote', object: 'chat.completion.chunk' as const, created: 0, model: request.model };
+      yield { ...base, choices: [{ index: 0, delta: { content: 'from the upstream' }, finish_reason: null }] };
+      yield { ...base, choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] };
     }
   }
 
   it('sends local to the local model and every other model to the upstream at LLM_BASE_URL', async () => {
     const router = new ModelRouter(new LocalModel(), new NamedUpstream());
     expect([router.serves('local'), router.serves('gpt-4o-mini')]).toEqual([true, true]);
-    expect((await router.complete(REQUEST)).text).toMatch(/^Local model reply:/);
-    expect((await router.complete({ ...REQUEST, model: 'gpt-4o-mini' })).text).toBe('from the upstream');
-    expect((await collect(router.stream({ ...REQUEST, model: 'gpt-4o-mini' })))[0].text).toBe('from the upstream');
-    expect((await collect(router.stream(REQUEST)))[0].text).toBe('Local');
+    expect(textOf(await router.complete(REQUEST))).toMatch(/^Local model reply:/);
+    expect(textOf(await router.complete({ ...REQUEST, model: 'gpt-4o-mini' }))).toBe('from the upstream');
+    expect(streamedTexts(await collect(router.stream({ ...REQUEST, model: 'gpt-4o-mini' })))).toEqual(['from the upstream']);
+    expect((await collect(router.stream(REQUEST)))[0].choices[0].delta.content).toBe('Local');
   });
 
   it('without LLM_BASE_URL serves local only: other models are NOT_FOUND', async () => {
