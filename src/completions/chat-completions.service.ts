@@ -51,7 +51,7 @@ export class ChatCompletions {
       request,
       this.termsOf(payerId, prepared),
       async () => {
-        const result = (await this.upstream.complete(prepared.request as unknown as ChatRequest, signal, () => (accepted = true))) as unknown as CompletionResult;
+        const result = (await this.upstream.complete(prepared.request, signal, () => (accepted = true))) as unknown as CompletionResult;
         const usage = result.usage ?? { promptTokens: prepared.promptTokens, completionTokens: await countTokensInSlices(result.text) };
         return { answer: completionOf(result, usage), usage: usageOf(prepared, usage) };
       },
@@ -75,7 +75,12 @@ export class ChatCompletions {
     const events = this.holds.stream(
       request,
       this.termsOf(payerId, prepared),
-      () => this.upstream.stream(prepared.request as unknown as ChatRequest, signal, () => (accepted = true)) as unknown as AsyncIterable<CompletionChunk>,
+      () =>
+        this.upstream.stream(
+          prepared.request as unknown as ChatRequest,
+          signal,
+          () => (accepted = true),
+        ) as unknown as AsyncIterable<CompletionChunk>,
       async () => usageOf(prepared, (actual = reported ?? (await counted()))),
       async () => (output === '' ? promptIfLeft(prepared, accepted, signal) : usageOf(prepared, await counted())),
     );

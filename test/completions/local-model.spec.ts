@@ -257,11 +257,7 @@ describe('LocalModel: JSON modes and tools', () => {
     const next = await model.complete({
       ...REQUEST,
       tools: [tool],
-      messages: [
-        ...REQUEST.messages,
-        first.choices[0].message as ChatRequest['messages'][number],
-        { role: 'tool', tool_call_id: call.id, content: '{"temp":21}' },
-      ],
+      messages: [...REQUEST.messages, first.choices[0].message, { role: 'tool', tool_call_id: call.id, content: '{"temp":21}' }],
     });
     expect(next.choices[0]).toMatchObject({ finish_reason: 'stop', message: { content: expect.stringMatching(/^Local model reply:/) } });
     expect((await model.complete({ ...REQUEST, tools: [tool], tool_choice: 'none' })).choices[0].finish_reason).toBe('stop');

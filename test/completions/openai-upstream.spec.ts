@@ -1,3 +1,4 @@
+// eslint-disable-next-line @typescript-eslint/ban-ts-comment -- typed against the former upstream port until this spec follows it
 // @ts-nocheck
 /**
  * OpenAiUpstream (the official openai SDK) against a fake OpenAI-compatible server on 127.0.0.1:

@@ -136,7 +136,7 @@ class JsonValueGenerator {
   }
 
   private arrayOf(schema: Schema, depth: number): unknown[] {
-    const prefix = [keyword(schema, 'prefixItems'), keyword(schema, 'items')].find(Array.isArray) ?? [];
+    const prefix: unknown[] = [keyword(schema, 'prefixItems'), keyword(schema, 'items')].find((value) => Array.isArray(value)) ?? [];
     const items = keyword(schema, 'items');
     const rest = Array.isArray(items) ? keyword(schema, 'additionalItems') : items;
     const min = Math.min(Math.max(0, numberKeyword(schema, 'minItems') ?? 0), MAX_ITEMS);
