@@ -1,4 +1,4 @@
-import { countTokensInSlices, LlmUpstream, UpstreamFailed } from '../completions/index.js';
+import { countTokensInSlices, LlmUpstream, UpstreamFailed, type CompletionRequest, type CompletionResult } from '../completions/index.js';
 import { ContentProvider } from './content-provider.js';
 import type {
   BusinessLeadsDto,
@@ -140,15 +140,16 @@ export class UpstreamContentProvider extends ContentProvider {
   }
 
   private async ask(instructions: string, text: string, maxTokens: number): Promise<string> {
-    const result = await this.upstream.complete({
+    const request: CompletionRequest = {
       model: this.model,
       messages: [
         { role: 'system', content: instructions },
         { role: 'user', content: text },
       ],
-      max_completion_tokens: maxTokens,
-    });
-    return result.choices[0]?.message.content ?? '';
+      maxTokens,
+    };
+    const result = (await this.upstream.complete(request)) as unknown as CompletionResult;
+    return result.text;
   }
 
   /** An answer the service can use; an empty one fails the request (and refunds it). */
