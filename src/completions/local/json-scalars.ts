@@ -38,8 +38,13 @@ export function stringOf(schema: Schema, random: SeededRandom): string {
   }
   let text = Array.from({ length: random.integer(1, 4) }, () => random.pick(VOCABULARY)).join(' ');
   while (text.length < min) text += ` ${random.pick(VOCABULARY)}`;
-  // Cut to max, without leaving a space at the end.
-  return text.slice(0, max).trimEnd().padEnd(min, 'x');
+  if (text.length > max) {
+    // Cut to max, at the end of a word when that leaves enough.
+    const cut = text.slice(0, max);
+    const lastSpace = text[max] === ' ' ? max : cut.lastIndexOf(' ');
+    text = lastSpace > 0 && lastSpace >= min ? cut.slice(0, lastSpace) : cut.trimEnd();
+  }
+  return text.padEnd(min, 'x');
 }
 
 /** The inclusive bounds of a number schema (draft 4's boolean exclusive* and later drafts' numbers alike); null when none fits. */
