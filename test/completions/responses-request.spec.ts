@@ -289,6 +289,11 @@ describe('parseResponsesRequest', () => {
     ['conversation', 'stores no responses', { model: 'local', input: 'x', conversation: 'conv_1' }],
     ['prompt', 'stores no responses', { model: 'local', input: 'x', prompt: { id: 'pmpt_1' } }],
     ['background', 'not supported', { model: 'local', input: 'x', background: true }],
+    ['tools', 'expected an array', { model: 'local', input: 'x', tools: null }],
+    ['tool_choice', 'expected an object', { model: 'local', input: 'x', tool_choice: null }],
+    ['text', 'expected an object', { model: 'local', input: 'x', text: null }],
+    ['text.format', 'expected an object', { model: 'local', input: 'x', text: { format: null } }],
+    ['user', 'expected a string', { model: 'local', input: 'x', user: null }],
   ])('400 naming %s (%s)', (param, problem, body) => {
     const refused = refusal(body);
     expect(refused.param).toBe(param);

@@ -62,7 +62,12 @@ export function oneOf<const T extends string>(value: unknown, param: string, all
   return value as T;
 }
 
-/** The value when sent (not null), checked with `check`; undefined otherwise. */
+/** The value of a nullable parameter when sent (not null), checked with `check`; undefined otherwise. */
 export function optional<T>(value: unknown, check: (present: unknown) => T): T | undefined {
   return isAbsent(value) ? undefined : check(value);
+}
+
+/** The value of a parameter that is not nullable when sent (null is checked, and refused, like any other value). */
+export function ifSent<T>(value: unknown, check: (present: unknown) => T): T | undefined {
+  return value === undefined ? undefined : check(value);
 }

@@ -5,6 +5,7 @@ import {
   arrayAt,
   booleanAt,
   type Fields,
+  ifSent,
   integerAt,
   invalid,
   isAbsent,
@@ -64,12 +65,12 @@ export function parseResponsesRequest(body: unknown): ResponsesRequest {
   const temperature = optional(request.temperature, (value) => numberAt(value, 'temperature', 0, 2));
   const topP = optional(request.top_p, (value) => numberAt(value, 'top_p', 0, 1));
   const parallelToolCalls = optional(request.parallel_tool_calls, (value) => booleanAt(value, 'parallel_tool_calls'));
-  const user = optional(request.user, (value) => stringAt(value, 'user', { max: LIMITS.user }));
+  const user = ifSent(request.user, (value) => stringAt(value, 'user', { max: LIMITS.user }));
   const safetyIdentifier = optional(request.safety_identifier, (value) => stringAt(value, 'safety_identifier', { max: 64 }));
-  const tools = optional(request.tools, (value) => toolsOf(value)) ?? [];
-  const toolChoice = optional(request.tool_choice, (value) => toolChoiceOf(value, tools));
-  const text = optional(request.text, (value) => objectAt(value, 'text')) ?? {};
-  const format = optional(text.format, (value) => formatOf(objectAt(value, 'text.format')));
+  const tools = ifSent(request.tools, (value) => toolsOf(value)) ?? [];
+  const toolChoice = ifSent(request.tool_choice, (value) => toolChoiceOf(value, tools));
+  const text = ifSent(request.text, (value) => objectAt(value, 'text')) ?? {};
+  const format = ifSent(text.format, (value) => formatOf(objectAt(value, 'text.format')));
   const verbosity = optional(text.verbosity, (value) => oneOf(value, 'text.verbosity', ['low', 'medium', 'high']));
   const effort = optional(request.reasoning, (value) => optional(objectAt(value, 'reasoning').effort, reasoningEffortOf));
 
@@ -180,7 +181,7 @@ function chatToolChoiceOf(choice: ToolChoice): OpenAI.Chat.Completions.ChatCompl
 function formatOf(format: Fields): OpenAI.Responses.ResponseFormatTextConfig {
   const type = oneOf(format.type, 'text.format.type', ['text', 'json_object', 'json_schema']);
   if (type !== 'json_schema') return { type };
-  const description = optional(format.description, (value) => stringAt(value, 'text.format.description', { max: LIMITS.description }));
+  const description = ifSent(format.description, (value) => stringAt(value, 'text.format.description', { max: LIMITS.description }));
   const strict = optional(format.strict, (value) => booleanAt(value, 'text.format.strict'));
   return {
     type,
