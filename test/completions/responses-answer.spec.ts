@@ -7,14 +7,14 @@ import type { ChatAnswer } from '../../src/completions/chat-api.js';
 import { responseIdOf, responseOf } from '../../src/completions/responses/responses-answer.js';
 import { parseResponsesRequest } from '../../src/completions/responses/responses-request.js';
 
-const ID = responseIdOf('6f1c2a4e-0b7d-4c1e-9a55-3d2f8e7c1b20');
+const ID = 'resp_6f1c2a4e0b7d4c1e9a553d2f8e7c1b20';
 
 function answerOf(
   message: Partial<ChatAnswer['choices'][number]['message']>,
   finishReason: ChatAnswer['choices'][number]['finish_reason'],
 ): ChatAnswer {
   return {
-    id: 'chatcmpl-1',
+    id: 'chatcmpl-6f1c2a4e0b7d4c1e9a553d2f8e7c1b20',
     object: 'chat.completion',
     created: 1764633600,
     model: 'gpt-4o-mini-2024-07-18',
@@ -39,10 +39,12 @@ describe('responseOf', () => {
     max_output_tokens: 50,
     metadata: { a: 'b' },
   });
-  const identity = { id: ID, createdAt: 1764633601, echo };
+  const identity = echo;
 
-  it('derives a resp_ id from the request id', () => {
-    expect(ID).toBe('resp_6f1c2a4e0b7d4c1e9a553d2f8e7c1b20');
+  it('derives the resp_ id from the completion id, so a replay of the stored completion has the same', () => {
+    expect(responseIdOf('chatcmpl-6f1c2a4e0b7d4c1e9a553d2f8e7c1b20')).toBe(ID);
+    expect(responseIdOf('chatcmpl-local-ab12')).toBe('resp_localab12');
+    expect(responseOf(answerOf({ content: 'x' }, 'stop'), echo).id).toBe(ID);
   });
 
   it('answers text as a completed message item with output_text, the usage and the echo', () => {
@@ -50,7 +52,7 @@ describe('responseOf', () => {
     expect(response).toMatchObject({
       id: ID,
       object: 'response',
-      created_at: 1764633601,
+      created_at: 1764633600,
       status: 'completed',
       error: null,
       incomplete_details: null,

@@ -13,9 +13,14 @@ import { ChatOpenAI } from '@langchain/openai';
 import { generateText, jsonSchema, streamText, tool } from 'ai';
 import OpenAI from 'openai';
 import type { ChatAnswer, ChatChunk } from '../../src/completions/chat-api.js';
-import { responseIdOf, responseOf } from '../../src/completions/responses/responses-answer.js';
+import { identityOf, responseOf } from '../../src/completions/responses/responses-answer.js';
 import { parseResponsesRequest } from '../../src/completions/responses/responses-request.js';
-import { type ResponsesStreamEvent, ResponsesStreamMapper, sseOf } from '../../src/completions/responses/responses-stream.js';
+import {
+  carriesOutput,
+  type ResponsesStreamEvent,
+  ResponsesStreamMapper,
+  sseOf,
+} from '../../src/completions/responses/responses-stream.js';
 
 type Delta = ChatChunk['choices'][number]['delta'];
 type FinishReason = ChatChunk['choices'][number]['finish_reason'];
@@ -64,12 +69,18 @@ const TOOL_CALLS: ChatChunk[] = [
   chunkOf({ tool_calls: [{ index: 1, id: 'call_b', type: 'function', function: { name: 'get_time', arguments: '{}' } }] }),
   chunkOf({}, 'tool_calls'),
 ];
+const NAME_IN_PIECES: ChatChunk[] = [
+  chunkOf({ tool_calls: [{ index: 0, function: { name: 'get_', arguments: '' } }] }),
+  chunkOf({ tool_calls: [{ index: 0, function: { name: 'weather', arguments: '{}' } }] }),
+  chunkOf({}, 'tool_calls'),
+];
 const CUT: ChatChunk[] = [chunkOf({ content: 'Once upon' }), chunkOf({ content: ' a' }, 'length')];
 const REFUSED: ChatChunk[] = [chunkOf({ refusal: 'I cannot ' }), chunkOf({ refusal: 'help.' }, 'stop')];
 
-function mapperOf(requestId = '0b7d4c1e-9a55-4d2f-8e7c-1b206f1c2a4e'): ResponsesStreamMapper {
-  const { echo } = parseResponsesRequest({ model: 'gpt-4o-mini', input: 'Hi' });
-  return new ResponsesStreamMapper({ id: responseIdOf(requestId), createdAt: 1764633601, model: 'gpt-4o-mini', echo });
+function mapperOf(): ResponsesStreamMapper {
+  return new ResponsesStreamMapper(
+    identityOf({ id: 'chatcmpl-0b7d4c1e9a554d2f8e7c1b206f1c2a4e', created: 1764633601, model: 'gpt-4o-mini' }, ECHO),
+  );
 }
 
 function eventsOf(chunks: ChatChunk[]): ResponsesStreamEvent[] {
@@ -167,6 +178,25 @@ describe('ResponsesStreamMapper', () => {
     ]);
   });
 
+  it('names a function call whose name comes in pieces, and makes up a call id the upstream did not send', () => {
+    const events = eventsOf(NAME_IN_PIECES);
+    const last = events.at(-1)!;
+    expect(last.type === 'response.completed' && last.response.output).toEqual([
+      expect.objectContaining({
+        type: 'function_call',
+        name: 'get_weather',
+        arguments: '{}',
+        call_id: 'call_0b7d4c1e9a554d2f8e7c1b206f1c2a4e_0',
+      }),
+    ]);
+  });
+
+  it('tells which chunks carry output', () => {
+    expect(TEXT.map(carriesOutput)).toEqual([false, true, true, false]);
+    expect(TOOL_CALLS.map(carriesOutput)).toEqual([true, true, true, true, true, false]);
+    expect(REFUSED.map(carriesOutput)).toEqual([true, true]);
+  });
+
   it('ignores chunks of other choices and empty usage chunks', () => {
     const mapper = mapperOf();
     mapper.start();
@@ -223,6 +253,7 @@ describe('OpenAI, Vercel AI SDK and LangChain clients reading the answers', () =
     ['text and function calls', TOOL_CALLS],
     ['an answer cut by the output limit', CUT],
     ['a refusal', REFUSED],
+    ['a function call named in pieces', NAME_IN_PIECES],
   ])('accumulates %s into the same final Response (responses.stream)', async (_, chunks) => {
     const events = eventsOf(chunks);
     serveEvents(events);
@@ -263,7 +294,7 @@ describe('OpenAI, Vercel AI SDK and LangChain clients reading the answers', () =
   });
 
   it('answers a plain responses.create with the Response (output_text added by the SDK)', async () => {
-    serveJson(responseOf(answerOf('Hello world'), { id: responseIdOf('r-1'), createdAt: 1764633601, echo: ECHO }));
+    serveJson(responseOf(answerOf('Hello world'), ECHO));
     const response = await client.responses.create({ model: 'gpt-4o-mini', input: 'Hi' });
     expect(response.output_text).toBe('Hello world');
     expect(response.status).toBe('completed');
@@ -292,7 +323,7 @@ describe('OpenAI, Vercel AI SDK and LangChain clients reading the answers', () =
       tools: [{ type: 'function', function: { name: 'get_weather', parameters: CITY_SCHEMA } }],
     });
 
-    serveJson(responseOf(answerOf('Hello world'), { id: responseIdOf('r-2'), createdAt: 1764633601, echo: ECHO }));
+    serveJson(responseOf(answerOf('Hello world'), ECHO));
     const generated = await generateText({ model: openai.responses('gpt-4o-mini'), prompt: 'Hi' });
     expect(generated.text).toBe('Hello world');
     expect(generated.finishReason).toBe('stop');
@@ -306,7 +337,7 @@ describe('OpenAI, Vercel AI SDK and LangChain clients reading the answers', () =
       useResponsesApi: true,
       maxRetries: 0,
     });
-    serveJson(responseOf(answerOf('Hello world'), { id: responseIdOf('r-3'), createdAt: 1764633601, echo: ECHO }));
+    serveJson(responseOf(answerOf('Hello world'), ECHO));
     expect((await model.invoke('Hi')).text).toBe('Hello world');
     expect(parseResponsesRequest(received).chat.messages).toEqual([{ role: 'user', content: 'Hi' }]);
     serveEvents(eventsOf(TEXT));

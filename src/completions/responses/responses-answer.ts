@@ -15,9 +15,18 @@ export interface ResponseIdentity {
   echo: ResponseEcho;
 }
 
-/** The Response id of a request: `resp_` and the request's own id (the `X-Request-Id`), without dashes. */
-export function responseIdOf(requestId: string): string {
-  return `resp_${requestId.replace(/[^A-Za-z0-9]/g, '')}`;
+/**
+ * The Response id of a chat completion: `resp_` and the completion's id (`chatcmpl-` and anything
+ * but letters and digits left out). Derived from the answer, so an idempotent replay (which answers
+ * the stored completion) has the same id.
+ */
+export function responseIdOf(completionId: string): string {
+  return `resp_${completionId.replace(/^chatcmpl-/, '').replace(/[^A-Za-z0-9]/g, '')}`;
+}
+
+/** What the Responses of a chat completion (its answer, or any of its chunks) share. */
+export function identityOf(completion: Pick<ChatAnswer, 'id' | 'created' | 'model'>, echo: ResponseEcho): ResponseIdentity {
+  return { id: responseIdOf(completion.id), createdAt: completion.created, model: completion.model, echo };
 }
 
 /** Output item ids, derived from the response id (`msg_...`, `fc_..._<n>`), stable across a stream and its final object. */
@@ -64,7 +73,6 @@ export function responseObjectOf(
     object: 'response',
     created_at: identity.createdAt,
     status: state.status,
-    ...(state.status !== 'in_progress' && { completed_at: Math.floor(Date.now() / 1000) }),
     background: false,
     error: null,
     incomplete_details: state.incomplete_details,
@@ -108,17 +116,15 @@ export function outputOf(
  * The Response of a chat answer: its first choice (a Responses request asks for one) as output
  * items, `incomplete` when the output limit cut it, and the usage the charge was computed from.
  */
-export function responseOf(answer: ChatAnswer, identity: Omit<ResponseIdentity, 'model'>): ResponseObject {
+export function responseOf(answer: ChatAnswer, echo: ResponseEcho): ResponseObject {
+  const identity = identityOf(answer, echo);
   const choice = answer.choices[0];
   const outcome = outcomeOf(choice?.finish_reason ?? 'stop');
   const message = choice?.message ?? { role: 'assistant' as const, content: '', refusal: null };
-  return responseObjectOf(
-    { ...identity, model: answer.model },
-    {
-      ...outcome,
-      output: outputOf(identity.id, message, outcome.status === 'completed' ? 'completed' : 'incomplete'),
-      ...(answer.usage && { usage: usageOf(answer.usage) }),
-      serviceTier: answer.service_tier ?? null,
-    },
-  );
+  return responseObjectOf(identity, {
+    ...outcome,
+    output: outputOf(identity.id, message, outcome.status === 'completed' ? 'completed' : 'incomplete'),
+    ...(answer.usage && { usage: usageOf(answer.usage) }),
+    serviceTier: answer.service_tier ?? null,
+  });
 }

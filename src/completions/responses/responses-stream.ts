@@ -205,6 +205,11 @@ function partOf(part: Part): OpenAI.Responses.ResponseOutputMessage['content'][n
     : { type: 'refusal', refusal: part.text };
 }
 
+/** Whether a chat chunk carries output of the Response (text, a refusal or a tool call of the first choice). */
+export function carriesOutput(chunk: ChatChunk): boolean {
+  return chunk.choices.some(({ index, delta }) => index === 0 && Boolean(delta.content || delta.refusal || delta.tool_calls?.length));
+}
+
 /** One event as server-sent event text, named by its type as OpenAI sends them. */
 export function sseOf(event: ResponsesStreamEvent): string {
   return `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
