@@ -250,7 +250,7 @@ describe('parseResponsesRequest', () => {
       { model: 'local', input: [{ role: 'system', content: [{ type: 'input_image', image_url: 'https://x/a.png' }] }] },
     ],
     ['input[0].content[0].type', "'output_text'", { model: 'local', input: [{ role: 'assistant', content: [{ type: 'input_image' }] }] }],
-    ['input[0].type', "'item_reference' are not supported", { model: 'local', input: [{ type: 'item_reference', id: 'msg_1' }] }],
+    ['input[0].type', 'store: false', { model: 'local', input: [{ type: 'item_reference', id: 'msg_1' }] }],
     ['input[0].call_id', 'expected a string', { model: 'local', input: [{ type: 'function_call', name: 'f', arguments: '{}' }] }],
     [
       'input[0].output[0].type',

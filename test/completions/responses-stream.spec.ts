@@ -329,6 +329,23 @@ describe('OpenAI, Vercel AI SDK and LangChain clients reading the answers', () =
     expect(generated.finishReason).toBe('stop');
   });
 
+  it("takes the Vercel AI SDK's next turn with store: false; with references to stored answers it is refused", async () => {
+    const openai = createOpenAI({ baseURL: client.baseURL, apiKey: 'sk-test' });
+    serveJson(responseOf(answerOf('Hello world'), ECHO));
+    const first = await generateText({ model: openai.responses('gpt-4o-mini'), prompt: 'Hi' });
+    const messages = [...first.response.messages, { role: 'user' as const, content: 'And then?' }];
+    const next = async (store: boolean) => {
+      await generateText({ model: openai.responses('gpt-4o-mini'), messages, providerOptions: { openai: { store } } });
+      return received;
+    };
+    expect(parseResponsesRequest(await next(false)).chat.messages).toEqual([
+      { role: 'assistant', content: 'Hello world' },
+      { role: 'user', content: [{ type: 'text', text: 'And then?' }] },
+    ]);
+    const referenced = await next(true);
+    expect(() => parseResponsesRequest(referenced)).toThrow(/store: false/);
+  });
+
   it("serves LangChain's ChatOpenAI with useResponsesApi, streamed and not", async () => {
     const model = new ChatOpenAI({
       model: 'gpt-4o-mini',

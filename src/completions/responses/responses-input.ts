@@ -53,6 +53,12 @@ function addItem(messages: ChatMessage[], item: Fields, param: string): void {
       tool_call_id: stringAt(item.call_id, `${param}.call_id`, { min: 1, max: INPUT_LIMITS.id }),
       content: toolOutputOf(item.output, `${param}.output`),
     });
+  } else if (type === 'item_reference') {
+    // The Vercel AI SDK refers to its earlier answers by id unless told not to store them.
+    throw invalid(
+      `${param}.type`,
+      'item references are not supported (this service stores no responses): send the item itself (the Vercel AI SDK does with providerOptions { openai: { store: false } })',
+    );
   } else if (type !== 'reasoning') {
     throw invalid(
       `${param}.type`,
