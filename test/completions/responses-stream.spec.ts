@@ -9,6 +9,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createOpenAI } from '@ai-sdk/openai';
+import { HumanMessage } from '@langchain/core/messages';
 import { ChatOpenAI } from '@langchain/openai';
 import { generateText, jsonSchema, streamText, tool } from 'ai';
 import OpenAI from 'openai';
@@ -355,8 +356,16 @@ describe('OpenAI, Vercel AI SDK and LangChain clients reading the answers', () =
       maxRetries: 0,
     });
     serveJson(responseOf(answerOf('Hello world'), ECHO));
-    expect((await model.invoke('Hi')).text).toBe('Hello world');
+    const answer = await model.invoke('Hi');
+    expect(answer.text).toBe('Hello world');
     expect(parseResponsesRequest(received).chat.messages).toEqual([{ role: 'user', content: 'Hi' }]);
+    // The next turn sends the answer back as an item, with its id.
+    await model.invoke([new HumanMessage('Hi'), answer, new HumanMessage('And then?')]);
+    expect(parseResponsesRequest(received).chat.messages).toEqual([
+      { role: 'user', content: 'Hi' },
+      { role: 'assistant', content: 'Hello world' },
+      { role: 'user', content: 'And then?' },
+    ]);
     serveEvents(eventsOf(TEXT));
     let text = '';
     for await (const chunk of await model.stream('Hi')) text += chunk.text;
