@@ -46,6 +46,7 @@ describe('parseResponsesRequest', () => {
       safety_identifier: null,
       previous_response_id: null,
       truncation: 'disabled',
+      reasoning: { effort: null, summary: null },
       store: true,
     });
   });
@@ -194,6 +195,7 @@ describe('parseResponsesRequest', () => {
       store: false,
       user: 'user-1',
       safety_identifier: 'hash-1',
+      reasoning: { effort: 'low', summary: null },
     });
   });
 

@@ -79,7 +79,6 @@ export function responseObjectOf(
     access_programs: null,
     model: identity.model,
     output: state.output,
-    reasoning: { effort: null, summary: null },
     service_tier: (state.serviceTier ?? 'default') as ResponseObject['service_tier'],
     ...echo,
     ...(state.usage !== undefined && { usage: state.usage }),

@@ -25,7 +25,7 @@ export type ResponseEcho = Pick<
   Response,
   'instructions' | 'metadata' | 'parallel_tool_calls' | 'temperature' | 'top_p' | 'tool_choice' | 'tools' | 'text'
 > &
-  Required<Pick<Response, 'max_output_tokens' | 'safety_identifier' | 'previous_response_id' | 'truncation'>> & {
+  Required<Pick<Response, 'max_output_tokens' | 'safety_identifier' | 'previous_response_id' | 'truncation' | 'reasoning'>> & {
     store: boolean;
     user?: string;
   };
@@ -104,6 +104,7 @@ export function parseResponsesRequest(body: unknown): ResponsesRequest {
     safety_identifier: safetyIdentifier ?? null,
     previous_response_id: null,
     truncation: 'disabled',
+    reasoning: { effort: effort ?? null, summary: null },
     store: optional(request.store, (value) => booleanAt(value, 'store')) ?? true,
     ...(user !== undefined && { user }),
   };
