@@ -32,7 +32,7 @@ export function chatMessagesOf(input: unknown, instructions: string | undefined)
 }
 
 function addItem(messages: ChatMessage[], item: Fields, param: string): void {
-  const type = item.type ?? 'message';
+  const type = item.type === undefined ? 'message' : item.type;
   if (type === 'message') {
     messages.push(messageOf(item, param));
   } else if (type === 'function_call') {

@@ -17,39 +17,76 @@ const nullable = (schema: SchemaObject): SchemaObject => ({ ...schema, nullable:
 const FUNCTION_NAME = { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$', example: 'get_weather' } as const;
 const FREE_OBJECT: SchemaObject = { type: 'object', additionalProperties: true };
 
-const CONTENT_PART: SchemaObject = {
+/** An object of one `type` (one alternative of a oneOf): its fields, and further ones accepted (OpenAI's ids, statuses, ...). */
+const kind = (type: string, required: string[], properties: Record<string, SchemaObject>, description?: string): SchemaObject => ({
   type: 'object',
   additionalProperties: true,
-  required: ['type'],
-  description:
-    '`input_text` `{ text }`, `input_image` `{ image_url, detail? }` (a URL or data URL; file ids are not supported), ' +
-    '`input_file` `{ file_data | file_id, filename? }`, `input_audio` `{ input_audio: { data, format } }`; an assistant message takes `output_text` and `refusal` parts',
-  properties: {
-    type: {
-      type: 'string',
-      enum: ['input_text', 'input_image', 'input_file', 'input_audio', 'output_text', 'refusal'],
-      example: 'input_text',
-    },
-    text: text(INPUT_LIMITS.text, 'What is the weather in Paris?'),
-  },
+  required: ['type', ...required],
+  properties: { type: { type: 'string', enum: [type] }, ...properties },
+  ...(description !== undefined && { description }),
+});
+const INPUT_TEXT = kind('input_text', ['text'], { text: text(INPUT_LIMITS.text, 'What is the weather in Paris?') });
+const id = (example?: string): SchemaObject => ({ ...text(INPUT_LIMITS.id, example), minLength: 1 });
+const upload = (): SchemaObject => ({ type: 'string', minLength: 1, maxLength: INPUT_LIMITS.url });
+
+const CONTENT_PART: SchemaObject = {
+  oneOf: [
+    INPUT_TEXT,
+    kind(
+      'input_image',
+      ['image_url'],
+      { image_url: upload(), detail: nullable({ type: 'string', enum: ['auto', 'low', 'high'] }) },
+      'A URL or data URL (file ids are not supported)',
+    ),
+    kind(
+      'input_file',
+      [],
+      { file_data: nullable(upload()), file_id: nullable(id()), filename: nullable(id()) },
+      '`file_data` or `file_id`',
+    ),
+    kind('input_audio', ['input_audio'], {
+      input_audio: {
+        type: 'object',
+        required: ['data', 'format'],
+        properties: { data: upload(), format: { type: 'string', enum: ['wav', 'mp3'] } },
+      },
+    }),
+    kind('output_text', ['text'], { text: text(INPUT_LIMITS.text) }, 'In an assistant message'),
+    kind('refusal', ['refusal'], { refusal: text(INPUT_LIMITS.text) }, 'In an assistant message'),
+  ],
 };
 
+const CONTENT = (parts: SchemaObject): SchemaObject => ({
+  oneOf: [text(INPUT_LIMITS.text), { type: 'array', maxItems: INPUT_LIMITS.parts, items: parts }],
+});
+
 const INPUT_ITEM: SchemaObject = {
-  type: 'object',
-  additionalProperties: true,
-  description:
-    'A message `{ role: user | assistant | system | developer, content: string | parts }` (`type: "message"` optional), ' +
-    'a `function_call` `{ call_id, name, arguments }` the model made, or a `function_call_output` `{ call_id, output }`; ' +
-    '`reasoning` items are dropped; other item types are 400',
-  properties: {
-    type: { type: 'string', enum: ['message', 'function_call', 'function_call_output', 'reasoning'], example: 'message' },
-    role: { type: 'string', enum: ['user', 'assistant', 'system', 'developer'], example: 'user' },
-    content: { oneOf: [text(INPUT_LIMITS.text), { type: 'array', maxItems: INPUT_LIMITS.parts, items: CONTENT_PART }] },
-    call_id: text(INPUT_LIMITS.id, 'call_abc123'),
-    name: FUNCTION_NAME,
-    arguments: text(INPUT_LIMITS.text, '{"city":"Paris"}'),
-    output: { oneOf: [text(INPUT_LIMITS.text), { type: 'array', maxItems: INPUT_LIMITS.parts, items: CONTENT_PART }] },
-  },
+  oneOf: [
+    {
+      type: 'object',
+      additionalProperties: true,
+      required: ['role', 'content'],
+      description: 'A message (`type` "message" or left out)',
+      properties: {
+        type: { type: 'string', enum: ['message'] },
+        role: { type: 'string', enum: ['user', 'assistant', 'system', 'developer'], example: 'user' },
+        content: CONTENT(CONTENT_PART),
+      },
+    },
+    kind(
+      'function_call',
+      ['call_id', 'name', 'arguments'],
+      { call_id: id('call_abc123'), name: FUNCTION_NAME, arguments: text(INPUT_LIMITS.text, '{"city":"Paris"}') },
+      "A call the model made: the assistant message's tool call",
+    ),
+    kind(
+      'function_call_output',
+      ['call_id', 'output'],
+      { call_id: id('call_abc123'), output: CONTENT(INPUT_TEXT) },
+      "The call's result: a tool message",
+    ),
+    kind('reasoning', [], {}, 'Dropped: a chat model cannot take it back'),
+  ],
 };
 
 const FUNCTION_TOOL: SchemaObject = {
@@ -91,6 +128,8 @@ export const RESPONSES_REQUEST_SCHEMA: SchemaObject = {
     model: { type: 'string', pattern: '^[A-Za-z0-9._:/-]{1,64}$', example: 'local', description: 'A model of GET /v1/models' },
     input: {
       oneOf: [text(INPUT_LIMITS.text), { type: 'array', minItems: 1, maxItems: INPUT_LIMITS.items, items: INPUT_ITEM }],
+      description:
+        'A user message, or items: messages with their content parts, function calls and their outputs; other item types are 400',
       example: 'Write a haiku about token budgets',
     },
     instructions: nullable({ ...text(INPUT_LIMITS.text, 'Be brief.'), description: 'Sent as a leading system message' }),
