@@ -1,10 +1,8 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { ChatCompletionRequestDto } from '../src/completions/dto/chat-completion-request.dto.js';
-import { completionOf } from '../src/completions/dto/chat-completion.dto.js';
+import { type ChatCompletionBody, ChatRequestPipe, requestedOutputOf, upstreamRequestOf } from '../src/completions/chat-request.js';
 import { LlmUpstream } from '../src/completions/llm-upstream.js';
 import { outputLimitOf } from '../src/completions/pricing.js';
 import { AiModels } from '../src/completions/ai-models.service.js';
-import { countTokens } from '../src/completions/tokenizer.js';
 import { SkipTokens, TokenPrice } from '@token-metering/tokens';
 
 export const METERED_ACTION = 'bench_echo';
@@ -25,14 +23,9 @@ export class BenchController {
   @Post('completions-unmetered')
   @SkipTokens()
   @HttpCode(200)
-  async completionsUnmetered(@Body() body: ChatCompletionRequestDto): Promise<unknown> {
+  async completionsUnmetered(@Body(ChatRequestPipe) body: ChatCompletionBody): Promise<unknown> {
     const model = await this.models.require(body.model);
-    const result = await this.upstream.complete({
-      model: model.model,
-      messages: body.messages,
-      maxTokens: outputLimitOf(model, body.max_tokens),
-    });
-    return completionOf(result, result.usage ?? { promptTokens: 0, completionTokens: countTokens(result.text) });
+    return this.upstream.complete(upstreamRequestOf(body, model.model, outputLimitOf(model, requestedOutputOf(body)), body.n ?? 1));
   }
 
   @Post('unmetered')

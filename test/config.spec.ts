@@ -67,6 +67,12 @@ describe('configuration validation at start-up', () => {
     expect(validateEnvironment({ LLM_MAX_CONCURRENT_PER_USER: '64' }).LLM_MAX_CONCURRENT_PER_USER).toBe(64);
   });
 
+  it('lowers an output limit to at least 16 tokens by default (MIN_OUTPUT_TOKENS), or as set from 1', () => {
+    expect(validateEnvironment({}).MIN_OUTPUT_TOKENS).toBe(16);
+    expect(validateEnvironment({ MIN_OUTPUT_TOKENS: '1' }).MIN_OUTPUT_TOKENS).toBe(1);
+    expect(validateEnvironment({ MIN_OUTPUT_TOKENS: '256' }).MIN_OUTPUT_TOKENS).toBe(256);
+  });
+
   it.each([
     [{ PORT: 'eighty' }, 'PORT'],
     [{ PORT: '70000' }, 'PORT'],
@@ -106,6 +112,9 @@ describe('configuration validation at start-up', () => {
     [{ LLM_MAX_CONCURRENT_PER_USER: '-3' }, 'LLM_MAX_CONCURRENT_PER_USER'],
     [{ LLM_MAX_CONCURRENT_PER_USER: '2.5' }, 'LLM_MAX_CONCURRENT_PER_USER'],
     [{ LLM_MAX_CONCURRENT_PER_USER: 'many' }, 'LLM_MAX_CONCURRENT_PER_USER'],
+    [{ MIN_OUTPUT_TOKENS: '0' }, 'MIN_OUTPUT_TOKENS'],
+    [{ MIN_OUTPUT_TOKENS: '2.5' }, 'MIN_OUTPUT_TOKENS'],
+    [{ MIN_OUTPUT_TOKENS: 'few' }, 'MIN_OUTPUT_TOKENS'],
   ])('stops with a message naming the bad variable: %j', (raw, name) => {
     expect(() => validateEnvironment(raw)).toThrow(new RegExp(`^Invalid environment configuration:[\\s\\S]*\\b${name}:`));
   });

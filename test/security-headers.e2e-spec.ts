@@ -197,7 +197,14 @@ describe('security headers, CORS and /metrics access', () => {
       expect(charged.status).toBe(201);
       expect(charged.headers.get('access-control-allow-origin')).toBe(ALLOWED_ORIGIN);
       expect(charged.headers.get('access-control-expose-headers')?.toLowerCase().split(/,\s*/)).toEqual(
-        expect.arrayContaining(['x-request-id', 'x-tokens-charged', 'x-tokens-remaining', 'retry-after', 'idempotent-replayed']),
+        expect.arrayContaining([
+          'x-request-id',
+          'x-tokens-charged',
+          'x-tokens-remaining',
+          'x-tokens-output-limit',
+          'retry-after',
+          'idempotent-replayed',
+        ]),
       );
       const refused = await t.http.get('/tokens/balance', { headers: { origin: 'http://localhost:5173' } });
       expect(refused.status).toBe(401);

@@ -82,7 +82,14 @@ export const setSecurityHeaders: (request: IncomingMessage, response: ServerResp
 
 /** Headers a browser may send cross-origin, and those of our answers it may read. */
 const ALLOWED_HEADERS = ['Authorization', 'X-API-Key', 'Content-Type', 'Idempotency-Key'];
-const EXPOSED_HEADERS = ['X-Request-Id', 'X-Tokens-Charged', 'X-Tokens-Remaining', 'Retry-After', 'Idempotent-Replayed'];
+const EXPOSED_HEADERS = [
+  'X-Request-Id',
+  'X-Tokens-Charged',
+  'X-Tokens-Remaining',
+  'X-Tokens-Output-Limit',
+  'Retry-After',
+  'Idempotent-Replayed',
+];
 
 /**
  * CORS for the listed origins only; any other origin gets no Access-Control-Allow-Origin. The API

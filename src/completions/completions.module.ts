@@ -62,6 +62,6 @@ function embeddingsAtBaseUrl(config: AppConfig): OpenAiEmbeddings | null {
       useFactory: (local: LocalEmbeddings, remote: OpenAiEmbeddings | null) => new EmbeddingsRouter(local, remote),
     },
   ],
-  exports: [AiModels, LlmUpstream],
+  exports: [AiModels, LlmUpstream, ChatCompletions, CompletionSlots],
 })
 export class CompletionsModule {}

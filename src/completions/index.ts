@@ -6,19 +6,20 @@ export { CompletionsModule } from './completions.module.js';
 export { AiModels, type AiModelView } from './ai-models.service.js';
 export { AiModel } from './ai-model.entity.js';
 export { CompletionSlots, type CompletionSlot } from './completion-slots.js';
+export type { ChatAnswer, ChatChunk, ChatRequest } from './chat-api.js';
+export { LlmUpstream, UpstreamFailed, type UpstreamComplaint, type UpstreamFailureKind } from './llm-upstream.js';
 export {
-  CHAT_ROLES,
-  LlmUpstream,
-  UpstreamFailed,
-  type ChatMessage,
-  type ChatRole,
-  type CompletionChunk,
-  type CompletionRequest,
-  type CompletionResult,
-  type CompletionUsage,
-  type FinishReason,
-  type UpstreamFailureKind,
-} from './llm-upstream.js';
+  ChatCompletions,
+  COMPLETION_ACTION,
+  OUTPUT_LIMIT_HEADER,
+  type ChatCompletionEvent,
+  type ChatUsage,
+  type CompletionContext,
+} from './chat-completions.service.js';
+export { type ChatCompletionBody, ChatRequestPipe, choicesOf, requestedOutputOf, upstreamRequestOf } from './chat-request.js';
+export { answerTexts, chunkTexts, contentTexts, countedMessagesOf, promptExtrasOf } from './chat-texts.js';
+export { CHAT_ROLES, chatMessageProblem } from './dto/chat-messages.validator.js';
+export { UpstreamRejected, relayedUpstreamError } from './upstream-rejected.js';
 export { LOCAL_MODEL_ID, LOCAL_MODEL_OPTIONS, LOCAL_REPLY_TOKENS, LocalModel, type LocalModelOptions } from './local-model.js';
 export { ModelRouter } from './model-router.js';
 export { EmbeddingsRouter, EmbeddingsUpstream, inputsOf, type EmbeddingsRequest, type EmbeddingsResult } from './embeddings-upstream.js';
@@ -34,7 +35,15 @@ export {
   toOpenAiErrorBody,
   type OpenAiErrorBody,
 } from './openai-error.filter.js';
-export { MAX_OUTPUT_TOKENS_LIMIT, MAX_PRICE_PER_1K, maxPriceOf, outputLimitOf, priceOf, type ModelPricing } from './pricing.js';
+export {
+  affordableOutputOf,
+  MAX_OUTPUT_TOKENS_LIMIT,
+  MAX_PRICE_PER_1K,
+  maxPriceOf,
+  outputLimitOf,
+  priceOf,
+  type ModelPricing,
+} from './pricing.js';
 export {
   countTokens,
   countTextsInSlices,

@@ -1,16 +1,13 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  LlmUpstream,
-  UpstreamFailed,
-  type ChatMessage,
-  type CompletionChunk,
-  type CompletionRequest,
-  type CompletionResult,
-  type FinishReason,
-} from './llm-upstream.js';
+import type { ChatAnswer, ChatChunk, ChatRequest } from './chat-api.js';
+import { contentTexts, countedMessagesOf, promptExtrasOf } from './chat-texts.js';
+import { LlmUpstream, UpstreamFailed } from './llm-upstream.js';
 import { countTokens, estimatePromptTokensInSlices } from './tokenizer.js';
+
+type FinishReason = 'stop' | 'length';
+type ChatMessage = ChatRequest['messages'][number];
 
 /** The id of the built-in model (seeded into ai_models by the AiModels migration). */
 export const LOCAL_MODEL_ID = 'local';
@@ -42,7 +39,7 @@ function echoedWords(messages: readonly ChatMessage[]): string[] {
   for (let index = messages.length - 1; index >= 0; index--) {
     if (messages[index].role !== 'user') continue;
     const words: string[] = [];
-    for (const [word] of messages[index].content.matchAll(WORD)) {
+    for (const [word] of contentTexts(messages[index].content).join(' ').matchAll(WORD)) {
       // MAX_WORD_LENGTH characters are at most twice as many UTF-16 code units.
       words.push(
         Array.from(word.slice(0, 2 * MAX_WORD_LENGTH))
@@ -93,41 +90,76 @@ export class LocalModel extends LlmUpstream {
     return model === LOCAL_MODEL_ID;
   }
 
-  async complete(request: CompletionRequest, signal?: AbortSignal, onAccepted?: () => void): Promise<CompletionResult> {
+  async complete(request: ChatRequest, signal?: AbortSignal, onAccepted?: () => void): Promise<ChatAnswer> {
     if (signal?.aborted) throw UpstreamFailed.aborted(signal.reason);
     const { pieces, finishReason } = this.answer(request);
     onAccepted?.();
     const text = pieces.join('');
-    return { id: this.idOf(request), model: LOCAL_MODEL_ID, text, finishReason, usage: await this.usageOf(request, text) };
+    const choices = this.choicesOf(request);
+    return {
+      id: this.idOf(request),
+      object: 'chat.completion',
+      created: Math.floor(Date.now() / 1000),
+      model: LOCAL_MODEL_ID,
+      choices: Array.from({ length: choices }, (_, index) => ({
+        index,
+        message: { role: 'assistant' as const, content: text, refusal: null },
+        finish_reason: finishReason,
+        logprobs: null,
+      })),
+      usage: await this.usageOf(request, text),
+    };
   }
 
-  async *stream(request: CompletionRequest, signal?: AbortSignal, onAccepted?: () => void): AsyncGenerator<CompletionChunk> {
+  async *stream(request: ChatRequest, signal?: AbortSignal, onAccepted?: () => void): AsyncGenerator<ChatChunk> {
     const { pieces, finishReason } = this.answer(request);
     onAccepted?.();
+    const base = {
+      id: this.idOf(request),
+      object: 'chat.completion.chunk' as const,
+      created: Math.floor(Date.now() / 1000),
+      model: LOCAL_MODEL_ID,
+    };
+    const indexes = Array.from({ length: this.choicesOf(request) }, (_, index) => index);
     for (const [index, piece] of pieces.entries()) {
       await this.pause(index, signal);
-      yield { text: piece, finishReason: null, usage: null };
+      const delta = index === 0 ? { role: 'assistant' as const, content: piece } : { content: piece };
+      yield { ...base, choices: indexes.map((choice) => ({ index: choice, delta, finish_reason: null, logprobs: null })) };
     }
     await this.pause(pieces.length, signal);
-    yield { text: '', finishReason, usage: await this.usageOf(request, pieces.join('')) };
+    yield { ...base, choices: indexes.map((choice) => ({ index: choice, delta: {}, finish_reason: finishReason, logprobs: null })) };
+    yield { ...base, choices: [], usage: await this.usageOf(request, pieces.join('')) };
   }
 
-  private answer(request: CompletionRequest): { pieces: string[]; finishReason: FinishReason } {
-    if (!Number.isSafeInteger(request.maxTokens) || request.maxTokens < 1)
-      throw new RangeError(`maxTokens must be a positive integer, got ${request.maxTokens}`);
+  private choicesOf(request: ChatRequest): number {
+    return typeof request.n === 'number' && request.n > 1 ? request.n : 1;
+  }
+
+  private limitOf(request: ChatRequest): number {
+    const limit = request.max_completion_tokens;
+    if (typeof limit !== 'number' || !Number.isSafeInteger(limit) || limit < 1)
+      throw new RangeError(`max_completion_tokens must be a positive integer, got ${limit}`);
+    return limit;
+  }
+
+  private answer(request: ChatRequest): { pieces: string[]; finishReason: FinishReason } {
+    const limit = this.limitOf(request);
     const full = replyPieces(request.messages, LOCAL_REPLY_TOKENS);
-    if (request.maxTokens >= LOCAL_REPLY_TOKENS) return { pieces: full, finishReason: 'stop' };
-    const pieces = replyPieces(request.messages, request.maxTokens);
+    if (limit >= LOCAL_REPLY_TOKENS) return { pieces: full, finishReason: 'stop' };
+    const pieces = replyPieces(request.messages, limit);
     return { pieces, finishReason: pieces.length < full.length ? 'length' : 'stop' };
   }
 
-  private async usageOf(request: CompletionRequest, text: string) {
-    return { promptTokens: await estimatePromptTokensInSlices(request.messages), completionTokens: countTokens(text) };
+  /** Exact usage: the prompt as this service estimates it, and the reply's tokens once per choice. */
+  private async usageOf(request: ChatRequest, text: string) {
+    const promptTokens = await estimatePromptTokensInSlices(countedMessagesOf(request), promptExtrasOf(request));
+    const completionTokens = countTokens(text) * this.choicesOf(request);
+    return { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens };
   }
 
-  private idOf(request: CompletionRequest): string {
+  private idOf(request: ChatRequest): string {
     const digest = createHash('sha256')
-      .update(JSON.stringify([request.messages, request.maxTokens]))
+      .update(JSON.stringify([request.messages, request.max_completion_tokens]))
       .digest('hex');
     return `chatcmpl-local-${digest.slice(0, 24)}`;
   }

@@ -1,5 +1,6 @@
 import { AppError, ErrorCode } from '../common/app-error.js';
-import { LlmUpstream, type CompletionChunk, type CompletionRequest, type CompletionResult } from './llm-upstream.js';
+import type { ChatAnswer, ChatChunk, ChatRequest } from './chat-api.js';
+import { LlmUpstream } from './llm-upstream.js';
 import type { LocalModel } from './local-model.js';
 
 /**
@@ -25,11 +26,11 @@ export class ModelRouter extends LlmUpstream {
     return this.local.serves(model) || (this.remote?.serves(model) ?? false);
   }
 
-  async complete(request: CompletionRequest, signal?: AbortSignal, onAccepted?: () => void): Promise<CompletionResult> {
+  async complete(request: ChatRequest, signal?: AbortSignal, onAccepted?: () => void): Promise<ChatAnswer> {
     return this.upstreamFor(request.model).complete(request, signal, onAccepted);
   }
 
-  async *stream(request: CompletionRequest, signal?: AbortSignal, onAccepted?: () => void): AsyncGenerator<CompletionChunk> {
+  async *stream(request: ChatRequest, signal?: AbortSignal, onAccepted?: () => void): AsyncGenerator<ChatChunk> {
     yield* this.upstreamFor(request.model).stream(request, signal, onAccepted);
   }
 

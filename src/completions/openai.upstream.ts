@@ -1,14 +1,7 @@
 import { Logger } from '@nestjs/common';
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
-import {
-  LlmUpstream,
-  UpstreamFailed,
-  type CompletionChunk,
-  type CompletionRequest,
-  type CompletionResult,
-  type CompletionUsage,
-  type FinishReason,
-} from './llm-upstream.js';
+import type { ChatAnswer, ChatChunk, ChatRequest } from './chat-api.js';
+import { LlmUpstream, UpstreamFailed, type UpstreamComplaint } from './llm-upstream.js';
 
 export interface OpenAiUpstreamOptions {
   /** The API's base URL, e.g. https://api.openai.com/v1 (LLM_BASE_URL). */
@@ -25,21 +18,28 @@ export interface OpenAiUpstreamOptions {
 
 export const DEFAULT_UPSTREAM_TIMEOUT_MS = 300_000;
 
-const FINISH_REASONS = new Set<string>(['stop', 'length', 'content_filter', 'tool_calls', 'function_call']);
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
 
-/** A finish reason as this service knows it; another non-empty one (some servers say `eos`) counts as `stop`. */
-function finishReasonOf(value: unknown): FinishReason | null {
-  if (typeof value !== 'string' || value.length === 0) return null;
-  return FINISH_REASONS.has(value) ? (value as FinishReason) : 'stop';
+/** A chat completion: at least one choice, each with a message whose content is text (or null). */
+function isChatAnswer(value: unknown): value is ChatAnswer {
+  if (!isObject(value) || !Array.isArray(value.choices) || value.choices.length === 0) return false;
+  return value.choices.every((choice: unknown) => {
+    const message = isObject(choice) ? choice.message : undefined;
+    return isObject(message) && (typeof message.content === 'string' || message.content === null || message.content === undefined);
+  });
 }
 
-const isCount = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+/** A chunk of a stream: an object whose `choices`, when present, are objects. */
+function isChatChunk(value: unknown): value is ChatChunk {
+  return isObject(value) && (value.choices === undefined || (Array.isArray(value.choices) && value.choices.every(isObject)));
+}
 
-/** The upstream's usage, or null when it is missing or not a pair of token counts. */
-function usageOf(value: unknown): CompletionUsage | null {
-  const usage = value as { prompt_tokens?: unknown; completion_tokens?: unknown } | null | undefined;
-  if (!usage || !isCount(usage.prompt_tokens) || !isCount(usage.completion_tokens)) return null;
-  return { promptTokens: usage.prompt_tokens, completionTokens: usage.completion_tokens };
+/** What an upstream's error body said (OpenAI's `{ error: { message, param } }`), when it said it. */
+function complaintOf(error: unknown): UpstreamComplaint | undefined {
+  const body = isObject(error) ? error : undefined;
+  const message = body?.message;
+  if (typeof message !== 'string' || message.length === 0) return undefined;
+  return { message, param: typeof body?.param === 'string' ? body.param : null };
 }
 
 /**
@@ -51,8 +51,9 @@ function usageOf(value: unknown): CompletionUsage | null {
  *   connection, up to twice, while the caller's tokens stay held and the client waits; a failure is
  *   answered at once (502 UPSTREAM_FAILED, hold released) and the client decides whether to retry.
  *   A stream that broke after output began cannot be resent anyway.
- * - The limit is sent as `max_completion_tokens` (OpenAI's current name; `max_tokens` is deprecated
- *   and refused by its reasoning models).
+ * - The request is sent as the caller made it (the client's Chat Completions body, with its limit as
+ *   `max_completion_tokens`), and the answer or chunks come back as the upstream sent them, once
+ *   checked to be a chat completion.
  * - Streams ask for `stream_options: { include_usage: true }`, so usage arrives in the last chunk.
  * - Every option is passed explicitly, so the SDK's own environment variables (OPENAI_BASE_URL,
  *   OPENAI_API_KEY, OPENAI_ORG_ID, OPENAI_LOG...) do not change what this service does.
@@ -84,12 +85,12 @@ export class OpenAiUpstream extends LlmUpstream {
     return true;
   }
 
-  async complete(request: CompletionRequest, signal?: AbortSignal, onAccepted?: () => void): Promise<CompletionResult> {
+  async complete(request: ChatRequest, signal?: AbortSignal, onAccepted?: () => void): Promise<ChatAnswer> {
     const watch = new Watchdog(this.timeoutMs, signal);
-    let completion: OpenAI.Chat.Completions.ChatCompletion;
+    let completion: unknown;
     try {
       watch.arm();
-      const answer = this.client.chat.completions.create({ ...this.paramsOf(request), stream: false }, { signal: watch.signal });
+      const answer = this.client.chat.completions.create({ ...request, stream: false }, { signal: watch.signal });
       // The raw response arrives with the status line, before the body: a success status means the upstream took the request.
       answer.asResponse().then(
         () => onAccepted?.(),
@@ -101,30 +102,20 @@ export class OpenAiUpstream extends LlmUpstream {
     } finally {
       watch.dispose();
     }
-    const choice = (completion as Partial<typeof completion>).choices?.[0];
-    const content: unknown = choice?.message?.content;
-    if (!choice || (typeof content !== 'string' && content !== null && content !== undefined)) {
+    if (!isChatAnswer(completion))
       throw this.failure(new UpstreamFailed('malformed', 'The AI upstream answered something that is not a chat completion'), watch);
-    }
-    return {
-      id: typeof completion.id === 'string' ? completion.id : '',
-      model: typeof completion.model === 'string' ? completion.model : request.model,
-      text: content ?? '',
-      // The whole answer arrived: without a (known) finish reason it ended normally.
-      finishReason: finishReasonOf(choice.finish_reason) ?? 'stop',
-      usage: usageOf(completion.usage),
-    };
+    return completion;
   }
 
-  async *stream(request: CompletionRequest, signal?: AbortSignal, onAccepted?: () => void): AsyncGenerator<CompletionChunk> {
+  async *stream(request: ChatRequest, signal?: AbortSignal, onAccepted?: () => void): AsyncGenerator<ChatChunk> {
     const watch = new Watchdog(this.timeoutMs, signal);
-    let iterator: AsyncIterator<OpenAI.Chat.Completions.ChatCompletionChunk> | undefined;
+    let iterator: AsyncIterator<unknown> | undefined;
     let finished = false;
     try {
       try {
         watch.arm();
         const chunks = await this.client.chat.completions.create(
-          { ...this.paramsOf(request), stream: true, stream_options: { include_usage: true } },
+          { ...request, stream: true, stream_options: { include_usage: true } },
           { signal: watch.signal },
         );
         onAccepted?.();
@@ -132,10 +123,9 @@ export class OpenAiUpstream extends LlmUpstream {
       } catch (error) {
         throw this.failure(error, watch);
       }
-      let finishReason: FinishReason | null = null;
-      let usage: CompletionUsage | null = null;
+      let choiceFinished = false;
       for (;;) {
-        let next: IteratorResult<OpenAI.Chat.Completions.ChatCompletionChunk>;
+        let next: IteratorResult<unknown>;
         try {
           watch.arm();
           next = await iterator.next();
@@ -143,23 +133,24 @@ export class OpenAiUpstream extends LlmUpstream {
           throw this.failure(error, watch);
         }
         if (next.done) break;
-        const chunk = next.value as Partial<OpenAI.Chat.Completions.ChatCompletionChunk> | null;
-        const choice = chunk?.choices?.[0];
-        finishReason = finishReasonOf(choice?.finish_reason) ?? finishReason;
-        usage = usageOf(chunk?.usage) ?? usage;
-        const text: unknown = choice?.delta?.content;
-        if (typeof text === 'string' && text.length > 0) {
-          // The silence timer does not run while the caller handles a piece.
-          watch.pause();
-          yield { text, finishReason: null, usage: null };
-        }
+        const chunk = next.value;
+        if (!isChatChunk(chunk))
+          throw this.failure(
+            new UpstreamFailed('malformed', 'The AI upstream streamed something that is not a chat completion chunk'),
+            watch,
+          );
+        chunk.choices ??= [];
+        if (chunk.choices.some((choice) => typeof choice.finish_reason === 'string' && choice.finish_reason.length > 0))
+          choiceFinished = true;
+        // The silence timer does not run while the caller handles a chunk.
+        watch.pause();
+        yield chunk;
       }
       // The SDK ends an aborted stream quietly, as if it had ended.
       if (watch.signal.aborted) throw this.failure(watch.signal.reason, watch);
-      if (finishReason === null)
+      if (!choiceFinished)
         throw this.failure(new UpstreamFailed('malformed', 'The AI upstream stream ended before the completion finished'), watch);
       finished = true;
-      yield { text: '', finishReason, usage };
     } finally {
       watch.dispose();
       // Failed, aborted, or the caller stopped iterating early: cancel the upstream request.
@@ -168,18 +159,6 @@ export class OpenAiUpstream extends LlmUpstream {
         await iterator?.return?.().catch(() => undefined);
       }
     }
-  }
-
-  private paramsOf(request: CompletionRequest): OpenAI.Chat.Completions.ChatCompletionCreateParamsNonStreaming {
-    return {
-      model: request.model,
-      messages: request.messages.map(({ role, content, name }) => ({ role, content, ...(name !== undefined && { name }) })),
-      max_completion_tokens: request.maxTokens,
-      ...(request.temperature !== undefined && { temperature: request.temperature }),
-      ...(request.topP !== undefined && { top_p: request.topP }),
-      ...(request.stop !== undefined && request.stop.length > 0 && { stop: request.stop }),
-      ...(request.user !== undefined && { user: request.user }),
-    };
   }
 
   /** Any error of a request as an UpstreamFailed with a message safe to show; what the upstream said is logged. */
@@ -204,9 +183,14 @@ export class OpenAiUpstream extends LlmUpstream {
     if (error instanceof APIConnectionError)
       return new UpstreamFailed('connection', 'The AI upstream could not be reached', { cause: error });
     if (error instanceof APIError) {
+      const complaint = complaintOf(error.error);
       return typeof error.status === 'number'
-        ? new UpstreamFailed('error', `The AI upstream answered HTTP ${error.status}`, { upstreamStatus: error.status, cause: error })
-        : new UpstreamFailed('error', 'The AI upstream reported an error', { cause: error });
+        ? new UpstreamFailed('error', `The AI upstream answered HTTP ${error.status}`, {
+            upstreamStatus: error.status,
+            cause: error,
+            complaint,
+          })
+        : new UpstreamFailed('error', 'The AI upstream reported an error', { cause: error, complaint });
     }
     if (error instanceof SyntaxError)
       return new UpstreamFailed('malformed', 'The AI upstream sent something that is not JSON', { cause: error });

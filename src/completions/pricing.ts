@@ -52,3 +52,22 @@ export function outputLimitOf(model: Pick<ModelPricing, 'maxOutputTokens'>, requ
     throw new RangeError(`the requested limit must be a positive integer, got ${requested}`);
   return Math.min(requested, model.maxOutputTokens);
 }
+
+/**
+ * The largest output limit per choice whose hold fits `balance`: the most `limit` with
+ * `maxPriceOf(model, promptTokens, limit * choices) <= balance`; 0 or less when not even the prompt
+ * fits, Infinity when output is free.
+ */
+export function affordableOutputOf(
+  model: Pick<ModelPricing, 'inputPer1k' | 'outputPer1k'>,
+  promptTokens: number,
+  choices: number,
+  balance: number,
+): number {
+  const left = count('balance', Math.max(0, balance)) * 1000n - count('promptTokens', promptTokens) * count('inputPer1k', model.inputPer1k);
+  if (left < 0n) return 0;
+  const perOutputToken = count('outputPer1k', model.outputPer1k) * count('choices', choices);
+  if (perOutputToken === 0n) return Number.POSITIVE_INFINITY;
+  const limit = left / perOutputToken;
+  return limit > BigInt(MAX_OUTPUT_TOKENS_LIMIT) ? MAX_OUTPUT_TOKENS_LIMIT : Number(limit);
+}

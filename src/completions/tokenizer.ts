@@ -43,12 +43,14 @@ export const TOKENS_PER_NAME = 1;
 /** Tokens that prime the assistant's reply (`<|im_start|>assistant<|message|>`), once per request. */
 export const REPLY_PRIMING_TOKENS = 3;
 
-/** A chat message as far as its token count goes. */
+/** A chat message as far as its token count goes: its texts (content parts, tool call names and arguments...) are counted each. */
 export interface CountedMessage {
   role: string;
-  content: string;
+  content: string | readonly string[];
   name?: string;
 }
+
+const textsOf = (content: string | readonly string[]): readonly string[] => (typeof content === 'string' ? [content] : content);
 
 const isHighSurrogate = (code: number) => code >= 0xd800 && code <= 0xdbff;
 
@@ -98,16 +100,19 @@ export function countTokens(text: string): number {
  * The prompt tokens of a chat request, the way OpenAI counts them for its chat models (the
  * cookbook's `num_tokens_from_messages`): every message's role and content tokens plus
  * TOKENS_PER_MESSAGE for its framing, a name's tokens plus TOKENS_PER_NAME, and
- * REPLY_PRIMING_TOKENS once. It matches what OpenAI reports for GPT-4o-class models to within a
- * token or two; for other upstreams it is an estimate. Tools, images and response formats are
- * not counted (the text-only completions do not send them).
+ * REPLY_PRIMING_TOKENS once, plus the tokens of `extras` (e.g. tool definitions as JSON). For
+ * text messages it matches what OpenAI reports for GPT-4o-class models to within a token or two;
+ * tool definitions are framed differently upstream, and images, audio and files are not counted,
+ * so with them (and for other upstreams) it is an estimate.
  */
-export function estimatePromptTokens(messages: readonly CountedMessage[]): number {
+export function estimatePromptTokens(messages: readonly CountedMessage[], extras: readonly string[] = []): number {
   let total = REPLY_PRIMING_TOKENS;
   for (const message of messages) {
-    total += TOKENS_PER_MESSAGE + countTokens(message.role) + countTokens(message.content);
+    total += TOKENS_PER_MESSAGE + countTokens(message.role);
+    for (const text of textsOf(message.content)) total += countTokens(text);
     if (message.name) total += TOKENS_PER_NAME + countTokens(message.name);
   }
+  for (const text of extras) total += countTokens(text);
   return total;
 }
 
@@ -132,27 +137,34 @@ async function countInSlices(text: string, slice: Slice): Promise<number> {
   return total;
 }
 
+/** The sum of countTokens of each text. */
+async function countAllInSlices(texts: readonly string[], slice: Slice): Promise<number> {
+  let total = 0;
+  for (const text of texts) total += await countInSlices(text, slice);
+  return total;
+}
+
 /** countTokens, in slices of about SLICE_MS between which the event loop runs: for the request paths. */
 export function countTokensInSlices(text: string): Promise<number> {
   return countInSlices(text, new Slice());
 }
 
-/** The tokens of all of `texts` together (no framing: an embeddings input), in slices of about SLICE_MS between which the event loop runs. */
-export async function countTextsInSlices(texts: readonly string[]): Promise<number> {
-  const slice = new Slice();
-  let total = 0;
+/**
+ * The tokens of all of `texts` together (no framing: an embeddings input, the output of a completion's
+ * choices), in slices of about SLICE_MS between which the event loop runs.
+ */
+export function countTextsInSlices(texts: readonly string[]): Promise<number> {
   // One slice for all of them: many short texts let the event loop run too.
-  for (const text of texts) total += await countInSlices(text, slice);
-  return total;
+  return countAllInSlices(texts, new Slice());
 }
 
 /** estimatePromptTokens, in slices of about SLICE_MS between which the event loop runs: for the request paths. */
-export async function estimatePromptTokensInSlices(messages: readonly CountedMessage[]): Promise<number> {
+export async function estimatePromptTokensInSlices(messages: readonly CountedMessage[], extras: readonly string[] = []): Promise<number> {
   const slice = new Slice();
   let total = REPLY_PRIMING_TOKENS;
   for (const message of messages) {
-    total += TOKENS_PER_MESSAGE + (await countInSlices(message.role, slice)) + (await countInSlices(message.content, slice));
+    total += TOKENS_PER_MESSAGE + (await countInSlices(message.role, slice)) + (await countAllInSlices(textsOf(message.content), slice));
     if (message.name) total += TOKENS_PER_NAME + (await countInSlices(message.name, slice));
   }
-  return total;
+  return total + (await countAllInSlices(extras, slice));
 }

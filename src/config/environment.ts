@@ -298,6 +298,16 @@ export class Environment {
   @Min(1)
   LLM_MAX_CONCURRENT_PER_USER = 8;
 
+  /**
+   * The smallest output limit a completion without an explicit limit may be lowered to when the
+   * balance cannot hold the model's default; below it the request is 402.
+   */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  MIN_OUTPUT_TOKENS = 16;
+
   /** Bearer token Prometheus sends to GET /metrics; unset: only admins may read it. */
   @IsOptional()
   @IsString()

@@ -140,15 +140,16 @@ export class UpstreamContentProvider extends ContentProvider {
   }
 
   private async ask(instructions: string, text: string, maxTokens: number): Promise<string> {
-    const result = await this.upstream.complete({
+    const answer = await this.upstream.complete({
       model: this.model,
       messages: [
         { role: 'system', content: instructions },
         { role: 'user', content: text },
       ],
-      maxTokens,
+      max_completion_tokens: maxTokens,
+      n: 1,
     });
-    return result.text;
+    return answer.choices[0]?.message.content ?? '';
   }
 
   /** An answer the service can use; an empty one fails the request (and refunds it). */

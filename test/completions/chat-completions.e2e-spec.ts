@@ -78,11 +78,11 @@ describe(`POST /v1/chat/completions with the OpenAI SDK (${TEST_DB})`, () => {
     expect((await rowsOf(user.id)).map((e) => [e.type, e.amount]).at(-1)).toEqual(['usage', -price]);
   });
 
-  it('a balance short of the hold is 402 in OpenAI shape, and the upstream is never called', async () => {
+  it('a balance short of the hold of an explicit limit is 402 in OpenAI shape, and the upstream is never called', async () => {
     const { user, sdk } = await client();
     // 100 tokens: the hold of a 50-token output limit alone is 100 + the prompt.
     const error = await sdk.chat.completions
-      .create({ model: 'fake-gpt', messages: [{ role: 'user', content: 'too expensive' }] })
+      .create({ model: 'fake-gpt', messages: [{ role: 'user', content: 'too expensive' }], max_tokens: 50 })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OpenAI.APIError);
     expect(error).toMatchObject({ status: 402, code: 'INSUFFICIENT_TOKENS' });
@@ -150,17 +150,20 @@ describe(`POST /v1/chat/completions with the OpenAI SDK (${TEST_DB})`, () => {
     expect(rows.map((e) => e.type)).toEqual(['hold', 'hold_release', 'usage']);
     expect(-rows[2].amount).toBeGreaterThan(0);
     expect(-rows[2].amount).toBeLessThan(priceOf(11, 11)); // less than the whole reply would have cost
+    // The upstream sees its connection close once the app cancelled the request (the settlement may commit first).
+    while (!upstream.requests[0].closedEarly && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
     expect(upstream.requests[0].closedEarly).toBe(true);
     expect((await t.http.get('/tokens/balance', { token: user.token })).body).toMatchObject({ held: 0 });
   });
 
   it('50 concurrent completions whose holds exceed the balance: only those that fit start; the balance never goes negative', async () => {
     const { user, sdk } = await client(900); // 1,000 tokens; each hold is about 100 + its prompt
-    // Slow enough that every request has held (or been refused) before the first one settles.
-    upstream.next(...Array.from({ length: 50 }, () => ({ kind: 'slow' as const, delayMs: 1500 })));
+    // Slow enough that every request has held (or been refused) before the first one settles, even on a busy machine.
+    upstream.next(...Array.from({ length: 50 }, () => ({ kind: 'slow' as const, delayMs: 3000 })));
+    // An explicit limit: the hold is never lowered to what is left (the clamp has its own suite).
     const results = await Promise.allSettled(
       Array.from({ length: 50 }, (_, i) =>
-        sdk.chat.completions.create({ model: 'fake-gpt', messages: [{ role: 'user', content: `parallel ${i}` }] }),
+        sdk.chat.completions.create({ model: 'fake-gpt', messages: [{ role: 'user', content: `parallel ${i}` }], max_tokens: 50 }),
       ),
     );
     const served = results.filter((r) => r.status === 'fulfilled');
@@ -236,8 +239,16 @@ describe(`POST /v1/chat/completions with the OpenAI SDK (${TEST_DB})`, () => {
       { model: 'fake-gpt', messages: [] },
       { model: 'fake-gpt', messages: [{ role: 'wizard', content: 'x' }] },
       { model: 'fake-gpt', messages: [{ role: 'user', content: 'x' }], max_tokens: 0 },
-      { model: 'fake-gpt', messages: [{ role: 'user', content: 'x' }], n: 2 },
-      { model: 'fake-gpt', messages: [{ role: 'user', content: 'x' }], unknown_field: true },
+      { model: 'fake-gpt', messages: [{ role: 'user', content: 'x' }], n: 0 },
+      { model: 'fake-gpt', messages: [{ role: 'user', content: 'x' }], n: 129 },
+      { model: 'fake-gpt', messages: [{ role: 'user', content: 42 }] },
+      { model: 'fake-gpt', messages: [{ role: 'user', content: [{ type: 'image_url' }] }] },
+      { model: 'fake-gpt', messages: [{ role: 'system', content: [{ type: 'image_url', image_url: { url: 'https://x.test/a.png' } }] }] },
+      { model: 'fake-gpt', messages: [{ role: 'tool', content: 'no call id' }] },
+      { model: 'fake-gpt', messages: [{ role: 'assistant', tool_calls: [{ id: 'c1', type: 'function', function: { name: 'f' } }] }] },
+      { model: 'fake-gpt', messages: [{ role: 'user', content: 'x' }], stream_options: { include_usage: 'yes' } },
+      { model: 'fake-gpt', messages: [{ role: 'user', content: 'x' }], tools: 'none' },
+      { model: 'fake-gpt', messages: [{ role: 'user', content: 'x' }], max_completion_tokens: 1.5 },
     ]) {
       const error = await sdk.chat.completions.create(body as never).catch((e: unknown) => e);
       expect({ body, status: (error as { status?: number }).status, code: (error as { code?: string }).code }).toEqual({

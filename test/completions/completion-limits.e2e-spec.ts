@@ -6,7 +6,14 @@
  * (answer, failure, 402, a client that went away mid-stream) gives its slot back exactly once.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CompletionSlots, estimatePromptTokens, priceOf } from '../../src/completions/index.js';
+import {
+  CompletionSlots,
+  countedMessagesOf,
+  countTokens,
+  estimatePromptTokens,
+  priceOf,
+  promptExtrasOf,
+} from '../../src/completions/index.js';
 import { FakeOpenAi, readUntilContent } from '../support/fake-openai.js';
 import { cpuMs, randomWord } from '../support/event-loop.js';
 import { loginAdmin, registerUser, type TestUser } from '../support/factories.js';
@@ -169,6 +176,34 @@ describe(`Completions cannot stall the service or crowd out other users (${TEST_
     });
   });
 
+  it('a body near the limit in content parts, tool call arguments and tool definitions is counted in full without stalling /health', async () => {
+    const [part, args, description] = [randomWord(250_000, 7), randomWord(200_000, 8), randomWord(200_000, 9)];
+    const body = {
+      model: 'local',
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: part },
+            { type: 'text', text: 'and' },
+          ],
+        },
+        { role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'f', arguments: args } }] },
+        { role: 'tool', tool_call_id: 'c1', content: 'done' },
+        { role: 'user', content: 'go on' },
+      ],
+      tools: [{ type: 'function', function: { name: 'f', description, parameters: { type: 'object' } } }],
+    };
+    expect(Buffer.byteLength(JSON.stringify(body))).toBeLessThan(BODY_LIMIT);
+    const user = await userWith(100_000);
+    const { result: response, ...health } = await healthDuring(complete(user, body));
+    expect(response.status).toBe(200);
+    const answer = await response.json();
+    expect(answer.usage.prompt_tokens).toBe(estimatePromptTokens(countedMessagesOf(body as never), promptExtrasOf(body as never)));
+    expectNoStall(health);
+    expect(answer.usage.prompt_tokens).toBeGreaterThan(countTokens(part) + countTokens(args) + countTokens(description));
+  });
+
   describe(`at most ${LIMIT} completions in flight per user`, () => {
     it(`the ${LIMIT + 1}th is 429 with Retry-After in OpenAI's shape, holds nothing and never reaches the upstream; other users go on`, async () => {
       const [user, other] = [await userWith(5_000), await userWith(5_000)];
@@ -216,7 +251,8 @@ describe(`Completions cannot stall the service or crowd out other users (${TEST_
       const [user, poor] = [await userWith(5_000), await userWith(0)];
       upstream.next(...Array.from({ length: LIMIT + 2 }, () => ({ kind: 'fail' as const, status: 500 })));
       for (let i = 0; i < LIMIT + 2; i++) expect((await complete(user, ask(`fail ${i}`))).status).toBe(502);
-      for (let i = 0; i < LIMIT + 2; i++) expect((await complete(poor, ask(`poor ${i}`))).status).toBe(402);
+      // An explicit limit the balance cannot hold is 402 (without one, the limit would be lowered to what the balance affords).
+      for (let i = 0; i < LIMIT + 2; i++) expect((await complete(poor, ask(`poor ${i}`, { max_tokens: 50 }))).status).toBe(402);
       for (let i = 0; i < LIMIT + 2; i++) expect((await complete(user, { ...ask('x'), model: 'no-such-model' })).status).toBe(404);
       for (let i = 0; i < LIMIT + 2; i++) expect((await complete(user, { ...ask('x'), max_tokens: 0 })).status).toBe(400);
       expect([slots.inFlightOf(user.id), slots.inFlightOf(poor.id)]).toEqual([0, 0]);

@@ -1,38 +1,45 @@
 /**
  * OpenAiUpstream (the official openai SDK) against a fake OpenAI-compatible server on 127.0.0.1:
- * what it sends, plain and streamed answers, usage present or missing, and every failure as an
- * UpstreamFailed: an HTTP error before any output (not retried), a stream cut mid-way, a stream
- * that goes silent, an unreachable server, and the caller's abort (which cancels the request).
+ * what it sends (the request unchanged), plain and streamed answers as the server gave them, usage
+ * present or missing, and every failure as an UpstreamFailed: an HTTP error before any output (not
+ * retried, with what the server said about the request), an answer that is not a completion, a
+ * stream cut mid-way, a stream that goes silent, an unreachable server, and the caller's abort
+ * (which cancels the request).
  */
 import { Logger } from '@nestjs/common';
 import { createServer } from 'node:net';
-import {
-  UpstreamFailed,
-  type CompletionChunk,
-  type CompletionRequest,
-  type UpstreamFailureKind,
-} from '../../src/completions/llm-upstream.js';
+import type { ChatChunk, ChatRequest } from '../../src/completions/chat-api.js';
+import { UpstreamFailed, type UpstreamFailureKind } from '../../src/completions/llm-upstream.js';
 import { OpenAiUpstream } from '../../src/completions/openai.upstream.js';
 import { FakeOpenAi } from '../support/fake-openai.js';
 
 const API_KEY = 'sk-test-0123456789';
-const REQUEST: CompletionRequest = {
+const REQUEST: ChatRequest = {
   model: 'gpt-4o-mini',
   messages: [
     { role: 'system', content: 'Be brief.' },
     { role: 'user', content: 'How do I make cold brew coffee?' },
   ],
-  maxTokens: 100,
+  max_completion_tokens: 100,
+  n: 1,
 };
 const REPLY = 'Fake reply to: How do I make cold brew coffee?';
 /** The fake counts words: 3 per message plus the words of each. */
 const PROMPT_WORDS = 3 + 2 + 3 + 7;
 
-async function collect(chunks: AsyncIterable<CompletionChunk>): Promise<CompletionChunk[]> {
-  const all: CompletionChunk[] = [];
+async function collect(chunks: AsyncIterable<ChatChunk>): Promise<ChatChunk[]> {
+  const all: ChatChunk[] = [];
   for await (const chunk of chunks) all.push(chunk);
   return all;
 }
+
+/** The text the chunks add to choice 0. */
+const textOf = (chunks: ChatChunk[]) => chunks.map((chunk) => chunk.choices[0]?.delta?.content ?? '').join('');
+/** The finish reason of choice 0 (the chunk that carries one), and the usage of the last chunk. */
+const endOf = (chunks: ChatChunk[]) => ({
+  finishReason: chunks.map((chunk) => chunk.choices[0]?.finish_reason).find(Boolean) ?? null,
+  usage: chunks.at(-1)?.usage ?? null,
+});
 
 /** The UpstreamFailed a promise rejects with, and the chunks seen before (for streams). */
 async function failureOf(run: () => Promise<unknown>): Promise<UpstreamFailed> {
@@ -68,19 +75,35 @@ describe('OpenAiUpstream against a fake OpenAI-compatible server', () => {
   });
 
   describe('a completion that is not streamed', () => {
-    it('answers the text, finish reason and usage the upstream reported', async () => {
+    it('answers the completion as the upstream gave it: text, finish reason and usage', async () => {
       const result = await upstream.complete(REQUEST);
       expect(result).toEqual({
         id: 'chatcmpl-fake1',
+        object: 'chat.completion',
+        created: expect.any(Number),
         model: 'gpt-4o-mini',
-        text: REPLY,
-        finishReason: 'stop',
-        usage: { promptTokens: PROMPT_WORDS, completionTokens: 10 },
+        choices: [{ index: 0, message: { role: 'assistant', content: REPLY, refusal: null }, logprobs: null, finish_reason: 'stop' }],
+        usage: { prompt_tokens: PROMPT_WORDS, completion_tokens: 10, total_tokens: PROMPT_WORDS + 10 },
       });
     });
 
-    it('sends the model, the messages, the limit as max_completion_tokens, the options, and the key as a bearer token', async () => {
-      await upstream.complete({ ...REQUEST, temperature: 0.2, topP: 0.9, stop: ['\n\n'], user: 'user-1' });
+    it('sends the request unchanged (every parameter), and the key as a bearer token', async () => {
+      const tools = [{ type: 'function' as const, function: { name: 'get_weather', parameters: { type: 'object', properties: {} } } }];
+      const request: ChatRequest = {
+        ...REQUEST,
+        temperature: 0.2,
+        top_p: 0.9,
+        stop: ['\n\n'],
+        user: 'user-1',
+        seed: 7,
+        tools,
+        tool_choice: 'auto',
+        response_format: { type: 'json_object' },
+        logit_bias: { '50256': -100 },
+        reasoning_effort: 'low',
+        metadata: { team: 'a' },
+      };
+      await upstream.complete(request);
       expect(fake.requests).toHaveLength(1);
       const [received] = fake.requests;
       expect([received.method, received.path, received.headers.authorization]).toEqual([
@@ -88,26 +111,19 @@ describe('OpenAiUpstream against a fake OpenAI-compatible server', () => {
         '/v1/chat/completions',
         `Bearer ${API_KEY}`,
       ]);
-      expect(received.body).toEqual({
-        model: 'gpt-4o-mini',
-        messages: REQUEST.messages,
-        max_completion_tokens: 100,
-        temperature: 0.2,
-        top_p: 0.9,
-        stop: ['\n\n'],
-        user: 'user-1',
-        stream: false,
-      });
+      expect(received.body).toEqual({ ...request, stream: false });
     });
 
     it('reports the finish reason length when the limit cut the answer', async () => {
-      const result = await upstream.complete({ ...REQUEST, maxTokens: 3 });
-      expect(result).toMatchObject({ text: 'Fake reply to:', finishReason: 'length', usage: { completionTokens: 3 } });
+      const result = await upstream.complete({ ...REQUEST, max_completion_tokens: 3 });
+      expect(result.choices[0]).toMatchObject({ message: { content: 'Fake reply to:' }, finish_reason: 'length' });
+      expect(result.usage).toMatchObject({ completion_tokens: 3 });
     });
 
-    it('answers usage null when the upstream did not report it', async () => {
+    it('answers without usage when the upstream did not report it', async () => {
       fake.next({ kind: 'noUsage' });
-      expect(await upstream.complete(REQUEST)).toMatchObject({ text: REPLY, usage: null });
+      const result = await upstream.complete(REQUEST);
+      expect([result.choices[0].message.content, result.usage]).toEqual([REPLY, undefined]);
     });
 
     it('fails with UpstreamFailed (502, the upstream status) on an HTTP error, without retrying', async () => {
@@ -154,14 +170,20 @@ describe('OpenAiUpstream against a fake OpenAI-compatible server', () => {
   });
 
   describe('a streamed completion', () => {
-    it('yields the text piece by piece, then one last piece with the finish reason and the usage', async () => {
+    it("yields the upstream's chunks as it sent them: the text piece by piece, the finish reason, then the usage chunk", async () => {
       const chunks = await collect(upstream.stream(REQUEST));
       const words = REPLY.split(' ');
-      expect(chunks).toEqual([
-        ...words.map((word, index) => ({ text: index === 0 ? word : ` ${word}`, finishReason: null, usage: null })),
-        { text: '', finishReason: 'stop', usage: { promptTokens: PROMPT_WORDS, completionTokens: words.length } },
-      ]);
-      expect(chunks.map((chunk) => chunk.text).join('')).toBe(REPLY);
+      const pieces = chunks.slice(1, 1 + words.length).map((chunk) => chunk.choices[0].delta.content);
+      expect(pieces).toEqual(words.map((word, index) => (index === 0 ? word : ` ${word}`)));
+      expect(chunks[0].choices[0].delta).toEqual({ role: 'assistant', content: '' });
+      expect(chunks.at(-2)!.choices[0]).toMatchObject({ delta: {}, finish_reason: 'stop' });
+      expect(chunks.at(-1)).toMatchObject({
+        id: 'chatcmpl-fake1',
+        object: 'chat.completion.chunk',
+        choices: [],
+        usage: { prompt_tokens: PROMPT_WORDS, completion_tokens: words.length },
+      });
+      expect(textOf(chunks)).toBe(REPLY);
     });
 
     it('asks for usage in the last chunk (stream_options.include_usage) and sends the limit', async () => {
@@ -170,22 +192,26 @@ describe('OpenAiUpstream against a fake OpenAI-compatible server', () => {
       expect(fake.requests[0].headers.authorization).toBe(`Bearer ${API_KEY}`);
     });
 
-    it('ends with usage null when the upstream sent no usage chunk', async () => {
+    it('ends without a usage chunk when the upstream sent none', async () => {
       fake.next({ kind: 'noUsage' });
       const chunks = await collect(upstream.stream(REQUEST));
-      expect(chunks.at(-1)).toEqual({ text: '', finishReason: 'stop', usage: null });
-      expect(chunks.map((chunk) => chunk.text).join('')).toBe(REPLY);
+      expect(endOf(chunks)).toEqual({ finishReason: 'stop', usage: null });
+      expect(chunks.some((chunk) => chunk.usage)).toBe(false);
+      expect(textOf(chunks)).toBe(REPLY);
     });
 
     it('reports the finish reason length when the limit cut it', async () => {
-      const chunks = await collect(upstream.stream({ ...REQUEST, maxTokens: 2 }));
-      expect(chunks.map((chunk) => chunk.text).join('')).toBe('Fake reply');
-      expect(chunks.at(-1)).toEqual({ text: '', finishReason: 'length', usage: { promptTokens: PROMPT_WORDS, completionTokens: 2 } });
+      const chunks = await collect(upstream.stream({ ...REQUEST, max_completion_tokens: 2 }));
+      expect(textOf(chunks)).toBe('Fake reply');
+      expect(endOf(chunks)).toEqual({
+        finishReason: 'length',
+        usage: expect.objectContaining({ prompt_tokens: PROMPT_WORDS, completion_tokens: 2 }),
+      });
     });
 
     it('fails before the first piece on an HTTP error (not retried)', async () => {
       fake.next({ kind: 'fail', status: 503 });
-      const seen: CompletionChunk[] = [];
+      const seen: ChatChunk[] = [];
       const error = await failureOf(async () => {
         for await (const chunk of upstream.stream(REQUEST)) seen.push(chunk);
       });
@@ -194,19 +220,19 @@ describe('OpenAiUpstream against a fake OpenAI-compatible server', () => {
 
     it('fails with kind connection after the pieces that arrived, when the stream is cut', async () => {
       fake.next({ kind: 'cut', afterChunks: 3 });
-      const seen: CompletionChunk[] = [];
+      const seen: ChatChunk[] = [];
       const error = await failureOf(async () => {
         for await (const chunk of upstream.stream(REQUEST)) seen.push(chunk);
       });
       expect(error.kind).toBe('connection');
-      expect(seen.map((chunk) => chunk.text).join('')).toBe('Fake reply to:');
-      expect(seen.every((chunk) => chunk.finishReason === null && chunk.usage === null)).toBe(true);
+      expect(textOf(seen)).toBe('Fake reply to:');
+      expect(endOf(seen)).toEqual({ finishReason: null, usage: null });
     });
 
     it('streams slowly within the timeout, and fails with kind timeout when a chunk takes longer than timeoutMs', async () => {
       const patient = new OpenAiUpstream({ baseURL: fake.baseUrl, apiKey: API_KEY, timeoutMs: 1_000 });
       fake.next({ kind: 'slow', delayMs: 30 });
-      expect((await collect(patient.stream(REQUEST))).at(-1)).toMatchObject({ finishReason: 'stop' });
+      expect(endOf(await collect(patient.stream(REQUEST))).finishReason).toBe('stop');
 
       const impatient = new OpenAiUpstream({ baseURL: fake.baseUrl, apiKey: API_KEY, timeoutMs: 200 });
       fake.next({ kind: 'slow', delayMs: 600 });
@@ -217,7 +243,7 @@ describe('OpenAiUpstream against a fake OpenAI-compatible server', () => {
     it('is cancelled by the signal mid-stream: kind aborted, and the upstream sees the connection close', async () => {
       fake.next({ kind: 'slow', delayMs: 200 });
       const controller = new AbortController();
-      const seen: CompletionChunk[] = [];
+      const seen: ChatChunk[] = [];
       const error = await failureOf(async () => {
         for await (const chunk of upstream.stream(REQUEST, controller.signal)) {
           seen.push(chunk);
@@ -231,7 +257,7 @@ describe('OpenAiUpstream against a fake OpenAI-compatible server', () => {
     it('cancels the upstream request when the caller stops iterating early', async () => {
       fake.next({ kind: 'slow', delayMs: 200 });
       for await (const chunk of upstream.stream(REQUEST)) {
-        expect(chunk.text).toBe('Fake');
+        expect(chunk.choices[0].delta).toEqual({ role: 'assistant', content: '' });
         break;
       }
       await waitFor(() => fake.requests[0]?.closedEarly === true);
@@ -240,7 +266,7 @@ describe('OpenAiUpstream against a fake OpenAI-compatible server', () => {
 
   it('sends no Authorization header when no API key is configured', async () => {
     const keyless = new OpenAiUpstream({ baseURL: fake.baseUrl });
-    expect((await keyless.complete(REQUEST)).text).toBe(REPLY);
+    expect((await keyless.complete(REQUEST)).choices[0].message.content).toBe(REPLY);
     await collect(keyless.stream(REQUEST));
     expect(fake.requests.map((request) => request.headers.authorization)).toEqual([undefined, undefined]);
   });

@@ -121,6 +121,6 @@ describe('token counts (gpt-tokenizer, o200k_base)', () => {
       { role: 'assistant', content: 'Grind the beans coarsely.' },
       { role: 'user', content: 'And then?' },
     ];
-    expect(estimatePromptTokens(messages)).toBe(encodeChat(messages, 'gpt-4o').length);
+    expect(estimatePromptTokens(messages)).toBe(encodeChat(messages as Parameters<typeof encodeChat>[0], 'gpt-4o').length);
   });
 });

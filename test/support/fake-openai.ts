@@ -12,18 +12,22 @@ import type { AddressInfo, Socket } from 'node:net';
  * - `reply`: a normal answer with this text instead of the default one;
  * - `usage`: a normal answer (after `delayMs`, like `slow`) that reports these token counts (e.g. more prompt tokens than the caller estimated);
  * - `stall`: the success status line at once, the answer only after `delayMs` (a request the upstream took and bills);
- * - `answer`: 200 with this JSON body, whatever it is (e.g. something that is not an embeddings list).
+ * - `answer`: 200 with this JSON body, whatever it is (e.g. something that is not a chat completion or an embeddings list);
+ * - `toolCall`: each choice calls the function `name` with `arguments` (finish reason `tool_calls`; streamed in two deltas).
+ *
+ * `fail` may also name the `param` its error body blames.
  */
 export type FakeBehaviour =
   | { kind: 'normal' }
-  | { kind: 'fail'; status?: number; message?: string }
+  | { kind: 'fail'; status?: number; message?: string; param?: string }
   | { kind: 'cut'; afterChunks: number }
   | { kind: 'slow'; delayMs: number }
   | { kind: 'noUsage' }
   | { kind: 'reply'; text: string }
   | { kind: 'usage'; promptTokens: number; completionTokens?: number; delayMs?: number }
   | { kind: 'stall'; delayMs: number }
-  | { kind: 'answer'; body: unknown };
+  | { kind: 'answer'; body: unknown }
+  | { kind: 'toolCall'; name: string; arguments: string };
 
 /** A request the fake received, as sent. */
 export interface ReceivedRequest {
@@ -35,15 +39,24 @@ export interface ReceivedRequest {
   closedEarly: boolean;
 }
 
+/** The text of a message's content: a string, or its text parts joined. */
+const textOf = (content: unknown): string =>
+  typeof content === 'string'
+    ? content
+    : Array.isArray(content)
+      ? content.map((part: any) => (typeof part?.text === 'string' ? part.text : '')).join(' ')
+      : '';
+
 /** The words of a message's content, counted as the fake's "tokens". */
-const words = (text: unknown): string[] => (typeof text === 'string' ? text.split(/\s+/).filter(Boolean) : []);
+const words = (content: unknown): string[] => textOf(content).split(/\s+/).filter(Boolean);
 
 /**
  * An OpenAI-compatible chat completions server on 127.0.0.1 (POST /v1/chat/completions; embeddings too), plain
  * JSON and server-sent events. Its tokens are words: the reply is "Fake reply to: <the last user
  * message>", one word per chunk, cut to the request's max_completion_tokens / max_tokens (finish
- * reason `length`); usage counts words (prompt: the messages' words plus 3 per message). Behaviours
- * queued with `next()` apply to the following requests, one each, in order.
+ * reason `length`); `n` choices (each the same reply); usage counts words (prompt: the messages'
+ * words plus 3 per message; completion: every choice's). Every request's body is kept in
+ * `requests`. Behaviours queued with `next()` apply to the following requests, one each, in order.
  */
 export class FakeOpenAi {
   readonly requests: ReceivedRequest[] = [];
@@ -121,19 +134,28 @@ export class FakeOpenAi {
   private async answer(req: http.IncomingMessage, res: http.ServerResponse, body: any, behaviour: FakeBehaviour): Promise<void> {
     if (behaviour.kind === 'fail') {
       return this.json(res, behaviour.status ?? 500, {
-        error: { message: behaviour.message ?? 'The fake upstream failed', type: 'server_error', param: null, code: null },
+        error: {
+          message: behaviour.message ?? 'The fake upstream failed',
+          type: 'server_error',
+          param: behaviour.param ?? null,
+          code: null,
+        },
       });
     }
+    if (behaviour.kind === 'answer') return this.json(res, 200, behaviour.body);
     const limit = Number(body?.max_completion_tokens ?? body?.max_tokens ?? Number.MAX_SAFE_INTEGER);
     const all = words(behaviour.kind === 'reply' ? behaviour.text : FakeOpenAi.replyTo(body));
     const output = all.slice(0, limit);
-    const finishReason = output.length < all.length ? 'length' : 'stop';
+    const toolCall = behaviour.kind === 'toolCall' ? behaviour : null;
+    const finishReason = toolCall ? 'tool_calls' : output.length < all.length ? 'length' : 'stop';
     const messages: any[] = Array.isArray(body?.messages) ? body.messages : [];
+    const choices = Array.from({ length: Number.isSafeInteger(body?.n) && body.n > 0 ? body.n : 1 }, (_, index) => index);
     const usage = {
       prompt_tokens: messages.reduce((sum, message) => sum + 3 + words(message?.content).length, 0),
-      completion_tokens: output.length,
+      completion_tokens: (toolCall ? words(toolCall.arguments).length : output.length) * choices.length,
       total_tokens: 0,
     };
+    const call = toolCall && { id: 'call_fake1', type: 'function', function: { name: toolCall.name, arguments: toolCall.arguments } };
     if (behaviour.kind === 'usage') {
       usage.prompt_tokens = behaviour.promptTokens;
       usage.completion_tokens = behaviour.completionTokens ?? usage.completion_tokens;
@@ -150,14 +172,14 @@ export class FakeOpenAi {
       return this.json(res, 200, {
         ...base,
         object: 'chat.completion',
-        choices: [
-          {
-            index: 0,
-            message: { role: 'assistant', content: output.join(' '), refusal: null },
-            logprobs: null,
-            finish_reason: finishReason,
-          },
-        ],
+        choices: choices.map((index) => ({
+          index,
+          message: call
+            ? { role: 'assistant', content: null, refusal: null, tool_calls: [call] }
+            : { role: 'assistant', content: output.join(' '), refusal: null },
+          logprobs: null,
+          finish_reason: finishReason,
+        })),
         ...(withUsage && { usage }),
       });
     }
@@ -169,11 +191,19 @@ export class FakeOpenAi {
     const chunk = (delta: object, finish: string | null) => ({
       ...base,
       object: 'chat.completion.chunk',
-      choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
+      choices: choices.map((index) => ({ index, delta, logprobs: null, finish_reason: finish })),
       ...(includeUsage && { usage: null }),
     });
     await send(chunk({ role: 'assistant', content: '' }, null));
-    for (const [index, word] of output.entries()) {
+    if (call) {
+      const half = Math.floor(call.function.arguments.length / 2);
+      const { arguments: args, name } = call.function;
+      await send(
+        chunk({ tool_calls: [{ index: 0, id: call.id, type: 'function', function: { name, arguments: args.slice(0, half) } }] }, null),
+      );
+      await send(chunk({ tool_calls: [{ index: 0, function: { arguments: args.slice(half) } }] }, null));
+    }
+    for (const [index, word] of call ? [] : output.entries()) {
       if (behaviour.kind === 'cut' && index === behaviour.afterChunks) return void res.socket?.destroy();
       if (!(await this.sleep(delayMs, res))) return;
       await send(chunk({ content: index === 0 ? word : ` ${word}` }, null));

@@ -1,6 +1,7 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { Charge } from '@token-metering/tokens';
-import type { CompletionChunk, CompletionResult, CompletionUsage } from '../llm-upstream.js';
+import type { ChatChunk } from '../chat-api.js';
+import type { ChatUsage } from '../chat-completions.service.js';
 
 export class CompletionUsageDto {
   @ApiProperty({ example: 12 })
@@ -17,11 +18,18 @@ export class ChatCompletionMessageDto {
   @ApiProperty({ example: 'assistant' })
   role: 'assistant';
 
-  @ApiProperty({ example: 'Tokens held, then settled.' })
-  content: string;
+  @ApiProperty({ nullable: true, type: String, example: 'Tokens held, then settled.' })
+  content: string | null;
 
   @ApiProperty({ nullable: true, type: String, example: null })
-  refusal: null;
+  refusal: string | null;
+
+  @ApiPropertyOptional({
+    type: 'array',
+    items: { type: 'object' },
+    description: 'The tools the model calls: `[{ id, type: "function", function: { name, arguments } }]`',
+  })
+  tool_calls?: object[];
 }
 
 export class ChatCompletionChoiceDto {
@@ -55,63 +63,19 @@ export class ChatCompletionDto {
   @ApiProperty({ type: [ChatCompletionChoiceDto] })
   choices: ChatCompletionChoiceDto[];
 
-  @ApiProperty({ type: CompletionUsageDto, description: 'The model tokens the price was computed from' })
+  @ApiProperty({ type: CompletionUsageDto, description: 'The model tokens the price was computed from, all choices together' })
   usage: CompletionUsageDto;
 }
 
-function usageOf(usage: CompletionUsage): CompletionUsageDto {
+/** The last chunk before `[DONE]`: no choices, what was charged, and the usage it was priced at when the request asked for it. */
+export function settledChunkOf(last: Pick<ChatChunk, 'id' | 'created' | 'model'>, usage: ChatUsage | null, charge: Charge): unknown {
   return {
-    prompt_tokens: usage.promptTokens,
-    completion_tokens: usage.completionTokens,
-    total_tokens: usage.promptTokens + usage.completionTokens,
-  };
-}
-
-export function completionOf(result: CompletionResult, usage: CompletionUsage): ChatCompletionDto {
-  return {
-    id: result.id,
-    object: 'chat.completion',
-    created: Math.floor(Date.now() / 1000),
-    model: result.model,
-    choices: [
-      {
-        index: 0,
-        message: { role: 'assistant', content: result.text, refusal: null },
-        finish_reason: result.finishReason,
-        logprobs: null,
-      },
-    ],
-    usage: usageOf(usage),
-  };
-}
-
-/** One `chat.completion.chunk` of a stream; the first one also names the role. */
-export function completionChunkOf(id: string, created: number, model: string, chunk: CompletionChunk, first: boolean): unknown {
-  return {
-    id,
+    id: last.id,
     object: 'chat.completion.chunk',
-    created,
-    model,
-    choices: [
-      {
-        index: 0,
-        delta: { ...(first ? { role: 'assistant' } : {}), ...(chunk.text === '' ? {} : { content: chunk.text }) },
-        finish_reason: chunk.finishReason,
-        logprobs: null,
-      },
-    ],
-  };
-}
-
-/** The last chunk before `[DONE]`: no choices, the usage (as with `stream_options.include_usage`) and what was charged. */
-export function settledChunkOf(id: string, created: number, model: string, usage: CompletionUsage, charge: Charge): unknown {
-  return {
-    id,
-    object: 'chat.completion.chunk',
-    created,
-    model,
+    created: last.created,
+    model: last.model,
     choices: [],
-    usage: usageOf(usage),
+    ...(usage && { usage }),
     tokens: { charged: charge.price, remaining: charge.balanceAfter },
   };
 }

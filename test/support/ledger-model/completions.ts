@@ -1,14 +1,17 @@
 /** Completion steps of the ledger property test: the built-in model, and an upstream whose usage may exceed the hold. */
-import { estimatePromptTokens, maxPriceOf, priceOf } from '../../../src/completions/index.js';
+import { affordableOutputOf, estimatePromptTokens, maxPriceOf, priceOf } from '../../../src/completions/index.js';
 import { balanceOf, charge, collect, type Model, type Real, Step } from './model.js';
 
 /** The built-in completion model's prices, as seeded. */
 const LOCAL_MODEL = { inputPer1k: 10, outputPer1k: 30, maxOutputTokens: 1024 };
 const COMPLETION_MESSAGES = [{ role: 'user' as const, content: 'model the ledger, please' }];
+/** The least output limit a completion without one is lowered to (MIN_OUTPUT_TOKENS's default). */
+const MIN_OUTPUT_TOKENS = 16;
 
 /**
  * A completion of the built-in model, metered by its actual usage: it holds its most expensive outcome
- * first (402 when the balance cannot cover it, nothing changed), then is charged what its usage costs.
+ * first, then is charged what its usage costs. With an explicit limit the balance cannot cover, or one
+ * lowered to what the balance affords below MIN_OUTPUT_TOKENS, it is 402 and nothing changes.
  */
 export class CompletionCommand extends Step {
   constructor(
@@ -19,18 +22,22 @@ export class CompletionCommand extends Step {
   }
   protected async apply(model: Model, real: Real): Promise<void> {
     const account = model.accounts[this.who];
-    const limit = Math.min(this.maxTokens ?? LOCAL_MODEL.maxOutputTokens, LOCAL_MODEL.maxOutputTokens);
-    const hold = maxPriceOf(LOCAL_MODEL, estimatePromptTokens(COMPLETION_MESSAGES), limit);
+    const promptTokens = estimatePromptTokens(COMPLETION_MESSAGES);
+    let limit = Math.min(this.maxTokens ?? LOCAL_MODEL.maxOutputTokens, LOCAL_MODEL.maxOutputTokens);
+    // Without an explicit limit, a balance short of the default hold lowers the limit to what it affords.
+    if (this.maxTokens === undefined && balanceOf(account) < maxPriceOf(LOCAL_MODEL, promptTokens, limit))
+      limit = Math.min(limit, affordableOutputOf(LOCAL_MODEL, promptTokens, 1, balanceOf(account)));
+    const hold = maxPriceOf(LOCAL_MODEL, promptTokens, limit);
     const response = await real.t.http.post(
       '/v1/chat/completions',
       { model: 'local', messages: COMPLETION_MESSAGES, ...(this.maxTokens === undefined ? {} : { max_tokens: this.maxTokens }) },
       { token: account.user.token },
     );
-    if (balanceOf(account) < hold) {
+    if ((this.maxTokens === undefined && limit < MIN_OUTPUT_TOKENS) || balanceOf(account) < hold) {
       expect([response.status, response.body.error?.code]).toEqual([402, 'INSUFFICIENT_TOKENS']);
       return;
     }
-    expect(response.status).toBe(200);
+    expect([response.status, response.headers.get('x-tokens-output-limit')]).toEqual([200, String(limit)]);
     const { prompt_tokens, completion_tokens } = response.body.usage;
     const price = priceOf(LOCAL_MODEL, prompt_tokens, completion_tokens);
     expect(price).toBeLessThanOrEqual(hold);
