@@ -12,7 +12,7 @@ import { zodTextFormat } from 'openai/helpers/zod';
 import { z } from 'zod';
 import { estimatePromptTokens } from '../../src/completions/index.js';
 import { type CompletionsApp, FAKE_MODEL, startCompletionsApp } from '../support/completions.js';
-import type { FakeBehaviour, FakeOpenAi } from '../support/fake-openai.js';
+import type { FakeOpenAi } from '../support/fake-openai.js';
 import { expectLedgerConsistent } from '../support/ledger-assertions.js';
 import type { TestApp } from '../support/test-app.js';
 import { TEST_DB } from '../support/test-database.js';
@@ -241,7 +241,7 @@ describe(`POST /v1/responses with the OpenAI SDK (${TEST_DB})`, () => {
         strict: false,
       },
     ];
-    upstream.next({ kind: 'toolCall', name: 'get_weather', arguments: '{"city":"Paris"}' } as unknown as FakeBehaviour);
+    upstream.next({ kind: 'toolCall', name: 'get_weather', arguments: '{"city":"Paris"}' });
     const response = await sdk.responses.create({
       model: 'fake-gpt',
       input: 'weather in Paris?',

@@ -13,10 +13,9 @@ import type { FastifyReply } from 'fastify';
 import { ApiAuth } from '../../common/api-auth.decorator.js';
 import { AppError, ErrorCode } from '../../common/app-error.js';
 import { ErrorBodyDto } from '../../common/error-body.dto.js';
-import { ChatCompletions } from '../chat-completions.service.js';
+import { ChatCompletions, OUTPUT_LIMIT_HEADER } from '../chat-completions.service.js';
 import { CompletionSlots } from '../completion-slots.js';
 import { OpenAiErrorBodyDto, OpenAiErrors } from '../openai-error.filter.js';
-import { completeOnCurrentService, streamOnCurrentService } from './current-chat-service.js';
 import { responseOf } from './responses-answer.js';
 import { RESPONSE_SCHEMA, RESPONSES_REQUEST_SCHEMA } from './responses-openapi.js';
 import { streamResponse } from './responses-reply.js';
@@ -101,6 +100,9 @@ export class ResponsesController {
   @ApiOkResponse({
     schema: RESPONSE_SCHEMA,
     description: 'The Response (or, with `stream: true`, its server-sent events)',
+    headers: {
+      [OUTPUT_LIMIT_HEADER]: { description: 'The output limit the completion ran with', schema: { type: 'integer', example: 256 } },
+    },
   })
   @ApiPaymentRequiredResponse({
     type: ErrorBodyDto,
@@ -139,10 +141,10 @@ export class ResponsesController {
         throw new AppError(ErrorCode.VALIDATION_FAILED, 'Idempotency-Key is not supported with stream: true', {
           details: [{ field: 'Idempotency-Key', errors: ['not supported with stream: true'] }],
         });
-      const events = streamOnCurrentService(this.completions, payerId, chat, abort.signal, request);
+      const events = this.completions.stream(payerId, { ...chat, stream: true }, abort.signal, request);
       return streamResponse(events, { requestId: request.requestId, model: chat.model, echo }, reply);
     }
     // The X-Tokens-* headers (and Idempotent-Replayed on a replay) are on the reply already.
-    void reply.send(responseOf(await completeOnCurrentService(this.completions, payerId, chat, abort.signal, request), echo));
+    void reply.send(responseOf(await this.completions.complete(payerId, chat, abort.signal, request), echo));
   }
 }
