@@ -126,6 +126,10 @@ interface Schema {
   oneOf?: Schema[];
   example?: unknown;
   default?: unknown;
+  /** null is accepted too. */
+  nullable?: boolean;
+  /** Set (true or a schema): properties not listed are accepted, so an extra one is no violation. */
+  additionalProperties?: boolean | Schema;
 }
 
 interface Parameter {
@@ -169,7 +173,9 @@ function operationsOf(document: any): Operation[] {
         parameters,
         bodySchema: op.requestBody?.content?.['application/json']?.schema ?? null,
         isPublic: !op.security || op.security.length === 0,
-        ignoresUnknownProperties: /properties the event does not need are ignored/i.test(op.description ?? ''),
+        ignoresUnknownProperties:
+          /properties the event does not need are ignored/i.test(op.description ?? '') ||
+          Boolean(op.requestBody?.content?.['application/json']?.schema?.additionalProperties),
         signed,
         stripeSigned: parameters.some((p) => p.in === 'header' && p.name.toLowerCase() === 'stripe-signature'),
         adminOnly: template.startsWith('/admin'),
@@ -312,7 +318,7 @@ class SchemaFuzzer {
     const numericString = type === 'number' ? [fc.constantFrom(...NUMERIC_STRINGS)] : [];
     return fc.oneof(
       ...Object.entries(byType)
-        .filter(([t]) => t !== type)
+        .filter(([t]) => t !== type && !(t === 'null' && s.nullable))
         .map(([, arbitrary]) => arbitrary),
       ...numericString,
     );
@@ -362,7 +368,8 @@ class SchemaFuzzer {
       return fc.oneof(...s.oneOf.map((alternative) => this.violation(alternative, options))).filter((v) => this.breaksOneOf(s, v));
     const broken = this.brokenConstraint(s);
     const choices: fc.Arbitrary<unknown>[] = [this.wrongType(s), ...(broken ? [broken] : [])];
-    if (s.type === 'object' || s.properties) choices.push(...this.objectViolations(s, options.extraIsViolation ?? true));
+    if (s.type === 'object' || s.properties)
+      choices.push(...this.objectViolations(s, (options.extraIsViolation ?? true) && !s.additionalProperties));
     return fc.oneof(...choices);
   }
 

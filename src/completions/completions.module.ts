@@ -16,6 +16,7 @@ import { ModelRouter } from './model-router.js';
 import { ModelsController } from './models.controller.js';
 import { OpenAiEmbeddings } from './openai-embeddings.js';
 import { OpenAiUpstream } from './openai.upstream.js';
+import { ResponsesController } from './responses/responses.controller.js';
 
 /** The OpenAI-compatible upstream at LLM_BASE_URL; null when it is unset (only the local model answers). */
 function upstreamAtBaseUrl(config: AppConfig): OpenAiUpstream | null {
@@ -30,7 +31,8 @@ function embeddingsAtBaseUrl(config: AppConfig): OpenAiEmbeddings | null {
 }
 
 /**
- * The building blocks of the AI completions: the model table and its prices (AiModels, GET /v1/models,
+ * The building blocks of the AI completions (POST /v1/chat/completions, and POST /v1/responses
+ * served by the same chat completions): the model table and its prices (AiModels, GET /v1/models,
  * /admin/models), and the upstreams behind the `LlmUpstream` token: `local` is always the built-in
  * LocalModel, every other model the OpenAI-compatible API at LLM_BASE_URL when it is set (ModelRouter).
  * The pricing and tokenizer helpers are plain functions (pricing.ts, tokenizer.ts). A test replaces
@@ -38,7 +40,7 @@ function embeddingsAtBaseUrl(config: AppConfig): OpenAiEmbeddings | null {
  * have their own port, `EmbeddingsUpstream`, routed the same way (LocalEmbeddings, OpenAiEmbeddings).
  */
 @Module({
-  controllers: [ModelsController, AdminModelsController, ChatCompletionsController, EmbeddingsController],
+  controllers: [ModelsController, AdminModelsController, ChatCompletionsController, EmbeddingsController, ResponsesController],
   providers: [
     AiModels,
     ChatCompletions,
