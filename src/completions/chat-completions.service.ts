@@ -5,15 +5,17 @@ import { AiModels, type AiModelView } from './ai-models.service.js';
 import { requestedOutputOf, type ChatCompletionRequestDto } from './dto/chat-completion-request.dto.js';
 import { type ChatCompletionDto, completionOf } from './dto/chat-completion.dto.js';
 import { type CompletionChunk, type CompletionRequest, type CompletionUsage, LlmUpstream } from './llm-upstream.js';
+import { ModelRouter } from './model-router.js';
 import { maxPriceOf, outputLimitOf, priceOf } from './pricing.js';
 import { countTokensInSlices, estimatePromptTokensInSlices } from './tokenizer.js';
 
 /** The ledger's action of every completion; the model is in the entry's metadata. */
 export const COMPLETION_ACTION = 'ai_completion';
 
-/** A completion ready to run: its model, the upstream request, and its estimated prompt tokens. */
+/** A completion ready to run: its model and the upstream that serves it, the upstream request, and its estimated prompt tokens. */
 interface Prepared {
   model: AiModelView;
+  upstream: LlmUpstream;
   request: CompletionRequest;
   promptTokens: number;
 }
@@ -33,7 +35,7 @@ export type CompletionEvent = { kind: 'chunk'; chunk: CompletionChunk } | { kind
 export class ChatCompletions {
   constructor(
     private readonly models: AiModels,
-    private readonly upstream: LlmUpstream,
+    private readonly router: ModelRouter,
     private readonly holds: TokenHolds,
   ) {}
 
@@ -50,7 +52,7 @@ export class ChatCompletions {
       request,
       this.termsOf(payerId, prepared),
       async () => {
-        const result = await this.upstream.complete(prepared.request, signal, () => (accepted = true));
+        const result = await prepared.upstream.complete(prepared.request, signal, () => (accepted = true));
         const usage = result.usage ?? { promptTokens: prepared.promptTokens, completionTokens: await countTokensInSlices(result.text) };
         return { answer: completionOf(result, usage), usage: usageOf(prepared, usage) };
       },
@@ -74,7 +76,7 @@ export class ChatCompletions {
     const events = this.holds.stream(
       request,
       this.termsOf(payerId, prepared),
-      () => this.upstream.stream(prepared.request, signal, () => (accepted = true)),
+      () => prepared.upstream.stream(prepared.request, signal, () => (accepted = true)),
       async () => usageOf(prepared, (actual = reported ?? (await counted()))),
       async () => (output === '' ? promptIfLeft(prepared, accepted, signal) : usageOf(prepared, await counted())),
     );
@@ -91,7 +93,7 @@ export class ChatCompletions {
 
   private async prepare(body: ChatCompletionRequestDto): Promise<Prepared> {
     const model = await this.models.get(body.model);
-    if (!model || !this.upstream.serves(model.model)) throw AppError.notFound(`Model '${body.model}'`);
+    if (!model || !this.router.serves(model)) throw AppError.notFound(`Model '${body.model}'`);
     const messages = body.messages.map(({ role, content, name }) => ({ role, content, ...(name === undefined ? {} : { name }) }));
     const maxTokens = outputLimitOf(model, requestedOutputOf(body));
     const promptTokens = await estimatePromptTokensInSlices(messages);
@@ -103,7 +105,7 @@ export class ChatCompletions {
       ...(typeof body.top_p === 'number' ? { topP: body.top_p } : {}),
       ...(typeof body.user === 'string' ? { user: body.user } : {}),
     };
-    return { model, request, promptTokens };
+    return { model, upstream: this.router.upstreamFor(model), request, promptTokens };
   }
 
   private termsOf(payerId: string, { model, request, promptTokens }: Prepared): HoldTerms {

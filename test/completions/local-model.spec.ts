@@ -147,33 +147,73 @@ describe('LocalModel', () => {
 });
 
 describe('ModelRouter (the LlmUpstream binding)', () => {
-  /** An upstream at LLM_BASE_URL that serves everything and answers with its name. */
+  /** An OpenAI-compatible upstream that serves everything and answers with its name. */
   class NamedUpstream extends LlmUpstream {
+    constructor(private readonly name = 'the upstream') {
+      super();
+    }
     serves(): boolean {
       return true;
     }
     async complete(request: CompletionRequest): Promise<CompletionResult> {
-      return { id: 'remote', model: request.model, text: 'from the upstream', finishReason: 'stop', usage: null };
+      return { id: 'remote', model: request.model, text: `from ${this.name}`, finishReason: 'stop', usage: null };
     }
     async *stream(): AsyncGenerator<CompletionChunk> {
-      yield { text: 'from the upstream', finishReason: null, usage: null };
+      yield { text: `from ${this.name}`, finishReason: null, usage: null };
       yield { text: '', finishReason: 'stop', usage: null };
     }
   }
+  const routerWith = (...names: string[]) => new ModelRouter(new LocalModel(), new Map(names.map((name) => [name, new NamedUpstream(name)])));
 
-  it('sends local to the local model and every other model to the upstream at LLM_BASE_URL', async () => {
-    const router = new ModelRouter(new LocalModel(), new NamedUpstream());
+  it('sends local to the local model and every other model to the upstream at LLM_BASE_URL (default)', async () => {
+    const router = routerWith('default');
     expect([router.serves('local'), router.serves('gpt-4o-mini')]).toEqual([true, true]);
     expect((await router.complete(REQUEST)).text).toMatch(/^Local model reply:/);
-    expect((await router.complete({ ...REQUEST, model: 'gpt-4o-mini' })).text).toBe('from the upstream');
-    expect((await collect(router.stream({ ...REQUEST, model: 'gpt-4o-mini' })))[0].text).toBe('from the upstream');
+    expect((await router.complete({ ...REQUEST, model: 'gpt-4o-mini' })).text).toBe('from default');
+    expect((await collect(router.stream({ ...REQUEST, model: 'gpt-4o-mini' })))[0].text).toBe('from default');
     expect((await collect(router.stream(REQUEST)))[0].text).toBe('Local');
   });
 
   it('without LLM_BASE_URL serves local only: other models are NOT_FOUND', async () => {
-    const router = new ModelRouter(new LocalModel(), null);
+    const router = routerWith();
     expect([router.serves('local'), router.serves('gpt-4o-mini')]).toEqual([true, false]);
     await expect(router.complete({ ...REQUEST, model: 'gpt-4o-mini' })).rejects.toMatchObject({ code: 'NOT_FOUND', status: 404 });
     await expect(collect(router.stream({ ...REQUEST, model: 'gpt-4o-mini' }))).rejects.toBeInstanceOf(AppError);
+  });
+
+  it("routes a model's row to the upstream it names; a row naming none goes where the id alone would", async () => {
+    const router = routerWith('default', 'hosted', 'vllm');
+    expect(router.names).toEqual(['default', 'hosted', 'local', 'vllm']);
+    const answerOf = async (model: string, upstream: string | null) =>
+      (await router.upstreamFor({ model, upstream }).complete({ ...REQUEST, model })).text;
+    expect(await answerOf('llama', 'vllm')).toBe('from vllm');
+    expect(await answerOf('gpt-4o', 'hosted')).toBe('from hosted');
+    expect(await answerOf('gpt-4o', null)).toBe('from default');
+    expect(await answerOf('local', null)).toMatch(/^Local model reply:/);
+    expect(router.routeOf({ model: 'local', upstream: null })).toBe('local');
+  });
+
+  it('does not serve a row whose upstream is not configured here, nor another model on the local upstream', () => {
+    const router = routerWith('hosted');
+    for (const route of [
+      { model: 'llama', upstream: 'vllm' },
+      { model: 'gpt-4o', upstream: null },
+      { model: 'gpt-4o', upstream: 'local' },
+    ]) {
+      expect(router.serves(route)).toBe(false);
+      expect(() => router.upstreamFor(route)).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
+    }
+    expect(router.serves({ model: 'gpt-4o', upstream: 'hosted' })).toBe(true);
+  });
+
+  it('lets an admin map a model only to a configured upstream, and the local upstream only to the built-in model', () => {
+    const router = routerWith('default', 'hosted');
+    expect(router.refusalToMap('gpt-4o', 'hosted')).toBeNull();
+    expect(router.refusalToMap('gpt-4o', 'default')).toBeNull();
+    expect(router.refusalToMap('local', 'local')).toBeNull();
+    expect(router.refusalToMap('gpt-4o', 'vllm')).toBe('upstream must be one of the configured upstreams: default, hosted');
+    expect(router.refusalToMap('gpt-4o', 'local')).toMatch(/only the built-in model "local"/);
+    expect(router.refusalToMap('local', 'hosted')).toMatch(/only the built-in model "local"/);
+    expect(routerWith().refusalToMap('gpt-4o', 'vllm')).toMatch(/configured upstreams: none \(set LLM_BASE_URL or LLM_UPSTREAMS\)/);
   });
 });
