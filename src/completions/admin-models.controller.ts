@@ -43,7 +43,8 @@ export class AdminModelsController {
   @ApiParam(MODEL_PARAM_DOCS)
   @ApiOkResponse({ type: AdminModelDto, description: 'The model as stored' })
   @ApiBadRequestResponse({
-    description: 'VALIDATION_FAILED: a bad model id, price or limit, or an upstream that is not configured here (the message lists those that are)',
+    description:
+      'VALIDATION_FAILED: a bad model id, price or limit, or an upstream that is not configured here (the message lists those that are)',
     type: ErrorBodyDto,
   })
   async set(@Param() { model }: ModelParamDto, @Body() body: SetModelPricingDto): Promise<AdminModelDto> {

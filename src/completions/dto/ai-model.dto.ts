@@ -139,7 +139,8 @@ export class AdminModelDto extends SetModelPricingDto {
 
   @ApiProperty({
     example: true,
-    description: 'Whether this instance serves the model now: false when its upstream is not configured here (then GET /v1/models leaves it out)',
+    description:
+      'Whether this instance serves the model now: false when its upstream is not configured here (then GET /v1/models leaves it out)',
   })
   served: boolean;
 
