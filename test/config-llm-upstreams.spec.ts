@@ -3,6 +3,8 @@
  * (required) and LLM_UPSTREAM_<NAME>_API_KEY (optional). A bad list or variable stops the start with one
  * message per variable, and no message ever quotes a URL or a key.
  */
+import { readFileSync } from 'node:fs';
+import { parseEnv } from 'node:util';
 import { validateEnvironment } from '../src/config/environment.js';
 
 const KEY = 'sk-hosted-secret-do-not-show';
@@ -102,5 +104,16 @@ describe('named AI upstreams (LLM_UPSTREAMS)', () => {
       '  LLM_UPSTREAM_VLLM_BASE_URL: is required: LLM_UPSTREAMS lists "vllm"',
     ]);
     expect(message).not.toContain(KEY);
+  });
+
+  it("accepts the example of docs/completions.md's Several upstreams", () => {
+    const doc = readFileSync(new URL('../docs/completions.md', import.meta.url), 'utf8');
+    const example = /### Several upstreams[\s\S]*?```sh\n([\s\S]*?)```/.exec(doc)?.[1] ?? '';
+    const env = validateEnvironment(parseEnv(example));
+    expect(env.llmUpstreams.map(({ name, baseURL, apiKey }) => [name, baseURL, apiKey])).toEqual([
+      ['vllm', 'http://gpu-1.internal:8000/v1', 'token-of-the-vllm-server'],
+      ['ollama', 'http://127.0.0.1:11434/v1', undefined],
+    ]);
+    expect(env.LLM_BASE_URL).toBe('https://api.openai.com/v1');
   });
 });

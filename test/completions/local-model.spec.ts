@@ -163,7 +163,8 @@ describe('ModelRouter (the LlmUpstream binding)', () => {
       yield { text: '', finishReason: 'stop', usage: null };
     }
   }
-  const routerWith = (...names: string[]) => new ModelRouter(new LocalModel(), new Map(names.map((name) => [name, new NamedUpstream(name)])));
+  const routerWith = (...names: string[]) =>
+    new ModelRouter(new LocalModel(), new Map(names.map((name) => [name, new NamedUpstream(name)])));
 
   it('sends local to the local model and every other model to the upstream at LLM_BASE_URL (default)', async () => {
     const router = routerWith('default');
