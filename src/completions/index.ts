@@ -20,7 +20,7 @@ export {
   type UpstreamFailureKind,
 } from './llm-upstream.js';
 export { LOCAL_MODEL_ID, LOCAL_MODEL_OPTIONS, LOCAL_REPLY_TOKENS, LocalModel, type LocalModelOptions } from './local-model.js';
-export { ModelRouter } from './model-router.js';
+export { ModelRouter, type ModelRoute } from './model-router.js';
 export { DEFAULT_UPSTREAM_TIMEOUT_MS, OpenAiUpstream, type OpenAiUpstreamOptions } from './openai.upstream.js';
 export {
   OpenAiErrorBodyDto,

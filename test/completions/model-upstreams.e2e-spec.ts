@@ -82,8 +82,14 @@ describe(`AI models on named upstreams (${TEST_DB})`, () => {
     expect(listed.body.data.map((model: { id: string }) => model.id)).toEqual(['fake-gpt', 'gpt-big', 'llama-small', 'local']);
     const shown = JSON.stringify(listed.body);
     for (const secret of ['hosted', 'vllm', 'default', '127.0.0.1', HOSTED_KEY, VLLM_KEY]) expect(shown).not.toContain(secret);
-    const docs = JSON.stringify((await t.http.get('/docs-json')).body);
+    const openApi = (await t.http.get('/docs-json')).body;
+    const docs = JSON.stringify(openApi);
     for (const secret of [HOSTED_KEY, VLLM_KEY, hosted.baseUrl, vllm.baseUrl]) expect(docs).not.toContain(secret);
+    // The admin route documents the optional field of its body, and the two of its answer.
+    const { SetModelPricingDto: body, AdminModelDto: answer } = openApi.components.schemas;
+    expect(body.properties.upstream).toMatchObject({ type: 'string', example: 'vllm' });
+    expect(body.required).not.toContain('upstream');
+    expect(answer.required).toEqual(expect.arrayContaining(['upstream', 'served']));
   });
 
   it("sends each model to the upstream its row names, with that upstream's key, and charges that model's prices", async () => {

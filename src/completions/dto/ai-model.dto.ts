@@ -132,6 +132,7 @@ export class AdminModelDto extends SetModelPricingDto {
   updatedAt: string;
 
   @ApiProperty({
+    required: true,
     example: 'vllm',
     description: 'The upstream that serves the model: a name of LLM_UPSTREAMS, `default` (LLM_BASE_URL) or `local` (the built-in model)',
   })
