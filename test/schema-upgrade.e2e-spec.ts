@@ -3,13 +3,15 @@
  * (tokenMigrations: the token tables and the ledger's triggers). The package's build a new host's
  * database on their own. A database that the migrations of before this split built (all in the
  * app; fixtures/schema-upgrade/, see its README) upgrades without running any of them again and
- * without any change, and a new database gets the same schema as that one.
+ * without any change; the app's migrations of after the split then run on it as on a new database,
+ * and a new database gets the same schema as that upgraded one.
  */
 import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { tokenEntities, tokenMigrations } from '@token-metering/tokens';
 import { DataSource, type DataSourceOptions, type Logger } from 'typeorm';
 import { dataSourceOptions, isMysql } from '../src/database/data-source-options.js';
+import { MIGRATIONS } from '../src/database/migrations/index.js';
 import { recordedMigrations, rowsOf, schemaOf, tableNames } from './fixtures/schema-upgrade/schema-dump.js';
 import { createTestDatabase, TEST_DB, TestDatabase } from './support/test-database.js';
 
@@ -43,6 +45,10 @@ const MIGRATIONS_BEFORE_THE_SPLIT = [
   'ExactEmailsAndKeys1763700000010',
   'PurchaseReversals1763700000012',
 ];
+/** The app's migrations of after the split: an upgraded database runs them like a new one. */
+const MIGRATIONS_AFTER_THE_SPLIT = ['AiModelUpstreams1763700000013'];
+/** Today's migrations but those: what the fixture is upgraded with first. */
+const MIGRATIONS_UP_TO_THE_SPLIT = MIGRATIONS.filter((migration) => !MIGRATIONS_AFTER_THE_SPLIT.includes(migration.name));
 /** A statement that changes a schema or rows. */
 const WRITE = /^\s*(INSERT|UPDATE|DELETE|REPLACE|CREATE|ALTER|DROP|RENAME)\b/i;
 /** TypeORM's record of a migration that ran (on MariaDB, the table is named with its database). */
@@ -63,10 +69,11 @@ describe(`the schema's migrations (${TEST_DB})`, () => {
   };
   const appOptions = (database: TestDatabase) => dataSourceOptions({ SQLITE_PATH: 'unused', MIGRATIONS_RUN: false, ...database.env });
   /** The app's data source on a new database as the migrations of before the split left it (the fixture). */
-  const openFixture = async (logger?: Logger) => {
-    const source = await open({ ...appOptions(await newDatabase()), logger });
+  const openFixture = async (options: { logger?: Logger; migrations?: typeof MIGRATIONS } = {}) => {
+    const database = await newDatabase();
+    const source = await open({ ...appOptions(database), ...options });
     for (const statement of fixtureStatements()) await source.query(statement);
-    return source;
+    return { source, database };
   };
   afterEach(async () => {
     for (const source of sources.splice(0)) await source.destroy();
@@ -94,7 +101,10 @@ describe(`the schema's migrations (${TEST_DB})`, () => {
 
   it('a database the migrations of before the split built upgrades: only the new halves are recorded, none runs, nothing changes', async () => {
     const statements: string[] = [];
-    const upgraded = await openFixture(recordingStatements(statements));
+    const { source: upgraded, database } = await openFixture({
+      logger: recordingStatements(statements),
+      migrations: MIGRATIONS_UP_TO_THE_SPLIT,
+    });
     expect(await recordedMigrations(upgraded)).toEqual(MIGRATIONS_BEFORE_THE_SPLIT);
     const schemaBefore = await schemaOf(upgraded);
     const rowsBefore = await rowsOf(upgraded);
@@ -109,14 +119,19 @@ describe(`the schema's migrations (${TEST_DB})`, () => {
     expect(await rowsOf(upgraded)).toEqual(rowsBefore);
     expect(await recordedMigrations(upgraded)).toEqual([...MIGRATIONS_BEFORE_THE_SPLIT, ...SPLIT_HALVES]);
 
-    // Nothing pending any more, and the app's entities find the schema they expect.
     expect(await upgraded.runMigrations()).toEqual([]);
-    const diff = await upgraded.driver.createSchemaBuilder().log();
+
+    // Then the migrations of after the split run; nothing is pending any more, and the app's entities find the schema they expect.
+    const current = await open(appOptions(database));
+    expect((await current.runMigrations()).map((migration) => migration.name)).toEqual(MIGRATIONS_AFTER_THE_SPLIT);
+    expect(await current.runMigrations()).toEqual([]);
+    const diff = await current.driver.createSchemaBuilder().log();
     expect(diff.upQueries.map((query) => query.query)).toEqual([]);
   });
 
-  it('a new database gets the schema of one the migrations of before the split built: tables, columns, indexes, checks, triggers', async () => {
-    const old = await openFixture();
+  it('a new database gets the schema of one the migrations of before the split built, upgraded: tables, columns, indexes, checks, triggers', async () => {
+    const { source: old } = await openFixture();
+    await old.runMigrations();
     const fresh = await open(appOptions(await newDatabase()));
     await fresh.runMigrations();
 

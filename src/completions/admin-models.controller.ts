@@ -2,39 +2,55 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Put } from '@nestjs/com
 import { ApiBadRequestResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam } from '@nestjs/swagger';
 import { AdminApi } from '../common/api-auth.decorator.js';
 import { ErrorBodyDto } from '../common/error-body.dto.js';
+import { AppError, ErrorCode } from '../common/app-error.js';
 import { AiModels } from './ai-models.service.js';
 import { AdminModelDto, MODEL_PARAM_DOCS, ModelParamDto, SetModelPricingDto } from './dto/ai-model.dto.js';
+import { ModelRouter } from './model-router.js';
 
 @AdminApi()
 @Controller('admin/models')
 export class AdminModelsController {
-  constructor(private readonly models: AiModels) {}
+  constructor(
+    private readonly models: AiModels,
+    private readonly router: ModelRouter,
+  ) {}
 
   @Get()
   @ApiOperation({
-    summary: 'Every model of the AI completions, with its prices',
+    summary: 'Every model of the AI completions, with its prices and its upstream',
     description:
-      'Admin only. Every row of the model table, also those this instance cannot serve now (a model other than `local` without LLM_BASE_URL), which GET /v1/models leaves out. Read-only.',
+      'Admin only. Every row of the model table, with the upstream that serves it (`upstream`), also those this instance cannot serve now ' +
+      '(`served: false`: their upstream is not configured here), which GET /v1/models leaves out. Read-only. ' +
+      'The upstreams are named here only: GET /v1/models does not show them.',
   })
   @ApiOkResponse({ type: [AdminModelDto] })
   async list(): Promise<AdminModelDto[]> {
-    return (await this.models.list()).map(AdminModelDto.from);
+    return (await this.models.list()).map((model) => AdminModelDto.from(model, this.router));
   }
 
   @Put(':model')
   @ApiOperation({
-    summary: 'Add a model, or change its prices and output limit',
+    summary: 'Add a model, or change its prices, output limit and upstream',
     description:
       "Admin only. Prices are this service's tokens per 1,000 prompt (`inputPer1k`) and completion (`outputPer1k`) tokens; " +
       '`maxOutputTokens` caps (and is the default of) the output limit of a request, and with it what a request holds. ' +
       'Takes effect on the next request, on every instance; requests already running keep the price they held at. ' +
-      'The model id is sent to the upstream as it is, so it must be a name LLM_BASE_URL knows (or `local`).',
+      'The model id is sent to its upstream as it is, so it must be a name that upstream knows (or `local`). ' +
+      '`upstream` (optional) picks the upstream: a name of LLM_UPSTREAMS, `default` (LLM_BASE_URL), or `local` for the built-in model; ' +
+      'omitted, the model keeps the one it has (a new model gets `default`). The next request goes there. ' +
+      'A name this instance has not configured is 400, listing the configured ones, and changes nothing.',
   })
   @ApiParam(MODEL_PARAM_DOCS)
   @ApiOkResponse({ type: AdminModelDto, description: 'The model as stored' })
-  @ApiBadRequestResponse({ description: 'VALIDATION_FAILED: a bad model id, price or limit', type: ErrorBodyDto })
+  @ApiBadRequestResponse({
+    description:
+      'VALIDATION_FAILED: a bad model id, price or limit, or an upstream that is not configured here (the message lists those that are)',
+    type: ErrorBodyDto,
+  })
   async set(@Param() { model }: ModelParamDto, @Body() body: SetModelPricingDto): Promise<AdminModelDto> {
-    return AdminModelDto.from(await this.models.upsert(model, body));
+    const refusal = body.upstream === undefined ? null : this.router.refusalToMap(model, body.upstream);
+    if (refusal) throw new AppError(ErrorCode.VALIDATION_FAILED, refusal, { details: [{ field: 'upstream', errors: [refusal] }] });
+    return AdminModelDto.from(await this.models.upsert(model, body), this.router);
   }
 
   @Delete(':model')

@@ -8,7 +8,14 @@ import type { ModelPricing } from './pricing.js';
 /** A model and its prices, as plain values. */
 export interface AiModelView extends ModelPricing {
   model: string;
+  /** The upstream the row names; null: the model's usual one (see ModelRouter). */
+  upstream: string | null;
   updatedAt: Date;
+}
+
+/** What an admin sets on a model: its prices and, optionally, the upstream that serves it (omitted: kept as it is). */
+export interface AiModelSettings extends ModelPricing {
+  upstream?: string;
 }
 
 const viewOf = (row: AiModel): AiModelView => ({
@@ -16,6 +23,7 @@ const viewOf = (row: AiModel): AiModelView => ({
   inputPer1k: row.inputPer1k,
   outputPer1k: row.outputPer1k,
   maxOutputTokens: row.maxOutputTokens,
+  upstream: row.upstream ?? null,
   updatedAt: row.updatedAt,
 });
 
@@ -49,18 +57,20 @@ export class AiModels {
     return found;
   }
 
-  /** Adds the model, or replaces its prices and limit. */
-  async upsert(model: string, pricing: ModelPricing): Promise<AiModelView> {
-    const row: AiModel = {
+  /** Adds the model, or replaces its prices and limit, and its upstream when `settings` names one. */
+  async upsert(model: string, settings: AiModelSettings): Promise<AiModelView> {
+    const row: Omit<AiModel, 'upstream'> & { upstream?: string } = {
       model,
-      inputPer1k: pricing.inputPer1k,
-      outputPer1k: pricing.outputPer1k,
-      maxOutputTokens: pricing.maxOutputTokens,
+      inputPer1k: settings.inputPer1k,
+      outputPer1k: settings.outputPer1k,
+      maxOutputTokens: settings.maxOutputTokens,
+      ...(settings.upstream !== undefined && { upstream: settings.upstream }),
       updatedAt: this.clock.now(),
     };
     // One statement (INSERT ... ON DUPLICATE KEY UPDATE / ON CONFLICT DO UPDATE): concurrent upserts cannot collide.
+    // A column the row leaves out (upstream) is not in its UPDATE part: the stored value stays.
     await this.tx.manager.upsert(AiModel, row, { conflictPaths: ['model'] });
-    return viewOf(row);
+    return this.require(model);
   }
 
   /** Removes the model; AppError NOT_FOUND when there is none (so a repeat changes nothing and says so). */

@@ -7,7 +7,8 @@ import { AiModels, type AiModelView } from './ai-models.service.js';
 import type { ChatAnswer, ChatChunk } from './chat-api.js';
 import { type ChatCompletionBody, choicesOf, requestedOutputOf, upstreamRequestOf } from './chat-request.js';
 import { answerTexts, chunkTexts, countedMessagesOf, promptExtrasOf } from './chat-texts.js';
-import { LlmUpstream } from './llm-upstream.js';
+import type { LlmUpstream } from './llm-upstream.js';
+import { ModelRouter } from './model-router.js';
 import { type LimitTerms, OutputLimits } from './output-limits.js';
 import { maxPriceOf, outputLimitOf, priceOf } from './pricing.js';
 import { countTextsInSlices, estimatePromptTokensInSlices } from './tokenizer.js';
@@ -21,10 +22,11 @@ export const OUTPUT_LIMIT_HEADER = 'X-Tokens-Output-Limit';
 /** OpenAI's usage object: the model tokens a completion was priced at. */
 export type ChatUsage = OpenAI.Completions.CompletionUsage;
 
-/** A completion ready to run: its body, its model, its choices, its estimated prompt tokens and the limit it asked for. */
+/** A completion ready to run: its body, its model and the upstream that serves it, its choices, its estimated prompt tokens and the limit it asked for. */
 interface PreparedCompletion extends LimitTerms {
   body: ChatCompletionBody;
   model: AiModelView;
+  upstream: LlmUpstream;
 }
 
 /** What a streamed completion yields: the upstream's chunks, then the settled charge with the usage it was priced at. */
@@ -56,7 +58,7 @@ export class ChatCompletions {
 
   constructor(
     private readonly models: AiModels,
-    private readonly upstream: LlmUpstream,
+    private readonly router: ModelRouter,
     private readonly holds: TokenHolds,
     config: AppConfig,
   ) {
@@ -75,7 +77,7 @@ export class ChatCompletions {
           async () => {
             started();
             announce(request, limit);
-            const answer = await this.upstream.complete(this.upstreamRequest(prepared, limit), signal, () => (accepted = true));
+            const answer = await prepared.upstream.complete(this.upstreamRequest(prepared, limit), signal, () => (accepted = true));
             const usage = reportedUsageOf(answer.usage) ?? (await countedUsage(prepared, answerTexts(answer)));
             return { answer: { ...answer, usage }, usage: heldUsageOf(prepared, usage) };
           },
@@ -108,7 +110,7 @@ export class ChatCompletions {
           () => {
             started();
             announce(request, limit);
-            return this.upstream.stream(this.upstreamRequest(prepared, limit), signal, () => (accepted = true));
+            return prepared.upstream.stream(this.upstreamRequest(prepared, limit), signal, () => (accepted = true));
           },
           async () => heldUsageOf(prepared, (actual = reported ?? (await counted()))),
           async () => (output.length === 0 ? promptIfLeft(prepared, accepted, signal) : heldUsageOf(prepared, await counted())),
@@ -138,12 +140,13 @@ export class ChatCompletions {
 
   private async prepare(body: ChatCompletionBody): Promise<PreparedCompletion> {
     const model = await this.models.get(body.model);
-    if (!model || !this.upstream.serves(model.model)) throw AppError.notFound(`Model '${body.model}'`);
+    if (!model || !this.router.serves(model)) throw AppError.notFound(`Model '${body.model}'`);
     const requested = requestedOutputOf(body);
     const promptTokens = await estimatePromptTokensInSlices(countedMessagesOf(body), promptExtrasOf(body));
     return {
       body,
       model,
+      upstream: this.router.upstreamFor(model),
       choices: choicesOf(body),
       promptTokens,
       requestedLimit: requested === undefined ? null : outputLimitOf(model, requested),

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
+import { DEFAULT_UPSTREAM } from '../config/llm-upstreams.js';
 import { AdminModelsController } from './admin-models.controller.js';
 import { AiModels } from './ai-models.service.js';
 import { ChatCompletionsController } from './chat-completions.controller.js';
@@ -18,7 +19,7 @@ import { OpenAiEmbeddings } from './openai-embeddings.js';
 import { OpenAiUpstream } from './openai.upstream.js';
 import { ResponsesController } from './responses/responses.controller.js';
 
-/** The OpenAI-compatible upstream at LLM_BASE_URL; null when it is unset (only the local model answers). */
+/** The OpenAI-compatible upstream at LLM_BASE_URL (named `default`); null when it is unset. */
 function upstreamAtBaseUrl(config: AppConfig): OpenAiUpstream | null {
   const baseURL = config.get('LLM_BASE_URL');
   return baseURL ? new OpenAiUpstream({ baseURL, apiKey: config.get('LLM_API_KEY') }) : null;
@@ -30,14 +31,21 @@ function embeddingsAtBaseUrl(config: AppConfig): OpenAiEmbeddings | null {
   return baseURL ? new OpenAiEmbeddings({ baseURL, apiKey: config.get('LLM_API_KEY') }) : null;
 }
 
+/** The router over the built-in model, the `default` upstream (when set) and the named upstreams of LLM_UPSTREAMS. */
+function routerOf(local: LocalModel, byBaseUrl: OpenAiUpstream | null, config: AppConfig): ModelRouter {
+  const upstreams = new Map<string, LlmUpstream>(byBaseUrl ? [[DEFAULT_UPSTREAM, byBaseUrl]] : []);
+  for (const { name, baseURL, apiKey } of config.get('llmUpstreams')) upstreams.set(name, new OpenAiUpstream({ baseURL, apiKey }));
+  return new ModelRouter(local, upstreams);
+}
+
 /**
- * The building blocks of the AI completions (POST /v1/chat/completions, and POST /v1/responses
- * served by the same chat completions): the model table and its prices (AiModels, GET /v1/models,
- * /admin/models), and the upstreams behind the `LlmUpstream` token: `local` is always the built-in
- * LocalModel, every other model the OpenAI-compatible API at LLM_BASE_URL when it is set (ModelRouter).
- * The pricing and tokenizer helpers are plain functions (pricing.ts, tokenizer.ts). A test replaces
- * an upstream with overrideProvider(LlmUpstream) or overrideProvider(OpenAiUpstream). Embeddings (POST /v1/embeddings)
- * have their own port, `EmbeddingsUpstream`, routed the same way (LocalEmbeddings, OpenAiEmbeddings).
+ * The building blocks of the AI completions: the model table and its prices (AiModels, GET /v1/models,
+ * /admin/models), and the upstreams behind ModelRouter (also bound to the `LlmUpstream` token): `local`
+ * is always the built-in LocalModel, every other model the OpenAI-compatible upstream its row names, or
+ * LLM_BASE_URL's. The pricing and tokenizer helpers are plain functions (pricing.ts, tokenizer.ts). A
+ * test replaces the upstream of LLM_BASE_URL with overrideProvider(OpenAiUpstream), or the whole
+ * routing with overrideProvider(ModelRouter). POST /v1/responses is served by the same chat completions;
+ * embeddings (POST /v1/embeddings) have their own port, `EmbeddingsUpstream` (LocalEmbeddings, OpenAiEmbeddings).
  */
 @Module({
   controllers: [ModelsController, AdminModelsController, ChatCompletionsController, EmbeddingsController, ResponsesController],
@@ -48,11 +56,8 @@ function embeddingsAtBaseUrl(config: AppConfig): OpenAiEmbeddings | null {
     ModelPriceLines,
     LocalModel,
     { provide: OpenAiUpstream, inject: [AppConfig], useFactory: upstreamAtBaseUrl },
-    {
-      provide: LlmUpstream,
-      inject: [LocalModel, OpenAiUpstream],
-      useFactory: (local: LocalModel, remote: OpenAiUpstream | null) => new ModelRouter(local, remote),
-    },
+    { provide: ModelRouter, inject: [LocalModel, OpenAiUpstream, AppConfig], useFactory: routerOf },
+    { provide: LlmUpstream, useExisting: ModelRouter },
     Embeddings,
     LocalEmbeddings,
     { provide: OpenAiEmbeddings, inject: [AppConfig], useFactory: embeddingsAtBaseUrl },
@@ -62,6 +67,6 @@ function embeddingsAtBaseUrl(config: AppConfig): OpenAiEmbeddings | null {
       useFactory: (local: LocalEmbeddings, remote: OpenAiEmbeddings | null) => new EmbeddingsRouter(local, remote),
     },
   ],
-  exports: [AiModels, LlmUpstream, ChatCompletions, CompletionSlots],
+  exports: [AiModels, ModelRouter, LlmUpstream, ChatCompletions, CompletionSlots],
 })
 export class CompletionsModule {}

@@ -21,7 +21,7 @@ export { answerTexts, chunkTexts, contentTexts, countedMessagesOf, promptExtrasO
 export { CHAT_ROLES, chatMessageProblem } from './dto/chat-messages.validator.js';
 export { UpstreamRejected, relayedUpstreamError } from './upstream-rejected.js';
 export { LOCAL_MODEL_ID, LOCAL_MODEL_OPTIONS, LOCAL_REPLY_TOKENS, LocalModel, type LocalModelOptions } from './local-model.js';
-export { ModelRouter } from './model-router.js';
+export { ModelRouter, type ModelRoute } from './model-router.js';
 export { EmbeddingsRouter, EmbeddingsUpstream, inputsOf, type EmbeddingsRequest, type EmbeddingsResult } from './embeddings-upstream.js';
 export { EMBEDDING_ACTION, Embeddings } from './embeddings.service.js';
 export { LOCAL_EMBEDDING_DIMENSIONS, LocalEmbeddings, localVectorOf, MAX_LOCAL_EMBEDDING_VALUES } from './local-embeddings.js';

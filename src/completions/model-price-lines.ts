@@ -2,7 +2,7 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { TokenPrices } from '@token-metering/tokens';
 import { AiModels } from './ai-models.service.js';
 import { COMPLETION_ACTION } from './chat-completions.service.js';
-import { LlmUpstream } from './llm-upstream.js';
+import { ModelRouter } from './model-router.js';
 
 /**
  * Shows the completion models in every caller's price list (GET /tokens/costs): two lines per model
@@ -13,13 +13,13 @@ export class ModelPriceLines implements OnModuleInit {
   constructor(
     private readonly prices: TokenPrices,
     private readonly models: AiModels,
-    private readonly upstream: LlmUpstream,
+    private readonly router: ModelRouter,
   ) {}
 
   onModuleInit(): void {
     this.prices.addPriceLines(async () =>
       (await this.models.list())
-        .filter((model) => this.upstream.serves(model.model))
+        .filter((model) => this.router.serves(model))
         .flatMap((model) => [
           {
             action: `${COMPLETION_ACTION}:${model.model}:input`,

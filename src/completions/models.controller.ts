@@ -4,7 +4,7 @@ import { AppError } from '../common/app-error.js';
 import { ApiAuth } from '../common/api-auth.decorator.js';
 import { AiModels } from './ai-models.service.js';
 import { MODEL_PARAM_DOCS, ModelDto, ModelListDto, ModelParamDto } from './dto/ai-model.dto.js';
-import { LlmUpstream } from './llm-upstream.js';
+import { ModelRouter } from './model-router.js';
 import { OpenAiErrorBodyDto, OpenAiErrors } from './openai-error.filter.js';
 
 @ApiTags('ai completions')
@@ -14,7 +14,7 @@ import { OpenAiErrorBodyDto, OpenAiErrors } from './openai-error.filter.js';
 export class ModelsController {
   constructor(
     private readonly models: AiModels,
-    private readonly upstream: LlmUpstream,
+    private readonly router: ModelRouter,
   ) {}
 
   @Get()
@@ -24,13 +24,13 @@ export class ModelsController {
       "OpenAI's model list (what `client.models.list()` of an OpenAI SDK reads, with an API key as the bearer token), with each " +
       "model's price in this service's tokens per 1,000 prompt and completion tokens and its output limit. A completion costs " +
       '`ceil((promptTokens * inputPer1k + completionTokens * outputPer1k) / 1000)`. Lists the priced models this instance can ' +
-      'serve: the built-in `local` model always, the others only when an upstream (LLM_BASE_URL) is configured. Never metered; ' +
+      'serve: the built-in `local` model always, the others only when the upstream that serves them is configured. Never metered; ' +
       "a price change shows from the next request on. Errors have OpenAI's shape `{ error: { message, type, code } }` beside the usual fields.",
   })
   @ApiOkResponse({ type: ModelListDto })
   async list(): Promise<ModelListDto> {
     const models = await this.models.list();
-    return { object: 'list', data: models.filter((model) => this.upstream.serves(model.model)).map(ModelDto.from) };
+    return { object: 'list', data: models.filter((model) => this.router.serves(model)).map(ModelDto.from) };
   }
 
   @Get(':model')
@@ -46,7 +46,7 @@ export class ModelsController {
   @ApiNotFoundResponse({ type: OpenAiErrorBodyDto, description: 'NOT_FOUND: no such model, or none this instance serves' })
   async retrieve(@Param() { model }: ModelParamDto): Promise<ModelDto> {
     const found = await this.models.get(model);
-    if (!found || !this.upstream.serves(found.model)) throw AppError.notFound(`Model '${model}'`);
+    if (!found || !this.router.serves(found)) throw AppError.notFound(`Model '${model}'`);
     return ModelDto.from(found);
   }
 }

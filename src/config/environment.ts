@@ -20,6 +20,7 @@ import {
   type ValidationArguments,
 } from 'class-validator';
 import { toNormalEmail } from '../common/email-address.js';
+import { namedUpstreamsOf, type LlmUpstreamEndpoint } from './llm-upstreams.js';
 
 const toBoolean = ({ value }: { value: string | boolean | undefined }) =>
   value === undefined ? undefined : ['1', 'true', 'yes'].includes(String(value).toLowerCase());
@@ -279,6 +280,18 @@ export class Environment {
   @IsString()
   LLM_API_KEY?: string;
 
+  /**
+   * More OpenAI-compatible upstreams, by name (e.g. `hosted,vllm`), each at `LLM_UPSTREAM_<NAME>_BASE_URL` with the key
+   * `LLM_UPSTREAM_<NAME>_API_KEY` (optional); an admin maps a model to one (PUT /admin/models/:model `upstream`).
+   * LLM_BASE_URL is the upstream named `default`. Checked at start-up by namedUpstreamsOf (llm-upstreams.ts).
+   */
+  @Transform(toList)
+  @IsString({ each: true })
+  LLM_UPSTREAMS: string[] = [];
+
+  /** Not a variable: the upstreams LLM_UPSTREAMS names, read from their variables by validateEnvironment. */
+  llmUpstreams: LlmUpstreamEndpoint[] = [];
+
   /** The upstream model the text services (/services/chat, seo-title, ...) ask when LLM_BASE_URL is set. */
   @Matches(/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,63}$/, {
     message: 'LLM_SERVICES_MODEL must be a model id: 1 to 64 letters, digits, ".", "_", ":", "/" or "-", starting with a letter or digit',
@@ -385,6 +398,9 @@ export function validateEnvironment(raw: Record<string, unknown>): Environment {
   for (const error of validateSync(env, { skipMissingProperties: false })) {
     messages.set(error.property, Object.values(error.constraints ?? {}).join('; '));
   }
+  const upstreams = namedUpstreamsOf(env.LLM_UPSTREAMS, defined);
+  env.llmUpstreams = upstreams.endpoints;
+  for (const [name, message] of upstreams.problems) messages.set(name, message);
   // A placeholder secret's message replaces its other ones: it says what to do.
   for (const [name, message] of productionSecretProblems(env)) messages.set(name, message);
   if (messages.size > 0) {

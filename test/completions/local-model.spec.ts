@@ -200,8 +200,11 @@ describe('LocalModel: streams', () => {
 });
 
 describe('ModelRouter (the LlmUpstream binding)', () => {
-  /** An upstream at LLM_BASE_URL that serves everything and answers with its name. */
+  /** An OpenAI-compatible upstream that serves everything and answers with its name. */
   class NamedUpstream extends LlmUpstream {
+    constructor(private readonly name = 'the upstream') {
+      super();
+    }
     serves(): boolean {
       return true;
     }
@@ -212,30 +215,68 @@ describe('ModelRouter (the LlmUpstream binding)', () => {
         created: 0,
         model: request.model,
         choices: [
-          { index: 0, finish_reason: 'stop', logprobs: null, message: { role: 'assistant', content: 'from the upstream', refusal: null } },
+          { index: 0, finish_reason: 'stop', logprobs: null, message: { role: 'assistant', content: `from ${this.name}`, refusal: null } },
         ],
       };
     }
     async *stream(request: ChatRequest): AsyncGenerator<ChatChunk> {
       const base = { id: 'remote', object: 'chat.completion.chunk' as const, created: 0, model: request.model };
-      yield { ...base, choices: [{ index: 0, delta: { content: 'from the upstream' }, finish_reason: null }] };
+      yield { ...base, choices: [{ index: 0, delta: { content: `from ${this.name}` }, finish_reason: null }] };
       yield { ...base, choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] };
     }
   }
+  const routerWith = (...names: string[]) =>
+    new ModelRouter(new LocalModel(), new Map(names.map((name) => [name, new NamedUpstream(name)])));
 
-  it('sends local to the local model and every other model to the upstream at LLM_BASE_URL', async () => {
-    const router = new ModelRouter(new LocalModel(), new NamedUpstream());
+  it('sends local to the local model and every other model to the upstream at LLM_BASE_URL (default)', async () => {
+    const router = routerWith('default');
     expect([router.serves('local'), router.serves('gpt-4o-mini')]).toEqual([true, true]);
     expect(textOf(await router.complete(REQUEST))).toMatch(/^Local model reply:/);
-    expect(textOf(await router.complete({ ...REQUEST, model: 'gpt-4o-mini' }))).toBe('from the upstream');
-    expect(streamedTexts(await collect(router.stream({ ...REQUEST, model: 'gpt-4o-mini' })))).toEqual(['from the upstream']);
+    expect(textOf(await router.complete({ ...REQUEST, model: 'gpt-4o-mini' }))).toBe('from default');
+    expect(streamedTexts(await collect(router.stream({ ...REQUEST, model: 'gpt-4o-mini' })))).toEqual(['from default']);
     expect((await collect(router.stream(REQUEST)))[0].choices[0].delta.content).toBe('Local');
   });
 
   it('without LLM_BASE_URL serves local only: other models are NOT_FOUND', async () => {
-    const router = new ModelRouter(new LocalModel(), null);
+    const router = routerWith();
     expect([router.serves('local'), router.serves('gpt-4o-mini')]).toEqual([true, false]);
     await expect(router.complete({ ...REQUEST, model: 'gpt-4o-mini' })).rejects.toMatchObject({ code: 'NOT_FOUND', status: 404 });
     await expect(collect(router.stream({ ...REQUEST, model: 'gpt-4o-mini' }))).rejects.toBeInstanceOf(AppError);
+  });
+
+  it("routes a model's row to the upstream it names; a row naming none goes where the id alone would", async () => {
+    const router = routerWith('default', 'hosted', 'vllm');
+    expect(router.names).toEqual(['default', 'hosted', 'local', 'vllm']);
+    const answerOf = async (model: string, upstream: string | null) =>
+      (await router.upstreamFor({ model, upstream }).complete({ ...REQUEST, model })).choices[0].message.content;
+    expect(await answerOf('llama', 'vllm')).toBe('from vllm');
+    expect(await answerOf('gpt-4o', 'hosted')).toBe('from hosted');
+    expect(await answerOf('gpt-4o', null)).toBe('from default');
+    expect(await answerOf('local', null)).toMatch(/^Local model reply:/);
+    expect(router.routeOf({ model: 'local', upstream: null })).toBe('local');
+  });
+
+  it('does not serve a row whose upstream is not configured here, nor another model on the local upstream', () => {
+    const router = routerWith('hosted');
+    for (const route of [
+      { model: 'llama', upstream: 'vllm' },
+      { model: 'gpt-4o', upstream: null },
+      { model: 'gpt-4o', upstream: 'local' },
+    ]) {
+      expect(router.serves(route)).toBe(false);
+      expect(() => router.upstreamFor(route)).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
+    }
+    expect(router.serves({ model: 'gpt-4o', upstream: 'hosted' })).toBe(true);
+  });
+
+  it('lets an admin map a model only to a configured upstream, and the local upstream only to the built-in model', () => {
+    const router = routerWith('default', 'hosted');
+    expect(router.refusalToMap('gpt-4o', 'hosted')).toBeNull();
+    expect(router.refusalToMap('gpt-4o', 'default')).toBeNull();
+    expect(router.refusalToMap('local', 'local')).toBeNull();
+    expect(router.refusalToMap('gpt-4o', 'vllm')).toBe('upstream must be one of the configured upstreams: default, hosted');
+    expect(router.refusalToMap('gpt-4o', 'local')).toMatch(/only the built-in model "local"/);
+    expect(router.refusalToMap('local', 'hosted')).toMatch(/only the built-in model "local"/);
+    expect(routerWith().refusalToMap('gpt-4o', 'vllm')).toMatch(/configured upstreams: none \(set LLM_BASE_URL or LLM_UPSTREAMS\)/);
   });
 });

@@ -180,7 +180,8 @@ describe(`AI models and prices (${TEST_DB})`, () => {
     it('adds a model: 200 with the model; admins list it; /v1/models leaves it out while no upstream serves it', async () => {
       const response = await put('gpt-4o-mini', PRICES);
       expect(response.status).toBe(200);
-      expect(response.body).toEqual({ model: 'gpt-4o-mini', ...PRICES, updatedAt: expect.any(String) });
+      // Without LLM_BASE_URL the model's upstream (default) is not configured here: stored, not served.
+      expect(response.body).toEqual({ model: 'gpt-4o-mini', ...PRICES, upstream: 'default', served: false, updatedAt: expect.any(String) });
       expect(Math.abs(Date.parse(response.body.updatedAt) - Date.now())).toBeLessThan(60_000);
 
       const listed = await t.http.get('/admin/models', { token: adminToken });
@@ -234,7 +235,10 @@ describe(`AI models and prices (${TEST_DB})`, () => {
         { inputPer1k: 1_000_000_000, outputPer1k: 1_000_000_000, maxOutputTokens: 1_000_000 },
       ]) {
         const response = await put('bounds-model', body);
-        expect([response.status, response.body]).toEqual([200, { model: 'bounds-model', ...body, updatedAt: expect.any(String) }]);
+        expect([response.status, response.body]).toEqual([
+          200,
+          { model: 'bounds-model', ...body, upstream: 'default', served: false, updatedAt: expect.any(String) },
+        ]);
       }
       expect((await remove('bounds-model')).status).toBe(204);
     });

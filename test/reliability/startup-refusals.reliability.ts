@@ -1,7 +1,8 @@
 /**
  * The compiled app, started as a real process, refuses to start (exit status not 0, the reason on
- * stderr) with placeholder secrets in production, when ADMIN_EMAIL belongs to someone else, and when
- * existing emails would share one address in their normal form.
+ * stderr) with placeholder secrets in production, when ADMIN_EMAIL belongs to someone else, when
+ * existing emails would share one address in their normal form, and with a named AI upstream it
+ * cannot use (while it starts, and serves the mapped models, with good ones).
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -11,7 +12,8 @@ import { appDir, REPO_ROOT } from './support/app-build.js';
 import { ADMIN, AppProcess, killAllApps } from './support/app-process.js';
 import { ReliabilityDatabase } from './support/database.js';
 import { randomUUID } from 'node:crypto';
-import { registerUser } from './support/load.js';
+import { adminToken, expectCall, registerUser } from './support/load.js';
+import { FakeOpenAi } from '../support/fake-openai.js';
 
 /** Runs `node main.js` until it exits by itself (at most 30 s). */
 function runApp(env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
@@ -111,5 +113,40 @@ describe('the compiled app refuses to start', () => {
     expect(await db.query('SELECT name FROM migrations WHERE name = ?', ['ExactEmailsAndKeys1763700000010'])).toEqual([]);
     const rows = await db.query<{ id: string; email: string }>('SELECT id, email FROM users WHERE name = ?', ['Twin']);
     expect(rows).toEqual(expect.arrayContaining(twins));
+  });
+
+  test('with a named AI upstream it cannot use, naming the variable and quoting no key; with good ones it serves the mapped models', async () => {
+    const key = 'sk-never-shown-on-stderr';
+    const refused = await runApp({
+      NODE_ENV: 'test',
+      DATABASE_URL: db.url(),
+      LLM_UPSTREAMS: 'hosted,vllm',
+      LLM_UPSTREAM_HOSTED_BASE_URL: `ftp://user:${key}@models.internal/v1`,
+      LLM_UPSTREAM_HOSTED_API_KEY: key,
+    });
+    expect(refused.code).not.toBe(0);
+    expect(refused.code).not.toBeNull();
+    expect(refused.stderr).toContain('LLM_UPSTREAM_HOSTED_BASE_URL: must be an http(s) URL');
+    expect(refused.stderr).toContain('LLM_UPSTREAM_VLLM_BASE_URL: is required: LLM_UPSTREAMS lists "vllm"');
+    expect(refused.stderr).not.toContain(key);
+
+    // A database of its own: the test before leaves this one refusing to start.
+    const own = await ReliabilityDatabase.create('startup_upstreams');
+    const vllm = new FakeOpenAi();
+    const app = await AppProcess.start('app', own.url(), { LLM_UPSTREAMS: 'vllm', LLM_UPSTREAM_VLLM_BASE_URL: await vllm.start() });
+    try {
+      const admin = await adminToken(app.baseUrl);
+      const model = { inputPer1k: 1, outputPer1k: 1, maxOutputTokens: 8, upstream: 'vllm' };
+      const { body } = await expectCall(app.baseUrl, 'PUT', '/admin/models/llama-small', model, 200, { token: admin });
+      expect(body).toMatchObject({ upstream: 'vllm', served: true });
+      const user = await registerUser(app.baseUrl, 'upstreams');
+      const messages = [{ role: 'user', content: 'hello there' }];
+      await expectCall(app.baseUrl, 'POST', '/v1/chat/completions', { model: 'llama-small', messages }, 200, { token: user.token });
+      expect(vllm.requests.map((request) => [request.body.model, request.headers.authorization])).toEqual([['llama-small', undefined]]);
+    } finally {
+      await app.kill9();
+      await vllm.stop();
+      await own.drop();
+    }
   });
 });

@@ -1,7 +1,9 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsInt, Matches, Max, Min } from 'class-validator';
+import { IsInt, Matches, Max, Min, ValidateIf } from 'class-validator';
+import { UPSTREAM_NAME, UPSTREAM_NAME_MESSAGE } from '../../config/llm-upstreams.js';
 import type { AiModelView } from '../ai-models.service.js';
 import { LOCAL_MODEL_ID } from '../local-model.js';
+import type { ModelRouter } from '../model-router.js';
 import { MAX_OUTPUT_TOKENS_LIMIT, MAX_PRICE_PER_1K } from '../pricing.js';
 
 /** A model id: 1 to 64 letters, digits, `.`, `_`, `:`, `/` or `-`, starting with a letter or digit (`gpt-4o-mini`, `meta-llama/Llama-3.1-8B`). */
@@ -54,6 +56,19 @@ export class SetModelPricingDto {
   @Min(1)
   @Max(MAX_OUTPUT_TOKENS_LIMIT)
   maxOutputTokens: number;
+
+  @ApiProperty({
+    required: false,
+    example: 'vllm',
+    pattern: UPSTREAM_NAME.source,
+    description:
+      'Which upstream serves the model: a name of LLM_UPSTREAMS, `default` (LLM_BASE_URL), or `local` for the built-in model only. ' +
+      'Must be configured on this instance (400 lists the names that are). Omitted: the model keeps its upstream (a new model: `default`).',
+  })
+  // Omitted is fine; null is not a name.
+  @ValidateIf((_body: unknown, value: unknown) => value !== undefined)
+  @Matches(UPSTREAM_NAME, { message: `upstream ${UPSTREAM_NAME_MESSAGE}` })
+  upstream?: string;
 }
 
 export class ModelPricesDto {
@@ -78,7 +93,7 @@ export class ModelDto {
   @ApiProperty({
     enum: ['local', 'upstream'],
     example: 'upstream',
-    description: '`local`: the built-in model; `upstream`: served by LLM_BASE_URL',
+    description: '`local`: the built-in model; `upstream`: served by an OpenAI-compatible upstream',
   })
   owned_by: 'local' | 'upstream';
 
@@ -116,12 +131,28 @@ export class AdminModelDto extends SetModelPricingDto {
   @ApiProperty({ example: '2026-11-21T10:00:00.000Z' })
   updatedAt: string;
 
-  static from(view: AiModelView): AdminModelDto {
+  @ApiProperty({
+    required: true,
+    example: 'vllm',
+    description: 'The upstream that serves the model: a name of LLM_UPSTREAMS, `default` (LLM_BASE_URL) or `local` (the built-in model)',
+  })
+  upstream: string;
+
+  @ApiProperty({
+    example: true,
+    description:
+      'Whether this instance serves the model now: false when its upstream is not configured here (then GET /v1/models leaves it out)',
+  })
+  served: boolean;
+
+  static from(view: AiModelView, router: ModelRouter): AdminModelDto {
     return {
       model: view.model,
       inputPer1k: view.inputPer1k,
       outputPer1k: view.outputPer1k,
       maxOutputTokens: view.maxOutputTokens,
+      upstream: router.routeOf(view),
+      served: router.serves(view),
       updatedAt: view.updatedAt.toISOString(),
     };
   }

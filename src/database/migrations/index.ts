@@ -7,6 +7,7 @@ import { Sessions1763700000005 } from './1763700000005-Sessions.js';
 import { AiModels1763700000007 } from './1763700000007-AiModels.js';
 import { ExactEmailsAndKeys1763700000010 } from './1763700000010-ExactEmailsAndKeys.js';
 import { PurchaseReversals1763700000012 } from './1763700000012-PurchaseReversals.js';
+import { AiModelUpstreams1763700000013 } from './1763700000013-AiModelUpstreams.js';
 
 /** The app's own tables, in order. A migration added here runs at the next start-up. */
 const APP_MIGRATIONS = [
@@ -18,6 +19,7 @@ const APP_MIGRATIONS = [
   AiModels1763700000007,
   ExactEmailsAndKeys1763700000010,
   PurchaseReversals1763700000012,
+  AiModelUpstreams1763700000013,
 ];
 
 const timestampOf = (migration: { name: string }) => Number(migration.name.slice(-13));
