@@ -2,7 +2,8 @@
  * Model-based property test: random sequences of charges, failed (refunded) charges, admin
  * grants and deducts, Stripe purchases and their refunds and disputes, plan changes (flips up and
  * down), period rolls, idempotent retries and AI completions (held, then settled at their actual
- * usage, also above the hold) run against the real app and against a small in-memory model of what
+ * usage, also above the hold; lowered to the balance without an explicit limit), embeddings (charged
+ * before the work at the input's tokens) run against the real app and against a small in-memory model of what
  * each bucket (allowance, credits) and `owed` should hold (test/support/ledger-model/): what a
  * reversal or a completion cannot take is owed, and tokens received repay it first. After every step
  * the two agree and the ledger invariants hold. A failing sequence shrinks to a minimal one.
@@ -14,7 +15,7 @@ import { PeriodRolloverJob } from '@token-metering/tokens';
 import { FakeOpenAi } from './support/fake-openai.js';
 import { FakeStripeApi } from './support/fake-stripe.js';
 import { loginAdmin, registerUser } from './support/factories.js';
-import { CompletionCommand, UPSTREAM_MODEL, UpstreamCompletionCommand } from './support/ledger-model/completions.js';
+import { CompletionCommand, EmbeddingCommand, UPSTREAM_MODEL, UpstreamCompletionCommand } from './support/ledger-model/completions.js';
 import {
   type Account,
   balanceOf,
@@ -193,6 +194,7 @@ function commandsFor(users: number) {
     fc.constantFrom<'job' | 'request'>('job', 'request').map((by) => new EndPeriodCommand(by)),
     fc.tuple(who, fc.constantFrom<number | undefined>(undefined, 8, 400, 1024)).map(([w, m]) => new CompletionCommand(w, m)),
     fc.tuple(who, fc.integer({ min: 1, max: 3000 })).map(([w, p]) => new UpstreamCompletionCommand(w, p)),
+    fc.tuple(who, fc.integer({ min: 1, max: 3 })).map(([w, n]) => new EmbeddingCommand(w, n)),
   ];
 }
 

@@ -1,5 +1,5 @@
 /** Completion steps of the ledger property test: the built-in model, and an upstream whose usage may exceed the hold. */
-import { affordableOutputOf, estimatePromptTokens, maxPriceOf, priceOf } from '../../../src/completions/index.js';
+import { affordableOutputOf, countTokens, estimatePromptTokens, maxPriceOf, priceOf } from '../../../src/completions/index.js';
 import { balanceOf, charge, collect, type Model, type Real, Step } from './model.js';
 
 /** The built-in completion model's prices, as seeded. */
@@ -50,6 +50,41 @@ export class CompletionCommand extends Step {
   }
   override toString(): string {
     return `completion(${this.who}, ${this.maxTokens ?? 'default'})`;
+  }
+}
+
+/** Inputs of embeddings of the built-in model: the price is their tokens at its input price, at least 1. */
+const EMBEDDING_TEXTS = ['a short text', 'ledger '.repeat(150), 'tokens '.repeat(400)];
+
+/**
+ * Embeddings of the built-in model, charged before the work like a fixed price: `ceil(promptTokens *
+ * inputPer1k / 1000)` of the input's tokens, 402 (nothing changed) when the balance is short.
+ */
+export class EmbeddingCommand extends Step {
+  constructor(
+    readonly who: number,
+    readonly texts: number,
+  ) {
+    super();
+  }
+  protected async apply(model: Model, real: Real): Promise<void> {
+    const account = model.accounts[this.who];
+    const input = EMBEDDING_TEXTS.slice(0, this.texts);
+    const promptTokens = input.reduce((sum, text) => sum + countTokens(text), 0);
+    const price = priceOf(LOCAL_MODEL, promptTokens, 0);
+    const response = await real.t.http.post('/v1/embeddings', { model: 'local', input, dimensions: 8 }, { token: account.user.token });
+    if (!charge(account, price)) {
+      expect([response.status, response.body.error?.code]).toEqual([402, 'INSUFFICIENT_TOKENS']);
+      return;
+    }
+    expect([response.status, response.body.usage.prompt_tokens, response.body.data.length]).toEqual([200, promptTokens, input.length]);
+    expect([Number(response.headers.get('x-tokens-charged')), Number(response.headers.get('x-tokens-remaining'))]).toEqual([
+      price,
+      balanceOf(account),
+    ]);
+  }
+  override toString(): string {
+    return `embedding(${this.who}, ${this.texts})`;
   }
 }
 
