@@ -25,10 +25,15 @@ function upstreamAtBaseUrl(config: AppConfig): OpenAiUpstream | null {
   return baseURL ? new OpenAiUpstream({ baseURL, apiKey: config.get('LLM_API_KEY') }) : null;
 }
 
-/** Embeddings from the OpenAI-compatible upstream at LLM_BASE_URL; null when it is unset. */
-function embeddingsAtBaseUrl(config: AppConfig): OpenAiEmbeddings | null {
+/** Embeddings from the `default` upstream (LLM_BASE_URL, when set) and the named ones of LLM_UPSTREAMS, routed like the completions. */
+function embeddingsRouterOf(local: LocalEmbeddings, config: AppConfig, routes: ModelRouter): EmbeddingsRouter {
   const baseURL = config.get('LLM_BASE_URL');
-  return baseURL ? new OpenAiEmbeddings({ baseURL, apiKey: config.get('LLM_API_KEY') }) : null;
+  const upstreams = new Map<string, EmbeddingsUpstream>(
+    baseURL ? [[DEFAULT_UPSTREAM, new OpenAiEmbeddings({ baseURL, apiKey: config.get('LLM_API_KEY') })]] : [],
+  );
+  for (const { name, baseURL: url, apiKey } of config.get('llmUpstreams'))
+    upstreams.set(name, new OpenAiEmbeddings({ baseURL: url, apiKey }));
+  return new EmbeddingsRouter(local, upstreams, routes);
 }
 
 /** The router over the built-in model, the `default` upstream (when set) and the named upstreams of LLM_UPSTREAMS. */
@@ -60,12 +65,8 @@ function routerOf(local: LocalModel, byBaseUrl: OpenAiUpstream | null, config: A
     { provide: LlmUpstream, useExisting: ModelRouter },
     Embeddings,
     LocalEmbeddings,
-    { provide: OpenAiEmbeddings, inject: [AppConfig], useFactory: embeddingsAtBaseUrl },
-    {
-      provide: EmbeddingsUpstream,
-      inject: [LocalEmbeddings, OpenAiEmbeddings],
-      useFactory: (local: LocalEmbeddings, remote: OpenAiEmbeddings | null) => new EmbeddingsRouter(local, remote),
-    },
+    { provide: EmbeddingsRouter, inject: [LocalEmbeddings, AppConfig, ModelRouter], useFactory: embeddingsRouterOf },
+    { provide: EmbeddingsUpstream, useExisting: EmbeddingsRouter },
   ],
   exports: [AiModels, ModelRouter, LlmUpstream, ChatCompletions, CompletionSlots],
 })

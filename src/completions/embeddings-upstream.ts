@@ -1,4 +1,6 @@
 import { AppError, ErrorCode } from '../common/app-error.js';
+import { LOCAL_UPSTREAM } from '../config/llm-upstreams.js';
+import type { ModelRoute, ModelRouter } from './model-router.js';
 
 /** An embeddings request to run on an upstream, validated: the client's fields as it sent them (the encoding is the service's business). */
 export interface EmbeddingsRequest {
@@ -44,19 +46,25 @@ export abstract class EmbeddingsUpstream {
 }
 
 /**
- * The app's binding: `local` is always the built-in model; every other model goes to the upstream at
- * LLM_BASE_URL, and without it no other model is served (`serves()` false, 404), as for completions.
+ * The app's binding, routed as the completions are (ModelRouter.routeOf): `local` is always the
+ * built-in model; every other model goes to the upstream its row names, or to `default` (LLM_BASE_URL);
+ * a model whose upstream is not configured here is not served (`serves()` false, 404).
  */
 export class EmbeddingsRouter extends EmbeddingsUpstream {
+  private readonly upstreams: ReadonlyMap<string, EmbeddingsUpstream>;
+
+  /** `upstreams`: the OpenAI-compatible ones by name, `default` among them when LLM_BASE_URL is set. */
   constructor(
     private readonly local: EmbeddingsUpstream,
-    private readonly remote: EmbeddingsUpstream | null,
+    upstreams: ReadonlyMap<string, EmbeddingsUpstream>,
+    private readonly routes: Pick<ModelRouter, 'routeOf'>,
   ) {
     super();
+    this.upstreams = new Map([...upstreams, [LOCAL_UPSTREAM, local]]);
   }
 
-  serves(model: string): boolean {
-    return this.local.serves(model) || (this.remote?.serves(model) ?? false);
+  serves(model: string | ModelRoute): boolean {
+    return this.find(model) !== undefined;
   }
 
   override check(request: EmbeddingsRequest): void {
@@ -67,9 +75,17 @@ export class EmbeddingsRouter extends EmbeddingsUpstream {
     return this.upstreamFor(request.model).embed(request, signal);
   }
 
-  private upstreamFor(model: string): EmbeddingsUpstream {
-    if (this.local.serves(model)) return this.local;
-    if (this.remote?.serves(model)) return this.remote;
-    throw new AppError(ErrorCode.NOT_FOUND, `The model '${model}' is not served here (no upstream is configured for it)`);
+  /** The upstream that makes the model's embeddings; AppError NOT_FOUND when this instance has none for it. */
+  upstreamFor(model: string | ModelRoute): EmbeddingsUpstream {
+    const upstream = this.find(model);
+    if (upstream) return upstream;
+    const id = typeof model === 'string' ? model : model.model;
+    throw new AppError(ErrorCode.NOT_FOUND, `The model '${id}' is not served here (its upstream is not configured)`);
+  }
+
+  private find(model: string | ModelRoute): EmbeddingsUpstream | undefined {
+    const name = this.routes.routeOf(model);
+    if (name === LOCAL_UPSTREAM) return this.local.serves(typeof model === 'string' ? model : model.model) ? this.local : undefined;
+    return this.upstreams.get(name);
   }
 }

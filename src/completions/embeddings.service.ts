@@ -3,7 +3,7 @@ import { type IdempotencyContext, TokenCharges } from '@token-metering/tokens';
 import { AppError } from '../common/app-error.js';
 import { AiModels } from './ai-models.service.js';
 import type { EmbeddingsRequestDto, EncodingFormat } from './dto/embeddings.dto.js';
-import { EmbeddingsUpstream, inputsOf, type EmbeddingsRequest } from './embeddings-upstream.js';
+import { EmbeddingsRouter, inputsOf, type EmbeddingsRequest } from './embeddings-upstream.js';
 import { priceOf } from './pricing.js';
 import { countTextsInSlices, Slice } from './tokenizer.js';
 
@@ -35,21 +35,22 @@ async function promptTokensOf(input: EmbeddingsRequest['input']): Promise<number
 export class Embeddings {
   constructor(
     private readonly models: AiModels,
-    private readonly upstream: EmbeddingsUpstream,
+    private readonly router: EmbeddingsRouter,
     private readonly charges: TokenCharges,
   ) {}
 
   /** The answer (an EmbeddingListDto) as JSON text; a replayed Idempotency-Key answers the first one's. */
   async create(payerId: string, body: EmbeddingsRequestDto, request: IdempotencyContext): Promise<string> {
     const model = await this.models.get(body.model);
-    if (!model || !this.upstream.serves(model.model)) throw AppError.notFound(`Model '${body.model}'`);
+    if (!model || !this.router.serves(model)) throw AppError.notFound(`Model '${body.model}'`);
+    const upstream = this.router.upstreamFor(model);
     const work: EmbeddingsRequest = {
       model: model.model,
       input: body.input,
       ...(body.dimensions !== undefined && { dimensions: body.dimensions }),
       ...(body.user !== undefined && { user: body.user }),
     };
-    this.upstream.check(work);
+    upstream.check(work);
     const promptTokens = await promptTokensOf(body.input);
     const terms = {
       payerId,
@@ -58,7 +59,7 @@ export class Embeddings {
       metadata: { model: model.model, promptTokens },
     };
     return this.charges.run(request, terms, async () => {
-      const { model: answered, vectors } = await this.upstream.embed(work);
+      const { model: answered, vectors } = await upstream.embed(work);
       return answerInSlices(vectors, body.encoding_format ?? 'float', answered, promptTokens);
     });
   }

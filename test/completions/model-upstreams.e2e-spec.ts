@@ -119,6 +119,21 @@ describe(`AI models on named upstreams (${TEST_DB})`, () => {
     await expectLedgerConsistent(t.dataSource, user.id);
   });
 
+  it('routes embeddings the same way: a mapped model reaches its upstream with its key, at its input price', async () => {
+    const { user, sdk } = await app.client(1000);
+    const embedded = await sdk.embeddings.create({ model: 'llama-small', input: ['one text', 'two'] });
+    expect(embedded.data).toHaveLength(2);
+    expect(vllm.requests.map((request) => [request.path, request.body.model, request.headers.authorization])).toEqual([
+      ['/v1/embeddings', 'llama-small', `Bearer ${VLLM_KEY}`],
+    ]);
+    expect([hosted.requests.length, app.upstream.requests.length]).toEqual([0, 0]);
+    const [usage] = (await ledgerOf(user.id)).filter((row) => row.type === 'usage');
+    expect([usage.metadata.model, -usage.amount]).toEqual([
+      'llama-small',
+      Math.ceil((embedded.usage.prompt_tokens * VLLM_MODEL.inputPer1k) / 1000),
+    ]);
+  });
+
   it('streams from the mapped upstream too', async () => {
     const { sdk } = await app.client(1000);
     const stream = await sdk.chat.completions.create({
