@@ -1,6 +1,4 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { existsSync, readFileSync } from 'node:fs';
-import { parseEnv } from 'node:util';
 import {
   IsBoolean,
   IsEmail,
@@ -14,78 +12,31 @@ import {
   MaxLength,
   Min,
   MinLength,
-  ValidateBy,
   ValidateIf,
   validateSync,
-  type ValidationArguments,
 } from 'class-validator';
 import { toNormalEmail } from '../common/email-address.js';
-import { namedUpstreamsOf, type LlmUpstreamEndpoint } from './llm-upstreams.js';
+import { namedUpstreamsOf } from './llm-upstreams.js';
+import { AiEnvironment } from './ai-environment.js';
+import { productionSecretProblems } from './production-secrets.js';
+import {
+  AtLeastInProduction,
+  HTTP_URL,
+  IsOrigin,
+  NotLocalInProduction,
+  PAYMENT_PROVIDERS,
+  type PaymentProviderName,
+  toBoolean,
+  toList,
+} from './environment-rules.js';
 
-const toBoolean = ({ value }: { value: string | boolean | undefined }) =>
-  value === undefined ? undefined : ['1', 'true', 'yes'].includes(String(value).toLowerCase());
-
-export const PAYMENT_PROVIDERS = ['local', 'stripe'] as const;
-export type PaymentProviderName = (typeof PAYMENT_PROVIDERS)[number];
-
-/** The local provider hands a signed success event to anyone who checks out: free tokens in production. */
-const NotLocalInProduction = () =>
-  ValidateBy({
-    name: 'notLocalInProduction',
-    validator: {
-      validate: (value: unknown, args?: ValidationArguments) =>
-        !(value === 'local' && (args?.object as Environment).NODE_ENV === 'production'),
-      defaultMessage: () =>
-        'PAYMENT_PROVIDER=local is refused when NODE_ENV=production (its checkout gives anyone a signed payment event); use stripe, or leave it unset',
-    },
-  });
-
-const AtLeastInProduction = (minimum: number, message: string) =>
-  ValidateBy({
-    name: 'atLeastInProduction',
-    validator: {
-      validate: (value: unknown, args?: ValidationArguments) =>
-        (args?.object as Environment).NODE_ENV !== 'production' || Number(value) >= minimum,
-      defaultMessage: () => message,
-    },
-  });
-/** A browser origin exactly as the Origin header spells it: http(s), host, optional port, nothing after. */
-const IsOrigin = () =>
-  ValidateBy(
-    {
-      name: 'isOrigin',
-      validator: {
-        validate: (value: unknown) => {
-          if (typeof value !== 'string') return false;
-          try {
-            const url = new URL(value);
-            return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === value;
-          } catch {
-            return false;
-          }
-        },
-        defaultMessage: (args?: ValidationArguments) =>
-          `CORS_ORIGINS must be a comma-separated list of origins such as https://app.example.com (scheme, lower-case host, optional port, no path or trailing slash); got ${JSON.stringify(args?.value)}`,
-      },
-    },
-    { each: true },
-  );
-
-const toList = ({ value }: { value: unknown }) =>
-  typeof value === 'string'
-    ? value
-        .split(',')
-        .map((entry) => entry.trim())
-        .filter((entry) => entry.length > 0)
-    : value;
-
-const HTTP_URL = { require_tld: false, protocols: ['http', 'https'], require_protocol: true };
+export { PAYMENT_PROVIDERS, type PaymentProviderName } from './environment-rules.js';
 
 /**
  * Every environment variable the service reads, validated once at start-up.
  * The rest of the code reads typed values through `AppConfig`, never `process.env`.
  */
-export class Environment {
+export class Environment extends AiEnvironment {
   @IsIn(['development', 'production', 'test'])
   NODE_ENV: 'development' | 'production' | 'test' = 'development';
 
@@ -267,60 +218,6 @@ export class Environment {
   @Max(16)
   LEDGER_CONCURRENT_BATCHES = 1;
 
-  /**
-   * An OpenAI-compatible API (its base URL, e.g. https://api.openai.com/v1) that serves the AI completions of every
-   * model other than the built-in `local` one, and the text services; unset: only the built-in local model answers.
-   */
-  @IsOptional()
-  @IsUrl(HTTP_URL, { message: 'LLM_BASE_URL must be an http(s) URL such as https://api.openai.com/v1' })
-  LLM_BASE_URL?: string;
-
-  /** The key sent to LLM_BASE_URL as `Authorization: Bearer <key>`; unset: no Authorization header (local servers). */
-  @IsOptional()
-  @IsString()
-  LLM_API_KEY?: string;
-
-  /**
-   * More OpenAI-compatible upstreams, by name (e.g. `hosted,vllm`), each at `LLM_UPSTREAM_<NAME>_BASE_URL` with the key
-   * `LLM_UPSTREAM_<NAME>_API_KEY` (optional); an admin maps a model to one (PUT /admin/models/:model `upstream`).
-   * LLM_BASE_URL is the upstream named `default`. Checked at start-up by namedUpstreamsOf (llm-upstreams.ts).
-   */
-  @Transform(toList)
-  @IsString({ each: true })
-  LLM_UPSTREAMS: string[] = [];
-
-  /** Not a variable: the upstreams LLM_UPSTREAMS names, read from their variables by validateEnvironment. */
-  llmUpstreams: LlmUpstreamEndpoint[] = [];
-
-  /** The upstream model the text services (/services/chat, seo-title, ...) ask when LLM_BASE_URL is set. */
-  @Matches(/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,63}$/, {
-    message: 'LLM_SERVICES_MODEL must be a model id: 1 to 64 letters, digits, ".", "_", ":", "/" or "-", starting with a letter or digit',
-  })
-  LLM_SERVICES_MODEL = 'gpt-4o-mini';
-
-  /** Age after which a hold that was never settled (its process died) is released. */
-  @Transform(({ value }) => Number(value))
-  @IsInt()
-  @Min(10)
-  @Max(86400)
-  HOLD_TTL_SECONDS = 900;
-
-  /** AI completions one paying user may have in flight in one process; the next is 429 until one ends. */
-  @Transform(({ value }) => Number(value))
-  @IsInt()
-  @Min(1)
-  LLM_MAX_CONCURRENT_PER_USER = 8;
-
-  /**
-   * The smallest output limit a completion without an explicit limit may be lowered to when the
-   * balance cannot hold the model's default; below it the request is 402.
-   */
-  @Transform(({ value }) => Number(value))
-  @IsInt()
-  @Min(1)
-  @Max(1_000_000)
-  MIN_OUTPUT_TOKENS = 16;
-
   /** Bearer token Prometheus sends to GET /metrics; unset: only admins may read it. */
   @IsOptional()
   @IsString()
@@ -340,54 +237,6 @@ export class Environment {
 export function trustProxyOption(value: string): boolean | string[] {
   if (value === 'true' || value === 'false') return value === 'true';
   return value.split(',').map((entry) => entry.trim());
-}
-
-const GENERATE = 'generate one with `openssl rand -base64 48`';
-
-/** The secrets checked when NODE_ENV=production, each with what to do about a bad one. */
-const PRODUCTION_SECRETS: Partial<Record<keyof Environment, string>> = {
-  JWT_SECRET: GENERATE,
-  PAYMENT_WEBHOOK_SECRET: GENERATE,
-  WEBHOOK_SECRET: `${GENERATE} and give the same to the webhook receiver`,
-  ADMIN_PASSWORD: 'choose a long password of your own, e.g. `openssl rand -base64 48`',
-  STRIPE_SECRET_KEY: 'use the secret key of your Stripe account (Dashboard > Developers > API keys)',
-  STRIPE_WEBHOOK_SECRET: 'use the signing secret of your Stripe webhook endpoint (whsec_...)',
-  METRICS_TOKEN: GENERATE,
-};
-const PRODUCTION_SECRET_MIN_LENGTH = 32;
-
-/** The project root: the nearest directory with a package.json above this module (src/, dist/ or another build). */
-function projectRoot(): URL | undefined {
-  for (let dir = new URL('.', import.meta.url); ; dir = new URL('..', dir)) {
-    if (existsSync(new URL('package.json', dir))) return dir;
-    if (new URL('..', dir).href === dir.href) return undefined;
-  }
-}
-
-/** The values of the project's .env.example: placeholders, never real secrets. */
-function exampleValues(): Set<string> {
-  const root = projectRoot();
-  const file = root && new URL('.env.example', root);
-  // A trimmed image without the file still gets the change-me and length checks.
-  if (!file || !existsSync(file)) return new Set();
-  return new Set(Object.values(parseEnv(readFileSync(file, 'utf8'))).filter((value): value is string => !!value));
-}
-
-/** With NODE_ENV=production: one message per secret that is a placeholder or too short to be real. */
-function productionSecretProblems(env: Environment): Map<string, string> {
-  const problems = new Map<string, string>();
-  if (env.NODE_ENV !== 'production') return problems;
-  const examples = exampleValues();
-  for (const [name, advice] of Object.entries(PRODUCTION_SECRETS)) {
-    const value: unknown = env[name as keyof Environment];
-    if (typeof value !== 'string') continue;
-    let problem: string | undefined;
-    if (value.toLowerCase().includes('change-me')) problem = 'contains the placeholder "change-me"';
-    else if (examples.has(value)) problem = 'is a placeholder from .env.example';
-    else if (value.length < PRODUCTION_SECRET_MIN_LENGTH) problem = `is shorter than ${PRODUCTION_SECRET_MIN_LENGTH} characters`;
-    if (problem) problems.set(name, `${name} ${problem}, which is refused when NODE_ENV=production: ${advice}`);
-  }
-  return problems;
 }
 
 /** `ConfigModule` validate hook: throws one message naming every bad variable. */
