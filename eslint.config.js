@@ -2,6 +2,7 @@
 // eslint-config-prettier last so that no rule here argues with Prettier about layout.
 import js from '@eslint/js';
 import prettier from 'eslint-config-prettier';
+import reactHooks from 'eslint-plugin-react-hooks';
 import { defineConfig } from 'eslint/config';
 import tseslint from 'typescript-eslint';
 
@@ -18,6 +19,9 @@ export default defineConfig(
       'data/',
       'coverage/',
       'tmp/',
+      'console/dist/',
+      'console/src/api/schema.d.ts',
+      'test-results/',
     ],
   },
   {
@@ -46,6 +50,15 @@ export default defineConfig(
       // DTOs are built with `.map(SomeDto.from)`: static factories that never read `this`.
       '@typescript-eslint/unbound-method': ['error', { ignoreStatic: true }],
     },
+  },
+  {
+    // The web console: a React app with its own tsconfig (DOM, JSX, bundler resolution).
+    files: ['console/src/**/*.{ts,tsx}', 'console/vite.config.ts'],
+    extends: [js.configs.recommended, tseslint.configs.recommendedTypeChecked, reactHooks.configs.flat.recommended],
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    linterOptions: { reportUnusedDisableDirectives: 'error' },
   },
   {
     files: ['test/**/*.ts', 'packages/*/test/**/*.ts', 'examples/**/*.e2e-spec.ts'],

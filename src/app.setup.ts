@@ -5,6 +5,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import { errorBodyFor } from './common/openai-error-body.js';
 import { corsOptions, setSecurityHeaders } from './common/http-security.js';
+import { serveConsole } from './console/console-pages.js';
 import { AppConfig } from './config/app-config.js';
 
 const JSON_CONTENT_TYPE = /^application\/json\s*(;|$)/i;
@@ -123,4 +124,5 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  await serveConsole(app);
 }

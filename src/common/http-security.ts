@@ -6,11 +6,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 type CorsOptions = NonNullable<Parameters<NestFastifyApplication['enableCors']>[0]>;
 
 /**
- * Security headers of every answer (helmet's, set by setSecurityHeaders). The API answers JSON; the only HTML is
- * Swagger UI at /docs (@nestjs/swagger), whose page loads its scripts from /docs itself
- * (swagger-ui-bundle.js, swagger-ui-init.js: no inline script, no eval), but has inline <style>
- * blocks and style attributes, and its stylesheet draws icons as data: images. Scripts are held to
- * 'self'; only styles get 'unsafe-inline'.
+ * Security headers of every answer (helmet's, set by setSecurityHeaders). The web console (src/console)
+ * and the API get a policy without 'unsafe-inline' or 'unsafe-eval': the console's scripts and
+ * stylesheet are files under /assets, and React sets styles through the CSSOM, which the policy allows.
+ * Swagger UI at /docs (@nestjs/swagger) loads its scripts from /docs itself (no inline script, no eval)
+ * but has inline <style> blocks and style attributes, and draws icons as data: images: only its pages
+ * (DOCS_SECURITY_HEADERS) allow inline styles.
  *
  * The service runs behind a TLS-terminating proxy in production, so it cannot tell http from
  * https itself. Strict-Transport-Security is sent anyway: browsers ignore it on plain http (local
@@ -34,13 +35,24 @@ export const SECURITY_HEADERS = {
       objectSrc: ["'none'"],
       scriptSrc: ["'self'"],
       scriptSrcAttr: ["'none'"],
-      styleSrc: ["'self'", "'unsafe-inline'"],
+      styleSrc: ["'self'"],
     },
   },
   strictTransportSecurity: { maxAge: 365 * 24 * 3600, includeSubDomains: false },
   // What frame-ancestors 'none' says, for browsers that only know the older header.
   xFrameOptions: { action: 'deny' },
 } satisfies HelmetOptions;
+
+/** The same, with inline styles allowed: Swagger UI's pages under /docs only. */
+export const DOCS_SECURITY_HEADERS = {
+  ...SECURITY_HEADERS,
+  contentSecurityPolicy: {
+    ...SECURITY_HEADERS.contentSecurityPolicy,
+    directives: { ...SECURITY_HEADERS.contentSecurityPolicy.directives, styleSrc: ["'self'", "'unsafe-inline'"] },
+  },
+} satisfies HelmetOptions;
+
+const DOCS_PATH = /^\/docs(\/|\?|$)/;
 
 /** What helmet's middleware does to an answer with `options`: the headers it sets, in its order, and those it removes. */
 export function helmetHeaders(options: HelmetOptions): { set: [string, string][]; removed: string[] } {
@@ -73,8 +85,10 @@ export function helmetHeaders(options: HelmetOptions): { set: [string, string][]
  * costs more than setting the dozen fixed headers.
  */
 export const setSecurityHeaders: (request: IncomingMessage, response: ServerResponse) => void = (() => {
-  const { set, removed } = helmetHeaders(SECURITY_HEADERS);
-  return (_request, response) => {
+  const strict = helmetHeaders(SECURITY_HEADERS);
+  const docs = helmetHeaders(DOCS_SECURITY_HEADERS);
+  return (request, response) => {
+    const { set, removed } = DOCS_PATH.test(request.url ?? '') ? docs : strict;
     for (const [name, value] of set) response.setHeader(name, value);
     for (const name of removed) response.removeHeader(name);
   };

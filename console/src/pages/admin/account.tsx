@@ -1,0 +1,3 @@
+export function AdminAccountPage() {
+  return <h1>Account</h1>;
+}

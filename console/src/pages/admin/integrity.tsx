@@ -1,0 +1,3 @@
+export function AdminIntegrityPage() {
+  return <h1>Integrity</h1>;
+}

@@ -1,0 +1,3 @@
+export function AdminModelsPage() {
+  return <h1>Models</h1>;
+}

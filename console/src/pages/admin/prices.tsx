@@ -1,0 +1,3 @@
+export function AdminPricesPage() {
+  return <h1>Prices</h1>;
+}

@@ -1,0 +1,3 @@
+export function AdminUsersPage() {
+  return <h1>Users</h1>;
+}
