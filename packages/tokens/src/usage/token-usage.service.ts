@@ -74,18 +74,25 @@ export class TokenUsage {
     return reportOf(query, daysIn(query.from, until), rows);
   }
 
-  /** Net tokens spent in `[from, to)`: whole closed days from the rollup, the rest from the ledger. */
+  /**
+   * Net tokens spent in `[from, to)`: whole closed days from the rollup, the rest from the ledger. When
+   * `from` is early in its day, that day comes from the rollup too, less its part before `from`: the
+   * ledger is read for at most half a day at the start.
+   */
   async spent(payerId: string, from: Date, to: Date): Promise<number> {
     const firstDay = dayOf(from);
-    const firstWholeDay = startOf(firstDay).getTime() === from.getTime() ? firstDay : addDays(firstDay, 1);
+    const intoFirstDay = from.getTime() - startOf(firstDay).getTime();
+    const rolledFrom = intoFirstDay <= DAY_MS / 2 ? firstDay : addDays(firstDay, 1);
     const closedUntil = this.rollup.closedUntil();
-    const lastDay = dayOf(to) < closedUntil ? dayOf(to) : closedUntil;
-    if (firstWholeDay >= lastDay) return this.ledgerSpent(payerId, from, to);
-    await this.rollup.ensure(payerId, firstWholeDay, lastDay);
+    const rolledUntil = dayOf(to) < closedUntil ? dayOf(to) : closedUntil;
+    if (rolledFrom >= rolledUntil) return this.ledgerSpent(payerId, from, to);
+    await this.rollup.ensure(payerId, rolledFrom, rolledUntil);
     const [head, rolled, tail] = await Promise.all([
-      this.ledgerSpent(payerId, from, startOf(firstWholeDay)),
-      this.rollup.spent(payerId, firstWholeDay, lastDay),
-      this.ledgerSpent(payerId, startOf(lastDay), to),
+      rolledFrom === firstDay
+        ? this.ledgerSpent(payerId, startOf(firstDay), from).then((before) => -before)
+        : this.ledgerSpent(payerId, from, startOf(rolledFrom)),
+      this.rollup.spent(payerId, rolledFrom, rolledUntil),
+      this.ledgerSpent(payerId, startOf(rolledUntil), to),
     ]);
     return head + rolled + tail;
   }
