@@ -9,7 +9,7 @@
 import { performance } from 'node:perf_hooks';
 import { queryRows } from './lib/database.js';
 import { createUsers, describeMachine, endMachine, finishRun, fmt, table, withBench, type BenchContext } from './lib/run.js';
-import { fillLedger, LEDGER_ONLY_USAGE, LEDGER_SHAPE, LEDGER_TOTALS } from './lib/usage-ledger.js';
+import { fillLedger, fillToday, LEDGER_ONLY_USAGE, LEDGER_SHAPE, LEDGER_TOTALS } from './lib/usage-ledger.js';
 
 const REQUESTS = Number(process.env.BENCH_USAGE_REQUESTS ?? 100);
 const DAY = 24 * 3600 * 1000;
@@ -81,20 +81,26 @@ await withBench('usage', { baselineTable: false }, async (ctx: BenchContext) => 
       `${Number(today.n).toLocaleString('en-US')} of the account's rows are today's`,
   );
 
-  const timings: Timing[] = [
-    { label: 'GET /tokens/usage (30 days, groupBy=action)', samples: [] },
-    { label: 'GET /tokens/usage (30 days, groupBy=model)', samples: [] },
-    { label: 'GET /tokens/balance (with runwayDays)', samples: [] },
-    { label: 'GET /tokens/transactions (reference: a read without sums)', samples: [] },
-  ];
-  const paths = ['/tokens/usage', '/tokens/usage?groupBy=model', '/tokens/balance', '/tokens/transactions'];
-  for (let i = 0; i < REQUESTS; i++) {
-    for (const [index, path] of paths.entries()) {
-      const { ms, value } = await timed(() => get(path));
-      timings[index].samples.push(ms);
-      if (i === REQUESTS - 1 && index < 2) await checkTotals(timings[index].label, value);
+  const measure = async (when: string): Promise<Timing[]> => {
+    const timings: Timing[] = [
+      { label: `GET /tokens/usage (30 days, groupBy=action), ${when}`, samples: [] },
+      { label: `GET /tokens/usage (30 days, groupBy=model), ${when}`, samples: [] },
+      { label: `GET /tokens/balance (with runwayDays), ${when}`, samples: [] },
+      { label: `GET /tokens/transactions (reference: a read without sums), ${when}`, samples: [] },
+    ];
+    const paths = ['/tokens/usage', '/tokens/usage?groupBy=model', '/tokens/balance', '/tokens/transactions'];
+    for (let i = 0; i < REQUESTS; i++) {
+      for (const [index, path] of paths.entries()) {
+        const { ms, value } = await timed(() => get(path));
+        timings[index].samples.push(ms);
+        if (i === REQUESTS - 1 && index < 2) await checkTotals(timings[index].label, value);
+      }
     }
-  }
+    return timings;
+  };
+  const timings = await measure(`${Number(today.n).toLocaleString('en-US')} rows today`);
+  const added = await fillToday(ctx.db.connection, busy.id);
+  timings.push(...(await measure(`${(Number(today.n) + added).toLocaleString('en-US')} rows today`)));
   const ledgerOnly: Timing = { label: 'the same 30 days from the ledger alone (SQL, per day and action)', samples: [] };
   const from = new Date(todayStart.getTime() - 29 * DAY);
   for (let i = 0; i < Math.min(REQUESTS, 10); i++) {

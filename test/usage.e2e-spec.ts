@@ -1,8 +1,8 @@
 /**
  * GET /tokens/usage and runwayDays on GET /tokens/balance, from the real ledger: metered calls,
  * AI completions (hold, hold_release and usage rows) and embeddings through the fake upstream, refunds
- * of failed work, on days a fake clock moves through. Closed days come from the daily rollup, the
- * others from the ledger itself: both give the same figures.
+ * of failed work, on days a fake clock moves through. What is older than an hour comes from the
+ * rollup, the rest from the ledger itself: both give the same figures.
  */
 import { Clock } from '@token-metering/database';
 import { FakeClock } from './support/fake-clock.js';
@@ -103,7 +103,7 @@ describe(`GET /tokens/usage (${TEST_DB})`, () => {
     requests: all.reduce((sum, one) => sum + one.total.requests, 0),
   });
 
-  it('nets usage and refunds per UTC day and action or model; holds cancel out; closed days come from the rollup alike', async () => {
+  it('nets usage and refunds per UTC day and action or model; holds cancel out; earlier days come from the rollup alike', async () => {
     const user = await newUser();
     const day0 = nextNoon();
     for (let i = 0; i < 3; i++) await chat(user);

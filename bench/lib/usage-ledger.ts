@@ -40,6 +40,12 @@ const BUSY_ROWS = `
          UTC_TIMESTAMP(3) - INTERVAL ((? - s.seq) * ?) MICROSECOND
     FROM seq_1_to_${LEDGER_SHAPE.busyRows} s`;
 
+/** `rows` more of the busy account's rows spread over today so far (ids and seqs after the others). */
+const TODAY_ROWS = (rows: number) => `
+  SELECT ?, 2000000 + s.seq, ${busyId('2000000 + s.seq')}, 'usage', 'ai_chat_message', -1, 0, -1, 500000000, NULL,
+         UTC_TIMESTAMP(3) - INTERVAL ((${rows} - s.seq) * ?) MICROSECOND
+    FROM seq_1_to_${rows} s`;
+
 const OTHER_ROWS = (firstAccount: number, lastAccount: number) => `
   SELECT CONCAT(LPAD(HEX(u.seq), 8, '0'), '-0000-4000-8000-000000000000'), s.seq,
          CONCAT(LPAD(HEX(u.seq), 8, '0'), '-0000-4000-8000-', LPAD(HEX(s.seq), 12, '0')),
@@ -74,6 +80,21 @@ export async function fillLedger(connection: Connection, busyUserId: string, log
   await connection.query('ANALYZE TABLE token_ledger_entries');
   const [[{ n }]] = (await connection.query('SELECT COUNT(*) AS n FROM token_ledger_entries')) as unknown as [[{ n: number | string }]];
   return Number(n);
+}
+
+/**
+ * Adds a full day's worth of the busy account's rows (its average: `busyRows / busyDays`) to today so
+ * far: the most a usage query reads from the ledger, at the end of a busy day.
+ */
+export async function fillToday(connection: Connection, busyUserId: string): Promise<number> {
+  const rows = LEDGER_SHAPE.busyRows / LEDGER_SHAPE.busyDays;
+  const now = new Date();
+  const sinceMidnightUs = (now.getTime() - Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate())) * 1000;
+  await connection.query(`INSERT INTO token_ledger_entries ${COLUMNS} ${TODAY_ROWS(rows)}`, [
+    busyUserId,
+    Math.floor(sinceMidnightUs / rows),
+  ]);
+  return rows;
 }
 
 /**

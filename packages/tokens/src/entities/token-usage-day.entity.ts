@@ -2,9 +2,9 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { bigintTransformer } from '@token-metering/database';
 
 /**
- * What an account spent on one closed UTC day, per action and model: derived from the ledger (its
- * `usage` and `refund` entries), which stays the source of truth. Written once per day and account
- * when a usage query first needs that day (see UsageRollup); never changed after.
+ * What an account spent on one UTC day, per action and model: derived from the ledger (its `usage` and
+ * `refund` entries), which stays the source of truth. Summed when a usage query first needs the day;
+ * the day the rolled-up stretch ends in is partial and grows as the stretch moves on (see UsageRollup).
  */
 @Entity('token_usage_days')
 export class TokenUsageDay {
@@ -33,8 +33,8 @@ export class TokenUsageDay {
 }
 
 /**
- * Which days of an account token_usage_days holds: every UTC day in `[rolledFrom, rolledUntil)`,
- * one contiguous range that only grows.
+ * What token_usage_days holds of an account: every entry from the start of day `rolledFrom` to the
+ * time `rolledUntil` (excluded), one stretch that only grows.
  */
 @Entity('token_usage_rollups')
 export class TokenUsageRollup {
@@ -44,6 +44,6 @@ export class TokenUsageRollup {
   @Column({ name: 'rolled_from', type: 'date' })
   rolledFrom: string;
 
-  @Column({ name: 'rolled_until', type: 'date' })
-  rolledUntil: string;
+  @Column({ name: 'rolled_until', type: 'datetime', precision: 3 })
+  rolledUntil: Date;
 }

@@ -3,10 +3,10 @@ import { MigrationInterface, QueryRunner, Table, TableIndex } from 'typeorm';
 const LEDGER_BY_TIME = new TableIndex({ name: 'idx_ledger_user_time', columnNames: ['user_id', 'created_at', 'type', 'action', 'amount'] });
 
 /**
- * Usage per day: an account's ledger entries by time, with what a usage sum reads of them (the days
- * not rolled up yet and the balance's last 7 days are summed from this index alone), and the daily
- * rollup of closed days with the range of days it holds per account. The rollup is derived from the
- * ledger and filled when a usage query first needs a day.
+ * Usage per day: an account's ledger entries by time, with what a usage sum reads of them (what is not
+ * rolled up yet is summed from this index alone), and the rollup of net spend per day, action and
+ * model with the stretch of time it holds per account. The rollup is derived from the ledger and
+ * filled when a usage query needs it.
  */
 export class UsageRollup1763700000014 implements MigrationInterface {
   name = 'UsageRollup1763700000014';
@@ -32,7 +32,7 @@ export class UsageRollup1763700000014 implements MigrationInterface {
         columns: [
           { name: 'user_id', type: 'varchar', length: '36', isPrimary: true },
           { name: 'rolled_from', type: 'date' },
-          { name: 'rolled_until', type: 'date' },
+          { name: 'rolled_until', type: 'datetime', precision: 3 },
         ],
       }),
     );

@@ -44,8 +44,8 @@ export const NO_ACTION_KEY = 'other';
 export const RUNWAY_WINDOW_DAYS = 7;
 
 /**
- * What an account spent, per UTC day: the closed days from the daily rollup, the days since from the
- * ledger itself (see UsageRollup and usage-queries.ts for what counts).
+ * What an account spent, per UTC day: up to about an hour ago from the rollup, since then from the
+ * ledger itself (see UsageRollup, and usage-queries.ts for what counts).
  */
 @Injectable()
 export class TokenUsage {
@@ -62,53 +62,44 @@ export class TokenUsage {
    */
   async report(payerId: string, query: UsageQuery): Promise<UsageReport> {
     const until = addDays(query.to, 1);
-    const closedUntil = this.rollup.closedUntil();
-    const rolledUntil = until < closedUntil ? until : closedUntil;
+    const end = startOf(until);
     const rows: UsageRow[] = [];
-    if (query.from < rolledUntil) {
-      await this.rollup.ensure(payerId, query.from, rolledUntil);
-      rows.push(...(await this.rollup.rows(payerId, query.from, rolledUntil)));
+    let live = startOf(query.from);
+    if (live < this.rollup.target()) {
+      const rolled = await this.rollup.ensure(payerId, query.from);
+      rows.push(...(await this.rollup.rows(payerId, query.from, until)));
+      if (rolled.until > live) live = rolled.until;
     }
-    const liveFrom = query.from > closedUntil ? query.from : closedUntil;
-    if (liveFrom < until) rows.push(...(await this.ledgerRows(payerId, liveFrom, until, query.groupBy === 'model')));
+    if (live < end) rows.push(...(await this.ledgerRows(payerId, live, end, query.groupBy === 'model')));
     return reportOf(query, daysIn(query.from, until), rows);
   }
 
   /**
-   * Net tokens spent in `[from, to)`: whole closed days from the rollup, the rest from the ledger. When
-   * `from` is early in its day, that day comes from the rollup too, less its part before `from`: the
-   * ledger is read for at most half a day at the start.
+   * Net tokens spent in the last RUNWAY_WINDOW_DAYS days, up to now included: from the rollup, and the
+   * ledger after it. The window's first day comes from the rollup less its part before the window when
+   * that part is the smaller one, else from the ledger: at most half a day of it is read there.
    */
-  async spent(payerId: string, from: Date, to: Date): Promise<number> {
+  async recentSpend(payerId: string): Promise<number> {
+    const end = new Date(this.clock.now().getTime() + 1);
+    const from = new Date(end.getTime() - RUNWAY_WINDOW_DAYS * DAY_MS);
     const firstDay = dayOf(from);
-    const intoFirstDay = from.getTime() - startOf(firstDay).getTime();
-    const rolledFrom = intoFirstDay <= DAY_MS / 2 ? firstDay : addDays(firstDay, 1);
-    const closedUntil = this.rollup.closedUntil();
-    const rolledUntil = dayOf(to) < closedUntil ? dayOf(to) : closedUntil;
-    if (rolledFrom >= rolledUntil) return this.ledgerSpent(payerId, from, to);
-    await this.rollup.ensure(payerId, rolledFrom, rolledUntil);
-    const [head, rolled, tail] = await Promise.all([
-      rolledFrom === firstDay
-        ? this.ledgerSpent(payerId, startOf(firstDay), from).then((before) => -before)
+    const early = from.getTime() - startOf(firstDay).getTime() <= DAY_MS / 2;
+    const rolledFrom = early ? firstDay : addDays(firstDay, 1);
+    if (startOf(rolledFrom) >= this.rollup.target()) return this.ledgerSpent(payerId, from, end);
+    const rolled = await this.rollup.ensure(payerId, rolledFrom);
+    if (rolled.until <= startOf(rolledFrom)) return this.ledgerSpent(payerId, from, end);
+    const [head, sum, tail] = await Promise.all([
+      early
+        ? this.ledgerSpent(payerId, startOf(firstDay), from).then((before) => 0 - before)
         : this.ledgerSpent(payerId, from, startOf(rolledFrom)),
-      this.rollup.spent(payerId, rolledFrom, rolledUntil),
-      this.ledgerSpent(payerId, startOf(rolledUntil), to),
+      this.rollup.spent(payerId, rolledFrom, addDays(dayOf(rolled.until), 1)),
+      this.ledgerSpent(payerId, rolled.until, end),
     ]);
-    return head + rolled + tail;
+    return head + sum + tail;
   }
 
-  /** Net tokens spent in the last RUNWAY_WINDOW_DAYS days, up to now included. */
-  recentSpend(payerId: string): Promise<number> {
-    const end = this.clock.now().getTime() + 1;
-    return this.spent(payerId, new Date(end - RUNWAY_WINDOW_DAYS * DAY_MS), new Date(end));
-  }
-
-  private async ledgerRows(payerId: string, from: string, until: string, withModel: boolean): Promise<UsageRow[]> {
-    const records = await selectRows<UsageRecord>(this.tx.manager, ledgerUsageSql(this.tx.isMysql, withModel), [
-      payerId,
-      startOf(from),
-      startOf(until),
-    ]);
+  private async ledgerRows(payerId: string, from: Date, until: Date, withModel: boolean): Promise<UsageRow[]> {
+    const records = await selectRows<UsageRecord>(this.tx.manager, ledgerUsageSql(this.tx.isMysql, withModel), [payerId, from, until]);
     return usageRowsOf(records);
   }
 

@@ -1,27 +1,34 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { Clock, execute, insertEntities, selectRows, TransactionRunner } from '@token-metering/database';
-import { TokenUsageDay } from '../entities/token-usage-day.entity.js';
-import { dayOf, dayValue, startOf } from './usage-days.js';
+import { Clock, execute, selectRows, TransactionRunner } from '@token-metering/database';
+import { dayValue, startOf } from './usage-days.js';
 import { ledgerUsageSql, ROLLED_SPENT, ROLLED_USAGE, type UsageRecord, type UsageRow } from './usage-queries.js';
 
 /**
- * How long after a UTC day ends it is rolled up. A ledger entry is dated when its statement runs and
- * seen when its transaction commits, a moment later: a day is read from the ledger for the rollup
- * only once no entry dated in it can still be on its way (different clocks of app instances included).
+ * How old a ledger entry is before it is rolled up. An entry is dated when its statement runs and
+ * seen when its transaction commits, a moment later: the rollup reads a stretch of the ledger only once
+ * no entry dated in it can still be on its way (different clocks of app instances included).
  */
 export const ROLLUP_DELAY_MS = 3600 * 1000;
 
-const INSERT_CHUNK = 500;
+/** How far behind its target the rollup may be before a query moves it on (a write): at most one write per account this often. */
+export const ROLLUP_STEP_MS = 10 * 60 * 1000;
 
-type RolledRange = { from: string; until: string };
+const UPSERT_CHUNK = 500;
+
+/** What the rollup holds of an account: every entry from the start of day `from` to the time `until` (excluded). */
+export interface RolledRange {
+  from: string;
+  until: Date;
+}
 
 /**
- * The daily rollup of the ledger's usage (token_usage_days): every closed day of an account a usage
- * query needed, summed once from the ledger and kept. Each account's rolled days are one contiguous
- * range (token_usage_rollups) that a query extends to the days it needs, under that row's lock.
- * The ledger stays the source of truth: deleting an account's rows of both tables rolls its days up
- * again at the next query.
+ * The rollup of the ledger's usage (token_usage_days): an account's net spend per day, action and
+ * model, summed from the ledger once and kept. What it holds of each account is one stretch of time
+ * (token_usage_rollups), from the start of a day to a moment at least ROLLUP_DELAY_MS ago; a query
+ * extends it to the days it needs, under that row's lock, adding what the ledger has in the new stretch
+ * to the rows of its days (the day it ends in is partial). The ledger stays the source of truth:
+ * deleting an account's rows of both tables rolls them up again at the next query.
  */
 @Injectable()
 export class UsageRollup {
@@ -30,36 +37,40 @@ export class UsageRollup {
     private readonly clock: Clock,
   ) {}
 
-  /** The first day not rolled up yet: the days before it have ended at least ROLLUP_DELAY_MS ago. */
-  closedUntil(): string {
-    return dayOf(new Date(this.clock.now().getTime() - ROLLUP_DELAY_MS));
+  /** The latest moment the rollup may reach now. */
+  target(): Date {
+    return new Date(this.clock.now().getTime() - ROLLUP_DELAY_MS);
   }
 
-  /** Makes the rollup hold every day of `[from, until)` of the account (`until` at most `closedUntil()`). */
-  async ensure(payerId: string, from: string, until: string): Promise<void> {
-    if (from >= until) return;
+  /**
+   * Makes the rollup hold the account's entries from the start of day `from` to about `target()`
+   * (within ROLLUP_STEP_MS); answers what it holds then. `from` must start before `target()`.
+   */
+  async ensure(payerId: string, from: string): Promise<RolledRange> {
+    const target = this.target();
     const known = await this.rangeOf(this.tx.manager, payerId);
-    if (known && known.from <= from && known.until >= until) return;
-    await this.tx.run(async (em) => {
-      // A new account's range starts empty at `until`; the row is then locked, so one query at a time extends it.
+    if (known && known.from <= from && target.getTime() - known.until.getTime() < ROLLUP_STEP_MS) return known;
+    return this.tx.run(async (em) => {
+      // A new account's range starts empty at the start of `from`; the row is then locked, so one query at a time extends it.
       const ignore = this.tx.isMysql ? 'INSERT IGNORE' : 'INSERT OR IGNORE';
       await execute(em, `${ignore} INTO token_usage_rollups (user_id, rolled_from, rolled_until) VALUES (?, ?, ?)`, [
         payerId,
-        until,
-        until,
+        from,
+        startOf(from),
       ]);
       const range = (await this.rangeOf(em, payerId, true))!;
-      const missing = [
-        ...(from < range.from ? [{ from, until: range.from }] : []),
-        ...(range.until < until ? [{ from: range.until, until }] : []),
-      ];
-      if (missing.length === 0) return;
-      for (const days of missing) await this.rollUp(em, payerId, days);
+      const earlier = from < range.from;
+      const later = target.getTime() > range.until.getTime();
+      if (!earlier && !later) return range;
+      const extended = { from: earlier ? from : range.from, until: later ? target : range.until };
+      if (earlier) await this.rollUp(em, payerId, startOf(from), startOf(range.from));
+      if (later) await this.rollUp(em, payerId, range.until, target);
       await execute(em, 'UPDATE token_usage_rollups SET rolled_from = ?, rolled_until = ? WHERE user_id = ?', [
-        from < range.from ? from : range.from,
-        until > range.until ? until : range.until,
+        extended.from,
+        extended.until,
         payerId,
       ]);
+      return extended;
     });
   }
 
@@ -80,22 +91,29 @@ export class UsageRollup {
       `SELECT rolled_from, rolled_until FROM token_usage_rollups WHERE user_id = ?${lock && this.tx.isMysql ? ' FOR UPDATE' : ''}`,
       [payerId],
     );
-    return row ? { from: dayValue(row.rolled_from), until: dayValue(row.rolled_until) } : null;
+    return row ? { from: dayValue(row.rolled_from), until: timeValue(row.rolled_until) } : null;
   }
 
-  private async rollUp(em: EntityManager, payerId: string, days: RolledRange): Promise<void> {
-    const records = await selectRows<UsageRecord>(em, ledgerUsageSql(this.tx.isMysql, true), [
-      payerId,
-      startOf(days.from),
-      startOf(days.until),
-    ]);
+  /** Adds the ledger's usage rows of `[from, until)` to the rollup's rows of their days. */
+  private async rollUp(em: EntityManager, payerId: string, from: Date, until: Date): Promise<void> {
+    const records = await selectRows<UsageRecord>(em, ledgerUsageSql(this.tx.isMysql, true), [payerId, from, until]);
     const rows = usageRowsOf(records).filter((row) => row.tokens !== 0 || row.requests !== 0);
-    for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-      const chunk = rows.slice(i, i + INSERT_CHUNK).map((row) => Object.assign(new TokenUsageDay(), { payerId, ...row }));
-      await insertEntities(em, TokenUsageDay, chunk);
+    const upsert = this.tx.isMysql
+      ? 'ON DUPLICATE KEY UPDATE tokens = tokens + VALUES(tokens), requests = requests + VALUES(requests)'
+      : 'ON CONFLICT (user_id, day, action, model) DO UPDATE SET tokens = tokens + excluded.tokens, requests = requests + excluded.requests';
+    for (let i = 0; i < rows.length; i += UPSERT_CHUNK) {
+      const chunk = rows.slice(i, i + UPSERT_CHUNK);
+      await execute(
+        em,
+        `INSERT INTO token_usage_days (user_id, day, action, model, tokens, requests) VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?)').join(', ')} ${upsert}`,
+        chunk.flatMap((row) => [payerId, row.day, row.action, row.model, row.tokens, row.requests]),
+      );
     }
   }
 }
+
+/** A datetime column as a driver returns it in a raw row: a Date (mysql2), or UTC text (SQLite). */
+const timeValue = (value: unknown): Date => (value instanceof Date ? value : new Date(`${String(value).replace(' ', 'T')}Z`));
 
 export function usageRowsOf(records: UsageRecord[]): UsageRow[] {
   return records.map((record) => ({

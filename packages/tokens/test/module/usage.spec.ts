@@ -2,8 +2,8 @@
  * Usage per day (TokenUsage) against the ledger it is derived from: an account charged, refunded,
  * held and settled, held and released at random moments over two weeks of a fake clock; after each
  * day its report (per action and per model) and its spend of the last 7 days equal what the ledger's
- * rows add up to, summed here row by row. Closed days come from the daily rollup, which the ledger
- * rebuilds when its rows are deleted.
+ * rows add up to, summed here row by row. What is older than an hour comes from the rollup, which
+ * the ledger rebuilds when its rows are deleted.
  */
 import { randomUUID } from 'node:crypto';
 import { TransactionRunner } from '@token-metering/database';
@@ -168,5 +168,21 @@ describe(`usage per day from the ledger (${TEST_DB})`, () => {
     await t.dataSource.query('DELETE FROM token_usage_days WHERE user_id = ?', [payerId]);
     await t.dataSource.query('DELETE FROM token_usage_rollups WHERE user_id = ?', [payerId]);
     expect(await usage.report(payerId, { from: firstDay, to: today, groupBy: 'model' })).toEqual(before);
+  });
+
+  it('counts an entry dated up to an hour before a query that rolled up (a late commit, or an instance whose clock is behind)', async () => {
+    const payerId = randomUUID();
+    await ledger.ensureAccount(payerId);
+    const from = dayOf(clock.now());
+    const charge = (price: number) => ledger.charge({ payerId, action: 'search', price, requestId: randomUUID() });
+    const totals = async () => (await usage.report(payerId, { from, to: dayOf(clock.now()), groupBy: 'action' })).totals;
+    await charge(3);
+    clock.advance(3 * 3600 * 1000);
+    expect(await totals()).toEqual({ tokens: 3, requests: 1 });
+    clock.advance(-50 * 60 * 1000);
+    await charge(4);
+    clock.advance(50 * 60 * 1000);
+    expect(await totals()).toEqual({ tokens: 7, requests: 2 });
+    expect(await usage.recentSpend(payerId)).toBe(7);
   });
 });
