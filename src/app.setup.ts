@@ -25,8 +25,8 @@ function nestedDeeperThan(value: unknown, limit: number): boolean {
 }
 
 /**
- * The contract's error body for anything Fastify rejects itself (OpenAI's shape under /v1), with the
- * request id in body and header.
+ * The contract's error body (OpenAI's shape under /v1), with the request id in body and header, for
+ * what the router rejects before any hook or error handler runs.
  */
 function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
   const body = errorBodyFor(request.raw.url, error);
@@ -86,8 +86,9 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
       throw Object.assign(new Error(`The body is nested more than ${MAX_BODY_DEPTH} levels deep`), { statusCode: 400 });
     }
   });
-  // Errors raised by Fastify before Nest sees the request (invalid JSON, body too large).
-  fastify.setErrorHandler(sendError);
+  // Errors Fastify raises before a route runs (invalid JSON, body too large, the hooks above) reach
+  // the error handler Nest installs when the app starts, which hands them to AllExceptionsFilter:
+  // a second handler here would only be overridden by it (Fastify warning FSTWRN004).
   app.enableShutdownHooks();
 
   const document = SwaggerModule.createDocument(
