@@ -58,7 +58,7 @@ export function createFastifyAdapter(options: { trustProxy?: boolean | string[] 
   });
 }
 
-/** Everything main.ts and the tests share: security headers, CORS, error shape for Fastify's own errors, request ids, API docs. */
+/** Everything serve.ts and the tests share: security headers, CORS, error shape for Fastify's own errors, request ids, API docs. */
 export async function configureApp(app: NestFastifyApplication): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
   // Added before the hooks below, so it runs first and the answers they refuse carry the headers too.

@@ -1,13 +1,16 @@
 /**
  * What a newcomer sees when starting the compiled app (`node main.js`) as a process: once it
  * listens, one line naming where it listens, the web console and the API docs, and no Fastify
- * warning.
+ * warning; with a MariaDB database it cannot use (no server on the port, no such database, a wrong
+ * password), one line naming the problem within 5 s, and an exit status other than 0.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { appDir, REPO_ROOT } from './support/app-build.js';
+import { databaseUrl, MARIADB_SERVER } from './support/database.js';
+import { freePort } from './support/ports.js';
 
 const LISTENING = /^Listening on http:\/\/(\S+?):(\d+); web console (\S+), API docs (\S+)$/;
 
@@ -96,5 +99,67 @@ describe('starting the compiled app', () => {
     expect([host, webConsole, docs]).toEqual(['127.0.0.1', `http://127.0.0.1:${port}/`, `http://127.0.0.1:${port}/docs`]);
     expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);
     expect(app.stdout + app.stderr).not.toContain('FSTWRN004');
+  });
+});
+
+/** Runs `node main.js` until it exits by itself (at most 30 s), timing it. */
+function runUntilExit(env: Record<string, string>): Promise<{ code: number | null; output: string; elapsedMs: number }> {
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    const child = spawn(process.execPath, [join(appDir(), 'main.js')], {
+      cwd: REPO_ROOT,
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', NODE_ENV: 'development', PORT: '0', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`the app did not exit within 30 s; output:\n${output}`));
+    }, 30000);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, output, elapsedMs: Date.now() - started });
+    });
+  });
+}
+
+describe('starting the compiled app on a MariaDB database it cannot use', () => {
+  const server = new URL(MARIADB_SERVER);
+  const where = `${server.hostname}:${server.port || '3306'}`;
+
+  async function expectOneLine(url: string, line: string): Promise<void> {
+    const { code, output, elapsedMs } = await runUntilExit({ DATABASE_URL: url });
+    expect(code).not.toBe(0);
+    expect(code).not.toBeNull();
+    expect(output.split('\n').filter((printed) => printed.trim() !== '')).toEqual([line]);
+    expect(elapsedMs).toBeLessThan(5000);
+  }
+
+  test('no server on the port: connection refused, after a few quick attempts', async () => {
+    const port = await freePort();
+    await expectOneLine(
+      `mariadb://root@127.0.0.1:${port}/tokens`,
+      `Cannot connect to the database at 127.0.0.1:${port}: connection refused (is MySQL/MariaDB running there?)`,
+    );
+  });
+
+  test('a database that does not exist: its name, and the statement that creates it', async () => {
+    await expectOneLine(
+      databaseUrl('tokens_never_created'),
+      `database "tokens_never_created" does not exist on ${where} ` +
+        '(create it: CREATE DATABASE `tokens_never_created` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci)',
+    );
+  });
+
+  test('a wrong password: access denied for the user, and the password is not shown', async () => {
+    const url = new URL(databaseUrl('mysql'));
+    url.password = 'not-the-password';
+    await expectOneLine(
+      url.toString(),
+      `Cannot connect to the database at ${where}: access denied for user "${decodeURIComponent(url.username)}" ` +
+        '(check the user name and password in DATABASE_URL)',
+    );
   });
 });
