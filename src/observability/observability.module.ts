@@ -24,7 +24,16 @@ import { TokenEventMetricsListener } from './token-event-metrics.listener.js';
  */
 @Global()
 @Module({
-  imports: [LoggerModule.forRootAsync({ inject: [APP_LOGGER], useFactory: (logger: Logger) => httpLoggingParams(logger) })],
+  imports: [
+    LoggerModule.forRootAsync({
+      // nestjs-pino 4 is CommonJS: its types cannot import Nest 12's (ESM only), so TypeScript reads
+      // them as `any`, and these two optional fields as required.
+      imports: [],
+      providers: [],
+      inject: [APP_LOGGER],
+      useFactory: (logger: Logger) => httpLoggingParams(logger),
+    }),
+  ],
   controllers: [MetricsController],
   providers: [
     { provide: LOG_DESTINATION, useFactory: defaultLogDestination },
