@@ -1,17 +1,20 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { TokensRoutes } from './tokens-routes.js';
-import { ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import { TokensErrorBodyDto as ErrorBodyDto } from './error-body.dto.js';
+import { ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { errorResponse } from './error-body.dto.js';
+import { TokensErrorCode } from '../tokens.errors.js';
 import { BalanceDto, LedgerEntryDto, PriceDto, TransactionsPageDto, TransactionsQueryDto } from './token-views.dto.js';
 import { Payer } from './payer.decorator.js';
 import { TokenPrices } from '../prices/token-prices.service.js';
 import { TokensService } from '../ledger/tokens.service.js';
 
 @ApiTags('tokens')
-@ApiUnauthorizedResponse({
-  description: "UNAUTHENTICATED: nobody pays for this request (the host's payerOf named no one)",
-  type: ErrorBodyDto,
-})
+@ApiResponse(
+  errorResponse(401, "UNAUTHENTICATED: nobody pays for this request (the host's payerOf named no one)", [
+    TokensErrorCode.UNAUTHENTICATED,
+    'This route needs an authenticated caller',
+  ]),
+)
 @TokensRoutes()
 @Controller('tokens')
 export class TokensController {
