@@ -10,7 +10,8 @@ import { expectLedgerConsistent } from './support/ledger-assertions.js';
 import { startTestApp, TestApp } from './support/test-app.js';
 
 const README = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
-const TOUR = README.slice(README.indexOf('## Try it'), README.indexOf('## Meter your own route'));
+/** The "Try it" section, its line breaks as spaces. */
+const TOUR = README.slice(README.indexOf('## Try it'), README.indexOf('## Meter your own route')).replace(/\s+/g, ' ');
 const FREE_PLAN_TOKENS = 100;
 
 /** The metered calls the tour asks for, with the price it quotes: `POST /services/chat` (1 token). */
