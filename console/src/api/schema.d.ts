@@ -877,7 +877,7 @@ export interface components {
              * @enum {string}
              */
             code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "INSUFFICIENT_TOKENS" | "NO_ACTIVE_SUBSCRIPTION" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "EMAIL_TAKEN" | "IDEMPOTENCY_IN_PROGRESS" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_ANSWER_UNAVAILABLE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "TOO_MANY_REQUESTS" | "RATE_LIMITS_UNAVAILABLE" | "LEDGER_UNAVAILABLE" | "SERVICE_FAILED" | "UPSTREAM_FAILED" | "PAYMENTS_UNAVAILABLE" | "INTERNAL_ERROR";
-            /** @example Insufficient tokens: this action costs 300, balance is 12 */
+            /** @example Insufficient tokens: this request costs 300, the balance is 12 */
             message: string;
             /**
              * @description Bad fields, on VALIDATION_FAILED
@@ -1050,11 +1050,11 @@ export interface components {
             /** @example 402 */
             statusCode: number;
             /**
+             * @description Stable code: one of the module's (INSUFFICIENT_TOKENS, NO_OPENING_TERMS, LEDGER_UNAVAILABLE, IDEMPOTENCY_IN_PROGRESS, IDEMPOTENCY_KEY_REUSED, IDEMPOTENCY_ANSWER_UNAVAILABLE, UNAUTHENTICATED, VALIDATION_FAILED, NOT_FOUND, HOLD_CLOSED), or the host's for what its own guards and parsers refuse (e.g. FORBIDDEN)
              * @example INSUFFICIENT_TOKENS
-             * @enum {string}
              */
-            code: "INSUFFICIENT_TOKENS" | "NO_OPENING_TERMS" | "LEDGER_UNAVAILABLE" | "IDEMPOTENCY_IN_PROGRESS" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_ANSWER_UNAVAILABLE" | "UNAUTHENTICATED" | "VALIDATION_FAILED" | "NOT_FOUND" | "HOLD_CLOSED";
-            /** @example Insufficient tokens: this action costs 300, balance is 12 */
+            code: string;
+            /** @example Insufficient tokens: this request costs 300, the balance is 12 */
             message: string;
             /** @description Current balance, on INSUFFICIENT_TOKENS */
             balance?: number;
@@ -1511,7 +1511,7 @@ export interface components {
              * @enum {string}
              */
             code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "INSUFFICIENT_TOKENS" | "NO_ACTIVE_SUBSCRIPTION" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "EMAIL_TAKEN" | "IDEMPOTENCY_IN_PROGRESS" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_ANSWER_UNAVAILABLE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "TOO_MANY_REQUESTS" | "RATE_LIMITS_UNAVAILABLE" | "LEDGER_UNAVAILABLE" | "SERVICE_FAILED" | "UPSTREAM_FAILED" | "PAYMENTS_UNAVAILABLE" | "INTERNAL_ERROR";
-            /** @example Insufficient tokens: this action costs 300, balance is 12 */
+            /** @example Insufficient tokens: this request costs 300, the balance is 12 */
             message: string;
             /**
              * @description Bad fields, on VALIDATION_FAILED
@@ -2325,7 +2325,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/plain": components["schemas"]["ErrorBodyDto"];
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "code": "UNAUTHENTICATED",
+                     *       "message": "Missing, invalid or revoked credentials"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
         };
@@ -2357,6 +2364,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 409,
+                     *       "code": "EMAIL_TAKEN",
+                     *       "message": "An account with this email already exists"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
@@ -2366,6 +2380,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 429,
+                     *       "code": "TOO_MANY_REQUESTS",
+                     *       "message": "Too many requests; try again in 1 s",
+                     *       "retryAfter": 1
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
@@ -2398,6 +2420,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "code": "UNAUTHENTICATED",
+                     *       "message": "Missing, invalid or revoked credentials"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
@@ -2407,6 +2436,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 429,
+                     *       "code": "TOO_MANY_REQUESTS",
+                     *       "message": "Too many requests; try again in 1 s",
+                     *       "retryAfter": 1
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
@@ -2439,6 +2476,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "code": "UNAUTHENTICATED",
+                     *       "message": "Missing, invalid or revoked credentials"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
@@ -2448,6 +2492,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "message": "This route is for admins"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
@@ -2476,6 +2527,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "code": "UNAUTHENTICATED",
+                     *       "message": "Missing, invalid or revoked credentials"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
@@ -2507,6 +2565,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "code": "UNAUTHENTICATED",
+                     *       "message": "Missing, invalid or revoked credentials"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
@@ -2516,6 +2581,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "message": "This route is for admins"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
@@ -2525,6 +2597,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 429,
+                     *       "code": "TOO_MANY_REQUESTS",
+                     *       "message": "Too many requests; try again in 1 s",
+                     *       "retryAfter": 1
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
@@ -2553,6 +2633,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "code": "UNAUTHENTICATED",
+                     *       "message": "Missing, invalid or revoked credentials"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
@@ -2562,6 +2649,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "message": "This route is for admins"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
@@ -2594,6 +2688,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "code": "UNAUTHENTICATED",
+                     *       "message": "Missing, invalid or revoked credentials"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
@@ -2603,6 +2704,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "message": "This route is for admins"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
@@ -2631,6 +2739,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "code": "UNAUTHENTICATED",
+                     *       "message": "Missing, invalid or revoked credentials"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
@@ -2640,6 +2755,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "message": "This route is for admins"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
@@ -2648,6 +2770,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "code": "NOT_FOUND",
+                     *       "message": "User not found"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
@@ -2685,6 +2814,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "code": "UNAUTHENTICATED",
+                     *       "message": "Missing, invalid or revoked credentials"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
@@ -2694,6 +2830,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "message": "This route is for admins"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
@@ -2703,6 +2846,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "code": "NOT_FOUND",
+                     *       "message": "User not found"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
@@ -2759,6 +2909,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "code": "UNAUTHENTICATED",
+                     *       "message": "Missing, invalid or revoked credentials"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
@@ -2787,6 +2944,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "code": "UNAUTHENTICATED",
+                     *       "message": "This route needs an authenticated caller"
+                     *     }
+                     */
                     "application/json": components["schemas"]["TokensErrorBodyDto"];
                 };
             };
@@ -2821,6 +2985,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "code": "UNAUTHENTICATED",
+                     *       "message": "This route needs an authenticated caller"
+                     *     }
+                     */
                     "application/json": components["schemas"]["TokensErrorBodyDto"];
                 };
             };
@@ -2849,6 +3020,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "code": "UNAUTHENTICATED",
+                     *       "message": "This route needs an authenticated caller"
+                     *     }
+                     */
                     "application/json": components["schemas"]["TokensErrorBodyDto"];
                 };
             };
@@ -2879,6 +3057,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "message": "This route is for admins"
+                     *     }
+                     */
                     "application/json": components["schemas"]["TokensErrorBodyDto"];
                 };
             };
@@ -2888,6 +3073,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "code": "NOT_FOUND",
+                     *       "message": "User not found"
+                     *     }
+                     */
                     "application/json": components["schemas"]["TokensErrorBodyDto"];
                 };
             };
@@ -2926,6 +3118,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "message": "This route is for admins"
+                     *     }
+                     */
                     "application/json": components["schemas"]["TokensErrorBodyDto"];
                 };
             };
@@ -2935,6 +3134,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "code": "NOT_FOUND",
+                     *       "message": "User not found"
+                     *     }
+                     */
                     "application/json": components["schemas"]["TokensErrorBodyDto"];
                 };
             };
@@ -2982,6 +3188,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 402,
+                     *       "code": "INSUFFICIENT_TOKENS",
+                     *       "message": "Insufficient tokens: this request costs 300, the balance is 12",
+                     *       "balance": 12,
+                     *       "required": 300
+                     *     }
+                     */
                     "application/json": components["schemas"]["TokensErrorBodyDto"];
                 };
             };
@@ -2991,6 +3206,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "message": "This route is for admins"
+                     *     }
+                     */
                     "application/json": components["schemas"]["TokensErrorBodyDto"];
                 };
             };
@@ -3000,6 +3222,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "code": "NOT_FOUND",
+                     *       "message": "User not found"
+                     *     }
+                     */
                     "application/json": components["schemas"]["TokensErrorBodyDto"];
                 };
             };
@@ -3037,6 +3266,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "message": "This route is for admins"
+                     *     }
+                     */
                     "application/json": components["schemas"]["TokensErrorBodyDto"];
                 };
             };
@@ -3071,6 +3307,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "message": "This route is for admins"
+                     *     }
+                     */
                     "application/json": components["schemas"]["TokensErrorBodyDto"];
                 };
             };
@@ -3080,6 +3323,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "code": "NOT_FOUND",
+                     *       "message": "Metered action 'seo_titles' not found"
+                     *     }
+                     */
                     "application/json": components["schemas"]["TokensErrorBodyDto"];
                 };
             };
@@ -3114,6 +3364,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "message": "This route is for admins"
+                     *     }
+                     */
                     "application/json": components["schemas"]["TokensErrorBodyDto"];
                 };
             };
@@ -3123,6 +3380,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "code": "NOT_FOUND",
+                     *       "message": "Price override of 'generate_seo_title' for this plan not found"
+                     *     }
+                     */
                     "application/json": components["schemas"]["TokensErrorBodyDto"];
                 };
             };
@@ -3154,6 +3418,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "Validation failed: limit",
+                     *       "details": [
+                     *         {
+                     *           "field": "limit",
+                     *           "errors": [
+                     *             "limit must not be greater than 1000"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["TokensErrorBodyDto"];
                 };
             };
@@ -3163,6 +3442,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "message": "This route is for admins"
+                     *     }
+                     */
                     "application/json": components["schemas"]["TokensErrorBodyDto"];
                 };
             };
@@ -3185,6 +3471,36 @@ export interface operations {
                     "application/json": components["schemas"]["ModelListDto"];
                 };
             };
+            /** @description VALIDATION_FAILED: the request is not valid (`error.param` names the first bad field); nothing is held or charged */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "message": "Validation failed: text",
+                     *         "type": "invalid_request_error",
+                     *         "code": "VALIDATION_FAILED",
+                     *         "param": "text"
+                     *       },
+                     *       "statusCode": 400,
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "Validation failed: text",
+                     *       "details": [
+                     *         {
+                     *           "field": "text",
+                     *           "errors": [
+                     *             "text must be a string"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OpenAiErrorBodyDto"];
+                };
+            };
             /**
              * @description UNAUTHENTICATED: missing, invalid or revoked credentials
              *
@@ -3195,6 +3511,63 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "message": "Missing, invalid or revoked credentials",
+                     *         "type": "authentication_error",
+                     *         "code": "UNAUTHENTICATED",
+                     *         "param": null
+                     *       },
+                     *       "statusCode": 401,
+                     *       "code": "UNAUTHENTICATED",
+                     *       "message": "Missing, invalid or revoked credentials"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OpenAiErrorBodyDto"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: the body is not JSON (`Content-Type: application/json`); nothing is held or charged */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "message": "Content-Type must be application/json",
+                     *         "type": "invalid_request_error",
+                     *         "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *         "param": null
+                     *       },
+                     *       "statusCode": 415,
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "message": "Content-Type must be application/json"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OpenAiErrorBodyDto"];
+                };
+            };
+            /** @description LEDGER_UNAVAILABLE: the database cannot be reached; nothing is held or charged and the model is not called (retry later) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "message": "The token ledger is unavailable; nothing was charged and the request did not run",
+                     *         "type": "api_error",
+                     *         "code": "LEDGER_UNAVAILABLE",
+                     *         "param": null
+                     *       },
+                     *       "statusCode": 503,
+                     *       "code": "LEDGER_UNAVAILABLE",
+                     *       "message": "The token ledger is unavailable; nothing was charged and the request did not run"
+                     *     }
+                     */
                     "application/json": components["schemas"]["OpenAiErrorBodyDto"];
                 };
             };
@@ -3226,6 +3599,27 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "message": "Validation failed: text",
+                     *         "type": "invalid_request_error",
+                     *         "code": "VALIDATION_FAILED",
+                     *         "param": "text"
+                     *       },
+                     *       "statusCode": 400,
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "Validation failed: text",
+                     *       "details": [
+                     *         {
+                     *           "field": "text",
+                     *           "errors": [
+                     *             "text must be a string"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["OpenAiErrorBodyDto"];
                 };
             };
@@ -3239,6 +3633,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "message": "Missing, invalid or revoked credentials",
+                     *         "type": "authentication_error",
+                     *         "code": "UNAUTHENTICATED",
+                     *         "param": null
+                     *       },
+                     *       "statusCode": 401,
+                     *       "code": "UNAUTHENTICATED",
+                     *       "message": "Missing, invalid or revoked credentials"
+                     *     }
+                     */
                     "application/json": components["schemas"]["OpenAiErrorBodyDto"];
                 };
             };
@@ -3248,6 +3655,63 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "message": "User not found",
+                     *         "type": "invalid_request_error",
+                     *         "code": "NOT_FOUND",
+                     *         "param": null
+                     *       },
+                     *       "statusCode": 404,
+                     *       "code": "NOT_FOUND",
+                     *       "message": "User not found"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OpenAiErrorBodyDto"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: the body is not JSON (`Content-Type: application/json`); nothing is held or charged */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "message": "Content-Type must be application/json",
+                     *         "type": "invalid_request_error",
+                     *         "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *         "param": null
+                     *       },
+                     *       "statusCode": 415,
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "message": "Content-Type must be application/json"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OpenAiErrorBodyDto"];
+                };
+            };
+            /** @description LEDGER_UNAVAILABLE: the database cannot be reached; nothing is held or charged and the model is not called (retry later) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "message": "The token ledger is unavailable; nothing was charged and the request did not run",
+                     *         "type": "api_error",
+                     *         "code": "LEDGER_UNAVAILABLE",
+                     *         "param": null
+                     *       },
+                     *       "statusCode": 503,
+                     *       "code": "LEDGER_UNAVAILABLE",
+                     *       "message": "The token ledger is unavailable; nothing was charged and the request did not run"
+                     *     }
+                     */
                     "application/json": components["schemas"]["OpenAiErrorBodyDto"];
                 };
             };
@@ -3276,6 +3740,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "code": "UNAUTHENTICATED",
+                     *       "message": "Missing, invalid or revoked credentials"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
@@ -3285,6 +3756,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "message": "This route is for admins"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
@@ -3321,6 +3799,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "Validation failed: text",
+                     *       "details": [
+                     *         {
+                     *           "field": "text",
+                     *           "errors": [
+                     *             "text must be a string"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
@@ -3330,6 +3823,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "code": "UNAUTHENTICATED",
+                     *       "message": "Missing, invalid or revoked credentials"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
@@ -3339,6 +3839,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "message": "This route is for admins"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
@@ -3369,6 +3876,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "Validation failed: text",
+                     *       "details": [
+                     *         {
+                     *           "field": "text",
+                     *           "errors": [
+                     *             "text must be a string"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
@@ -3378,6 +3900,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "code": "UNAUTHENTICATED",
+                     *       "message": "Missing, invalid or revoked credentials"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
@@ -3387,6 +3916,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "message": "This route is for admins"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
@@ -3396,6 +3932,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "code": "NOT_FOUND",
+                     *       "message": "User not found"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
@@ -3429,6 +3972,36 @@ export interface operations {
                     "text/event-stream": components["schemas"]["ChatCompletionDto"];
                 };
             };
+            /** @description VALIDATION_FAILED: the request is not valid (`error.param` names the first bad field); nothing is held or charged */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "message": "Validation failed: text",
+                     *         "type": "invalid_request_error",
+                     *         "code": "VALIDATION_FAILED",
+                     *         "param": "text"
+                     *       },
+                     *       "statusCode": 400,
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "Validation failed: text",
+                     *       "details": [
+                     *         {
+                     *           "field": "text",
+                     *           "errors": [
+                     *             "text must be a string"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OpenAiErrorBodyDto"];
+                };
+            };
             /**
              * @description On /v1 routes the body also has OpenAI's `error` object
              *
@@ -3439,7 +4012,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBodyDto"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "message": "Missing, invalid or revoked credentials",
+                     *         "type": "authentication_error",
+                     *         "code": "UNAUTHENTICATED",
+                     *         "param": null
+                     *       },
+                     *       "statusCode": 401,
+                     *       "code": "UNAUTHENTICATED",
+                     *       "message": "Missing, invalid or revoked credentials"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OpenAiErrorBodyDto"];
                 };
             };
             /** @description INSUFFICIENT_TOKENS: the balance cannot cover the hold (without an explicit limit: not even with MIN_OUTPUT_TOKENS) */
@@ -3448,8 +4034,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBodyDto"];
-                    "text/event-stream": components["schemas"]["ErrorBodyDto"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "message": "Insufficient tokens: this request costs 300, the balance is 12",
+                     *         "type": "insufficient_quota",
+                     *         "code": "INSUFFICIENT_TOKENS",
+                     *         "param": null
+                     *       },
+                     *       "statusCode": 402,
+                     *       "code": "INSUFFICIENT_TOKENS",
+                     *       "message": "Insufficient tokens: this request costs 300, the balance is 12",
+                     *       "balance": 12,
+                     *       "required": 300
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OpenAiErrorBodyDto"];
                 };
             };
             /** @description IDEMPOTENCY_KEY_REUSED: the key was used with another request; IDEMPOTENCY_IN_PROGRESS: the first request with the key is still running */
@@ -3458,8 +4058,29 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TokensErrorBodyDto"];
-                    "text/event-stream": components["schemas"]["TokensErrorBodyDto"];
+                    "application/json": components["schemas"]["OpenAiErrorBodyDto"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: the body is not JSON (`Content-Type: application/json`); nothing is held or charged */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "message": "Content-Type must be application/json",
+                     *         "type": "invalid_request_error",
+                     *         "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *         "param": null
+                     *       },
+                     *       "statusCode": 415,
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "message": "Content-Type must be application/json"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OpenAiErrorBodyDto"];
                 };
             };
             /** @description TOO_MANY_REQUESTS: the user already has LLM_MAX_CONCURRENT_PER_USER completions in flight; see `Retry-After` (seconds) */
@@ -3468,8 +4089,43 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "message": "Too many requests; try again in 1 s",
+                     *         "type": "rate_limit_error",
+                     *         "code": "TOO_MANY_REQUESTS",
+                     *         "param": null
+                     *       },
+                     *       "statusCode": 429,
+                     *       "code": "TOO_MANY_REQUESTS",
+                     *       "message": "Too many requests; try again in 1 s",
+                     *       "retryAfter": 1
+                     *     }
+                     */
                     "application/json": components["schemas"]["OpenAiErrorBodyDto"];
-                    "text/event-stream": components["schemas"]["OpenAiErrorBodyDto"];
+                };
+            };
+            /** @description LEDGER_UNAVAILABLE: the database cannot be reached; nothing is held or charged and the model is not called (retry later) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "message": "The token ledger is unavailable; nothing was charged and the request did not run",
+                     *         "type": "api_error",
+                     *         "code": "LEDGER_UNAVAILABLE",
+                     *         "param": null
+                     *       },
+                     *       "statusCode": 503,
+                     *       "code": "LEDGER_UNAVAILABLE",
+                     *       "message": "The token ledger is unavailable; nothing was charged and the request did not run"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OpenAiErrorBodyDto"];
                 };
             };
         };
@@ -3509,6 +4165,27 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "message": "Validation failed: text",
+                     *         "type": "invalid_request_error",
+                     *         "code": "VALIDATION_FAILED",
+                     *         "param": "text"
+                     *       },
+                     *       "statusCode": 400,
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "Validation failed: text",
+                     *       "details": [
+                     *         {
+                     *           "field": "text",
+                     *           "errors": [
+                     *             "text must be a string"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["OpenAiErrorBodyDto"];
                 };
             };
@@ -3522,7 +4199,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBodyDto"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "message": "Missing, invalid or revoked credentials",
+                     *         "type": "authentication_error",
+                     *         "code": "UNAUTHENTICATED",
+                     *         "param": null
+                     *       },
+                     *       "statusCode": 401,
+                     *       "code": "UNAUTHENTICATED",
+                     *       "message": "Missing, invalid or revoked credentials"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OpenAiErrorBodyDto"];
                 };
             };
             /** @description INSUFFICIENT_TOKENS: the balance cannot cover the price; nothing ran */
@@ -3531,6 +4221,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "message": "Insufficient tokens: this request costs 300, the balance is 12",
+                     *         "type": "insufficient_quota",
+                     *         "code": "INSUFFICIENT_TOKENS",
+                     *         "param": null
+                     *       },
+                     *       "statusCode": 402,
+                     *       "code": "INSUFFICIENT_TOKENS",
+                     *       "message": "Insufficient tokens: this request costs 300, the balance is 12",
+                     *       "balance": 12,
+                     *       "required": 300
+                     *     }
+                     */
                     "application/json": components["schemas"]["OpenAiErrorBodyDto"];
                 };
             };
@@ -3540,6 +4245,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "message": "User not found",
+                     *         "type": "invalid_request_error",
+                     *         "code": "NOT_FOUND",
+                     *         "param": null
+                     *       },
+                     *       "statusCode": 404,
+                     *       "code": "NOT_FOUND",
+                     *       "message": "User not found"
+                     *     }
+                     */
                     "application/json": components["schemas"]["OpenAiErrorBodyDto"];
                 };
             };
@@ -3549,6 +4267,41 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "message": "The request conflicts with the current state",
+                     *         "type": "invalid_request_error",
+                     *         "code": "CONFLICT",
+                     *         "param": null
+                     *       },
+                     *       "statusCode": 409,
+                     *       "code": "CONFLICT",
+                     *       "message": "The request conflicts with the current state"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OpenAiErrorBodyDto"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: the body is not JSON (`Content-Type: application/json`); nothing is held or charged */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "message": "Content-Type must be application/json",
+                     *         "type": "invalid_request_error",
+                     *         "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *         "param": null
+                     *       },
+                     *       "statusCode": 415,
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "message": "Content-Type must be application/json"
+                     *     }
+                     */
                     "application/json": components["schemas"]["OpenAiErrorBodyDto"];
                 };
             };
@@ -3558,6 +4311,41 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "message": "The model failed; nothing was charged",
+                     *         "type": "api_error",
+                     *         "code": "UPSTREAM_FAILED",
+                     *         "param": null
+                     *       },
+                     *       "statusCode": 502,
+                     *       "code": "UPSTREAM_FAILED",
+                     *       "message": "The model failed; nothing was charged"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OpenAiErrorBodyDto"];
+                };
+            };
+            /** @description LEDGER_UNAVAILABLE: the database cannot be reached; nothing is held or charged and the model is not called (retry later) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "message": "The token ledger is unavailable; nothing was charged and the request did not run",
+                     *         "type": "api_error",
+                     *         "code": "LEDGER_UNAVAILABLE",
+                     *         "param": null
+                     *       },
+                     *       "statusCode": 503,
+                     *       "code": "LEDGER_UNAVAILABLE",
+                     *       "message": "The token ledger is unavailable; nothing was charged and the request did not run"
+                     *     }
+                     */
                     "application/json": components["schemas"]["OpenAiErrorBodyDto"];
                 };
             };
@@ -3824,6 +4612,36 @@ export interface operations {
                     };
                 };
             };
+            /** @description VALIDATION_FAILED: the request is not valid (`error.param` names the first bad field); nothing is held or charged */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "message": "Validation failed: text",
+                     *         "type": "invalid_request_error",
+                     *         "code": "VALIDATION_FAILED",
+                     *         "param": "text"
+                     *       },
+                     *       "statusCode": 400,
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "Validation failed: text",
+                     *       "details": [
+                     *         {
+                     *           "field": "text",
+                     *           "errors": [
+                     *             "text must be a string"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OpenAiErrorBodyDto"];
+                };
+            };
             /**
              * @description On /v1 routes the body also has OpenAI's `error` object
              *
@@ -3834,7 +4652,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBodyDto"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "message": "Missing, invalid or revoked credentials",
+                     *         "type": "authentication_error",
+                     *         "code": "UNAUTHENTICATED",
+                     *         "param": null
+                     *       },
+                     *       "statusCode": 401,
+                     *       "code": "UNAUTHENTICATED",
+                     *       "message": "Missing, invalid or revoked credentials"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OpenAiErrorBodyDto"];
                 };
             };
             /** @description INSUFFICIENT_TOKENS: the balance cannot cover the hold (without an explicit limit: not even with MIN_OUTPUT_TOKENS) */
@@ -3843,8 +4674,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBodyDto"];
-                    "text/event-stream": components["schemas"]["ErrorBodyDto"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "message": "Insufficient tokens: this request costs 300, the balance is 12",
+                     *         "type": "insufficient_quota",
+                     *         "code": "INSUFFICIENT_TOKENS",
+                     *         "param": null
+                     *       },
+                     *       "statusCode": 402,
+                     *       "code": "INSUFFICIENT_TOKENS",
+                     *       "message": "Insufficient tokens: this request costs 300, the balance is 12",
+                     *       "balance": 12,
+                     *       "required": 300
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OpenAiErrorBodyDto"];
                 };
             };
             /** @description IDEMPOTENCY_KEY_REUSED: the key was used with another request; IDEMPOTENCY_IN_PROGRESS: the first request with the key is still running */
@@ -3853,8 +4698,29 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TokensErrorBodyDto"];
-                    "text/event-stream": components["schemas"]["TokensErrorBodyDto"];
+                    "application/json": components["schemas"]["OpenAiErrorBodyDto"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: the body is not JSON (`Content-Type: application/json`); nothing is held or charged */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "message": "Content-Type must be application/json",
+                     *         "type": "invalid_request_error",
+                     *         "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *         "param": null
+                     *       },
+                     *       "statusCode": 415,
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "message": "Content-Type must be application/json"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OpenAiErrorBodyDto"];
                 };
             };
             /** @description TOO_MANY_REQUESTS: the user already has LLM_MAX_CONCURRENT_PER_USER completions in flight; see `Retry-After` (seconds) */
@@ -3863,8 +4729,43 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "message": "Too many requests; try again in 1 s",
+                     *         "type": "rate_limit_error",
+                     *         "code": "TOO_MANY_REQUESTS",
+                     *         "param": null
+                     *       },
+                     *       "statusCode": 429,
+                     *       "code": "TOO_MANY_REQUESTS",
+                     *       "message": "Too many requests; try again in 1 s",
+                     *       "retryAfter": 1
+                     *     }
+                     */
                     "application/json": components["schemas"]["OpenAiErrorBodyDto"];
-                    "text/event-stream": components["schemas"]["OpenAiErrorBodyDto"];
+                };
+            };
+            /** @description LEDGER_UNAVAILABLE: the database cannot be reached; nothing is held or charged and the model is not called (retry later) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "message": "The token ledger is unavailable; nothing was charged and the request did not run",
+                     *         "type": "api_error",
+                     *         "code": "LEDGER_UNAVAILABLE",
+                     *         "param": null
+                     *       },
+                     *       "statusCode": 503,
+                     *       "code": "LEDGER_UNAVAILABLE",
+                     *       "message": "The token ledger is unavailable; nothing was charged and the request did not run"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OpenAiErrorBodyDto"];
                 };
             };
         };
@@ -3885,7 +4786,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Done and charged. Token cost (action `ai_chat_message`): 1 tokens per request. */
+            /** @description Done and charged. Token cost (action `ai_chat_message`): 1 token per request. */
             201: {
                 headers: {
                     /** @description Tokens charged for this request */
@@ -3898,12 +4799,43 @@ export interface operations {
                     "application/json": components["schemas"]["ChatReplyDto"];
                 };
             };
+            /** @description VALIDATION_FAILED: the body (or the Idempotency-Key) is not valid; nothing is charged */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "Validation failed: text",
+                     *       "details": [
+                     *         {
+                     *           "field": "text",
+                     *           "errors": [
+                     *             "text must be a string"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TokensErrorBodyDto"];
+                };
+            };
             /** @description UNAUTHENTICATED: missing, invalid or revoked credentials */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "code": "UNAUTHENTICATED",
+                     *       "message": "Missing, invalid or revoked credentials"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
@@ -3913,6 +4845,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 402,
+                     *       "code": "INSUFFICIENT_TOKENS",
+                     *       "message": "Insufficient tokens: this request costs 300, the balance is 12",
+                     *       "balance": 12,
+                     *       "required": 300
+                     *     }
+                     */
                     "application/json": components["schemas"]["TokensErrorBodyDto"];
                 };
             };
@@ -3922,6 +4863,38 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/json": components["schemas"]["TokensErrorBodyDto"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: the body is not JSON; refused by the host (Fastify's parser, or the host's own check) before anything is charged */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 415,
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "message": "Content-Type must be application/json"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TokensErrorBodyDto"];
+                };
+            };
+            /** @description LEDGER_UNAVAILABLE: the database cannot be reached; nothing was charged and the work did not run (retry later) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "code": "LEDGER_UNAVAILABLE",
+                     *       "message": "The token ledger is unavailable; the request was not served"
+                     *     }
+                     */
                     "application/json": components["schemas"]["TokensErrorBodyDto"];
                 };
             };
@@ -3943,7 +4916,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Done and charged. Token cost (action `outbound_call_single`): 1 tokens per request. */
+            /** @description Done and charged. Token cost (action `outbound_call_single`): 1 token per request. */
             201: {
                 headers: {
                     /** @description Tokens charged for this request */
@@ -3956,12 +4929,43 @@ export interface operations {
                     "application/json": components["schemas"]["CallDto"];
                 };
             };
+            /** @description VALIDATION_FAILED: the body (or the Idempotency-Key) is not valid; nothing is charged */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "Validation failed: text",
+                     *       "details": [
+                     *         {
+                     *           "field": "text",
+                     *           "errors": [
+                     *             "text must be a string"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TokensErrorBodyDto"];
+                };
+            };
             /** @description UNAUTHENTICATED: missing, invalid or revoked credentials */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "code": "UNAUTHENTICATED",
+                     *       "message": "Missing, invalid or revoked credentials"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
@@ -3971,6 +4975,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 402,
+                     *       "code": "INSUFFICIENT_TOKENS",
+                     *       "message": "Insufficient tokens: this request costs 300, the balance is 12",
+                     *       "balance": 12,
+                     *       "required": 300
+                     *     }
+                     */
                     "application/json": components["schemas"]["TokensErrorBodyDto"];
                 };
             };
@@ -3980,6 +4993,38 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/json": components["schemas"]["TokensErrorBodyDto"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: the body is not JSON; refused by the host (Fastify's parser, or the host's own check) before anything is charged */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 415,
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "message": "Content-Type must be application/json"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TokensErrorBodyDto"];
+                };
+            };
+            /** @description LEDGER_UNAVAILABLE: the database cannot be reached; nothing was charged and the work did not run (retry later) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "code": "LEDGER_UNAVAILABLE",
+                     *       "message": "The token ledger is unavailable; the request was not served"
+                     *     }
+                     */
                     "application/json": components["schemas"]["TokensErrorBodyDto"];
                 };
             };
@@ -4001,7 +5046,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Done and charged. Token cost (action `business_collector`): 20 per started 100 leads. */
+            /** @description Done and charged. Token cost (action `business_collector`): 20 tokens per started 100 leads. */
             201: {
                 headers: {
                     /** @description Tokens charged for this request */
@@ -4014,12 +5059,43 @@ export interface operations {
                     "application/json": components["schemas"]["BusinessLeadsDto"];
                 };
             };
+            /** @description VALIDATION_FAILED: the body (or the Idempotency-Key) is not valid; nothing is charged */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "Validation failed: text",
+                     *       "details": [
+                     *         {
+                     *           "field": "text",
+                     *           "errors": [
+                     *             "text must be a string"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TokensErrorBodyDto"];
+                };
+            };
             /** @description UNAUTHENTICATED: missing, invalid or revoked credentials */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "code": "UNAUTHENTICATED",
+                     *       "message": "Missing, invalid or revoked credentials"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
@@ -4029,6 +5105,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 402,
+                     *       "code": "INSUFFICIENT_TOKENS",
+                     *       "message": "Insufficient tokens: this request costs 300, the balance is 12",
+                     *       "balance": 12,
+                     *       "required": 300
+                     *     }
+                     */
                     "application/json": components["schemas"]["TokensErrorBodyDto"];
                 };
             };
@@ -4038,6 +5123,38 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/json": components["schemas"]["TokensErrorBodyDto"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: the body is not JSON; refused by the host (Fastify's parser, or the host's own check) before anything is charged */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 415,
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "message": "Content-Type must be application/json"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TokensErrorBodyDto"];
+                };
+            };
+            /** @description LEDGER_UNAVAILABLE: the database cannot be reached; nothing was charged and the work did not run (retry later) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "code": "LEDGER_UNAVAILABLE",
+                     *       "message": "The token ledger is unavailable; the request was not served"
+                     *     }
+                     */
                     "application/json": components["schemas"]["TokensErrorBodyDto"];
                 };
             };
@@ -4072,12 +5189,43 @@ export interface operations {
                     "application/json": components["schemas"]["SocialPostsDto"];
                 };
             };
+            /** @description VALIDATION_FAILED: the body (or the Idempotency-Key) is not valid; nothing is charged */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "Validation failed: text",
+                     *       "details": [
+                     *         {
+                     *           "field": "text",
+                     *           "errors": [
+                     *             "text must be a string"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TokensErrorBodyDto"];
+                };
+            };
             /** @description UNAUTHENTICATED: missing, invalid or revoked credentials */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "code": "UNAUTHENTICATED",
+                     *       "message": "Missing, invalid or revoked credentials"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
@@ -4087,6 +5235,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 402,
+                     *       "code": "INSUFFICIENT_TOKENS",
+                     *       "message": "Insufficient tokens: this request costs 300, the balance is 12",
+                     *       "balance": 12,
+                     *       "required": 300
+                     *     }
+                     */
                     "application/json": components["schemas"]["TokensErrorBodyDto"];
                 };
             };
@@ -4096,6 +5253,38 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/json": components["schemas"]["TokensErrorBodyDto"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: the body is not JSON; refused by the host (Fastify's parser, or the host's own check) before anything is charged */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 415,
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "message": "Content-Type must be application/json"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TokensErrorBodyDto"];
+                };
+            };
+            /** @description LEDGER_UNAVAILABLE: the database cannot be reached; nothing was charged and the work did not run (retry later) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "code": "LEDGER_UNAVAILABLE",
+                     *       "message": "The token ledger is unavailable; the request was not served"
+                     *     }
+                     */
                     "application/json": components["schemas"]["TokensErrorBodyDto"];
                 };
             };
@@ -4130,12 +5319,43 @@ export interface operations {
                     "application/json": components["schemas"]["SeoTitleDto"];
                 };
             };
+            /** @description VALIDATION_FAILED: the body (or the Idempotency-Key) is not valid; nothing is charged */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "Validation failed: text",
+                     *       "details": [
+                     *         {
+                     *           "field": "text",
+                     *           "errors": [
+                     *             "text must be a string"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TokensErrorBodyDto"];
+                };
+            };
             /** @description UNAUTHENTICATED: missing, invalid or revoked credentials */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "code": "UNAUTHENTICATED",
+                     *       "message": "Missing, invalid or revoked credentials"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
@@ -4145,6 +5365,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 402,
+                     *       "code": "INSUFFICIENT_TOKENS",
+                     *       "message": "Insufficient tokens: this request costs 300, the balance is 12",
+                     *       "balance": 12,
+                     *       "required": 300
+                     *     }
+                     */
                     "application/json": components["schemas"]["TokensErrorBodyDto"];
                 };
             };
@@ -4154,6 +5383,38 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/json": components["schemas"]["TokensErrorBodyDto"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: the body is not JSON; refused by the host (Fastify's parser, or the host's own check) before anything is charged */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 415,
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "message": "Content-Type must be application/json"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TokensErrorBodyDto"];
+                };
+            };
+            /** @description LEDGER_UNAVAILABLE: the database cannot be reached; nothing was charged and the work did not run (retry later) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "code": "LEDGER_UNAVAILABLE",
+                     *       "message": "The token ledger is unavailable; the request was not served"
+                     *     }
+                     */
                     "application/json": components["schemas"]["TokensErrorBodyDto"];
                 };
             };
@@ -4188,12 +5449,43 @@ export interface operations {
                     "application/json": components["schemas"]["MetaDescriptionDto"];
                 };
             };
+            /** @description VALIDATION_FAILED: the body (or the Idempotency-Key) is not valid; nothing is charged */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "Validation failed: text",
+                     *       "details": [
+                     *         {
+                     *           "field": "text",
+                     *           "errors": [
+                     *             "text must be a string"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TokensErrorBodyDto"];
+                };
+            };
             /** @description UNAUTHENTICATED: missing, invalid or revoked credentials */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "code": "UNAUTHENTICATED",
+                     *       "message": "Missing, invalid or revoked credentials"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
@@ -4203,6 +5495,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 402,
+                     *       "code": "INSUFFICIENT_TOKENS",
+                     *       "message": "Insufficient tokens: this request costs 300, the balance is 12",
+                     *       "balance": 12,
+                     *       "required": 300
+                     *     }
+                     */
                     "application/json": components["schemas"]["TokensErrorBodyDto"];
                 };
             };
@@ -4212,6 +5513,38 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/json": components["schemas"]["TokensErrorBodyDto"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: the body is not JSON; refused by the host (Fastify's parser, or the host's own check) before anything is charged */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 415,
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "message": "Content-Type must be application/json"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TokensErrorBodyDto"];
+                };
+            };
+            /** @description LEDGER_UNAVAILABLE: the database cannot be reached; nothing was charged and the work did not run (retry later) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "code": "LEDGER_UNAVAILABLE",
+                     *       "message": "The token ledger is unavailable; the request was not served"
+                     *     }
+                     */
                     "application/json": components["schemas"]["TokensErrorBodyDto"];
                 };
             };
@@ -4233,7 +5566,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Done and charged. Token cost (action `ai_rewrite`): 500 per started 1,000 characters, at most 2,000. */
+            /** @description Done and charged. Token cost (action `ai_rewrite`): 500 tokens per started 1,000 characters, at most 2,000 tokens. */
             201: {
                 headers: {
                     /** @description Tokens charged for this request */
@@ -4246,12 +5579,43 @@ export interface operations {
                     "application/json": components["schemas"]["RewriteResultDto"];
                 };
             };
+            /** @description VALIDATION_FAILED: the body (or the Idempotency-Key) is not valid; nothing is charged */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "Validation failed: text",
+                     *       "details": [
+                     *         {
+                     *           "field": "text",
+                     *           "errors": [
+                     *             "text must be a string"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TokensErrorBodyDto"];
+                };
+            };
             /** @description UNAUTHENTICATED: missing, invalid or revoked credentials */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "code": "UNAUTHENTICATED",
+                     *       "message": "Missing, invalid or revoked credentials"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
@@ -4261,6 +5625,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 402,
+                     *       "code": "INSUFFICIENT_TOKENS",
+                     *       "message": "Insufficient tokens: this request costs 300, the balance is 12",
+                     *       "balance": 12,
+                     *       "required": 300
+                     *     }
+                     */
                     "application/json": components["schemas"]["TokensErrorBodyDto"];
                 };
             };
@@ -4270,6 +5643,38 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/json": components["schemas"]["TokensErrorBodyDto"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: the body is not JSON; refused by the host (Fastify's parser, or the host's own check) before anything is charged */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 415,
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "message": "Content-Type must be application/json"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TokensErrorBodyDto"];
+                };
+            };
+            /** @description LEDGER_UNAVAILABLE: the database cannot be reached; nothing was charged and the work did not run (retry later) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "code": "LEDGER_UNAVAILABLE",
+                     *       "message": "The token ledger is unavailable; the request was not served"
+                     *     }
+                     */
                     "application/json": components["schemas"]["TokensErrorBodyDto"];
                 };
             };
@@ -4291,7 +5696,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Done and charged. Token cost (action `write_more`): 1500 tokens per request. */
+            /** @description Done and charged. Token cost (action `write_more`): 1,500 tokens per request. */
             201: {
                 headers: {
                     /** @description Tokens charged for this request */
@@ -4304,12 +5709,43 @@ export interface operations {
                     "application/json": components["schemas"]["WriteMoreResultDto"];
                 };
             };
+            /** @description VALIDATION_FAILED: the body (or the Idempotency-Key) is not valid; nothing is charged */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "Validation failed: text",
+                     *       "details": [
+                     *         {
+                     *           "field": "text",
+                     *           "errors": [
+                     *             "text must be a string"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TokensErrorBodyDto"];
+                };
+            };
             /** @description UNAUTHENTICATED: missing, invalid or revoked credentials */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "code": "UNAUTHENTICATED",
+                     *       "message": "Missing, invalid or revoked credentials"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
@@ -4319,6 +5755,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 402,
+                     *       "code": "INSUFFICIENT_TOKENS",
+                     *       "message": "Insufficient tokens: this request costs 300, the balance is 12",
+                     *       "balance": 12,
+                     *       "required": 300
+                     *     }
+                     */
                     "application/json": components["schemas"]["TokensErrorBodyDto"];
                 };
             };
@@ -4328,6 +5773,38 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/json": components["schemas"]["TokensErrorBodyDto"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: the body is not JSON; refused by the host (Fastify's parser, or the host's own check) before anything is charged */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 415,
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "message": "Content-Type must be application/json"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TokensErrorBodyDto"];
+                };
+            };
+            /** @description LEDGER_UNAVAILABLE: the database cannot be reached; nothing was charged and the work did not run (retry later) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "code": "LEDGER_UNAVAILABLE",
+                     *       "message": "The token ledger is unavailable; the request was not served"
+                     *     }
+                     */
                     "application/json": components["schemas"]["TokensErrorBodyDto"];
                 };
             };
@@ -4362,12 +5839,43 @@ export interface operations {
                     "application/json": components["schemas"]["ImageDto"];
                 };
             };
+            /** @description VALIDATION_FAILED: the body (or the Idempotency-Key) is not valid; nothing is charged */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "Validation failed: text",
+                     *       "details": [
+                     *         {
+                     *           "field": "text",
+                     *           "errors": [
+                     *             "text must be a string"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TokensErrorBodyDto"];
+                };
+            };
             /** @description UNAUTHENTICATED: missing, invalid or revoked credentials */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "code": "UNAUTHENTICATED",
+                     *       "message": "Missing, invalid or revoked credentials"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
@@ -4377,6 +5885,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 402,
+                     *       "code": "INSUFFICIENT_TOKENS",
+                     *       "message": "Insufficient tokens: this request costs 300, the balance is 12",
+                     *       "balance": 12,
+                     *       "required": 300
+                     *     }
+                     */
                     "application/json": components["schemas"]["TokensErrorBodyDto"];
                 };
             };
@@ -4386,6 +5903,38 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/json": components["schemas"]["TokensErrorBodyDto"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: the body is not JSON; refused by the host (Fastify's parser, or the host's own check) before anything is charged */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 415,
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "message": "Content-Type must be application/json"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TokensErrorBodyDto"];
+                };
+            };
+            /** @description LEDGER_UNAVAILABLE: the database cannot be reached; nothing was charged and the work did not run (retry later) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "code": "LEDGER_UNAVAILABLE",
+                     *       "message": "The token ledger is unavailable; the request was not served"
+                     *     }
+                     */
                     "application/json": components["schemas"]["TokensErrorBodyDto"];
                 };
             };
@@ -4437,6 +5986,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "Validation failed: text",
+                     *       "details": [
+                     *         {
+                     *           "field": "text",
+                     *           "errors": [
+                     *             "text must be a string"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
@@ -4446,6 +6010,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "code": "UNAUTHENTICATED",
+                     *       "message": "Missing, invalid or revoked credentials"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
@@ -4455,6 +6026,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "code": "NOT_FOUND",
+                     *       "message": "User not found"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
@@ -4464,6 +6042,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 429,
+                     *       "code": "TOO_MANY_REQUESTS",
+                     *       "message": "Too many requests; try again in 1 s",
+                     *       "retryAfter": 1
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
@@ -4473,6 +6059,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 502,
+                     *       "code": "SERVICE_FAILED",
+                     *       "message": "The payment provider could not start the payment; nothing was charged"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
@@ -4482,6 +6075,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "code": "PAYMENTS_UNAVAILABLE",
+                     *       "message": "No payment provider is configured (PAYMENT_PROVIDER): tokens cannot be bought on this server"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
@@ -4517,6 +6117,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "Validation failed: text",
+                     *       "details": [
+                     *         {
+                     *           "field": "text",
+                     *           "errors": [
+                     *             "text must be a string"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
@@ -4526,6 +6141,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "code": "UNAUTHENTICATED",
+                     *       "message": "Missing, invalid or revoked credentials"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
@@ -4535,6 +6157,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "code": "NOT_FOUND",
+                     *       "message": "User not found"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
@@ -4570,6 +6199,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "Validation failed: text",
+                     *       "details": [
+                     *         {
+                     *           "field": "text",
+                     *           "errors": [
+                     *             "text must be a string"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
@@ -4579,6 +6223,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "code": "NOT_FOUND",
+                     *       "message": "User not found"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
@@ -4610,6 +6261,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "Validation failed: text",
+                     *       "details": [
+                     *         {
+                     *           "field": "text",
+                     *           "errors": [
+                     *             "text must be a string"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
@@ -4619,6 +6285,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "code": "UNAUTHENTICATED",
+                     *       "message": "Missing, invalid or revoked credentials"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
