@@ -14,9 +14,6 @@ export default {
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: {
     '^(\\.{1,2}/.*)\\.js$': '$1',
-    // @fastify/static (CommonJS) requires content-disposition, which is ESM-only from v3. Node loads
-    // that through require(esm), Jest's module loader cannot: tests get the API-identical CommonJS v2.
-    '^content-disposition$': 'content-disposition-cjs',
   },
   // CommonJS packages that require() Nest 12's ESM (@nestjs/throttler): see test/support/jest/resolver.cjs.
   resolver: '<rootDir>/test/support/jest/resolver.cjs',

@@ -3,6 +3,7 @@ import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
+import { addErrorExamples } from './common/error-examples.js';
 import { errorBodyFor } from './common/openai-error-body.js';
 import { corsOptions, setSecurityHeaders } from './common/http-security.js';
 import { serveConsole } from './console/console-pages.js';
@@ -25,8 +26,8 @@ function nestedDeeperThan(value: unknown, limit: number): boolean {
 }
 
 /**
- * The contract's error body for anything Fastify rejects itself (OpenAI's shape under /v1), with the
- * request id in body and header.
+ * The contract's error body (OpenAI's shape under /v1), with the request id in body and header, for
+ * what the router rejects before any hook or error handler runs.
  */
 function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
   const body = errorBodyFor(request.raw.url, error);
@@ -58,7 +59,7 @@ export function createFastifyAdapter(options: { trustProxy?: boolean | string[] 
   });
 }
 
-/** Everything main.ts and the tests share: security headers, CORS, error shape for Fastify's own errors, request ids, API docs. */
+/** Everything serve.ts and the tests share: security headers, CORS, error shape for Fastify's own errors, request ids, API docs. */
 export async function configureApp(app: NestFastifyApplication): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
   // Added before the hooks below, so it runs first and the answers they refuse carry the headers too.
@@ -86,42 +87,64 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
       throw Object.assign(new Error(`The body is nested more than ${MAX_BODY_DEPTH} levels deep`), { statusCode: 400 });
     }
   });
-  // Errors raised by Fastify before Nest sees the request (invalid JSON, body too large).
-  fastify.setErrorHandler(sendError);
+  // Errors Fastify raises before a route runs (invalid JSON, body too large, the hooks above) reach
+  // the error handler Nest installs when the app starts, which hands them to AllExceptionsFilter:
+  // a second handler here would only be overridden by it (Fastify warning FSTWRN004).
   app.enableShutdownHooks();
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Token metering API')
-      .setDescription(
-        'API work sold for prepaid tokens. Metered routes declare their cost (see `x-token-cost` and each 201 description), ' +
-          'charge before the work runs, refund when it fails, and answer 402 INSUFFICIENT_TOKENS when the balance is short.',
-      )
-      .setVersion('1.0')
-      // Relative to the host that serves this document, so it stays right behind any host name or port.
-      .addServer('/', 'This service (the host that serves this document)')
-      // Every tag a controller uses, in the order Swagger UI shows them.
-      .addTag('auth', 'Sign-up, login and logout: access tokens and their sessions')
-      .addTag('users', 'The signed-in user: profile, plan, balance and password')
-      .addTag('api keys', "The caller's API keys; managing them needs a session, an API key cannot")
-      .addTag('plans and subscriptions', "The plan catalog and the caller's subscription and billing period")
-      .addTag('tokens', "The caller's balance, ledger and effective prices; never metered")
-      .addTag('services', 'The metered work: each call is charged before it runs and refunded if it fails')
-      .addTag(
-        'ai completions',
-        'OpenAI-compatible (`baseURL = <service>/v1`): the models and their prices; completions are metered by actual usage',
-      )
-      .addTag('billing', "Buying token packages, and the payment providers' webhooks; never metered")
-      .addTag(
-        'admin',
-        'Admin only: token grants and deducts, plan changes, price overrides, AI models and their prices, the integrity report',
-      )
-      .addTag('operations', 'Health check and Prometheus metrics, for monitoring')
-      .addBearerAuth()
-      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'METRICS_TOKEN, for GET /metrics' }, 'metrics-token')
-      .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key' }, 'api-key')
-      .build(),
+  const document = addErrorExamples(
+    SwaggerModule.createDocument(
+      app,
+      new DocumentBuilder()
+        .setTitle('Token metering API')
+        .setDescription(
+          'API work sold for prepaid tokens. Metered routes declare their cost (see `x-token-cost` and each 201 description), ' +
+            'charge before the work runs, refund when it fails, and answer 402 INSUFFICIENT_TOKENS when the balance is short.',
+        )
+        .setVersion('1.0')
+        // Relative to the host that serves this document, so it stays right behind any host name or port.
+        .addServer('/', 'This service (the host that serves this document)')
+        // Every tag a controller uses, in the order Swagger UI shows them.
+        .addTag('auth', 'Sign-up, login and logout: access tokens and their sessions')
+        .addTag('users', 'The signed-in user: profile, plan, balance and password')
+        .addTag('api keys', "The caller's API keys; managing them needs a session, an API key cannot")
+        .addTag('plans and subscriptions', "The plan catalog and the caller's subscription and billing period")
+        .addTag('tokens', "The caller's balance, ledger and effective prices; never metered")
+        .addTag('services', 'The metered work: each call is charged before it runs and refunded if it fails')
+        .addTag(
+          'ai completions',
+          'OpenAI-compatible (`baseURL = <service>/v1`): the models and their prices; completions are metered by actual usage',
+        )
+        .addTag('billing', "Buying token packages, and the payment providers' webhooks; never metered")
+        .addTag(
+          'admin',
+          'Admin only: token grants and deducts, plan changes, price overrides, AI models and their prices, the integrity report',
+        )
+        .addTag('operations', 'Health check and Prometheus metrics, for monitoring')
+        // What the Authorize dialog shows in each box: which credential goes where.
+        .addBearerAuth({
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'access token or API key',
+          description:
+            'An access token (`accessToken` of POST /auth/login or /auth/register), or an API key (POST /api-keys), ' +
+            'sent as `Authorization: Bearer <token>`',
+        })
+        .addBearerAuth(
+          {
+            type: 'http',
+            scheme: 'bearer',
+            bearerFormat: 'METRICS_TOKEN',
+            description: 'The METRICS_TOKEN of the server (its environment), for GET /metrics only',
+          },
+          'metrics-token',
+        )
+        .addApiKey(
+          { type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'An API key (POST /api-keys), sent as `X-API-Key: <key>`' },
+          'api-key',
+        )
+        .build(),
+    ),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   await serveConsole(app);

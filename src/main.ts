@@ -1,23 +1,20 @@
 import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Logger } from 'nestjs-pino';
-import { AppModule } from './app.module.js';
-import { APP_OPTIONS, configureApp, createFastifyAdapter } from './app.setup.js';
-import { AppConfig } from './config/app-config.js';
-import { trustProxyOption, validateEnvironment } from './config/environment.js';
+import { validateEnvironment } from './config/environment.js';
+import { databaseConnectionProblem } from './database/connection-failure.js';
 
-async function bootstrap(): Promise<void> {
-  // Start-up logs wait for the pino logger (JSON lines at LOG_LEVEL), which is built from the validated config.
-  const app = await NestFactory.create<NestFastifyApplication>(
-    AppModule,
-    createFastifyAdapter({ trustProxy: trustProxyOption(validateEnvironment(process.env).TRUST_PROXY) }),
-    { ...APP_OPTIONS, bufferLogs: true },
-  );
-  app.useLogger(app.get(Logger));
-  const config = app.get(AppConfig);
-  await configureApp(app);
-  await app.listen(config.get('PORT'), '0.0.0.0');
+/**
+ * Checks the configuration and that the database answers before loading the application: a
+ * database it cannot use is named in one line within a few seconds, however long loading takes.
+ */
+async function main(): Promise<void> {
+  const env = validateEnvironment(process.env);
+  const problem = env.DATABASE_URL ? await databaseConnectionProblem(env.DATABASE_URL) : undefined;
+  if (problem !== undefined) {
+    process.stderr.write(`${problem}\n`);
+    process.exit(1);
+  }
+  const { serve } = await import('./serve.js');
+  await serve(env);
 }
 
-void bootstrap();
+void main();

@@ -5,7 +5,13 @@ import { validateEnvironment } from '../src/config/environment.js';
 describe('configuration validation at start-up', () => {
   it('accepts an empty environment (development on embedded SQLite) with the documented defaults', () => {
     const env = validateEnvironment({});
-    expect(env).toMatchObject({ NODE_ENV: 'development', PORT: 3000, MIGRATIONS_RUN: true, SQLITE_PATH: 'data/tokens.sqlite' });
+    expect(env).toMatchObject({
+      NODE_ENV: 'development',
+      PORT: 3000,
+      HOST: '0.0.0.0',
+      MIGRATIONS_RUN: true,
+      SQLITE_PATH: 'data/tokens.sqlite',
+    });
     expect(env.DATABASE_URL).toBeUndefined();
   });
 
@@ -19,6 +25,11 @@ describe('configuration validation at start-up', () => {
       MIGRATIONS_RUN: 'false',
     });
     expect(env).toMatchObject({ PORT: 8080, MIGRATIONS_RUN: false });
+  });
+
+  it('listens on the HOST given (an IPv4 or IPv6 address, or a host name), every interface by default', () => {
+    for (const host of ['127.0.0.1', '::', '::1', 'localhost', 'api.internal']) expect(validateEnvironment({ HOST: host }).HOST).toBe(host);
+    expect(validateEnvironment({ HOST: '' }).HOST).toBe('0.0.0.0');
   });
 
   it('leaves PAYMENT_PROVIDER unset by default (no purchases), and drops an empty value', () => {
@@ -76,6 +87,8 @@ describe('configuration validation at start-up', () => {
   it.each([
     [{ PORT: 'eighty' }, 'PORT'],
     [{ PORT: '70000' }, 'PORT'],
+    [{ HOST: 'http://localhost' }, 'HOST'],
+    [{ HOST: 'two words' }, 'HOST'],
     [{ DATABASE_URL: 'postgres://localhost/db' }, 'DATABASE_URL'],
     [{ NODE_ENV: 'production' }, 'JWT_SECRET'],
     [{ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40) }, 'PAYMENT_WEBHOOK_SECRET'],

@@ -17,7 +17,7 @@ export class ErrorBodyDto {
   @ApiProperty({ enum: ErrorCode, example: ErrorCode.INSUFFICIENT_TOKENS })
   code: ErrorCode;
 
-  @ApiProperty({ example: 'Insufficient tokens: this action costs 300, balance is 12' })
+  @ApiProperty({ example: 'Insufficient tokens: this request costs 300, the balance is 12' })
   message: string;
 
   @ApiPropertyOptional({

@@ -60,8 +60,8 @@ function withDetails(status: number, message: string): ErrorBody {
 
 /**
  * Turns anything thrown while serving a request into the contract's error body.
- * Used by the Nest exception filter and by Fastify's own error handler (body parsing,
- * payload limits), so every error has one shape.
+ * Used by the Nest exception filter (which also receives Fastify's own errors: body parsing,
+ * payload limits) and by the router's error answers, so every error has one shape.
  */
 export function toErrorBody(error: unknown): ErrorBody {
   if (error instanceof AppError) {

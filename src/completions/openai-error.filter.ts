@@ -1,5 +1,11 @@
 import { applyDecorators, ArgumentsHost, Catch, ExceptionFilter, UseFilters } from '@nestjs/common';
-import { ApiProperty, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiProperty,
+  ApiServiceUnavailableResponse,
+  ApiUnauthorizedResponse,
+  ApiUnsupportedMediaTypeResponse,
+} from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ErrorCode } from '../common/app-error.js';
 import { ErrorBodyDto } from '../common/error-body.dto.js';
@@ -44,10 +50,24 @@ export class OpenAiErrorFilter implements ExceptionFilter {
 
 /**
  * For the controllers of the OpenAI-compatible /v1 routes: their errors (the authentication guard's
- * and the metering guard's included) get OpenAI's shape (see toOpenAiErrorBody).
+ * and the metering guard's included) get OpenAI's shape (see toOpenAiErrorBody). The API docs show
+ * each in that shape (addErrorExamples).
  */
 export const OpenAiErrors = (): ClassDecorator & MethodDecorator =>
   applyDecorators(
     UseFilters(OpenAiErrorFilter),
+    ApiBadRequestResponse({
+      description: 'VALIDATION_FAILED: the request is not valid (`error.param` names the first bad field); nothing is held or charged',
+      type: OpenAiErrorBodyDto,
+    }),
     ApiUnauthorizedResponse({ description: "On /v1 routes the body also has OpenAI's `error` object", type: OpenAiErrorBodyDto }),
+    ApiUnsupportedMediaTypeResponse({
+      description: 'UNSUPPORTED_MEDIA_TYPE: the body is not JSON (`Content-Type: application/json`); nothing is held or charged',
+      type: OpenAiErrorBodyDto,
+    }),
+    ApiServiceUnavailableResponse({
+      description:
+        'LEDGER_UNAVAILABLE: the database cannot be reached; nothing is held or charged and the model is not called (retry later)',
+      type: OpenAiErrorBodyDto,
+    }),
   );

@@ -46,6 +46,10 @@ export class Environment extends AiEnvironment {
   @Max(65535)
   PORT = 3000;
 
+  /** The interface the HTTP server listens on: 0.0.0.0 every IPv4 interface, 127.0.0.1 this machine only, :: every interface. */
+  @Matches(/^[A-Za-z0-9.:-]{1,253}$/, { message: 'HOST must be an address or host name of this machine (e.g. 0.0.0.0, 127.0.0.1, ::)' })
+  HOST = '0.0.0.0';
+
   @IsOptional()
   @Matches(/^(mysql|mariadb):\/\/[^/]+\/[A-Za-z0-9_]+(\?.*)?$/, {
     message: 'DATABASE_URL must look like mysql://user:pass@host:3306/database (or mariadb://...)',

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
 import type { Environment } from '../config/environment.js';
+import { CONNECT_TIMEOUT_MS } from './connection-failure.js';
 import { entities } from './entities.js';
 import { MIGRATIONS } from './migrations/index.js';
 
@@ -30,7 +31,7 @@ export function dataSourceOptions(env: DatabaseEnvironment): DataSourceOptions {
       bigNumberStrings: true,
       // A database host that does not answer fails a connection attempt after 5 s (503) instead of
       // mysql2's 10 s: requests queued behind the pool's 20 connections wait for those attempts.
-      connectTimeout: 5000,
+      connectTimeout: CONNECT_TIMEOUT_MS,
       // trace: false: mysql2 would capture a stack trace for every query (~15 µs of CPU each), only to
       // put it on the driver's error, which TypeORM wraps in a QueryFailedError with its own stack.
       extra: { connectionLimit: 20, trace: false },

@@ -2,7 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '../config/app-config.js';
 import { dataSourceOptions } from './data-source-options.js';
-import { MigrationRefused } from './migrations/migration-refused.js';
+import { isTransientConnectionFailure, START_UP_CONNECTION_RETRIES } from './connection-failure.js';
 import { SchemaGuard } from './schema.guard.js';
 import { TransactionRunner } from '@token-metering/database';
 
@@ -17,8 +17,10 @@ import { TransactionRunner } from '@token-metering/database';
           SQLITE_PATH: config.get('SQLITE_PATH'),
           MIGRATIONS_RUN: config.get('MIGRATIONS_RUN'),
         }),
-        // A database that cannot be reached may come back; data a migration refuses to change will not.
-        toRetry: (error: unknown) => !(error instanceof MigrationRefused),
+        // A server that is starting may answer in a moment; a wrong address, password or database name,
+        // or data a migration refuses to change, will not: serve.ts names the problem in one line.
+        ...START_UP_CONNECTION_RETRIES,
+        toRetry: isTransientConnectionFailure,
       }),
     }),
   ],

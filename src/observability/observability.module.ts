@@ -11,7 +11,7 @@ import { TokenEventMetricsListener } from './token-event-metrics.listener.js';
 
 /**
  * Structured logs and metrics. The app logger is pino (nestjs-pino): JSON lines at LOG_LEVEL, a
- * request log line per request with its request id, credentials redacted; main.ts installs it as
+ * request log line per request with its request id, credentials redacted; serve.ts installs it as
  * Nest's logger. Token events become one log line each and Prometheus metrics at GET /metrics
  * (prom-client, in a registry of this application instance).
  *
@@ -24,7 +24,16 @@ import { TokenEventMetricsListener } from './token-event-metrics.listener.js';
  */
 @Global()
 @Module({
-  imports: [LoggerModule.forRootAsync({ inject: [APP_LOGGER], useFactory: (logger: Logger) => httpLoggingParams(logger) })],
+  imports: [
+    LoggerModule.forRootAsync({
+      // nestjs-pino 4 is CommonJS: its types cannot import Nest 12's (ESM only), so TypeScript reads
+      // them as `any`, and these two optional fields as required.
+      imports: [],
+      providers: [],
+      inject: [APP_LOGGER],
+      useFactory: (logger: Logger) => httpLoggingParams(logger),
+    }),
+  ],
   controllers: [MetricsController],
   providers: [
     { provide: LOG_DESTINATION, useFactory: defaultLogDestination },

@@ -1,4 +1,4 @@
-import type { PriceUnits } from '@token-metering/tokens';
+import { type PriceDescription, type PriceUnits, tokenAmount } from '@token-metering/tokens';
 import type { BusinessCollectorDto } from './dto/business-collector.dto.js';
 import type { TextDto } from './dto/text.dto.js';
 import { charCount } from './text-tools.js';
@@ -20,3 +20,8 @@ export function rewriteUnits(text: string): number {
 // The token guard calls these with the validated body.
 export const businessCollectorCostUnits: PriceUnits<BusinessCollectorDto> = (body) => leadUnits(body.count);
 export const rewriteCostUnits: PriceUnits<TextDto> = (body) => rewriteUnits(body.text);
+
+// The pricing rules in words, at the caller's price (GET /tokens/costs) or the default (the API docs).
+export const businessCollectorPricing: PriceDescription = (price) => `${tokenAmount(price)} per started ${LEADS_PER_UNIT} leads`;
+export const rewritePricing: PriceDescription = (price) =>
+  `${tokenAmount(price)} per started ${REWRITE_CHARS_PER_UNIT.toLocaleString('en-US')} characters, at most ${tokenAmount(price * REWRITE_MAX_UNITS)}`;

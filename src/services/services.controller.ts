@@ -20,7 +20,7 @@ import {
 } from './dto/service-results.dto.js';
 import { DraftSocialPostsDto } from './dto/social-posts.dto.js';
 import { TextDto } from './dto/text.dto.js';
-import { businessCollectorCostUnits, rewriteCostUnits } from './service-pricing.js';
+import { businessCollectorCostUnits, businessCollectorPricing, rewriteCostUnits, rewritePricing } from './service-pricing.js';
 
 @ApiTags('services')
 @ApiAuth()
@@ -62,7 +62,7 @@ export class ServicesController {
       'Metered by size: 20 tokens per started 100 leads of `count` (250 leads cost 60), charged before the work runs. 402 INSUFFICIENT_TOKENS when the balance is short; refunded when the work fails. Send `Idempotency-Key` to retry without paying twice.',
   })
   @ApiCreatedResponse({ type: BusinessLeadsDto })
-  @TokenPrice('business_collector', { price: 20, units: businessCollectorCostUnits, description: '20 per started 100 leads' })
+  @TokenPrice('business_collector', { price: 20, units: businessCollectorCostUnits, description: businessCollectorPricing })
   collectBusinesses(@Body() body: BusinessCollectorDto): Promise<BusinessLeadsDto> {
     return this.content.collectBusinesses(body.query, body.count);
   }
@@ -114,7 +114,7 @@ export class ServicesController {
       'Metered by length: 500 tokens per started 1,000 characters of `text`, at most 2,000 tokens (from 3,001 characters on), charged before the work runs. 402 INSUFFICIENT_TOKENS when the balance is short; refunded when the work fails. Send `Idempotency-Key` to retry without paying twice.',
   })
   @ApiCreatedResponse({ type: RewriteResultDto })
-  @TokenPrice('ai_rewrite', { price: 500, units: rewriteCostUnits, description: '500 per started 1,000 characters, at most 2,000' })
+  @TokenPrice('ai_rewrite', { price: 500, units: rewriteCostUnits, description: rewritePricing })
   rewrite(@Body() body: TextDto): Promise<RewriteResultDto> {
     return this.content.rewrite(body.text);
   }

@@ -21,8 +21,9 @@ const localPrice = (promptTokens: number) => Math.ceil((promptTokens * LOCAL_INP
 const fakePrice = (promptTokens: number) => Math.ceil((promptTokens * FAKE_MODEL.inputPer1k) / 1000);
 
 const norm = (vector: ArrayLike<number>) => Math.sqrt(Array.from(vector).reduce((sum, value) => sum + value * value, 0));
-const float32sOf = (base64: string) => {
-  const bytes = Buffer.from(base64, 'base64');
+/** The SDK hands a base64 embedding over as sent (a string), whatever its types (numbers) say. */
+const float32sOf = (base64: unknown) => {
+  const bytes = Buffer.from(base64 as string, 'base64');
   return Array.from(new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4));
 };
 

@@ -143,7 +143,8 @@ describe(`real OpenAI clients against the local model (${TEST_DB})`, () => {
       expect(await lastUsage()).toMatchObject({ amount: -Math.ceil((floats.usage.prompt_tokens * LOCAL.inputPer1k) / 1000) });
       // Asked for explicitly, base64 is handed over as sent: little-endian float32s.
       const base64 = await sdk.embeddings.create({ model: 'local', input: 'one', dimensions: 64, encoding_format: 'base64' });
-      const bytes = Buffer.from(base64.data[0].embedding, 'base64');
+      // A string, whatever the SDK's types (numbers) say.
+      const bytes = Buffer.from(base64.data[0].embedding as unknown as string, 'base64');
       expect(Array.from(new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4))).toEqual(
         (await sdk.embeddings.create({ model: 'local', input: 'one', dimensions: 64 })).data[0].embedding.map(Math.fround),
       );

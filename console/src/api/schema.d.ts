@@ -937,7 +937,7 @@ export interface components {
              * @enum {string}
              */
             code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "INSUFFICIENT_TOKENS" | "NO_ACTIVE_SUBSCRIPTION" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "EMAIL_TAKEN" | "IDEMPOTENCY_IN_PROGRESS" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_ANSWER_UNAVAILABLE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "TOO_MANY_REQUESTS" | "RATE_LIMITS_UNAVAILABLE" | "LEDGER_UNAVAILABLE" | "SERVICE_FAILED" | "UPSTREAM_FAILED" | "PAYMENTS_UNAVAILABLE" | "INTERNAL_ERROR";
-            /** @example Insufficient tokens: this action costs 300, balance is 12 */
+            /** @example Insufficient tokens: this request costs 300, the balance is 12 */
             message: string;
             /**
              * @description Bad fields, on VALIDATION_FAILED
@@ -1213,11 +1213,11 @@ export interface components {
             /** @example 402 */
             statusCode: number;
             /**
+             * @description Stable code: one of the module's (INSUFFICIENT_TOKENS, NO_OPENING_TERMS, LEDGER_UNAVAILABLE, IDEMPOTENCY_IN_PROGRESS, IDEMPOTENCY_KEY_REUSED, IDEMPOTENCY_ANSWER_UNAVAILABLE, UNAUTHENTICATED, VALIDATION_FAILED, NOT_FOUND, HOLD_CLOSED), or the host's for what its own guards and parsers refuse (e.g. FORBIDDEN)
              * @example INSUFFICIENT_TOKENS
-             * @enum {string}
              */
-            code: "INSUFFICIENT_TOKENS" | "NO_OPENING_TERMS" | "LEDGER_UNAVAILABLE" | "IDEMPOTENCY_IN_PROGRESS" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_ANSWER_UNAVAILABLE" | "UNAUTHENTICATED" | "VALIDATION_FAILED" | "NOT_FOUND" | "HOLD_CLOSED";
-            /** @example Insufficient tokens: this action costs 300, balance is 12 */
+            code: string;
+            /** @example Insufficient tokens: this request costs 300, the balance is 12 */
             message: string;
             /** @description Current balance, on INSUFFICIENT_TOKENS */
             balance?: number;
@@ -1705,7 +1705,7 @@ export interface components {
              * @enum {string}
              */
             code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "INSUFFICIENT_TOKENS" | "NO_ACTIVE_SUBSCRIPTION" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "EMAIL_TAKEN" | "IDEMPOTENCY_IN_PROGRESS" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_ANSWER_UNAVAILABLE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "TOO_MANY_REQUESTS" | "RATE_LIMITS_UNAVAILABLE" | "LEDGER_UNAVAILABLE" | "SERVICE_FAILED" | "UPSTREAM_FAILED" | "PAYMENTS_UNAVAILABLE" | "INTERNAL_ERROR";
-            /** @example Insufficient tokens: this action costs 300, balance is 12 */
+            /** @example Insufficient tokens: this request costs 300, the balance is 12 */
             message: string;
             /**
              * @description Bad fields, on VALIDATION_FAILED
@@ -2519,7 +2519,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/plain": components["schemas"]["ErrorBodyDto"];
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "code": "UNAUTHENTICATED",
+                     *       "message": "Missing, invalid or revoked credentials"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
         };
@@ -2551,6 +2558,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 409,
+                     *       "code": "EMAIL_TAKEN",
+                     *       "message": "An account with this email already exists"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
@@ -2560,6 +2574,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 429,
+                     *       "code": "TOO_MANY_REQUESTS",
+                     *       "message": "Too many requests; try again in 1 s",
+                     *       "retryAfter": 1
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
@@ -2592,6 +2614,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "code": "UNAUTHENTICATED",
+                     *       "message": "Missing, invalid or revoked credentials"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
@@ -2601,6 +2630,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 429,
+                     *       "code": "TOO_MANY_REQUESTS",
+                     *       "message": "Too many requests; try again in 1 s",
+                     *       "retryAfter": 1
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
@@ -2633,6 +2670,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "code": "UNAUTHENTICATED",
+                     *       "message": "Missing, invalid or revoked credentials"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
@@ -2642,6 +2686,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "message": "This route is for admins"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
@@ -2670,6 +2721,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "code": "UNAUTHENTICATED",
+                     *       "message": "Missing, invalid or revoked credentials"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
@@ -2701,6 +2759,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "code": "UNAUTHENTICATED",
+                     *       "message": "Missing, invalid or revoked credentials"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
@@ -2710,6 +2775,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "message": "This route is for admins"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
@@ -2719,6 +2791,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 429,
+                     *       "code": "TOO_MANY_REQUESTS",
+                     *       "message": "Too many requests; try again in 1 s",
+                     *       "retryAfter": 1
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
@@ -2747,6 +2827,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "code": "UNAUTHENTICATED",
+                     *       "message": "Missing, invalid or revoked credentials"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
@@ -2756,6 +2843,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "message": "This route is for admins"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
@@ -2788,6 +2882,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "code": "UNAUTHENTICATED",
+                     *       "message": "Missing, invalid or revoked credentials"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
@@ -2797,6 +2898,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "message": "This route is for admins"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
@@ -2825,6 +2933,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "code": "UNAUTHENTICATED",
+                     *       "message": "Missing, invalid or revoked credentials"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
@@ -2834,6 +2949,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "message": "This route is for admins"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
@@ -2842,6 +2964,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "code": "NOT_FOUND",
+                     *       "message": "User not found"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
@@ -2892,6 +3021,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "Validation failed: text",
+                     *       "details": [
+                     *         {
+                     *           "field": "text",
+                     *           "errors": [
+                     *             "text must be a string"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
@@ -2901,6 +3045,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "code": "UNAUTHENTICATED",
+                     *       "message": "Missing, invalid or revoked credentials"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
@@ -2910,6 +3061,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "message": "This route is for admins"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
@@ -2940,6 +3098,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "Validation failed: text",
+                     *       "details": [
+                     *         {
+                     *           "field": "text",
+                     *           "errors": [
+                     *             "text must be a string"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
@@ -2949,6 +3122,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "code": "UNAUTHENTICATED",
+                     *       "message": "Missing, invalid or revoked credentials"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
@@ -2958,6 +3138,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "message": "This route is for admins"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
@@ -2967,6 +3154,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "code": "NOT_FOUND",
+                     *       "message": "User not found"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
@@ -3004,6 +3198,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "code": "UNAUTHENTICATED",
+                     *       "message": "Missing, invalid or revoked credentials"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
@@ -3013,6 +3214,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "message": "This route is for admins"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
@@ -3022,6 +3230,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "code": "NOT_FOUND",
+                     *       "message": "User not found"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
@@ -3078,6 +3293,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "code": "UNAUTHENTICATED",
+                     *       "message": "Missing, invalid or revoked credentials"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
@@ -3106,6 +3328,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "code": "UNAUTHENTICATED",
+                     *       "message": "This route needs an authenticated caller"
+                     *     }
+                     */
                     "application/json": components["schemas"]["TokensErrorBodyDto"];
                 };
             };
@@ -3195,6 +3424,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "Validation failed: from",
+                     *       "details": [
+                     *         {
+                     *           "field": "from",
+                     *           "errors": [
+                     *             "from must not be after to"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["TokensErrorBodyDto"];
                 };
             };
@@ -3204,6 +3448,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "code": "UNAUTHENTICATED",
+                     *       "message": "This route needs an authenticated caller"
+                     *     }
+                     */
                     "application/json": components["schemas"]["TokensErrorBodyDto"];
                 };
             };
@@ -3238,6 +3489,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "code": "UNAUTHENTICATED",
+                     *       "message": "This route needs an authenticated caller"
+                     *     }
+                     */
                     "application/json": components["schemas"]["TokensErrorBodyDto"];
                 };
             };
@@ -3266,6 +3524,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "code": "UNAUTHENTICATED",
+                     *       "message": "This route needs an authenticated caller"
+                     *     }
+                     */
                     "application/json": components["schemas"]["TokensErrorBodyDto"];
                 };
             };
@@ -3296,6 +3561,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "message": "This route is for admins"
+                     *     }
+                     */
                     "application/json": components["schemas"]["TokensErrorBodyDto"];
                 };
             };
@@ -3305,6 +3577,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "code": "NOT_FOUND",
+                     *       "message": "User not found"
+                     *     }
+                     */
                     "application/json": components["schemas"]["TokensErrorBodyDto"];
                 };
             };
@@ -3343,6 +3622,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "message": "This route is for admins"
+                     *     }
+                     */
                     "application/json": components["schemas"]["TokensErrorBodyDto"];
                 };
             };
@@ -3352,6 +3638,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "code": "NOT_FOUND",
+                     *       "message": "User not found"
+                     *     }
+                     */
                     "application/json": components["schemas"]["TokensErrorBodyDto"];
                 };
             };
@@ -3399,6 +3692,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 402,
+                     *       "code": "INSUFFICIENT_TOKENS",
+                     *       "message": "Insufficient tokens: this request costs 300, the balance is 12",
+                     *       "balance": 12,
+                     *       "required": 300
+                     *     }
+                     */
                     "application/json": components["schemas"]["TokensErrorBodyDto"];
                 };
             };
@@ -3408,6 +3710,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "message": "This route is for admins"
+                     *     }
+                     */
                     "application/json": components["schemas"]["TokensErrorBodyDto"];
                 };
             };
@@ -3417,6 +3726,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "code": "NOT_FOUND",
+                     *       "message": "User not found"
+                     *     }
+                     */
                     "application/json": components["schemas"]["TokensErrorBodyDto"];
                 };
             };
@@ -3454,6 +3770,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "message": "This route is for admins"
+                     *     }
+                     */
                     "application/json": components["schemas"]["TokensErrorBodyDto"];
                 };
             };
@@ -3488,6 +3811,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "message": "This route is for admins"
+                     *     }
+                     */
                     "application/json": components["schemas"]["TokensErrorBodyDto"];
                 };
             };
@@ -3497,6 +3827,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "code": "NOT_FOUND",
+                     *       "message": "Metered action 'seo_titles' not found"
+                     *     }
+                     */
                     "application/json": components["schemas"]["TokensErrorBodyDto"];
                 };
             };
@@ -3531,6 +3868,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "message": "This route is for admins"
+                     *     }
+                     */
                     "application/json": components["schemas"]["TokensErrorBodyDto"];
                 };
             };
@@ -3540,6 +3884,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "code": "NOT_FOUND",
+                     *       "message": "Price override of 'generate_seo_title' for this plan not found"
+                     *     }
+                     */
                     "application/json": components["schemas"]["TokensErrorBodyDto"];
                 };
             };
@@ -3571,6 +3922,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "Validation failed: limit",
+                     *       "details": [
+                     *         {
+                     *           "field": "limit",
+                     *           "errors": [
+                     *             "limit must not be greater than 1000"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["TokensErrorBodyDto"];
                 };
             };
@@ -3580,6 +3946,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "message": "This route is for admins"
+                     *     }
+                     */
                     "application/json": components["schemas"]["TokensErrorBodyDto"];
                 };
             };
@@ -3602,6 +3975,36 @@ export interface operations {
                     "application/json": components["schemas"]["ModelListDto"];
                 };
             };
+            /** @description VALIDATION_FAILED: the request is not valid (`error.param` names the first bad field); nothing is held or charged */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "message": "Validation failed: text",
+                     *         "type": "invalid_request_error",
+                     *         "code": "VALIDATION_FAILED",
+                     *         "param": "text"
+                     *       },
+                     *       "statusCode": 400,
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "Validation failed: text",
+                     *       "details": [
+                     *         {
+                     *           "field": "text",
+                     *           "errors": [
+                     *             "text must be a string"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OpenAiErrorBodyDto"];
+                };
+            };
             /**
              * @description UNAUTHENTICATED: missing, invalid or revoked credentials
              *
@@ -3612,6 +4015,63 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "message": "Missing, invalid or revoked credentials",
+                     *         "type": "authentication_error",
+                     *         "code": "UNAUTHENTICATED",
+                     *         "param": null
+                     *       },
+                     *       "statusCode": 401,
+                     *       "code": "UNAUTHENTICATED",
+                     *       "message": "Missing, invalid or revoked credentials"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OpenAiErrorBodyDto"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: the body is not JSON (`Content-Type: application/json`); nothing is held or charged */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "message": "Content-Type must be application/json",
+                     *         "type": "invalid_request_error",
+                     *         "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *         "param": null
+                     *       },
+                     *       "statusCode": 415,
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "message": "Content-Type must be application/json"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OpenAiErrorBodyDto"];
+                };
+            };
+            /** @description LEDGER_UNAVAILABLE: the database cannot be reached; nothing is held or charged and the model is not called (retry later) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "message": "The token ledger is unavailable; nothing was charged and the request did not run",
+                     *         "type": "api_error",
+                     *         "code": "LEDGER_UNAVAILABLE",
+                     *         "param": null
+                     *       },
+                     *       "statusCode": 503,
+                     *       "code": "LEDGER_UNAVAILABLE",
+                     *       "message": "The token ledger is unavailable; nothing was charged and the request did not run"
+                     *     }
+                     */
                     "application/json": components["schemas"]["OpenAiErrorBodyDto"];
                 };
             };
@@ -3643,6 +4103,27 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "message": "Validation failed: text",
+                     *         "type": "invalid_request_error",
+                     *         "code": "VALIDATION_FAILED",
+                     *         "param": "text"
+                     *       },
+                     *       "statusCode": 400,
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "Validation failed: text",
+                     *       "details": [
+                     *         {
+                     *           "field": "text",
+                     *           "errors": [
+                     *             "text must be a string"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["OpenAiErrorBodyDto"];
                 };
             };
@@ -3656,6 +4137,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "message": "Missing, invalid or revoked credentials",
+                     *         "type": "authentication_error",
+                     *         "code": "UNAUTHENTICATED",
+                     *         "param": null
+                     *       },
+                     *       "statusCode": 401,
+                     *       "code": "UNAUTHENTICATED",
+                     *       "message": "Missing, invalid or revoked credentials"
+                     *     }
+                     */
                     "application/json": components["schemas"]["OpenAiErrorBodyDto"];
                 };
             };
@@ -3665,6 +4159,63 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "message": "User not found",
+                     *         "type": "invalid_request_error",
+                     *         "code": "NOT_FOUND",
+                     *         "param": null
+                     *       },
+                     *       "statusCode": 404,
+                     *       "code": "NOT_FOUND",
+                     *       "message": "User not found"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OpenAiErrorBodyDto"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: the body is not JSON (`Content-Type: application/json`); nothing is held or charged */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "message": "Content-Type must be application/json",
+                     *         "type": "invalid_request_error",
+                     *         "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *         "param": null
+                     *       },
+                     *       "statusCode": 415,
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "message": "Content-Type must be application/json"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OpenAiErrorBodyDto"];
+                };
+            };
+            /** @description LEDGER_UNAVAILABLE: the database cannot be reached; nothing is held or charged and the model is not called (retry later) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "message": "The token ledger is unavailable; nothing was charged and the request did not run",
+                     *         "type": "api_error",
+                     *         "code": "LEDGER_UNAVAILABLE",
+                     *         "param": null
+                     *       },
+                     *       "statusCode": 503,
+                     *       "code": "LEDGER_UNAVAILABLE",
+                     *       "message": "The token ledger is unavailable; nothing was charged and the request did not run"
+                     *     }
+                     */
                     "application/json": components["schemas"]["OpenAiErrorBodyDto"];
                 };
             };
@@ -3693,6 +4244,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "code": "UNAUTHENTICATED",
+                     *       "message": "Missing, invalid or revoked credentials"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
@@ -3702,6 +4260,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "message": "This route is for admins"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
@@ -3738,6 +4303,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "Validation failed: text",
+                     *       "details": [
+                     *         {
+                     *           "field": "text",
+                     *           "errors": [
+                     *             "text must be a string"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
@@ -3747,6 +4327,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "code": "UNAUTHENTICATED",
+                     *       "message": "Missing, invalid or revoked credentials"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
@@ -3756,6 +4343,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "message": "This route is for admins"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
@@ -3786,6 +4380,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "Validation failed: text",
+                     *       "details": [
+                     *         {
+                     *           "field": "text",
+                     *           "errors": [
+                     *             "text must be a string"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
@@ -3795,6 +4404,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "code": "UNAUTHENTICATED",
+                     *       "message": "Missing, invalid or revoked credentials"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
@@ -3804,6 +4420,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "message": "This route is for admins"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
@@ -3813,6 +4436,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "code": "NOT_FOUND",
+                     *       "message": "User not found"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
@@ -3846,6 +4476,36 @@ export interface operations {
                     "text/event-stream": components["schemas"]["ChatCompletionDto"];
                 };
             };
+            /** @description VALIDATION_FAILED: the request is not valid (`error.param` names the first bad field); nothing is held or charged */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "message": "Validation failed: text",
+                     *         "type": "invalid_request_error",
+                     *         "code": "VALIDATION_FAILED",
+                     *         "param": "text"
+                     *       },
+                     *       "statusCode": 400,
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "Validation failed: text",
+                     *       "details": [
+                     *         {
+                     *           "field": "text",
+                     *           "errors": [
+                     *             "text must be a string"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OpenAiErrorBodyDto"];
+                };
+            };
             /**
              * @description On /v1 routes the body also has OpenAI's `error` object
              *
@@ -3856,7 +4516,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBodyDto"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "message": "Missing, invalid or revoked credentials",
+                     *         "type": "authentication_error",
+                     *         "code": "UNAUTHENTICATED",
+                     *         "param": null
+                     *       },
+                     *       "statusCode": 401,
+                     *       "code": "UNAUTHENTICATED",
+                     *       "message": "Missing, invalid or revoked credentials"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OpenAiErrorBodyDto"];
                 };
             };
             /** @description INSUFFICIENT_TOKENS: the balance cannot cover the hold (without an explicit limit: not even with MIN_OUTPUT_TOKENS) */
@@ -3865,8 +4538,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBodyDto"];
-                    "text/event-stream": components["schemas"]["ErrorBodyDto"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "message": "Insufficient tokens: this request costs 300, the balance is 12",
+                     *         "type": "insufficient_quota",
+                     *         "code": "INSUFFICIENT_TOKENS",
+                     *         "param": null
+                     *       },
+                     *       "statusCode": 402,
+                     *       "code": "INSUFFICIENT_TOKENS",
+                     *       "message": "Insufficient tokens: this request costs 300, the balance is 12",
+                     *       "balance": 12,
+                     *       "required": 300
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OpenAiErrorBodyDto"];
                 };
             };
             /** @description IDEMPOTENCY_KEY_REUSED: the key was used with another request; IDEMPOTENCY_IN_PROGRESS: the first request with the key is still running */
@@ -3875,8 +4562,29 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TokensErrorBodyDto"];
-                    "text/event-stream": components["schemas"]["TokensErrorBodyDto"];
+                    "application/json": components["schemas"]["OpenAiErrorBodyDto"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: the body is not JSON (`Content-Type: application/json`); nothing is held or charged */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "message": "Content-Type must be application/json",
+                     *         "type": "invalid_request_error",
+                     *         "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *         "param": null
+                     *       },
+                     *       "statusCode": 415,
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "message": "Content-Type must be application/json"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OpenAiErrorBodyDto"];
                 };
             };
             /** @description TOO_MANY_REQUESTS: the user already has LLM_MAX_CONCURRENT_PER_USER completions in flight; see `Retry-After` (seconds) */
@@ -3885,8 +4593,43 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "message": "Too many requests; try again in 1 s",
+                     *         "type": "rate_limit_error",
+                     *         "code": "TOO_MANY_REQUESTS",
+                     *         "param": null
+                     *       },
+                     *       "statusCode": 429,
+                     *       "code": "TOO_MANY_REQUESTS",
+                     *       "message": "Too many requests; try again in 1 s",
+                     *       "retryAfter": 1
+                     *     }
+                     */
                     "application/json": components["schemas"]["OpenAiErrorBodyDto"];
-                    "text/event-stream": components["schemas"]["OpenAiErrorBodyDto"];
+                };
+            };
+            /** @description LEDGER_UNAVAILABLE: the database cannot be reached; nothing is held or charged and the model is not called (retry later) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "message": "The token ledger is unavailable; nothing was charged and the request did not run",
+                     *         "type": "api_error",
+                     *         "code": "LEDGER_UNAVAILABLE",
+                     *         "param": null
+                     *       },
+                     *       "statusCode": 503,
+                     *       "code": "LEDGER_UNAVAILABLE",
+                     *       "message": "The token ledger is unavailable; nothing was charged and the request did not run"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OpenAiErrorBodyDto"];
                 };
             };
         };
@@ -3926,6 +4669,27 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "message": "Validation failed: text",
+                     *         "type": "invalid_request_error",
+                     *         "code": "VALIDATION_FAILED",
+                     *         "param": "text"
+                     *       },
+                     *       "statusCode": 400,
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "Validation failed: text",
+                     *       "details": [
+                     *         {
+                     *           "field": "text",
+                     *           "errors": [
+                     *             "text must be a string"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["OpenAiErrorBodyDto"];
                 };
             };
@@ -3939,7 +4703,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBodyDto"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "message": "Missing, invalid or revoked credentials",
+                     *         "type": "authentication_error",
+                     *         "code": "UNAUTHENTICATED",
+                     *         "param": null
+                     *       },
+                     *       "statusCode": 401,
+                     *       "code": "UNAUTHENTICATED",
+                     *       "message": "Missing, invalid or revoked credentials"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OpenAiErrorBodyDto"];
                 };
             };
             /** @description INSUFFICIENT_TOKENS: the balance cannot cover the price; nothing ran */
@@ -3948,6 +4725,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "message": "Insufficient tokens: this request costs 300, the balance is 12",
+                     *         "type": "insufficient_quota",
+                     *         "code": "INSUFFICIENT_TOKENS",
+                     *         "param": null
+                     *       },
+                     *       "statusCode": 402,
+                     *       "code": "INSUFFICIENT_TOKENS",
+                     *       "message": "Insufficient tokens: this request costs 300, the balance is 12",
+                     *       "balance": 12,
+                     *       "required": 300
+                     *     }
+                     */
                     "application/json": components["schemas"]["OpenAiErrorBodyDto"];
                 };
             };
@@ -3957,6 +4749,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "message": "User not found",
+                     *         "type": "invalid_request_error",
+                     *         "code": "NOT_FOUND",
+                     *         "param": null
+                     *       },
+                     *       "statusCode": 404,
+                     *       "code": "NOT_FOUND",
+                     *       "message": "User not found"
+                     *     }
+                     */
                     "application/json": components["schemas"]["OpenAiErrorBodyDto"];
                 };
             };
@@ -3966,6 +4771,41 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "message": "The request conflicts with the current state",
+                     *         "type": "invalid_request_error",
+                     *         "code": "CONFLICT",
+                     *         "param": null
+                     *       },
+                     *       "statusCode": 409,
+                     *       "code": "CONFLICT",
+                     *       "message": "The request conflicts with the current state"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OpenAiErrorBodyDto"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: the body is not JSON (`Content-Type: application/json`); nothing is held or charged */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "message": "Content-Type must be application/json",
+                     *         "type": "invalid_request_error",
+                     *         "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *         "param": null
+                     *       },
+                     *       "statusCode": 415,
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "message": "Content-Type must be application/json"
+                     *     }
+                     */
                     "application/json": components["schemas"]["OpenAiErrorBodyDto"];
                 };
             };
@@ -3975,6 +4815,41 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "message": "The model failed; nothing was charged",
+                     *         "type": "api_error",
+                     *         "code": "UPSTREAM_FAILED",
+                     *         "param": null
+                     *       },
+                     *       "statusCode": 502,
+                     *       "code": "UPSTREAM_FAILED",
+                     *       "message": "The model failed; nothing was charged"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OpenAiErrorBodyDto"];
+                };
+            };
+            /** @description LEDGER_UNAVAILABLE: the database cannot be reached; nothing is held or charged and the model is not called (retry later) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "message": "The token ledger is unavailable; nothing was charged and the request did not run",
+                     *         "type": "api_error",
+                     *         "code": "LEDGER_UNAVAILABLE",
+                     *         "param": null
+                     *       },
+                     *       "statusCode": 503,
+                     *       "code": "LEDGER_UNAVAILABLE",
+                     *       "message": "The token ledger is unavailable; nothing was charged and the request did not run"
+                     *     }
+                     */
                     "application/json": components["schemas"]["OpenAiErrorBodyDto"];
                 };
             };
@@ -4241,6 +5116,36 @@ export interface operations {
                     };
                 };
             };
+            /** @description VALIDATION_FAILED: the request is not valid (`error.param` names the first bad field); nothing is held or charged */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "message": "Validation failed: text",
+                     *         "type": "invalid_request_error",
+                     *         "code": "VALIDATION_FAILED",
+                     *         "param": "text"
+                     *       },
+                     *       "statusCode": 400,
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "Validation failed: text",
+                     *       "details": [
+                     *         {
+                     *           "field": "text",
+                     *           "errors": [
+                     *             "text must be a string"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OpenAiErrorBodyDto"];
+                };
+            };
             /**
              * @description On /v1 routes the body also has OpenAI's `error` object
              *
@@ -4251,7 +5156,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBodyDto"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "message": "Missing, invalid or revoked credentials",
+                     *         "type": "authentication_error",
+                     *         "code": "UNAUTHENTICATED",
+                     *         "param": null
+                     *       },
+                     *       "statusCode": 401,
+                     *       "code": "UNAUTHENTICATED",
+                     *       "message": "Missing, invalid or revoked credentials"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OpenAiErrorBodyDto"];
                 };
             };
             /** @description INSUFFICIENT_TOKENS: the balance cannot cover the hold (without an explicit limit: not even with MIN_OUTPUT_TOKENS) */
@@ -4260,8 +5178,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBodyDto"];
-                    "text/event-stream": components["schemas"]["ErrorBodyDto"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "message": "Insufficient tokens: this request costs 300, the balance is 12",
+                     *         "type": "insufficient_quota",
+                     *         "code": "INSUFFICIENT_TOKENS",
+                     *         "param": null
+                     *       },
+                     *       "statusCode": 402,
+                     *       "code": "INSUFFICIENT_TOKENS",
+                     *       "message": "Insufficient tokens: this request costs 300, the balance is 12",
+                     *       "balance": 12,
+                     *       "required": 300
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OpenAiErrorBodyDto"];
                 };
             };
             /** @description IDEMPOTENCY_KEY_REUSED: the key was used with another request; IDEMPOTENCY_IN_PROGRESS: the first request with the key is still running */
@@ -4270,8 +5202,29 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TokensErrorBodyDto"];
-                    "text/event-stream": components["schemas"]["TokensErrorBodyDto"];
+                    "application/json": components["schemas"]["OpenAiErrorBodyDto"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: the body is not JSON (`Content-Type: application/json`); nothing is held or charged */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "message": "Content-Type must be application/json",
+                     *         "type": "invalid_request_error",
+                     *         "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *         "param": null
+                     *       },
+                     *       "statusCode": 415,
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "message": "Content-Type must be application/json"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OpenAiErrorBodyDto"];
                 };
             };
             /** @description TOO_MANY_REQUESTS: the user already has LLM_MAX_CONCURRENT_PER_USER completions in flight; see `Retry-After` (seconds) */
@@ -4280,8 +5233,43 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "message": "Too many requests; try again in 1 s",
+                     *         "type": "rate_limit_error",
+                     *         "code": "TOO_MANY_REQUESTS",
+                     *         "param": null
+                     *       },
+                     *       "statusCode": 429,
+                     *       "code": "TOO_MANY_REQUESTS",
+                     *       "message": "Too many requests; try again in 1 s",
+                     *       "retryAfter": 1
+                     *     }
+                     */
                     "application/json": components["schemas"]["OpenAiErrorBodyDto"];
-                    "text/event-stream": components["schemas"]["OpenAiErrorBodyDto"];
+                };
+            };
+            /** @description LEDGER_UNAVAILABLE: the database cannot be reached; nothing is held or charged and the model is not called (retry later) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "message": "The token ledger is unavailable; nothing was charged and the request did not run",
+                     *         "type": "api_error",
+                     *         "code": "LEDGER_UNAVAILABLE",
+                     *         "param": null
+                     *       },
+                     *       "statusCode": 503,
+                     *       "code": "LEDGER_UNAVAILABLE",
+                     *       "message": "The token ledger is unavailable; nothing was charged and the request did not run"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OpenAiErrorBodyDto"];
                 };
             };
         };
@@ -4302,7 +5290,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Done and charged. Token cost (action `ai_chat_message`): 1 tokens per request. */
+            /** @description Done and charged. Token cost (action `ai_chat_message`): 1 token per request. */
             201: {
                 headers: {
                     /** @description Tokens charged for this request */
@@ -4315,12 +5303,43 @@ export interface operations {
                     "application/json": components["schemas"]["ChatReplyDto"];
                 };
             };
+            /** @description VALIDATION_FAILED: the body (or the Idempotency-Key) is not valid; nothing is charged */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "Validation failed: text",
+                     *       "details": [
+                     *         {
+                     *           "field": "text",
+                     *           "errors": [
+                     *             "text must be a string"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TokensErrorBodyDto"];
+                };
+            };
             /** @description UNAUTHENTICATED: missing, invalid or revoked credentials */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "code": "UNAUTHENTICATED",
+                     *       "message": "Missing, invalid or revoked credentials"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
@@ -4330,6 +5349,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 402,
+                     *       "code": "INSUFFICIENT_TOKENS",
+                     *       "message": "Insufficient tokens: this request costs 300, the balance is 12",
+                     *       "balance": 12,
+                     *       "required": 300
+                     *     }
+                     */
                     "application/json": components["schemas"]["TokensErrorBodyDto"];
                 };
             };
@@ -4339,6 +5367,38 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/json": components["schemas"]["TokensErrorBodyDto"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: the body is not JSON; refused by the host (Fastify's parser, or the host's own check) before anything is charged */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 415,
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "message": "Content-Type must be application/json"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TokensErrorBodyDto"];
+                };
+            };
+            /** @description LEDGER_UNAVAILABLE: the database cannot be reached; nothing was charged and the work did not run (retry later) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "code": "LEDGER_UNAVAILABLE",
+                     *       "message": "The token ledger is unavailable; the request was not served"
+                     *     }
+                     */
                     "application/json": components["schemas"]["TokensErrorBodyDto"];
                 };
             };
@@ -4360,7 +5420,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Done and charged. Token cost (action `outbound_call_single`): 1 tokens per request. */
+            /** @description Done and charged. Token cost (action `outbound_call_single`): 1 token per request. */
             201: {
                 headers: {
                     /** @description Tokens charged for this request */
@@ -4373,12 +5433,43 @@ export interface operations {
                     "application/json": components["schemas"]["CallDto"];
                 };
             };
+            /** @description VALIDATION_FAILED: the body (or the Idempotency-Key) is not valid; nothing is charged */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "Validation failed: text",
+                     *       "details": [
+                     *         {
+                     *           "field": "text",
+                     *           "errors": [
+                     *             "text must be a string"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TokensErrorBodyDto"];
+                };
+            };
             /** @description UNAUTHENTICATED: missing, invalid or revoked credentials */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "code": "UNAUTHENTICATED",
+                     *       "message": "Missing, invalid or revoked credentials"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
@@ -4388,6 +5479,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 402,
+                     *       "code": "INSUFFICIENT_TOKENS",
+                     *       "message": "Insufficient tokens: this request costs 300, the balance is 12",
+                     *       "balance": 12,
+                     *       "required": 300
+                     *     }
+                     */
                     "application/json": components["schemas"]["TokensErrorBodyDto"];
                 };
             };
@@ -4397,6 +5497,38 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/json": components["schemas"]["TokensErrorBodyDto"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: the body is not JSON; refused by the host (Fastify's parser, or the host's own check) before anything is charged */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 415,
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "message": "Content-Type must be application/json"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TokensErrorBodyDto"];
+                };
+            };
+            /** @description LEDGER_UNAVAILABLE: the database cannot be reached; nothing was charged and the work did not run (retry later) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "code": "LEDGER_UNAVAILABLE",
+                     *       "message": "The token ledger is unavailable; the request was not served"
+                     *     }
+                     */
                     "application/json": components["schemas"]["TokensErrorBodyDto"];
                 };
             };
@@ -4418,7 +5550,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Done and charged. Token cost (action `business_collector`): 20 per started 100 leads. */
+            /** @description Done and charged. Token cost (action `business_collector`): 20 tokens per started 100 leads. */
             201: {
                 headers: {
                     /** @description Tokens charged for this request */
@@ -4431,12 +5563,43 @@ export interface operations {
                     "application/json": components["schemas"]["BusinessLeadsDto"];
                 };
             };
+            /** @description VALIDATION_FAILED: the body (or the Idempotency-Key) is not valid; nothing is charged */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "Validation failed: text",
+                     *       "details": [
+                     *         {
+                     *           "field": "text",
+                     *           "errors": [
+                     *             "text must be a string"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TokensErrorBodyDto"];
+                };
+            };
             /** @description UNAUTHENTICATED: missing, invalid or revoked credentials */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "code": "UNAUTHENTICATED",
+                     *       "message": "Missing, invalid or revoked credentials"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
@@ -4446,6 +5609,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 402,
+                     *       "code": "INSUFFICIENT_TOKENS",
+                     *       "message": "Insufficient tokens: this request costs 300, the balance is 12",
+                     *       "balance": 12,
+                     *       "required": 300
+                     *     }
+                     */
                     "application/json": components["schemas"]["TokensErrorBodyDto"];
                 };
             };
@@ -4455,6 +5627,38 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/json": components["schemas"]["TokensErrorBodyDto"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: the body is not JSON; refused by the host (Fastify's parser, or the host's own check) before anything is charged */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 415,
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "message": "Content-Type must be application/json"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TokensErrorBodyDto"];
+                };
+            };
+            /** @description LEDGER_UNAVAILABLE: the database cannot be reached; nothing was charged and the work did not run (retry later) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "code": "LEDGER_UNAVAILABLE",
+                     *       "message": "The token ledger is unavailable; the request was not served"
+                     *     }
+                     */
                     "application/json": components["schemas"]["TokensErrorBodyDto"];
                 };
             };
@@ -4489,12 +5693,43 @@ export interface operations {
                     "application/json": components["schemas"]["SocialPostsDto"];
                 };
             };
+            /** @description VALIDATION_FAILED: the body (or the Idempotency-Key) is not valid; nothing is charged */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "Validation failed: text",
+                     *       "details": [
+                     *         {
+                     *           "field": "text",
+                     *           "errors": [
+                     *             "text must be a string"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TokensErrorBodyDto"];
+                };
+            };
             /** @description UNAUTHENTICATED: missing, invalid or revoked credentials */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "code": "UNAUTHENTICATED",
+                     *       "message": "Missing, invalid or revoked credentials"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
@@ -4504,6 +5739,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 402,
+                     *       "code": "INSUFFICIENT_TOKENS",
+                     *       "message": "Insufficient tokens: this request costs 300, the balance is 12",
+                     *       "balance": 12,
+                     *       "required": 300
+                     *     }
+                     */
                     "application/json": components["schemas"]["TokensErrorBodyDto"];
                 };
             };
@@ -4513,6 +5757,38 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/json": components["schemas"]["TokensErrorBodyDto"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: the body is not JSON; refused by the host (Fastify's parser, or the host's own check) before anything is charged */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 415,
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "message": "Content-Type must be application/json"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TokensErrorBodyDto"];
+                };
+            };
+            /** @description LEDGER_UNAVAILABLE: the database cannot be reached; nothing was charged and the work did not run (retry later) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "code": "LEDGER_UNAVAILABLE",
+                     *       "message": "The token ledger is unavailable; the request was not served"
+                     *     }
+                     */
                     "application/json": components["schemas"]["TokensErrorBodyDto"];
                 };
             };
@@ -4547,12 +5823,43 @@ export interface operations {
                     "application/json": components["schemas"]["SeoTitleDto"];
                 };
             };
+            /** @description VALIDATION_FAILED: the body (or the Idempotency-Key) is not valid; nothing is charged */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "Validation failed: text",
+                     *       "details": [
+                     *         {
+                     *           "field": "text",
+                     *           "errors": [
+                     *             "text must be a string"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TokensErrorBodyDto"];
+                };
+            };
             /** @description UNAUTHENTICATED: missing, invalid or revoked credentials */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "code": "UNAUTHENTICATED",
+                     *       "message": "Missing, invalid or revoked credentials"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
@@ -4562,6 +5869,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 402,
+                     *       "code": "INSUFFICIENT_TOKENS",
+                     *       "message": "Insufficient tokens: this request costs 300, the balance is 12",
+                     *       "balance": 12,
+                     *       "required": 300
+                     *     }
+                     */
                     "application/json": components["schemas"]["TokensErrorBodyDto"];
                 };
             };
@@ -4571,6 +5887,38 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/json": components["schemas"]["TokensErrorBodyDto"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: the body is not JSON; refused by the host (Fastify's parser, or the host's own check) before anything is charged */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 415,
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "message": "Content-Type must be application/json"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TokensErrorBodyDto"];
+                };
+            };
+            /** @description LEDGER_UNAVAILABLE: the database cannot be reached; nothing was charged and the work did not run (retry later) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "code": "LEDGER_UNAVAILABLE",
+                     *       "message": "The token ledger is unavailable; the request was not served"
+                     *     }
+                     */
                     "application/json": components["schemas"]["TokensErrorBodyDto"];
                 };
             };
@@ -4605,12 +5953,43 @@ export interface operations {
                     "application/json": components["schemas"]["MetaDescriptionDto"];
                 };
             };
+            /** @description VALIDATION_FAILED: the body (or the Idempotency-Key) is not valid; nothing is charged */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "Validation failed: text",
+                     *       "details": [
+                     *         {
+                     *           "field": "text",
+                     *           "errors": [
+                     *             "text must be a string"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TokensErrorBodyDto"];
+                };
+            };
             /** @description UNAUTHENTICATED: missing, invalid or revoked credentials */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "code": "UNAUTHENTICATED",
+                     *       "message": "Missing, invalid or revoked credentials"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
@@ -4620,6 +5999,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 402,
+                     *       "code": "INSUFFICIENT_TOKENS",
+                     *       "message": "Insufficient tokens: this request costs 300, the balance is 12",
+                     *       "balance": 12,
+                     *       "required": 300
+                     *     }
+                     */
                     "application/json": components["schemas"]["TokensErrorBodyDto"];
                 };
             };
@@ -4629,6 +6017,38 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/json": components["schemas"]["TokensErrorBodyDto"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: the body is not JSON; refused by the host (Fastify's parser, or the host's own check) before anything is charged */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 415,
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "message": "Content-Type must be application/json"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TokensErrorBodyDto"];
+                };
+            };
+            /** @description LEDGER_UNAVAILABLE: the database cannot be reached; nothing was charged and the work did not run (retry later) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "code": "LEDGER_UNAVAILABLE",
+                     *       "message": "The token ledger is unavailable; the request was not served"
+                     *     }
+                     */
                     "application/json": components["schemas"]["TokensErrorBodyDto"];
                 };
             };
@@ -4650,7 +6070,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Done and charged. Token cost (action `ai_rewrite`): 500 per started 1,000 characters, at most 2,000. */
+            /** @description Done and charged. Token cost (action `ai_rewrite`): 500 tokens per started 1,000 characters, at most 2,000 tokens. */
             201: {
                 headers: {
                     /** @description Tokens charged for this request */
@@ -4663,12 +6083,43 @@ export interface operations {
                     "application/json": components["schemas"]["RewriteResultDto"];
                 };
             };
+            /** @description VALIDATION_FAILED: the body (or the Idempotency-Key) is not valid; nothing is charged */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "Validation failed: text",
+                     *       "details": [
+                     *         {
+                     *           "field": "text",
+                     *           "errors": [
+                     *             "text must be a string"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TokensErrorBodyDto"];
+                };
+            };
             /** @description UNAUTHENTICATED: missing, invalid or revoked credentials */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "code": "UNAUTHENTICATED",
+                     *       "message": "Missing, invalid or revoked credentials"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
@@ -4678,6 +6129,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 402,
+                     *       "code": "INSUFFICIENT_TOKENS",
+                     *       "message": "Insufficient tokens: this request costs 300, the balance is 12",
+                     *       "balance": 12,
+                     *       "required": 300
+                     *     }
+                     */
                     "application/json": components["schemas"]["TokensErrorBodyDto"];
                 };
             };
@@ -4687,6 +6147,38 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/json": components["schemas"]["TokensErrorBodyDto"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: the body is not JSON; refused by the host (Fastify's parser, or the host's own check) before anything is charged */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 415,
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "message": "Content-Type must be application/json"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TokensErrorBodyDto"];
+                };
+            };
+            /** @description LEDGER_UNAVAILABLE: the database cannot be reached; nothing was charged and the work did not run (retry later) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "code": "LEDGER_UNAVAILABLE",
+                     *       "message": "The token ledger is unavailable; the request was not served"
+                     *     }
+                     */
                     "application/json": components["schemas"]["TokensErrorBodyDto"];
                 };
             };
@@ -4708,7 +6200,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Done and charged. Token cost (action `write_more`): 1500 tokens per request. */
+            /** @description Done and charged. Token cost (action `write_more`): 1,500 tokens per request. */
             201: {
                 headers: {
                     /** @description Tokens charged for this request */
@@ -4721,12 +6213,43 @@ export interface operations {
                     "application/json": components["schemas"]["WriteMoreResultDto"];
                 };
             };
+            /** @description VALIDATION_FAILED: the body (or the Idempotency-Key) is not valid; nothing is charged */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "Validation failed: text",
+                     *       "details": [
+                     *         {
+                     *           "field": "text",
+                     *           "errors": [
+                     *             "text must be a string"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TokensErrorBodyDto"];
+                };
+            };
             /** @description UNAUTHENTICATED: missing, invalid or revoked credentials */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "code": "UNAUTHENTICATED",
+                     *       "message": "Missing, invalid or revoked credentials"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
@@ -4736,6 +6259,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 402,
+                     *       "code": "INSUFFICIENT_TOKENS",
+                     *       "message": "Insufficient tokens: this request costs 300, the balance is 12",
+                     *       "balance": 12,
+                     *       "required": 300
+                     *     }
+                     */
                     "application/json": components["schemas"]["TokensErrorBodyDto"];
                 };
             };
@@ -4745,6 +6277,38 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/json": components["schemas"]["TokensErrorBodyDto"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: the body is not JSON; refused by the host (Fastify's parser, or the host's own check) before anything is charged */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 415,
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "message": "Content-Type must be application/json"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TokensErrorBodyDto"];
+                };
+            };
+            /** @description LEDGER_UNAVAILABLE: the database cannot be reached; nothing was charged and the work did not run (retry later) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "code": "LEDGER_UNAVAILABLE",
+                     *       "message": "The token ledger is unavailable; the request was not served"
+                     *     }
+                     */
                     "application/json": components["schemas"]["TokensErrorBodyDto"];
                 };
             };
@@ -4779,12 +6343,43 @@ export interface operations {
                     "application/json": components["schemas"]["ImageDto"];
                 };
             };
+            /** @description VALIDATION_FAILED: the body (or the Idempotency-Key) is not valid; nothing is charged */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "Validation failed: text",
+                     *       "details": [
+                     *         {
+                     *           "field": "text",
+                     *           "errors": [
+                     *             "text must be a string"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TokensErrorBodyDto"];
+                };
+            };
             /** @description UNAUTHENTICATED: missing, invalid or revoked credentials */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "code": "UNAUTHENTICATED",
+                     *       "message": "Missing, invalid or revoked credentials"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
@@ -4794,6 +6389,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 402,
+                     *       "code": "INSUFFICIENT_TOKENS",
+                     *       "message": "Insufficient tokens: this request costs 300, the balance is 12",
+                     *       "balance": 12,
+                     *       "required": 300
+                     *     }
+                     */
                     "application/json": components["schemas"]["TokensErrorBodyDto"];
                 };
             };
@@ -4803,6 +6407,38 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/json": components["schemas"]["TokensErrorBodyDto"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: the body is not JSON; refused by the host (Fastify's parser, or the host's own check) before anything is charged */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 415,
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "message": "Content-Type must be application/json"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TokensErrorBodyDto"];
+                };
+            };
+            /** @description LEDGER_UNAVAILABLE: the database cannot be reached; nothing was charged and the work did not run (retry later) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "code": "LEDGER_UNAVAILABLE",
+                     *       "message": "The token ledger is unavailable; the request was not served"
+                     *     }
+                     */
                     "application/json": components["schemas"]["TokensErrorBodyDto"];
                 };
             };
@@ -4854,6 +6490,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "Validation failed: text",
+                     *       "details": [
+                     *         {
+                     *           "field": "text",
+                     *           "errors": [
+                     *             "text must be a string"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
@@ -4863,6 +6514,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "code": "UNAUTHENTICATED",
+                     *       "message": "Missing, invalid or revoked credentials"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
@@ -4872,6 +6530,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "code": "NOT_FOUND",
+                     *       "message": "User not found"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
@@ -4881,6 +6546,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 429,
+                     *       "code": "TOO_MANY_REQUESTS",
+                     *       "message": "Too many requests; try again in 1 s",
+                     *       "retryAfter": 1
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
@@ -4890,6 +6563,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 502,
+                     *       "code": "SERVICE_FAILED",
+                     *       "message": "The payment provider could not start the payment; nothing was charged"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
@@ -4899,6 +6579,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "code": "PAYMENTS_UNAVAILABLE",
+                     *       "message": "No payment provider is configured (PAYMENT_PROVIDER): tokens cannot be bought on this server"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
@@ -4934,6 +6621,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "Validation failed: text",
+                     *       "details": [
+                     *         {
+                     *           "field": "text",
+                     *           "errors": [
+                     *             "text must be a string"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
@@ -4943,6 +6645,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "code": "UNAUTHENTICATED",
+                     *       "message": "Missing, invalid or revoked credentials"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
@@ -4952,6 +6661,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "code": "NOT_FOUND",
+                     *       "message": "User not found"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
@@ -4987,6 +6703,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "Validation failed: text",
+                     *       "details": [
+                     *         {
+                     *           "field": "text",
+                     *           "errors": [
+                     *             "text must be a string"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
@@ -4996,6 +6727,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "code": "NOT_FOUND",
+                     *       "message": "User not found"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
@@ -5027,6 +6765,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "Validation failed: text",
+                     *       "details": [
+                     *         {
+                     *           "field": "text",
+                     *           "errors": [
+                     *             "text must be a string"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
@@ -5036,6 +6789,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "code": "UNAUTHENTICATED",
+                     *       "message": "Missing, invalid or revoked credentials"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };

@@ -10,7 +10,14 @@ export { tokenEntities } from './entities/token-entities.js';
 export { tokenMigrations } from './migrations/index.js';
 
 // Metering routes: prices on decorators, who pays, the errors they answer.
-export { SkipTokens, TokenPrice, type PriceUnits, type TokenPriceOptions } from './prices/token-price.decorator.js';
+export {
+  SkipTokens,
+  TokenPrice,
+  tokenAmount,
+  type PriceDescription,
+  type PriceUnits,
+  type TokenPriceOptions,
+} from './prices/token-price.decorator.js';
 export { Payer } from './http/payer.decorator.js';
 export { TokenGuard, type MeteredRequest } from './http/token.guard.js';
 export { TokensError, TokensErrorCode } from './tokens.errors.js';

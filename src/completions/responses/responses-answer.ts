@@ -2,8 +2,12 @@ import type OpenAI from 'openai';
 import type { ChatAnswer } from '../chat-api.js';
 import type { ResponseEcho } from './responses-request.js';
 
-/** OpenAI's Response object as this service sends it (`output_text` is added by the SDKs, not sent). */
-export type ResponseObject = Omit<OpenAI.Responses.Response, 'output_text'>;
+/**
+ * OpenAI's Response object as this service sends it (`output_text` is added by the SDKs, not sent).
+ * `access_programs` is in the object OpenAI sends today (openai 7 reads it), not yet in the types of
+ * openai 6, which this service builds on: null, no access program.
+ */
+export type ResponseObject = Omit<OpenAI.Responses.Response, 'output_text'> & { access_programs: null };
 type OutputItem = OpenAI.Responses.ResponseOutputItem;
 type FinishReason = ChatAnswer['choices'][number]['finish_reason'];
 

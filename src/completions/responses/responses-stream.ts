@@ -174,7 +174,13 @@ export class ResponsesStreamMapper {
         outputIndex,
         item: () => item(this.itemStatus),
         done: () => [
-          { type: 'response.function_call_arguments.done', item_id: id, output_index: outputIndex, arguments: opened.arguments },
+          {
+            type: 'response.function_call_arguments.done',
+            item_id: id,
+            output_index: outputIndex,
+            name: opened.name,
+            arguments: opened.arguments,
+          },
           { type: 'response.output_item.done', output_index: outputIndex, item: item(this.itemStatus) },
         ],
       });

@@ -1,7 +1,8 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { TokensRoutes } from '../http/tokens-routes.js';
-import { ApiBadRequestResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
-import { TokensErrorBodyDto as ErrorBodyDto } from '../http/error-body.dto.js';
+import { ApiOkResponse, ApiOperation, ApiResponse } from '@nestjs/swagger';
+import { errorResponse } from '../http/error-body.dto.js';
+import { TokensErrorCode } from '../tokens.errors.js';
 import { AdminRoutes } from './admin-routes.js';
 import { IntegrityQueryDto, IntegrityReportDto } from './integrity-report.dto.js';
 import { TokenIntegrityService } from './token-integrity.service.js';
@@ -20,7 +21,13 @@ export class AdminIntegrityController {
       'and every account agrees with its last row. `ok` is true only when every list is empty. Read-only; takes no locks.',
   })
   @ApiOkResponse({ type: IntegrityReportDto })
-  @ApiBadRequestResponse({ description: 'VALIDATION_FAILED: `limit` is not an integer from 1 to 1000', type: ErrorBodyDto })
+  @ApiResponse(
+    errorResponse(400, 'VALIDATION_FAILED: `limit` is not an integer from 1 to 1000', [
+      TokensErrorCode.VALIDATION_FAILED,
+      'Validation failed: limit',
+      { details: [{ field: 'limit', errors: ['limit must not be greater than 1000'] }] },
+    ]),
+  )
   async report(@Query() query: IntegrityQueryDto): Promise<IntegrityReportDto> {
     return IntegrityReportDto.from(await this.integrity.report({ limit: query.limit }));
   }

@@ -1,7 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Put, Query } from '@nestjs/common';
 import { TokensRoutes } from '../http/tokens-routes.js';
-import { ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam } from '@nestjs/swagger';
-import { TokensErrorBodyDto as ErrorBodyDto } from '../http/error-body.dto.js';
+import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiResponse } from '@nestjs/swagger';
+import { errorResponse } from '../http/error-body.dto.js';
+import { TokensErrorCode } from '../tokens.errors.js';
 import { Payer } from '../http/payer.decorator.js';
 import { AdminRoutes } from './admin-routes.js';
 import { ActionParamDto, OverrideTargetQueryDto, overrideTargetOf, PriceOverrideDto, SetPriceOverrideDto } from './admin-tokens.dto.js';
@@ -32,7 +33,9 @@ export class AdminPricesController {
   })
   @ApiParam({ name: 'action', example: 'generate_seo_title' })
   @ApiOkResponse({ type: PriceOverrideDto })
-  @ApiNotFoundResponse({ description: 'NOT_FOUND: unknown action, plan or user', type: ErrorBodyDto })
+  @ApiResponse(
+    errorResponse(404, 'NOT_FOUND: unknown action, plan or user', [TokensErrorCode.NOT_FOUND, "Metered action 'seo_titles' not found"]),
+  )
   async set(@Payer() adminId: string, @Param() { action }: ActionParamDto, @Body() body: SetPriceOverrideDto): Promise<PriceOverrideDto> {
     return PriceOverrideDto.from(await this.prices.setOverride(action, body.cost, overrideTargetOf(body), adminId));
   }
@@ -46,7 +49,12 @@ export class AdminPricesController {
   })
   @ApiParam({ name: 'action', example: 'generate_seo_title' })
   @ApiNoContentResponse({ description: 'Removed' })
-  @ApiNotFoundResponse({ description: 'NOT_FOUND: unknown action, or no such override', type: ErrorBodyDto })
+  @ApiResponse(
+    errorResponse(404, 'NOT_FOUND: unknown action, or no such override', [
+      TokensErrorCode.NOT_FOUND,
+      "Price override of 'generate_seo_title' for this plan not found",
+    ]),
+  )
   async remove(@Param() { action }: ActionParamDto, @Query() target: OverrideTargetQueryDto): Promise<void> {
     await this.prices.removeOverride(action, overrideTargetOf(target));
   }

@@ -1,6 +1,6 @@
 import { applyDecorators, type CanActivate, type ExecutionContext, Inject, Injectable, UseGuards } from '@nestjs/common';
-import { ApiForbiddenResponse, ApiTags } from '@nestjs/swagger';
-import { TokensErrorBodyDto } from '../http/error-body.dto.js';
+import { ApiResponse, ApiTags } from '@nestjs/swagger';
+import { errorResponse } from '../http/error-body.dto.js';
 
 /** The guard the host gives for the admin routes (`adminRoutes.guard`): the module has no idea of who is an admin. */
 export const TOKENS_ADMIN_GUARD = Symbol('TOKENS_ADMIN_GUARD');
@@ -19,6 +19,6 @@ export class AdminRoutesGuard implements CanActivate {
 export const AdminRoutes = (): ClassDecorator =>
   applyDecorators(
     ApiTags('admin'),
-    ApiForbiddenResponse({ description: "FORBIDDEN: the host's admin guard refused the caller", type: TokensErrorBodyDto }),
+    ApiResponse(errorResponse(403, "FORBIDDEN: the host's admin guard refused the caller", ['FORBIDDEN', 'This route is for admins'])),
     UseGuards(AdminRoutesGuard),
   );

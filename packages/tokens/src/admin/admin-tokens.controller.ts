@@ -1,7 +1,8 @@
 import { Body, Controller, Get, Post } from '@nestjs/common';
 import { TokensRoutes } from '../http/tokens-routes.js';
-import { ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiPaymentRequiredResponse } from '@nestjs/swagger';
-import { TokensErrorBodyDto as ErrorBodyDto } from '../http/error-body.dto.js';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiResponse } from '@nestjs/swagger';
+import { ERROR_CASES, errorResponse } from '../http/error-body.dto.js';
+import { TokensErrorCode } from '../tokens.errors.js';
 import { Payer } from '../http/payer.decorator.js';
 import { UuidParam } from '../http/uuid-param.js';
 import { AdminRoutes } from './admin-routes.js';
@@ -10,7 +11,7 @@ import { Idempotency, type IdempotencyContext, IdempotentApi, IdempotentWrites, 
 import { TokensService } from '../ledger/tokens.service.js';
 
 @AdminRoutes()
-@ApiNotFoundResponse({ description: 'NOT_FOUND: no such user', type: ErrorBodyDto })
+@ApiResponse(errorResponse(404, 'NOT_FOUND: no such user', [TokensErrorCode.NOT_FOUND, 'User not found']))
 @TokensRoutes()
 @Controller('admin/users/:userId/tokens')
 export class AdminTokensController {
@@ -54,7 +55,7 @@ export class AdminTokensController {
       'Admin only. Takes `amount` from the allowance first, then from credits, with an `admin_deduct` entry that records the admin and the reason. Send `Idempotency-Key` so a retry never deducts twice; a refused deduct leaves the key unused.',
   })
   @ApiCreatedResponse({ type: AdminLedgerEntryDto, description: 'The admin_deduct ledger entry' })
-  @ApiPaymentRequiredResponse({ description: 'INSUFFICIENT_TOKENS: the deduction would take the balance below 0', type: ErrorBodyDto })
+  @ApiResponse(errorResponse(402, 'INSUFFICIENT_TOKENS: the deduction would take the balance below 0', ERROR_CASES.insufficientTokens))
   @IdempotentApi()
   deduct(
     @Payer() adminId: string,

@@ -1,8 +1,9 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { TokensRoutes } from './tokens-routes.js';
-import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Clock } from '@token-metering/database';
-import { TokensErrorBodyDto as ErrorBodyDto } from './error-body.dto.js';
+import { errorResponse } from './error-body.dto.js';
+import { TokensErrorCode } from '../tokens.errors.js';
 import { BalanceDto, LedgerEntryDto, PriceDto, TransactionsPageDto, TransactionsQueryDto } from './token-views.dto.js';
 import { Payer } from './payer.decorator.js';
 import { TokenPrices } from '../prices/token-prices.service.js';
@@ -13,10 +14,12 @@ import { usageRangeOf } from '../usage/usage-range.js';
 import { UsageQueryDto, UsageReportDto } from './usage-views.dto.js';
 
 @ApiTags('tokens')
-@ApiUnauthorizedResponse({
-  description: "UNAUTHENTICATED: nobody pays for this request (the host's payerOf named no one)",
-  type: ErrorBodyDto,
-})
+@ApiResponse(
+  errorResponse(401, "UNAUTHENTICATED: nobody pays for this request (the host's payerOf named no one)", [
+    TokensErrorCode.UNAUTHENTICATED,
+    'This route needs an authenticated caller',
+  ]),
+)
 @TokensRoutes()
 @Controller('tokens')
 export class TokensController {
@@ -75,11 +78,17 @@ export class TokensController {
       totals: { tokens: 1550, requests: 5 },
     },
   })
-  @ApiBadRequestResponse({
-    description:
+  @ApiResponse(
+    errorResponse(
+      400,
       'VALIDATION_FAILED: `from` or `to` is no date, `from` is after `to`, the range is longer than 366 days, or `interval` is not `day`',
-    type: ErrorBodyDto,
-  })
+      [
+        TokensErrorCode.VALIDATION_FAILED,
+        'Validation failed: from',
+        { details: [{ field: 'from', errors: ['from must not be after to'] }] },
+      ],
+    ),
+  )
   async usageReport(@Payer() payerId: string, @Query() query: UsageQueryDto): Promise<UsageReportDto> {
     const range = usageRangeOf(query, dayOf(this.clock.now()));
     return UsageReportDto.from(await this.usage.report(payerId, { ...range, groupBy: query.groupBy }));

@@ -1,8 +1,8 @@
 import { applyDecorators, createParamDecorator, ExecutionContext, Injectable } from '@nestjs/common';
-import { ApiConflictResponse, ApiHeader } from '@nestjs/swagger';
+import { ApiHeader, ApiResponse } from '@nestjs/swagger';
 import { clientRequestIdOf, type HeaderWriter, serverRequestIdOf } from '../http/request-id.js';
 import type { EntityManager } from 'typeorm';
-import { TokensErrorBodyDto as ErrorBodyDto } from '../http/error-body.dto.js';
+import { ERROR_CASES, errorResponse } from '../http/error-body.dto.js';
 import { again, done, retrying } from '@token-metering/database';
 import { rollback, TransactionRunner } from '@token-metering/database';
 import { idempotencyClaimOf, IdempotencyKeys, inProgress } from './idempotency-keys.js';
@@ -79,10 +79,13 @@ export function IdempotentApi(): MethodDecorator {
         'Makes a retry safe (per admin, 24 hours): the same key replays the first answer (header `Idempotent-Replayed: true`) and changes nothing more. ' +
         'A request that failed (e.g. a 402 deduct) leaves the key unused.',
     }),
-    ApiConflictResponse({
-      description:
+    ApiResponse(
+      errorResponse(
+        409,
         'IDEMPOTENCY_KEY_REUSED: the key was used with another request; IDEMPOTENCY_IN_PROGRESS: the first request with the key is still running',
-      type: ErrorBodyDto,
-    }),
+        ERROR_CASES.keyReused,
+        ERROR_CASES.keyInProgress,
+      ),
+    ),
   );
 }

@@ -1,6 +1,6 @@
 import { applyDecorators, SetMetadata } from '@nestjs/common';
-import { ApiConflictResponse, ApiExtension, ApiHeader, ApiPaymentRequiredResponse, ApiResponse } from '@nestjs/swagger';
-import { TokensErrorBodyDto as ErrorBodyDto } from '../http/error-body.dto.js';
+import { ApiExtension, ApiHeader, ApiResponse } from '@nestjs/swagger';
+import { ERROR_CASES, errorResponse } from '../http/error-body.dto.js';
 
 export const TOKEN_PRICE_METADATA = 'tokens:price';
 export const SKIP_TOKENS_METADATA = 'tokens:skip';
@@ -12,21 +12,38 @@ export const SKIP_TOKENS_METADATA = 'tokens:skip';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each route names its own DTO type
 export type PriceUnits<TBody = any> = (body: TBody) => number;
 
+/** The pricing rule in words for a price per unit, e.g. `(price) => `${tokenAmount(price)} per started 100 leads``. */
+export type PriceDescription = (price: number) => string;
+
 export interface TokenPriceOptions {
   /** Price per unit; default of the action, overridable by admins per plan or user. */
   price: number;
   /** Units a request uses, from its validated body (the @Body() DTO). Default 1. */
   units?: PriceUnits;
-  /** Human-readable pricing rule, shown in GET /tokens/costs and in the API docs. */
-  description?: string;
+  /**
+   * Human-readable pricing rule, shown in GET /tokens/costs (at the caller's price) and in the API
+   * docs (at the default). A function of the price stays right when an override changes the price;
+   * a fixed text is shown as it is. Default: "1 token per request", "7 tokens per request".
+   */
+  description?: string | PriceDescription;
 }
 
 export interface TokenPriceMetadata {
   action: string;
   price: number;
   units?: PriceUnits;
+  /** The rule at the default price. */
   description: string;
+  /** The rule at a given price (an override's). */
+  describe: PriceDescription;
 }
+
+/** "1 token", "7 tokens", "1,500 tokens". */
+export function tokenAmount(tokens: number): string {
+  return `${tokens.toLocaleString('en-US')} ${tokens === 1 ? 'token' : 'tokens'}`;
+}
+
+const perRequest: PriceDescription = (price) => `${tokenAmount(price)} per request`;
 
 /**
  * Meters a route (or every route of a controller): the caller is charged before the handler
@@ -37,11 +54,14 @@ export interface TokenPriceMetadata {
  */
 export function TokenPrice(action: string, price: number | TokenPriceOptions): MethodDecorator & ClassDecorator {
   const options = typeof price === 'number' ? { price } : price;
+  const given = options.description;
+  const describe = typeof given === 'string' ? () => given : (given ?? perRequest);
   const metadata: TokenPriceMetadata = {
     action,
     price: options.price,
     units: options.units,
-    description: options.description ?? `${options.price} tokens per request`,
+    description: describe(options.price),
+    describe,
   };
   return applyDecorators(
     SetMetadata(TOKEN_PRICE_METADATA, metadata),
@@ -62,14 +82,39 @@ export function TokenPrice(action: string, price: number | TokenPriceOptions): M
         'X-Tokens-Remaining': { description: 'Balance after the charge', schema: { type: 'integer' } },
       },
     }),
-    ApiPaymentRequiredResponse({ description: 'INSUFFICIENT_TOKENS: balance below the cost; the work did not run', type: ErrorBodyDto }),
-    ApiConflictResponse({
-      description:
+    ApiResponse(
+      errorResponse(
+        400,
+        'VALIDATION_FAILED: the body (or the Idempotency-Key) is not valid; nothing is charged',
+        ERROR_CASES.validationFailed,
+      ),
+    ),
+    ApiResponse(errorResponse(402, 'INSUFFICIENT_TOKENS: balance below the cost; the work did not run', ERROR_CASES.insufficientTokens)),
+    ApiResponse(
+      errorResponse(
+        409,
         'With an Idempotency-Key; nothing runs and nothing is charged. IDEMPOTENCY_KEY_REUSED: the key was used with another request. ' +
-        'IDEMPOTENCY_IN_PROGRESS: the first request with the key has not finished (or its outcome could not be recorded). ' +
-        'IDEMPOTENCY_ANSWER_UNAVAILABLE: the first request succeeded and was charged, but its answer was not kept',
-      type: ErrorBodyDto,
-    }),
+          'IDEMPOTENCY_IN_PROGRESS: the first request with the key has not finished (or its outcome could not be recorded). ' +
+          'IDEMPOTENCY_ANSWER_UNAVAILABLE: the first request succeeded and was charged, but its answer was not kept',
+        ERROR_CASES.keyReused,
+        ERROR_CASES.keyInProgress,
+        ERROR_CASES.answerUnavailable,
+      ),
+    ),
+    ApiResponse(
+      errorResponse(
+        415,
+        "UNSUPPORTED_MEDIA_TYPE: the body is not JSON; refused by the host (Fastify's parser, or the host's own check) before anything is charged",
+        ERROR_CASES.unsupportedMediaType,
+      ),
+    ),
+    ApiResponse(
+      errorResponse(
+        503,
+        'LEDGER_UNAVAILABLE: the database cannot be reached; nothing was charged and the work did not run (retry later)',
+        ERROR_CASES.ledgerUnavailable,
+      ),
+    ),
   );
 }
 

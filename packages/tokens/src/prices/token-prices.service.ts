@@ -73,16 +73,14 @@ export class TokenPrices {
     return { unitPrice: (await this.resolve(pricing, payerId, byAction)).cost, revision };
   }
 
-  /** The caller's price of every metered action (@TokenPrice). */
+  /** The caller's price of every metered action (@TokenPrice), described at that price. */
   async meteredPricesFor(payerId: string): Promise<PriceView[]> {
     const overrides = await this.overrides();
     return Promise.all(
-      this.catalog.list().map(async (pricing) => ({
-        action: pricing.action,
-        defaultCost: pricing.price,
-        description: pricing.description,
-        ...(await this.resolve(pricing, payerId, overrides)),
-      })),
+      this.catalog.list().map(async (pricing) => {
+        const { cost, overriddenBy } = await this.resolve(pricing, payerId, overrides);
+        return { action: pricing.action, cost, defaultCost: pricing.price, overriddenBy, description: pricing.describe(cost) };
+      }),
     );
   }
 

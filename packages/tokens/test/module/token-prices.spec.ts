@@ -41,8 +41,9 @@ describe(`TokenPrices (${TEST_DB})`, () => {
     await a.close();
   });
 
-  it('the most specific override wins: payer > tier > global > default', async () => {
+  it('the most specific override wins: payer > tier > global > default; the price list describes the price it shows', async () => {
     expect(await prices.priceFor(NOTE, 'acme')).toBe(1);
+    expect((await prices.pricesFor('acme'))[0].description).toBe('1 token per request');
     await prices.setOverride('note_summary', 5, {}, ADMIN);
     expect(await prices.priceFor(NOTE, 'acme')).toBe(5);
     await prices.setOverride('note_summary', 3, { tier: 'flat' }, ADMIN);
@@ -50,7 +51,8 @@ describe(`TokenPrices (${TEST_DB})`, () => {
     await prices.setOverride('note_summary', 0, { payerId: 'acme' }, ADMIN);
     expect([await prices.priceFor(NOTE, 'acme'), await prices.priceFor(NOTE, 'globex')]).toEqual([0, 3]);
     const list = await prices.pricesFor('acme');
-    expect(list).toEqual([{ action: 'note_summary', cost: 0, defaultCost: 1, overriddenBy: 'user', description: expect.any(String) }]);
+    expect(list).toEqual([{ action: 'note_summary', cost: 0, defaultCost: 1, overriddenBy: 'user', description: '0 tokens per request' }]);
+    expect((await prices.pricesFor('globex'))[0]).toMatchObject({ cost: 3, description: '3 tokens per request' });
   });
 
   it('a change made on one instance is the price of the next request on another', async () => {

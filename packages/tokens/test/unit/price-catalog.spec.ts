@@ -4,7 +4,7 @@
  */
 import { Controller, Post } from '@nestjs/common';
 import { type DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
-import { SkipTokens, TokenPrice } from '../../src/index.js';
+import { SkipTokens, TokenPrice, tokenAmount } from '../../src/index.js';
 import { PriceCatalog } from '../../src/prices/price-catalog.js';
 
 @Controller('notes')
@@ -30,6 +30,17 @@ class TranslationsController {
   @Post('preview')
   @SkipTokens()
   preview(): void {}
+}
+
+@Controller('pages')
+class PagesController {
+  @Post()
+  @TokenPrice('page_scan', {
+    price: 3,
+    units: (body: { pages: number }) => body.pages,
+    description: (price) => `${tokenAmount(price)} a page`,
+  })
+  scan(): void {}
 }
 
 @Controller('summaries')
@@ -64,6 +75,24 @@ describe('PriceCatalog', () => {
     ]);
     expect(catalog.get('note_summary')?.units?.({ pages: 4 })).toBe(4);
     expect(catalog.get('no_such_action')).toBeUndefined();
+  });
+
+  it('puts a price in words at any price: one token or many, by default or by the rule of the route', () => {
+    const catalog = catalogOf(NotesController, TranslationsController, PagesController);
+    expect(['note_title', 'translation', 'page_scan'].map((action) => catalog.get(action)?.description)).toEqual([
+      '5 tokens per request',
+      '7 tokens per request',
+      '3 tokens a page',
+    ]);
+    const describe = (action: string, price: number) => catalog.get(action)?.describe(price);
+    expect([describe('note_title', 1), describe('note_title', 1500), describe('page_scan', 1), describe('page_scan', 0)]).toEqual([
+      '1 token per request',
+      '1,500 tokens per request',
+      '1 token a page',
+      '0 tokens a page',
+    ]);
+    // A fixed text is shown as it is, whatever the price.
+    expect(describe('note_summary', 9)).toBe('2 tokens a page');
   });
 
   it('an action priced on two routes alike is one action; with two prices, start-up is refused', () => {

@@ -1,0 +1,103 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/** How long a connection attempt waits for the server to answer (mysql2's default is 10 s). */
+export const CONNECT_TIMEOUT_MS = 5000;
+
+/** The driver's error code (mysql2 puts it on the error; TypeORM wraps some errors with the driver's one inside). */
+function codeOf(error: unknown): string | undefined {
+  const e = error as { code?: unknown; driverError?: { code?: unknown } } | null;
+  const code = e?.driverError?.code ?? e?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/**
+ * Failures to connect that a moment can end: a server that is starting, restarting or full. Start-up
+ * tries again a few times; anything else (a wrong address, password or database name, data a
+ * migration refuses to change) will not fix itself and stops the start at once.
+ */
+const TRANSIENT = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'PROTOCOL_CONNECTION_LOST', 'ER_SERVER_SHUTDOWN', 'ER_CON_COUNT_ERROR']);
+
+/**
+ * Start-up connection attempts: 3, half a second apart. A server that is down is reported about 1 s
+ * after the first attempt, a few seconds after the process started.
+ */
+export const START_UP_CONNECTION_RETRIES = { retryAttempts: 3, retryDelay: 500 } as const;
+
+export function isTransientConnectionFailure(error: unknown): boolean {
+  const code = codeOf(error);
+  return code !== undefined && TRANSIENT.has(code);
+}
+
+/**
+ * One line naming why the app could not use the MySQL/MariaDB database of `databaseUrl` (never its
+ * password), or undefined when `error` is not a connection failure.
+ */
+export function connectionFailureLine(error: unknown, databaseUrl: string): string | undefined {
+  const url = new URL(databaseUrl.replace(/^mariadb:/, 'mysql:'));
+  const where = `${url.hostname}:${url.port || '3306'}`;
+  const user = decodeURIComponent(url.username);
+  const database = decodeURIComponent(url.pathname.slice(1));
+  const cannot = `Cannot connect to the database at ${where}`;
+  switch (codeOf(error)) {
+    case 'ECONNREFUSED':
+      return `${cannot}: connection refused (is MySQL/MariaDB running there?)`;
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return `${cannot}: the host name ${url.hostname} is not known`;
+    case 'ETIMEDOUT':
+      return `${cannot}: no answer within 5 s (a firewall, or the wrong host?)`;
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return `${cannot}: the host cannot be reached`;
+    case 'ECONNRESET':
+    case 'EPIPE':
+    case 'PROTOCOL_CONNECTION_LOST':
+    case 'ER_SERVER_SHUTDOWN':
+      return `${cannot}: the server closed the connection`;
+    case 'ER_CON_COUNT_ERROR':
+      return `${cannot}: the server has too many connections`;
+    case 'ER_ACCESS_DENIED_ERROR':
+    case 'ER_ACCESS_DENIED_NO_PASSWORD_ERROR':
+      return `${cannot}: access denied for user "${user}" (check the user name and password in DATABASE_URL)`;
+    case 'ER_DBACCESS_DENIED_ERROR':
+      return `${cannot}: user "${user}" may not use database "${database}" (GRANT ALL ON \`${database}\`.* TO '${user}')`;
+    case 'ER_BAD_DB_ERROR':
+      return (
+        `database "${database}" does not exist on ${where} ` +
+        `(create it: CREATE DATABASE \`${database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci)`
+      );
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Connects once to the MySQL/MariaDB database of `databaseUrl` with the app's driver, as the app
+ * will (trying again like it when the failure may be transient), and closes the connection. Returns
+ * the line naming why the app could not use it, or undefined when it can (or when the failure is not
+ * one this knows: the app's own start then reports it).
+ */
+export async function databaseConnectionProblem(databaseUrl: string): Promise<string | undefined> {
+  const { createConnection } = await import('mysql2/promise');
+  const url = new URL(databaseUrl.replace(/^mariadb:/, 'mysql:'));
+  const options = {
+    host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+    port: Number(url.port || '3306'),
+    user: decodeURIComponent(url.username),
+    password: decodeURIComponent(url.password),
+    database: decodeURIComponent(url.pathname.slice(1)),
+    connectTimeout: CONNECT_TIMEOUT_MS,
+  };
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const connection = await createConnection(options);
+      await connection.end();
+      return undefined;
+    } catch (error) {
+      if (!isTransientConnectionFailure(error) || attempt >= START_UP_CONNECTION_RETRIES.retryAttempts) {
+        return connectionFailureLine(error, databaseUrl);
+      }
+      await sleep(START_UP_CONNECTION_RETRIES.retryDelay);
+    }
+  }
+}
