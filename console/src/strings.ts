@@ -72,7 +72,6 @@ export const strings = {
     emptyText: 'The services that need tokens are paused until you buy more or your allowance renews.',
     lowTitle: 'Your balance is below the price of every service.',
     services: 'Services and prices',
-    perCall: (cost: string) => `${cost} tokens per call`,
     needsTokens: 'Not enough tokens',
   },
   usage: {

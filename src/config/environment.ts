@@ -103,13 +103,13 @@ export class Environment extends AiEnvironment {
   @Matches(/^whsec_[A-Za-z0-9_]+$/, { message: 'STRIPE_WEBHOOK_SECRET must be a webhook signing secret (whsec_...)' })
   STRIPE_WEBHOOK_SECRET?: string;
 
-  /** Where Stripe Checkout sends the buyer after paying; Stripe replaces {CHECKOUT_SESSION_ID}. */
+  /** Where Stripe Checkout sends the buyer after paying (the console's result page); Stripe replaces {CHECKOUT_SESSION_ID}. */
   @IsUrl(HTTP_URL, { message: 'STRIPE_SUCCESS_URL must be an http(s) URL' })
-  STRIPE_SUCCESS_URL = 'http://localhost:3000/?checkout=success&session_id={CHECKOUT_SESSION_ID}';
+  STRIPE_SUCCESS_URL = 'http://localhost:3000/buy/result?checkout=success&session_id={CHECKOUT_SESSION_ID}';
 
-  /** Where Stripe Checkout sends a buyer who gave up. */
+  /** Where Stripe Checkout sends a buyer who gave up (the console's result page says so). */
   @IsUrl(HTTP_URL, { message: 'STRIPE_CANCEL_URL must be an http(s) URL' })
-  STRIPE_CANCEL_URL = 'http://localhost:3000/?checkout=cancelled';
+  STRIPE_CANCEL_URL = 'http://localhost:3000/buy/result?checkout=cancelled';
 
   /** Testing and advanced use only: another address for the Stripe API (a local fake, a proxy). */
   @IsOptional()

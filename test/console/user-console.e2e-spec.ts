@@ -78,6 +78,36 @@ describeInBrowser('user console')('the user console in a browser', () => {
     await page.context().close();
   }, 90_000);
 
+  it('signs in and moves between pages with the keyboard alone, with the focus visible', async () => {
+    const user = await registerUser(t.http);
+    const { page, problems } = await openPage(browser);
+    await page.goto(`${t.http.baseUrl}/activity`);
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(user.email);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('password-123');
+    await page.keyboard.press('Enter');
+    // Back where sign-in interrupted.
+    await page.getByRole('heading', { name: 'Activity' }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/activity');
+
+    await page.keyboard.press('Tab');
+    const focused = () =>
+      page.evaluate(() => {
+        const element = document.activeElement as HTMLElement;
+        return { text: element.textContent, outline: getComputedStyle(element).outlineStyle };
+      });
+    await expect(focused()).resolves.toEqual({ text: 'Skip to content', outline: 'solid' });
+    let steps = 0;
+    while ((await focused()).text !== 'API keys' && steps++ < 10) await page.keyboard.press('Tab');
+    await expect(focused()).resolves.toEqual({ text: 'API keys', outline: 'solid' });
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'API keys' }).waitFor();
+    expect(problems).toEqual({ violations: [], errors: [] });
+    await page.context().close();
+  }, 90_000);
+
   it('shows the balance, the usage chart by action and by model, and a completion as one ledger line', async () => {
     const user = await registerUser(t.http);
     for (let i = 0; i < 3; i++) expect((await t.http.post('/services/chat', { message: 'hello' }, { token: user.token })).status).toBe(201);

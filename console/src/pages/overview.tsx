@@ -49,6 +49,12 @@ function BalanceNotice({ balance }: { balance: Schemas['BalanceDto'] }) {
   );
 }
 
+/**
+ * Prices of a model's tokens (`ai_completion:<model>:input`) are per 1,000 tokens, and a completion
+ * runs with a lowered output limit when the balance is short: only an empty balance stops those.
+ */
+const perThousand = (price: Schemas['PriceDto']) => price.action.includes(':');
+
 /** What the tokens buy; what the balance cannot pay for shows as disabled. */
 function Services({ prices, balance }: { prices: Schemas['PriceDto'][]; balance: number }) {
   return (
@@ -56,13 +62,13 @@ function Services({ prices, balance }: { prices: Schemas['PriceDto'][]; balance:
       <h2 id="services-title">{t.services}</h2>
       <ul className="services">
         {prices.map((price) => {
-          const disabled = price.cost > balance;
+          const disabled = balance === 0 || (!perThousand(price) && price.cost > balance);
           return (
             <li key={price.action} className={disabled ? 'disabled' : undefined} aria-disabled={disabled}>
               <span>
                 <code>{price.action}</code> <span className="muted">{price.description}</span>
               </span>
-              <span className="number">{disabled ? t.needsTokens : t.perCall(formatTokens(price.cost))}</span>
+              {disabled && <span className="number">{t.needsTokens}</span>}
             </li>
           );
         })}

@@ -46,6 +46,7 @@ function AuthForm(props: { title: string; submit: string; register?: boolean }) 
   const known = error instanceof ApiError && (error.status === 401 || error.code === 'EMAIL_TAKEN');
   return (
     <main id="main" className="auth">
+      <p className="brand">{strings.product}</p>
       <h1>{props.title}</h1>
       <form onSubmit={(event) => void onSubmit(event)} className="stack">
         {props.register && (
