@@ -210,6 +210,7 @@ export const strings = {
     prices: {
       title: 'Prices',
       intro: 'The most specific price wins: a user override, then a plan override, then the global one, then the default.',
+      modelsNote: 'The prices of AI models are set on their page:',
       action: 'Action',
       defaultCost: 'Default',
       global: 'Global',

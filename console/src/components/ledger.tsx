@@ -1,7 +1,7 @@
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { Schemas } from '../api/client';
-import { pricesQuery } from '../api/queries';
+import { actionPrices, pricesQuery } from '../api/queries';
 import { amountClass, formatDateTime, formatSigned, formatTokens } from '../format';
 import { ledgerLines, type LedgerLine } from '../ledger-lines';
 import { strings } from '../strings';
@@ -68,7 +68,7 @@ export function Ledger(props: { queryKey: readonly unknown[]; fetchPage: (query:
           {t.action}
           <select value={filters.action} onChange={(event) => setFilters({ ...filters, action: event.target.value })}>
             <option value="">{t.any}</option>
-            {(prices.data ?? []).map((price) => (
+            {actionPrices(prices.data ?? []).map((price) => (
               <option key={price.action} value={price.action}>
                 {price.action}
               </option>

@@ -2,7 +2,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, type ReactNode } from 'react';
 import { Link } from 'react-router';
 import { api, unwrap, type Schemas } from '../../api/client';
-import { plansQuery, pricesQuery } from '../../api/queries';
+import { actionPrices, plansQuery, pricesQuery } from '../../api/queries';
 import { Confirm } from '../../components/confirm';
 import { Empty, ErrorNotice, Loading } from '../../components/notice';
 import { useConfirmedAction } from '../../confirmed-action';
@@ -10,7 +10,7 @@ import { Refusal } from '../../errors';
 import { textField } from '../../form-fields';
 import { formatTokens } from '../../format';
 import { strings } from '../../strings';
-import { adminAccountPath } from '..';
+import { adminAccountPath, PAGES } from '..';
 import {
   effectivePrice,
   overrideFor,
@@ -44,8 +44,9 @@ export function AdminPricesPage() {
   });
 
   const list = overrides.data ?? [];
-  const defaultOf = (action: string) => prices.data?.find((price) => price.action === action)?.defaultCost ?? 0;
-  const actions = [...new Set([...(prices.data ?? []).map((price) => price.action), ...list.map((override) => override.action)])];
+  const metered = actionPrices(prices.data ?? []);
+  const defaultOf = (action: string) => metered.find((price) => price.action === action)?.defaultCost ?? 0;
+  const actions = [...new Set([...metered.map((price) => price.action), ...list.map((override) => override.action)])];
 
   /** Asks to set a price; a user's override names the user, whose current price depends on their plan. */
   const set = async (event: FormEvent<HTMLFormElement>) => {
@@ -95,7 +96,9 @@ export function AdminPricesPage() {
   return (
     <>
       <h1>{t.title}</h1>
-      <p className="muted">{t.intro}</p>
+      <p className="muted">
+        {t.intro} {t.modelsNote} <Link to={PAGES.adminModels}>{strings.nav.models}</Link>.
+      </p>
       {error && <ErrorNotice error={error} onRetry={() => void Promise.all([overrides.refetch(), prices.refetch()])} />}
       {(overrides.isPending || prices.isPending) && <Loading />}
       {change.error !== undefined && <ErrorNotice error={change.error} />}
@@ -131,7 +134,7 @@ export function AdminPricesPage() {
                     <tr key={action}>
                       <th scope="row">
                         <code>{action}</code>
-                        <div className="muted small">{prices.data.find((price) => price.action === action)?.description}</div>
+                        <div className="muted small">{metered.find((price) => price.action === action)?.description}</div>
                       </th>
                       <td className="number">{formatTokens(defaultOf(action))}</td>
                       <td className="number">

@@ -1,0 +1,248 @@
+/**
+ * The admin console at /admin, in a real browser against the real app and database: finding a user by
+ * an email prefix, their account (grant and deduct with a reason and a confirmation, a deduct above the
+ * balance refused, a plan change), price overrides, an AI model's price and the integrity report; a
+ * non-admin is sent to the overview. Every page: no console error, no CSP violation, no serious
+ * accessibility violation; each change is checked on the page and through the API and the ledger.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { accessibilityProblems, describeInBrowser, launchBrowser, openPage, screenshot, type Problems } from '../support/browser.js';
+import { loginAdmin, registerUser, uniqueEmail } from '../support/factories.js';
+import { expectLedgerConsistent, ledgerState } from '../support/ledger-assertions.js';
+import { ADMIN, startTestApp, TestApp } from '../support/test-app.js';
+
+const n = (value: number) => value.toLocaleString('en-US');
+
+describeInBrowser('admin console')('the admin console in a browser', () => {
+  let t: TestApp;
+  let browser: Browser;
+  let adminToken: string;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    browser = await launchBrowser();
+    adminToken = await loginAdmin(t.http);
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  /** A page is done when it has no problem of any kind; its screenshot is kept. */
+  async function expectClean(page: Page, problems: Problems, name: string) {
+    await page.waitForLoadState('networkidle');
+    await screenshot(page, name);
+    expect({ name, ...problems, accessibility: await accessibilityProblems(page) }).toEqual({
+      name,
+      violations: [],
+      errors: [],
+      accessibility: [],
+    });
+  }
+
+  async function signedIn(email: string, password: string) {
+    const opened = await openPage(browser);
+    await opened.page.goto(`${t.http.baseUrl}/sign-in`);
+    await opened.page.getByLabel('Email').fill(email);
+    await opened.page.getByLabel('Password').fill(password);
+    await opened.page.getByRole('button', { name: 'Sign in' }).click();
+    await opened.page.getByRole('heading', { name: 'Overview' }).waitFor();
+    return opened;
+  }
+
+  const signedInAsAdmin = () => signedIn(ADMIN.email, ADMIN.password);
+  const balanceOf = async (token: string) => (await t.http.get('/tokens/balance', { token })).body.balance as number;
+
+  it('finds a user by an email prefix, grants and deducts with a reason, refuses a deduct above the balance, changes the plan', async () => {
+    const email = uniqueEmail('findme');
+    const user = await registerUser(t.http, { email, name: 'Lan' });
+    await registerUser(t.http, { email: uniqueEmail('other') });
+    const { page, problems } = await signedInAsAdmin();
+
+    await page.getByRole('link', { name: 'Users' }).click();
+    await page.getByRole('heading', { name: 'Users' }).waitFor();
+    const search = page.getByLabel('Email starts with');
+    await search.fill('nobody-has-this-prefix');
+    await page.getByText("No user's email starts with “nobody-has-this-prefix”.").waitFor();
+    await search.fill(email.slice(0, email.indexOf('@') - 4));
+    await page.getByRole('link', { name: email }).waitFor();
+    await expect(page.locator('tbody tr').count()).resolves.toBe(1);
+    const row = page.getByRole('row', { name: new RegExp(email.replace(/[.]/g, '\\.')) });
+    await expect(row.getByRole('cell').allInnerTexts()).resolves.toEqual([email, 'Lan', 'free', '100', expect.any(String)]);
+    await expectClean(page, problems, 'admin-users');
+
+    await page.getByRole('link', { name: email }).click();
+    await page.getByRole('heading', { name: email }).waitFor();
+    await expect(page.getByTestId('balance').innerText()).resolves.toBe('100');
+
+    // Grant 500 with a reason; a double click on the confirmation grants once.
+    const grant = page.getByRole('region', { name: 'Grant tokens' });
+    await grant.getByLabel('Amount').fill('500');
+    await grant.getByLabel('Reason').fill('goodwill after the outage');
+    await grant.getByRole('button', { name: 'Grant tokens' }).click();
+    const dialog = page.getByRole('dialog');
+    await expect(dialog.getByText(`Grant 500 tokens to ${email}?`).isVisible()).resolves.toBe(true);
+    await dialog.getByRole('button', { name: 'Grant 500 tokens' }).dblclick();
+    await page.getByText(`Granted 500 tokens to ${email}.`).waitFor();
+    await page.getByTestId('balance').getByText('600').waitFor();
+    await page.getByRole('cell', { name: /^Granted by an admin · goodwill after the outage/ }).waitFor();
+
+    const deduct = page.getByRole('region', { name: 'Deduct tokens' });
+    await deduct.getByLabel('Amount').fill('200');
+    await deduct.getByLabel('Reason').fill('chargeback');
+    await deduct.getByRole('button', { name: 'Deduct tokens' }).click();
+    await expect(dialog.getByText(`Deduct 200 tokens from ${email}?`).isVisible()).resolves.toBe(true);
+    await dialog.getByRole('button', { name: 'Deduct 200 tokens' }).click();
+    await page.getByText(`Deducted 200 tokens from ${email}.`).waitFor();
+    await page.getByTestId('balance').getByText('400').waitFor();
+    await page.getByRole('cell', { name: /^Deducted by an admin · chargeback/ }).waitFor();
+
+    // A deduct above the balance: the 402 as a sentence, and nothing changes.
+    const before = await ledgerState(t.dataSource, user.id);
+    await deduct.getByLabel('Amount').fill('5000');
+    await deduct.getByLabel('Reason').fill('too much');
+    await deduct.getByRole('button', { name: 'Deduct tokens' }).click();
+    await dialog.getByRole('button', { name: 'Deduct 5,000 tokens' }).click();
+    await deduct
+      .getByRole('alert')
+      .getByText(`Cannot deduct 5,000 tokens: the balance of ${email} is 400 tokens. Nothing was changed.`)
+      .waitFor();
+    expect(await ledgerState(t.dataSource, user.id)).toEqual(before);
+    await expect(page.getByTestId('balance').innerText()).resolves.toBe('400');
+
+    expect(await balanceOf(user.token)).toBe(400);
+    const { entries } = await expectLedgerConsistent(t.dataSource, user.id);
+    expect(entries.map((entry) => [entry.type, entry.amount])).toEqual([
+      ['initial_grant', 100],
+      ['admin_grant', 500],
+      ['admin_deduct', -200],
+    ]);
+    const own = (await t.http.get('/tokens/transactions', { token: user.token })).body.items as any[];
+    expect(own.filter((entry) => entry.type.startsWith('admin_')).map((entry) => [entry.type, entry.metadata.reason])).toEqual([
+      ['admin_deduct', 'chargeback'],
+      ['admin_grant', 'goodwill after the outage'],
+    ]);
+
+    // Free (100 a month) to Starter (10,000): the upgrade adds the difference at once.
+    const plan = page.getByRole('region', { name: 'Plan' });
+    await plan.getByLabel('Plan').selectOption('starter');
+    await plan.getByRole('button', { name: 'Change plan' }).click();
+    await expect(dialog.getByText(`Change the plan of ${email} from Free to Starter?`).isVisible()).resolves.toBe(true);
+    await dialog.getByRole('button', { name: 'Change plan' }).click();
+    await page.getByText(`${email} is now on the Starter plan.`).waitFor();
+    const upgraded = await balanceOf(user.token);
+    expect(upgraded).toBe(400 + 10_000 - 100);
+    await page.getByTestId('balance').getByText(n(upgraded)).waitFor();
+    expect((await t.http.get('/subscriptions/me', { token: user.token })).body.plan.code).toBe('starter');
+    await page.getByRole('cell', { name: /^Plan change/ }).waitFor();
+    await expectLedgerConsistent(t.dataSource, user.id);
+    await expectClean(page, problems, 'admin-account');
+    await page.context().close();
+  }, 120_000);
+
+  it("sets and removes price overrides for a plan and for a user; the user's price list follows", async () => {
+    const user = await registerUser(t.http);
+    expect((await t.http.put(`/admin/users/${user.id}/subscription`, { planCode: 'starter' }, { token: adminToken })).status).toBe(200);
+    const priceOf = async () => {
+      const prices = (await t.http.get('/tokens/costs', { token: user.token })).body as {
+        action: string;
+        cost: number;
+        overriddenBy: string | null;
+      }[];
+      const chat = prices.find((price) => price.action === 'ai_chat_message')!;
+      return [chat.cost, chat.overriddenBy];
+    };
+    const [defaultCost] = await priceOf();
+    const { page, problems } = await signedInAsAdmin();
+    await page.getByRole('link', { name: 'Prices' }).click();
+    await page.getByRole('heading', { name: 'Prices' }).waitFor();
+    const form = page.getByRole('region', { name: 'Set a price' });
+    const dialog = page.getByRole('dialog');
+
+    await form.getByLabel('Action').selectOption('ai_chat_message');
+    await form.getByLabel('Price in tokens').fill('7');
+    await form.getByLabel('Plan (optional)').selectOption('starter');
+    await form.getByRole('button', { name: 'Set price' }).click();
+    await expect(dialog.getByText(`ai_chat_message: ${defaultCost} → 7 tokens for plan starter?`).isVisible()).resolves.toBe(true);
+    await dialog.getByRole('button', { name: 'Set price' }).click();
+    await page.getByRole('button', { name: 'Remove the price of ai_chat_message for plan starter' }).waitFor();
+    await expect(priceOf()).resolves.toEqual([7, 'plan']);
+
+    await form.getByLabel('Plan (optional)').selectOption('');
+    await form.getByLabel('Price in tokens').fill('3');
+    await form.getByLabel('User id (optional)').fill(user.id);
+    await form.getByRole('button', { name: 'Set price' }).click();
+    await expect(dialog.getByText(`ai_chat_message: 7 → 3 tokens for ${user.email}?`).isVisible()).resolves.toBe(true);
+    await dialog.getByRole('button', { name: 'Set price' }).click();
+    await page.getByRole('link', { name: user.id.slice(0, 8) }).waitFor();
+    await expect(priceOf()).resolves.toEqual([3, 'user']);
+    await expectClean(page, problems, 'admin-prices');
+
+    await page.getByRole('button', { name: 'Remove the price of ai_chat_message for plan starter' }).click();
+    await expect(
+      dialog.getByText(`Remove the price of ai_chat_message for plan starter? It goes from 7 to ${defaultCost} tokens.`).isVisible(),
+    ).resolves.toBe(true);
+    await dialog.getByRole('button', { name: 'Remove price' }).click();
+    await expect(
+      page.getByRole('button', { name: 'Remove the price of ai_chat_message for plan starter' }).waitFor({ state: 'detached' }),
+    ).resolves.toBeUndefined();
+    await expect(priceOf()).resolves.toEqual([3, 'user']);
+
+    await page.getByRole('button', { name: /^Remove the price of ai_chat_message for / }).click();
+    await expect(
+      dialog.getByText(`Remove the price of ai_chat_message for ${user.email}? It goes from 3 to ${defaultCost} tokens.`).isVisible(),
+    ).resolves.toBe(true);
+    await dialog.getByRole('button', { name: 'Remove price' }).click();
+    await page.getByRole('button', { name: /^Remove the price of ai_chat_message/ }).waitFor({ state: 'detached' });
+    await expect(priceOf()).resolves.toEqual([defaultCost, null]);
+    expect((await t.http.get('/admin/costs', { token: adminToken })).body).toEqual([]);
+    await page.context().close();
+  }, 120_000);
+
+  it("edits an AI model's price, confirming old → new, and the model list follows", async () => {
+    const [model] = (await t.http.get('/admin/models', { token: adminToken })).body as { model: string; outputPer1k: number }[];
+    const raised = model.outputPer1k + 25;
+    const { page, problems } = await signedInAsAdmin();
+    await page.getByRole('link', { name: 'AI models' }).click();
+    await page.getByRole('heading', { name: 'AI models' }).waitFor();
+    await page.getByRole('button', { name: `Edit ${model.model}` }).click();
+    const form = page.getByRole('region', { name: `Edit ${model.model}` });
+    await form.getByLabel('Tokens per 1,000 completion tokens').fill(String(raised));
+    await form.getByRole('button', { name: 'Save model' }).click();
+    const dialog = page.getByRole('dialog');
+    await expect(dialog.getByText(`Save these changes to ${model.model}?`).isVisible()).resolves.toBe(true);
+    await expect(dialog.getByRole('listitem').allInnerTexts()).resolves.toEqual([
+      `Output per 1,000: ${n(model.outputPer1k)} → ${n(raised)}`,
+    ]);
+    await dialog.getByRole('button', { name: 'Save model' }).click();
+    await page.getByText(`${model.model} saved.`).waitFor();
+    const row = page.getByRole('row', { name: new RegExp(`^${model.model} `) });
+    await expect(row.getByRole('cell').nth(2).innerText()).resolves.toBe(n(raised));
+    const listed = (await t.http.get('/v1/models', { token: adminToken })).body.data.find((m: { id: string }) => m.id === model.model);
+    expect(listed.pricing.outputPer1k).toBe(raised);
+    await expectClean(page, problems, 'admin-models');
+    await page.context().close();
+  }, 90_000);
+
+  it('shows the integrity report: consistent, with the accounts checked', async () => {
+    const { page, problems } = await signedInAsAdmin();
+    await page.getByRole('link', { name: 'Integrity' }).click();
+    await page.getByRole('heading', { name: 'Integrity' }).waitFor();
+    const report = (await t.http.get('/admin/tokens/integrity', { token: adminToken })).body;
+    expect(report.ok).toBe(true);
+    await page.getByText(new RegExp(`^Ledger consistent: ${n(report.accountsChecked)} accounts checked at `)).waitFor();
+    await expectClean(page, problems, 'admin-integrity');
+    await page.context().close();
+  }, 90_000);
+
+  it('sends a non-admin who opens /admin to the overview, without the admin navigation', async () => {
+    const user = await registerUser(t.http);
+    const { page, problems } = await signedIn(user.email, 'password-123');
+    await page.goto(`${t.http.baseUrl}/admin`);
+    await page.getByRole('heading', { name: 'Overview' }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/');
+    await expect(page.getByRole('link', { name: 'Users' }).count()).resolves.toBe(0);
+    expect(problems).toEqual({ violations: [], errors: [] });
+    await page.context().close();
+  }, 90_000);
+});
