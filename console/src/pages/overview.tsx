@@ -5,7 +5,6 @@ import { balanceQuery, pricesQuery } from '../api/queries';
 import { BalanceCard } from '../components/balance-card';
 import { ErrorNotice, Loading } from '../components/notice';
 import { UsageChart } from '../components/usage-chart';
-import { formatTokens } from '../format';
 import { strings } from '../strings';
 import { PAGES } from '.';
 

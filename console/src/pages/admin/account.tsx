@@ -33,7 +33,7 @@ export function AdminAccountPage() {
             <div>
               <h1>{user.data.email}</h1>
               <p className="muted">
-                {[user.data.name, t.role[user.data.role] ?? user.data.role, t.since(formatDate(user.data.createdAt))]
+                {[user.data.name, user.data.role === 'admin' ? t.admin : null, t.since(formatDate(user.data.createdAt))]
                   .filter(Boolean)
                   .join(' · ')}{' '}
                 · {t.userId} <code>{user.data.id}</code>

@@ -149,14 +149,18 @@ export function AdminPricesPage() {
                       <td>
                         <OverrideList
                           items={own.filter((override) => override.scope === 'plan')}
-                          render={(override) => override.planCode!}
+                          render={(override) => `${override.planCode}:`}
                           button={removeButton}
                         />
                       </td>
                       <td>
                         <OverrideList
                           items={own.filter((override) => override.scope === 'user')}
-                          render={(override) => <Link to={adminAccountPath(override.userId!)}>{shortId(override.userId!)}</Link>}
+                          render={(override) => (
+                            <>
+                              <Link to={adminAccountPath(override.userId!)}>{shortId(override.userId!)}</Link>:
+                            </>
+                          )}
                           button={removeButton}
                         />
                       </td>

@@ -61,7 +61,7 @@ export function AdminUsersPage() {
           </p>
         ) : (
           <p className="muted" role="status">
-            {t.found(formatTokens(users.length), pages.hasNextPage)}
+            {t.found(formatTokens(users.length), users.length === 1, pages.hasNextPage)}
           </p>
         ))}
       {users.length > 0 && (
