@@ -179,7 +179,7 @@ export const strings = {
       admin: 'Admin',
       runway: (days: string) => `About ${days} days left at this account's last 7 days' pace`,
       emptyBalance: "This account's balance is 0 tokens: the services that need tokens are paused for it.",
-      noAccount: 'This user has no token account yet: it opens with the first request or a plan.',
+      noAccount: 'This user has no subscription, so no token account: there is nothing to grant to, deduct from or list.',
       ledger: 'Ledger',
       ledgerEmpty: 'No ledger entries yet.',
       amount: 'Amount',

@@ -7,7 +7,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { accessibilityProblems, describeInBrowser, launchBrowser, openPage, screenshot, type Problems } from '../support/browser.js';
-import { loginAdmin, registerUser, uniqueEmail } from '../support/factories.js';
+import { insertRawUser, loginAdmin, registerUser, uniqueEmail } from '../support/factories.js';
 import { expectLedgerConsistent, ledgerState } from '../support/ledger-assertions.js';
 import { ADMIN, startTestApp, TestApp } from '../support/test-app.js';
 
@@ -224,7 +224,7 @@ describeInBrowser('admin console')('the admin console in a browser', () => {
     await page.context().close();
   }, 90_000);
 
-  it('shows the integrity report: consistent, with the accounts checked', async () => {
+  it('shows the integrity report: consistent, or what is wrong and for whom', async () => {
     const { page, problems } = await signedInAsAdmin();
     await page.getByRole('link', { name: 'Integrity' }).click();
     await page.getByRole('heading', { name: 'Integrity' }).waitFor();
@@ -232,6 +232,29 @@ describeInBrowser('admin console')('the admin console in a browser', () => {
     expect(report.ok).toBe(true);
     await page.getByText(new RegExp(`^Ledger consistent: ${n(report.accountsChecked)} accounts checked at `)).waitFor();
     await expectClean(page, problems, 'admin-integrity');
+
+    // An account whose balance no longer is the sum of its ledger: named, with a link to its page.
+    const user = await registerUser(t.http);
+    await t.dataSource.query('UPDATE token_accounts SET balance = balance + 5 WHERE user_id = ?', [user.id]);
+    try {
+      await page.getByRole('button', { name: 'Check again' }).click();
+      await page.getByText(/^Problems found: /).waitFor();
+      const mismatches = page.getByRole('region', { name: /^Balance is not the sum of the ledger/ });
+      await expect(
+        mismatches
+          .getByRole('row', { name: new RegExp(user.id) })
+          .getByRole('cell')
+          .allInnerTexts(),
+      ).resolves.toEqual([user.id, '105', '100']);
+      await screenshot(page, 'admin-integrity-problems');
+      await mismatches.getByRole('link', { name: user.id }).click();
+      await page.getByRole('heading', { name: user.email }).waitFor();
+    } finally {
+      await t.dataSource.query('UPDATE token_accounts SET balance = balance - 5 WHERE user_id = ?', [user.id]);
+    }
+    await page.getByRole('link', { name: 'Integrity' }).click();
+    await page.getByText(/^Ledger consistent: /).waitFor();
+    expect(problems).toEqual({ violations: [], errors: [] });
     await page.context().close();
   }, 90_000);
 
@@ -242,6 +265,31 @@ describeInBrowser('admin console')('the admin console in a browser', () => {
     await page.getByRole('heading', { name: 'Overview' }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/');
     await expect(page.getByRole('link', { name: 'Users' }).count()).resolves.toBe(0);
+    expect(problems).toEqual({ violations: [], errors: [] });
+    await page.context().close();
+  }, 90_000);
+
+  it('shows more users a page at a time, and the page of a user without a token account', async () => {
+    const prefix = `many.${process.pid}.${Date.now()}.`;
+    const users = [];
+    for (let i = 0; i < 21; i++) users.push(await insertRawUser(t.dataSource, { email: `${prefix}${i}@tokens.test` }));
+    const { page, problems } = await signedInAsAdmin();
+    await page.getByRole('link', { name: 'Users' }).click();
+    await page.getByLabel('Email starts with').fill(prefix);
+    await page.getByText('20 users shown; more below.').waitFor();
+    await page.getByRole('button', { name: 'Show more users' }).click();
+    await page.getByText('21 users shown.').waitFor();
+    await expect(page.getByRole('button', { name: 'Show more users' }).count()).resolves.toBe(0);
+    const shown = await page.locator('tbody tr td:first-child').allInnerTexts();
+    expect(new Set(shown)).toEqual(new Set(users.map((user) => user.email)));
+    const row = page.getByRole('row', { name: new RegExp(`^${users[0].email.replace(/[.]/g, '\\.')} `) });
+    await expect(row.getByRole('cell').allInnerTexts()).resolves.toEqual([users[0].email, 'Raw user', '—', '—', expect.any(String)]);
+
+    await page.getByRole('link', { name: users[0].email }).click();
+    await page.getByRole('heading', { name: users[0].email }).waitFor();
+    await page.getByText('This user has no subscription, so no token account').waitFor();
+    await expect(page.getByRole('heading', { name: 'Ledger' }).count()).resolves.toBe(0);
+    await expect(page.getByRole('button', { name: 'Grant tokens' }).count()).resolves.toBe(0);
     expect(problems).toEqual({ violations: [], errors: [] });
     await page.context().close();
   }, 90_000);

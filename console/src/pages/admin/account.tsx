@@ -40,30 +40,33 @@ export function AdminAccountPage() {
               </p>
             </div>
           </div>
+          {/* Without a subscription there is no account to show, grant to, deduct from, move or list. */}
           {user.data.balance ? (
-            <BalanceCard
-              balance={user.data.balance}
-              runway={t.runway}
-              notice={
-                user.data.balance.balance === 0 && (
-                  <p className="notice warning" role="status">
-                    {t.emptyBalance}
-                  </p>
-                )
-              }
-            />
+            <>
+              <BalanceCard
+                balance={user.data.balance}
+                runway={t.runway}
+                notice={
+                  user.data.balance.balance === 0 && (
+                    <p className="notice warning" role="status">
+                      {t.emptyBalance}
+                    </p>
+                  )
+                }
+              />
+              <div className="columns">
+                <AdjustTokensForm kind="grant" user={user.data} />
+                <AdjustTokensForm kind="deduct" user={user.data} />
+                <ChangePlanForm user={user.data} current={user.data.subscription?.plan.code ?? null} />
+              </div>
+              <section aria-labelledby="ledger-title">
+                <h2 id="ledger-title">{t.ledger}</h2>
+                <Ledger queryKey={[...adminUserKey(userId), 'ledger']} fetchPage={fetchLedger} empty={t.ledgerEmpty} />
+              </section>
+            </>
           ) : (
             <p className="notice">{t.noAccount}</p>
           )}
-          <div className="columns">
-            <AdjustTokensForm kind="grant" user={user.data} />
-            <AdjustTokensForm kind="deduct" user={user.data} />
-            <ChangePlanForm user={user.data} current={user.data.subscription?.plan.code ?? null} />
-          </div>
-          <section aria-labelledby="ledger-title">
-            <h2 id="ledger-title">{t.ledger}</h2>
-            <Ledger queryKey={[...adminUserKey(userId), 'ledger']} fetchPage={fetchLedger} empty={t.ledgerEmpty} />
-          </section>
         </>
       )}
     </>
