@@ -170,7 +170,9 @@ export const strings = {
       more: 'Show more users',
       noMatch: (prefix: string) => `No user's email starts with “${prefix}”.`,
       noUsers: 'No users yet.',
-      found: (count: string, one: boolean, more: boolean) => `${count} ${one ? 'user' : 'users'} shown${more ? '; more below' : ''}.`,
+      newest: (count: string, one: boolean, more: boolean) => `The newest ${one ? 'user' : `${count} users`}${more ? '; more below' : ''}.`,
+      found: (count: string, one: boolean, prefix: string, more: boolean) =>
+        `${count} ${one ? 'user' : 'users'} whose email starts with “${prefix}”${more ? '; more below' : ''}.`,
     },
     account: {
       back: 'All users',

@@ -64,8 +64,9 @@ describeInBrowser('admin console')('the admin console in a browser', () => {
     const search = page.getByLabel('Email starts with');
     await search.fill('nobody-has-this-prefix');
     await page.getByText("No user's email starts with “nobody-has-this-prefix”.").waitFor();
-    await search.fill(email.slice(0, email.indexOf('@') - 4));
-    await page.getByRole('link', { name: email }).waitFor();
+    const prefix = email.slice(0, email.indexOf('@') - 4);
+    await search.fill(prefix);
+    await page.getByText(`1 user whose email starts with “${prefix}”.`).waitFor();
     await expect(page.locator('tbody tr').count()).resolves.toBe(1);
     const row = page.getByRole('row', { name: new RegExp(email.replace(/[.]/g, '\\.')) });
     await expect(row.getByRole('cell').allInnerTexts()).resolves.toEqual([email, 'Lan', 'free', '100', expect.any(String)]);
@@ -81,7 +82,7 @@ describeInBrowser('admin console')('the admin console in a browser', () => {
     await grant.getByLabel('Reason').fill('goodwill after the outage');
     await grant.getByRole('button', { name: 'Grant tokens' }).click();
     const dialog = page.getByRole('dialog');
-    await expect(dialog.getByText(`Grant 500 tokens to ${email}?`).isVisible()).resolves.toBe(true);
+    await dialog.getByText(`Grant 500 tokens to ${email}?`).waitFor();
     await dialog.getByRole('button', { name: 'Grant 500 tokens' }).dblclick();
     await page.getByText(`Granted 500 tokens to ${email}.`).waitFor();
     await page.getByTestId('balance').getByText('600').waitFor();
@@ -91,7 +92,7 @@ describeInBrowser('admin console')('the admin console in a browser', () => {
     await deduct.getByLabel('Amount').fill('200');
     await deduct.getByLabel('Reason').fill('chargeback');
     await deduct.getByRole('button', { name: 'Deduct tokens' }).click();
-    await expect(dialog.getByText(`Deduct 200 tokens from ${email}?`).isVisible()).resolves.toBe(true);
+    await dialog.getByText(`Deduct 200 tokens from ${email}?`).waitFor();
     await dialog.getByRole('button', { name: 'Deduct 200 tokens' }).click();
     await page.getByText(`Deducted 200 tokens from ${email}.`).waitFor();
     await page.getByTestId('balance').getByText('400').waitFor();
@@ -127,7 +128,7 @@ describeInBrowser('admin console')('the admin console in a browser', () => {
     const plan = page.getByRole('region', { name: 'Plan' });
     await plan.getByLabel('Plan').selectOption('starter');
     await plan.getByRole('button', { name: 'Change plan' }).click();
-    await expect(dialog.getByText(`Change the plan of ${email} from Free to Starter?`).isVisible()).resolves.toBe(true);
+    await dialog.getByText(`Change the plan of ${email} from Free to Starter?`).waitFor();
     await dialog.getByRole('button', { name: 'Change plan' }).click();
     await page.getByText(`${email} is now on the Starter plan.`).waitFor();
     const upgraded = await balanceOf(user.token);
@@ -163,7 +164,7 @@ describeInBrowser('admin console')('the admin console in a browser', () => {
     await form.getByLabel('Price in tokens').fill('7');
     await form.getByLabel('Plan (optional)').selectOption('starter');
     await form.getByRole('button', { name: 'Set price' }).click();
-    await expect(dialog.getByText(`ai_chat_message: ${defaultCost} → 7 tokens for plan starter?`).isVisible()).resolves.toBe(true);
+    await dialog.getByText(`ai_chat_message: ${defaultCost} → 7 tokens for plan starter?`).waitFor();
     await dialog.getByRole('button', { name: 'Set price' }).click();
     await page.getByRole('button', { name: 'Remove the price of ai_chat_message for plan starter' }).waitFor();
     await expect(priceOf()).resolves.toEqual([7, 'plan']);
@@ -172,16 +173,14 @@ describeInBrowser('admin console')('the admin console in a browser', () => {
     await form.getByLabel('Price in tokens').fill('3');
     await form.getByLabel('User id (optional)').fill(user.id);
     await form.getByRole('button', { name: 'Set price' }).click();
-    await expect(dialog.getByText(`ai_chat_message: 7 → 3 tokens for ${user.email}?`).isVisible()).resolves.toBe(true);
+    await dialog.getByText(`ai_chat_message: 7 → 3 tokens for ${user.email}?`).waitFor();
     await dialog.getByRole('button', { name: 'Set price' }).click();
     await page.getByRole('link', { name: user.id.slice(0, 8) }).waitFor();
     await expect(priceOf()).resolves.toEqual([3, 'user']);
     await expectClean(page, problems, 'admin-prices');
 
     await page.getByRole('button', { name: 'Remove the price of ai_chat_message for plan starter' }).click();
-    await expect(
-      dialog.getByText(`Remove the price of ai_chat_message for plan starter? It goes from 7 to ${defaultCost} tokens.`).isVisible(),
-    ).resolves.toBe(true);
+    await dialog.getByText(`Remove the price of ai_chat_message for plan starter? It goes from 7 to ${defaultCost} tokens.`).waitFor();
     await dialog.getByRole('button', { name: 'Remove price' }).click();
     await expect(
       page.getByRole('button', { name: 'Remove the price of ai_chat_message for plan starter' }).waitFor({ state: 'detached' }),
@@ -189,9 +188,7 @@ describeInBrowser('admin console')('the admin console in a browser', () => {
     await expect(priceOf()).resolves.toEqual([3, 'user']);
 
     await page.getByRole('button', { name: /^Remove the price of ai_chat_message for / }).click();
-    await expect(
-      dialog.getByText(`Remove the price of ai_chat_message for ${user.email}? It goes from 3 to ${defaultCost} tokens.`).isVisible(),
-    ).resolves.toBe(true);
+    await dialog.getByText(`Remove the price of ai_chat_message for ${user.email}? It goes from 3 to ${defaultCost} tokens.`).waitFor();
     await dialog.getByRole('button', { name: 'Remove price' }).click();
     await page.getByRole('button', { name: /^Remove the price of ai_chat_message/ }).waitFor({ state: 'detached' });
     await expect(priceOf()).resolves.toEqual([defaultCost, null]);
@@ -210,7 +207,7 @@ describeInBrowser('admin console')('the admin console in a browser', () => {
     await form.getByLabel('Tokens per 1,000 completion tokens').fill(String(raised));
     await form.getByRole('button', { name: 'Save model' }).click();
     const dialog = page.getByRole('dialog');
-    await expect(dialog.getByText(`Save these changes to ${model.model}?`).isVisible()).resolves.toBe(true);
+    await dialog.getByText(`Save these changes to ${model.model}?`).waitFor();
     await expect(dialog.getByRole('listitem').allInnerTexts()).resolves.toEqual([
       `Output per 1,000: ${n(model.outputPer1k)} → ${n(raised)}`,
     ]);
@@ -276,9 +273,9 @@ describeInBrowser('admin console')('the admin console in a browser', () => {
     const { page, problems } = await signedInAsAdmin();
     await page.getByRole('link', { name: 'Users' }).click();
     await page.getByLabel('Email starts with').fill(prefix);
-    await page.getByText('20 users shown; more below.').waitFor();
+    await page.getByText(`20 users whose email starts with “${prefix}”; more below.`).waitFor();
     await page.getByRole('button', { name: 'Show more users' }).click();
-    await page.getByText('21 users shown.').waitFor();
+    await page.getByText(`21 users whose email starts with “${prefix}”.`).waitFor();
     await expect(page.getByRole('button', { name: 'Show more users' }).count()).resolves.toBe(0);
     const shown = await page.locator('tbody tr td:first-child').allInnerTexts();
     expect(new Set(shown)).toEqual(new Set(users.map((user) => user.email)));

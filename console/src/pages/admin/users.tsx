@@ -41,6 +41,7 @@ export function AdminUsersPage() {
           {t.search}
           <input
             type="search"
+            className="search"
             value={typed}
             onChange={(event) => setTyped(event.target.value)}
             autoComplete="off"
@@ -54,14 +55,18 @@ export function AdminUsersPage() {
         </p>
       </form>
       {pages.isError && <ErrorNotice error={pages.error} onRetry={() => void pages.refetch()} />}
+      {/* What the list shows is said once it is the list of what was typed, not the previous one kept in view. */}
       {pages.isSuccess &&
+        !pages.isPlaceholderData &&
         (users.length === 0 ? (
           <p className="empty" role="status">
             {prefix ? t.noMatch(prefix) : t.noUsers}
           </p>
         ) : (
           <p className="muted" role="status">
-            {t.found(formatTokens(users.length), users.length === 1, pages.hasNextPage)}
+            {prefix
+              ? t.found(formatTokens(users.length), users.length === 1, prefix, pages.hasNextPage)
+              : t.newest(formatTokens(users.length), users.length === 1, pages.hasNextPage)}
           </p>
         ))}
       {users.length > 0 && (
@@ -94,7 +99,7 @@ export function AdminUsersPage() {
         </table>
       )}
       {loading && <Loading />}
-      {pages.hasNextPage && !loading && (
+      {pages.hasNextPage && !loading && !pages.isPlaceholderData && (
         <button type="button" className="secondary more" onClick={() => void pages.fetchNextPage()}>
           {t.more}
         </button>
