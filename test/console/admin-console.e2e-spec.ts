@@ -221,6 +221,49 @@ describeInBrowser('admin console')('the admin console in a browser', () => {
     await page.context().close();
   }, 90_000);
 
+  it('refuses a model whose upstream is not configured here, saying why; deletes a model after a confirmation', async () => {
+    const models = (await t.http.get('/admin/models', { token: adminToken })).body as any[];
+    const { page, problems } = await signedInAsAdmin();
+    await page.getByRole('link', { name: 'AI models' }).click();
+    await page.getByRole('button', { name: 'Add a model' }).click();
+    const form = page.getByRole('region', { name: 'New model' });
+    await form.getByLabel('Model').fill('gpt-elsewhere');
+    await form.getByLabel('Tokens per 1,000 prompt tokens').fill('150');
+    await form.getByLabel('Tokens per 1,000 completion tokens').fill('600');
+    await form.getByLabel('Max output tokens').fill('4096');
+    await form.getByLabel('Upstream').fill('nowhere');
+    await form.getByRole('button', { name: 'Save model' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByText('Add the model gpt-elsewhere?').waitFor();
+    await dialog.getByRole('button', { name: 'Save model' }).click();
+    await page.getByRole('alert').getByText('Some fields need a change:').waitFor();
+    await expect(page.getByRole('alert').innerText()).resolves.toMatch(/upstream/);
+    expect((await t.http.get('/admin/models', { token: adminToken })).body).toEqual(models);
+    problems.errors = problems.errors.filter((error) => !/status of 400/.test(error));
+
+    const [model] = models;
+    try {
+      await page.getByRole('button', { name: `Delete ${model.model}` }).click();
+      await dialog.getByText(`Delete the model ${model.model}? Requests that name it are refused from the next one on.`).waitFor();
+      await dialog.getByRole('button', { name: 'Delete model' }).click();
+      await page.getByText(`${model.model} deleted.`).waitFor();
+      if (models.length === 1) await page.getByText('No models yet.').waitFor();
+      expect((await t.http.get('/admin/models', { token: adminToken })).body.map((m: { model: string }) => m.model)).not.toContain(
+        model.model,
+      );
+      expect(problems).toEqual({ violations: [], errors: [] });
+    } finally {
+      const { inputPer1k, outputPer1k, maxOutputTokens, upstream } = model;
+      const restored = await t.http.put(
+        `/admin/models/${encodeURIComponent(model.model)}`,
+        { inputPer1k, outputPer1k, maxOutputTokens, upstream },
+        { token: adminToken },
+      );
+      expect(restored.status).toBe(200);
+    }
+    await page.context().close();
+  }, 90_000);
+
   it('shows the integrity report: consistent, or what is wrong and for whom', async () => {
     const { page, problems } = await signedInAsAdmin();
     await page.getByRole('link', { name: 'Integrity' }).click();
