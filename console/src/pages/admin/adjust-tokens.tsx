@@ -16,8 +16,8 @@ const MAX_AMOUNT = 1_000_000_000;
 type Adjustment = { amount: number; reason: string };
 
 const WORDS = {
-  grant: { title: t.grantTitle, submit: t.grant, question: t.grantConfirm, yes: t.grantYes, done: t.granted },
-  deduct: { title: t.deductTitle, submit: t.deduct, question: t.deductConfirm, yes: t.deductYes, done: t.deducted },
+  grant: { title: t.grant, submit: t.grant, question: t.grantConfirm, yes: t.grantYes, done: t.granted },
+  deduct: { title: t.deduct, submit: t.deduct, question: t.deductConfirm, yes: t.deductYes, done: t.deducted },
 };
 
 /** Grant or deduct tokens with a reason, after a confirmation naming the amount and the user. */

@@ -38,7 +38,7 @@ export function ChangePlanForm({ user, current }: { user: { id: string; email: s
 
   return (
     <section className="card" aria-labelledby="plan-title">
-      <h2 id="plan-title">{t.planTitle}</h2>
+      <h2 id="plan-title">{t.plan}</h2>
       {plans.isError && <ErrorNotice error={plans.error} onRetry={() => void plans.refetch()} />}
       {plans.isPending && <Loading />}
       {plans.data && (

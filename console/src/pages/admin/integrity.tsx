@@ -7,13 +7,14 @@ import { strings } from '../../strings';
 import { adminAccountPath } from '..';
 
 const t = strings.admin.integrity;
+const { balance, plan } = strings.admin.users;
 type Report = Schemas['IntegrityReportDto'];
 type Kind = keyof Report['counts'];
 
 /** The columns of each kind of finding after its user: [heading, field]. */
 const COLUMNS: Record<Kind, [string, string][]> = {
   mismatches: [
-    [t.balance, 'balance'],
+    [balance, 'balance'],
     [t.ledgerSum, 'ledgerSum'],
   ],
   bucketMismatches: [
@@ -22,8 +23,8 @@ const COLUMNS: Record<Kind, [string, string][]> = {
     [t.credits, 'credits'],
     [t.ledgerCredits, 'ledgerCredits'],
   ],
-  negativeBalances: [[t.balance, 'balance']],
-  usersWithoutAccount: [[t.planCode, 'planCode']],
+  negativeBalances: [[balance, 'balance']],
+  usersWithoutAccount: [[plan, 'planCode']],
   brokenChains: [
     [t.problem, 'problem'],
     [t.seq, 'seq'],

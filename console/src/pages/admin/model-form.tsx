@@ -45,7 +45,7 @@ export function ModelForm(props: { model: Model | null; busy: boolean; onSave: (
   };
   return (
     <section className="card" aria-labelledby={`${id}-title`}>
-      <h2 id={`${id}-title`}>{old ? t.editTitle(old.model) : t.addTitle}</h2>
+      <h2 id={`${id}-title`}>{old ? t.edit(old.model) : t.addTitle}</h2>
       <form ref={form} className="inline" onSubmit={submit} key={old?.model ?? 'new'}>
         {!old && (
           <label>

@@ -143,7 +143,7 @@ export function AdminPricesPage() {
                             {formatTokens(global.cost)} {removeButton(global)}
                           </>
                         ) : (
-                          t.none
+                          strings.state.none
                         )}
                       </td>
                       <td>
@@ -175,7 +175,7 @@ export function AdminPricesPage() {
       )}
       <Confirm
         open={change.pending !== null}
-        confirm={change.pending?.kind === 'remove' ? t.removeYes : t.setYes}
+        confirm={change.pending?.kind === 'remove' ? t.removeYes : t.set}
         busy={change.busy}
         onConfirm={change.confirm}
         onCancel={change.cancel}
@@ -188,7 +188,7 @@ export function AdminPricesPage() {
 
 /** The overrides of one action for plans or for users: whose, the price, and a button to remove it. */
 function OverrideList(props: { items: Override[]; render: (override: Override) => ReactNode; button: (override: Override) => ReactNode }) {
-  if (props.items.length === 0) return <>{t.none}</>;
+  if (props.items.length === 0) return <>{strings.state.none}</>;
   return (
     <ul className="overrides">
       {props.items.map((override) => (

@@ -46,13 +46,9 @@ export function AdminUsersPage() {
             onChange={(event) => setTyped(event.target.value)}
             autoComplete="off"
             spellCheck={false}
-            aria-describedby="search-hint"
             autoFocus
           />
         </label>
-        <p id="search-hint" className="muted hint">
-          {t.searchHint}
-        </p>
       </form>
       {pages.isError && <ErrorNotice error={pages.error} onRetry={() => void pages.refetch()} />}
       {/* What the list shows is said once it is the list of what was typed, not the previous one kept in view. */}
@@ -87,11 +83,11 @@ export function AdminUsersPage() {
               <tr key={user.id}>
                 <td>
                   <Link to={adminAccountPath(user.id)}>{user.email}</Link>
-                  {user.role === 'admin' && <span className="badge">{t.admin}</span>}
+                  {user.role === 'admin' && <span className="badge">{strings.admin.account.admin}</span>}
                 </td>
-                <td>{user.name ?? t.none}</td>
-                <td>{user.plan ?? t.none}</td>
-                <td className="number">{user.balance === null ? t.none : formatTokens(user.balance)}</td>
+                <td>{user.name ?? strings.state.none}</td>
+                <td>{user.plan ?? strings.state.none}</td>
+                <td className="number">{user.balance === null ? strings.state.none : formatTokens(user.balance)}</td>
                 <td>{formatDate(user.createdAt)}</td>
               </tr>
             ))}
