@@ -22,6 +22,8 @@ const TOKEN_TABLES = [
   'token_ledger_entries',
   'token_price_overrides',
   'token_price_revision',
+  'token_usage_days',
+  'token_usage_rollups',
 ];
 /** The package's halves of the app's migrations that also built token tables: new names, so TypeORM runs them once. */
 const SPLIT_HALVES = [
@@ -46,7 +48,7 @@ const MIGRATIONS_BEFORE_THE_SPLIT = [
   'PurchaseReversals1763700000012',
 ];
 /** The app's migrations of after the split: an upgraded database runs them like a new one. */
-const MIGRATIONS_AFTER_THE_SPLIT = ['AiModelUpstreams1763700000013'];
+const MIGRATIONS_AFTER_THE_SPLIT = ['AiModelUpstreams1763700000013', 'UsageRollup1763700000014', 'UsersNewestFirst1763700000015'];
 /** Today's migrations but those: what the fixture is upgraded with first. */
 const MIGRATIONS_UP_TO_THE_SPLIT = MIGRATIONS.filter((migration) => !MIGRATIONS_AFTER_THE_SPLIT.includes(migration.name));
 /** A statement that changes a schema or rows. */

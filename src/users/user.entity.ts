@@ -7,6 +7,7 @@ export enum UserRole {
 
 @Entity('users')
 @Index('uq_users_email', ['email'], { unique: true })
+@Index('idx_users_created_at', ['createdAt', 'id'])
 export class User {
   @PrimaryColumn({ type: 'varchar', length: 36 })
   id: string;

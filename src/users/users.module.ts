@@ -6,6 +6,7 @@ import { AppConfig } from '../config/app-config.js';
 import { RateLimitsModule } from '../rate-limits/rate-limits.module.js';
 import { SubscriptionsModule } from '../subscriptions/subscriptions.module.js';
 import { AdminUsersController } from './admin-users.controller.js';
+import { AdminUsersService } from './admin-users.service.js';
 import { ApiKey } from './api-key.entity.js';
 import { ApiKeysController } from './api-keys.controller.js';
 import { ApiKeysService } from './api-keys.service.js';
@@ -35,7 +36,7 @@ import { UsersService } from './users.service.js';
     SubscriptionsModule,
   ],
   controllers: [AuthController, UsersController, ApiKeysController, AdminUsersController],
-  providers: [UsersService, SessionsService, ApiKeysService, AuthGuard],
+  providers: [UsersService, SessionsService, ApiKeysService, AuthGuard, AdminUsersService],
   exports: [AuthGuard],
 })
 export class UsersModule {}

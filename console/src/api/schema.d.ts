@@ -164,6 +164,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Find users by the start of their email, newest first
+         * @description Pages of at most `limit` users (default 20); pass `nextCursor` as `cursor`, with the same `email`, for the next page (null on the last). `email` is normalized like addresses (NFKC, trimmed, lower case) and matches the start of the stored address; `%`, `_` and `\` match themselves.
+         */
+        get: operations["AdminUsersController_search"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/users/{userId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One user, with subscription and balance
+         * @description The subscription as GET /subscriptions/me answers it and the balance as GET /tokens/balance does, for the user.
+         */
+        get: operations["AdminUsersController_profile"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/users/{userId}/subscription": {
         parameters: {
             query?: never;
@@ -236,6 +276,26 @@ export interface paths {
          * @description Never metered, with an access token or an API key. `balance` is `allowance` (the plan's tokens of the period, of which what exceeds the plan's rollover cap expires at the period's end) plus `credits` (purchases and admin grants, which never expire).
          */
         get: operations["TokensController_balance"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tokens/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's net spend per UTC day, per action or per AI model
+         * @description Never metered, with an access token or an API key. Net tokens spent (what `usage` entries took minus what `refund` entries gave back; a completion's `hold` and `hold_release` cancel out and its settled `usage` counts) and charged requests (usage entries minus refunds), per UTC day from `from` to `to` (both included; default the last 30 days, at most 366) and per key: the action, or with `groupBy=model` the AI model (entries without a model under their action). Every series has a point for every day, zeros included.
+         */
+        get: operations["TokensController_usageReport"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1020,9 +1080,39 @@ export interface components {
             /** @example null */
             lastUsedAt: string | null;
         };
-        ChangePlanDto: {
-            /** @example professional */
-            planCode: string;
+        AdminUserSummaryDto: {
+            /** @example 4f7c2a4e-6a7e-4d7b-9d1a-0f6d3c1c2b10 */
+            id: string;
+            /** @example ada@example.com */
+            email: string;
+            /** @example Ada */
+            name: string | null;
+            /**
+             * @example user
+             * @enum {string}
+             */
+            role: "user" | "admin";
+            /**
+             * @description The subscription's plan code; null without a subscription
+             * @example pro
+             */
+            plan: string | null;
+            /**
+             * @description What the user's token account holds now (an ended period is rolled at the user's next request); null before the account is opened
+             * @example 182500
+             */
+            balance: number | null;
+            /** @example 2026-11-21T10:00:00.000Z */
+            createdAt: string;
+        };
+        AdminUsersPageDto: {
+            /** @description Newest first */
+            items: components["schemas"]["AdminUserSummaryDto"][];
+            /**
+             * @description Pass as `cursor` for the next page (with the same `email`); null on the last page
+             * @example MjAyNi0xMS0yMSAxMDowMDowMC4wMDB8NGY3YzJhNGUtNmE3ZS00ZDdiLTlkMWEtMGY2ZDNjMWMyYjEw
+             */
+            nextCursor: string | null;
         };
         PlanDto: {
             /** @example pro */
@@ -1065,21 +1155,6 @@ export interface components {
             periodStart: string;
             /** @example 2026-12-01T00:00:00.000Z */
             periodEnd: string;
-        };
-        TokensErrorBodyDto: {
-            /** @example 402 */
-            statusCode: number;
-            /**
-             * @example INSUFFICIENT_TOKENS
-             * @enum {string}
-             */
-            code: "INSUFFICIENT_TOKENS" | "NO_OPENING_TERMS" | "LEDGER_UNAVAILABLE" | "IDEMPOTENCY_IN_PROGRESS" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_ANSWER_UNAVAILABLE" | "UNAUTHENTICATED" | "VALIDATION_FAILED" | "NOT_FOUND" | "HOLD_CLOSED";
-            /** @example Insufficient tokens: this action costs 300, balance is 12 */
-            message: string;
-            /** @description Current balance, on INSUFFICIENT_TOKENS */
-            balance?: number;
-            /** @description Tokens the request needs, on INSUFFICIENT_TOKENS */
-            required?: number;
         };
         BalanceDto: {
             /**
@@ -1125,6 +1200,120 @@ export interface components {
              * @example false
              */
             featuresDisabled: boolean;
+            /**
+             * @description How many days the balance lasts at the net spend rate of the last 7 days (their net spend, usage minus refunds, over 7), to one decimal; null when nothing was spent in them
+             * @example 12.5
+             */
+            runwayDays: number | null;
+        };
+        AdminUserDto: {
+            /** @example 4f7c2a4e-6a7e-4d7b-9d1a-0f6d3c1c2b10 */
+            id: string;
+            /** @example ada@example.com */
+            email: string;
+            /** @example Ada */
+            name: string | null;
+            /**
+             * @example user
+             * @enum {string}
+             */
+            role: "user" | "admin";
+            /** @example 2026-11-21T10:00:00.000Z */
+            createdAt: string;
+            /** @description As GET /subscriptions/me answers it; null without a subscription */
+            subscription: components["schemas"]["SubscriptionDto"] | null;
+            /** @description As GET /tokens/balance answers it; null for a user without a subscription (no terms to open a token account with) */
+            balance: components["schemas"]["BalanceDto"] | null;
+        };
+        ChangePlanDto: {
+            /** @example professional */
+            planCode: string;
+        };
+        TokensErrorBodyDto: {
+            /** @example 402 */
+            statusCode: number;
+            /**
+             * @example INSUFFICIENT_TOKENS
+             * @enum {string}
+             */
+            code: "INSUFFICIENT_TOKENS" | "NO_OPENING_TERMS" | "LEDGER_UNAVAILABLE" | "IDEMPOTENCY_IN_PROGRESS" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_ANSWER_UNAVAILABLE" | "UNAUTHENTICATED" | "VALIDATION_FAILED" | "NOT_FOUND" | "HOLD_CLOSED";
+            /** @example Insufficient tokens: this action costs 300, balance is 12 */
+            message: string;
+            /** @description Current balance, on INSUFFICIENT_TOKENS */
+            balance?: number;
+            /** @description Tokens the request needs, on INSUFFICIENT_TOKENS */
+            required?: number;
+        };
+        UsagePointDto: {
+            /**
+             * @description Net tokens spent: what usage entries took minus what refunds gave back
+             * @example 1250
+             */
+            tokens: number;
+            /**
+             * @description Charged requests: usage entries minus refunds (a refund gives back a whole charge)
+             * @example 4
+             */
+            requests: number;
+            /**
+             * @description Start of the UTC day
+             * @example 2026-12-06T00:00:00.000Z
+             */
+            start: string;
+        };
+        UsageFiguresDto: {
+            /**
+             * @description Net tokens spent: what usage entries took minus what refunds gave back
+             * @example 1250
+             */
+            tokens: number;
+            /**
+             * @description Charged requests: usage entries minus refunds (a refund gives back a whole charge)
+             * @example 4
+             */
+            requests: number;
+        };
+        UsageSeriesDto: {
+            /**
+             * @description The action, or the model (groupBy=model)
+             * @example ai_completion
+             */
+            key: string;
+            /** @description One point per day from `from` to `to`, days without spending included (zeros) */
+            points: components["schemas"]["UsagePointDto"][];
+            /** @description The series' points summed */
+            total: components["schemas"]["UsageFiguresDto"];
+        };
+        UsageReportDto: {
+            /**
+             * @example day
+             * @enum {string}
+             */
+            interval: "day";
+            /**
+             * @example action
+             * @enum {string}
+             */
+            groupBy: "action" | "model";
+            /**
+             * @description Start of the first day (included)
+             * @example 2026-11-07T00:00:00.000Z
+             */
+            from: string;
+            /**
+             * @description Start of the last day (included)
+             * @example 2026-12-06T00:00:00.000Z
+             */
+            to: string;
+            /** @description Series with any spending in the range, the largest total first; each has the same days, so a chart can stack them */
+            series: components["schemas"]["UsageSeriesDto"][];
+            /**
+             * @example {
+             *       "tokens": 1650,
+             *       "requests": 9
+             *     }
+             */
+            totals: components["schemas"]["UsageFiguresDto"];
         };
         LedgerEntryDto: {
             /** @example 0b8f1f0e-3c1d-4a55-9e2b-5b8e7c1d2a3f */
@@ -1305,6 +1494,11 @@ export interface components {
              * @example false
              */
             featuresDisabled: boolean;
+            /**
+             * @description How many days the balance lasts at the net spend rate of the last 7 days (their net spend, usage minus refunds, over 7), to one decimal; null when nothing was spent in them
+             * @example 12.5
+             */
+            runwayDays: number | null;
             /** @example 4f7c2a4e-6a7e-4d7b-9d1a-0f6d3c1c2b10 */
             userId: string;
             /** @description Latest entries, newest first */
@@ -2681,6 +2875,131 @@ export interface operations {
             };
         };
     };
+    AdminUsersController_search: {
+        parameters: {
+            query?: {
+                /** @description The start of the address (normalized like addresses: NFKC, trimmed, lower case); `%`, `_` and `\` are matched as they are. Without it, every user. */
+                email?: string;
+                /** @description `nextCursor` of the previous page */
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "4f7c2a4e-6a7e-4d7b-9d1a-0f6d3c1c2b10",
+                     *           "email": "ada@example.com",
+                     *           "name": "Ada",
+                     *           "role": "user",
+                     *           "plan": "pro",
+                     *           "balance": 182500,
+                     *           "createdAt": "2026-11-21T10:00:00.000Z"
+                     *         }
+                     *       ],
+                     *       "nextCursor": "MjAyNi0xMS0yMSAxMDowMDowMC4wMDB8NGY3YzJhNGUtNmE3ZS00ZDdiLTlkMWEtMGY2ZDNjMWMyYjEw"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AdminUsersPageDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED: a `limit` outside 1..100 or a `cursor` this list did not give */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description UNAUTHENTICATED: missing, invalid or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description FORBIDDEN: the caller is not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    AdminUsersController_profile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminUserDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED: userId is not a UUID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description UNAUTHENTICATED: missing, invalid or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description FORBIDDEN: the caller is not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description NOT_FOUND: no user has this id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
     AdminUsersController_changePlan: {
         parameters: {
             query?: never;
@@ -2807,6 +3126,104 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["BalanceDto"];
+                };
+            };
+            /** @description UNAUTHENTICATED: nobody pays for this request (the host's payerOf named no one) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokensErrorBodyDto"];
+                };
+            };
+        };
+    };
+    TokensController_usageReport: {
+        parameters: {
+            query?: {
+                /** @description First day, included: a UTC day `YYYY-MM-DD`, or an ISO-8601 time with its offset (its UTC day is taken). Default: 29 days before `to`. */
+                from?: string;
+                /** @description Last day, included: a UTC day `YYYY-MM-DD`, or an ISO-8601 time with its offset (its UTC day is taken). Default: today. At most 366 days from `from`. */
+                to?: string;
+                /** @description Length of a point: UTC days (the only one for now) */
+                interval?: "day";
+                /** @description One series per metered action, or per AI model (entries without a model, such as fixed-price actions, under their action; entries without an action under `other`) */
+                groupBy?: "action" | "model";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "interval": "day",
+                     *       "groupBy": "model",
+                     *       "from": "2026-12-05T00:00:00.000Z",
+                     *       "to": "2026-12-06T00:00:00.000Z",
+                     *       "series": [
+                     *         {
+                     *           "key": "gpt-4o-mini",
+                     *           "points": [
+                     *             {
+                     *               "start": "2026-12-05T00:00:00.000Z",
+                     *               "tokens": 900,
+                     *               "requests": 3
+                     *             },
+                     *             {
+                     *               "start": "2026-12-06T00:00:00.000Z",
+                     *               "tokens": 350,
+                     *               "requests": 1
+                     *             }
+                     *           ],
+                     *           "total": {
+                     *             "tokens": 1250,
+                     *             "requests": 4
+                     *           }
+                     *         },
+                     *         {
+                     *           "key": "generate_seo_title",
+                     *           "points": [
+                     *             {
+                     *               "start": "2026-12-05T00:00:00.000Z",
+                     *               "tokens": 0,
+                     *               "requests": 0
+                     *             },
+                     *             {
+                     *               "start": "2026-12-06T00:00:00.000Z",
+                     *               "tokens": 300,
+                     *               "requests": 1
+                     *             }
+                     *           ],
+                     *           "total": {
+                     *             "tokens": 300,
+                     *             "requests": 1
+                     *           }
+                     *         }
+                     *       ],
+                     *       "totals": {
+                     *         "tokens": 1550,
+                     *         "requests": 5
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UsageReportDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED: `from` or `to` is no date, `from` is after `to`, the range is longer than 366 days, or `interval` is not `day` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokensErrorBodyDto"];
                 };
             };
             /** @description UNAUTHENTICATED: nobody pays for this request (the host's payerOf named no one) */

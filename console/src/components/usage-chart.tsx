@@ -10,7 +10,7 @@ const t = strings.usage;
 /** Distinguishable series colours, each with enough contrast against white. */
 const COLOURS = ['#1f4fd1', '#c2410c', '#047857', '#7c3aed', '#b91c1c', '#0e7490', '#a16207', '#be185d'];
 
-type Usage = Schemas['UsageDto'];
+type Usage = Schemas['UsageReportDto'];
 type GroupBy = Usage['groupBy'];
 
 /** The rows a stacked bar chart takes: one per day, a column per series key. */

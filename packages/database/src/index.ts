@@ -3,7 +3,7 @@ export { Batcher, type BatcherOptions } from './batcher.js';
 export { bigintTransformer } from './bigint.transformer.js';
 export { Clock } from './clock.js';
 export { again, done, MAX_ATTEMPTS, retrying, type Attempt } from './retrying.js';
-export { execute, insertEntities, isCheckViolation, isMysql, isUniqueViolation } from './sql.js';
+export { execute, insertEntities, isCheckViolation, isMysql, isUniqueViolation, selectRows } from './sql.js';
 export {
   CommitUnconfirmed,
   DatabaseUnavailable,

@@ -9,10 +9,18 @@ const DATETIME = { type: 'datetime' } as ColumnMetadata;
  */
 export async function execute(em: EntityManager, sql: string, parameters: unknown[]): Promise<number> {
   if (!em.queryRunner) throw new Error('execute() must run inside a transaction');
-  const driver = em.connection.driver;
-  const values = parameters.map((value): unknown => (value instanceof Date ? driver.preparePersistentValue(value, DATETIME) : value));
-  const result = await em.queryRunner.query(sql, values, true);
+  const result = await em.queryRunner.query(sql, persistentValues(em, parameters), true);
   return result.affected ?? 0;
+}
+
+/** Runs a read statement (in the transaction of `em`, if any); dates are passed as on `execute`. */
+export async function selectRows<T>(em: EntityManager, sql: string, parameters: unknown[]): Promise<T[]> {
+  return em.query<T[]>(sql, persistentValues(em, parameters));
+}
+
+function persistentValues(em: EntityManager, parameters: unknown[]): unknown[] {
+  const driver = em.connection.driver;
+  return parameters.map((value): unknown => (value instanceof Date ? driver.preparePersistentValue(value, DATETIME) : value));
 }
 
 /**

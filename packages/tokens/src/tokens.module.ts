@@ -44,6 +44,9 @@ import { ChargePostings } from './ledger/charge-postings.js';
 import { HoldExpiryJob } from './jobs/hold-expiry.job.js';
 import { HoldRenewalJob } from './jobs/hold-renewal.job.js';
 import { TokenHold } from './entities/token-hold.entity.js';
+import { TokenUsageDay, TokenUsageRollup } from './entities/token-usage-day.entity.js';
+import { TokenUsage } from './usage/token-usage.service.js';
+import { UsageRollup } from './usage/usage-rollup.js';
 
 /**
  * Metering as a module, like @nestjs/throttler: import `TokensModule.forRoot(...)` once, put
@@ -91,6 +94,8 @@ export class TokensModule {
       { provide: TokenLedger, useExisting: TypeormTokenLedger },
       { provide: TransactionalPostings, useExisting: TypeormTokenLedger },
       TokensService,
+      TokenUsage,
+      UsageRollup,
       TokenPrices,
       PeriodRolloverJob,
       PriceCatalog,
@@ -111,7 +116,16 @@ export class TokensModule {
       global: true,
       imports: [
         DiscoveryModule,
-        TypeOrmModule.forFeature([TokenAccount, TokenLedgerEntry, IdempotencyKey, TokenPriceOverride, TokenPriceRevision, TokenHold]),
+        TypeOrmModule.forFeature([
+          TokenAccount,
+          TokenLedgerEntry,
+          IdempotencyKey,
+          TokenPriceOverride,
+          TokenPriceRevision,
+          TokenHold,
+          TokenUsageDay,
+          TokenUsageRollup,
+        ]),
         ...(options.imports ?? []),
       ],
       controllers,

@@ -8,6 +8,7 @@ import { AiModels1763700000007 } from './1763700000007-AiModels.js';
 import { ExactEmailsAndKeys1763700000010 } from './1763700000010-ExactEmailsAndKeys.js';
 import { PurchaseReversals1763700000012 } from './1763700000012-PurchaseReversals.js';
 import { AiModelUpstreams1763700000013 } from './1763700000013-AiModelUpstreams.js';
+import { UsersNewestFirst1763700000015 } from './1763700000015-UsersNewestFirst.js';
 
 /** The app's own tables, in order. A migration added here runs at the next start-up. */
 const APP_MIGRATIONS = [
@@ -20,6 +21,7 @@ const APP_MIGRATIONS = [
   ExactEmailsAndKeys1763700000010,
   PurchaseReversals1763700000012,
   AiModelUpstreams1763700000013,
+  UsersNewestFirst1763700000015,
 ];
 
 const timestampOf = (migration: { name: string }) => Number(migration.name.slice(-13));

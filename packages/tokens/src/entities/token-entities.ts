@@ -3,6 +3,7 @@ import { TokenAccount } from './token-account.entity.js';
 import { TokenHold } from './token-hold.entity.js';
 import { TokenLedgerEntry } from './token-ledger-entry.entity.js';
 import { TokenPriceOverride, TokenPriceRevision } from './token-price-override.entity.js';
+import { TokenUsageDay, TokenUsageRollup } from './token-usage-day.entity.js';
 
 /** The tables of the tokens module, for the host's data source (`mysql`: MySQL/MariaDB column types). */
 export const tokenEntities = (mysql: boolean) => [
@@ -12,4 +13,6 @@ export const tokenEntities = (mysql: boolean) => [
   TokenPriceOverride,
   TokenPriceRevision,
   TokenHold,
+  TokenUsageDay,
+  TokenUsageRollup,
 ];

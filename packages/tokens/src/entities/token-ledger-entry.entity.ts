@@ -37,6 +37,7 @@ const jsonText = {
  */
 @Entity('token_ledger_entries')
 @Index('uq_ledger_id', ['id'], { unique: true })
+@Index('idx_ledger_user_time', ['payerId', 'createdAt', 'type', 'action', 'amount'])
 export class TokenLedgerEntry {
   @PrimaryColumn({ name: 'user_id', type: 'varchar', length: 36 })
   payerId: string;

@@ -51,6 +51,16 @@ export class BalanceDto {
   @ApiProperty({ example: false, description: 'True when the balance cannot pay for any metered action; billing still works' })
   featuresDisabled: boolean;
 
+  @ApiProperty({
+    example: 12.5,
+    nullable: true,
+    type: Number,
+    description:
+      'How many days the balance lasts at the net spend rate of the last 7 days (their net spend, usage minus refunds, over 7), ' +
+      'to one decimal; null when nothing was spent in them',
+  })
+  runwayDays: number | null;
+
   static from(view: BalanceView): BalanceDto {
     return { ...view, periodStart: view.periodStart.toISOString(), periodEnd: view.periodEnd.toISOString() };
   }

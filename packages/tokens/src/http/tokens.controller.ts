@@ -1,11 +1,16 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { TokensRoutes } from './tokens-routes.js';
-import { ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { Clock } from '@token-metering/database';
 import { TokensErrorBodyDto as ErrorBodyDto } from './error-body.dto.js';
 import { BalanceDto, LedgerEntryDto, PriceDto, TransactionsPageDto, TransactionsQueryDto } from './token-views.dto.js';
 import { Payer } from './payer.decorator.js';
 import { TokenPrices } from '../prices/token-prices.service.js';
 import { TokensService } from '../ledger/tokens.service.js';
+import { TokenUsage } from '../usage/token-usage.service.js';
+import { dayOf } from '../usage/usage-days.js';
+import { usageRangeOf } from '../usage/usage-range.js';
+import { UsageQueryDto, UsageReportDto } from './usage-views.dto.js';
 
 @ApiTags('tokens')
 @ApiUnauthorizedResponse({
@@ -18,6 +23,8 @@ export class TokensController {
   constructor(
     private readonly tokens: TokensService,
     private readonly prices: TokenPrices,
+    private readonly usage: TokenUsage,
+    private readonly clock: Clock,
   ) {}
 
   @Get('balance')
@@ -29,6 +36,53 @@ export class TokensController {
   @ApiOkResponse({ type: BalanceDto })
   async balance(@Payer() payerId: string): Promise<BalanceDto> {
     return BalanceDto.from(await this.tokens.balance(payerId));
+  }
+
+  @Get('usage')
+  @ApiOperation({
+    summary: "The caller's net spend per UTC day, per action or per AI model",
+    description:
+      'Never metered, with an access token or an API key. Net tokens spent (what `usage` entries took minus what `refund` entries gave back; ' +
+      "a completion's `hold` and `hold_release` cancel out and its settled `usage` counts) and charged requests (usage entries minus refunds), " +
+      'per UTC day from `from` to `to` (both included; default the last 30 days, at most 366) and per key: the action, or with ' +
+      '`groupBy=model` the AI model (entries without a model under their action). Every series has a point for every day, zeros included.',
+  })
+  @ApiOkResponse({
+    type: UsageReportDto,
+    example: {
+      interval: 'day',
+      groupBy: 'model',
+      from: '2026-12-05T00:00:00.000Z',
+      to: '2026-12-06T00:00:00.000Z',
+      series: [
+        {
+          key: 'gpt-4o-mini',
+          points: [
+            { start: '2026-12-05T00:00:00.000Z', tokens: 900, requests: 3 },
+            { start: '2026-12-06T00:00:00.000Z', tokens: 350, requests: 1 },
+          ],
+          total: { tokens: 1250, requests: 4 },
+        },
+        {
+          key: 'generate_seo_title',
+          points: [
+            { start: '2026-12-05T00:00:00.000Z', tokens: 0, requests: 0 },
+            { start: '2026-12-06T00:00:00.000Z', tokens: 300, requests: 1 },
+          ],
+          total: { tokens: 300, requests: 1 },
+        },
+      ],
+      totals: { tokens: 1550, requests: 5 },
+    },
+  })
+  @ApiBadRequestResponse({
+    description:
+      'VALIDATION_FAILED: `from` or `to` is no date, `from` is after `to`, the range is longer than 366 days, or `interval` is not `day`',
+    type: ErrorBodyDto,
+  })
+  async usageReport(@Payer() payerId: string, @Query() query: UsageQueryDto): Promise<UsageReportDto> {
+    const range = usageRangeOf(query, dayOf(this.clock.now()));
+    return UsageReportDto.from(await this.usage.report(payerId, { ...range, groupBy: query.groupBy }));
   }
 
   @Get('transactions')

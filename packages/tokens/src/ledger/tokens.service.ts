@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, LessThan, Repository } from 'typeorm';
+import { EntityManager, In, LessThan, Repository } from 'typeorm';
 import { TokensError } from '../tokens.errors.js';
 import { TransactionRunner } from '@token-metering/database';
 import { AccountPolicy } from '../account-policy.js';
@@ -8,6 +8,7 @@ import { TokenAccount } from '../entities/token-account.entity.js';
 import { LedgerEntryType, TokenLedgerEntry } from '../entities/token-ledger-entry.entity.js';
 import { TokenLedger, TransactionalPostings } from './token-ledger.js';
 import { TokenPrices } from '../prices/token-prices.service.js';
+import { runwayDaysOf, TokenUsage } from '../usage/token-usage.service.js';
 
 export interface BalanceView {
   balance: number;
@@ -21,6 +22,8 @@ export interface BalanceView {
   periodStart: Date;
   periodEnd: Date;
   featuresDisabled: boolean;
+  /** Days the balance lasts at the net spend rate of the last 7 days; null when nothing was spent in them. */
+  runwayDays: number | null;
 }
 
 export interface TransactionFilter {
@@ -54,6 +57,7 @@ export class TokensService {
     private readonly tx: TransactionRunner,
     private readonly prices: TokenPrices,
     private readonly policy: AccountPolicy,
+    private readonly usage: TokenUsage,
     @InjectRepository(TokenAccount) private readonly accounts: Repository<TokenAccount>,
     @InjectRepository(TokenLedgerEntry) private readonly entries: Repository<TokenLedgerEntry>,
   ) {}
@@ -178,10 +182,11 @@ export class TokensService {
   /** The caller's balance; a missing account is seeded and an ended period rolled first, so the answer is what the next charge sees. */
   async balance(payerId: string): Promise<BalanceView> {
     await this.ledger.ensureAccount(payerId);
-    const [account, terms, prices] = await Promise.all([
+    const [account, terms, prices, recentSpend] = await Promise.all([
       this.accounts.findOneBy({ payerId }),
       this.policy.summary(payerId),
       this.prices.meteredPricesFor(payerId),
+      this.usage.recentSpend(payerId),
     ]);
     if (!account) throw TokensError.notFound('Token account');
     const paid = prices.map((p) => p.cost).filter((cost) => cost > 0);
@@ -197,7 +202,18 @@ export class TokensService {
       periodStart: terms.periodStart,
       periodEnd: terms.periodEnd,
       featuresDisabled: paid.length > 0 && account.balance < Math.min(...paid),
+      runwayDays: runwayDaysOf(account.balance, recentSpend),
     };
+  }
+
+  /**
+   * The balance each payer's account holds now, for lists (an ended period is rolled at the account's
+   * next request, as GET /tokens/balance does); payers without an account are absent.
+   */
+  async storedBalances(payerIds: string[]): Promise<Map<string, number>> {
+    if (payerIds.length === 0) return new Map();
+    const accounts = await this.accounts.find({ select: { payerId: true, balance: true }, where: { payerId: In(payerIds) } });
+    return new Map(accounts.map((account) => [account.payerId, account.balance]));
   }
 
   /** Newest first; `cursor` is the `seq` of the last entry of the previous page. */

@@ -7,6 +7,7 @@ import { GroupCommitMarker1763700000006 } from './1763700000006-GroupCommitMarke
 import { Holds1763700000008 } from './1763700000008-Holds.js';
 import { OwedTokens1763700000009 } from './1763700000009-OwedTokens.js';
 import { ExactIdempotencyKeys1763700000010 } from './1763700000010-ExactIdempotencyKeys.js';
+import { UsageRollup1763700000014 } from './1763700000014-UsageRollup.js';
 
 /**
  * The schema of tokenEntities, ledger triggers included, in order: for the host's data source
@@ -21,4 +22,5 @@ export const tokenMigrations: (new () => MigrationInterface)[] = [
   Holds1763700000008,
   OwedTokens1763700000009,
   ExactIdempotencyKeys1763700000010,
+  UsageRollup1763700000014,
 ];
