@@ -2,9 +2,13 @@ import { ApiError } from './api/client';
 import { formatTokens } from './format';
 import { strings } from './strings';
 
+/** A change the page itself refuses before calling the API (a form's own check): its message is the sentence. */
+export class Refusal extends Error {}
+
 /** The sentence a reader sees for a failed call (402 and 429 included), and the fields to fix on a 400. */
 export function describeError(error: unknown): { text: string; fields: string[] } {
   const t = strings.errors;
+  if (error instanceof Refusal) return { text: error.message, fields: [] };
   if (!(error instanceof ApiError)) return { text: t.network, fields: [] };
   const body = error.body;
   switch (error.status) {

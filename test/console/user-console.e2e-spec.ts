@@ -4,8 +4,8 @@
  * completion read as one line, API keys, buying tokens through the demo provider, and the page at
  * balance 0. Every page: no console error, no CSP violation, no serious accessibility violation.
  */
-import type { Browser, Page } from 'playwright-core';
-import { accessibilityProblems, describeInBrowser, launchBrowser, openPage, screenshot, type Problems } from '../support/browser.js';
+import type { Browser } from 'playwright-core';
+import { describeInBrowser, expectClean, launchBrowser, openPage, signedIn } from '../support/browser.js';
 import { registerUser, spendDownTo, uniqueEmail } from '../support/factories.js';
 import { expectLedgerConsistent } from '../support/ledger-assertions.js';
 import { startTestApp, TestApp } from '../support/test-app.js';
@@ -23,27 +23,7 @@ describeInBrowser('user console')('the user console in a browser', () => {
     await t?.close();
   });
 
-  /** A page is done when it has no problem of any kind; its screenshot is kept. */
-  async function expectClean(page: Page, problems: Problems, name: string) {
-    await page.waitForLoadState('networkidle');
-    await screenshot(page, name);
-    expect({ name, ...problems, accessibility: await accessibilityProblems(page) }).toEqual({
-      name,
-      violations: [],
-      errors: [],
-      accessibility: [],
-    });
-  }
-
-  async function signedIn(email: string, password = 'password-123') {
-    const opened = await openPage(browser);
-    await opened.page.goto(`${t.http.baseUrl}/sign-in`);
-    await opened.page.getByLabel('Email').fill(email);
-    await opened.page.getByLabel('Password').fill(password);
-    await opened.page.getByRole('button', { name: 'Sign in' }).click();
-    await opened.page.getByRole('heading', { name: 'Overview' }).waitFor();
-    return opened;
-  }
+  const signIn = (email: string, password = 'password-123') => signedIn(browser, t.http.baseUrl, email, password);
 
   it('registers, survives a reload, signs out, refuses a wrong password and signs in again', async () => {
     const { page, problems } = await openPage(browser);
@@ -122,7 +102,7 @@ describeInBrowser('user console')('the user console in a browser', () => {
     const charged = Number(completion.headers.get('x-tokens-charged'));
     const balance = (await t.http.get('/tokens/balance', { token: user.token })).body.balance as number;
 
-    const { page, problems } = await signedIn(user.email);
+    const { page, problems } = await signIn(user.email);
     await expect(page.getByTestId('balance').innerText()).resolves.toBe(balance.toLocaleString('en-US'));
     const usage = (await t.http.get('/tokens/usage', { token: user.token })).body;
     await expect(page.getByTestId('usage-total').innerText()).resolves.toBe(
@@ -152,7 +132,7 @@ describeInBrowser('user console')('the user console in a browser', () => {
 
   it('creates an API key shown once, which works until it is revoked', async () => {
     const user = await registerUser(t.http);
-    const { page, problems } = await signedIn(user.email);
+    const { page, problems } = await signIn(user.email);
     await page.getByRole('link', { name: 'API keys' }).click();
     await page.getByText('No keys yet.').waitFor();
     await page.getByLabel('Key name').fill('ci');
@@ -174,7 +154,7 @@ describeInBrowser('user console')('the user console in a browser', () => {
 
   it('buys tokens with the demo provider and shows the result and the new balance', async () => {
     const user = await registerUser(t.http);
-    const { page, problems } = await signedIn(user.email);
+    const { page, problems } = await signIn(user.email);
     await page.getByRole('link', { name: 'Buy tokens' }).first().click();
     await page.getByRole('heading', { name: 'Buy tokens' }).waitFor();
     const packages = (await t.http.get('/billing/packages')).body as { code: string; name: string; tokens: number }[];
@@ -192,7 +172,7 @@ describeInBrowser('user console')('the user console in a browser', () => {
   it('at balance 0 says so, disables what needs tokens and offers to buy first', async () => {
     const user = await registerUser(t.http);
     await spendDownTo(t.http, user, 0);
-    const { page, problems } = await signedIn(user.email);
+    const { page, problems } = await signIn(user.email);
     await page.getByText('Your balance is 0 tokens.').waitFor();
     const notice = page.getByRole('status').filter({ hasText: 'Your balance is 0 tokens.' });
     await expect(notice.getByRole('link', { name: 'Buy tokens' }).isVisible()).resolves.toBe(true);

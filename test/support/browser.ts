@@ -101,3 +101,31 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: new URL(`${name}.png`, SCREENSHOTS).pathname, fullPage: true });
 }
+
+/** A page is done when it has no problem of any kind (CSP, console, serious accessibility findings); its screenshot is kept. */
+export async function expectClean(page: Page, problems: Problems, name: string): Promise<void> {
+  await page.waitForLoadState('networkidle');
+  await screenshot(page, name);
+  expect({ name, ...problems, accessibility: await accessibilityProblems(page) }).toEqual({
+    name,
+    violations: [],
+    errors: [],
+    accessibility: [],
+  });
+}
+
+/** A new page signed in through the console's own form, showing the overview. */
+export async function signedIn(
+  browser: Browser,
+  baseUrl: string,
+  email: string,
+  password: string,
+): Promise<{ page: Page; problems: Problems }> {
+  const opened = await openPage(browser);
+  await opened.page.goto(`${baseUrl}/sign-in`);
+  await opened.page.getByLabel('Email').fill(email);
+  await opened.page.getByLabel('Password').fill(password);
+  await opened.page.getByRole('button', { name: 'Sign in' }).click();
+  await opened.page.getByRole('heading', { name: 'Overview' }).waitFor();
+  return opened;
+}

@@ -364,6 +364,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/users/{userId}/tokens/transactions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A user's whole ledger, newest first, a page at a time
+         * @description Admin only. As GET /tokens/transactions answers the user (pages of at most `limit` entries, `nextCursor` as `cursor` for the next, filters by `type` and `action`), with the admin who made each entry; 404 for an unknown user. Read-only.
+         */
+        get: operations["AdminTokensController_transactions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/users/{userId}/tokens/grant": {
         parameters: {
             query?: never;
@@ -1483,6 +1503,14 @@ export interface components {
             userId: string;
             /** @description Latest entries, newest first */
             recentEntries: components["schemas"]["AdminLedgerEntryDto"][];
+        };
+        AdminTransactionsPageDto: {
+            items: components["schemas"]["AdminLedgerEntryDto"][];
+            /**
+             * @description Pass as `cursor` for the next page; null on the last page
+             * @example 11
+             */
+            nextCursor: string | null;
         };
         AdjustTokensDto: {
             /** @example 5000 */
@@ -3553,6 +3581,113 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AdminAccountDto"];
+                };
+            };
+            /** @description FORBIDDEN: the host's admin guard refused the caller */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "message": "This route is for admins"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TokensErrorBodyDto"];
+                };
+            };
+            /** @description NOT_FOUND: no such user */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "code": "NOT_FOUND",
+                     *       "message": "User not found"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TokensErrorBodyDto"];
+                };
+            };
+        };
+    };
+    AdminTokensController_transactions: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+                type?: "initial_grant" | "usage" | "refund" | "admin_grant" | "admin_deduct" | "plan_change" | "period_grant" | "expiry" | "purchase" | "hold" | "hold_release" | "purchase_reversal" | "purchase_reinstated" | "owed_repayment";
+                action?: string;
+            };
+            header?: never;
+            path: {
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "0b8f1f0e-3c1d-4a55-9e2b-5b8e7c1d2a3f",
+                     *           "seq": 12,
+                     *           "type": "admin_grant",
+                     *           "action": null,
+                     *           "amount": 5000,
+                     *           "allowanceAmount": 0,
+                     *           "creditsAmount": 5000,
+                     *           "balanceAfter": 14700,
+                     *           "requestId": "5d0b7a3e-2f9c-4c1e-9a57-0c8e2b6f4d21",
+                     *           "clientRequestId": null,
+                     *           "createdAt": "2026-11-21T10:00:00.000Z",
+                     *           "metadata": {
+                     *             "reason": "Compensation for the outage of 2026-11-20"
+                     *           },
+                     *           "actorId": "9a0e7c1b-1f2d-4c3b-8a4e-5d6f7a8b9c0d"
+                     *         }
+                     *       ],
+                     *       "nextCursor": "12"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AdminTransactionsPageDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED: a userId that is not a UUID, a `limit` outside 1..100, a `cursor` this list did not give or an unknown `type` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "Validation failed: limit",
+                     *       "details": [
+                     *         {
+                     *           "field": "limit",
+                     *           "errors": [
+                     *             "limit must not be greater than 100"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TokensErrorBodyDto"];
                 };
             };
             /** @description FORBIDDEN: the host's admin guard refused the caller */

@@ -26,17 +26,6 @@ export function Layout() {
             {t.buy}
           </NavLink>
           <NavLink to={PAGES.keys}>{t.keys}</NavLink>
-          {isAdmin && (
-            <>
-              <span className="divider" aria-hidden="true" />
-              <NavLink to={PAGES.adminUsers} end>
-                {t.users}
-              </NavLink>
-              <NavLink to={PAGES.adminPrices}>{t.prices}</NavLink>
-              <NavLink to={PAGES.adminModels}>{t.models}</NavLink>
-              <NavLink to={PAGES.adminIntegrity}>{t.integrity}</NavLink>
-            </>
-          )}
         </nav>
         <span className="who">
           <span className="muted">{me?.email}</span>
@@ -52,6 +41,19 @@ export function Layout() {
           </button>
         </span>
       </header>
+      {isAdmin && (
+        <nav className="admin-nav" aria-label={t.admin}>
+          <span className="label" aria-hidden="true">
+            {t.admin}
+          </span>
+          <NavLink to={PAGES.adminUsers} end>
+            {t.users}
+          </NavLink>
+          <NavLink to={PAGES.adminPrices}>{t.prices}</NavLink>
+          <NavLink to={PAGES.adminModels}>{t.models}</NavLink>
+          <NavLink to={PAGES.adminIntegrity}>{t.integrity}</NavLink>
+        </nav>
+      )}
       <main id="main" tabIndex={-1}>
         <Outlet />
       </main>

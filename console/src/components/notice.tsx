@@ -2,9 +2,11 @@ import type { ReactNode } from 'react';
 import { describeError } from '../errors';
 import { strings } from '../strings';
 
-/** A failed call, said as a sentence, with a way to try again when there is one. */
-export function ErrorNotice({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
-  const { text, fields } = describeError(error);
+/** A failed call, said as a sentence (the page's own `sentence` when it has a better one), with a way to try again when there is one. */
+export function ErrorNotice({ error, onRetry, sentence }: { error: unknown; onRetry?: () => void; sentence?: string }) {
+  const described = describeError(error);
+  const text = sentence ?? described.text;
+  const fields = sentence ? [] : described.fields;
   return (
     <div className="notice error" role="alert">
       <p>{text}</p>

@@ -1,136 +1,17 @@
-import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
 import { api, unwrap } from '../api/client';
-import { pricesQuery } from '../api/queries';
-import { Empty, ErrorNotice, Loading } from '../components/notice';
-import { amountClass, formatDateTime, formatSigned, formatTokens } from '../format';
-import { ledgerLines, type LedgerLine } from '../ledger-lines';
+import { Ledger, type LedgerQuery } from '../components/ledger';
 import { strings } from '../strings';
 
 const t = strings.activity;
-type Filters = { type: string; action: string };
-const PAGE_SIZE = 50;
 
-function describe(line: LedgerLine): string {
-  const c = line.completion;
-  if (c) {
-    if (!c.settled) return t.completionOpen(c.model);
-    return t.completion(c.model, formatTokens(c.promptTokens), formatTokens(c.completionTokens), formatTokens(-line.amount));
-  }
-  const entry = line.entries[0];
-  const reason = (entry.metadata as Record<string, unknown> | null)?.reason;
-  return [strings.types[entry.type] ?? entry.type, entry.action, typeof reason === 'string' ? reason : null].filter(Boolean).join(' · ');
-}
+const fetchOwnLedger = async (query: LedgerQuery) => unwrap(await api.GET('/tokens/transactions', { params: { query: query as never } }));
 
 /** The caller's ledger, newest first, with filters and older pages on demand. */
 export function ActivityPage() {
-  const [filters, setFilters] = useState<Filters>({ type: '', action: '' });
-  const prices = useQuery(pricesQuery);
-  const pages = useInfiniteQuery({
-    queryKey: ['transactions', filters],
-    initialPageParam: null as string | null,
-    queryFn: async ({ pageParam }) => {
-      const query = {
-        limit: PAGE_SIZE,
-        ...(pageParam && { cursor: pageParam }),
-        ...(filters.type && { type: filters.type }),
-        ...(filters.action && { action: filters.action }),
-      };
-      return unwrap(await api.GET('/tokens/transactions', { params: { query: query as never } }));
-    },
-    getNextPageParam: (page) => page.nextCursor,
-  });
-  const entries = pages.data?.pages.flatMap((page) => page.items) ?? [];
-  const loading = pages.isPending || pages.isFetchingNextPage;
-  const error = pages.isError ? pages.error : undefined;
-
-  const lines = ledgerLines(entries);
   return (
     <>
       <h1>{t.title}</h1>
-      <form className="filters" onSubmit={(event) => event.preventDefault()}>
-        <label>
-          {t.type}
-          <select value={filters.type} onChange={(event) => setFilters({ ...filters, type: event.target.value })}>
-            <option value="">{t.any}</option>
-            {Object.entries(strings.types).map(([type, label]) => (
-              <option key={type} value={type}>
-                {label}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          {t.action}
-          <select value={filters.action} onChange={(event) => setFilters({ ...filters, action: event.target.value })}>
-            <option value="">{t.any}</option>
-            {(prices.data ?? []).map((price) => (
-              <option key={price.action} value={price.action}>
-                {price.action}
-              </option>
-            ))}
-          </select>
-        </label>
-      </form>
-      {error !== undefined && <ErrorNotice error={error} onRetry={() => void pages.refetch()} />}
-      {!loading && lines.length === 0 && error === undefined ? (
-        <Empty>{t.empty}</Empty>
-      ) : (
-        <table className="ledger">
-          <thead>
-            <tr>
-              <th scope="col">{t.time}</th>
-              <th scope="col">{t.what}</th>
-              <th scope="col" className="number">
-                {t.amount}
-              </th>
-              <th scope="col" className="number">
-                {t.balanceAfter}
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {lines.map((line) => (
-              <tr key={line.id}>
-                <td>{formatDateTime(line.createdAt)}</td>
-                <td>
-                  {describe(line)}
-                  <Details line={line} />
-                </td>
-                <td className={'number ' + amountClass(line.amount)}>{formatSigned(line.amount)}</td>
-                <td className="number">{formatTokens(line.balanceAfter)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-      {loading && <Loading />}
-      {pages.hasNextPage && !loading && (
-        <button type="button" className="secondary" onClick={() => void pages.fetchNextPage()}>
-          {t.more}
-        </button>
-      )}
+      <Ledger queryKey={['transactions']} fetchPage={fetchOwnLedger} empty={t.empty} />
     </>
-  );
-}
-
-function Details({ line }: { line: LedgerLine }) {
-  return (
-    <details>
-      <summary>{t.details}</summary>
-      <ul className="entries">
-        {line.entries.map((entry) => (
-          <li key={entry.id}>
-            {strings.types[entry.type] ?? entry.type}: <span className={amountClass(entry.amount)}>{formatSigned(entry.amount)}</span>
-            {entry.requestId && (
-              <>
-                {' '}
-                · {t.requestId} <code>{entry.requestId}</code>
-              </>
-            )}
-          </li>
-        ))}
-      </ul>
-    </details>
   );
 }

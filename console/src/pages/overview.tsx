@@ -2,9 +2,9 @@ import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { type Schemas } from '../api/client';
 import { balanceQuery, pricesQuery } from '../api/queries';
+import { BalanceCard } from '../components/balance-card';
 import { ErrorNotice, Loading } from '../components/notice';
 import { UsageChart } from '../components/usage-chart';
-import { formatDate, formatDecimal, formatTokens } from '../format';
 import { strings } from '../strings';
 import { PAGES } from '.';
 
@@ -22,54 +22,28 @@ export function OverviewPage() {
         </Link>
       </div>
       {balance.isError && <ErrorNotice error={balance.error} onRetry={() => void balance.refetch()} />}
-      {balance.data ? <BalanceCard balance={balance.data} /> : balance.isPending && <Loading />}
+      {balance.data ? (
+        <BalanceCard balance={balance.data} notice={<BalanceNotice balance={balance.data} />} />
+      ) : (
+        balance.isPending && <Loading />
+      )}
       <UsageChart />
       {balance.data && prices.data && <Services prices={prices.data} balance={balance.data.balance} />}
     </>
   );
 }
 
-function BalanceCard({ balance }: { balance: Schemas['BalanceDto'] }) {
+function BalanceNotice({ balance }: { balance: Schemas['BalanceDto'] }) {
   const empty = balance.balance === 0;
+  if (!empty && !balance.featuresDisabled) return null;
   return (
-    <section className="card" aria-labelledby="balance-title">
-      {(empty || balance.featuresDisabled) && (
-        <div className="notice warning" role="status">
-          <p>
-            <strong>{empty ? t.emptyTitle : t.lowTitle}</strong> {t.emptyText}
-          </p>
-          <Link className="button" to={PAGES.buy}>
-            {strings.nav.buy}
-          </Link>
-        </div>
-      )}
-      <h2 id="balance-title" className="label">
-        {t.balance}
-      </h2>
-      <p className="balance">
-        <span data-testid="balance">{formatTokens(balance.balance)}</span> <span className="unit">{t.tokens}</span>
+    <div className="notice warning" role="status">
+      <p>
+        <strong>{empty ? t.emptyTitle : t.lowTitle}</strong> {t.emptyText}
       </p>
-      <dl className="figures">
-        <Figure term={t.allowance} value={balance.allowance} />
-        <Figure term={t.credits} value={balance.credits} />
-        {balance.held !== 0 && <Figure term={t.held} value={balance.held} />}
-        {balance.owed !== 0 && <Figure term={t.owed} value={balance.owed} hint={t.owedHint} />}
-      </dl>
-      <p className="muted">
-        {t.plan(balance.plan)} · {t.periodEnds(formatDate(balance.periodEnd))} ·{' '}
-        {balance.runwayDays === null ? t.noRunway : t.runway(formatDecimal(balance.runwayDays))}
-      </p>
-    </section>
-  );
-}
-
-function Figure({ term, value, hint }: { term: string; value: number; hint?: string }) {
-  return (
-    <div>
-      <dt>{term}</dt>
-      <dd className="number" title={hint}>
-        {formatTokens(value)}
-      </dd>
+      <Link className="button" to={PAGES.buy}>
+        {strings.nav.buy}
+      </Link>
     </div>
   );
 }

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Post } from '@nestjs/common';
+import { Body, Controller, Get, Post, Query } from '@nestjs/common';
 import { TokensRoutes } from '../http/tokens-routes.js';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiResponse } from '@nestjs/swagger';
 import { ERROR_CASES, errorResponse } from '../http/error-body.dto.js';
@@ -6,7 +6,8 @@ import { TokensErrorCode } from '../tokens.errors.js';
 import { Payer } from '../http/payer.decorator.js';
 import { UuidParam } from '../http/uuid-param.js';
 import { AdminRoutes } from './admin-routes.js';
-import { AdjustTokensDto, AdminAccountDto, AdminLedgerEntryDto } from './admin-tokens.dto.js';
+import { AdjustTokensDto, AdminAccountDto, AdminLedgerEntryDto, AdminTransactionsPageDto } from './admin-tokens.dto.js';
+import { TransactionsQueryDto } from '../http/token-views.dto.js';
 import { Idempotency, type IdempotencyContext, IdempotentApi, IdempotentWrites, requestIdsOf } from '../idempotency/idempotent-writes.js';
 import { TokensService } from '../ledger/tokens.service.js';
 
@@ -29,6 +30,51 @@ export class AdminTokensController {
   @ApiOkResponse({ type: AdminAccountDto })
   async account(@UuidParam('userId') userId: string): Promise<AdminAccountDto> {
     return AdminAccountDto.fromView(await this.tokens.account(userId));
+  }
+
+  @Get('transactions')
+  @ApiOperation({
+    summary: "A user's whole ledger, newest first, a page at a time",
+    description:
+      'Admin only. As GET /tokens/transactions answers the user (pages of at most `limit` entries, `nextCursor` as `cursor` for the next, filters by `type` and `action`), with the admin who made each entry; 404 for an unknown user. Read-only.',
+  })
+  @ApiOkResponse({
+    type: AdminTransactionsPageDto,
+    example: {
+      items: [
+        {
+          id: '0b8f1f0e-3c1d-4a55-9e2b-5b8e7c1d2a3f',
+          seq: 12,
+          type: 'admin_grant',
+          action: null,
+          amount: 5000,
+          allowanceAmount: 0,
+          creditsAmount: 5000,
+          balanceAfter: 14700,
+          requestId: '5d0b7a3e-2f9c-4c1e-9a57-0c8e2b6f4d21',
+          clientRequestId: null,
+          createdAt: '2026-11-21T10:00:00.000Z',
+          metadata: { reason: 'Compensation for the outage of 2026-11-20' },
+          actorId: '9a0e7c1b-1f2d-4c3b-8a4e-5d6f7a8b9c0d',
+        },
+      ],
+      nextCursor: '12',
+    },
+  })
+  @ApiResponse(
+    errorResponse(
+      400,
+      'VALIDATION_FAILED: a userId that is not a UUID, a `limit` outside 1..100, a `cursor` this list did not give or an unknown `type`',
+      [
+        TokensErrorCode.VALIDATION_FAILED,
+        'Validation failed: limit',
+        { details: [{ field: 'limit', errors: ['limit must not be greater than 100'] }] },
+      ],
+    ),
+  )
+  async transactions(@UuidParam('userId') userId: string, @Query() query: TransactionsQueryDto): Promise<AdminTransactionsPageDto> {
+    const page = await this.tokens.userTransactions(userId, { ...query, cursor: query.cursor ? Number(query.cursor) : undefined });
+    return { items: page.items.map(AdminLedgerEntryDto.fromEntry), nextCursor: page.nextCursor };
   }
 
   @Post('grant')

@@ -39,6 +39,14 @@ export class AdminLedgerEntryDto extends LedgerEntryDto {
   }
 }
 
+export class AdminTransactionsPageDto {
+  @ApiProperty({ type: [AdminLedgerEntryDto] })
+  items: AdminLedgerEntryDto[];
+
+  @ApiProperty({ example: '11', nullable: true, type: String, description: 'Pass as `cursor` for the next page; null on the last page' })
+  nextCursor: string | null;
+}
+
 export class AdminAccountDto extends BalanceDto {
   @ApiProperty({ example: '4f7c2a4e-6a7e-4d7b-9d1a-0f6d3c1c2b10' })
   userId: string;

@@ -173,6 +173,12 @@ export class TokensService {
     return { payerId, ...balance, recentEntries: page.items };
   }
 
+  /** A user's ledger, a page at a time, for admins; NOT_FOUND for an unknown user. */
+  async userTransactions(payerId: string, filter: TransactionFilter): Promise<{ items: TokenLedgerEntry[]; nextCursor: string | null }> {
+    await this.requireUser(payerId);
+    return this.transactions(payerId, filter);
+  }
+
   /** The caller's balance; a missing account is seeded and an ended period rolled first, so the answer is what the next charge sees. */
   async balance(payerId: string): Promise<BalanceView> {
     await this.ledger.ensureAccount(payerId);
