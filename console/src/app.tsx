@@ -1,19 +1,22 @@
+import { lazy, Suspense } from 'react';
 import { Navigate, Outlet, Route, Routes, useLocation } from 'react-router';
 import { AuthProvider, useAuth } from './auth';
 import { Layout } from './components/layout';
 import { Loading } from './components/notice';
 import { ActivityPage } from './pages/activity';
-import { AdminAccountPage } from './pages/admin/account';
-import { AdminIntegrityPage } from './pages/admin/integrity';
-import { AdminModelsPage } from './pages/admin/models';
-import { AdminPricesPage } from './pages/admin/prices';
-import { AdminUsersPage } from './pages/admin/users';
 import { BuyPage } from './pages/buy';
 import { BuyResultPage } from './pages/buy-result';
 import { KeysPage } from './pages/keys';
 import { OverviewPage } from './pages/overview';
 import { RegisterPage, SignInPage } from './pages/sign-in';
 import { PAGES } from './pages';
+
+// Only admins need the admin pages: they are loaded when an admin first opens one.
+const AdminUsersPage = lazy(() => import('./pages/admin/users').then((page) => ({ default: page.AdminUsersPage })));
+const AdminAccountPage = lazy(() => import('./pages/admin/account').then((page) => ({ default: page.AdminAccountPage })));
+const AdminPricesPage = lazy(() => import('./pages/admin/prices').then((page) => ({ default: page.AdminPricesPage })));
+const AdminModelsPage = lazy(() => import('./pages/admin/models').then((page) => ({ default: page.AdminModelsPage })));
+const AdminIntegrityPage = lazy(() => import('./pages/admin/integrity').then((page) => ({ default: page.AdminIntegrityPage })));
 
 export function App() {
   return (
@@ -55,5 +58,11 @@ function SignedIn() {
 
 function AdminOnly() {
   const { me } = useAuth();
-  return me?.role === 'admin' ? <Outlet /> : <Navigate to={PAGES.overview} replace />;
+  return me?.role === 'admin' ? (
+    <Suspense fallback={<Loading />}>
+      <Outlet />
+    </Suspense>
+  ) : (
+    <Navigate to={PAGES.overview} replace />
+  );
 }

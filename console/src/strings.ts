@@ -2,6 +2,10 @@
  * Every sentence the console shows, in one catalogue: a translation is a copy of this file.
  * Numbers arrive already formatted for the reader's locale.
  */
+/** "1 token", "1,500 tokens": counts arrive formatted, and only a count of exactly 1 is singular. */
+const tokens = (count: string) => (count === '1' ? '1 token' : `${count} tokens`);
+const requests = (count: string) => (count === '1' ? '1 request' : `${count} requests`);
+
 export const strings = {
   product: 'Token metering',
   nav: {
@@ -28,7 +32,7 @@ export const strings = {
   },
   errors: {
     insufficient: (required: string, balance: string) =>
-      `This needs ${required} tokens and your balance is ${balance}. Buy tokens to continue.`,
+      `This needs ${tokens(required)} and your balance is ${balance}. Buy tokens to continue.`,
     tooMany: (seconds: string) => `Too many attempts. Try again in ${seconds} seconds.`,
     tooManySoon: 'Too many attempts. Try again in a moment.',
     sessionEnded: 'Your session has ended. Sign in again.',
@@ -80,7 +84,7 @@ export const strings = {
     byAction: 'By action',
     byModel: 'By model',
     groupLabel: 'Group usage',
-    total: (tokens: string, requests: string) => `${tokens} tokens in ${requests} requests`,
+    total: (spent: string, count: string) => `${tokens(spent)} in ${requests(count)}`,
     empty: 'No activity yet: make your first call.',
     tokens: 'Tokens',
   },
@@ -97,7 +101,7 @@ export const strings = {
     empty: 'No activity yet: make your first call.',
     details: 'Details',
     completion: (model: string, prompt: string, output: string, net: string) =>
-      `Chat completion, ${model}, ${prompt} prompt + ${output} output tokens: ${net} tokens`,
+      `Chat completion, ${model}, ${prompt} prompt + ${output} output tokens: ${tokens(net)}`,
     completionOpen: (model: string) => `Chat completion, ${model}: in progress`,
     requestId: 'Request id',
   },
@@ -127,12 +131,12 @@ export const strings = {
     demoText: 'This server uses the demo payment provider: no money moves. Confirm to complete the purchase.',
     demoPay: 'Complete demo payment',
     resultTitle: 'Your purchase',
-    paid: (tokens: string) => `Paid: ${tokens} tokens were added to your balance.`,
+    paid: (amount: string) => `Paid: ${tokens(amount)} added to your balance.`,
     pending: 'Waiting for the payment provider to confirm the payment…',
     failed: 'The payment did not go through. Nothing was charged.',
     cancelled: 'You cancelled the checkout. Nothing was charged.',
     reversed: 'This purchase was refunded or disputed.',
-    newBalance: (tokens: string) => `Your balance is now ${tokens} tokens.`,
+    newBalance: (amount: string) => `Your balance is now ${tokens(amount)}.`,
     unknown: 'This purchase was not found.',
     again: 'Buy more tokens',
     toOverview: 'Go to the overview',
@@ -186,14 +190,14 @@ export const strings = {
       reason: 'Reason',
       reasonHint: 'Shown in the ledger to the user and to admins.',
       grant: 'Grant tokens',
-      grantConfirm: (amount: string, email: string) => `Grant ${amount} tokens to ${email}?`,
-      grantYes: (amount: string) => `Grant ${amount} tokens`,
-      granted: (amount: string, email: string) => `Granted ${amount} tokens to ${email}.`,
+      grantConfirm: (amount: string, email: string) => `Grant ${tokens(amount)} to ${email}?`,
+      grantYes: (amount: string) => `Grant ${tokens(amount)}`,
+      granted: (amount: string, email: string) => `Granted ${tokens(amount)} to ${email}.`,
       deduct: 'Deduct tokens',
-      deductConfirm: (amount: string, email: string) => `Deduct ${amount} tokens from ${email}?`,
-      deductYes: (amount: string) => `Deduct ${amount} tokens`,
-      deducted: (amount: string, email: string) => `Deducted ${amount} tokens from ${email}.`,
-      deductShort: (amount: string, who: string, has: string) => `Cannot deduct ${amount} tokens: ${who} has ${has}. Nothing changed.`,
+      deductConfirm: (amount: string, email: string) => `Deduct ${tokens(amount)} from ${email}?`,
+      deductYes: (amount: string) => `Deduct ${tokens(amount)}`,
+      deducted: (amount: string, email: string) => `Deducted ${tokens(amount)} from ${email}.`,
+      deductShort: (amount: string, who: string, has: string) => `Cannot deduct ${tokens(amount)}: ${who} has ${has}. Nothing changed.`,
       reasonLine: (reason: string) => `Reason: ${reason}`,
       plan: 'Plan',
       planOption: (name: string, tokens: string) => `${name} · ${tokens} a month`,
@@ -224,11 +228,11 @@ export const strings = {
       forEveryone: 'for everyone',
       forPlan: (plan: string) => `for plan ${plan}`,
       forUser: (email: string) => `for ${email}`,
-      setConfirm: (action: string, from: string, to: string, scope: string) => `${action}: ${from} → ${to} tokens ${scope}?`,
+      setConfirm: (action: string, from: string, to: string, scope: string) => `${action}: ${from} → ${tokens(to)} ${scope}?`,
       remove: 'Remove',
       removeLabel: (action: string, scope: string) => ` the price of ${action} ${scope}`,
       removeConfirm: (action: string, from: string, to: string, scope: string) =>
-        `Remove the price of ${action} ${scope}? It goes from ${from} to ${to} tokens.`,
+        `Remove the price of ${action} ${scope}? It goes from ${from} to ${tokens(to)}.`,
       removeYes: 'Remove price',
       saved: 'The new price applies from the next request on.',
       empty: 'No metered actions.',

@@ -5,7 +5,7 @@
  * serious accessibility violation.
  */
 import type { Browser } from 'playwright-core';
-import { describeInBrowser, expectClean, launchBrowser, signedIn } from '../support/browser.js';
+import { describeInBrowser, expectClean, launchBrowser, signedIn, tokensText } from '../support/browser.js';
 import { loginAdmin, registerUser } from '../support/factories.js';
 import { ADMIN, startTestApp, TestApp } from '../support/test-app.js';
 
@@ -67,7 +67,9 @@ describeInBrowser('admin pricing')('prices and AI models in the admin console', 
     await expectClean(page, problems, 'admin-prices');
 
     await page.getByRole('button', { name: 'Remove the price of ai_chat_message for plan starter' }).click();
-    await dialog.getByText(`Remove the price of ai_chat_message for plan starter? It goes from 7 to ${defaultCost} tokens.`).waitFor();
+    await dialog
+      .getByText(`Remove the price of ai_chat_message for plan starter? It goes from 7 to ${tokensText(Number(defaultCost))}.`)
+      .waitFor();
     await dialog.getByRole('button', { name: 'Remove price' }).click();
     await expect(
       page.getByRole('button', { name: 'Remove the price of ai_chat_message for plan starter' }).waitFor({ state: 'detached' }),
@@ -75,7 +77,9 @@ describeInBrowser('admin pricing')('prices and AI models in the admin console', 
     await expect(priceOf()).resolves.toEqual([3, 'user']);
 
     await page.getByRole('button', { name: /^Remove the price of ai_chat_message for / }).click();
-    await dialog.getByText(`Remove the price of ai_chat_message for ${user.email}? It goes from 3 to ${defaultCost} tokens.`).waitFor();
+    await dialog
+      .getByText(`Remove the price of ai_chat_message for ${user.email}? It goes from 3 to ${tokensText(Number(defaultCost))}.`)
+      .waitFor();
     await dialog.getByRole('button', { name: 'Remove price' }).click();
     await page.getByRole('button', { name: /^Remove the price of ai_chat_message/ }).waitFor({ state: 'detached' });
     await expect(priceOf()).resolves.toEqual([defaultCost, null]);

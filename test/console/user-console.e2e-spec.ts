@@ -5,7 +5,7 @@
  * balance 0. Every page: no console error, no CSP violation, no serious accessibility violation.
  */
 import type { Browser } from 'playwright-core';
-import { describeInBrowser, expectClean, launchBrowser, openPage, signedIn } from '../support/browser.js';
+import { describeInBrowser, expectClean, launchBrowser, openPage, signedIn, tokensText } from '../support/browser.js';
 import { registerUser, spendDownTo, uniqueEmail } from '../support/factories.js';
 import { expectLedgerConsistent } from '../support/ledger-assertions.js';
 import { startTestApp, TestApp } from '../support/test-app.js';
@@ -106,7 +106,7 @@ describeInBrowser('user console')('the user console in a browser', () => {
     await expect(page.getByTestId('balance').innerText()).resolves.toBe(balance.toLocaleString('en-US'));
     const usage = (await t.http.get('/tokens/usage', { token: user.token })).body;
     await expect(page.getByTestId('usage-total').innerText()).resolves.toBe(
-      `${usage.totals.tokens} tokens in ${usage.totals.requests} requests`,
+      `${tokensText(usage.totals.tokens)} in ${usage.totals.requests} requests`,
     );
     await page.locator('.recharts-bar-rectangle').first().waitFor();
     await expect(page.locator('.recharts-legend-item-text').allInnerTexts()).resolves.toEqual(
@@ -118,7 +118,7 @@ describeInBrowser('user console')('the user console in a browser', () => {
 
     await page.getByRole('link', { name: 'Activity' }).click();
     await page.getByRole('heading', { name: 'Activity' }).waitFor();
-    const line = `Chat completion, ${model}, ${prompt_tokens} prompt + ${completion_tokens} output tokens: ${charged} tokens`;
+    const line = `Chat completion, ${model}, ${prompt_tokens} prompt + ${completion_tokens} output tokens: ${tokensText(charged)}`;
     await page.getByRole('cell', { name: line }).waitFor();
     await expectClean(page, problems, 'activity');
     await page.getByLabel('Type').selectOption('usage');
@@ -161,8 +161,8 @@ describeInBrowser('user console')('the user console in a browser', () => {
     await expectClean(page, problems, 'buy');
     await page.getByRole('button', { name: `Buy ${packages[0].name}` }).click();
     await page.getByRole('button', { name: 'Complete demo payment' }).click();
-    await page.getByText(`Paid: ${packages[0].tokens.toLocaleString('en-US')} tokens were added to your balance.`).waitFor();
-    await page.getByText(`Your balance is now ${(100 + packages[0].tokens).toLocaleString('en-US')} tokens.`).waitFor();
+    await page.getByText(`Paid: ${tokensText(packages[0].tokens)} added to your balance.`).waitFor();
+    await page.getByText(`Your balance is now ${tokensText(100 + packages[0].tokens)}.`).waitFor();
     await expectClean(page, problems, 'buy-result');
     const { entries } = await expectLedgerConsistent(t.dataSource, user.id);
     expect(entries.filter((entry) => entry.type === 'purchase')).toEqual([expect.objectContaining({ amount: packages[0].tokens })]);

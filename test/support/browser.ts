@@ -129,3 +129,6 @@ export async function signedIn(
   await opened.page.getByRole('heading', { name: 'Overview' }).waitFor();
   return opened;
 }
+
+/** A count of tokens as the console words it (en-US): "1 token", "1,500 tokens". */
+export const tokensText = (count: number): string => (count === 1 ? '1 token' : `${count.toLocaleString('en-US')} tokens`);

@@ -62,7 +62,13 @@ export function UsageChart() {
                   <Tooltip formatter={(value) => formatTokens(Number(value))} />
                   <Legend />
                   {data.series.map((series, index) => (
-                    <Bar key={series.key} dataKey={series.key} stackId="usage" fill={COLOURS[index % COLOURS.length]} />
+                    <Bar
+                      key={series.key}
+                      dataKey={series.key}
+                      stackId="usage"
+                      fill={COLOURS[index % COLOURS.length]}
+                      isAnimationActive={false}
+                    />
                   ))}
                 </BarChart>
               </ResponsiveContainer>

@@ -1,13 +1,15 @@
 import { useQuery } from '@tanstack/react-query';
+import { lazy, Suspense } from 'react';
 import { Link } from 'react-router';
 import { type Schemas } from '../api/client';
 import { balanceQuery, pricesQuery } from '../api/queries';
 import { BalanceCard } from '../components/balance-card';
 import { ErrorNotice, Loading } from '../components/notice';
-import { UsageChart } from '../components/usage-chart';
 import { strings } from '../strings';
 import { PAGES } from '.';
 
+// The chart library is most of the console's weight: it loads beside the balance, not before it.
+const UsageChart = lazy(() => import('../components/usage-chart').then((chart) => ({ default: chart.UsageChart })));
 const t = strings.overview;
 
 export function OverviewPage() {
@@ -27,7 +29,9 @@ export function OverviewPage() {
       ) : (
         balance.isPending && <Loading />
       )}
-      <UsageChart />
+      <Suspense fallback={<Loading />}>
+        <UsageChart />
+      </Suspense>
       {balance.data && prices.data && <Services prices={prices.data} balance={balance.data.balance} />}
     </>
   );
