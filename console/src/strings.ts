@@ -1,8 +1,5 @@
-/**
- * Every sentence the console shows, in one catalogue: a translation is a copy of this file.
- * Numbers arrive already formatted for the reader's locale.
- */
-/** "1 token", "1,500 tokens": counts arrive formatted, and only a count of exactly 1 is singular. */
+// Every sentence the console shows, in one catalogue: a translation is a copy of this file. Numbers
+// arrive formatted for the reader's locale ("1,500"); only a count of exactly 1 is singular.
 const tokens = (count: string) => (count === '1' ? '1 token' : `${count} tokens`);
 const requests = (count: string) => (count === '1' ? '1 request' : `${count} requests`);
 
