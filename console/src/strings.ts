@@ -1,5 +1,4 @@
-// Every sentence the console shows, in one catalogue: a translation is a copy of this file. Numbers
-// arrive formatted for the reader's locale ("1,500"); only a count of exactly 1 is singular.
+// Every sentence of the console: a translation is a copy of this file. Counts arrive formatted ("1,500"); only "1" is singular.
 const tokens = (count: string) => (count === '1' ? '1 token' : `${count} tokens`);
 const requests = (count: string) => (count === '1' ? '1 request' : `${count} requests`);
 
