@@ -3,6 +3,9 @@ import { DEFAULT_HOLD_TTL_SECONDS } from '../ledger/ledger-holds.js';
 import { TokenLedger } from '../ledger/token-ledger.js';
 import { TOKENS_MODULE_OPTIONS, type TokensModuleOptions } from '../tokens-module-options.js';
 
+/** The longest delay setTimeout and setInterval accept (2^31 - 1 ms). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /**
  * Keeps the holds of this process's running requests alive: every third of the hold TTL their expiry
  * moves a whole TTL ahead, so a stream that runs for an hour keeps its hold, while the hold of a
@@ -19,8 +22,15 @@ export class HoldRenewalJob implements OnApplicationBootstrap, OnApplicationShut
   ) {}
 
   onApplicationBootstrap(): void {
-    const seconds = (this.options.holdTtlSeconds ?? DEFAULT_HOLD_TTL_SECONDS) / 3;
-    this.timer = setInterval(() => void this.run(), seconds * 1000).unref();
+    this.timer = setInterval(() => void this.run(), this.intervalMs).unref();
+  }
+
+  /**
+   * A third of the TTL, at most what a Node timer can wait (about 24.8 days): a longer delay makes the
+   * timer fire every millisecond. Renewing more often than needed is harmless.
+   */
+  get intervalMs(): number {
+    return Math.min(((this.options.holdTtlSeconds ?? DEFAULT_HOLD_TTL_SECONDS) * 1000) / 3, MAX_TIMER_MS);
   }
 
   onApplicationShutdown(): void {
