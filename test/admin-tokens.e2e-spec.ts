@@ -248,6 +248,9 @@ describe('price overrides', () => {
       {},
       { cost: 1, planCode: 'pro', userId: user.id },
       { cost: 1, userId: 'nope' },
+      // null is no user and no plan: it must not fall back to the global price.
+      { cost: 1, userId: null },
+      { cost: 1, planCode: null },
       { cost: 1, extra: 1 },
       { cost: 1e12 },
     ]) {

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsInt, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
 import { PriceScope, TokenPriceOverride } from '../entities/token-price-override.entity.js';
 import { MAX_ADMIN_ADJUSTMENT, type AccountView } from '../ledger/tokens.service.js';
 import { BalanceDto, LedgerEntryDto } from '../http/token-views.dto.js';
@@ -77,14 +77,17 @@ export function overrideTargetOf({ planCode, userId }: { planCode?: string; user
   return { tier: planCode, payerId: userId };
 }
 
+/** Omitted is fine; null is no plan and no user (IsOptional would let it through, meaning the global price). */
+const unlessOmitted = ValidateIf((_body: unknown, value: unknown) => value !== undefined);
+
 export class OverrideTargetQueryDto {
   @ApiPropertyOptional({ example: 'pro', description: 'The plan whose override to remove' })
-  @IsOptional()
+  @unlessOmitted
   @Matches(PLAN_CODE, { message: 'planCode must be a plan code' })
   planCode?: string;
 
   @ApiPropertyOptional({ description: 'The user whose override to remove' })
-  @IsOptional()
+  @unlessOmitted
   @IsUUID()
   userId?: string;
 }
