@@ -230,6 +230,19 @@ describe(`GET /tokens/usage (${TEST_DB})`, () => {
     expect((await t.http.get('/tokens/usage')).status).toBe(401);
   });
 
+  it('answers parallel first reads of new accounts, each rolling them up, all alike and none failing', async () => {
+    const users = await Promise.all(Array.from({ length: 5 }, () => newUser()));
+    for (const user of users) await seoTitle(user);
+    clock.advance(2 * DAY);
+    const reads = await Promise.all(
+      users.flatMap((user) =>
+        Array.from({ length: 8 }, (_, i) => (i % 2 ? usage(user) : t.http.get('/tokens/balance', { apiKey: user.apiKey }))),
+      ),
+    );
+    expect(reads.map((read) => read.status)).toEqual(reads.map(() => 200));
+    expect(new Set(reads.filter((_, i) => i % 2).map((read) => read.body.totals.tokens))).toEqual(new Set([300]));
+  });
+
   it('answers 400 VALIDATION_FAILED naming the field for a bad query, never 500', async () => {
     const user = await newUser(0);
     const today = nextNoon();

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { MigrationRefused } from './migrations/migration-refused.js';
 
 /** How long a connection attempt waits for the server to answer (mysql2's default is 10 s). */
 export const CONNECT_TIMEOUT_MS = 5000;
@@ -26,6 +27,31 @@ export const START_UP_CONNECTION_RETRIES = { retryAttempts: 3, retryDelay: 500 }
 export function isTransientConnectionFailure(error: unknown): boolean {
   const code = codeOf(error);
   return code !== undefined && TRANSIENT.has(code);
+}
+
+/** Failures to connect that no wait will end: a wrong host, password or database name (serve.ts names them in one line). */
+const PERMANENT = new Set([
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ETIMEDOUT',
+  'ER_ACCESS_DENIED_ERROR',
+  'ER_ACCESS_DENIED_NO_PASSWORD_ERROR',
+  'ER_DBACCESS_DENIED_ERROR',
+  'ER_BAD_DB_ERROR',
+]);
+
+/**
+ * The app's own start (after the check of serve.ts) tries again for 5 s on anything but a permanent
+ * failure and data a migration refuses to change: a server that went away a moment, or another
+ * instance starting at once and creating the same tables (its migrations are done a moment later).
+ */
+export const APP_START_RETRIES = { retryAttempts: 10, retryDelay: 500 } as const;
+
+export function worthRetryingAtStart(error: unknown): boolean {
+  const code = codeOf(error);
+  return !(error instanceof MigrationRefused) && !(code !== undefined && PERMANENT.has(code));
 }
 
 /**

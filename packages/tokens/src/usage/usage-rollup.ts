@@ -50,14 +50,15 @@ export class UsageRollup {
     const target = this.target();
     const known = await this.rangeOf(this.tx.manager, payerId);
     if (known && known.from <= from && target.getTime() - known.until.getTime() < ROLLUP_STEP_MS) return known;
-    return this.tx.run(async (em) => {
-      // A new account's range starts empty at the start of `from`; the row is then locked, so one query at a time extends it.
+    if (!known) {
+      // A new account's range starts empty at the start of `from`. Created in a transaction of its own: inside the
+      // one below, the shared lock a duplicate insert takes would deadlock parallel queries upgrading it.
       const ignore = this.tx.isMysql ? 'INSERT IGNORE' : 'INSERT OR IGNORE';
-      await execute(em, `${ignore} INTO token_usage_rollups (user_id, rolled_from, rolled_until) VALUES (?, ?, ?)`, [
-        payerId,
-        from,
-        startOf(from),
-      ]);
+      const create = `${ignore} INTO token_usage_rollups (user_id, rolled_from, rolled_until) VALUES (?, ?, ?)`;
+      await this.tx.run((em) => execute(em, create, [payerId, from, startOf(from)]));
+    }
+    // The row is locked: one query at a time extends it.
+    return this.tx.run(async (em) => {
       const range = (await this.rangeOf(em, payerId, true))!;
       const earlier = from < range.from;
       const later = target.getTime() > range.until.getTime();
