@@ -1,5 +1,6 @@
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { AppError, ERROR_STATUS, ErrorCode } from './app-error.js';
+import { CODE_BY_STATUS } from './error-response.js';
 import { errorBodyFor } from './openai-error-body.js';
 
 type Body = Record<string, unknown>;
@@ -8,15 +9,7 @@ type ErrorResponse = { description?: string; content?: Record<string, MediaType>
 
 /** The code of an error answer whose description names none. */
 const DEFAULT_CODE: Partial<Record<number, ErrorCode>> = {
-  400: ErrorCode.VALIDATION_FAILED,
-  401: ErrorCode.UNAUTHENTICATED,
-  402: ErrorCode.INSUFFICIENT_TOKENS,
-  403: ErrorCode.FORBIDDEN,
-  404: ErrorCode.NOT_FOUND,
-  409: ErrorCode.CONFLICT,
-  413: ErrorCode.PAYLOAD_TOO_LARGE,
-  415: ErrorCode.UNSUPPORTED_MEDIA_TYPE,
-  429: ErrorCode.TOO_MANY_REQUESTS,
+  ...CODE_BY_STATUS,
   500: ErrorCode.INTERNAL_ERROR,
   502: ErrorCode.SERVICE_FAILED,
   503: ErrorCode.LEDGER_UNAVAILABLE,

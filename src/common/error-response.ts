@@ -10,7 +10,8 @@ export interface ErrorBody {
   [detail: string]: unknown;
 }
 
-const CODE_BY_STATUS: Partial<Record<number, ErrorCode>> = {
+/** The code of an error answer by its status, when nothing more precise names one. */
+export const CODE_BY_STATUS: Partial<Record<number, ErrorCode>> = {
   400: ErrorCode.VALIDATION_FAILED,
   401: ErrorCode.UNAUTHENTICATED,
   402: ErrorCode.INSUFFICIENT_TOKENS,
