@@ -1,5 +1,5 @@
 import { HttpException, HttpStatus, Logger } from '@nestjs/common';
-import { DatabaseUnavailable, isConnectionError } from '@token-metering/database';
+import { DatabaseUnavailable, isDatabaseUnavailable } from '@token-metering/database';
 import { AppError, ErrorCode } from './app-error.js';
 import { appTermsOf } from './tokens-terms.js';
 
@@ -77,9 +77,10 @@ export function toErrorBody(error: unknown): ErrorBody {
   if (error instanceof HttpException) {
     return withDetails(error.getStatus(), messageOf(error.getResponse(), error.message));
   }
-  // A database that cannot be reached (refused, reset, timed out, killed connection) is a 503 on every
-  // route, as it is for charges: the request was not served, and retrying later can succeed.
-  if (isConnectionError(error)) {
+  // A database that cannot be reached (refused, reset, timed out, killed connection, a Galera node not
+  // ready) or that kept refusing with conflicts is a 503 on every route, as it is for charges: the
+  // request was not served, and retrying later can succeed.
+  if (isDatabaseUnavailable(error)) {
     logger.error(`database unavailable: ${(error as Error).message}`);
     return { statusCode: 503, code: ErrorCode.LEDGER_UNAVAILABLE, message: 'The database is unavailable; the request was not served' };
   }

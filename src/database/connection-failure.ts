@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { nodeName, parseDatabaseUrl } from './database-url.js';
 import { MigrationRefused } from './migrations/migration-refused.js';
 
 /** How long a connection attempt waits for the server to answer (mysql2's default is 10 s). */
@@ -59,17 +60,16 @@ export function worthRetryingAtStart(error: unknown): boolean {
  * password), or undefined when `error` is not a connection failure.
  */
 export function connectionFailureLine(error: unknown, databaseUrl: string): string | undefined {
-  const url = new URL(databaseUrl.replace(/^mariadb:/, 'mysql:'));
-  const where = `${url.hostname}:${url.port || '3306'}`;
-  const user = decodeURIComponent(url.username);
-  const database = decodeURIComponent(url.pathname.slice(1));
+  const { nodes, user, database } = parseDatabaseUrl(databaseUrl);
+  const where = nodes.map(nodeName).join(', ');
+  const hostname = nodes.map(({ host }) => host).join(', ');
   const cannot = `Cannot connect to the database at ${where}`;
   switch (codeOf(error)) {
     case 'ECONNREFUSED':
       return `${cannot}: connection refused (is MySQL/MariaDB running there?)`;
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
-      return `${cannot}: the host name ${url.hostname} is not known`;
+      return `${cannot}: the host name ${hostname} is not known`;
     case 'ETIMEDOUT':
       return `${cannot}: no answer within 5 s (a firewall, or the wrong host?)`;
     case 'EHOSTUNREACH':
@@ -99,31 +99,28 @@ export function connectionFailureLine(error: unknown, databaseUrl: string): stri
 
 /**
  * Connects once to the MySQL/MariaDB database of `databaseUrl` with the app's driver, as the app
- * will (trying again like it when the failure may be transient), and closes the connection. Returns
- * the line naming why the app could not use it, or undefined when it can (or when the failure is not
- * one this knows: the app's own start then reports it).
+ * will (trying again like it when the failure may be transient), and closes the connection; with
+ * several nodes, each in turn until one answers. Returns the line naming why the app could not use
+ * it, or undefined when it can (or when the failure is not one this knows: the app's own start then
+ * reports it).
  */
 export async function databaseConnectionProblem(databaseUrl: string): Promise<string | undefined> {
   const { createConnection } = await import('mysql2/promise');
-  const url = new URL(databaseUrl.replace(/^mariadb:/, 'mysql:'));
-  const options = {
-    host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
-    port: Number(url.port || '3306'),
-    user: decodeURIComponent(url.username),
-    password: decodeURIComponent(url.password),
-    database: decodeURIComponent(url.pathname.slice(1)),
-    connectTimeout: CONNECT_TIMEOUT_MS,
-  };
+  const { nodes, user, password, database } = parseDatabaseUrl(databaseUrl);
   for (let attempt = 1; ; attempt++) {
-    try {
-      const connection = await createConnection(options);
-      await connection.end();
-      return undefined;
-    } catch (error) {
-      if (!isTransientConnectionFailure(error) || attempt >= START_UP_CONNECTION_RETRIES.retryAttempts) {
-        return connectionFailureLine(error, databaseUrl);
+    let failure: unknown;
+    for (const { host, port } of nodes) {
+      try {
+        const connection = await createConnection({ host, port, user, password, database, connectTimeout: CONNECT_TIMEOUT_MS });
+        await connection.end();
+        return undefined;
+      } catch (error) {
+        failure ??= error;
       }
-      await sleep(START_UP_CONNECTION_RETRIES.retryDelay);
     }
+    if (!isTransientConnectionFailure(failure) || attempt >= START_UP_CONNECTION_RETRIES.retryAttempts) {
+      return connectionFailureLine(failure, databaseUrl);
+    }
+    await sleep(START_UP_CONNECTION_RETRIES.retryDelay);
   }
 }

@@ -2,8 +2,11 @@ import { resolve } from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
 import type { Environment } from '../config/environment.js';
 import { CONNECT_TIMEOUT_MS } from './connection-failure.js';
+import { parseDatabaseUrl } from './database-url.js';
 import { entities } from './entities.js';
 import { MIGRATIONS } from './migrations/index.js';
+import { nodesDriver } from './nodes/nodes-driver.js';
+import { WriterNodes } from './nodes/writer-nodes.js';
 
 export type DatabaseEnvironment = Pick<Environment, 'DATABASE_URL' | 'SQLITE_PATH' | 'MIGRATIONS_RUN'>;
 
@@ -20,11 +23,18 @@ export function dataSourceOptions(env: DatabaseEnvironment): DataSourceOptions {
     synchronize: false,
   } as const;
   if (env.DATABASE_URL) {
+    const { dialect, user, password, database, nodes } = parseDatabaseUrl(env.DATABASE_URL);
     return {
       ...common,
-      // The scheme picks TypeORM's dialect; both speak the MySQL protocol through mysql2.
-      type: env.DATABASE_URL.startsWith('mariadb:') ? 'mariadb' : 'mysql',
-      url: env.DATABASE_URL.replace(/^mariadb:/, 'mysql:'),
+      // The scheme picks TypeORM's dialect; both speak the MySQL protocol through mysql2, whose
+      // connections go to the writer of the URL's nodes (one server, or a Galera cluster's nodes).
+      type: dialect,
+      driver: nodesDriver(new WriterNodes(nodes, { user, password })),
+      host: nodes[0].host,
+      port: nodes[0].port,
+      username: user,
+      password,
+      database,
       timezone: 'Z',
       charset: 'utf8mb4_unicode_ci',
       supportBigNumbers: true,

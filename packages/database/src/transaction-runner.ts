@@ -1,55 +1,27 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import {
+  CommitUnconfirmed,
+  DatabaseBusy,
+  DatabaseUnavailable,
+  failoverOf,
+  isConflict,
+  isConnectionError,
+  isLostConnection,
+  type ServerFailover,
+} from './database-errors.js';
 import { again, done, retrying } from './retrying.js';
 
-const DEADLOCK = 1213;
-const LOCK_WAIT_TIMEOUT = 1205;
-/** MariaDB's answer on a connection that KILL ended (mysql2 has no code name for it). */
-const CONNECTION_KILLED = 1927;
+/** Attempts of a transaction that conflicts with others (deadlocks; on Galera, certification failures), with growing pauses between them. */
+const CONFLICT_ATTEMPTS = 8;
+/** Times one transaction may run again after its connection or node failed (on another node when the driver has a failover). */
+const RECONNECTS = 3;
 
-/** Errors meaning the database could not be reached at all (as opposed to a refused statement). */
-const CONNECTION_ERRORS = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EPIPE',
-  'PROTOCOL_CONNECTION_LOST',
-  'PROTOCOL_SEQUENCE_TIMEOUT',
-  'ER_SERVER_SHUTDOWN',
-  'ER_CON_COUNT_ERROR',
-  'POOL_CLOSED',
-]);
-
-/**
- * The subset of connection errors that end an established connection (killed, reset, closed by
- * the server). A transaction that loses its connection before COMMIT was sent is rolled back by
- * the server, so it can run again on another connection; a failure to connect is not retried.
- */
-const LOST_CONNECTION_ERRORS = new Set(['ECONNRESET', 'EPIPE', 'PROTOCOL_CONNECTION_LOST', 'ER_SERVER_SHUTDOWN']);
-
-function errnoOf(error: unknown): number | undefined {
-  const e = error as { errno?: number; driverError?: { errno?: number } };
-  return e?.driverError?.errno ?? e?.errno;
-}
-
-function codeOf(error: unknown): string | undefined {
-  const e = error as { code?: string; driverError?: { code?: string } };
-  return e?.driverError?.code ?? e?.code;
-}
-
-export function isConnectionError(error: unknown): boolean {
-  const code = codeOf(error);
-  return (
-    (code !== undefined && CONNECTION_ERRORS.has(code)) ||
-    errnoOf(error) === CONNECTION_KILLED ||
-    /connection.*(closed|lost|not open|not established)|Pool is closed/i.test((error as { message?: string })?.message ?? '')
-  );
-}
-
-function isLostConnection(error: unknown): boolean {
-  const code = codeOf(error);
-  return (code !== undefined && LOST_CONNECTION_ERRORS.has(code)) || errnoOf(error) === CONNECTION_KILLED;
+/** 10, 20, 40, 80, 160, then 200 ms, each between half and one and a half times that: conflicting transactions drift apart. */
+function pause(attempt: number): Promise<void> {
+  const ms = Math.min(200, 5 * 2 ** attempt) * (0.5 + Math.random());
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /** What a commit check found: the transaction's result when it committed. */
@@ -71,35 +43,6 @@ class CommitOutcomeUnknown extends Error {
   constructor(lost: unknown) {
     super(`connection lost during COMMIT, outcome unknown: ${(lost as Error)?.message ?? String(lost)}`, { cause: lost });
   }
-}
-
-/** The database could not be reached: nothing of the unit of work was written. The edge answers 503 LEDGER_UNAVAILABLE. */
-export class DatabaseUnavailable extends Error {
-  constructor(message = 'The token ledger is unavailable; nothing was charged and the request did not run') {
-    super(message);
-    this.name = 'DatabaseUnavailable';
-  }
-}
-
-/**
- * A transaction whose COMMIT went unanswered and could not be checked: unlike every other
- * DatabaseUnavailable, it may have committed. A caller that must know resolves it later.
- */
-export class CommitUnconfirmed extends DatabaseUnavailable {
-  constructor() {
-    super('The token ledger became unavailable while recording; the request did not run');
-    this.name = 'CommitUnconfirmed';
-  }
-}
-
-/**
- * For batches of database work: the error the requests still waiting get when a batch found the
- * database unreachable (they never ran, so a COMMIT of the batch that went unanswered is not theirs);
- * undefined for any other error.
- */
-export function unreachableForWaiting(error: unknown): unknown {
-  if (error instanceof CommitUnconfirmed) return new DatabaseUnavailable();
-  return error instanceof DatabaseUnavailable || isConnectionError(error) ? error : undefined;
 }
 
 /**
@@ -198,38 +141,50 @@ export class TransactionRunner {
     }
   }
 
-  private runMysql<T>(work: (em: EntityManager) => Promise<T>, options: RunOptions<T>): Promise<T> {
-    return retrying(async () => {
+  private async runMysql<T>(work: (em: EntityManager) => Promise<T>, options: RunOptions<T>): Promise<T> {
+    const failover = failoverOf(this.dataSource);
+    let conflicts = 0;
+    let reconnects = 0;
+    for (;;) {
       // Set once the work is done: a failure after it happened while COMMIT was on its way.
       let committing = false;
       try {
-        return done(
-          await this.dataSource.transaction('READ COMMITTED', async (em) => {
-            const result = await work(em);
-            committing = true;
-            return result;
-          }),
-        );
+        return await this.dataSource.transaction('READ COMMITTED', async (em) => {
+          const result = await work(em);
+          committing = true;
+          return result;
+        });
       } catch (error) {
         if (committing && isConnectionError(error)) {
-          const check = await this.checkCommit(options, error);
+          const check = await this.checkCommit(options, error, failover);
+          if (check.committed) return check.result;
           // It did not commit: running it again is safe.
-          return check.committed ? done(check.result) : again(() => error);
+          if (++reconnects <= RECONNECTS) continue;
+          throw error;
         }
-        const errno = errnoOf(error);
-        if (errno === DEADLOCK || errno === LOCK_WAIT_TIMEOUT || (!committing && isLostConnection(error))) {
-          return again(() => error, { pause: true });
+        if (isConflict(error)) {
+          if (++conflicts >= CONFLICT_ATTEMPTS) throw new DatabaseBusy(error);
+          await pause(conflicts);
+          continue;
+        }
+        // Nothing was committed. With several nodes, the next attempt goes to the writer the check finds.
+        if (isConnectionError(error) && ++reconnects <= RECONNECTS) {
+          if (failover ? await failover.recover() : isLostConnection(error)) {
+            if (!failover) await pause(reconnects);
+            continue;
+          }
         }
         throw error;
       }
-    });
+    }
   }
 
-  /** Settles a COMMIT whose answer was lost, with the caller's check (retried on a stale connection). */
-  private async checkCommit<T>(options: RunOptions<T>, lost: unknown): Promise<CommitCheck<T>> {
+  /** Settles a COMMIT whose answer was lost, with the caller's check (retried on a stale connection), on the writer a failover finds. */
+  private async checkCommit<T>(options: RunOptions<T>, lost: unknown, failover: ServerFailover | undefined): Promise<CommitCheck<T>> {
     const { verifyCommit } = options;
     if (!verifyCommit) throw new CommitOutcomeUnknown(lost);
     return retrying(async () => {
+      if (failover) await failover.recover();
       try {
         const check = await this.dataSource.transaction('READ COMMITTED', verifyCommit);
         this.logger.warn(`connection lost during COMMIT; the transaction ${check.committed ? 'committed' : 'did not commit'}`);
@@ -239,7 +194,7 @@ export class TransactionRunner {
           this.logger.error(`connection lost during COMMIT and the outcome could not be checked: ${(error as Error).message}`);
           return new CommitOutcomeUnknown(lost);
         };
-        if (isLostConnection(error)) return again(giveUp);
+        if (isLostConnection(error) || (failover && isConnectionError(error))) return again(giveUp, { pause: true });
         throw giveUp();
       }
     });

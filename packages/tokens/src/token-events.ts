@@ -77,15 +77,16 @@ export interface TokensPostedEvent {
 
 /**
  * refund: the refund of a failed request. unconfirmed_charge: a charge whose COMMIT went
- * unanswered; it is refunded if it turns out to have committed.
+ * unanswered; it is refunded if it turns out to have committed. settlement, release: the closing of a
+ * hold its request settled (at the actual price) or released, when the database could not take it.
  */
-export type DeferredPostingKind = 'refund' | 'unconfirmed_charge';
+export type DeferredPostingKind = 'refund' | 'unconfirmed_charge' | 'settlement' | 'release';
 
 export interface TokensPostingDeferredEvent {
   kind: DeferredPostingKind;
   payerId: string;
   action: string;
-  /** Tokens the posting gives back if it finds them charged. */
+  /** Tokens the posting moves: given back (refund, unconfirmed charge, release) or charged (settlement). */
   amount: number;
   requestId: string;
 }

@@ -93,9 +93,10 @@ export class TokenHolds {
     let failure: unknown;
     try {
       for await (const chunk of chunks()) yield { kind: 'chunk', chunk };
-      const charge = await this.settle(hold, await usage());
+      const used = await usage();
+      // From here the ledger closes the hold: settled now, or later when the database cannot take it now.
       settled = true;
-      yield { kind: 'settled', charge };
+      yield { kind: 'settled', charge: await this.settle(hold, used) };
     } catch (error) {
       failure = error;
       throw error;

@@ -2,12 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { IsNull, LessThanOrEqual } from 'typeorm';
-import { Clock, done, execute, retrying, TransactionRunner } from '@token-metering/database';
+import { Clock, DatabaseUnavailable, done, execute, retrying, TransactionRunner } from '@token-metering/database';
 import { refusalError } from './account-periods.js';
 import { replayAfterKeyTaken } from './batch-items.js';
 import { HoldPostings } from './hold-postings.js';
 import { IdempotencyKeys } from '../idempotency/idempotency-keys.js';
 import { PostingBatches } from './posting-batches.js';
+import { type DeferredPosting, PostingRetries } from './posting-retries.js';
 import { HoldOutcome, TokenHold } from '../entities/token-hold.entity.js';
 import type { LedgerMetadata } from '../entities/token-ledger-entry.entity.js';
 import type { Charge, Hold, HoldRequest, Replay } from './token-ledger.js';
@@ -37,6 +38,7 @@ export class LedgerHolds {
     private readonly batches: PostingBatches,
     private readonly postings: HoldPostings,
     private readonly keys: IdempotencyKeys,
+    private readonly retries: PostingRetries,
   ) {}
 
   async hold(request: HoldRequest): Promise<Hold | Replay> {
@@ -52,41 +54,67 @@ export class LedgerHolds {
     });
   }
 
-  /** Closes the hold with the actual price (see HoldPostings.settleIn); 409 HOLD_CLOSED when it was settled before. */
+  /**
+   * Closes the hold with the actual price (see HoldPostings.settleIn); 409 HOLD_CLOSED when it was
+   * settled before. When the database cannot take it, the settlement is retried in the background
+   * (a hold its request settled never stays open) and SettlementDeferred is thrown.
+   */
   async settle(hold: Hold, price: number, metadata: LedgerMetadata): Promise<Charge> {
     if (!Number.isSafeInteger(price) || price < 0) throw new Error(`a hold cannot settle a price of ${price}`);
+    this.running.delete(hold.holdId);
+    const settlement = { kind: 'settlement', hold, price, metadata, started: performance.now(), entryId: randomUUID() } as const;
+    let settled;
     try {
-      const settled = await this.batches.settle({
-        kind: 'settlement',
-        hold,
-        price,
-        metadata,
-        started: performance.now(),
-        entryId: randomUUID(),
-      });
-      if (settled.kind === 'closed') throw holdClosed(hold);
-      return settled;
-    } finally {
-      this.running.delete(hold.holdId);
+      settled = await this.batches.settle(settlement);
+    } catch (error) {
+      // Run again, it finds the hold closed if this attempt committed after all.
+      this.deferOn(error, { kind: 'settlement', amount: price, hold, run: () => this.batches.settle(settlement) });
+      throw error instanceof DatabaseUnavailable ? new SettlementDeferred() : error;
     }
+    if (settled.kind === 'closed') throw holdClosed(hold);
+    return settled;
   }
 
-  /** Gives the hold back in full (and frees its Idempotency-Key: a retry runs anew); false when it was already closed. */
+  /**
+   * Gives the hold back in full (and frees its Idempotency-Key: a retry runs anew); false when it was
+   * already closed. When the database cannot take it, the release is retried in the background.
+   */
   async release(
-    hold: Pick<Hold, 'holdId' | 'payerId'> & Partial<Pick<Hold, 'idempotencyKey'>>,
+    hold: Pick<Hold, 'holdId' | 'payerId'> & Partial<Pick<Hold, 'idempotencyKey' | 'action' | 'amount' | 'requestId'>>,
     outcome: HoldOutcome.Released | HoldOutcome.Expired = HoldOutcome.Released,
   ): Promise<boolean> {
     this.running.delete(hold.holdId);
     const { holdId, payerId, idempotencyKey } = hold;
-    const released = await this.batches.release({
+    const release = {
       kind: 'release',
       payerId,
       holdId,
       ...(idempotencyKey ? { idempotencyKey } : {}),
       outcome,
       entryId: randomUUID(),
-    });
-    return released.kind === 'released';
+    } as const;
+    try {
+      return (await this.batches.release(release)).kind === 'released';
+    } catch (error) {
+      if (outcome === HoldOutcome.Released) {
+        this.deferOn(error, { kind: 'release', amount: hold.amount ?? 0, hold, run: () => this.batches.release(release) });
+      }
+      throw error;
+    }
+  }
+
+  private deferOn(
+    error: unknown,
+    {
+      kind,
+      amount,
+      hold,
+      run,
+    }: Pick<DeferredPosting, 'kind' | 'amount'> & { hold: Partial<Hold> & Pick<Hold, 'payerId'>; run: () => Promise<unknown> },
+  ): void {
+    if (!(error instanceof DatabaseUnavailable)) return;
+    const { payerId, action = '', requestId = '' } = hold;
+    this.retries.defer({ kind, payerId, action, amount, requestId, run: async () => void (await run()) });
   }
 
   /**
@@ -119,6 +147,14 @@ export class LedgerHolds {
     });
     const released = await Promise.all(expired.map(({ id, payerId }) => this.release({ holdId: id, payerId }, HoldOutcome.Expired)));
     return released.filter(Boolean).length;
+  }
+}
+
+/** A settlement the database could not take now: the work ran, and its price is charged once the database is back. */
+export class SettlementDeferred extends DatabaseUnavailable {
+  constructor() {
+    super('The work ran, but the token ledger became unavailable while recording its price; it is charged as soon as the ledger is back');
+    this.name = 'SettlementDeferred';
   }
 }
 

@@ -1,7 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { Batcher, Clock, type CommitCheck, TransactionRunner, unreachableForWaiting } from '@token-metering/database';
+import {
+  Batcher,
+  Clock,
+  type CommitCheck,
+  type ItemFailure,
+  splitOnConflict,
+  TransactionRunner,
+  unreachableForWaiting,
+} from '@token-metering/database';
 import { AccountDebits, type DebitPostings } from './account-debits.js';
 import { type AccountDebit, AccountPostings } from './account-postings.js';
 import {
@@ -95,7 +103,12 @@ export class PostingBatches {
     return this.batcher.submit(refund) as Promise<RefundOutcome>;
   }
 
-  private commit(batch: Queued[]): Promise<Outcome[]> {
+  /** One account's conflict never fails another account's postings (see splitOnConflict). */
+  private commit(batch: Queued[]): Promise<Array<Outcome | ItemFailure>> {
+    return splitOnConflict(batch, userIdOf, (items) => this.commitTogether(items));
+  }
+
+  private commitTogether(batch: Queued[]): Promise<Outcome[]> {
     let outcomes: Outcome[] = [];
     return this.tx.run(
       async (em) => {

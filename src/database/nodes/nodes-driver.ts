@@ -1,0 +1,53 @@
+import mysql2, { type Pool, type PoolConnection, type PoolOptions } from 'mysql2';
+import { connect } from 'node:net';
+import type { ServerFailover } from '@token-metering/database';
+import type { DatabaseNode } from '../database-url.js';
+import { WriterNodes } from './writer-nodes.js';
+
+/**
+ * On Galera, every statement of the app's sessions first waits until the node has applied every
+ * transaction the cluster committed before it (wsrep_sync_wait=1: reads, and BEGIN): after a
+ * failover, a balance, a ledger page, an idempotency key or a commit check read on the new writer
+ * still sees what was committed through the old one. A server without Galera leaves it at 0; one
+ * without the variable (MySQL) refuses the statement, which is ignored.
+ */
+const SYNC_WAIT = 'SET SESSION wsrep_sync_wait = IF(@@wsrep_on, 1, 0)';
+
+type NodeConnection = PoolConnection & { stream?: { databaseNode?: DatabaseNode } };
+
+/**
+ * mysql2, as TypeORM's `driver`, with the pool's connections opened to the writer of `nodes`: a new
+ * connection goes to the node that is the writer when it opens, and a connection released while
+ * another node is the writer is closed instead of pooled. With several nodes, `failover` is what the
+ * TransactionRunner calls when the database could not be reached: it checks the nodes again at once.
+ */
+export function nodesDriver(nodes: WriterNodes): typeof mysql2 & { failover?: ServerFailover } {
+  const failover: ServerFailover | undefined = nodes.nodes.length > 1 ? { recover: () => nodes.check() } : undefined;
+  return {
+    ...mysql2,
+    failover,
+    createPool(options: PoolOptions): Pool {
+      const pool = mysql2.createPool({ ...options, stream: () => socketTo(nodes) });
+      pool.on('connection', (connection) => connection.query(SYNC_WAIT, () => undefined));
+      pool.on('release', (connection: NodeConnection) => {
+        if (connection.stream?.databaseNode !== nodes.writer) connection.destroy();
+      });
+      const end = pool.end.bind(pool);
+      pool.end = ((callback?: (error: unknown) => void) => {
+        nodes.stop();
+        return end(callback as never);
+      }) as Pool['end'];
+      nodes.start();
+      return pool;
+    },
+  } as typeof mysql2 & { failover?: ServerFailover };
+}
+
+function socketTo(nodes: WriterNodes) {
+  const node = nodes.writer;
+  const socket = Object.assign(connect(node.port, node.host), { databaseNode: node });
+  socket.setNoDelay(true);
+  // A writer that cannot be reached is checked at once, not at the next tick of the periodic check.
+  socket.on('error', () => void nodes.check());
+  return socket;
+}
