@@ -1,4 +1,5 @@
 import { ValidateBy, type ValidationArguments } from 'class-validator';
+import { parseDatabaseUrl } from '../database/database-url.js';
 
 /** The rules and conversions the environment's variables are declared with (environment.ts). */
 export const toBoolean = ({ value }: { value: string | boolean | undefined }) =>
@@ -59,3 +60,20 @@ export const toList = ({ value }: { value: unknown }) =>
     : value;
 
 export const HTTP_URL = { require_tld: false, protocols: ['http', 'https'], require_protocol: true };
+
+/** A DATABASE_URL the app can read: one server, or a cluster's nodes (database-url.ts). */
+export const IsDatabaseUrl = () =>
+  ValidateBy({
+    name: 'isDatabaseUrl',
+    validator: {
+      validate: (value: unknown) => {
+        try {
+          return typeof value === 'string' && parseDatabaseUrl(value).nodes.length > 0;
+        } catch {
+          return false;
+        }
+      },
+      defaultMessage: () =>
+        'DATABASE_URL must look like mysql://user:pass@host:3306/database (or mariadb://...); a Galera cluster lists its nodes: mysql://user:pass@db1:3306,db2:3306,db3:3306/database',
+    },
+  });

@@ -22,6 +22,7 @@ import { productionSecretProblems } from './production-secrets.js';
 import {
   AtLeastInProduction,
   HTTP_URL,
+  IsDatabaseUrl,
   IsOrigin,
   NotLocalInProduction,
   PAYMENT_PROVIDERS,
@@ -51,9 +52,7 @@ export class Environment extends AiEnvironment {
   HOST = '0.0.0.0';
 
   @IsOptional()
-  @Matches(/^(mysql|mariadb):\/\/[^/]+\/[A-Za-z0-9_]+(\?.*)?$/, {
-    message: 'DATABASE_URL must look like mysql://user:pass@host:3306/database (or mariadb://...)',
-  })
+  @IsDatabaseUrl()
   DATABASE_URL?: string;
 
   @IsString()

@@ -22,6 +22,8 @@ export class TcpProxy {
   private commitTrap: { deliver: boolean; skip: number; spring: (endConnection: () => void) => void } | null = null;
   /** Connections accepted so far (each one is a new database connection of the app). */
   accepted = 0;
+  /** The app's connections through the proxy that are open now. */
+  private readonly clients = new Set<Socket>();
 
   private constructor(
     readonly port: number,
@@ -45,8 +47,14 @@ export class TcpProxy {
     });
   }
 
+  get openConnections(): number {
+    return this.clients.size;
+  }
+
   private accept(client: Socket): void {
     this.accepted += 1;
+    this.clients.add(client);
+    client.on('close', () => this.clients.delete(client));
     this.track(client);
     if (this.mode === 'blackhole') return; // accepted, never answered
     const upstream = createConnection(this.target);

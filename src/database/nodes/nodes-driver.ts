@@ -1,6 +1,6 @@
 import mysql2, { type Pool, type PoolConnection, type PoolOptions } from 'mysql2';
 import { connect } from 'node:net';
-import type { ServerFailover } from '@token-metering/database';
+import { isConnectionError, type ServerFailover } from '@token-metering/database';
 import type { DatabaseNode } from '../database-url.js';
 import { WriterNodes } from './writer-nodes.js';
 
@@ -32,6 +32,7 @@ export function nodesDriver(nodes: WriterNodes): typeof mysql2 & { failover?: Se
       pool.on('release', (connection: NodeConnection) => {
         if (connection.stream?.databaseNode !== nodes.writer) connection.destroy();
       });
+      if (failover) retryConnectingAfterFailover(pool, nodes);
       const end = pool.end.bind(pool);
       pool.end = ((callback?: (error: unknown) => void) => {
         nodes.stop();
@@ -41,6 +42,19 @@ export function nodesDriver(nodes: WriterNodes): typeof mysql2 & { failover?: Se
       return pool;
     },
   } as typeof mysql2 & { failover?: ServerFailover };
+}
+
+/**
+ * A connection that could not be opened (its node is down) is opened once more after the nodes were
+ * checked, on the writer the check found: a request arriving just after its node failed is served.
+ */
+function retryConnectingAfterFailover(pool: Pool, nodes: WriterNodes): void {
+  const getConnection = pool.getConnection.bind(pool);
+  pool.getConnection = ((callback: (error: unknown, connection?: PoolConnection) => void) =>
+    getConnection((error, connection) => {
+      if (!error || !isConnectionError(error)) return callback(error, connection);
+      void nodes.check().then((usable) => (usable ? getConnection(callback) : callback(error)));
+    })) as Pool['getConnection'];
 }
 
 function socketTo(nodes: WriterNodes) {

@@ -78,11 +78,20 @@ export class WriterNodes {
           this.logger.warn(`writes move from ${nodeName(this.writer)} to ${nodeName(node)} (${state})`);
           this.writerIndex = index;
         }
+        this.closeMonitorsAfter(index);
         return true;
       }
       if (index === this.writerIndex) this.logger.warn(`the writer ${nodeName(node)} is not usable: ${state}`);
     }
     return false;
+  }
+
+  /** The nodes after the writer are not checked until it fails: their monitoring connections are closed. */
+  private closeMonitorsAfter(index: number): void {
+    for (const node of this.nodes.slice(index + 1)) {
+      this.monitors.get(node)?.destroy();
+      this.monitors.delete(node);
+    }
   }
 
   private async stateOf(node: DatabaseNode): Promise<NodeState> {

@@ -1,4 +1,4 @@
-import { Batcher } from '../../src/index.js';
+import { Batcher, DatabaseBusy, ItemFailure, splitOnConflict } from '../../src/index.js';
 
 /** A batch function whose batches end when the test says so, recording what each batch held. */
 function controlledRun() {
@@ -79,5 +79,36 @@ describe('Batcher (group commit)', () => {
     ]);
     expect(calls).toBe(1);
     expect(await batcher.submit(4)).toBe(4);
+  });
+});
+
+describe('splitOnConflict', () => {
+  const busy = () => new DatabaseBusy(Object.assign(new Error('Deadlock found'), { errno: 1213 }));
+
+  it('fails only the items of the key that keeps conflicting; the other keys commit', async () => {
+    const commits: string[][] = [];
+    const commit = async (items: string[]) => {
+      commits.push(items);
+      if (items.includes('hot')) throw busy();
+      return items.map((item) => `${item} done`);
+    };
+    const results = await splitOnConflict(['a', 'hot', 'b', 'hot', 'c'], (item) => item, commit);
+    expect(results.map((r) => (r instanceof ItemFailure ? (r.error as Error).name : r))).toEqual([
+      'a done',
+      'DatabaseBusy',
+      'b done',
+      'DatabaseBusy',
+      'c done',
+    ]);
+    // One try together, then halves by key until the hot key is alone.
+    expect(commits[0]).toEqual(['a', 'hot', 'b', 'hot', 'c']);
+    expect(commits.at(-1)).toEqual(['hot', 'hot']);
+  });
+
+  it('does not split on other errors, nor a batch of one key', async () => {
+    const unreachable = new Error('connect ECONNREFUSED');
+    await expect(splitOnConflict([1, 2], String, () => Promise.reject(unreachable))).rejects.toBe(unreachable);
+    const conflict = busy();
+    await expect(splitOnConflict([1, 1], String, () => Promise.reject(conflict))).rejects.toBe(conflict);
   });
 });
