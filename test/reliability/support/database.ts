@@ -58,6 +58,11 @@ export class ReliabilityDatabase {
     return new ReliabilityDatabase(name, server);
   }
 
+  /** An existing database on `server` (e.g. the same database on another node of a Galera cluster). */
+  static open(name: string, server: string): ReliabilityDatabase {
+    return new ReliabilityDatabase(name, server);
+  }
+
   private openPool(): Pool {
     const pool = createPool({
       uri: `${mysqlUri(this.server)}/${this.name}`,

@@ -1,5 +1,5 @@
 import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor } from '@nestjs/common';
-import { isDatabaseUnavailable } from '@token-metering/database';
+import { DatabaseUnavailable, isDatabaseUnavailable } from '@token-metering/database';
 import { catchError, type Observable, throwError } from 'rxjs';
 import { CannotExecuteNotConnectedError, CannotGetEntityManagerNotConnectedError, ConnectionIsNotSetError } from 'typeorm';
 import { TokensError, TokensErrorCode } from '../tokens.errors.js';
@@ -16,9 +16,10 @@ export function ledgerUnavailableOr(error: unknown): unknown {
     error instanceof CannotExecuteNotConnectedError ||
     error instanceof CannotGetEntityManagerNotConnectedError ||
     error instanceof ConnectionIsNotSetError;
-  return unreachable
-    ? new TokensError(TokensErrorCode.LEDGER_UNAVAILABLE, 'The token ledger is unavailable; the request was not served')
-    : error;
+  if (!unreachable) return error;
+  // A DatabaseUnavailable says what happened to the request (e.g. work that ran and is charged later).
+  const message = error instanceof DatabaseUnavailable ? error.message : 'The token ledger is unavailable; the request was not served';
+  return new TokensError(TokensErrorCode.LEDGER_UNAVAILABLE, message);
 }
 
 @Injectable()
