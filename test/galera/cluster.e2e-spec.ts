@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { createConnection, type Connection, type RowDataPacket } from 'mysql2/promise';
 import { galeraCluster, type GaleraNode } from '../support/galera.js';
 import { describeOnGalera } from '../support/galera-suite.js';
+import { TEST_DB } from '../support/test-database.js';
 
 const cluster = galeraCluster({
   dir: process.env.GALERA_TEST_DIR ?? join(tmpdir(), 'token-metering-galera-e2e'),
@@ -50,7 +51,8 @@ async function timed(work: () => Promise<void>): Promise<number> {
   return Date.now() - started;
 }
 
-describeOnGalera('a local 3-node Galera cluster (scripts/galera/cluster.sh)', () => {
+// The cluster does not depend on the app's database: checked once, in the SQLite run.
+(TEST_DB === 'sqlite' ? describeOnGalera : describe.skip)('a local 3-node Galera cluster (scripts/galera/cluster.sh)', () => {
   const timings: Record<string, number> = {};
 
   beforeAll(async () => {

@@ -21,7 +21,7 @@ const FULL = process.env.GALERA_FULL === '1';
 const testFull = FULL ? test : test.skip;
 const cluster = galeraCluster({
   dir: process.env.GALERA_DIR ?? '/tmp/token-metering-galera-suite',
-  port: Number(process.env.GALERA_PORT ?? 13400),
+  port: Number(process.env.GALERA_PORT ?? 13600),
 });
 const NAME = 'tokens';
 
@@ -149,6 +149,35 @@ describeOnGalera('three app instances on a 3-node Galera cluster', () => {
       }
     },
     120_000,
+  );
+
+  testFull(
+    'three instances each writing through its own node: certification conflicts retried, one account never fails another',
+    async () => {
+      const own = await Promise.all([1, 2, 3].map((node) => AppProcess.start(`app-node-${node}`, cluster.nodeUrl(node as 1 | 2 | 3))));
+      try {
+        const spread = await registerAll(30, 'own-spread', 10_000);
+        const [hot] = await registerAll(1, 'own-hot', 400);
+        const completers = await registerAll(3, 'own-completions', 5_000);
+        const keys = await Promise.all(
+          completers.map(
+            async (user) =>
+              (await expectCall(apps[0].baseUrl, 'POST', '/api-keys', { name: 'sdk' }, 201, { token: user.token })).body.key as string,
+          ),
+        );
+        const timeline = await runTimeline({ apps: own, spread, hot, completions: keys, seconds: 12 });
+        report('a writer per node', timeline);
+        expect(timeline.outcomes.filter((o) => o.status === 500 || o.status === 0)).toEqual([]);
+        // Only the hot account's own requests may run out of retries; the others never fail with it.
+        expect(timeline.outcomes.filter((o) => o.status === 503 && o.user !== hot.id)).toEqual([]);
+        await settleDeferred(nodes[0]);
+        await expectEveryAnswerInTheLedger(timeline);
+        note(await expectSameOnEveryNode(nodes));
+      } finally {
+        await Promise.all(own.map((app) => app.kill9()));
+      }
+    },
+    180_000,
   );
 
   async function registerAll(count: number, label: string, grant = 0): Promise<User[]> {
