@@ -40,6 +40,8 @@ describeOnGalera('three app instances on a 3-node Galera cluster', () => {
     // All three at once: the migrations must run once.
     apps.push(...(await Promise.all(['app-1', 'app-2', 'app-3'].map((name) => AppProcess.start(name, cluster.url, env)))));
     admin = await adminToken(apps[0].baseUrl);
+    const model = { inputPer1k: 1000, outputPer1k: 2000, maxOutputTokens: 50 };
+    await expectCall(apps[0].baseUrl, 'PUT', '/admin/models/fake-gpt', model, 200, { token: admin });
   }, 300_000);
 
   afterAll(async () => {
@@ -76,16 +78,6 @@ describeOnGalera('three app instances on a 3-node Galera cluster', () => {
   testFull(
     'spread, hot and completion load with the writer killed -9 mid-run and recovered by --wsrep-recover',
     async () => {
-      await expectCall(
-        apps[0].baseUrl,
-        'PUT',
-        '/admin/models/fake-gpt',
-        { inputPer1k: 1000, outputPer1k: 2000, maxOutputTokens: 50 },
-        200,
-        {
-          token: admin,
-        },
-      );
       const spread = await registerAll(30, 'spread', 10_000);
       const [hot] = await registerAll(1, 'hot', 400); // 500 tokens: exactly 500 charges of 1
       const completers = await registerAll(6, 'completions', 5_000);
