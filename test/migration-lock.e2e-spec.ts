@@ -3,8 +3,8 @@
  * Each instance is a data source of its own (its own connections, as a process would have),
  * connected and migrated by initializeDataSource, which the app's start and `npm run migration:run`
  * use. MIGRATION_LOCK_DATABASE_URL (server URLs separated by spaces, e.g. the nodes of a Galera
- * cluster) runs the suite on those servers instead: a fresh database on the first, instance i on
- * the i-th server, round-robin. Without it, the suite's usual test database (TEST_DB).
+ * cluster) runs the suite on those servers instead (see migrationLockServers); without it, on the
+ * suite's usual test database (TEST_DB).
  */
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -20,9 +20,9 @@ import {
 } from '../src/database/migration-lock.js';
 import { MIGRATIONS } from '../src/database/migrations/index.js';
 import { recordedMigrations } from './fixtures/schema-upgrade/schema-dump.js';
-import { createTestDatabase, TEST_DB } from './support/test-database.js';
+import { createTestDatabase, migrationLockServers, TEST_DB } from './support/test-database.js';
 
-const SERVERS = (process.env.MIGRATION_LOCK_DATABASE_URL ?? '').split(/\s+/).filter(Boolean);
+const SERVERS = migrationLockServers();
 const MIGRATION_NAMES = MIGRATIONS.map((migration) => migration.name);
 
 /** A fresh, empty database, and the data source options of instance i on it. */
@@ -32,19 +32,13 @@ async function lockTestDatabase(): Promise<{ options: (i: number) => DataSourceO
     const database = await createTestDatabase();
     return { options: () => optionsOf(database.env), drop: () => database.drop() };
   }
-  const servers = SERVERS.map((server) => {
-    const url = new URL(server);
-    url.pathname = '';
-    url.search = '';
-    return url.toString().replace(/\/$/, '');
-  });
   const name = `tokens_lock_${process.pid}_${randomBytes(4).toString('hex')}`;
-  const admin = () => createConnection({ uri: servers[0].replace(/^mariadb:/, 'mysql:') });
+  const admin = () => createConnection({ uri: SERVERS[0].replace(/^mariadb:/, 'mysql:') });
   const connection = await admin();
   await connection.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
   await connection.end();
   return {
-    options: (i) => optionsOf({ DATABASE_URL: `${servers[i % servers.length]}/${name}` }),
+    options: (i) => optionsOf({ DATABASE_URL: `${SERVERS[i % SERVERS.length]}/${name}` }),
     drop: async () => {
       const c = await admin();
       await c.query(`DROP DATABASE IF EXISTS \`${name}\``);
