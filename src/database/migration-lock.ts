@@ -248,7 +248,6 @@ async function runHoldingTheLock(dataSource: DataSource, lock: MigrationLock, s:
   const stopRefreshing = lock.keepAlive(s.refreshEveryMs, s.log);
   try {
     const ran = await dataSource.runMigrations({ transaction: dataSource.options.migrationsTransactionMode ?? 'all' });
-    if (ran.length > 0) s.log(`ran ${ran.length} migrations: ${ran.map((m) => m.name).join(', ')}`);
     return ran.map((m) => m.name);
   } finally {
     await stopRefreshing();
@@ -266,7 +265,8 @@ export async function initializeDataSource(options: DataSourceOptions, settings?
   const dataSource = await new DataSource({ ...options, migrationsRun: false }).initialize();
   if (!options.migrationsRun) return dataSource;
   try {
-    await runMigrationsOnce(dataSource, settings);
+    const ran = await runMigrationsOnce(dataSource, settings);
+    if (ran.length > 0) (settings?.log ?? MIGRATION_LOCK_DEFAULTS.log)(`ran ${ran.length} migrations: ${ran.join(', ')}`);
     return dataSource;
   } catch (error) {
     await dataSource.destroy().catch(() => undefined);
