@@ -14,7 +14,8 @@ import { isMysql } from './data-source-options.js';
  * (a duplicate key, or on Galera a certification failure, 1213, when two nodes insert it at once)
  * waits until the row is gone. A holder that died leaves a row that expires and is taken over.
  * Galera applies writes in commit order on every node, so a node that sees the row gone also sees
- * every migration its holder recorded.
+ * every migration its holder recorded. SQLite takes the same lock (one code path); it matters there
+ * only when several processes share one database file.
  */
 export const MIGRATION_LOCK_TABLE = 'migration_lock';
 const LOCK_ID = 1;
