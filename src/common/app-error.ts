@@ -19,6 +19,8 @@ export enum ErrorCode {
   /** The store of the rate limits (Redis) does not answer: requests that must be counted are refused. */
   RATE_LIMITS_UNAVAILABLE = 'RATE_LIMITS_UNAVAILABLE',
   LEDGER_UNAVAILABLE = 'LEDGER_UNAVAILABLE',
+  /** A health check failed: the database does not answer, or is not ready (a Galera node that is not Synced). */
+  SERVICE_UNAVAILABLE = 'SERVICE_UNAVAILABLE',
   SERVICE_FAILED = 'SERVICE_FAILED',
   /** The AI upstream (LLM_BASE_URL) failed, or broke off, or the request to it was aborted. */
   UPSTREAM_FAILED = 'UPSTREAM_FAILED',
@@ -44,6 +46,7 @@ export const ERROR_STATUS: Record<ErrorCode, HttpStatus> = {
   [ErrorCode.TOO_MANY_REQUESTS]: HttpStatus.TOO_MANY_REQUESTS,
   [ErrorCode.RATE_LIMITS_UNAVAILABLE]: HttpStatus.SERVICE_UNAVAILABLE,
   [ErrorCode.LEDGER_UNAVAILABLE]: HttpStatus.SERVICE_UNAVAILABLE,
+  [ErrorCode.SERVICE_UNAVAILABLE]: HttpStatus.SERVICE_UNAVAILABLE,
   [ErrorCode.SERVICE_FAILED]: HttpStatus.BAD_GATEWAY,
   [ErrorCode.UPSTREAM_FAILED]: HttpStatus.BAD_GATEWAY,
   [ErrorCode.PAYMENTS_UNAVAILABLE]: HttpStatus.SERVICE_UNAVAILABLE,

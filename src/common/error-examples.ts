@@ -35,6 +35,7 @@ const SAMPLES: Record<ErrorCode, [message: string, details?: Body]> = {
   [ErrorCode.TOO_MANY_REQUESTS]: ['Too many requests; try again in 1 s', { retryAfter: 1 }],
   [ErrorCode.RATE_LIMITS_UNAVAILABLE]: ['Rate limits cannot be checked right now; try again shortly'],
   [ErrorCode.LEDGER_UNAVAILABLE]: ['The token ledger is unavailable; nothing was charged and the request did not run'],
+  [ErrorCode.SERVICE_UNAVAILABLE]: ['Not ready: the database does not answer'],
   [ErrorCode.SERVICE_FAILED]: ['The payment provider could not start the payment; nothing was charged'],
   [ErrorCode.UPSTREAM_FAILED]: ['The model failed; nothing was charged'],
   [ErrorCode.PAYMENTS_UNAVAILABLE]: ['No payment provider is configured (PAYMENT_PROVIDER): tokens cannot be bought on this server'],

@@ -45,7 +45,7 @@ function withoutCredentials(headers: Record<string, unknown>): Record<string, un
 }
 
 /** Routes scraped or probed every few seconds: served, but without a request log line. */
-const QUIET_ROUTES = new Set(['/metrics', '/health']);
+const QUIET_ROUTES = new Set(['/metrics', '/health', '/health/ready', '/health/live']);
 
 export function createAppLogger(level: Environment['LOG_LEVEL'], destination: DestinationStream): Logger {
   return pino(

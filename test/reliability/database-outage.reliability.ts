@@ -6,8 +6,9 @@
  * - unreachable: every open connection is reset and new ones hang without an answer (a network
  *   partition), so only the app's own timeouts end a request.
  * While it lasts, metered routes answer 503 LEDGER_UNAVAILABLE without running the work, every other
- * route answers 503 rather than 500 or nothing, and /health answers 503. Once the proxy forwards
- * again, the same process serves again, with no restart, and the ledger is consistent.
+ * route answers 503 rather than 500 or nothing, /health and /health/ready answer 503 and /health/live
+ * 200 (the process runs). Once the proxy forwards again, the same process serves again, with no
+ * restart, and the ledger is consistent.
  */
 import { AppProcess, killAllApps } from './support/app-process.js';
 import { compareWithLedger, expectInvariants } from './support/checks.js';
@@ -51,14 +52,15 @@ describe('the database goes away and comes back', () => {
     });
 
   /** Everything a client might send while the database is away, at the same moment. */
-  async function duringOutage(round: string): Promise<{ metered: Outcome[]; health: Outcome; others: Outcome[] }> {
-    const [metered, health, others] = await Promise.all([
+  async function duringOutage(round: string): Promise<{ metered: Outcome[]; health: Outcome[]; live: Outcome; others: Outcome[] }> {
+    const [metered, health, live, others] = await Promise.all([
       Promise.all([
         ...Array.from({ length: 4 }, (_, i) => charge(CHAT, i)),
         ...Array.from({ length: 3 }, (_, i) => charge(SOCIAL, i)),
         charge(CHAT, 100, `${round}-key`),
       ]),
-      call(app.baseUrl, 'GET', '/health', undefined, { timeoutMs: 30000 }),
+      Promise.all(['/health', '/health/ready'].map((path) => call(app.baseUrl, 'GET', path, undefined, { timeoutMs: 30000 }))),
+      call(app.baseUrl, 'GET', '/health/live', undefined, { timeoutMs: 30000 }),
       Promise.all([
         call(app.baseUrl, 'GET', '/tokens/balance', undefined, { token: user.token, timeoutMs: 30000 }),
         call(app.baseUrl, 'GET', '/tokens/transactions', undefined, { token: user.token, timeoutMs: 30000 }),
@@ -72,10 +74,13 @@ describe('the database goes away and comes back', () => {
         call(app.baseUrl, 'POST', '/auth/login', { email: user.email, password: 'password-123' }, { timeoutMs: 30000 }),
       ]),
     ]);
-    return { metered, health, others };
+    return { metered, health, live, others };
   }
 
-  function expectRefused(result: { metered: Outcome[]; health: Outcome; others: Outcome[] }, answerWithinMs: number): void {
+  function expectRefused(
+    result: { metered: Outcome[]; health: Outcome[]; live: Outcome; others: Outcome[] },
+    answerWithinMs: number,
+  ): void {
     const seen = (o: Outcome) => ({
       path: o.path,
       status: o.status,
@@ -94,7 +99,10 @@ describe('the database goes away and comes back', () => {
         remaining: undefined,
       });
     }
-    expect(seen(result.health)).toEqual({ path: '/health', status: 503, code: 'SERVICE_UNAVAILABLE', answeredInTime: true });
+    for (const o of result.health)
+      expect(seen(o)).toEqual({ path: o.path, status: 503, code: 'SERVICE_UNAVAILABLE', answeredInTime: true });
+    // Liveness touches no database: the process runs, so it is not restarted.
+    expect(seen(result.live)).toEqual({ path: '/health/live', status: 200, code: undefined, answeredInTime: true });
     // Everything else that needs the database: 503 too, never a 500 or no answer.
     for (const o of result.others) expect(seen(o)).toEqual({ path: o.path, status: 503, code: 'LEDGER_UNAVAILABLE', answeredInTime: true });
   }
@@ -153,7 +161,7 @@ describe('the database goes away and comes back', () => {
     await proxy.restore();
     expectRefused(result, UNREACHABLE_ANSWER_MS);
     note(
-      `database unreachable: metered answers in ${Math.max(...result.metered.map((o) => o.ms))} ms at most, /health in ${result.health.ms} ms`,
+      `database unreachable: metered answers in ${Math.max(...result.metered.map((o) => o.ms))} ms at most, /health in ${result.health[0].ms} ms, /health/live in ${result.live.ms} ms`,
     );
     await expectRecovered();
     await expectNothingLeftBehind(['unreachable-key']);

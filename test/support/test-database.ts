@@ -8,6 +8,23 @@ import { createConnection } from 'mysql2/promise';
 export const TEST_DB = process.env.TEST_DB === 'mariadb' ? 'mariadb' : 'sqlite';
 export const MARIADB_SERVER = process.env.TEST_MARIADB_URL ?? 'mariadb://root@127.0.0.1:3306';
 
+/**
+ * The servers of MIGRATION_LOCK_DATABASE_URL (URLs separated by spaces, e.g. the nodes of a Galera
+ * cluster), without a database name: the migration lock suites create a database on the first and
+ * start instance i on the i-th, round-robin. Empty when unset.
+ */
+export function migrationLockServers(): string[] {
+  return (process.env.MIGRATION_LOCK_DATABASE_URL ?? '')
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((server) => {
+      const url = new URL(server);
+      url.pathname = '';
+      url.search = '';
+      return url.toString().replace(/\/$/, '');
+    });
+}
+
 export interface TestDatabase {
   env: Record<string, string>;
   drop(): Promise<void>;

@@ -920,10 +920,50 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * 200 when the database answers, 503 otherwise
-         * @description Public and never metered, for load balancers and orchestrators: pings the database with a 1.5 s timeout. 200 carries the check's report (`status: ok`, the `database` entry); 503 is the API's usual error body.
+         * 200 when the database answers and is ready, 503 otherwise (as /health/ready)
+         * @description Public and never metered. The database must answer within 1.5 s; when it is a Galera node (`wsrep_on` ON and a `wsrep_local_state`), the node must be Synced (`wsrep_local_state` 4): a node that is joining or a donor is not ready. SQLite, MySQL and a MariaDB without Galera are ready when they answer. 200 carries the checks' report; 503 is the API's usual error body (`SERVICE_UNAVAILABLE`) with the report in `checks`.
          */
         get: operations["HealthController_check"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/health/ready": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Readiness, for load balancers: 200 when this instance may get traffic, 503 otherwise
+         * @description Public and never metered. The database must answer within 1.5 s; when it is a Galera node (`wsrep_on` ON and a `wsrep_local_state`), the node must be Synced (`wsrep_local_state` 4): a node that is joining or a donor is not ready. SQLite, MySQL and a MariaDB without Galera are ready when they answer. 200 carries the checks' report; 503 is the API's usual error body (`SERVICE_UNAVAILABLE`) with the report in `checks`.
+         */
+        get: operations["HealthController_ready"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/health/live": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Liveness: 200 while the process runs
+         * @description Public and never metered, for orchestrators: answers 200 whenever the process can serve HTTP, touching no database, so a database that is away or a Galera node that is joining never gets the instance restarted. Use /health/ready to route traffic.
+         */
+        get: operations["HealthController_live"];
         put?: never;
         post?: never;
         delete?: never;
@@ -956,7 +996,7 @@ export interface components {
              * @example INSUFFICIENT_TOKENS
              * @enum {string}
              */
-            code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "INSUFFICIENT_TOKENS" | "NO_ACTIVE_SUBSCRIPTION" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "EMAIL_TAKEN" | "IDEMPOTENCY_IN_PROGRESS" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_ANSWER_UNAVAILABLE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "TOO_MANY_REQUESTS" | "RATE_LIMITS_UNAVAILABLE" | "LEDGER_UNAVAILABLE" | "SERVICE_FAILED" | "UPSTREAM_FAILED" | "PAYMENTS_UNAVAILABLE" | "INTERNAL_ERROR";
+            code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "INSUFFICIENT_TOKENS" | "NO_ACTIVE_SUBSCRIPTION" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "EMAIL_TAKEN" | "IDEMPOTENCY_IN_PROGRESS" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_ANSWER_UNAVAILABLE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "TOO_MANY_REQUESTS" | "RATE_LIMITS_UNAVAILABLE" | "LEDGER_UNAVAILABLE" | "SERVICE_UNAVAILABLE" | "SERVICE_FAILED" | "UPSTREAM_FAILED" | "PAYMENTS_UNAVAILABLE" | "INTERNAL_ERROR";
             /** @example Insufficient tokens: this request costs 300, the balance is 12 */
             message: string;
             /**
@@ -1718,7 +1758,7 @@ export interface components {
              * @example UNAUTHENTICATED
              * @enum {string}
              */
-            code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "INSUFFICIENT_TOKENS" | "NO_ACTIVE_SUBSCRIPTION" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "EMAIL_TAKEN" | "IDEMPOTENCY_IN_PROGRESS" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_ANSWER_UNAVAILABLE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "TOO_MANY_REQUESTS" | "RATE_LIMITS_UNAVAILABLE" | "LEDGER_UNAVAILABLE" | "SERVICE_FAILED" | "UPSTREAM_FAILED" | "PAYMENTS_UNAVAILABLE" | "INTERNAL_ERROR";
+            code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "INSUFFICIENT_TOKENS" | "NO_ACTIVE_SUBSCRIPTION" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "EMAIL_TAKEN" | "IDEMPOTENCY_IN_PROGRESS" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_ANSWER_UNAVAILABLE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "TOO_MANY_REQUESTS" | "RATE_LIMITS_UNAVAILABLE" | "LEDGER_UNAVAILABLE" | "SERVICE_UNAVAILABLE" | "SERVICE_FAILED" | "UPSTREAM_FAILED" | "PAYMENTS_UNAVAILABLE" | "INTERNAL_ERROR";
             /**
              * @description The first bad field, on VALIDATION_FAILED
              * @example null
@@ -1732,7 +1772,7 @@ export interface components {
              * @example INSUFFICIENT_TOKENS
              * @enum {string}
              */
-            code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "INSUFFICIENT_TOKENS" | "NO_ACTIVE_SUBSCRIPTION" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "EMAIL_TAKEN" | "IDEMPOTENCY_IN_PROGRESS" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_ANSWER_UNAVAILABLE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "TOO_MANY_REQUESTS" | "RATE_LIMITS_UNAVAILABLE" | "LEDGER_UNAVAILABLE" | "SERVICE_FAILED" | "UPSTREAM_FAILED" | "PAYMENTS_UNAVAILABLE" | "INTERNAL_ERROR";
+            code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "INSUFFICIENT_TOKENS" | "NO_ACTIVE_SUBSCRIPTION" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "EMAIL_TAKEN" | "IDEMPOTENCY_IN_PROGRESS" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_ANSWER_UNAVAILABLE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "TOO_MANY_REQUESTS" | "RATE_LIMITS_UNAVAILABLE" | "LEDGER_UNAVAILABLE" | "SERVICE_UNAVAILABLE" | "SERVICE_FAILED" | "UPSTREAM_FAILED" | "PAYMENTS_UNAVAILABLE" | "INTERNAL_ERROR";
             /** @example Insufficient tokens: this request costs 300, the balance is 12 */
             message: string;
             /**
@@ -2513,6 +2553,91 @@ export interface components {
              * @example 0b8f1f0e-3c1d-4a55-9e2b-5b8e7c1d2a3f
              */
             ledgerEntryId: string | null;
+        };
+        HealthCheckEntryDto: {
+            /**
+             * @example up
+             * @enum {string}
+             */
+            status: "up" | "down";
+            /**
+             * @description Why the check is down
+             * @example Galera node not synced: Joining (wsrep_local_state 1); ready only when Synced (4)
+             */
+            message?: string;
+            /**
+             * @description On a Galera node only: the node's `wsrep_local_state`; 4 (Synced) is ready, 1 Joining, 2 Donor/Desynced and 3 Joined are not
+             * @example 4
+             */
+            wsrep_local_state?: number;
+            /**
+             * @description On a Galera node only: the name of that state
+             * @example Synced
+             */
+            wsrep_local_state_comment?: string;
+            /**
+             * @description Milliseconds the check took
+             * @example 2
+             */
+            responseTime?: number;
+        };
+        HealthChecksDto: {
+            /** @description The database answers (a Galera node: and is Synced) */
+            database: components["schemas"]["HealthCheckEntryDto"];
+        };
+        HealthReportDto: {
+            /**
+             * @example ok
+             * @enum {string}
+             */
+            status: "ok";
+            /** @description The checks that passed */
+            info: components["schemas"]["HealthChecksDto"];
+            /**
+             * @description The checks that failed (none on a 200)
+             * @example {}
+             */
+            error: Record<string, never>;
+            /** @description Every check */
+            details: components["schemas"]["HealthChecksDto"];
+        };
+        NotReadyBodyDto: {
+            /** @example 402 */
+            statusCode: number;
+            /**
+             * @example INSUFFICIENT_TOKENS
+             * @enum {string}
+             */
+            code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "INSUFFICIENT_TOKENS" | "NO_ACTIVE_SUBSCRIPTION" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "EMAIL_TAKEN" | "IDEMPOTENCY_IN_PROGRESS" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_ANSWER_UNAVAILABLE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "TOO_MANY_REQUESTS" | "RATE_LIMITS_UNAVAILABLE" | "LEDGER_UNAVAILABLE" | "SERVICE_UNAVAILABLE" | "SERVICE_FAILED" | "UPSTREAM_FAILED" | "PAYMENTS_UNAVAILABLE" | "INTERNAL_ERROR";
+            /** @example Insufficient tokens: this request costs 300, the balance is 12 */
+            message: string;
+            /**
+             * @description Bad fields, on VALIDATION_FAILED
+             * @example [
+             *       {
+             *         "field": "text",
+             *         "errors": [
+             *           "text must be a string"
+             *         ]
+             *       }
+             *     ]
+             */
+            details?: components["schemas"]["FieldErrorDto"][];
+            /** @description Current balance, on INSUFFICIENT_TOKENS */
+            balance?: number;
+            /** @description Tokens the request needs, on INSUFFICIENT_TOKENS */
+            required?: number;
+            /** @description Request id, also in the X-Request-Id header */
+            requestId?: string;
+            /** @description Every check's report, the failed ones with `status: down` and a `message` */
+            checks: components["schemas"]["HealthChecksDto"];
+        };
+        LivenessDto: {
+            /**
+             * @example ok
+             * @enum {string}
+             */
+            status: "ok";
         };
     };
     responses: never;
@@ -6945,11 +7070,140 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Ready: the database answers (on a Galera node: and the node is Synced) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "ok",
+                     *       "info": {
+                     *         "database": {
+                     *           "status": "up",
+                     *           "responseTime": 2
+                     *         }
+                     *       },
+                     *       "error": {},
+                     *       "details": {
+                     *         "database": {
+                     *           "status": "up",
+                     *           "responseTime": 2
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["HealthReportDto"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: not ready. The database does not answer within 1.5 s, or the server is a Galera node that is not Synced (Joining, Donor/Desynced, Joined), or the server is shutting down; `checks` names why */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "message": "Not ready: database: Galera node not synced: Joining (wsrep_local_state 1); ready only when Synced (4)",
+                     *       "checks": {
+                     *         "database": {
+                     *           "status": "down",
+                     *           "wsrep_local_state": 1,
+                     *           "wsrep_local_state_comment": "Joining",
+                     *           "responseTime": 2,
+                     *           "message": "Galera node not synced: Joining (wsrep_local_state 1); ready only when Synced (4)"
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["NotReadyBodyDto"];
+                };
+            };
+        };
+    };
+    HealthController_ready: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ready: the database answers (on a Galera node: and the node is Synced) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "ok",
+                     *       "info": {
+                     *         "database": {
+                     *           "status": "up",
+                     *           "responseTime": 2
+                     *         }
+                     *       },
+                     *       "error": {},
+                     *       "details": {
+                     *         "database": {
+                     *           "status": "up",
+                     *           "responseTime": 2
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["HealthReportDto"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: not ready. The database does not answer within 1.5 s, or the server is a Galera node that is not Synced (Joining, Donor/Desynced, Joined), or the server is shutting down; `checks` names why */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "message": "Not ready: database: Galera node not synced: Joining (wsrep_local_state 1); ready only when Synced (4)",
+                     *       "checks": {
+                     *         "database": {
+                     *           "status": "down",
+                     *           "wsrep_local_state": 1,
+                     *           "wsrep_local_state_comment": "Joining",
+                     *           "responseTime": 2,
+                     *           "message": "Galera node not synced: Joining (wsrep_local_state 1); ready only when Synced (4)"
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["NotReadyBodyDto"];
+                };
+            };
+        };
+    };
+    HealthController_live: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The process runs */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LivenessDto"];
+                };
             };
         };
     };
