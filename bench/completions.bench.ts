@@ -7,6 +7,7 @@
  * statements and transactions per completion are counted too (see bench/README.md).
  */
 import { FakeOpenAi } from '../test/support/fake-openai.js';
+import { addBenchModel, COMPLETION_BODY } from './lib/completions.js';
 import {
   accountingTable,
   accountProblems,
@@ -26,23 +27,29 @@ import {
   type PhaseSpec,
 } from './lib/run.js';
 
-const MODEL = 'bench-gpt';
-const BODY = { model: MODEL, messages: [{ role: 'user', content: 'Summarise the ledger of this account in one line' }], max_tokens: 16 };
-
 const upstream = new FakeOpenAi();
 process.env.LLM_BASE_URL = await upstream.start();
 try {
   await withBench('completions', { baselineTable: false, countStatements: true }, async (ctx) => {
-    const models = await fetch(`${ctx.server.origin}/admin/models/${MODEL}`, {
-      method: 'PUT',
-      headers: { authorization: `Bearer ${ctx.adminToken}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ inputPer1k: 100, outputPer1k: 300, maxOutputTokens: 64 }),
-    });
-    if (models.status !== 200) throw new Error(`PUT /admin/models/${MODEL} answered ${models.status}: ${await models.text()}`);
+    await addBenchModel(ctx);
     const users = await createUsers(ctx, Math.min(settings.users, 200), 'completions');
     const specs: PhaseSpec[] = [
-      { key: 'unmetered', label: 'completion, metering off', path: '/bench/completions-unmetered', users, charging: 'none', body: BODY },
-      { key: 'metered', label: 'completion, held and settled', path: '/v1/chat/completions', users, charging: 'holds', body: BODY },
+      {
+        key: 'unmetered',
+        label: 'completion, metering off',
+        path: '/bench/completions-unmetered',
+        users,
+        charging: 'none',
+        body: COMPLETION_BODY,
+      },
+      {
+        key: 'metered',
+        label: 'completion, held and settled',
+        path: '/v1/chat/completions',
+        users,
+        charging: 'holds',
+        body: COMPLETION_BODY,
+      },
     ];
     const phases = await runPhases(ctx, specs);
     const checks = await finalChecks(ctx);

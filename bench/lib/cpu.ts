@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 
 /** CPU time from /proc (Linux); null elsewhere. Clock ticks are 100 per second on Linux. */
 const TICK_MS = 10;
@@ -31,8 +31,8 @@ export function machineCpuMs(): { busy: number; steal: number } | null {
   return { busy: (user + nice + system + irq + softirq) * TICK_MS, steal: steal * TICK_MS };
 }
 
-/** The pid of the local MariaDB/MySQL server, when it runs on this machine. */
-export function databaseServerPid(): number | null {
+/** The first local MariaDB/MySQL server process found, when one runs on this machine. */
+function anyDatabaseServerPid(): number | null {
   try {
     for (const entry of readdirSync('/proc')) {
       if (!/^\d+$/.test(entry)) continue;
@@ -45,6 +45,54 @@ export function databaseServerPid(): number | null {
   return null;
 }
 
+/** Inodes of the sockets listening on these local TCP ports (/proc/net/tcp and tcp6, state 0A). */
+function listeningSockets(ports: number[]): Set<string> {
+  const inodes = new Set<string>();
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    for (const line of (read(table) ?? '').split('\n').slice(1)) {
+      const [, local, , state, , , , , , inode] = line.trim().split(/\s+/);
+      if (state === '0A' && ports.includes(parseInt(local.slice(local.lastIndexOf(':') + 1), 16))) inodes.add(inode);
+    }
+  }
+  return inodes;
+}
+
+/** The processes holding one of these sockets (needs the right to read their /proc/<pid>/fd). */
+function socketOwners(inodes: Set<string>): number[] {
+  const pids: number[] = [];
+  for (const entry of inodes.size ? readdirSync('/proc') : []) {
+    if (!/^\d+$/.test(entry)) continue;
+    let fds: string[];
+    try {
+      fds = readdirSync(`/proc/${entry}/fd`);
+    } catch {
+      continue;
+    }
+    const owns = fds.some((fd) => {
+      try {
+        return inodes.has(/^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${entry}/fd/${fd}`))?.[1] ?? '');
+      } catch {
+        return false;
+      }
+    });
+    if (owns) pids.push(Number(entry));
+  }
+  return pids;
+}
+
+/**
+ * The local database server processes listening on these ports (a server, or a cluster's nodes), so
+ * that their CPU time is the database's, whichever other servers run on the machine. For one server,
+ * when its process cannot be found by port (not local, or no right to read its sockets): the first
+ * MariaDB process of the machine, as a guess.
+ */
+export function databaseServerPids(ports: number[]): number[] {
+  const pids = socketOwners(listeningSockets(ports));
+  if (pids.length || ports.length > 1) return pids;
+  const guess = anyDatabaseServerPid();
+  return guess === null ? [] : [guess];
+}
+
 export interface CpuSample {
   server: number | null;
   database: number | null;
@@ -53,10 +101,13 @@ export interface CpuSample {
   steal: number | null;
 }
 
-export function sampleCpu(serverPid: number, databasePid: number | null): CpuSample {
+/** `databasePids`: the database server's processes (every node of a cluster), summed. */
+export function sampleCpu(serverPid: number, databasePids: number[]): CpuSample {
+  const database = databasePids.map(processCpuMs).filter((ms) => ms !== null);
   return {
     server: processCpuMs(serverPid),
-    database: databasePid === null ? null : processCpuMs(databasePid),
+    // A node that stopped (or was never found) makes the sum meaningless.
+    database: database.length && database.length === databasePids.length ? database.reduce((sum, ms) => sum + ms, 0) : null,
     runner: processCpuMs(process.pid),
     machine: machineCpuMs()?.busy ?? null,
     steal: machineCpuMs()?.steal ?? null,

@@ -3,15 +3,14 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
-import { cpuUse, databaseServerPid, sampleCpu, type CpuUse } from './cpu.js';
-import { createBenchDatabase, type BenchDatabase } from './database.js';
+import { cpuUse, databaseServerPids, sampleCpu, type CpuUse } from './cpu.js';
+import { createBenchDatabase, MARIADB_SERVER, serverPorts, type BenchDatabase, type DatabaseServer } from './database.js';
 import { countStatements, sampleCounters, startStatementCounting, type StatementCounting, type StatementCounts } from './db-counters.js';
+import { cleanUpOnInterrupt } from './interrupt.js';
 import { accountPhase, checkAccounts, snapshot, type AccountChecks, type ChargeAccounting, type Charging } from './ledger-checks.js';
 import type { Pool } from 'undici';
 import { createClientPool, runLoad, type LoadResult } from './load.js';
 import { startBareServer, startServer, type BenchServer, type BenchUser, type HttpTarget } from './server.js';
-
-const DATABASE_PID = databaseServerPid();
 
 export const RESULTS_DIR = fileURLToPath(new URL('../../../results/', import.meta.url));
 
@@ -103,17 +102,21 @@ export interface BenchContext {
   /** The bare NestJS + Fastify app and its own connections, when the run has a bare scenario. */
   bare?: { server: HttpTarget; pool: Pool };
   counting?: StatementCounting;
+  /** The database server's processes on this machine (every node of a cluster), for their CPU time. */
+  databasePids: number[];
 }
 
 /**
- * Runs a benchmark on a fresh database and a fresh server process, and always cleans up: the
- * server is stopped and the database dropped, also on failure or Ctrl-C.
+ * Runs a benchmark on a fresh database (on `options.database`, the standalone server by default) and
+ * a fresh server process, and always cleans up: the server is stopped and the database dropped, also
+ * on failure or Ctrl-C. Resolves to the body's verdict (also the exit status); calls may be nested
+ * to hold two targets in one run.
  */
 export async function withBench(
   name: string,
-  options: { baselineTable: boolean; bare?: boolean; countStatements?: boolean },
+  options: { baselineTable: boolean; bare?: boolean; countStatements?: boolean; database?: DatabaseServer },
   body: (ctx: BenchContext) => Promise<boolean>,
-): Promise<void> {
+): Promise<boolean> {
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   mkdirSync(RESULTS_DIR, { recursive: true });
   const logFile = `${RESULTS_DIR}${name}-${stamp}-server.log`;
@@ -123,25 +126,28 @@ export async function withBench(
   let pool: Pool | undefined;
   let bare: BenchContext['bare'];
   let counting: StatementCounting | undefined;
-  const cleanup = async (): Promise<void> => {
-    await pool?.destroy().catch(() => undefined);
-    await bare?.pool.destroy().catch(() => undefined);
-    await server?.close().catch((error: Error) => console.error(`stopping the server failed: ${error.message}`));
-    await bare?.server.close().catch((error: Error) => console.error(`stopping the bare app failed: ${error.message}`));
-    await counting?.restore().catch((error: Error) => console.error(`switching userstat back off failed: ${error.message}`));
-    await db?.drop().catch((error: Error) => console.error(`dropping database ${db?.name} failed: ${error.message}`));
-  };
-  process.once('SIGINT', () => {
-    console.error('\ninterrupted: stopping the server and dropping the database');
-    void cleanup().finally(() => process.exit(130));
-  });
+  let cleaning: Promise<void> | undefined;
+  // Once, whether Ctrl-C or the end of the run comes first.
+  const cleanup = (): Promise<void> =>
+    (cleaning ??= (async () => {
+      await pool?.destroy().catch(() => undefined);
+      await bare?.pool.destroy().catch(() => undefined);
+      await server?.close().catch((error: Error) => console.error(`stopping the server failed: ${error.message}`));
+      await bare?.server.close().catch((error: Error) => console.error(`stopping the bare app failed: ${error.message}`));
+      await counting?.restore().catch((error: Error) => console.error(`switching userstat back off failed: ${error.message}`));
+      await db?.drop().catch((error: Error) => console.error(`dropping database ${db?.name} failed: ${error.message}`));
+    })());
+  const forgetCleanup = cleanUpOnInterrupt(cleanup);
+  const database = options.database ?? MARIADB_SERVER;
 
   let ok: boolean;
   try {
     const loadAverageAtStart = loadavg().map((l) => Number(l.toFixed(2)));
-    db = await createBenchDatabase(`bench_${name}`);
+    db = await createBenchDatabase(`bench_${name.replace(/\W/g, '_')}`, database);
     if (options.countStatements) counting = await startStatementCounting(db.connection);
-    console.log(`database ${db.name} on MariaDB ${db.serverVersion}; starting the app (LOG_LEVEL=${settings.logLevel})`);
+    console.log(
+      `database ${db.name} on MariaDB ${db.serverVersion} (${database.admin}); starting the app (LOG_LEVEL=${settings.logLevel})`,
+    );
     server = await startServer({ databaseUrl: db.url, logLevel: settings.logLevel, logFile });
     if (options.baselineTable) await server.createBaselineTable();
     if (options.bare) {
@@ -166,18 +172,21 @@ export async function withBench(
     };
     const adminToken = await server.adminAccessToken();
     pool = createClientPool(server.origin, settings.connections);
-    ok = await body({ db, server, pool, machine, adminToken, withBaselineTable: options.baselineTable, bare, counting });
+    const databasePids = databaseServerPids(serverPorts(database));
+    ok = await body({ db, server, pool, machine, adminToken, withBaselineTable: options.baselineTable, bare, counting, databasePids });
   } catch (error) {
     console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
     ok = false;
   } finally {
     await cleanup();
+    forgetCleanup();
   }
   if (ok && !process.env.BENCH_KEEP_SERVER_LOG) {
     rmSync(logFile, { force: true });
     rmSync(bareLogFile, { force: true });
   } else console.error(`server log: ${logFile}${bare ? `, bare app log: ${bareLogFile}` : ''}`);
   process.exitCode = ok ? 0 : 1;
+  return ok;
 }
 
 export async function createUsers(ctx: BenchContext, count: number, label: string): Promise<BenchUser[]> {
@@ -201,7 +210,7 @@ export async function runPhase(ctx: BenchContext, spec: PhaseSpec, seconds: numb
   const { server, pool } = target === 'bare' ? ctx.bare! : { server: ctx.server, pool: ctx.pool };
   const before = await snapshot(ctx.db.connection, targets, ctx.withBaselineTable);
   const countersBefore = ctx.counting ? await sampleCounters(ctx.db.connection, ctx.db.appUser) : null;
-  const cpuBefore = sampleCpu(server.pid, DATABASE_PID);
+  const cpuBefore = sampleCpu(server.pid, ctx.databasePids);
   const start = monotonicUs();
   const load = await runLoad({
     pool,
@@ -214,7 +223,7 @@ export async function runPhase(ctx: BenchContext, spec: PhaseSpec, seconds: numb
     body: spec.body,
   });
   const end = monotonicUs();
-  const cpu = cpuUse(cpuBefore, sampleCpu(server.pid, DATABASE_PID), load.ok, load.elapsedMs, ctx.machine.cpus);
+  const cpu = cpuUse(cpuBefore, sampleCpu(server.pid, ctx.databasePids), load.ok, load.elapsedMs, ctx.machine.cpus);
   const statements =
     ctx.counting && countersBefore
       ? countStatements(countersBefore, await sampleCounters(ctx.db.connection, ctx.db.appUser), ctx.counting)
