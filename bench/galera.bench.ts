@@ -8,7 +8,6 @@
  * usage row each), on the cluster too, and at the end every node must hold the same ledger. Any drift
  * fails the run. The cluster is started fresh and brought down at the end, also on failure or Ctrl-C.
  */
-import { createConnection } from 'mysql2/promise';
 import { FakeOpenAi } from '../test/support/fake-openai.js';
 import { GALERA_NODES, galeraCluster, type GaleraNode } from '../test/support/galera.js';
 import { checkReplication } from './lib/cluster-checks.js';
@@ -44,21 +43,6 @@ const cluster = galeraCluster({ dir: CLUSTER_DIR, port: CLUSTER_PORT });
 const nodeHost = (node: GaleraNode): string => new URL(cluster.nodeUrl(node)).host;
 /** The runner creates the database and the app user through node 1; the app's DATABASE_URL lists all three. */
 const CLUSTER_SERVER: DatabaseServer = { admin: `mariadb://root@${nodeHost(1)}`, appNodes: GALERA_NODES.map(nodeHost) };
-
-/**
- * A Galera node refuses CREATE TRIGGER (the ledger's migrations create some) to a user without SUPER,
- * such as the app's own user, as a server with a binary log does ("You do not have the SUPER privilege
- * and binary logging is enabled"), unless log_bin_trust_function_creators is on. A global variable,
- * not replicated: set on each node.
- */
-async function letTheAppCreateTriggers(): Promise<void> {
-  for (const node of GALERA_NODES) {
-    const { hostname, port } = new URL(cluster.nodeUrl(node));
-    const connection = await createConnection({ host: hostname, port: Number(port), user: 'root' });
-    await connection.query('SET GLOBAL log_bin_trust_function_creators = 1');
-    await connection.end();
-  }
-}
 
 type TargetName = 'standalone' | 'cluster';
 const SCENARIOS = ['spread', 'hot', 'completions'] as const;
@@ -209,7 +193,6 @@ try {
   console.log(`starting a 3-node Galera cluster in ${CLUSTER_DIR}, SQL on ${CLUSTER_SERVER.appNodes!.join(', ')}`);
   const started = Date.now();
   await cluster.up();
-  await letTheAppCreateTriggers();
   console.log(`cluster up, every node Synced, in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   ok = await withBench('galera-standalone', { baselineTable: false, countStatements: true }, (standalone) =>
     withBench('galera-cluster', { baselineTable: false, countStatements: true, database: CLUSTER_SERVER }, (clustered) =>

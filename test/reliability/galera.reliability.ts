@@ -14,7 +14,7 @@ import { AppProcess, killAllApps } from './support/app-process.js';
 import { ReliabilityDatabase } from './support/database.js';
 import { expectSameOnEveryNode, onEveryNode } from './support/galera-checks.js';
 import { runTimeline, type Timeline } from './support/galera-load.js';
-import { adminToken, expectCall, note, registerUser, tally, type User } from './support/load.js';
+import { adminToken, call, CHAT, expectCall, note, registerUser, tally, type User } from './support/load.js';
 import { sleep } from './support/ports.js';
 
 const FULL = process.env.GALERA_FULL === '1';
@@ -72,6 +72,47 @@ describeOnGalera('three app instances on a 3-node Galera cluster', () => {
     report('smoke', timeline);
     expect(timeline.outcomes.filter((o) => o.status >= 500 || o.status === 0)).toEqual([]);
     await expectEveryAnswerInTheLedger(timeline);
+    note(await expectSameOnEveryNode(nodes));
+  });
+
+  test('a charge made through one node is seen by the next read through another (wsrep_sync_wait)', async () => {
+    const pinned = await Promise.all([1, 2].map((node) => AppProcess.start(`app-only-${node}`, cluster.nodeUrl(node as 1 | 2))));
+    try {
+      const [user] = await registerAll(1, 'sync-wait', 200); // 300 tokens
+      const stale: number[] = [];
+      for (let i = 1; i <= 300; i++) {
+        const charged = await call(pinned[0].baseUrl, 'POST', CHAT.path, CHAT.body(i), { token: user.token });
+        expect(charged.status).toBe(201);
+        const read = await call(pinned[1].baseUrl, 'GET', '/tokens/balance', undefined, { token: user.token });
+        if (read.body?.balance !== charged.remaining) stale.push(i);
+      }
+      expect(stale).toEqual([]);
+    } finally {
+      await Promise.all(pinned.map((app) => app.kill9()));
+    }
+  });
+
+  test('a node that is not Synced is not ready, and writes move off it until it is Synced again', async () => {
+    const pinned = await AppProcess.start('app-only-1', cluster.nodeUrl(1));
+    const commits = async (db: ReliabilityDatabase) =>
+      Number((await db.query<{ Value: string }>("SHOW GLOBAL STATUS LIKE 'wsrep_local_commits'"))[0].Value);
+    try {
+      await nodes[0].query('SET GLOBAL wsrep_desync = ON'); // Donor/Desynced, as while it feeds a joiner
+      await waitFor(async () => (await call(pinned.baseUrl, 'GET', '/health/ready', undefined)).status === 503);
+      await sleep(1500); // the instances' next check of the nodes moves their writes to node 2
+      for (const app of apps) expect((await call(app.baseUrl, 'GET', '/health/ready', undefined)).status).toBe(200);
+      const users = await registerAll(3, 'desync');
+      const before = await Promise.all(nodes.map(commits));
+      const timeline = await runTimeline({ apps, spread: users, seconds: 2 });
+      const after = await Promise.all(nodes.map(commits));
+      expect(timeline.outcomes.filter((o) => o.status !== 201)).toEqual([]);
+      expect(after[0] - before[0]).toBe(0);
+      expect(after[1] - before[1]).toBeGreaterThanOrEqual(timeline.outcomes.length);
+    } finally {
+      await nodes[0].query('SET GLOBAL wsrep_desync = OFF');
+      await pinned.kill9();
+    }
+    await waitFor(async () => (await cluster.state(1)) === 'Synced');
     note(await expectSameOnEveryNode(nodes));
   });
 
@@ -228,4 +269,12 @@ async function settleDeferred(db: ReliabilityDatabase): Promise<void> {
     await sleep(500);
   }
   await sleep(1000); // a deferred refund of a charge is retried within the first second
+}
+
+async function waitFor(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`not so after ${timeoutMs} ms`);
+    await sleep(200);
+  }
 }

@@ -17,8 +17,8 @@ type NodeConnection = PoolConnection & { stream?: { databaseNode?: DatabaseNode 
 
 /**
  * mysql2, as TypeORM's `driver`, with the pool's connections opened to the writer of `nodes`: a new
- * connection goes to the node that is the writer when it opens, and a connection released while
- * another node is the writer is closed instead of pooled. With several nodes, `failover` is what the
+ * connection goes to the node that is the writer when it opens; when writes move to another node,
+ * the idle connections to the old one are closed, and the busy ones as they are released. With several nodes, `failover` is what the
  * TransactionRunner calls when the database could not be reached: it checks the nodes again at once.
  */
 export function nodesDriver(nodes: WriterNodes): typeof mysql2 & { failover?: ServerFailover } {
@@ -28,9 +28,25 @@ export function nodesDriver(nodes: WriterNodes): typeof mysql2 & { failover?: Se
     failover,
     createPool(options: PoolOptions): Pool {
       const pool = mysql2.createPool({ ...options, stream: () => socketTo(nodes) });
-      pool.on('connection', (connection) => connection.query(SYNC_WAIT, () => undefined));
+      // Idle connections to a node that stopped being the writer are closed when writes move, busy ones when released.
+      const idle = new Set<NodeConnection>();
+      pool.on('connection', (connection: NodeConnection) => {
+        connection.query(SYNC_WAIT, () => undefined);
+        const forget = () => idle.delete(connection);
+        connection.once('end', forget);
+        connection.once('error', forget);
+      });
+      pool.on('acquire', (connection: NodeConnection) => idle.delete(connection));
       pool.on('release', (connection: NodeConnection) => {
-        if (connection.stream?.databaseNode !== nodes.writer) connection.destroy();
+        if (connection.stream?.databaseNode === nodes.writer) idle.add(connection);
+        else connection.destroy();
+      });
+      nodes.onWriterChange((writer) => {
+        for (const connection of idle) {
+          if (connection.stream?.databaseNode === writer) continue;
+          idle.delete(connection);
+          connection.destroy();
+        }
       });
       if (failover) retryConnectingAfterFailover(pool, nodes);
       const end = pool.end.bind(pool);

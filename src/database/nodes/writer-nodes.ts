@@ -32,6 +32,7 @@ export class WriterNodes {
   private readonly monitors = new Map<DatabaseNode, Connection>();
   private timer: NodeJS.Timeout | undefined;
   private checking: Promise<boolean> | undefined;
+  private readonly changes: Array<(writer: DatabaseNode) => void> = [];
 
   constructor(
     readonly nodes: DatabaseNode[],
@@ -40,6 +41,11 @@ export class WriterNodes {
 
   get writer(): DatabaseNode {
     return this.nodes[this.writerIndex];
+  }
+
+  /** Calls `listener` with the new writer each time writes move to another node. */
+  onWriterChange(listener: (writer: DatabaseNode) => void): void {
+    this.changes.push(listener);
   }
 
   /** Starts the periodic check (only useful with more than one node). */
@@ -77,6 +83,7 @@ export class WriterNodes {
         if (index !== this.writerIndex) {
           this.logger.warn(`writes move from ${nodeName(this.writer)} to ${nodeName(node)} (${state})`);
           this.writerIndex = index;
+          for (const listener of this.changes) listener(node);
         }
         this.closeMonitorsAfter(index);
         return true;
