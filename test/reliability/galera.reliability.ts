@@ -103,7 +103,7 @@ describeOnGalera('three app instances on a 3-node Galera cluster', () => {
       await waitFor(async () => (await call(pinned.baseUrl, 'GET', '/health/ready', undefined)).status === 503);
       await sleep(1500); // the instances' next check of the nodes moves their writes to node 2
       for (const app of apps) expect((await call(app.baseUrl, 'GET', '/health/ready', undefined)).status).toBe(200);
-      const users = await registerAll(3, 'desync');
+      const users = await registerAll(3, 'desync', 10_000);
       const before = await Promise.all(nodes.map(commits));
       const timeline = await runTimeline({ apps, spread: users, seconds: 2 });
       const after = await Promise.all(nodes.map(commits));
