@@ -6,6 +6,7 @@
  * load with the writer killed -9 mid-run and restarted by --wsrep-recover, and a COMMIT whose answer
  * is lost. After each: every node consistent and identical, no 500, 503 only while failing over.
  */
+import { createConnection } from 'mysql2/promise';
 import { FakeOpenAi } from '../support/fake-openai.js';
 import { galeraCluster } from '../support/galera.js';
 import { describeOnGalera } from '../support/galera-suite.js';
@@ -77,19 +78,26 @@ describeOnGalera('three app instances on a 3-node Galera cluster', () => {
     note(await expectSameOnEveryNode(nodes));
   });
 
-  test('a charge made through one node is seen by the next read through another (wsrep_sync_wait)', async () => {
+  test('a read through another node waits until that node applied the charge just made (wsrep_sync_wait)', async () => {
     const pinned = await Promise.all([1, 2].map((node) => AppProcess.start(`app-only-${node}`, cluster.nodeUrl(node as 1 | 2), env)));
+    const { hostname, port } = new URL(cluster.nodeUrl(2));
+    const node2 = await createConnection({ host: hostname, port: Number(port), user: 'root' });
     try {
-      const [user] = await registerAll(1, 'sync-wait', 200); // 300 tokens
-      const stale: number[] = [];
-      for (let i = 1; i <= 300; i++) {
-        const charged = await call(pinned[0].baseUrl, 'POST', CHAT.path, CHAT.body(i), { token: user.token });
-        expect(charged.status).toBe(201);
-        const read = await call(pinned[1].baseUrl, 'GET', '/tokens/balance', undefined, { token: user.token });
-        if (read.body?.balance !== charged.remaining) stale.push(i);
-      }
-      expect(stale).toEqual([]);
+      const [user] = await registerAll(1, 'sync-wait');
+      // Node 2 stops applying the cluster's write sets (it desyncs) until UNLOCK TABLES.
+      await node2.query('FLUSH TABLES WITH READ LOCK');
+      const charged = await call(pinned[0].baseUrl, 'POST', CHAT.path, CHAT.body(1), { token: user.token });
+      expect(charged.status).toBe(201);
+      const reading = call(pinned[1].baseUrl, 'GET', '/tokens/transactions?limit=1', undefined, { token: user.token });
+      await sleep(1000);
+      await node2.query('UNLOCK TABLES');
+      const read = await reading;
+      // Without the wait, node 2 answers at once with the ledger as it was before the charge.
+      expect(read.body.items[0].balanceAfter).toBe(charged.remaining);
+      expect(read.ms).toBeGreaterThanOrEqual(900);
     } finally {
+      await node2.query('UNLOCK TABLES').catch(() => undefined);
+      await node2.end();
       await Promise.all(pinned.map((app) => app.kill9()));
     }
   });
