@@ -11,6 +11,18 @@ import { TEST_DB } from './support/test-database.js';
 
 const READINESS = ['/health', '/health/ready'];
 
+/** /health and /health/ready both answer 503 SERVICE_UNAVAILABLE with `message` and the database check's report. */
+async function expectNotReady(app: TestApp, message: unknown, database: Record<string, unknown>): Promise<void> {
+  for (const path of READINESS) {
+    const response = await app.http.get(path);
+    expect({ path, status: response.status, body: response.body }).toEqual({
+      path,
+      status: 503,
+      body: { statusCode: 503, code: 'SERVICE_UNAVAILABLE', message, checks: { database }, requestId: expect.any(String) },
+    });
+  }
+}
+
 /** Answers as a Galera node whose wsrep_local_state is `state` would. */
 class SimulatedGaleraNode implements DatabaseProbe {
   readonly mysql = true;
@@ -89,20 +101,11 @@ describe(`health endpoints (${TEST_DB})`, () => {
       const gone = await startTestApp();
       try {
         await gone.dataSource.destroy();
-        for (const path of READINESS) {
-          const response = await gone.http.get(path);
-          expect({ path, status: response.status, body: response.body }).toEqual({
-            path,
-            status: 503,
-            body: {
-              statusCode: 503,
-              code: 'SERVICE_UNAVAILABLE',
-              message: expect.stringMatching(/^Not ready: database: /),
-              checks: { database: { status: 'down', message: expect.any(String), responseTime: expect.any(Number) } },
-              requestId: expect.any(String),
-            },
-          });
-        }
+        await expectNotReady(gone, expect.stringMatching(/^Not ready: database: /), {
+          status: 'down',
+          message: expect.any(String),
+          responseTime: expect.any(Number),
+        });
         expect((await gone.http.get('/health/live')).status).toBe(200);
       } finally {
         await gone.close();
@@ -127,29 +130,14 @@ describe(`health endpoints (${TEST_DB})`, () => {
       [3, 'Joined'],
     ])('wsrep_local_state %i (%s): not ready, 503 naming the state; live 200', async (state, comment) => {
       setState(state, comment);
-      for (const path of READINESS) {
-        const response = await t.http.get(path);
-        const reason = `Galera node not synced: ${comment} (wsrep_local_state ${state}); ready only when Synced (4)`;
-        expect({ path, status: response.status, body: response.body }).toEqual({
-          path,
-          status: 503,
-          body: {
-            statusCode: 503,
-            code: 'SERVICE_UNAVAILABLE',
-            message: `Not ready: database: ${reason}`,
-            checks: {
-              database: {
-                status: 'down',
-                wsrep_local_state: state,
-                wsrep_local_state_comment: comment,
-                message: reason,
-                responseTime: expect.any(Number),
-              },
-            },
-            requestId: expect.any(String),
-          },
-        });
-      }
+      const reason = `Galera node not synced: ${comment} (wsrep_local_state ${state}); ready only when Synced (4)`;
+      await expectNotReady(t, `Not ready: database: ${reason}`, {
+        status: 'down',
+        wsrep_local_state: state,
+        wsrep_local_state_comment: comment,
+        message: reason,
+        responseTime: expect.any(Number),
+      });
       expect((await t.http.get('/health/live')).status).toBe(200);
     });
 
