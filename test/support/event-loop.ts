@@ -76,3 +76,35 @@ export function randomWord(length: number, seed = 1): string {
   }
   return letters.toString('latin1');
 }
+
+/**
+ * POSTs `body` as JSON from a worker thread and answers the status and the raw bytes: receiving a
+ * large answer is then the worker's CPU, not this thread's, so a block measured here is the app's own.
+ */
+export async function postFromWorker(url: string, key: string, body: unknown): Promise<{ status: number; bytes: ArrayBuffer }> {
+  const { Worker } = await import('node:worker_threads');
+  const source = `
+    const { parentPort, workerData } = require('node:worker_threads');
+    fetch(workerData.url, {
+      method: 'POST',
+      headers: { authorization: 'Bearer ' + workerData.key, 'content-type': 'application/json' },
+      body: workerData.body,
+    })
+      .then(async (response) => {
+        const bytes = await response.arrayBuffer();
+        parentPort.postMessage({ status: response.status, bytes }, [bytes]);
+      })
+      .catch((error) => parentPort.postMessage({ error: String(error) }));
+  `;
+  const worker = new Worker(source, { eval: true, workerData: { url, key, body: JSON.stringify(body) } });
+  try {
+    const answer = await new Promise<{ status: number; bytes: ArrayBuffer; error?: string }>((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
+    if (answer.error) throw new Error(answer.error);
+    return answer;
+  } finally {
+    await worker.terminate();
+  }
+}
