@@ -1,10 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { Clock } from '@token-metering/database';
 import { execute, insertEntities, isCheckViolation, isMysql } from '@token-metering/database';
 import { TokenAccount } from '../entities/token-account.entity.js';
 import { TokenLedgerEntry } from '../entities/token-ledger-entry.entity.js';
+import { LedgerWatcher } from '../ledger-watcher.js';
 import { assignmentsOf, type Movement, movementOf, splitAfter, type SqlPart } from './balance-statements.js';
 import type { BucketSplit, Posting } from './token-ledger.js';
 
@@ -42,7 +43,10 @@ export interface AccountDebit {
 /** Posting to one account: the conditional balance statement and the ledger row it produces. */
 @Injectable()
 export class AccountPostings {
-  constructor(private readonly clock: Clock) {}
+  constructor(
+    private readonly clock: Clock,
+    @Optional() private readonly watcher?: LedgerWatcher,
+  ) {}
 
   /**
    * The single place a balance changes: one conditional UPDATE whose affected-row count is
@@ -138,10 +142,11 @@ export class AccountPostings {
     return entry;
   }
 
-  /** Ledger rows in one INSERT. */
+  /** Ledger rows in one INSERT, shown to the host's LedgerWatcher in the same transaction. */
   async insertEntries(em: EntityManager, entries: TokenLedgerEntry[]): Promise<void> {
     if (entries.length === 0) return;
     await insertEntities(em, TokenLedgerEntry, entries);
+    await this.watcher?.written(em, entries);
   }
 
   async openAccount(em: EntityManager, posting: Posting, periodEnd: Date): Promise<TokenLedgerEntry> {
