@@ -20,7 +20,7 @@ export interface GrantTerms {
 export interface CreditsEntry {
   id: string;
   seq: number;
-  type: string;
+  type: LedgerEntryType;
   creditsAmount: number;
   requestId: string | null;
   createdAt: Date;
@@ -81,7 +81,8 @@ export function burnDown(grants: readonly GrantTerms[], entries: readonly Credit
   const holdOf = new Map<string, string>();
   let permanent = creditsAtStart;
   let overdrawn = 0;
-  let release: { requestId: string | null; targets: Take[]; amount: number; at: Date } | null = null;
+  type Release = { requestId: string | null; targets: Take[]; amount: number; at: Date };
+  let release: Release | null = null;
 
   const open = (grantId: string, at: Date) =>
     remaining.has(grantId) && !closed.has(grantId) && at.getTime() < byId.get(grantId)!.expiresAt.getTime();
@@ -120,7 +121,7 @@ export function burnDown(grants: readonly GrantTerms[], entries: readonly Credit
   };
 
   for (const entry of entries) {
-    const pending = release as { requestId: string | null; targets: Take[]; amount: number; at: Date } | null;
+    const pending: Release | null = release;
     const settling = pending !== null && entry.type === LedgerEntryType.Usage && entry.requestId === pending.requestId;
     if (!settling) flushRelease();
     const credits = entry.creditsAmount;
@@ -168,4 +169,39 @@ export function burnDown(grants: readonly GrantTerms[], entries: readonly Credit
   }
   flushRelease();
   return { remaining, permanent, overdrawn };
+}
+
+/**
+ * What the burn-down finds wrong with an account's grants (an integrity problem each): a grant not
+ * granted by its entry, left below 0 or above its amount, an expired one whose `grant_expiry` did not take exactly its rest,
+ * debits of credits that found none, or grants holding more than the account's credits.
+ */
+export interface GrantMismatch {
+  /** Null for the account as a whole. */
+  grantId: string | null;
+  amount: number;
+  remaining: number;
+  credits: number;
+}
+
+export function grantMismatches(grants: readonly GrantTerms[], state: BurnDown, credits: number): GrantMismatch[] {
+  const found: GrantMismatch[] = [];
+  let open = 0;
+  for (const grant of grants) {
+    const expired = grant.expirySeq !== null;
+    // A grant the replay never saw granted: its entry is not its grant (or it expired before the replay).
+    if (!state.remaining.has(grant.id)) {
+      if (!expired) found.push({ grantId: grant.id, amount: grant.amount, remaining: 0, credits });
+      continue;
+    }
+    const remaining = state.remaining.get(grant.id)!;
+    if (remaining < 0 || remaining > grant.amount || (expired && remaining !== 0)) {
+      found.push({ grantId: grant.id, amount: grant.amount, remaining, credits });
+    }
+    if (!expired) open += remaining;
+  }
+  if (open > credits || state.overdrawn > 0 || state.permanent < 0) {
+    found.push({ grantId: null, amount: grants.reduce((sum, grant) => sum + grant.amount, 0), remaining: open, credits });
+  }
+  return found;
 }

@@ -4,7 +4,7 @@ import { type EntityManager, LessThanOrEqual, MoreThanOrEqual, Not } from 'typeo
 import { Clock, execute } from '@token-metering/database';
 import { grantsDue } from './account-current.js';
 import { AccountPostings } from './account-postings.js';
-import { burnDown, type CreditsEntry, replayStart, spendingOrder } from './grant-burndown.js';
+import { burnDown, type CreditsEntry, type GrantMismatch, grantMismatches, replayStart, spendingOrder } from './grant-burndown.js';
 import { LedgerEvents } from './ledger-events.js';
 import { TokenAccount } from '../entities/token-account.entity.js';
 import { TokenGrant } from '../entities/token-grant.entity.js';
@@ -111,6 +111,19 @@ export class PromotionalGrants {
       .reduce<Date | null>((soonest, grant) => (soonest && soonest <= grant.expiresAt ? soonest : grant.expiresAt), null);
     await execute(em, 'UPDATE token_accounts SET grants_expire_at = ? WHERE user_id = ?', [next, payerId]);
     return due.length;
+  }
+
+  /** What is wrong with the grants of the accounts that have any (the integrity report), up to `limit` accounts' findings. */
+  async mismatches(em: EntityManager, limit: number): Promise<{ found: Array<GrantMismatch & { userId: string }>; total: number }> {
+    const rows: Array<{ user_id: string }> = await em.query('SELECT DISTINCT user_id FROM token_grants ORDER BY user_id');
+    const found: Array<GrantMismatch & { userId: string }> = [];
+    for (const { user_id: payerId } of rows) {
+      const account = await em.findOneBy(TokenAccount, { payerId });
+      if (!account) continue;
+      const state = await this.stateIn(em, account);
+      found.push(...grantMismatches(state.grants, state, account.credits).map((mismatch) => ({ userId: payerId, ...mismatch })));
+    }
+    return { found: found.slice(0, limit), total: found.length };
   }
 
   /** Accounts with a grant due, for the background sweep. */
