@@ -209,7 +209,7 @@ describe('promotional grants', () => {
     [{ expiresAt: 'FUTURE', priority: 1.5 }, 'priority'],
   ])('refuses %j with 400 naming %s, changing nothing', async (terms, field) => {
     const user = await registerUser(t.http);
-    const body = { amount: 10, reason: 'promo', ...terms };
+    const body: Record<string, unknown> = { amount: 10, reason: 'promo', ...terms };
     if (body.expiresAt === 'FUTURE') body.expiresAt = new Date(clock.now().getTime() + DAY).toISOString();
     const response = await t.http.post(`/admin/users/${user.id}/tokens/grant`, body, { token: admin });
     expect(response.status).toBe(400);

@@ -68,7 +68,8 @@ export function replayStart(grants: readonly GrantTerms[]): number | null {
 /**
  * Replays `entries` (seq order, from replayStart) over `creditsAtStart`. Debits take credits from
  * the grants open at their time (created, not expired, before `expiresAt`) in spending order, then
- * from permanent credits; a purchase reversal takes permanent credits first. A refund, or a hold's
+ * from permanent credits; a purchase reversal takes permanent credits first, and a repayment of
+ * owed tokens takes them from what its entry just brought (the grant, or permanent credits). A refund, or a hold's
  * release, gives back to the grants its debit took from while they are open (else to permanent
  * credits); a settlement's usage keeps what its hold took first. Other credits are permanent.
  */
@@ -79,6 +80,8 @@ export function burnDown(grants: readonly GrantTerms[], entries: readonly Credit
   const closed = new Set<string>();
   const takes = new Map<string, Take[]>();
   const holdOf = new Map<string, string>();
+  /** The grant each grant entry opened, by entry id: a repayment of owed tokens comes out of what just arrived. */
+  const grantOf = new Map<string, string>();
   let permanent = creditsAtStart;
   let overdrawn = 0;
   type Release = { requestId: string | null; targets: Take[]; amount: number; at: Date };
@@ -97,6 +100,12 @@ export function burnDown(grants: readonly GrantTerms[], entries: readonly Credit
       amount -= tokens;
     }
     return amount;
+  };
+  const takeFromGrant = (grantId: string, amount: number, taken: Take[]): number => {
+    const tokens = Math.min(amount, remaining.get(grantId) ?? 0);
+    remaining.set(grantId, (remaining.get(grantId) ?? 0) - tokens);
+    if (tokens > 0) taken.push([grantId, tokens]);
+    return amount - tokens;
   };
   const takePermanent = (amount: number, taken: Take[]): number => {
     const tokens = Math.min(amount, Math.max(permanent, 0));
@@ -128,6 +137,7 @@ export function burnDown(grants: readonly GrantTerms[], entries: readonly Credit
     const grantId = typeof entry.metadata?.grantId === 'string' ? entry.metadata.grantId : null;
     if (entry.type === LedgerEntryType.AdminGrant && grantId && byId.has(grantId)) {
       remaining.set(grantId, credits);
+      grantOf.set(entry.id, grantId);
       continue;
     }
     if (entry.type === LedgerEntryType.GrantExpiry && grantId && byId.has(grantId)) {
@@ -149,8 +159,12 @@ export function burnDown(grants: readonly GrantTerms[], entries: readonly Credit
         }
         flushRelease();
       }
-      if (entry.type === LedgerEntryType.PurchaseReversal) amount = takeFromGrants(takePermanent(amount, taken), entry.createdAt, taken);
-      else amount = takePermanent(takeFromGrants(amount, entry.createdAt, taken), taken);
+      const repaidFrom = entry.type === LedgerEntryType.OwedRepayment ? entry.metadata?.repaidFrom : undefined;
+      if (typeof repaidFrom === 'string' && grantOf.has(repaidFrom)) amount = takeFromGrant(grantOf.get(repaidFrom)!, amount, taken);
+      if (entry.type === LedgerEntryType.PurchaseReversal || (repaidFrom !== undefined && !grantOf.has(repaidFrom as string))) {
+        // A reversal takes back purchased tokens; a repayment comes out of the permanent tokens that just arrived.
+        amount = takeFromGrants(takePermanent(amount, taken), entry.createdAt, taken);
+      } else amount = takePermanent(takeFromGrants(amount, entry.createdAt, taken), taken);
       overdrawn += amount;
       takes.set(entry.id, taken);
       if (entry.type === LedgerEntryType.Hold && entry.requestId) holdOf.set(entry.requestId, entry.id);
