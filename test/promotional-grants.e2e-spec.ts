@@ -152,6 +152,27 @@ describe('promotional grants', () => {
     await expectLedgerConsistent(t.dataSource, user.id);
   });
 
+  it("a completion's hold takes from the grant, and its settlement leaves it spent by the actual price only", async () => {
+    const user = await userWithoutAllowance();
+    await grant(user, { amount: 1000, reason: 'permanent' });
+    await promote(user, 500, 'promo', DAY);
+    const answers = await Promise.all(
+      Array.from({ length: 4 }, () =>
+        t.http.post(
+          '/v1/chat/completions',
+          { model: 'local', messages: [{ role: 'user', content: 'spend my promotion' }] },
+          { token: user.token },
+        ),
+      ),
+    );
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200, 200]);
+    const charged = answers.reduce((sum, answer) => sum + Number(answer.headers.get('x-tokens-charged')), 0);
+    expect(charged).toBeGreaterThan(0);
+    expect(await remainingOf(user)).toEqual({ promo: 500 - charged });
+    expect((await balanceOf(user)).credits).toBe(1500 - charged);
+    await expectLedgerConsistent(t.dataSource, user.id);
+  });
+
   it('40 parallel charges and deducts never spend a grant twice or below 0; the integrity report agrees', async () => {
     const user = await userWithoutAllowance();
     await grant(user, { amount: 150, reason: 'permanent' });
