@@ -395,7 +395,7 @@ export interface paths {
         put?: never;
         /**
          * Add tokens to a user; the entry records the admin and the reason
-         * @description Admin only. Adds `amount` (1 to 1,000,000,000) to the user's credits, which never expire, with an `admin_grant` entry that records the admin and the reason. Send `Idempotency-Key` so a retry never grants twice.
+         * @description Admin only. Adds `amount` (1 to 1,000,000,000) to the user's credits with an `admin_grant` entry that records the admin and the reason. Without `expiresAt` they never expire. With `expiresAt` it is a promotional grant (its id is the entry's `metadata.grantId`): spent after the period allowance and before other credits, by `priority` (1 first, default 50), then the soonest to expire, then the oldest; what is left of it at `expiresAt` is removed by a `grant_expiry` entry, and from then on it is never spent. Send `Idempotency-Key` so a retry never grants twice.
          */
         post: operations["AdminTokensController_grant"];
         delete?: never;
@@ -1196,6 +1196,35 @@ export interface components {
             /** @example 2026-12-01T00:00:00.000Z */
             periodEnd: string;
         };
+        PromotionalGrantDto: {
+            /**
+             * @description The grant's id (`metadata.grantId` of its entries)
+             * @example 3c6f2b7e-0a59-4d1c-9b8e-2f1a7c5d9e04
+             */
+            id: string;
+            /**
+             * @description Tokens granted
+             * @example 5000
+             */
+            amount: number;
+            /**
+             * @description What is left of it (0 when spent); part of `credits`
+             * @example 3200
+             */
+            remaining: number;
+            /**
+             * @description 1 is spent first
+             * @example 50
+             */
+            priority: number;
+            /**
+             * @description When what is left of it is removed (a `grant_expiry` entry)
+             * @example 2027-01-31T23:59:59.000Z
+             */
+            expiresAt: string;
+            /** @example Launch promotion */
+            reason: string;
+        };
         BalanceDto: {
             /**
              * @description allowance + credits: what metered requests can spend
@@ -1245,6 +1274,8 @@ export interface components {
              * @example 12.5
              */
             runwayDays: number | null;
+            /** @description Promotional grants not yet expired, in the order they are spent (after the allowance, before other credits); what is left of them is part of `credits` */
+            grants: components["schemas"]["PromotionalGrantDto"][];
         };
         AdminUserDto: {
             /** @example 4f7c2a4e-6a7e-4d7b-9d1a-0f6d3c1c2b10 */
@@ -1367,7 +1398,7 @@ export interface components {
              * @example usage
              * @enum {string}
              */
-            type: "initial_grant" | "usage" | "refund" | "admin_grant" | "admin_deduct" | "plan_change" | "period_grant" | "expiry" | "purchase" | "hold" | "hold_release" | "purchase_reversal" | "purchase_reinstated" | "owed_repayment";
+            type: "initial_grant" | "usage" | "refund" | "admin_grant" | "admin_deduct" | "plan_change" | "period_grant" | "expiry" | "purchase" | "hold" | "hold_release" | "purchase_reversal" | "purchase_reinstated" | "owed_repayment" | "grant_expiry";
             /** @example generate_seo_title */
             action: string | null;
             /**
@@ -1447,7 +1478,7 @@ export interface components {
              * @example usage
              * @enum {string}
              */
-            type: "initial_grant" | "usage" | "refund" | "admin_grant" | "admin_deduct" | "plan_change" | "period_grant" | "expiry" | "purchase" | "hold" | "hold_release" | "purchase_reversal" | "purchase_reinstated" | "owed_repayment";
+            type: "initial_grant" | "usage" | "refund" | "admin_grant" | "admin_deduct" | "plan_change" | "period_grant" | "expiry" | "purchase" | "hold" | "hold_release" | "purchase_reversal" | "purchase_reinstated" | "owed_repayment" | "grant_expiry";
             /** @example generate_seo_title */
             action: string | null;
             /**
@@ -1539,6 +1570,8 @@ export interface components {
              * @example 12.5
              */
             runwayDays: number | null;
+            /** @description Promotional grants not yet expired, in the order they are spent (after the allowance, before other credits); what is left of them is part of `credits` */
+            grants: components["schemas"]["PromotionalGrantDto"][];
             /** @example 4f7c2a4e-6a7e-4d7b-9d1a-0f6d3c1c2b10 */
             userId: string;
             /** @description Latest entries, newest first */
@@ -1551,6 +1584,23 @@ export interface components {
              * @example 11
              */
             nextCursor: string | null;
+        };
+        GrantTokensDto: {
+            /** @example 5000 */
+            amount: number;
+            /** @example Compensation for the outage of 2026-11-20 */
+            reason: string;
+            /**
+             * @description Makes it a promotional grant: what is left of it at this time (ISO 8601, in the future) is removed by a `grant_expiry` entry. Without it, the tokens never expire.
+             * @example 2027-01-31T23:59:59.000Z
+             */
+            expiresAt?: string;
+            /**
+             * @description Of a promotional grant: spent before grants of a higher number (then the soonest to expire, then the oldest)
+             * @default 50
+             * @example 10
+             */
+            priority: number;
         };
         AdjustTokensDto: {
             /** @example 5000 */
@@ -1693,6 +1743,30 @@ export interface components {
              */
             ledgerOwed: number;
         };
+        GrantMismatchDto: {
+            /** @example 4f7c2a4e-6a7e-4d7b-9d1a-0f6d3c1c2b10 */
+            userId: string;
+            /**
+             * @description The grant; null when the grants together hold more than the credits, or a debit of credits found none
+             * @example 3c6f2b7e-0a59-4d1c-9b8e-2f1a7c5d9e04
+             */
+            grantId: string | null;
+            /**
+             * @description The grant's amount (of all the account's grants, when grantId is null)
+             * @example 500
+             */
+            amount: number;
+            /**
+             * @description What the ledger says is left of it (of the grants not expired, when grantId is null)
+             * @example -20
+             */
+            remaining: number;
+            /**
+             * @description The account's credits
+             * @example 300
+             */
+            credits: number;
+        };
         IntegrityCountsDto: {
             /** @example 0 */
             mismatches: number;
@@ -1708,6 +1782,8 @@ export interface components {
             heldMismatches: number;
             /** @example 0 */
             owedMismatches: number;
+            /** @example 0 */
+            grantMismatches: number;
         };
         IntegrityReportDto: {
             /**
@@ -1728,6 +1804,8 @@ export interface components {
             heldMismatches: components["schemas"]["HeldMismatchDto"][];
             /** @description Accounts whose `owed` is not the sum of their entries' `metadata.uncollected` minus their `owed_repayment` entries */
             owedMismatches: components["schemas"]["OwedMismatchDto"][];
+            /** @description Promotional grants whose rest, read from the ledger, is below 0, above their amount, or not removed exactly by their `grant_expiry`; and accounts whose grants hold more than their credits */
+            grantMismatches: components["schemas"]["GrantMismatchDto"][];
             /** @description Complete number of findings of each kind; each list holds at most `limit` of them */
             counts: components["schemas"]["IntegrityCountsDto"];
             /** @example 100 */
@@ -3619,7 +3697,7 @@ export interface operations {
                 limit?: number;
                 /** @description nextCursor of the previous page */
                 cursor?: string;
-                type?: "initial_grant" | "usage" | "refund" | "admin_grant" | "admin_deduct" | "plan_change" | "period_grant" | "expiry" | "purchase" | "hold" | "hold_release" | "purchase_reversal" | "purchase_reinstated" | "owed_repayment";
+                type?: "initial_grant" | "usage" | "refund" | "admin_grant" | "admin_deduct" | "plan_change" | "period_grant" | "expiry" | "purchase" | "hold" | "hold_release" | "purchase_reversal" | "purchase_reinstated" | "owed_repayment" | "grant_expiry";
                 action?: string;
             };
             header?: never;
@@ -3748,7 +3826,7 @@ export interface operations {
                 limit?: number;
                 /** @description nextCursor of the previous page */
                 cursor?: string;
-                type?: "initial_grant" | "usage" | "refund" | "admin_grant" | "admin_deduct" | "plan_change" | "period_grant" | "expiry" | "purchase" | "hold" | "hold_release" | "purchase_reversal" | "purchase_reinstated" | "owed_repayment";
+                type?: "initial_grant" | "usage" | "refund" | "admin_grant" | "admin_deduct" | "plan_change" | "period_grant" | "expiry" | "purchase" | "hold" | "hold_release" | "purchase_reversal" | "purchase_reinstated" | "owed_repayment" | "grant_expiry";
                 action?: string;
             };
             header?: never;
@@ -3863,7 +3941,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["AdjustTokensDto"];
+                "application/json": components["schemas"]["GrantTokensDto"];
             };
         };
         responses: {
