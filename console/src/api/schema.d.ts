@@ -1600,7 +1600,7 @@ export interface components {
              * @default 50
              * @example 10
              */
-            priority: number;
+            priority?: number;
         };
         AdjustTokensDto: {
             /** @example 5000 */
@@ -2155,7 +2155,7 @@ export interface components {
              * @example float
              * @enum {string}
              */
-            encoding_format: "float" | "base64";
+            encoding_format?: "float" | "base64";
             /** @example user-1234 */
             user?: string;
         };

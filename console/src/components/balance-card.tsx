@@ -2,12 +2,14 @@ import type { ReactNode } from 'react';
 import type { Schemas } from '../api/client';
 import { formatDate, formatDecimal, formatTokens } from '../format';
 import { strings } from '../strings';
+import { GrantsSummary } from './promotional-grants';
 
 const t = strings.overview;
 
 /**
  * A balance as its owner sees it, and as an admin sees it on the user's page: the balance as the largest
- * number, the allowance and credits, held and owed only when not 0, the plan, the period end and the runway.
+ * number, the allowance and credits (with the promotional grants inside them), held and owed only when not 0, the plan,
+ * the period end and the runway.
  */
 export function BalanceCard(props: { balance: Schemas['BalanceDto']; notice?: ReactNode; runway?: (days: string) => string }) {
   const { balance } = props;
@@ -27,6 +29,7 @@ export function BalanceCard(props: { balance: Schemas['BalanceDto']; notice?: Re
         {balance.held !== 0 && <Figure term={t.held} value={balance.held} testId="held" />}
         {balance.owed !== 0 && <Figure term={t.owed} value={balance.owed} hint={t.owedHint} testId="owed" />}
       </dl>
+      <GrantsSummary grants={balance.grants} />
       <p className="muted">
         {t.plan(balance.plan)} · {t.periodEnds(formatDate(balance.periodEnd))} ·{' '}
         {balance.runwayDays === null ? t.noRunway : runway(formatDecimal(balance.runwayDays))}

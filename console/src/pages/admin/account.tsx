@@ -5,6 +5,7 @@ import { adminUserKey, adminUserQuery } from '../../api/queries';
 import { BalanceCard } from '../../components/balance-card';
 import { Ledger, type LedgerQuery } from '../../components/ledger';
 import { ErrorNotice, Loading } from '../../components/notice';
+import { GrantsTable } from '../../components/promotional-grants';
 import { formatDate } from '../../format';
 import { strings } from '../../strings';
 import { PAGES } from '..';
@@ -13,7 +14,10 @@ import { ChangePlanForm } from './change-plan';
 
 const t = strings.admin.account;
 
-/** One user's account as an admin sees it: the overview the user sees, grant, deduct, plan change and the whole ledger. */
+/**
+ * One user's account as an admin sees it: the overview the user sees, grant (promotional or not), deduct,
+ * plan change, the promotional grants and the whole ledger.
+ */
 export function AdminAccountPage() {
   const userId = useParams().userId ?? '';
   const user = useQuery(adminUserQuery(userId));
@@ -59,6 +63,7 @@ export function AdminAccountPage() {
                 <AdjustTokensForm kind="deduct" user={user.data} />
                 <ChangePlanForm user={user.data} current={user.data.subscription?.plan.code ?? null} />
               </div>
+              <GrantsTable grants={user.data.balance.grants} />
               <section aria-labelledby="ledger-title">
                 <h2 id="ledger-title">{t.ledger}</h2>
                 <Ledger queryKey={[...adminUserKey(userId), 'ledger']} fetchPage={fetchLedger} empty={t.ledgerEmpty} />

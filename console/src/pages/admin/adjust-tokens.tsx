@@ -6,14 +6,16 @@ import { Confirm } from '../../components/confirm';
 import { ErrorNotice } from '../../components/notice';
 import { useConfirmedAction } from '../../confirmed-action';
 import { textField } from '../../form-fields';
-import { formatTokens } from '../../format';
+import { formatDateTime, formatTokens } from '../../format';
 import { strings } from '../../strings';
 
 const t = strings.admin.account;
 /** The API's bound on one grant or deduct. */
 const MAX_AMOUNT = 1_000_000_000;
 
-type Adjustment = { amount: number; reason: string };
+/** A grant with `expiresAt` is a promotional grant; `priority` is sent only with it (the API refuses it alone). */
+type Adjustment = { amount: number; reason: string; expiresAt?: string; priority?: number };
+const DEFAULT_PRIORITY = 50;
 
 const WORDS = {
   grant: { title: t.grant, submit: t.grant, question: t.grantConfirm, yes: t.grantYes, done: t.granted },
@@ -39,7 +41,14 @@ export function AdjustTokensForm({ kind, user }: { kind: 'grant' | 'deduct'; use
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const fields = event.currentTarget;
-    action.ask({ amount: Number(textField(fields, 'amount')), reason: textField(fields, 'reason').trim() });
+    const adjustment: Adjustment = { amount: Number(textField(fields, 'amount')), reason: textField(fields, 'reason').trim() };
+    // A datetime-local field holds the reader's local time: the Date reads it in their time zone.
+    const expires = kind === 'grant' ? textField(fields, 'expiresAt') : '';
+    if (expires) {
+      adjustment.expiresAt = new Date(expires).toISOString();
+      adjustment.priority = Number(textField(fields, 'priority') || DEFAULT_PRIORITY);
+    }
+    action.ask(adjustment);
   };
 
   const error = action.error;
@@ -63,6 +72,7 @@ export function AdjustTokensForm({ kind, user }: { kind: 'grant' | 'deduct'; use
         <p id={`${id}-hint`} className="muted hint">
           {t.reasonHint}
         </p>
+        {kind === 'grant' && <PromotionFields id={id} />}
         <div>
           <button type="submit" disabled={action.busy}>
             {words.submit}
@@ -81,10 +91,56 @@ export function AdjustTokensForm({ kind, user }: { kind: 'grant' | 'deduct'; use
         busy={action.busy}
         onConfirm={action.confirm}
         onCancel={action.cancel}
-        details={action.pending && <p className="muted">{t.reasonLine(action.pending.reason)}</p>}
+        details={action.pending && <AdjustmentDetails kind={kind} adjustment={action.pending} />}
       >
         {action.pending && words.question(formatTokens(action.pending.amount), user.email)}
       </Confirm>
     </section>
+  );
+}
+
+/** The terms that make a grant promotional: when what is left of it expires, and its place in the spending order. */
+function PromotionFields({ id }: { id: string }) {
+  return (
+    <>
+      <label>
+        {t.expiresAt}
+        <input name="expiresAt" type="datetime-local" aria-describedby={`${id}-expires-hint`} />
+      </label>
+      <p id={`${id}-expires-hint`} className="muted hint">
+        {t.expiresAtHint}
+      </p>
+      <label>
+        {t.priority}
+        <input
+          name="priority"
+          type="number"
+          inputMode="numeric"
+          min={1}
+          max={100}
+          step={1}
+          defaultValue={DEFAULT_PRIORITY}
+          aria-describedby={`${id}-priority-hint`}
+        />
+      </label>
+      <p id={`${id}-priority-hint`} className="muted hint">
+        {t.priorityHint}
+      </p>
+    </>
+  );
+}
+
+function AdjustmentDetails({ kind, adjustment }: { kind: 'grant' | 'deduct'; adjustment: Adjustment }) {
+  return (
+    <>
+      <p className="muted">{t.reasonLine(adjustment.reason)}</p>
+      {kind === 'grant' && (
+        <p className="muted">
+          {adjustment.expiresAt
+            ? t.promotionLine(formatDateTime(adjustment.expiresAt), String(adjustment.priority))
+            : t.neverExpires}
+        </p>
+      )}
+    </>
   );
 }

@@ -39,11 +39,23 @@ const COLUMNS: Record<Kind, [string, string][]> = {
     [t.owed, 'owed'],
     [t.ledgerOwed, 'ledgerOwed'],
   ],
+  grantMismatches: [
+    [t.grant, 'grantId'],
+    [t.grantAmount, 'amount'],
+    [t.grantRemaining, 'remaining'],
+    [t.credits, 'credits'],
+  ],
 };
+/** The columns that hold text rather than numbers (left-aligned). */
+const TEXT_FIELDS = new Set(['problem', 'planCode', 'grantId']);
 
 type Row = Record<string, number | string | null>;
-const cell = (value: number | string | null | undefined) =>
-  typeof value === 'number' ? formatTokens(value) : value === null || value === undefined ? '—' : String(value);
+function cell(field: string, value: number | string | null | undefined): string {
+  if (typeof value === 'number') return formatTokens(value);
+  // A grant mismatch without a grant is about all of the account's grants together.
+  if (value === null && field === 'grantId') return t.allGrants;
+  return value === null || value === undefined ? '—' : String(value);
+}
 
 /** The ledger's integrity report at a glance: consistent, or what is wrong and for whom. */
 export function AdminIntegrityPage() {
@@ -88,7 +100,7 @@ function Findings({ kind, count, rows }: { kind: Kind; count: number; rows: Row[
           <tr>
             <th scope="col">{t.user}</th>
             {columns.map(([heading, field]) => (
-              <th key={field} scope="col" className={field === 'problem' || field === 'planCode' ? undefined : 'number'}>
+              <th key={field} scope="col" className={TEXT_FIELDS.has(field) ? undefined : 'number'}>
                 {heading}
               </th>
             ))}
@@ -103,8 +115,8 @@ function Findings({ kind, count, rows }: { kind: Kind; count: number; rows: Row[
                 </Link>
               </td>
               {columns.map(([, field]) => (
-                <td key={field} className={field === 'problem' || field === 'planCode' ? undefined : 'number'}>
-                  {cell(row[field])}
+                <td key={field} className={TEXT_FIELDS.has(field) ? undefined : 'number'}>
+                  {cell(field, row[field])}
                 </td>
               ))}
             </tr>
