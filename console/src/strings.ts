@@ -106,6 +106,7 @@ export const strings = {
       `Chat completion, ${model}, ${prompt} prompt + ${output} output tokens: ${tokens(net)}`,
     completionOpen: (model: string) => `Chat completion, ${model}: in progress`,
     requestId: 'Request id',
+    promotional: (date: string) => `promotional, expires on ${date}`,
   },
   types: {
     initial_grant: 'Welcome tokens',
@@ -122,7 +123,7 @@ export const strings = {
     purchase_reversal: 'Purchase refunded',
     purchase_reinstated: 'Purchase reinstated',
     owed_repayment: 'Owed tokens repaid',
-    grant_expiry: 'Promotion expired',
+    grant_expiry: 'Promotional grant expired: what was left of it removed',
   } as Record<string, string>,
   buy: {
     title: 'Buy tokens',

@@ -2,7 +2,7 @@ import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { Schemas } from '../api/client';
 import { actionPrices, pricesQuery } from '../api/queries';
-import { amountClass, formatDateTime, formatSigned, formatTokens } from '../format';
+import { amountClass, formatDate, formatDateTime, formatSigned, formatTokens } from '../format';
 import { ledgerLines, type LedgerLine } from '../ledger-lines';
 import { strings } from '../strings';
 import { Empty, ErrorNotice, Loading } from './notice';
@@ -22,8 +22,11 @@ function describe(line: LedgerLine): string {
     return t.completion(c.model, formatTokens(c.promptTokens), formatTokens(c.completionTokens), formatTokens(-line.amount));
   }
   const entry = line.entries[0];
-  const reason = (entry.metadata as Record<string, unknown> | null)?.reason;
-  return [strings.types[entry.type] ?? entry.type, entry.action, typeof reason === 'string' ? reason : null].filter(Boolean).join(' · ');
+  const metadata = (entry.metadata ?? {}) as Record<string, unknown>;
+  const reason = typeof metadata.reason === 'string' ? metadata.reason : null;
+  // A promotional grant says until when; its grant_expiry entry is labelled by its type alone.
+  const promotion = entry.type === 'admin_grant' && typeof metadata.expiresAt === 'string' ? t.promotional(formatDate(metadata.expiresAt)) : null;
+  return [strings.types[entry.type] ?? entry.type, entry.action, reason, promotion].filter(Boolean).join(' · ');
 }
 
 /**
