@@ -186,6 +186,21 @@ describe('automatic top-up through Stripe', () => {
     expect((await settingOf(user)).lastAttempt.status).toBe('processing');
   });
 
+  it('only a crossing starts an attempt: debits that stay below the threshold after a top-up start none', async () => {
+    const user = await userWithCard();
+    const threshold = 1500;
+    expect((await putSetting(user, { ...SETTING, thresholdTokens: threshold })).status).toBe(200);
+    await setBalance(user, threshold);
+    await setBalance(user, 100);
+    const intent = await sentIntent(user);
+    expect(await stripeOutcomeOf(t.http, fake.event('payment_intent.succeeded', fake.intents.intent(intent.id)))).toBe('credited');
+    expect(await balanceOf(user)).toBe(100 + PACKAGE.tokens);
+    await spend(user);
+    await spend(user);
+    await workerRounds();
+    expect(intentsOf(user)).toHaveLength(1);
+  });
+
   it('never spends beyond the monthly limit: a crossing that would pass it makes none', async () => {
     const user = await userWithCard();
     expect((await putSetting(user, { ...SETTING, monthlyLimitCents: PACKAGE.priceCents })).status).toBe(200);
