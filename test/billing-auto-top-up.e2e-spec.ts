@@ -300,8 +300,13 @@ describe('automatic top-up through Stripe', () => {
       expect({ status: response.status, code: response.body.code }).toEqual({ status: 400, code: 'VALIDATION_FAILED' });
       expect(response.body.details.map((detail: { field: string }) => detail.field)).toContain(field);
     }
-    const checkout = await t.http.post('/billing/checkout', { packageCode: 'tokens_1k', saveCard: 'yes' }, { token: user.token });
-    expect(checkout.status).toBe(400);
+    for (const saveCard of ['yes', null, 1]) {
+      const checkout = await t.http.post('/billing/checkout', { packageCode: 'tokens_1k', saveCard }, { token: user.token });
+      expect({ status: checkout.status, fields: checkout.body.details?.map((detail: { field: string }) => detail.field) }).toEqual({
+        status: 400,
+        fields: ['saveCard'],
+      });
+    }
     expect(await settingOf(user)).toEqual(before);
     expect((await t.http.put('/billing/auto-top-up', SETTING)).status).toBe(401);
   });

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsBoolean, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 import { PAYMENT_WEBHOOK_PATH, type CheckoutSession } from '../payment-provider.js';
 import { Purchase, PurchaseStatus } from '../purchase.entity.js';
 import type { TokenPackage } from '../token-package.entity.js';
@@ -45,7 +45,8 @@ export class CheckoutDto {
       'Stripe only: also save the card for automatic top-up (PUT /billing/auto-top-up). The payment is made as the user\'s Stripe customer with `setup_future_usage: off_session`; ' +
       'the card is saved when Stripe reports it (`payment_intent.succeeded`). Ignored by the local provider.',
   })
-  @IsOptional()
+  // Omitted or a boolean: null is refused like any other non-boolean.
+  @ValidateIf((_body: unknown, value: unknown) => value !== undefined)
   @IsBoolean()
   saveCard?: boolean;
 }
