@@ -88,7 +88,7 @@ describe('automatic top-up through Stripe', () => {
     return t.dataSource.query('SELECT type, body FROM outbox_events WHERE user_id = ? AND type = ?', [user.id, 'auto_top_up.failed']);
   }
 
-  it('a checkout with saveCard pays as the user\'s Stripe customer with setup_future_usage off_session, and saves the card', async () => {
+  it("a checkout with saveCard pays as the user's Stripe customer with setup_future_usage off_session, and saves the card", async () => {
     const user = await userWithCard();
     const sessionRequest = fake.requests.filter((request) => request.path === '/v1/checkout/sessions').at(-1)!;
     expect(sessionRequest.form.get('customer')).toMatch(/^cus_test_/);
@@ -118,7 +118,9 @@ describe('automatic top-up through Stripe', () => {
     const sessionRequest = fake.requests.filter((request) => request.path === '/v1/checkout/sessions').at(-1)!;
     expect(sessionRequest.form.get('customer')).toBeNull();
     expect(sessionRequest.form.get('payment_intent_data[setup_future_usage]')).toBeNull();
-    expect(await stripeOutcomeOf(t.http, fake.event('checkout.session.completed', fake.session(checkout.providerReference)))).toBe('credited');
+    expect(await stripeOutcomeOf(t.http, fake.event('checkout.session.completed', fake.session(checkout.providerReference)))).toBe(
+      'credited',
+    );
     const response = await putSetting(user, SETTING);
     expect({ status: response.status, code: response.body.code }).toEqual({ status: 409, code: 'NO_PAYMENT_METHOD' });
     expect(await settingOf(user)).toMatchObject({ enabled: false, thresholdTokens: null, paymentMethodSaved: false });
@@ -153,7 +155,11 @@ describe('automatic top-up through Stripe', () => {
     expect(await stripeOutcomeOf(t.http, fake.event('payment_intent.succeeded', fake.intents.intent(intent.id)))).toBe('ignored');
     expect(await balanceOf(user)).toBe(THRESHOLD - 1 + PACKAGE.tokens);
     const purchases = (await t.http.get('/billing/purchases', { token: user.token })).body;
-    expect(purchases.find((each: { id: string }) => each.id === purchaseId)).toMatchObject({ status: 'paid', automatic: true, tokens: 1000 });
+    expect(purchases.find((each: { id: string }) => each.id === purchaseId)).toMatchObject({
+      status: 'paid',
+      automatic: true,
+      tokens: 1000,
+    });
     expect(await settingOf(user)).toMatchObject({ enabled: true, spentThisMonthCents: 500, lastAttempt: { purchaseId, status: 'paid' } });
     await expectLedgerConsistent(t.dataSource, user.id);
   });
@@ -272,7 +278,9 @@ describe('automatic top-up through Stripe', () => {
     await spend(user);
     const intent = await sentIntent(user);
     for (const claim of [{ amount_received: 499 }, { currency: 'eur' }, { id: 'pi_test_another' }]) {
-      expect(await stripeOutcomeOf(t.http, fake.event('payment_intent.succeeded', { ...fake.intents.intent(intent.id), ...claim }))).toBe('mismatch');
+      expect(await stripeOutcomeOf(t.http, fake.event('payment_intent.succeeded', { ...fake.intents.intent(intent.id), ...claim }))).toBe(
+        'mismatch',
+      );
     }
     expect(await balanceOf(user)).toBe(THRESHOLD - 1);
     expect((await settingOf(user)).lastAttempt.status).toBe('processing');

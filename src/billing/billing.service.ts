@@ -15,7 +15,6 @@ import { PaymentIntentEvents } from './auto-top-up/payment-intent-events.js';
 import { BillingCustomers } from './auto-top-up/billing-customers.js';
 import { TokenPackage } from './token-package.entity.js';
 
-
 /**
  * Token purchases: checkout creates a pending purchase, the provider's signed event settles it.
  * A purchase is credited exactly once, whatever the number, order or concurrency of events:

@@ -1,4 +1,11 @@
-import { PaymentResult, ReversalKind, type IntentClaim, type PaymentNotice, type ReversalNotice, type SessionClaim } from './payment-provider.js';
+import {
+  PaymentResult,
+  ReversalKind,
+  type IntentClaim,
+  type PaymentNotice,
+  type ReversalNotice,
+  type SessionClaim,
+} from './payment-provider.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Stripe's ids (events, sessions, payment intents): visible ASCII, at most what payment_events and purchases store. */
@@ -41,7 +48,8 @@ export function stripeNoticeOf(event: unknown): PaymentNotice | ReversalNotice {
   const resultOf = SESSION_EVENTS[type];
   if (resultOf) return { id, type, purchaseId: purchaseIdOf(object), result: resultOf(object), session: sessionClaimOf(object) };
   const intentResult = INTENT_EVENTS[type];
-  if (intentResult) return { id, type, purchaseId: purchaseIdOf(object), result: intentResult, intent: intentClaimOf(object, intentResult) };
+  if (intentResult)
+    return { id, type, purchaseId: purchaseIdOf(object), result: intentResult, intent: intentClaimOf(object, intentResult) };
 
   const paymentIntentId = idOf(object.payment_intent);
   switch (type) {

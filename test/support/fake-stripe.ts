@@ -208,7 +208,15 @@ export class FakeStripeApi {
     const intent = this.intents.created.find((each) => each.id === paymentIntent && each.status === 'succeeded');
     if (intent && !this.charges.has(paymentIntent)) {
       const { amount, currency } = intent;
-      this.charges.set(paymentIntent, { id: `ch_test_${hex(12)}`, object: 'charge', payment_intent: paymentIntent, amount, amount_refunded: 0, currency, refunded: false });
+      this.charges.set(paymentIntent, {
+        id: `ch_test_${hex(12)}`,
+        object: 'charge',
+        payment_intent: paymentIntent,
+        amount,
+        amount_refunded: 0,
+        currency,
+        refunded: false,
+      });
     }
     const charge = this.charges.get(paymentIntent);
     if (!charge) throw new Error(`the fake Stripe API has no charge for ${paymentIntent}`);

@@ -36,7 +36,8 @@ export class AutoTopUpAttempts {
 
   /** Stripe refused the payment at once (a declined card): the purchase fails, unless an event settled it already. */
   async declined(em: EntityManager, purchase: Purchase, intentId: string | null, code: string): Promise<void> {
-    if (intentId) await execute(em, 'UPDATE purchases SET provider_reference = ? WHERE id = ? AND provider_reference IS NULL', [intentId, purchase.id]);
+    if (intentId)
+      await execute(em, 'UPDATE purchases SET provider_reference = ? WHERE id = ? AND provider_reference IS NULL', [intentId, purchase.id]);
     if (await this.settlement.settle(em, purchase.id, PurchaseStatus.Failed, FAILABLE)) await this.failed(em, purchase, code);
   }
 
@@ -50,7 +51,15 @@ export class AutoTopUpAttempts {
               spent_cents = CASE WHEN spent_month = ? THEN spent_cents + ? ELSE spent_cents END,
               updated_at = ?
         WHERE user_id = ?`,
-      [purchase.id, purchase.id, AttemptStatus.Paid, monthOf(purchase.createdAt), afterFailure ? purchase.priceCents : 0, this.clock.now(), purchase.userId],
+      [
+        purchase.id,
+        purchase.id,
+        AttemptStatus.Paid,
+        monthOf(purchase.createdAt),
+        afterFailure ? purchase.priceCents : 0,
+        this.clock.now(),
+        purchase.userId,
+      ],
     );
   }
 

@@ -32,14 +32,18 @@ export class AutoTopUpController {
     description:
       'When a debit leaves the balance below `thresholdTokens`, the card saved by a checkout made with `saveCard: true` is charged off-session (a Stripe PaymentIntent) for `packageCode`, ' +
       'credited when Stripe reports the payment, like any purchase. At most one attempt is in flight per account, and automatic top-ups never spend more than `monthlyLimitCents` in a calendar month (UTC). ' +
-      'A failed payment disables automatic top-up and sends the `auto_top_up.failed` event. Changing the setting keeps the attempt in flight and the month\'s spend.',
+      "A failed payment disables automatic top-up and sends the `auto_top_up.failed` event. Changing the setting keeps the attempt in flight and the month's spend.",
   })
   @ApiOkResponse({ type: AutoTopUpSettingDto })
   @ApiBadRequestResponse({
-    description: "VALIDATION_FAILED: a bad field, no active package with this code, or a monthly limit below the package's price; nothing changed",
+    description:
+      "VALIDATION_FAILED: a bad field, no active package with this code, or a monthly limit below the package's price; nothing changed",
     type: ErrorBodyDto,
   })
-  @ApiConflictResponse({ description: 'NO_PAYMENT_METHOD: no card is saved (buy a package with saveCard: true first); nothing changed', type: ErrorBodyDto })
+  @ApiConflictResponse({
+    description: 'NO_PAYMENT_METHOD: no card is saved (buy a package with saveCard: true first); nothing changed',
+    type: ErrorBodyDto,
+  })
   put(@CurrentPrincipal() principal: Principal, @Body() body: AutoTopUpDto): Promise<AutoTopUpSettingDto> {
     return this.autoTopUp.put(principal.userId, body);
   }

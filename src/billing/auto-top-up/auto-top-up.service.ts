@@ -30,7 +30,10 @@ export class AutoTopUpService {
     const pkg = await this.packages.findOneBy({ code: body.packageCode, active: true });
     if (!pkg) throw invalid('packageCode', 'packageCode must be the code of an active package (GET /billing/packages)');
     if (body.monthlyLimitCents < pkg.priceCents) {
-      throw invalid('monthlyLimitCents', `monthlyLimitCents must be at least the package's price (${pkg.priceCents}), or no top-up could be bought`);
+      throw invalid(
+        'monthlyLimitCents',
+        `monthlyLimitCents must be at least the package's price (${pkg.priceCents}), or no top-up could be bought`,
+      );
     }
     if (!(await this.customers.savedCardOf(userId))) {
       throw new AppError(ErrorCode.NO_PAYMENT_METHOD, 'Automatic top-up needs a saved card: buy a package with saveCard: true first');

@@ -52,7 +52,22 @@ export class AutoTopUpTrigger extends LedgerWatcher {
         WHERE user_id = ? AND enabled = 1 AND in_flight_purchase_id IS NULL AND package_code = ?
           AND threshold_tokens <= ? AND threshold_tokens > ?
           AND (CASE WHEN spent_month = ? THEN spent_cents ELSE 0 END) + ? <= monthly_limit_cents`,
-      [purchaseId, month, pkg.priceCents, month, now, AttemptStatus.Pending, purchaseId, now, userId, pkg.code, before, after, month, pkg.priceCents],
+      [
+        purchaseId,
+        month,
+        pkg.priceCents,
+        month,
+        now,
+        AttemptStatus.Pending,
+        purchaseId,
+        now,
+        userId,
+        pkg.code,
+        before,
+        after,
+        month,
+        pkg.priceCents,
+      ],
     );
     if (started !== 1) return;
     const purchase = Object.assign(new Purchase(), {

@@ -37,7 +37,9 @@ export class BillingCustomers {
       throw new AppError(ErrorCode.SERVICE_FAILED, 'The payment provider could not start the payment; nothing was charged');
     }
     try {
-      await this.tx.run((em) => em.insert(BillingCustomer, { userId, stripeCustomerId: customerId, paymentMethodId: null, updatedAt: this.clock.now() }));
+      await this.tx.run((em) =>
+        em.insert(BillingCustomer, { userId, stripeCustomerId: customerId, paymentMethodId: null, updatedAt: this.clock.now() }),
+      );
       return customerId;
     } catch (error) {
       // A concurrent checkout stored it first (Stripe's idempotency key gave both the same customer).

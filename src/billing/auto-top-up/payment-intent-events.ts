@@ -29,7 +29,10 @@ export class PaymentIntentEvents {
     if (!purchase.automatic) return applied(await this.saveCard(em, purchase, intent, result));
     if (purchase.providerReference === null && purchase.status === PurchaseStatus.Pending) {
       // Stripe's event outran the worker recording the PaymentIntent it just created: a non-2xx answer makes Stripe deliver it again.
-      throw new AppError(ErrorCode.CONFLICT, `The PaymentIntent of purchase ${purchaseId} is not recorded yet; deliver the event again later`);
+      throw new AppError(
+        ErrorCode.CONFLICT,
+        `The PaymentIntent of purchase ${purchaseId} is not recorded yet; deliver the event again later`,
+      );
     }
     const differences = intentMismatches(purchase, intent, result);
     if (differences.length > 0) return applied(WebhookOutcome.Mismatch, differences);
@@ -53,7 +56,9 @@ export class PaymentIntentEvents {
     if (result !== PaymentResult.Succeeded || !purchase.saveCard) return WebhookOutcome.Ignored;
     const { customerId, paymentMethodId, setupFutureUsage } = intent;
     if (setupFutureUsage !== 'off_session' || !customerId || !paymentMethodId) return WebhookOutcome.Ignored;
-    return (await this.customers.saveCard(em, purchase.userId, customerId, paymentMethodId)) ? WebhookOutcome.CardSaved : WebhookOutcome.Ignored;
+    return (await this.customers.saveCard(em, purchase.userId, customerId, paymentMethodId))
+      ? WebhookOutcome.CardSaved
+      : WebhookOutcome.Ignored;
   }
 }
 
@@ -61,7 +66,9 @@ export class PaymentIntentEvents {
 function intentMismatches(purchase: Purchase, intent: IntentClaim, result: PaymentResult): string[] {
   const differences: string[] = [];
   if (intent.intentId === null || intent.intentId !== purchase.providerReference) {
-    differences.push(`payment intent ${intent.intentId ?? '(none)'} is not ${purchase.providerReference ?? '(none)'}, the one created for it`);
+    differences.push(
+      `payment intent ${intent.intentId ?? '(none)'} is not ${purchase.providerReference ?? '(none)'}, the one created for it`,
+    );
   }
   if (result === PaymentResult.Failed) return differences;
   if (intent.amount !== purchase.priceCents) differences.push(`amount_received ${intent.amount ?? '(none)'}, not ${purchase.priceCents}`);

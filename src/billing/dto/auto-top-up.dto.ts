@@ -13,7 +13,12 @@ export class AutoTopUpDto {
   @IsBoolean()
   enabled: boolean;
 
-  @ApiProperty({ example: 500, minimum: 1, maximum: MAX_THRESHOLD, description: 'A debit that leaves the balance below this buys the package' })
+  @ApiProperty({
+    example: 500,
+    minimum: 1,
+    maximum: MAX_THRESHOLD,
+    description: 'A debit that leaves the balance below this buys the package',
+  })
   @IsInt()
   @Min(1)
   @Max(MAX_THRESHOLD)
@@ -29,7 +34,8 @@ export class AutoTopUpDto {
     example: 10000,
     minimum: 1,
     maximum: MAX_MONTHLY_LIMIT_CENTS,
-    description: "Most automatic top-ups may spend in a calendar month (UTC), in the package's currency's smallest unit; at least the package's price",
+    description:
+      "Most automatic top-ups may spend in a calendar month (UTC), in the package's currency's smallest unit; at least the package's price",
   })
   @IsInt()
   @Min(1)
@@ -44,7 +50,8 @@ export class AutoTopUpAttemptDto {
   @ApiProperty({
     enum: AttemptStatus,
     example: AttemptStatus.Paid,
-    description: 'pending (not sent to Stripe yet), processing (sent, waiting for its webhook), paid (credited) or failed (automatic top-up was disabled)',
+    description:
+      'pending (not sent to Stripe yet), processing (sent, waiting for its webhook), paid (credited) or failed (automatic top-up was disabled)',
   })
   status: AttemptStatus;
 

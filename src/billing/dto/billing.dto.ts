@@ -42,7 +42,7 @@ export class CheckoutDto {
     example: true,
     default: false,
     description:
-      'Stripe only: also save the card for automatic top-up (PUT /billing/auto-top-up). The payment is made as the user\'s Stripe customer with `setup_future_usage: off_session`; ' +
+      "Stripe only: also save the card for automatic top-up (PUT /billing/auto-top-up). The payment is made as the user's Stripe customer with `setup_future_usage: off_session`; " +
       'the card is saved when Stripe reports it (`payment_intent.succeeded`). Ignored by the local provider.',
   })
   // Omitted or a boolean: null is refused like any other non-boolean.
@@ -184,8 +184,20 @@ export class PurchaseDto {
   ledgerEntryId: string | null;
 
   static from(purchase: Purchase): PurchaseDto {
-    const { id, packageCode, tokens, priceCents, currency, status, tokensReversed, provider, automatic, createdAt, completedAt, ledgerEntryId } =
-      purchase;
+    const {
+      id,
+      packageCode,
+      tokens,
+      priceCents,
+      currency,
+      status,
+      tokensReversed,
+      provider,
+      automatic,
+      createdAt,
+      completedAt,
+      ledgerEntryId,
+    } = purchase;
     return {
       id,
       packageCode,
