@@ -51,7 +51,12 @@ export class AutoTopUpService {
         else await em.insert(AutoTopUpSetting, { userId, ...values, spentMonth: null, spentCents: 0, inFlightPurchaseId: null });
       });
     // Two first settings at once: the second insert finds the first's row and updates it instead.
-    await store().catch((error: unknown) => (isUniqueViolation(error) ? store() : Promise.reject(error)));
+    try {
+      await store();
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      await store();
+    }
     const { code, tokens, priceCents, currency } = pkg;
     this.gate.set(userId, body.enabled ? { thresholdTokens: body.thresholdTokens, pkg: { code, tokens, priceCents, currency } } : null);
     return this.get(userId);
