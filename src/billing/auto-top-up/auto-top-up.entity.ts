@@ -1,4 +1,4 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { bigintTransformer } from '@token-metering/database';
 
 /** Where the last automatic top-up stands: queued for the worker, sent to Stripe, or settled by its webhook. */
@@ -14,6 +14,7 @@ export enum AttemptStatus {
  * counts the attempts of `spentMonth` (UTC, `YYYY-MM`) that are in flight or paid.
  */
 @Entity('auto_top_ups')
+@Index('idx_auto_top_ups_attempts', ['lastAttemptStatus', 'claimedUntil'])
 export class AutoTopUpSetting {
   @PrimaryColumn({ name: 'user_id', type: 'varchar', length: 36 })
   userId: string;
