@@ -2375,11 +2375,10 @@ export interface components {
              */
             packageCode: string;
             /**
-             * @description Stripe only: also save the card for automatic top-up (PUT /billing/auto-top-up). The payment is made as the user's Stripe customer with `setup_future_usage: off_session`; the card is saved when Stripe reports it (`payment_intent.succeeded`). Ignored by the local provider.
-             * @default false
+             * @description Stripe only (default false): also save the card for automatic top-up (PUT /billing/auto-top-up). The payment is made as the user's Stripe customer with `setup_future_usage: off_session`; the card is saved when Stripe reports it (`payment_intent.succeeded`). Ignored by the local provider.
              * @example true
              */
-            saveCard: boolean;
+            saveCard?: boolean;
         };
         PaymentEventDataDto: {
             /**

@@ -40,9 +40,8 @@ export class CheckoutDto {
 
   @ApiPropertyOptional({
     example: true,
-    default: false,
     description:
-      "Stripe only: also save the card for automatic top-up (PUT /billing/auto-top-up). The payment is made as the user's Stripe customer with `setup_future_usage: off_session`; " +
+      "Stripe only (default false): also save the card for automatic top-up (PUT /billing/auto-top-up). The payment is made as the user's Stripe customer with `setup_future_usage: off_session`; " +
       'the card is saved when Stripe reports it (`payment_intent.succeeded`). Ignored by the local provider.',
   })
   // Omitted or a boolean: null is refused like any other non-boolean.
