@@ -5,22 +5,17 @@
  * requests. The worker runs as in production, every 100 ms.
  */
 import { LOG_DESTINATION } from '../src/observability/app-logger.js';
-import { loginAdmin, registerUser, type TestUser } from './support/factories.js';
+import { AutoTopUpDriver, PACKAGE, SETTING, THRESHOLD } from './support/auto-top-up.js';
+import { registerUser } from './support/factories.js';
 import { FakeStripeApi } from './support/fake-stripe.js';
-import type { FakeIntent } from './support/fake-stripe-intents.js';
 import { expectLedgerConsistent } from './support/ledger-assertions.js';
 import { checkoutWithStripe, stripeOutcomeOf } from './support/stripe-webhooks.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
-const THRESHOLD = 500;
-/** tokens_1k: 1,000 tokens for 500 cents. */
-const PACKAGE = { packageCode: 'tokens_1k', tokens: 1000, priceCents: 500 };
-const SETTING = { enabled: true, thresholdTokens: THRESHOLD, packageCode: PACKAGE.packageCode, monthlyLimitCents: 5000 };
-
 describe('automatic top-up through Stripe', () => {
   const fake = new FakeStripeApi();
   let t: TestApp;
-  let adminToken: string;
+  let d: AutoTopUpDriver;
 
   beforeAll(async () => {
     const port = await fake.start();
@@ -29,71 +24,20 @@ describe('automatic top-up through Stripe', () => {
       // The mismatch test's error lines are expected; the assertions read the answers.
       override: (builder) => builder.overrideProvider(LOG_DESTINATION).useValue({ write: () => undefined }),
     });
-    adminToken = await loginAdmin(t.http);
+    d = new AutoTopUpDriver(t, fake);
+    await d.signInAdmin();
   });
   afterAll(async () => {
     await t?.close();
     await fake.stop();
   });
 
-  const balanceOf = async (user: TestUser): Promise<number> => (await t.http.get('/tokens/balance', { token: user.token })).body.balance;
-  const settingOf = async (user: TestUser) => (await t.http.get('/billing/auto-top-up', { token: user.token })).body;
-  const putSetting = (user: TestUser, body: unknown) => t.http.put('/billing/auto-top-up', body, { token: user.token });
-  const intentsOf = (user: TestUser): FakeIntent[] => fake.intents.created.filter((intent) => intent.metadata.userId === user.id);
-  const spend = (user: TestUser) => t.http.post('/services/chat', { message: 'spend' }, { token: user.token });
-
-  /** Moves the balance to exactly `balance` with an admin grant or deduct (above the threshold: crosses nothing). */
-  async function setBalance(user: TestUser, balance: number): Promise<void> {
-    const difference = balance - (await balanceOf(user));
-    if (difference === 0) return;
-    const path = `/admin/users/${user.id}/tokens/${difference > 0 ? 'grant' : 'deduct'}`;
-    const response = await t.http.post(path, { amount: Math.abs(difference), reason: 'test setup' }, { token: adminToken });
-    expect(response.status).toBe(201);
-  }
-
-  /** A user who bought tokens_1k with saveCard: the session credits it, its PaymentIntent's event saves the card. */
-  async function userWithCard(): Promise<TestUser & { card: string }> {
-    const user = await registerUser(t.http);
-    const response = await t.http.post('/billing/checkout', { packageCode: PACKAGE.packageCode, saveCard: true }, { token: user.token });
-    expect(response.status).toBe(201);
-    const { providerReference } = response.body;
-    expect(await stripeOutcomeOf(t.http, fake.event('checkout.session.completed', fake.session(providerReference)))).toBe('credited');
-    const intent = fake.sessionIntent(providerReference);
-    expect(await stripeOutcomeOf(t.http, fake.event('payment_intent.succeeded', intent))).toBe('card_saved');
-    return { ...user, card: intent.payment_method! };
-  }
-
-  async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, ms = 10_000): Promise<T> {
-    const deadline = Date.now() + ms;
-    for (;;) {
-      const value = await probe();
-      if (value !== undefined) return value;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-
-  /** The attempt's PaymentIntent, once the worker sent it and recorded it (status processing). */
-  async function sentIntent(user: TestUser): Promise<FakeIntent> {
-    await until('the attempt to be sent', async () => ((await settingOf(user)).lastAttempt?.status === 'processing' ? true : undefined));
-    const intents = intentsOf(user);
-    expect(intents).toHaveLength(1);
-    return intents[0];
-  }
-
-  /** Long enough for the worker (every 100 ms) to have sent anything it had. */
-  const workerRounds = () => new Promise((resolve) => setTimeout(resolve, 600));
-
-  async function outboxFailures(user: TestUser): Promise<{ type: string; body: string }[]> {
-    return t.dataSource.query('SELECT type, body FROM outbox_events WHERE user_id = ? AND type = ?', [user.id, 'auto_top_up.failed']);
-  }
-
   it("a checkout with saveCard pays as the user's Stripe customer with setup_future_usage off_session, and saves the card", async () => {
-    const user = await userWithCard();
+    const user = await d.userWithCard();
     const sessionRequest = fake.requests.filter((request) => request.path === '/v1/checkout/sessions').at(-1)!;
     expect(sessionRequest.form.get('customer')).toMatch(/^cus_test_/);
     expect(sessionRequest.form.get('payment_intent_data[setup_future_usage]')).toBe('off_session');
-    expect(await settingOf(user)).toEqual({
+    expect(await d.settingOf(user)).toEqual({
       enabled: false,
       thresholdTokens: null,
       packageCode: null,
@@ -107,7 +51,7 @@ describe('automatic top-up through Stripe', () => {
     await checkoutWithStripe(t.http, user);
     expect((await t.http.post('/billing/checkout', { packageCode: 'tokens_1k', saveCard: true }, { token: user.token })).status).toBe(201);
     expect(fake.intents.customersCreated).toBe(customers);
-    const answer = await putSetting(user, SETTING);
+    const answer = await d.putSetting(user, SETTING);
     expect(answer.status).toBe(200);
     expect(answer.body).toMatchObject({ ...SETTING, spentThisMonthCents: 0, lastAttempt: null, paymentMethodSaved: true });
   });
@@ -121,19 +65,19 @@ describe('automatic top-up through Stripe', () => {
     expect(await stripeOutcomeOf(t.http, fake.event('checkout.session.completed', fake.session(checkout.providerReference)))).toBe(
       'credited',
     );
-    const response = await putSetting(user, SETTING);
+    const response = await d.putSetting(user, SETTING);
     expect({ status: response.status, code: response.body.code }).toEqual({ status: 409, code: 'NO_PAYMENT_METHOD' });
-    expect(await settingOf(user)).toMatchObject({ enabled: false, thresholdTokens: null, paymentMethodSaved: false });
+    expect(await d.settingOf(user)).toMatchObject({ enabled: false, thresholdTokens: null, paymentMethodSaved: false });
   });
 
   it('a debit crossing the threshold makes one off-session PaymentIntent; its webhook, delivered twice, credits once', async () => {
-    const user = await userWithCard();
-    expect((await putSetting(user, SETTING)).status).toBe(200);
-    await setBalance(user, THRESHOLD);
-    expect(intentsOf(user)).toHaveLength(0);
-    expect((await spend(user)).status).toBe(201);
-    const intent = await sentIntent(user);
-    const setting = await settingOf(user);
+    const user = await d.userWithCard();
+    expect((await d.putSetting(user, SETTING)).status).toBe(200);
+    await d.setBalance(user, THRESHOLD);
+    expect(d.intentsOf(user)).toHaveLength(0);
+    expect((await d.spend(user)).status).toBe(201);
+    const intent = await d.sentIntent(user);
+    const setting = await d.settingOf(user);
     const purchaseId = setting.lastAttempt.purchaseId;
     expect(intent).toMatchObject({
       amount: PACKAGE.priceCents,
@@ -152,144 +96,142 @@ describe('automatic top-up through Stripe', () => {
     expect(await stripeOutcomeOf(t.http, succeeded)).toBe('credited');
     expect(await stripeOutcomeOf(t.http, succeeded)).toBe('duplicate');
     // Another event about the same payment (Stripe may send one again under a new id) credits nothing either.
-    expect(await stripeOutcomeOf(t.http, fake.event('payment_intent.succeeded', fake.intents.intent(intent.id)))).toBe('ignored');
-    expect(await balanceOf(user)).toBe(THRESHOLD - 1 + PACKAGE.tokens);
+    expect(await d.intentEvent('payment_intent.succeeded', intent.id)).toBe('ignored');
+    expect(await d.balanceOf(user)).toBe(THRESHOLD - 1 + PACKAGE.tokens);
     const purchases = (await t.http.get('/billing/purchases', { token: user.token })).body;
     expect(purchases.find((each: { id: string }) => each.id === purchaseId)).toMatchObject({
       status: 'paid',
       automatic: true,
       tokens: 1000,
     });
-    expect(await settingOf(user)).toMatchObject({ enabled: true, spentThisMonthCents: 500, lastAttempt: { purchaseId, status: 'paid' } });
+    expect(await d.settingOf(user)).toMatchObject({ enabled: true, spentThisMonthCents: 500, lastAttempt: { purchaseId, status: 'paid' } });
     await expectLedgerConsistent(t.dataSource, user.id);
   });
 
   it('50 parallel debits crossing the threshold together make exactly one PaymentIntent', async () => {
-    const user = await userWithCard();
-    expect((await putSetting(user, SETTING)).status).toBe(200);
-    await setBalance(user, THRESHOLD + 25);
-    const answers = await Promise.all(Array.from({ length: 50 }, () => spend(user)));
+    const user = await d.userWithCard();
+    expect((await d.putSetting(user, SETTING)).status).toBe(200);
+    await d.setBalance(user, THRESHOLD + 25);
+    const answers = await Promise.all(Array.from({ length: 50 }, () => d.spend(user)));
     expect(answers.map((answer) => answer.status)).toEqual(Array(50).fill(201));
-    expect(await balanceOf(user)).toBe(THRESHOLD - 25);
-    await sentIntent(user);
-    await workerRounds();
-    expect(intentsOf(user)).toHaveLength(1);
+    expect(await d.balanceOf(user)).toBe(THRESHOLD - 25);
+    await d.sentIntent(user);
+    await d.workerRounds();
+    expect(d.intentsOf(user)).toHaveLength(1);
   });
 
   it('a second crossing while an attempt is in flight makes none', async () => {
-    const user = await userWithCard();
-    expect((await putSetting(user, SETTING)).status).toBe(200);
-    await setBalance(user, THRESHOLD);
-    await spend(user);
-    await sentIntent(user);
-    await setBalance(user, THRESHOLD + 10);
-    await setBalance(user, THRESHOLD - 10);
-    await spend(user);
-    await setBalance(user, THRESHOLD);
-    await spend(user);
-    await workerRounds();
-    expect(intentsOf(user)).toHaveLength(1);
-    expect((await settingOf(user)).lastAttempt.status).toBe('processing');
+    const user = await d.userWithCard();
+    expect((await d.putSetting(user, SETTING)).status).toBe(200);
+    await d.setBalance(user, THRESHOLD);
+    await d.spend(user);
+    await d.sentIntent(user);
+    await d.setBalance(user, THRESHOLD + 10);
+    await d.setBalance(user, THRESHOLD - 10);
+    await d.spend(user);
+    await d.setBalance(user, THRESHOLD);
+    await d.spend(user);
+    await d.workerRounds();
+    expect(d.intentsOf(user)).toHaveLength(1);
+    expect((await d.settingOf(user)).lastAttempt.status).toBe('processing');
   });
 
   it('only a crossing starts an attempt: debits that stay below the threshold after a top-up start none', async () => {
-    const user = await userWithCard();
+    const user = await d.userWithCard();
     const threshold = 1500;
-    expect((await putSetting(user, { ...SETTING, thresholdTokens: threshold })).status).toBe(200);
-    await setBalance(user, threshold);
-    await setBalance(user, 100);
-    const intent = await sentIntent(user);
-    expect(await stripeOutcomeOf(t.http, fake.event('payment_intent.succeeded', fake.intents.intent(intent.id)))).toBe('credited');
-    expect(await balanceOf(user)).toBe(100 + PACKAGE.tokens);
-    await spend(user);
-    await spend(user);
-    await workerRounds();
-    expect(intentsOf(user)).toHaveLength(1);
+    expect((await d.putSetting(user, { ...SETTING, thresholdTokens: threshold })).status).toBe(200);
+    await d.setBalance(user, threshold);
+    await d.setBalance(user, 100);
+    const intent = await d.sentIntent(user);
+    expect(await d.intentEvent('payment_intent.succeeded', intent.id)).toBe('credited');
+    expect(await d.balanceOf(user)).toBe(100 + PACKAGE.tokens);
+    await d.spend(user);
+    await d.spend(user);
+    await d.workerRounds();
+    expect(d.intentsOf(user)).toHaveLength(1);
   });
 
   it('never spends beyond the monthly limit: a crossing that would pass it makes none', async () => {
-    const user = await userWithCard();
-    expect((await putSetting(user, { ...SETTING, monthlyLimitCents: PACKAGE.priceCents })).status).toBe(200);
-    await setBalance(user, THRESHOLD);
-    await spend(user);
-    const intent = await sentIntent(user);
-    expect(await stripeOutcomeOf(t.http, fake.event('payment_intent.succeeded', fake.intents.intent(intent.id)))).toBe('credited');
-    await setBalance(user, THRESHOLD);
-    await spend(user);
-    await workerRounds();
-    expect(intentsOf(user)).toHaveLength(1);
-    expect(await settingOf(user)).toMatchObject({ enabled: true, spentThisMonthCents: 500, lastAttempt: { status: 'paid' } });
+    const user = await d.userWithCard();
+    expect((await d.putSetting(user, { ...SETTING, monthlyLimitCents: PACKAGE.priceCents })).status).toBe(200);
+    await d.setBalance(user, THRESHOLD);
+    await d.spend(user);
+    const intent = await d.sentIntent(user);
+    expect(await d.intentEvent('payment_intent.succeeded', intent.id)).toBe('credited');
+    await d.setBalance(user, THRESHOLD);
+    await d.spend(user);
+    await d.workerRounds();
+    expect(d.intentsOf(user)).toHaveLength(1);
+    expect(await d.settingOf(user)).toMatchObject({ enabled: true, spentThisMonthCents: 500, lastAttempt: { status: 'paid' } });
   });
 
   it('a declined card fails the purchase, disables automatic top-up and writes auto_top_up.failed; no tokens', async () => {
-    const user = await userWithCard();
+    const user = await d.userWithCard();
     fake.intents.declinedCards.add(user.card);
-    expect((await putSetting(user, SETTING)).status).toBe(200);
-    await setBalance(user, THRESHOLD);
-    await spend(user);
-    const setting = await until('the attempt to fail', async () => {
-      const current = await settingOf(user);
+    expect((await d.putSetting(user, SETTING)).status).toBe(200);
+    await d.setBalance(user, THRESHOLD);
+    await d.spend(user);
+    const setting = await d.until('the attempt to fail', async () => {
+      const current = await d.settingOf(user);
       return current.lastAttempt?.status === 'failed' ? current : undefined;
     });
     expect(setting).toMatchObject({ enabled: false, spentThisMonthCents: 0 });
     const purchaseId = setting.lastAttempt.purchaseId;
     const purchases = (await t.http.get('/billing/purchases', { token: user.token })).body;
     expect(purchases.find((each: { id: string }) => each.id === purchaseId)).toMatchObject({ status: 'failed', automatic: true });
-    expect(await balanceOf(user)).toBe(THRESHOLD - 1);
+    expect(await d.balanceOf(user)).toBe(THRESHOLD - 1);
     // Stripe's own failure event for the same payment changes nothing more.
-    const [intent] = intentsOf(user);
-    expect(await stripeOutcomeOf(t.http, fake.event('payment_intent.payment_failed', fake.intents.intent(intent.id)))).toBe('ignored');
-    const failures = await outboxFailures(user);
+    const [intent] = d.intentsOf(user);
+    expect(await d.intentEvent('payment_intent.payment_failed', intent.id)).toBe('ignored');
+    const failures = await d.outboxFailures(user);
     expect(failures).toHaveLength(1);
     expect(JSON.parse(failures[0].body)).toMatchObject({
       type: 'auto_top_up.failed',
       data: { userId: user.id, purchaseId, amountCents: 500, currency: 'usd', reason: 'insufficient_funds' },
     });
     // Disabled: the next crossing buys nothing.
-    await setBalance(user, THRESHOLD);
-    await spend(user);
-    await workerRounds();
-    expect(intentsOf(user)).toHaveLength(1);
-    expect(await balanceOf(user)).toBe(THRESHOLD - 1);
+    await d.setBalance(user, THRESHOLD);
+    await d.spend(user);
+    await d.workerRounds();
+    expect(d.intentsOf(user)).toHaveLength(1);
+    expect(await d.balanceOf(user)).toBe(THRESHOLD - 1);
   });
 
   it('an answer lost on the way is sent again with the same idempotency key: one PaymentIntent, one charge', async () => {
-    const user = await userWithCard();
-    expect((await putSetting(user, SETTING)).status).toBe(200);
+    const user = await d.userWithCard();
+    expect((await d.putSetting(user, SETTING)).status).toBe(200);
     const keysBefore = fake.intents.keysReceived.length;
     // The SDK's own attempt and its two retries all lose their answer: the worker gives up until its claim expires.
     fake.intents.dropAnswers = 3;
-    await setBalance(user, THRESHOLD);
-    await spend(user);
-    const intent = await sentIntent(user);
-    const purchaseId = (await settingOf(user)).lastAttempt.purchaseId;
+    await d.setBalance(user, THRESHOLD);
+    await d.spend(user);
+    const intent = await d.sentIntent(user);
+    const purchaseId = (await d.settingOf(user)).lastAttempt.purchaseId;
     const keys = fake.intents.keysReceived.slice(keysBefore);
     expect(keys.length).toBeGreaterThanOrEqual(4);
     expect(new Set(keys)).toEqual(new Set([purchaseId]));
-    expect(intentsOf(user)).toHaveLength(1);
-    expect(await stripeOutcomeOf(t.http, fake.event('payment_intent.succeeded', fake.intents.intent(intent.id)))).toBe('credited');
-    expect(await balanceOf(user)).toBe(THRESHOLD - 1 + PACKAGE.tokens);
+    expect(d.intentsOf(user)).toHaveLength(1);
+    expect(await d.intentEvent('payment_intent.succeeded', intent.id)).toBe('credited');
+    expect(await d.balanceOf(user)).toBe(THRESHOLD - 1 + PACKAGE.tokens);
   });
 
   it('a PaymentIntent event that does not match the attempt credits nothing', async () => {
-    const user = await userWithCard();
-    expect((await putSetting(user, SETTING)).status).toBe(200);
-    await setBalance(user, THRESHOLD);
-    await spend(user);
-    const intent = await sentIntent(user);
+    const user = await d.userWithCard();
+    expect((await d.putSetting(user, SETTING)).status).toBe(200);
+    await d.setBalance(user, THRESHOLD);
+    await d.spend(user);
+    const intent = await d.sentIntent(user);
     for (const claim of [{ amount_received: 499 }, { currency: 'eur' }, { id: 'pi_test_another' }]) {
-      expect(await stripeOutcomeOf(t.http, fake.event('payment_intent.succeeded', { ...fake.intents.intent(intent.id), ...claim }))).toBe(
-        'mismatch',
-      );
+      expect(await d.intentEvent('payment_intent.succeeded', intent.id, claim)).toBe('mismatch');
     }
-    expect(await balanceOf(user)).toBe(THRESHOLD - 1);
-    expect((await settingOf(user)).lastAttempt.status).toBe('processing');
+    expect(await d.balanceOf(user)).toBe(THRESHOLD - 1);
+    expect((await d.settingOf(user)).lastAttempt.status).toBe('processing');
   });
 
   it('bad input is a 400 naming the field, and changes nothing', async () => {
-    const user = await userWithCard();
-    expect((await putSetting(user, SETTING)).status).toBe(200);
-    const before = await settingOf(user);
+    const user = await d.userWithCard();
+    expect((await d.putSetting(user, SETTING)).status).toBe(200);
+    const before = await d.settingOf(user);
     const bad: [unknown, string][] = [
       [{ ...SETTING, enabled: 'yes' }, 'enabled'],
       [{ ...SETTING, thresholdTokens: 0 }, 'thresholdTokens'],
@@ -304,7 +246,7 @@ describe('automatic top-up through Stripe', () => {
       [{ ...SETTING, extra: 1 }, 'extra'],
     ];
     for (const [body, field] of bad) {
-      const response = await putSetting(user, body);
+      const response = await d.putSetting(user, body);
       expect({ status: response.status, code: response.body.code }).toEqual({ status: 400, code: 'VALIDATION_FAILED' });
       expect(response.body.details.map((detail: { field: string }) => detail.field)).toContain(field);
     }
@@ -315,7 +257,7 @@ describe('automatic top-up through Stripe', () => {
         fields: ['saveCard'],
       });
     }
-    expect(await settingOf(user)).toEqual(before);
+    expect(await d.settingOf(user)).toEqual(before);
     expect((await t.http.put('/billing/auto-top-up', SETTING)).status).toBe(401);
   });
 });

@@ -38,6 +38,8 @@ export class FakeStripeIntents {
   readonly keysReceived: string[] = [];
   /** Creations to carry out but answer by dropping the connection (an answer lost on the way). */
   dropAnswers = 0;
+  /** How long each creation takes to answer (a slow Stripe). */
+  answerDelayMs = 0;
   private readonly answers = new Map<string, Answer>();
   private readonly customers = new Map<string, { id: string; object: 'customer'; metadata: Record<string, string> }>();
 

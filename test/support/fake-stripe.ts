@@ -92,7 +92,7 @@ export class FakeStripeApi {
           this.intents.dropAnswers -= 1;
           return res.destroy();
         }
-        return send(answer.status, answer.body);
+        return void setTimeout(() => send(answer.status, answer.body), this.intents.answerDelayMs);
       }
       send(404, { error: { type: 'invalid_request_error', message: `Unrecognized request URL (${req.method}: ${req.url})` } });
     });
