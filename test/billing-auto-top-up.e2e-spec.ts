@@ -9,7 +9,7 @@ import { AutoTopUpDriver, PACKAGE, SETTING, THRESHOLD } from './support/auto-top
 import { registerUser } from './support/factories.js';
 import { FakeStripeApi } from './support/fake-stripe.js';
 import { expectLedgerConsistent } from './support/ledger-assertions.js';
-import { checkoutWithStripe, stripeOutcomeOf } from './support/stripe-webhooks.js';
+import { checkoutWithStripe, deliverStripeEvent, stripeOutcomeOf } from './support/stripe-webhooks.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
 describe('automatic top-up through Stripe', () => {
@@ -213,6 +213,37 @@ describe('automatic top-up through Stripe', () => {
     expect(d.intentsOf(user)).toHaveLength(1);
     expect(await d.intentEvent('payment_intent.succeeded', intent.id)).toBe('credited');
     expect(await d.balanceOf(user)).toBe(THRESHOLD - 1 + PACKAGE.tokens);
+  });
+
+  it('an event that outruns the recording of its PaymentIntent is refused (409, not recorded) and credits when delivered again', async () => {
+    const user = await d.userWithCard();
+    expect((await d.putSetting(user, SETTING)).status).toBe(200);
+    fake.intents.answerDelayMs = 1500;
+    try {
+      await d.setBalance(user, THRESHOLD);
+      await d.spend(user);
+      const intent = await d.until('the PaymentIntent', async () => d.intentsOf(user)[0]);
+      const event = fake.event('payment_intent.succeeded', fake.intents.intent(intent.id));
+      const early = await deliverStripeEvent(t.http, event);
+      expect({ status: early.status, code: early.body.code }).toEqual({ status: 409, code: 'CONFLICT' });
+      await d.sentIntent(user);
+      expect(await stripeOutcomeOf(t.http, event)).toBe('credited');
+      expect(await d.balanceOf(user)).toBe(THRESHOLD - 1 + PACKAGE.tokens);
+    } finally {
+      fake.intents.answerDelayMs = 0;
+    }
+  });
+
+  it('a refund of an automatic top-up takes its tokens back, found through its PaymentIntent', async () => {
+    const user = await d.userWithCard();
+    expect((await d.putSetting(user, SETTING)).status).toBe(200);
+    await d.setBalance(user, THRESHOLD);
+    await d.spend(user);
+    const intent = await d.sentIntent(user);
+    expect(await d.intentEvent('payment_intent.succeeded', intent.id)).toBe('credited');
+    expect(await stripeOutcomeOf(t.http, fake.event('charge.refunded', fake.refund(intent.id, PACKAGE.priceCents)))).toBe('reversed');
+    expect(await d.balanceOf(user)).toBe(THRESHOLD - 1);
+    await expectLedgerConsistent(t.dataSource, user.id);
   });
 
   it('a PaymentIntent event that does not match the attempt credits nothing', async () => {
