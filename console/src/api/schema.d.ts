@@ -1455,7 +1455,7 @@ export interface components {
             /** @example 2026-11-21T10:00:00.000Z */
             createdAt: string;
             /**
-             * @description Details by type: `uncollected` (tokens this entry could not take and the account now owes), `reason` of a refund (a stable code) or of a hold_release (settled, released, expired), `holdId`, `model`, `promptTokens`, `completionTokens`, `purchaseId`, `repaidFrom` (the entry whose tokens an owed_repayment used), `heldExpired` (allowance of open holds an expiry removed)
+             * @description Details by type: `uncollected` (tokens this entry could not take and the account now owes), `reason` of a refund (a stable code) or of a hold_release (settled, released, expired), `holdId`, `model`, `promptTokens`, `completionTokens`, `purchaseId`, `repaidFrom` (the entry whose tokens an owed_repayment used), `heldExpired` (allowance of open holds an expiry removed), `grantId`, `expiresAt` and `priority` of a promotional grant (its admin_grant and its grant_expiry)
              * @example null
              */
             metadata: Record<string, never> | null;
@@ -1535,7 +1535,7 @@ export interface components {
             /** @example 2026-11-21T10:00:00.000Z */
             createdAt: string;
             /**
-             * @description Details by type: `uncollected` (tokens this entry could not take and the account now owes), `reason` of a refund (a stable code) or of a hold_release (settled, released, expired), `holdId`, `model`, `promptTokens`, `completionTokens`, `purchaseId`, `repaidFrom` (the entry whose tokens an owed_repayment used), `heldExpired` (allowance of open holds an expiry removed)
+             * @description Details by type: `uncollected` (tokens this entry could not take and the account now owes), `reason` of a refund (a stable code) or of a hold_release (settled, released, expired), `holdId`, `model`, `promptTokens`, `completionTokens`, `purchaseId`, `repaidFrom` (the entry whose tokens an owed_repayment used), `heldExpired` (allowance of open holds an expiry removed), `grantId`, `expiresAt` and `priority` of a promotional grant (its admin_grant and its grant_expiry)
              * @example null
              */
             metadata: Record<string, never> | null;

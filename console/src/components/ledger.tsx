@@ -25,7 +25,8 @@ function describe(line: LedgerLine): string {
   const metadata = (entry.metadata ?? {}) as Record<string, unknown>;
   const reason = typeof metadata.reason === 'string' ? metadata.reason : null;
   // A promotional grant says until when; its grant_expiry entry is labelled by its type alone.
-  const promotion = entry.type === 'admin_grant' && typeof metadata.expiresAt === 'string' ? t.promotional(formatDate(metadata.expiresAt)) : null;
+  const promotion =
+    entry.type === 'admin_grant' && typeof metadata.expiresAt === 'string' ? t.promotional(formatDate(metadata.expiresAt)) : null;
   return [strings.types[entry.type] ?? entry.type, entry.action, reason, promotion].filter(Boolean).join(' · ');
 }
 

@@ -2,6 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import { api, unwrap, type Schemas } from '../api/client';
+import { AutoTopUp } from '../components/auto-top-up';
 import { ErrorNotice, Loading } from '../components/notice';
 import { formatMoney, formatTokens } from '../format';
 import { strings } from '../strings';
@@ -12,19 +13,23 @@ type Checkout = Schemas['CheckoutResultDto'];
 
 export const resultPath = (purchaseId: string): string => `${PAGES.buyResult}?purchase=${encodeURIComponent(purchaseId)}`;
 
-/** The packages as cards; buying one goes to the provider's checkout, or (demo provider) confirms here. */
+/**
+ * The packages as cards; buying one goes to the provider's checkout, or (demo provider) confirms here. A
+ * checkout may save the card for automatic top-up, which is set up below the packages.
+ */
 export function BuyPage() {
   const packages = useQuery({ queryKey: ['packages'], queryFn: async () => unwrap(await api.GET('/billing/packages')) });
   const [error, setError] = useState<unknown>();
   const [demo, setDemo] = useState<Checkout | null>(null);
   const [busy, setBusy] = useState(false);
+  const [saveCard, setSaveCard] = useState(false);
   const navigate = useNavigate();
 
   const buy = async (packageCode: string) => {
     setBusy(true);
     setError(undefined);
     try {
-      const checkout = unwrap(await api.POST('/billing/checkout', { body: { packageCode } }));
+      const checkout = unwrap(await api.POST('/billing/checkout', { body: { packageCode, ...(saveCard && { saveCard }) } }));
       if (checkout.redirectUrl) window.location.assign(checkout.redirectUrl);
       else setDemo(checkout);
     } catch (caught) {
@@ -77,6 +82,18 @@ export function BuyPage() {
       )}
       {packages.isError && <ErrorNotice error={packages.error} onRetry={() => void packages.refetch()} />}
       {packages.isPending && <Loading />}
+      <label className="check">
+        <input
+          type="checkbox"
+          checked={saveCard}
+          onChange={(event) => setSaveCard(event.target.checked)}
+          aria-describedby="save-card-hint"
+        />{' '}
+        {strings.topUp.saveCard}
+      </label>
+      <p id="save-card-hint" className="muted hint">
+        {strings.topUp.saveCardHint}
+      </p>
       <ul className="cards">
         {(packages.data ?? []).map((item) => (
           <li key={item.code} className="card package">
@@ -92,6 +109,7 @@ export function BuyPage() {
           </li>
         ))}
       </ul>
+      {packages.data && <AutoTopUp packages={packages.data} />}
     </>
   );
 }

@@ -136,9 +136,7 @@ function AdjustmentDetails({ kind, adjustment }: { kind: 'grant' | 'deduct'; adj
       <p className="muted">{t.reasonLine(adjustment.reason)}</p>
       {kind === 'grant' && (
         <p className="muted">
-          {adjustment.expiresAt
-            ? t.promotionLine(formatDateTime(adjustment.expiresAt), String(adjustment.priority))
-            : t.neverExpires}
+          {adjustment.expiresAt ? t.promotionLine(formatDateTime(adjustment.expiresAt), String(adjustment.priority)) : t.neverExpires}
         </p>
       )}
     </>
