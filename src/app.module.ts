@@ -10,6 +10,7 @@ import { createValidationPipe } from './common/validation.js';
 import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
+import { AppLedgerWatcher } from './notifications/app-ledger.watcher.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
 import { ObservabilityModule } from './observability/observability.module.js';
 import { RateLimitsModule } from './rate-limits/rate-limits.module.js';
@@ -37,8 +38,10 @@ import { toErrorBody } from './common/error-response.js';
     SubscriptionsModule,
     // Metering: the authenticated user pays; token accounts follow the subscriptions.
     TokensModule.forRootAsync({
-      imports: [SubscriptionsModule],
+      imports: [SubscriptionsModule, NotificationsModule],
       accountPolicy: SubscriptionsAccountPolicy,
+      // Low-balance events and users' alerts, written to the outbox in the ledger entries' transaction.
+      ledgerWatcher: AppLedgerWatcher,
       adminRoutes: { guard: AdminOnlyGuard },
       apiSecurity: ['bearer', 'api-key'],
       inject: [AppConfig],

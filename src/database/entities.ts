@@ -1,3 +1,4 @@
+import { AlertSetting } from '../alerts/alert-setting.entity.js';
 import { PaymentEvent } from '../billing/payment-event.entity.js';
 import { Purchase } from '../billing/purchase.entity.js';
 import { TokenPackage } from '../billing/token-package.entity.js';
@@ -23,4 +24,5 @@ export const entities = (mysql: boolean) => [
   PaymentEvent,
   AiModel,
   OutboxEvent,
+  AlertSetting,
 ];

@@ -1,15 +1,19 @@
 import { MigrationInterface, QueryRunner, Table } from 'typeorm';
+import { isMysql } from '@token-metering/database';
 
 /** Events recorded with the ledger entries that caused them, delivered from here (see src/outbox). */
 export class Outbox1765000000200 implements MigrationInterface {
   name = 'Outbox1765000000200';
 
   async up(queryRunner: QueryRunner): Promise<void> {
+    const mysql = isMysql(queryRunner.manager);
     await queryRunner.createTable(
       new Table({
         name: 'outbox_events',
         columns: [
-          { name: 'id', type: 'varchar', length: '36', isPrimary: true },
+          // SQLite numbers only an INTEGER PRIMARY KEY by itself.
+          { name: 'seq', type: mysql ? 'bigint' : 'integer', isPrimary: true, isGenerated: true, generationStrategy: 'increment' },
+          { name: 'id', type: 'varchar', length: '36' },
           { name: 'user_id', type: 'varchar', length: '36' },
           { name: 'destination', type: 'varchar', length: '16' },
           { name: 'type', type: 'varchar', length: '64' },
@@ -19,10 +23,13 @@ export class Outbox1765000000200 implements MigrationInterface {
           { name: 'created_at', type: 'datetime', precision: 3 },
           { name: 'next_attempt_at', type: 'datetime', precision: 3 },
           { name: 'last_attempt_at', type: 'datetime', precision: 3, isNullable: true },
+          { name: 'claim_id', type: 'varchar', length: '36', isNullable: true },
+          { name: 'last_error', type: 'varchar', length: '255', isNullable: true },
         ],
         indices: [
+          { name: 'uq_outbox_events_id', columnNames: ['id'], isUnique: true },
           { name: 'idx_outbox_events_due', columnNames: ['status', 'next_attempt_at'] },
-          { name: 'idx_outbox_events_account', columnNames: ['user_id', 'destination', 'created_at'] },
+          { name: 'idx_outbox_events_account', columnNames: ['user_id', 'destination', 'status', 'seq'] },
         ],
       }),
     );
