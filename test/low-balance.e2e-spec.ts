@@ -6,8 +6,6 @@
  */
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { createHmac } from 'node:crypto';
-import { createServer, IncomingHttpHeaders, Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { validateEnvironment } from '../src/config/environment.js';
 import { LowBalanceEvents } from '../src/notifications/low-balance.events.js';
 import { LOG_DESTINATION } from '../src/observability/app-logger.js';
@@ -15,15 +13,9 @@ import type { TokensDepletedEvent, TokensLowBalanceEvent } from '../src/notifica
 import { registerUser, TestUser } from './support/factories.js';
 import type { HttpClient } from './support/http-client.js';
 import { startTestApp, TestApp } from './support/test-app.js';
+import { WebhookReceiver, waitUntil } from './support/webhook-receiver.js';
 
 const WEBHOOK_SECRET = 'low-balance-webhook-secret-0123456789';
-
-async function waitUntil(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  for (const started = Date.now(); !condition();) {
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 /** Time for a stray duplicate to show up before asserting there is none. */
 const settle = () => new Promise((resolve) => setTimeout(resolve, 300));
@@ -52,42 +44,6 @@ async function spendTo(http: HttpClient, user: TestUser, target: number): Promis
         : await chat(http, user);
     expect(response.status).toBe(201);
     balance = Number(response.headers.get('x-tokens-remaining'));
-  }
-}
-
-interface ReceivedWebhook {
-  headers: IncomingHttpHeaders;
-  body: string;
-}
-
-/** A local webhook receiver; `respond` decides the status of each delivery (or hangs when it returns null). */
-class WebhookReceiver {
-  readonly received: ReceivedWebhook[] = [];
-  respond: (delivery: ReceivedWebhook) => number | null = () => 200;
-  private server?: Server;
-
-  async start(): Promise<string> {
-    this.server = createServer((request, response) => {
-      const chunks: Buffer[] = [];
-      request.on('data', (chunk: Buffer) => chunks.push(chunk));
-      request.on('end', () => {
-        const delivery = { headers: request.headers, body: Buffer.concat(chunks).toString('utf8') };
-        this.received.push(delivery);
-        const status = this.respond(delivery);
-        if (status !== null) response.writeHead(status).end();
-      });
-    });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/hooks/tokens`;
-  }
-
-  of(userId: string): (ReceivedWebhook & { json: any })[] {
-    return this.received.map((d) => ({ ...d, json: JSON.parse(d.body) })).filter((d) => d.json.data?.userId === userId);
-  }
-
-  async stop(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise((resolve) => this.server?.close(resolve));
   }
 }
 
