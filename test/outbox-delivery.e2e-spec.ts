@@ -5,6 +5,7 @@
  * once, and events written only when the ledger entries that caused them commit.
  */
 import { Injectable } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
 import { TransactionRunner } from '@token-metering/database';
 import { LedgerWatcher, type WrittenEntry } from '@token-metering/tokens';
 import type { EntityManager } from 'typeorm';
@@ -143,8 +144,10 @@ describe('outbox delivery', () => {
     url = await receiver.start();
     // A slow receiver widens the window in which both instances could take the same event.
     receiver.delayMs = 30;
-    const first = await startTestApp({ env: FAST_DELIVERY });
-    const second = await startTestApp({ env: FAST_DELIVERY, database: first.database });
+    // One JWT secret: a session of one instance is valid on the other.
+    const env = { ...FAST_DELIVERY, JWT_SECRET: randomBytes(32).toString('hex') };
+    const first = await startTestApp({ env });
+    const second = await startTestApp({ env, database: first.database });
     apps = [first, second];
   });
   afterAll(async () => {
@@ -164,7 +167,8 @@ describe('outbox delivery', () => {
       expect(response.status).toBe(200);
     }
     // Charges through both instances at once: each account crosses all three thresholds.
-    await Promise.all(users.map((user, n) => chats(apps[n % 2].http, user, 20)));
+    const answers = await Promise.all(users.map((user, n) => chats(apps[n % 2].http, user, 20)));
+    expect(answers.flat().map((r) => r.status)).toEqual(Array(users.length * 20).fill(201));
     await waitUntil(() => users.every((user) => receiver.of(user.id).length >= 3), 'every alert', 20_000);
     await settle();
 
