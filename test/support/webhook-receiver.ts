@@ -7,6 +7,8 @@ export interface ReceivedWebhook {
   body: string;
   /** Date.now() when it arrived. */
   at: number;
+  /** What the receiver answered; null while (or when) it did not answer. */
+  status: number | null;
 }
 
 /** A local webhook receiver on 127.0.0.1; `respond` decides the status of each delivery (or hangs when it returns null). */
@@ -22,10 +24,19 @@ export class WebhookReceiver {
       const chunks: Buffer[] = [];
       request.on('data', (chunk: Buffer) => chunks.push(chunk));
       request.on('end', () => {
-        const delivery = { headers: request.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() };
+        const delivery: ReceivedWebhook = {
+          headers: request.headers,
+          body: Buffer.concat(chunks).toString('utf8'),
+          at: Date.now(),
+          status: null,
+        };
         this.received.push(delivery);
         const status = this.respond(delivery);
-        if (status !== null) setTimeout(() => response.writeHead(status).end(), this.delayMs);
+        if (status === null) return;
+        setTimeout(() => {
+          delivery.status = status;
+          response.writeHead(status).end();
+        }, this.delayMs);
       });
     });
     await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
