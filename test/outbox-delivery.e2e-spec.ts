@@ -5,6 +5,7 @@
  * once, and events written only when the ledger entries that caused them commit.
  */
 import { Injectable } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
 import { randomBytes } from 'node:crypto';
 import { TransactionRunner } from '@token-metering/database';
 import { LedgerWatcher, type WrittenEntry } from '@token-metering/tokens';
@@ -12,6 +13,7 @@ import type { EntityManager } from 'typeorm';
 import { AlertThresholdCrossings } from '../src/alerts/alert-threshold.crossings.js';
 import { LowBalanceDetector } from '../src/notifications/low-balance.detector.js';
 import { AppLedgerWatcher } from '../src/notifications/app-ledger.watcher.js';
+import { LowBalanceEvents } from '../src/notifications/low-balance.events.js';
 import { Outbox } from '../src/outbox/outbox.js';
 import { registerUser, TestUser } from './support/factories.js';
 import type { HttpClient } from './support/http-client.js';
@@ -26,6 +28,11 @@ const chats = (http: HttpClient, user: TestUser, n: number) =>
   Promise.all(Array.from({ length: n }, () => http.post('/services/chat', { message: 'spend' }, { token: user.token })));
 const socialPost = (http: HttpClient, user: TestUser) =>
   http.post('/services/social-posts', { text: 'x', platforms: ['x'] }, { token: user.token });
+/** Spends down to `target` in 1-token chats. */
+async function spendTo(http: HttpClient, user: TestUser, target: number): Promise<void> {
+  const balance = (await http.get('/tokens/balance', { token: user.token })).body.balance as number;
+  for (const response of await chats(http, user, balance - target)) expect(response.status).toBe(201);
+}
 const settle = () => new Promise((resolve) => setTimeout(resolve, 400));
 
 /** The app's watcher, failing after it wrote its events for the payers in `failFor`: their whole transaction rolls back. */
@@ -113,7 +120,23 @@ describe('outbox delivery', () => {
     expect((await t.http.get('/tokens/balance', { token: user.token })).body.balance).toBe(100);
     expect(receiver.of(user.id)).toEqual([]);
 
-    expect((await chats(t.http, user, 10)).map((r) => r.status)).toEqual(Array(10).fill(201));
+    // Nor is the operator's low-balance event emitted in the process for a crossing that rolled back.
+    const emitted: string[] = [];
+    const record = (event: { userId: string }) => event.userId === user.id && emitted.push('low_balance');
+    t.app.get(EventEmitter2).on(LowBalanceEvents.LowBalance, record);
+    await spendTo(t.http, user, 10);
+    FailingAfterWritingWatcher.failFor.add(user.id);
+    try {
+      expect((await chats(t.http, user, 5)).every((response) => response.status !== 201)).toBe(true);
+    } finally {
+      FailingAfterWritingWatcher.failFor.delete(user.id);
+    }
+    await settle();
+    expect(emitted).toEqual([]);
+    expect((await chats(t.http, user, 5)).map((r) => r.status)).toEqual(Array(5).fill(201));
+    await waitUntil(() => emitted.length > 0, 'the low-balance event');
+    t.app.get(EventEmitter2).off(LowBalanceEvents.LowBalance, record);
+
     await waitUntil(() => receiver.of(user.id).length >= 1, 'the alert');
     await settle();
     expect(receiver.of(user.id).map((d) => d.json.data)).toEqual([{ userId: user.id, threshold: 95, balance: 94 }]);

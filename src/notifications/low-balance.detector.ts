@@ -2,9 +2,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import type { Logger } from 'pino';
 import type { EntityManager } from 'typeorm';
-import { Clock, selectRows, TransactionRunner } from '@token-metering/database';
+import { Clock, selectRows } from '@token-metering/database';
 import type { WrittenEntry } from '@token-metering/tokens';
 import { APP_LOGGER } from '../observability/app-logger.js';
+import { AfterCommit } from '../outbox/after-commit.js';
 import { Outbox, type OutboxMessage } from '../outbox/outbox.js';
 import { OutboxDestinations } from '../outbox/outbox-destinations.js';
 import { Plan } from '../subscriptions/plan.entity.js';
@@ -43,7 +44,7 @@ export class LowBalanceDetector {
     private readonly outbox: Outbox,
     private readonly destinations: OutboxDestinations,
     private readonly events: EventEmitter2,
-    private readonly tx: TransactionRunner,
+    private readonly afterCommit: AfterCommit,
     private readonly clock: Clock,
     @Inject(APP_LOGGER) logger: Logger,
   ) {
@@ -82,7 +83,7 @@ export class LowBalanceDetector {
       }));
       await this.outbox.add(em, messages);
     }
-    this.tx.afterCommit(em, () => {
+    this.afterCommit.run(em, () => {
       for (const { type, payload } of crossings) {
         this.log.info({ event: type, ...payload }, type === LowBalanceEvents.Depleted ? 'tokens depleted' : 'low token balance');
         this.events.emit(type, payload);

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AfterCommit } from './after-commit.js';
 import { AppConfig } from '../config/app-config.js';
 import { Outbox } from './outbox.js';
 import { OutboxClaims } from './outbox-claims.js';
@@ -9,12 +10,13 @@ import { OutboxDestinations } from './outbox-destinations.js';
 /** Events written with the ledger entries that caused them (`Outbox.add`) and their delivery on every instance. */
 @Module({
   providers: [
+    AfterCommit,
     Outbox,
     OutboxClaims,
     OutboxDestinations,
     OutboxDeliveryWorker,
     { provide: OUTBOX_DELIVERY_OPTIONS, inject: [AppConfig], useFactory: outboxDeliveryOptionsOf },
   ],
-  exports: [Outbox, OutboxDestinations],
+  exports: [AfterCommit, Outbox, OutboxDestinations],
 })
 export class OutboxModule {}
