@@ -17,9 +17,8 @@ export type OutboxStatus = 'pending' | 'delivered' | 'failed';
 @Index('idx_outbox_events_due', ['status', 'nextAttemptAt'])
 @Index('idx_outbox_events_account', ['userId', 'destination', 'status', 'seq'])
 export class OutboxEvent {
-  @PrimaryGeneratedColumn({ type: 'bigint' })
-  /** mysql2 returns BIGINT as a string; nothing reads it through the entity. */
-  seq: string;
+  @PrimaryGeneratedColumn({ type: 'integer' })
+  seq: number;
 
   /** The event's id, also `id` in its body: receivers de-duplicate by it. */
   @Column({ type: 'varchar', length: 36 })

@@ -1,18 +1,16 @@
 import { MigrationInterface, QueryRunner, Table } from 'typeorm';
-import { isMysql } from '@token-metering/database';
 
 /** Events recorded with the ledger entries that caused them, delivered from here (see src/outbox). */
 export class Outbox1765000000200 implements MigrationInterface {
   name = 'Outbox1765000000200';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    const mysql = isMysql(queryRunner.manager);
     await queryRunner.createTable(
       new Table({
         name: 'outbox_events',
         columns: [
-          // SQLite numbers only an INTEGER PRIMARY KEY by itself.
-          { name: 'seq', type: mysql ? 'bigint' : 'integer', isPrimary: true, isGenerated: true, generationStrategy: 'increment' },
+          // INTEGER: SQLite numbers only an INTEGER PRIMARY KEY by itself (MySQL: INT, 2^31 events).
+          { name: 'seq', type: 'integer', isPrimary: true, isGenerated: true, generationStrategy: 'increment' },
           { name: 'id', type: 'varchar', length: '36' },
           { name: 'user_id', type: 'varchar', length: '36' },
           { name: 'destination', type: 'varchar', length: '16' },
