@@ -158,6 +158,35 @@ describe('outbox delivery', () => {
   });
 });
 
+describe('an instance shutting down while it posts', () => {
+  const receiver = new WebhookReceiver();
+  afterAll(() => receiver.stop());
+
+  it('gives its claims back: the next instance delivers them at once, not after the lease', async () => {
+    const url = await receiver.start();
+    receiver.respond = () => null;
+    const slow = { ...FAST_DELIVERY, WEBHOOK_TIMEOUT_MS: '15000', OUTBOX_LEASE_MS: '20000' };
+    const first = await startTestApp({ env: slow });
+    const user = await registerUser(first.http);
+    expect((await first.http.put('/alerts', { thresholds: [{ tokens: 95 }], webhookUrl: url }, { token: user.token })).status).toBe(200);
+    expect((await chats(first.http, user, 6)).map((r) => r.status)).toEqual(Array(6).fill(201));
+    await waitUntil(() => receiver.of(user.id).length === 1, 'the first post');
+    await first.close({ keepDatabase: true });
+
+    receiver.respond = () => 200;
+    const second = await startTestApp({ env: slow, database: first.database });
+    try {
+      await waitUntil(() => receiver.of(user.id).some((d) => d.status === 200), 'the delivery by the next instance', 5000);
+      expect(receiver.of(user.id).map((d) => [d.headers['x-webhook-attempt'], d.status])).toEqual([
+        ['1', null],
+        ['2', 200],
+      ]);
+    } finally {
+      await second.close();
+    }
+  });
+});
+
 (TEST_DB === 'mariadb' ? describe : describe.skip)('two instances on one database (mariadb)', () => {
   const receiver = new WebhookReceiver();
   let url: string;

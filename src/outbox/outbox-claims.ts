@@ -94,6 +94,15 @@ export class OutboxClaims {
     );
   }
 
+  /** Gives a claim back unfinished (the process is stopping): the event is due again at once, for any instance. */
+  release(event: ClaimedEvent, now: Date): Promise<number> {
+    return this.write(`UPDATE outbox_events SET next_attempt_at = ? WHERE seq = ? AND claim_id = ? AND status = 'pending'`, [
+      now,
+      event.seq,
+      event.claimId,
+    ]);
+  }
+
   failed(event: ClaimedEvent, error: string): Promise<number> {
     return this.write(`UPDATE outbox_events SET status = 'failed', last_error = ? WHERE seq = ? AND claim_id = ? AND status = 'pending'`, [
       error.slice(0, 255),

@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { Clock } from '@token-metering/database';
 import { productionWebhookUrlProblem } from '../alerts/webhook-url-policy.js';
@@ -20,7 +20,7 @@ const ROUNDS_PER_TICK = 50;
  * its claims to expire, and any instance delivers those events again.
  */
 @Injectable()
-export class OutboxDeliveryWorker implements OnApplicationBootstrap, OnApplicationShutdown {
+export class OutboxDeliveryWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly log: Logger;
   private readonly stop = new AbortController();
   private timer?: NodeJS.Timeout;
@@ -44,7 +44,8 @@ export class OutboxDeliveryWorker implements OnApplicationBootstrap, OnApplicati
     this.schedule(0);
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before the database closes: in-flight posts are aborted and their claims given back. */
+  async beforeApplicationShutdown(): Promise<void> {
     this.stop.abort();
     clearTimeout(this.timer);
     await this.running;
@@ -89,8 +90,11 @@ export class OutboxDeliveryWorker implements OnApplicationBootstrap, OnApplicati
           this.options.timeoutMs,
           this.stop.signal,
         );
-    // Shutting down: the claim lapses and the next instance (or this one, restarted) tries again.
-    if (this.stop.signal.aborted && !outcome.delivered) return false;
+    if (this.stop.signal.aborted && !outcome.delivered) {
+      // Stopping: the claim is given back, so another instance (or this one, restarted) need not wait for the lease.
+      await this.claims.release(event, this.clock.now()).catch(() => undefined);
+      return false;
+    }
     if (outcome.delivered) {
       await this.claims.delivered(event);
       this.log.info(fields, 'webhook delivered');
