@@ -23,6 +23,7 @@ import {
   clock,
   DAY,
   debit,
+  expireGrants,
   type Model,
   PLANS,
   type PlanCode,
@@ -31,6 +32,7 @@ import {
   Step,
 } from './support/ledger-model/model.js';
 import { DisputeCommand, RefundCommand, StripePurchaseCommand } from './support/ledger-model/payments.js';
+import { PromotionalGrantCommand } from './support/ledger-model/grants.js';
 import { createProbe } from './support/probe.js';
 import { startTestApp } from './support/test-app.js';
 
@@ -164,6 +166,7 @@ class EndPeriodCommand extends Step {
     clock.advance(new Date(periodEnd).getTime() - clock.now().getTime() + 1000);
     if (this.rolledBy === 'job') await real.t.app.get(PeriodRolloverJob).run();
     for (const account of model.accounts) {
+      expireGrants(account, clock.now().getTime());
       const { monthly, cap } = PLANS[account.plan];
       account.allowance = Math.min(account.allowance, cap);
       receive(account, 'allowance', monthly);
@@ -188,6 +191,9 @@ function commandsFor(users: number) {
       .tuple(who, fc.constantFrom<'grant' | 'deduct'>('grant', 'deduct'), fc.integer({ min: 1, max: 400 }))
       .map(([w, k, a]) => new AdjustCommand(w, k, a)),
     fc.tuple(who, fc.constantFrom<PlanCode>('free', 'starter', 'pro')).map(([w, p]) => new ChangePlanCommand(w, p)),
+    fc
+      .tuple(who, fc.integer({ min: 1, max: 400 }), fc.constantFrom(1, 50, 100), fc.integer({ min: 1, max: 45 }))
+      .map(([w, a, p, d]) => new PromotionalGrantCommand(w, a, p, d)),
     who.map((w) => new StripePurchaseCommand(w)),
     fc.tuple(who, fc.nat(3), fc.integer({ min: 1, max: 500 })).map(([w, p, c]) => new RefundCommand(w, p, c)),
     fc.tuple(who, fc.nat(3), fc.constantFrom<'won' | 'lost'>('won', 'lost')).map(([w, p, r]) => new DisputeCommand(w, p, r)),
@@ -236,6 +242,7 @@ describe('the ledger against a model', () => {
             user: await registerUser(real.t.http),
             allowance: monthly,
             credits: 0,
+            grants: [],
             owed: 0,
             granted: monthly,
             used: 0,
@@ -254,5 +261,6 @@ describe('the ledger against a model', () => {
         endOnFailure: false,
       },
     );
-  });
+    // 30 sequences of up to 25 steps, each step checked through the API: minutes on a busy machine.
+  }, 360_000);
 });

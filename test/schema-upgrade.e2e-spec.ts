@@ -18,6 +18,7 @@ import { createTestDatabase, TEST_DB, TestDatabase } from './support/test-databa
 const TOKEN_TABLES = [
   'idempotency_keys',
   'token_accounts',
+  'token_grants',
   'token_holds',
   'token_ledger_entries',
   'token_price_overrides',

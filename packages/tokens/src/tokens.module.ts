@@ -36,6 +36,7 @@ import { AccountDebits } from './ledger/account-debits.js';
 import { OwedTokens } from './ledger/owed-tokens.js';
 import { AllowanceExpiry } from './ledger/allowance-expiry.js';
 import { PostingBatches } from './ledger/posting-batches.js';
+import { PromotionalGrants } from './ledger/promotional-grants.js';
 import { LedgerEvents } from './ledger/ledger-events.js';
 import { LedgerRefunds } from './ledger/ledger-refunds.js';
 import { LedgerHolds } from './ledger/ledger-holds.js';
@@ -80,6 +81,7 @@ export class TokensModule {
       ...(options.ledgerWatcher ? [{ provide: LedgerWatcher, useClass: options.ledgerWatcher }] : []),
       AccountPostings,
       AccountDebits,
+      PromotionalGrants,
       OwedTokens,
       AllowanceExpiry,
       AccountPeriods,

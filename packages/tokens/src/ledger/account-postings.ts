@@ -6,6 +6,7 @@ import { execute, insertEntities, isCheckViolation, isMysql } from '@token-meter
 import { TokenAccount } from '../entities/token-account.entity.js';
 import { TokenLedgerEntry } from '../entities/token-ledger-entry.entity.js';
 import { LedgerWatcher } from '../ledger-watcher.js';
+import { CURRENT_AT } from './account-current.js';
 import { assignmentsOf, type Movement, movementOf, splitAfter, type SqlPart } from './balance-statements.js';
 import type { BucketSplit, Posting } from './token-ledger.js';
 
@@ -20,7 +21,7 @@ export interface ApplyOptions {
   heldDelta?: number;
   /** Change of `owed` (what a debit could not take adds to it, a repayment takes from it); never below 0. */
   owedDelta?: number;
-  /** Match only an account whose period is still running at this time. */
+  /** Match only an account current at this time (CURRENT_AT). */
   openAt?: Date;
   /** Id of the ledger row, chosen before the transaction so a COMMIT whose answer was lost can be checked. */
   entryId?: string;
@@ -107,8 +108,8 @@ export class AccountPostings {
       parameters.push(-options.owedDelta);
     }
     if (options.openAt) {
-      conditions.push('period_end > ?');
-      parameters.push(options.openAt);
+      conditions.push(CURRENT_AT);
+      parameters.push(options.openAt, options.openAt);
     }
     try {
       const changed = await execute(
