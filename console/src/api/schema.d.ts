@@ -395,7 +395,7 @@ export interface paths {
         put?: never;
         /**
          * Add tokens to a user; the entry records the admin and the reason
-         * @description Admin only. Adds `amount` (1 to 1,000,000,000) to the user's credits, which never expire, with an `admin_grant` entry that records the admin and the reason. Send `Idempotency-Key` so a retry never grants twice.
+         * @description Admin only. Adds `amount` (1 to 1,000,000,000) to the user's credits with an `admin_grant` entry that records the admin and the reason. Without `expiresAt` they never expire. With `expiresAt` it is a promotional grant (its id is the entry's `metadata.grantId`): spent after the period allowance and before other credits, by `priority` (1 first, default 50), then the soonest to expire, then the oldest; what is left of it at `expiresAt` is removed by a `grant_expiry` entry, and from then on it is never spent. Send `Idempotency-Key` so a retry never grants twice.
          */
         post: operations["AdminTokensController_grant"];
         delete?: never;
@@ -1220,6 +1220,35 @@ export interface components {
             /** @example 2026-12-01T00:00:00.000Z */
             periodEnd: string;
         };
+        PromotionalGrantDto: {
+            /**
+             * @description The grant's id (`metadata.grantId` of its entries)
+             * @example 3c6f2b7e-0a59-4d1c-9b8e-2f1a7c5d9e04
+             */
+            id: string;
+            /**
+             * @description Tokens granted
+             * @example 5000
+             */
+            amount: number;
+            /**
+             * @description What is left of it (0 when spent); part of `credits`
+             * @example 3200
+             */
+            remaining: number;
+            /**
+             * @description 1 is spent first
+             * @example 50
+             */
+            priority: number;
+            /**
+             * @description When what is left of it is removed (a `grant_expiry` entry)
+             * @example 2027-01-31T23:59:59.000Z
+             */
+            expiresAt: string;
+            /** @example Launch promotion */
+            reason: string;
+        };
         BalanceDto: {
             /**
              * @description allowance + credits: what metered requests can spend
@@ -1269,6 +1298,8 @@ export interface components {
              * @example 12.5
              */
             runwayDays: number | null;
+            /** @description Promotional grants not yet expired, in the order they are spent (after the allowance, before other credits); what is left of them is part of `credits` */
+            grants: components["schemas"]["PromotionalGrantDto"][];
         };
         AdminUserDto: {
             /** @example 4f7c2a4e-6a7e-4d7b-9d1a-0f6d3c1c2b10 */
@@ -1391,7 +1422,7 @@ export interface components {
              * @example usage
              * @enum {string}
              */
-            type: "initial_grant" | "usage" | "refund" | "admin_grant" | "admin_deduct" | "plan_change" | "period_grant" | "expiry" | "purchase" | "hold" | "hold_release" | "purchase_reversal" | "purchase_reinstated" | "owed_repayment";
+            type: "initial_grant" | "usage" | "refund" | "admin_grant" | "admin_deduct" | "plan_change" | "period_grant" | "expiry" | "purchase" | "hold" | "hold_release" | "purchase_reversal" | "purchase_reinstated" | "owed_repayment" | "grant_expiry";
             /** @example generate_seo_title */
             action: string | null;
             /**
@@ -1424,7 +1455,7 @@ export interface components {
             /** @example 2026-11-21T10:00:00.000Z */
             createdAt: string;
             /**
-             * @description Details by type: `uncollected` (tokens this entry could not take and the account now owes), `reason` of a refund (a stable code) or of a hold_release (settled, released, expired), `holdId`, `model`, `promptTokens`, `completionTokens`, `purchaseId`, `repaidFrom` (the entry whose tokens an owed_repayment used), `heldExpired` (allowance of open holds an expiry removed)
+             * @description Details by type: `uncollected` (tokens this entry could not take and the account now owes), `reason` of a refund (a stable code) or of a hold_release (settled, released, expired), `holdId`, `model`, `promptTokens`, `completionTokens`, `purchaseId`, `repaidFrom` (the entry whose tokens an owed_repayment used), `heldExpired` (allowance of open holds an expiry removed), `grantId`, `expiresAt` and `priority` of a promotional grant (its admin_grant and its grant_expiry)
              * @example null
              */
             metadata: Record<string, never> | null;
@@ -1471,7 +1502,7 @@ export interface components {
              * @example usage
              * @enum {string}
              */
-            type: "initial_grant" | "usage" | "refund" | "admin_grant" | "admin_deduct" | "plan_change" | "period_grant" | "expiry" | "purchase" | "hold" | "hold_release" | "purchase_reversal" | "purchase_reinstated" | "owed_repayment";
+            type: "initial_grant" | "usage" | "refund" | "admin_grant" | "admin_deduct" | "plan_change" | "period_grant" | "expiry" | "purchase" | "hold" | "hold_release" | "purchase_reversal" | "purchase_reinstated" | "owed_repayment" | "grant_expiry";
             /** @example generate_seo_title */
             action: string | null;
             /**
@@ -1504,7 +1535,7 @@ export interface components {
             /** @example 2026-11-21T10:00:00.000Z */
             createdAt: string;
             /**
-             * @description Details by type: `uncollected` (tokens this entry could not take and the account now owes), `reason` of a refund (a stable code) or of a hold_release (settled, released, expired), `holdId`, `model`, `promptTokens`, `completionTokens`, `purchaseId`, `repaidFrom` (the entry whose tokens an owed_repayment used), `heldExpired` (allowance of open holds an expiry removed)
+             * @description Details by type: `uncollected` (tokens this entry could not take and the account now owes), `reason` of a refund (a stable code) or of a hold_release (settled, released, expired), `holdId`, `model`, `promptTokens`, `completionTokens`, `purchaseId`, `repaidFrom` (the entry whose tokens an owed_repayment used), `heldExpired` (allowance of open holds an expiry removed), `grantId`, `expiresAt` and `priority` of a promotional grant (its admin_grant and its grant_expiry)
              * @example null
              */
             metadata: Record<string, never> | null;
@@ -1563,6 +1594,8 @@ export interface components {
              * @example 12.5
              */
             runwayDays: number | null;
+            /** @description Promotional grants not yet expired, in the order they are spent (after the allowance, before other credits); what is left of them is part of `credits` */
+            grants: components["schemas"]["PromotionalGrantDto"][];
             /** @example 4f7c2a4e-6a7e-4d7b-9d1a-0f6d3c1c2b10 */
             userId: string;
             /** @description Latest entries, newest first */
@@ -1575,6 +1608,23 @@ export interface components {
              * @example 11
              */
             nextCursor: string | null;
+        };
+        GrantTokensDto: {
+            /** @example 5000 */
+            amount: number;
+            /** @example Compensation for the outage of 2026-11-20 */
+            reason: string;
+            /**
+             * @description Makes it a promotional grant: what is left of it at this time (ISO 8601, in the future) is removed by a `grant_expiry` entry. Without it, the tokens never expire.
+             * @example 2027-01-31T23:59:59.000Z
+             */
+            expiresAt?: string;
+            /**
+             * @description Of a promotional grant: spent before grants of a higher number (then the soonest to expire, then the oldest)
+             * @default 50
+             * @example 10
+             */
+            priority: number;
         };
         AdjustTokensDto: {
             /** @example 5000 */
@@ -1717,6 +1767,30 @@ export interface components {
              */
             ledgerOwed: number;
         };
+        GrantMismatchDto: {
+            /** @example 4f7c2a4e-6a7e-4d7b-9d1a-0f6d3c1c2b10 */
+            userId: string;
+            /**
+             * @description The grant; null when the grants together hold more than the credits, or a debit of credits found none
+             * @example 3c6f2b7e-0a59-4d1c-9b8e-2f1a7c5d9e04
+             */
+            grantId: string | null;
+            /**
+             * @description The grant's amount (of all the account's grants, when grantId is null)
+             * @example 500
+             */
+            amount: number;
+            /**
+             * @description What the ledger says is left of it (of the grants not expired, when grantId is null)
+             * @example -20
+             */
+            remaining: number;
+            /**
+             * @description The account's credits
+             * @example 300
+             */
+            credits: number;
+        };
         IntegrityCountsDto: {
             /** @example 0 */
             mismatches: number;
@@ -1732,6 +1806,8 @@ export interface components {
             heldMismatches: number;
             /** @example 0 */
             owedMismatches: number;
+            /** @example 0 */
+            grantMismatches: number;
         };
         IntegrityReportDto: {
             /**
@@ -1752,6 +1828,8 @@ export interface components {
             heldMismatches: components["schemas"]["HeldMismatchDto"][];
             /** @description Accounts whose `owed` is not the sum of their entries' `metadata.uncollected` minus their `owed_repayment` entries */
             owedMismatches: components["schemas"]["OwedMismatchDto"][];
+            /** @description Promotional grants whose rest, read from the ledger, is below 0, above their amount, or not removed exactly by their `grant_expiry`; and accounts whose grants hold more than their credits */
+            grantMismatches: components["schemas"]["GrantMismatchDto"][];
             /** @description Complete number of findings of each kind; each list holds at most `limit` of them */
             counts: components["schemas"]["IntegrityCountsDto"];
             /** @example 100 */
@@ -3743,7 +3821,7 @@ export interface operations {
                 limit?: number;
                 /** @description nextCursor of the previous page */
                 cursor?: string;
-                type?: "initial_grant" | "usage" | "refund" | "admin_grant" | "admin_deduct" | "plan_change" | "period_grant" | "expiry" | "purchase" | "hold" | "hold_release" | "purchase_reversal" | "purchase_reinstated" | "owed_repayment";
+                type?: "initial_grant" | "usage" | "refund" | "admin_grant" | "admin_deduct" | "plan_change" | "period_grant" | "expiry" | "purchase" | "hold" | "hold_release" | "purchase_reversal" | "purchase_reinstated" | "owed_repayment" | "grant_expiry";
                 action?: string;
             };
             header?: never;
@@ -3872,7 +3950,7 @@ export interface operations {
                 limit?: number;
                 /** @description nextCursor of the previous page */
                 cursor?: string;
-                type?: "initial_grant" | "usage" | "refund" | "admin_grant" | "admin_deduct" | "plan_change" | "period_grant" | "expiry" | "purchase" | "hold" | "hold_release" | "purchase_reversal" | "purchase_reinstated" | "owed_repayment";
+                type?: "initial_grant" | "usage" | "refund" | "admin_grant" | "admin_deduct" | "plan_change" | "period_grant" | "expiry" | "purchase" | "hold" | "hold_release" | "purchase_reversal" | "purchase_reinstated" | "owed_repayment" | "grant_expiry";
                 action?: string;
             };
             header?: never;
@@ -3987,7 +4065,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["AdjustTokensDto"];
+                "application/json": components["schemas"]["GrantTokensDto"];
             };
         };
         responses: {
