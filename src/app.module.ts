@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { ScheduleModule } from '@nestjs/schedule';
+import { AutoTopUpGateModule } from './billing/auto-top-up/auto-top-up-gate.module.js';
 import { BillingModule } from './billing/billing.module.js';
 import { AllExceptionsFilter } from './common/all-exceptions.filter.js';
 import { CommonModule } from './common/common.module.js';
@@ -38,9 +39,9 @@ import { toErrorBody } from './common/error-response.js';
     SubscriptionsModule,
     // Metering: the authenticated user pays; token accounts follow the subscriptions.
     TokensModule.forRootAsync({
-      imports: [SubscriptionsModule, NotificationsModule],
+      imports: [SubscriptionsModule, NotificationsModule, AutoTopUpGateModule],
       accountPolicy: SubscriptionsAccountPolicy,
-      // Low-balance events and users' alerts, written to the outbox in the ledger entries' transaction.
+      // Low-balance events, users' alerts and automatic top-ups, decided in the ledger entries' transaction.
       ledgerWatcher: AppLedgerWatcher,
       adminRoutes: { guard: AdminOnlyGuard },
       apiSecurity: ['bearer', 'api-key'],

@@ -7,10 +7,11 @@
 import { Injectable } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { randomBytes } from 'node:crypto';
-import { TransactionRunner } from '@token-metering/database';
+import { Clock, TransactionRunner } from '@token-metering/database';
 import { LedgerWatcher, type WrittenEntry } from '@token-metering/tokens';
 import type { EntityManager } from 'typeorm';
 import { AlertThresholdCrossings } from '../src/alerts/alert-threshold.crossings.js';
+import { AutoTopUpGate } from '../src/billing/auto-top-up/auto-top-up.gate.js';
 import { LowBalanceDetector } from '../src/notifications/low-balance.detector.js';
 import { AppLedgerWatcher } from '../src/notifications/app-ledger.watcher.js';
 import { LowBalanceEvents } from '../src/notifications/low-balance.events.js';
@@ -40,8 +41,8 @@ const settle = () => new Promise((resolve) => setTimeout(resolve, 400));
 class FailingAfterWritingWatcher extends AppLedgerWatcher {
   static readonly failFor = new Set<string>();
 
-  constructor(lowBalance: LowBalanceDetector, alerts: AlertThresholdCrossings) {
-    super(lowBalance, alerts);
+  constructor(lowBalance: LowBalanceDetector, alerts: AlertThresholdCrossings, gate: AutoTopUpGate, clock: Clock, tx: TransactionRunner) {
+    super(lowBalance, alerts, gate, clock, tx);
   }
 
   override async written(em: EntityManager, entries: readonly WrittenEntry[]): Promise<void> {

@@ -1,4 +1,6 @@
 import { AlertSetting } from '../alerts/alert-setting.entity.js';
+import { AutoTopUpSetting } from '../billing/auto-top-up/auto-top-up.entity.js';
+import { BillingCustomer } from '../billing/auto-top-up/billing-customer.entity.js';
 import { PaymentEvent } from '../billing/payment-event.entity.js';
 import { Purchase } from '../billing/purchase.entity.js';
 import { TokenPackage } from '../billing/token-package.entity.js';
@@ -25,4 +27,6 @@ export const entities = (mysql: boolean) => [
   AiModel,
   OutboxEvent,
   AlertSetting,
+  BillingCustomer,
+  AutoTopUpSetting,
 ];

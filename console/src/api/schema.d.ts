@@ -936,6 +936,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/billing/auto-top-up": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's automatic top-up
+         * @description The setting (nulls until set), what automatic top-ups spent this calendar month (UTC, in flight included), the last attempt and whether a card is saved.
+         */
+        get: operations["AutoTopUpController_get"];
+        /**
+         * Set up automatic top-up
+         * @description When a debit leaves the balance below `thresholdTokens`, the card saved by a checkout made with `saveCard: true` is charged off-session (a Stripe PaymentIntent) for `packageCode`, credited when Stripe reports the payment, like any purchase. At most one attempt is in flight per account, and automatic top-ups never spend more than `monthlyLimitCents` in a calendar month (UTC). A failed payment disables automatic top-up and sends the `auto_top_up.failed` event. Changing the setting keeps the attempt in flight and the month's spend.
+         */
+        put: operations["AutoTopUpController_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health": {
         parameters: {
             query?: never;
@@ -1020,7 +1044,7 @@ export interface components {
              * @example INSUFFICIENT_TOKENS
              * @enum {string}
              */
-            code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "INSUFFICIENT_TOKENS" | "NO_ACTIVE_SUBSCRIPTION" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "EMAIL_TAKEN" | "IDEMPOTENCY_IN_PROGRESS" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_ANSWER_UNAVAILABLE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "TOO_MANY_REQUESTS" | "RATE_LIMITS_UNAVAILABLE" | "LEDGER_UNAVAILABLE" | "SERVICE_UNAVAILABLE" | "SERVICE_FAILED" | "UPSTREAM_FAILED" | "PAYMENTS_UNAVAILABLE" | "INTERNAL_ERROR";
+            code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "INSUFFICIENT_TOKENS" | "NO_ACTIVE_SUBSCRIPTION" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "EMAIL_TAKEN" | "IDEMPOTENCY_IN_PROGRESS" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_ANSWER_UNAVAILABLE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "TOO_MANY_REQUESTS" | "RATE_LIMITS_UNAVAILABLE" | "LEDGER_UNAVAILABLE" | "SERVICE_UNAVAILABLE" | "SERVICE_FAILED" | "UPSTREAM_FAILED" | "PAYMENTS_UNAVAILABLE" | "NO_PAYMENT_METHOD" | "INTERNAL_ERROR";
             /** @example Insufficient tokens: this request costs 300, the balance is 12 */
             message: string;
             /**
@@ -1960,7 +1984,7 @@ export interface components {
              * @example UNAUTHENTICATED
              * @enum {string}
              */
-            code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "INSUFFICIENT_TOKENS" | "NO_ACTIVE_SUBSCRIPTION" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "EMAIL_TAKEN" | "IDEMPOTENCY_IN_PROGRESS" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_ANSWER_UNAVAILABLE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "TOO_MANY_REQUESTS" | "RATE_LIMITS_UNAVAILABLE" | "LEDGER_UNAVAILABLE" | "SERVICE_UNAVAILABLE" | "SERVICE_FAILED" | "UPSTREAM_FAILED" | "PAYMENTS_UNAVAILABLE" | "INTERNAL_ERROR";
+            code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "INSUFFICIENT_TOKENS" | "NO_ACTIVE_SUBSCRIPTION" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "EMAIL_TAKEN" | "IDEMPOTENCY_IN_PROGRESS" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_ANSWER_UNAVAILABLE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "TOO_MANY_REQUESTS" | "RATE_LIMITS_UNAVAILABLE" | "LEDGER_UNAVAILABLE" | "SERVICE_UNAVAILABLE" | "SERVICE_FAILED" | "UPSTREAM_FAILED" | "PAYMENTS_UNAVAILABLE" | "NO_PAYMENT_METHOD" | "INTERNAL_ERROR";
             /**
              * @description The first bad field, on VALIDATION_FAILED
              * @example null
@@ -1974,7 +1998,7 @@ export interface components {
              * @example INSUFFICIENT_TOKENS
              * @enum {string}
              */
-            code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "INSUFFICIENT_TOKENS" | "NO_ACTIVE_SUBSCRIPTION" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "EMAIL_TAKEN" | "IDEMPOTENCY_IN_PROGRESS" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_ANSWER_UNAVAILABLE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "TOO_MANY_REQUESTS" | "RATE_LIMITS_UNAVAILABLE" | "LEDGER_UNAVAILABLE" | "SERVICE_UNAVAILABLE" | "SERVICE_FAILED" | "UPSTREAM_FAILED" | "PAYMENTS_UNAVAILABLE" | "INTERNAL_ERROR";
+            code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "INSUFFICIENT_TOKENS" | "NO_ACTIVE_SUBSCRIPTION" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "EMAIL_TAKEN" | "IDEMPOTENCY_IN_PROGRESS" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_ANSWER_UNAVAILABLE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "TOO_MANY_REQUESTS" | "RATE_LIMITS_UNAVAILABLE" | "LEDGER_UNAVAILABLE" | "SERVICE_UNAVAILABLE" | "SERVICE_FAILED" | "UPSTREAM_FAILED" | "PAYMENTS_UNAVAILABLE" | "NO_PAYMENT_METHOD" | "INTERNAL_ERROR";
             /** @example Insufficient tokens: this request costs 300, the balance is 12 */
             message: string;
             /**
@@ -2552,6 +2576,11 @@ export interface components {
              * @example tokens_10k
              */
             packageCode: string;
+            /**
+             * @description Stripe only (default false): also save the card for automatic top-up (PUT /billing/auto-top-up). The payment is made as the user's Stripe customer with `setup_future_usage: off_session`; the card is saved when Stripe reports it (`payment_intent.succeeded`). Ignored by the local provider.
+             * @example true
+             */
+            saveCard?: boolean;
         };
         PaymentEventDataDto: {
             /**
@@ -2640,7 +2669,7 @@ export interface components {
              * @example credited
              * @enum {string}
              */
-            outcome: "credited" | "failed" | "ignored" | "awaiting_payment" | "unknown_purchase" | "duplicate" | "mismatch" | "reversed" | "reinstated";
+            outcome: "credited" | "failed" | "ignored" | "awaiting_payment" | "unknown_purchase" | "duplicate" | "mismatch" | "reversed" | "reinstated" | "card_saved";
         };
         StripeEventObjectDto: {
             /**
@@ -2743,6 +2772,11 @@ export interface components {
             tokensReversed: number;
             /** @example local */
             provider: string;
+            /**
+             * @description Bought by automatic top-up (an off-session payment), not at a checkout
+             * @example false
+             */
+            automatic: boolean;
             /** @example 2026-11-21T10:00:00.000Z */
             createdAt: string;
             /**
@@ -2755,6 +2789,80 @@ export interface components {
              * @example 0b8f1f0e-3c1d-4a55-9e2b-5b8e7c1d2a3f
              */
             ledgerEntryId: string | null;
+        };
+        AutoTopUpAttemptDto: {
+            /**
+             * @description When the debit that crossed the threshold started it
+             * @example 2026-12-06T10:00:00.000Z
+             */
+            at: string;
+            /**
+             * @description pending (not sent to Stripe yet), processing (sent, waiting for its webhook), paid (credited) or failed (automatic top-up was disabled)
+             * @example paid
+             * @enum {string}
+             */
+            status: "pending" | "processing" | "paid" | "failed";
+            /**
+             * @description The purchase it made (GET /billing/purchases)
+             * @example 3f0c5b1e-8d2a-4c6f-9b7e-1a2d3c4e5f60
+             */
+            purchaseId: string;
+        };
+        AutoTopUpSettingDto: {
+            /**
+             * @description false until set, and after a payment failed
+             * @example true
+             */
+            enabled: boolean;
+            /**
+             * @description null until set
+             * @example 500
+             */
+            thresholdTokens: number | null;
+            /**
+             * @description null until set
+             * @example tokens_10k
+             */
+            packageCode: string | null;
+            /**
+             * @description null until set
+             * @example 10000
+             */
+            monthlyLimitCents: number | null;
+            /**
+             * @description What automatic top-ups paid or have in flight this calendar month (UTC)
+             * @example 2900
+             */
+            spentThisMonthCents: number;
+            /** @description The last attempt; null when none was made */
+            lastAttempt: components["schemas"]["AutoTopUpAttemptDto"] | null;
+            /**
+             * @description Whether a card is saved (a checkout with saveCard: true); PUT needs one
+             * @example true
+             */
+            paymentMethodSaved: boolean;
+        };
+        AutoTopUpDto: {
+            /**
+             * @description false keeps the setting but buys nothing
+             * @example true
+             */
+            enabled: boolean;
+            /**
+             * @description A debit that leaves the balance below this buys the package
+             * @example 500
+             */
+            thresholdTokens: number;
+            /**
+             * @description code of an active package (GET /billing/packages): what each top-up buys
+             * @example tokens_10k
+             */
+            packageCode: string;
+            /**
+             * @description Most automatic top-ups may spend in a calendar month (UTC), in the package's currency's smallest unit; at least the package's price
+             * @example 10000
+             */
+            monthlyLimitCents: number;
         };
         HealthCheckEntryDto: {
             /**
@@ -2810,7 +2918,7 @@ export interface components {
              * @example INSUFFICIENT_TOKENS
              * @enum {string}
              */
-            code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "INSUFFICIENT_TOKENS" | "NO_ACTIVE_SUBSCRIPTION" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "EMAIL_TAKEN" | "IDEMPOTENCY_IN_PROGRESS" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_ANSWER_UNAVAILABLE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "TOO_MANY_REQUESTS" | "RATE_LIMITS_UNAVAILABLE" | "LEDGER_UNAVAILABLE" | "SERVICE_UNAVAILABLE" | "SERVICE_FAILED" | "UPSTREAM_FAILED" | "PAYMENTS_UNAVAILABLE" | "INTERNAL_ERROR";
+            code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "INSUFFICIENT_TOKENS" | "NO_ACTIVE_SUBSCRIPTION" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "EMAIL_TAKEN" | "IDEMPOTENCY_IN_PROGRESS" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_ANSWER_UNAVAILABLE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "TOO_MANY_REQUESTS" | "RATE_LIMITS_UNAVAILABLE" | "LEDGER_UNAVAILABLE" | "SERVICE_UNAVAILABLE" | "SERVICE_FAILED" | "UPSTREAM_FAILED" | "PAYMENTS_UNAVAILABLE" | "NO_PAYMENT_METHOD" | "INTERNAL_ERROR";
             /** @example Insufficient tokens: this request costs 300, the balance is 12 */
             message: string;
             /**
@@ -7354,6 +7462,120 @@ export interface operations {
                      *       "statusCode": 401,
                      *       "code": "UNAUTHENTICATED",
                      *       "message": "Missing, invalid or revoked credentials"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    AutoTopUpController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AutoTopUpSettingDto"];
+                };
+            };
+            /** @description UNAUTHENTICATED: missing, invalid or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "code": "UNAUTHENTICATED",
+                     *       "message": "Missing, invalid or revoked credentials"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    AutoTopUpController_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AutoTopUpDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AutoTopUpSettingDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED: a bad field, no active package with this code, or a monthly limit below the package's price; nothing changed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "Validation failed: text",
+                     *       "details": [
+                     *         {
+                     *           "field": "text",
+                     *           "errors": [
+                     *             "text must be a string"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description UNAUTHENTICATED: missing, invalid or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "code": "UNAUTHENTICATED",
+                     *       "message": "Missing, invalid or revoked credentials"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description NO_PAYMENT_METHOD: no card is saved (buy a package with saveCard: true first); nothing changed */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 409,
+                     *       "code": "NO_PAYMENT_METHOD",
+                     *       "message": "Automatic top-up needs a saved card: buy a package with saveCard: true first"
                      *     }
                      */
                     "application/json": components["schemas"]["ErrorBodyDto"];

@@ -11,6 +11,7 @@ import { AiModelUpstreams1763700000013 } from './1763700000013-AiModelUpstreams.
 import { UsersNewestFirst1763700000015 } from './1763700000015-UsersNewestFirst.js';
 import { AlertSettings1765000000300 } from './1765000000300-AlertSettings.js';
 import { Outbox1765000000200 } from './1765000000200-Outbox.js';
+import { AutoTopUp1765000000400 } from './1765000000400-AutoTopUp.js';
 
 /** The app's own tables, in order. A migration added here runs at the next start-up. */
 const APP_MIGRATIONS = [
@@ -26,6 +27,7 @@ const APP_MIGRATIONS = [
   UsersNewestFirst1763700000015,
   Outbox1765000000200,
   AlertSettings1765000000300,
+  AutoTopUp1765000000400,
 ];
 
 const timestampOf = (migration: { name: string }) => Number(migration.name.slice(-13));
