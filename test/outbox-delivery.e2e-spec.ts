@@ -20,7 +20,7 @@ import { registerUser, TestUser } from './support/factories.js';
 import type { HttpClient } from './support/http-client.js';
 import { startTestApp, TestApp } from './support/test-app.js';
 import { TEST_DB } from './support/test-database.js';
-import { WebhookReceiver, waitUntil } from './support/webhook-receiver.js';
+import { signatureVerifies, WebhookReceiver, waitUntil } from './support/webhook-receiver.js';
 
 const RETRY_BASE_MS = 300;
 const FAST_DELIVERY = { OUTBOX_POLL_INTERVAL_MS: '10', OUTBOX_RETRY_BASE_MS: String(RETRY_BASE_MS) };
@@ -143,19 +143,24 @@ describe('outbox delivery', () => {
     expect(receiver.of(user.id).map((d) => d.json.data)).toEqual([{ userId: user.id, threshold: 95, balance: 94 }]);
   });
 
-  it("a user event for a user without a webhook is given up at once, not retried, and the user's later events are not held up", async () => {
+  it("a user event goes to the user's alert webhook; without one it is given up at once and holds up nothing", async () => {
     const user = await registerUser(t.http);
     const outbox = t.app.get(Outbox);
-    await t.app
-      .get(TransactionRunner)
-      .run((em) => outbox.add(em, [{ userId: user.id, to: 'user', type: 'auto_top_up.failed', data: { userId: user.id } }]));
+    const topUpFailed = () =>
+      t.app
+        .get(TransactionRunner)
+        .run((em) => outbox.add(em, [{ userId: user.id, to: 'user', type: 'auto_top_up.failed', data: { userId: user.id } }]));
+    await topUpFailed();
     await waitUntil(async () => (await eventRows(user.id))[0]?.status === 'failed', 'given up');
     await settle();
     expect((await eventRows(user.id)).map((row) => [row.status, Number(row.attempts)])).toEqual([['failed', 1]]);
 
-    await putAlerts(t, user, [{ tokens: 95 }]);
+    const { signingSecret } = (await putAlerts(t, user, [{ tokens: 95 }])).body;
+    await topUpFailed();
     expect((await chats(t.http, user, 6)).map((r) => r.status)).toEqual(Array(6).fill(201));
-    await waitUntil(() => receiver.of(user.id).length >= 1, 'the alert');
+    await waitUntil(() => receiver.of(user.id).length >= 2, 'the top-up event and the alert');
+    expect(receiver.of(user.id).map((d) => d.json.type)).toEqual(['auto_top_up.failed', 'balance.below_threshold']);
+    expect(receiver.of(user.id).every((d) => signatureVerifies(d, signingSecret))).toBe(true);
   });
 });
 
