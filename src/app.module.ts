@@ -3,7 +3,6 @@ import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { ScheduleModule } from '@nestjs/schedule';
 import { AutoTopUpGateModule } from './billing/auto-top-up/auto-top-up-gate.module.js';
-import { AutoTopUpTrigger } from './billing/auto-top-up/auto-top-up.trigger.js';
 import { BillingModule } from './billing/billing.module.js';
 import { AllExceptionsFilter } from './common/all-exceptions.filter.js';
 import { CommonModule } from './common/common.module.js';
@@ -12,6 +11,7 @@ import { createValidationPipe } from './common/validation.js';
 import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
+import { AppLedgerWatcher } from './notifications/app-ledger.watcher.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
 import { ObservabilityModule } from './observability/observability.module.js';
 import { RateLimitsModule } from './rate-limits/rate-limits.module.js';
@@ -39,9 +39,10 @@ import { toErrorBody } from './common/error-response.js';
     SubscriptionsModule,
     // Metering: the authenticated user pays; token accounts follow the subscriptions.
     TokensModule.forRootAsync({
-      imports: [SubscriptionsModule, AutoTopUpGateModule],
+      imports: [SubscriptionsModule, NotificationsModule, AutoTopUpGateModule],
       accountPolicy: SubscriptionsAccountPolicy,
-      ledgerWatcher: AutoTopUpTrigger,
+      // Low-balance events, users' alerts and automatic top-ups, decided in the ledger entries' transaction.
+      ledgerWatcher: AppLedgerWatcher,
       adminRoutes: { guard: AdminOnlyGuard },
       apiSecurity: ['bearer', 'api-key'],
       inject: [AppConfig],

@@ -116,6 +116,7 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
           'OpenAI-compatible (`baseURL = <service>/v1`): the models and their prices; completions are metered by actual usage',
         )
         .addTag('billing', "Buying token packages, and the payment providers' webhooks; never metered")
+        .addTag('alerts', 'Balance alerts posted to your webhook, signed, delivered at least once and in order; never metered')
         .addTag(
           'admin',
           'Admin only: token grants and deducts, plan changes, price overrides, AI models and their prices, the integrity report',

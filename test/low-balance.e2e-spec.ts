@@ -1,30 +1,21 @@
 /**
  * Low-balance notifications: `tokens.low_balance` when a charge takes the balance from at or
  * above the plan's threshold (free: 10 of 100) to below it, `tokens.depleted` when it reaches 0,
- * once per crossing however many requests run at once; and the optional signed webhook, retried
- * with backoff, never in the way of the request that caused it.
+ * once per crossing however many requests run at once; and the optional signed webhook, delivered
+ * from the outbox, retried with backoff, never in the way of the request that caused it.
  */
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { createHmac } from 'node:crypto';
-import { createServer, IncomingHttpHeaders, Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { validateEnvironment } from '../src/config/environment.js';
 import { LowBalanceEvents } from '../src/notifications/low-balance.events.js';
 import { LOG_DESTINATION } from '../src/observability/app-logger.js';
 import type { TokensDepletedEvent, TokensLowBalanceEvent } from '../src/notifications/low-balance.events.js';
-import { WEBHOOK_DELIVERY_OPTIONS, WebhookDeliveryOptions } from '../src/notifications/webhook.sender.js';
 import { registerUser, TestUser } from './support/factories.js';
 import type { HttpClient } from './support/http-client.js';
 import { startTestApp, TestApp } from './support/test-app.js';
+import { WebhookReceiver, waitUntil } from './support/webhook-receiver.js';
 
 const WEBHOOK_SECRET = 'low-balance-webhook-secret-0123456789';
-
-async function waitUntil(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  for (const started = Date.now(); !condition();) {
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 /** Time for a stray duplicate to show up before asserting there is none. */
 const settle = () => new Promise((resolve) => setTimeout(resolve, 300));
@@ -56,49 +47,27 @@ async function spendTo(http: HttpClient, user: TestUser, target: number): Promis
   }
 }
 
-interface ReceivedWebhook {
-  headers: IncomingHttpHeaders;
-  body: string;
+/** Outbox timings in milliseconds: the first retry after `retryBase`, doubling; given up `window` after the event. */
+interface Delivery {
+  retryBase: number;
+  window: number;
+  timeout: number;
 }
 
-/** A local webhook receiver; `respond` decides the status of each delivery (or hangs when it returns null). */
-class WebhookReceiver {
-  readonly received: ReceivedWebhook[] = [];
-  respond: (delivery: ReceivedWebhook) => number | null = () => 200;
-  private server?: Server;
-
-  async start(): Promise<string> {
-    this.server = createServer((request, response) => {
-      const chunks: Buffer[] = [];
-      request.on('data', (chunk: Buffer) => chunks.push(chunk));
-      request.on('end', () => {
-        const delivery = { headers: request.headers, body: Buffer.concat(chunks).toString('utf8') };
-        this.received.push(delivery);
-        const status = this.respond(delivery);
-        if (status !== null) response.writeHead(status).end();
-      });
-    });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/hooks/tokens`;
-  }
-
-  of(userId: string): (ReceivedWebhook & { json: any })[] {
-    return this.received.map((d) => ({ ...d, json: JSON.parse(d.body) })).filter((d) => d.json.data?.userId === userId);
-  }
-
-  async stop(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise((resolve) => this.server?.close(resolve));
-  }
-}
-
-function startWebhookApp(url: string, delivery: Partial<WebhookDeliveryOptions>, logLines?: Record<string, any>[]): Promise<TestApp> {
+function startWebhookApp(url: string, delivery: Partial<Delivery>, logLines?: Record<string, any>[]): Promise<TestApp> {
+  const { retryBase, window, timeout } = { retryBase: 50, window: 60_000, timeout: 2000, ...delivery };
   return startTestApp({
-    env: { WEBHOOK_URL: url, WEBHOOK_SECRET, ...(logLines ? { LOG_LEVEL: 'log' } : {}) },
+    env: {
+      WEBHOOK_URL: url,
+      WEBHOOK_SECRET,
+      OUTBOX_POLL_INTERVAL_MS: '20',
+      OUTBOX_RETRY_BASE_MS: String(retryBase),
+      OUTBOX_RETRY_WINDOW_MS: String(window),
+      WEBHOOK_TIMEOUT_MS: String(timeout),
+      OUTBOX_LEASE_MS: String(timeout + 1000),
+      ...(logLines ? { LOG_LEVEL: 'log' } : {}),
+    },
     override: (builder) => {
-      builder
-        .overrideProvider(WEBHOOK_DELIVERY_OPTIONS)
-        .useValue({ attempts: 5, baseDelayMs: 50, timeoutMs: 2000, maxPending: 100, ...delivery });
       if (logLines) builder.overrideProvider(LOG_DESTINATION).useValue({ write: (line: string) => logLines.push(JSON.parse(line)) });
       return builder;
     },
@@ -247,15 +216,28 @@ describe('low-balance webhook', () => {
     expect(deliveries[0].json).toMatchObject({ type: LowBalanceEvents.LowBalance, data: { userId: user.id, balanceAfter: 9 } });
   });
 
-  it('gives up after the last attempt', async () => {
-    receiver.respond = () => 500;
-    const user = await registerUser(t.http);
-    await spendTo(t.http, user, 10);
-    expect((await chat(t.http, user)).status).toBe(201);
-    // 5 attempts, 50 + 100 + 200 + 400 ms apart.
-    await waitUntil(() => receiver.of(user.id).length >= 5, 'five attempts');
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-    expect(receiver.of(user.id)).toHaveLength(5);
+  it('gives up once the retry window has passed, and the next event of the account goes out', async () => {
+    const failing = new WebhookReceiver();
+    const short = await startWebhookApp(await failing.start(), { retryBase: 100, window: 1000 });
+    try {
+      failing.respond = () => 500;
+      const user = await registerUser(short.http);
+      await spendTo(short.http, user, 10);
+      expect((await chat(short.http, user)).status).toBe(201);
+      // Attempts at about 0, 100, 300 and 700 ms; the next would come after the 1 s window.
+      await waitUntil(() => failing.of(user.id).length >= 4, 'four attempts');
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      expect(failing.of(user.id)).toHaveLength(4);
+      const rows = await short.dataSource.query(`SELECT status, attempts FROM outbox_events WHERE user_id = ?`, [user.id]);
+      expect(rows.map((row: any) => [row.status, Number(row.attempts)])).toEqual([['failed', 4]]);
+
+      failing.respond = () => 200;
+      await spendTo(short.http, user, 0);
+      await waitUntil(() => failing.of(user.id).some((d) => d.json.type === LowBalanceEvents.Depleted), 'the depleted event');
+    } finally {
+      await short.close();
+      await failing.stop();
+    }
   });
 });
 
@@ -270,7 +252,7 @@ describe('an unreachable webhook receiver', () => {
   afterAll(() => receiver.stop());
 
   it('neither slows nor fails the metered request, and the app shuts down at once', async () => {
-    const t = await startWebhookApp(url, { timeoutMs: 5000 });
+    const t = await startWebhookApp(url, { timeout: 5000 });
     let closed = false;
     try {
       const user = await registerUser(t.http);
@@ -301,7 +283,7 @@ describe('an unreachable webhook receiver', () => {
     const refusingUrl = await refusing.start();
     await refusing.stop(); // nothing listens on that port any more
     const logLines: Record<string, any>[] = [];
-    const t = await startWebhookApp(refusingUrl, { baseDelayMs: 20 }, logLines);
+    const t = await startWebhookApp(refusingUrl, { retryBase: 20, window: 1000 }, logLines);
     try {
       const user = await registerUser(t.http);
       await spendTo(t.http, user, 10);
@@ -311,16 +293,17 @@ describe('an unreachable webhook receiver', () => {
       await spendTo(t.http, user, 0);
       expect((await t.http.get('/tokens/balance', { token: user.token })).body.balance).toBe(0);
 
-      const failures = () => logLines.filter((line) => line.context === 'Webhook' && line.type === LowBalanceEvents.LowBalance);
+      const failures = () => logLines.filter((line) => line.context === 'Outbox' && line.type === LowBalanceEvents.LowBalance);
       await waitUntil(() => failures().some((line) => line.msg === 'webhook not delivered'), 'the last attempt');
-      expect(failures().map((line) => [line.attempt, line.msg])).toEqual([
-        [1, 'webhook attempt failed'],
-        [2, 'webhook attempt failed'],
-        [3, 'webhook attempt failed'],
-        [4, 'webhook attempt failed'],
-        [5, 'webhook not delivered'],
-      ]);
-      expect(failures()[0]).toMatchObject({ level: 'warn', error: 'ECONNREFUSED', retryInMs: 20 });
+      const attempts = failures();
+      // 20, 40, 80 ... ms apart until the next attempt would fall after the 1 s window.
+      expect(attempts.length).toBeGreaterThanOrEqual(4);
+      expect(attempts.map((line) => line.attempt)).toEqual(attempts.map((_, n) => n + 1));
+      expect(attempts.slice(0, -1).map((line) => [line.msg, line.retryInMs])).toEqual(
+        attempts.slice(0, -1).map((_, n) => ['webhook attempt failed', 20 * 2 ** n]),
+      );
+      expect(attempts.at(-1)).toMatchObject({ level: 'error', msg: 'webhook not delivered', error: 'ECONNREFUSED' });
+      expect(attempts[0]).toMatchObject({ level: 'warn', error: 'ECONNREFUSED', retryInMs: 20 });
     } finally {
       await t.close();
     }

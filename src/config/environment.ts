@@ -140,6 +140,45 @@ export class Environment extends AiEnvironment {
   @MinLength(16, { message: 'WEBHOOK_SECRET must be at least 16 characters' })
   WEBHOOK_SECRET?: string;
 
+  /** How often each instance looks for outbox events due for delivery. */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(10)
+  OUTBOX_POLL_INTERVAL_MS = 1000;
+
+  /** Wait before the second attempt of an event; each further one waits twice as long, up to OUTBOX_RETRY_MAX_MS. */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(10)
+  @Max(30_000)
+  OUTBOX_RETRY_BASE_MS = 10_000;
+
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(10)
+  OUTBOX_RETRY_MAX_MS = 3_600_000;
+
+  /** Age after which an event that was never delivered is given up (`failed`). */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1000)
+  OUTBOX_RETRY_WINDOW_MS = 86_400_000;
+
+  /** Time one attempt (connect, send, answer) may take. */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(100)
+  WEBHOOK_TIMEOUT_MS = 10_000;
+
+  /**
+   * How long a claimed event belongs to the instance delivering it: if that process dies, another
+   * instance delivers it again after this. Longer than WEBHOOK_TIMEOUT_MS.
+   */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(200)
+  OUTBOX_LEASE_MS = 30_000;
+
   /** log2 of scrypt's N for new password hashes; 17 is OWASP's minimum (with r=8, p=1). Lower only to speed up tests. */
   @Transform(({ value }) => Number(value))
   @IsInt()
@@ -274,6 +313,8 @@ export function validateEnvironment(raw: Record<string, unknown>): Environment {
   const upstreams = namedUpstreamsOf(env.LLM_UPSTREAMS, defined);
   env.llmUpstreams = upstreams.endpoints;
   for (const [name, message] of upstreams.problems) messages.set(name, message);
+  if (env.OUTBOX_LEASE_MS <= env.WEBHOOK_TIMEOUT_MS)
+    messages.set('OUTBOX_LEASE_MS', 'OUTBOX_LEASE_MS must be longer than WEBHOOK_TIMEOUT_MS');
   // A placeholder secret's message replaces its other ones: it says what to do.
   for (const [name, message] of productionSecretProblems(env)) messages.set(name, message);
   if (messages.size > 0) {

@@ -1,3 +1,4 @@
+import { AlertSetting } from '../alerts/alert-setting.entity.js';
 import { AutoTopUpSetting } from '../billing/auto-top-up/auto-top-up.entity.js';
 import { BillingCustomer } from '../billing/auto-top-up/billing-customer.entity.js';
 import { PaymentEvent } from '../billing/payment-event.entity.js';
@@ -25,6 +26,7 @@ export const entities = (mysql: boolean) => [
   PaymentEvent,
   AiModel,
   OutboxEvent,
+  AlertSetting,
   BillingCustomer,
   AutoTopUpSetting,
 ];

@@ -488,6 +488,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's balance alerts and their last deliveries
+         * @description The setting without its signing secret, and the last 20 events sent to the webhook (newest first) with their delivery status.
+         */
+        get: operations["AlertsController_get"];
+        /**
+         * Set balance alerts: thresholds and the webhook that receives them
+         * @description Replaces the caller's setting. Each threshold (`tokens`, or `percentOfAllowance` of the plan's period allowance; at most 10) fires one `balance.below_threshold` event each time the balance goes from at or above it to below it. Events are posted to `webhookUrl` as `{ id, type, createdAt, data }` with `X-Signature`, the hex HMAC-SHA256 of the raw body keyed with `signingSecret`: a new secret at each PUT, shown only in this answer. Delivered at least once (de-duplicate by `id`), in order, retried with backoff for 24 hours.
+         */
+        put: operations["AlertsController_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/models": {
         parameters: {
             query?: never;
@@ -1624,7 +1648,7 @@ export interface components {
              * @default 50
              * @example 10
              */
-            priority?: number;
+            priority: number;
         };
         AdjustTokensDto: {
             /** @example 5000 */
@@ -1846,6 +1870,106 @@ export interface components {
             ok: boolean;
             /** @example 2026-11-21T10:00:00.000Z */
             checkedAt: string;
+        };
+        AlertThresholdDto: {
+            /**
+             * @description Fires when the balance goes below this many tokens
+             * @example 500
+             */
+            tokens?: number;
+            /**
+             * @description Fires when the balance goes below this percentage of the plan's period allowance (rounded down to whole tokens)
+             * @example 10
+             */
+            percentOfAllowance?: number;
+        };
+        PutAlertsDto: {
+            /**
+             * @example [
+             *       {
+             *         "tokens": 500
+             *       },
+             *       {
+             *         "percentOfAllowance": 10
+             *       }
+             *     ]
+             */
+            thresholds: components["schemas"]["AlertThresholdDto"][];
+            /**
+             * @description Receives each event as a POST. With NODE_ENV=production: https, and not a loopback, private or link-local address
+             * @example https://example.com/hooks/tokens
+             */
+            webhookUrl: string;
+        };
+        AlertThresholdViewDto: {
+            /** @example 500 */
+            tokens?: number;
+            /** @example 10 */
+            percentOfAllowance?: number;
+        };
+        SavedAlertSettingDto: {
+            thresholds: components["schemas"]["AlertThresholdViewDto"][];
+            /**
+             * @description null when alerts were never set
+             * @example https://example.com/hooks/tokens
+             */
+            webhookUrl: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-12-06T10:00:00.000Z
+             */
+            updatedAt: string | null;
+            /**
+             * @description Key of the `X-Signature` HMAC-SHA256 of each event; shown only in this answer, a new one at each PUT
+             * @example whsec_0f3c9d1e...
+             */
+            signingSecret: string;
+        };
+        AlertDeliveryDto: {
+            /**
+             * @description The event id, also `id` in the posted body
+             * @example 7d1f3a52-6c1e-4f0a-9a55-2b8e4c7d9e10
+             */
+            id: string;
+            /** @example balance.below_threshold */
+            event: string;
+            /**
+             * @description The threshold in tokens that was crossed; null for other events
+             * @example 500
+             */
+            threshold: number | null;
+            /**
+             * @example delivered
+             * @enum {string}
+             */
+            status: "pending" | "delivered" | "failed";
+            /** @example 1 */
+            attempts: number;
+            /**
+             * Format: date-time
+             * @example 2026-12-06T10:00:00.000Z
+             */
+            lastAttemptAt: string | null;
+            /**
+             * @description What went wrong at the last failed attempt
+             * @example null
+             */
+            lastError: string | null;
+        };
+        AlertsDto: {
+            thresholds: components["schemas"]["AlertThresholdViewDto"][];
+            /**
+             * @description null when alerts were never set
+             * @example https://example.com/hooks/tokens
+             */
+            webhookUrl: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-12-06T10:00:00.000Z
+             */
+            updatedAt: string | null;
+            /** @description The last 20 events to the webhook, newest first */
+            deliveries: components["schemas"]["AlertDeliveryDto"][];
         };
         OpenAiErrorDto: {
             /** @example Missing, invalid or revoked credentials */
@@ -2179,7 +2303,7 @@ export interface components {
              * @example float
              * @enum {string}
              */
-            encoding_format?: "float" | "base64";
+            encoding_format: "float" | "base64";
             /** @example user-1234 */
             user?: string;
         };
@@ -4400,6 +4524,104 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["TokensErrorBodyDto"];
+                };
+            };
+        };
+    };
+    AlertsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertsDto"];
+                };
+            };
+            /** @description UNAUTHENTICATED: missing, invalid or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "code": "UNAUTHENTICATED",
+                     *       "message": "Missing, invalid or revoked credentials"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    AlertsController_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PutAlertsDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedAlertSettingDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED: a bad threshold or webhookUrl; nothing was changed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "Validation failed: text",
+                     *       "details": [
+                     *         {
+                     *           "field": "text",
+                     *           "errors": [
+                     *             "text must be a string"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description UNAUTHENTICATED: missing, invalid or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "code": "UNAUTHENTICATED",
+                     *       "message": "Missing, invalid or revoked credentials"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
         };

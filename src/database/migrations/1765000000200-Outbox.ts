@@ -9,7 +9,9 @@ export class Outbox1765000000200 implements MigrationInterface {
       new Table({
         name: 'outbox_events',
         columns: [
-          { name: 'id', type: 'varchar', length: '36', isPrimary: true },
+          // INTEGER: SQLite numbers only an INTEGER PRIMARY KEY by itself (MySQL: INT, 2^31 events).
+          { name: 'seq', type: 'integer', isPrimary: true, isGenerated: true, generationStrategy: 'increment' },
+          { name: 'id', type: 'varchar', length: '36' },
           { name: 'user_id', type: 'varchar', length: '36' },
           { name: 'destination', type: 'varchar', length: '16' },
           { name: 'type', type: 'varchar', length: '64' },
@@ -19,10 +21,13 @@ export class Outbox1765000000200 implements MigrationInterface {
           { name: 'created_at', type: 'datetime', precision: 3 },
           { name: 'next_attempt_at', type: 'datetime', precision: 3 },
           { name: 'last_attempt_at', type: 'datetime', precision: 3, isNullable: true },
+          { name: 'claim_id', type: 'varchar', length: '36', isNullable: true },
+          { name: 'last_error', type: 'varchar', length: '255', isNullable: true },
         ],
         indices: [
+          { name: 'uq_outbox_events_id', columnNames: ['id'], isUnique: true },
           { name: 'idx_outbox_events_due', columnNames: ['status', 'next_attempt_at'] },
-          { name: 'idx_outbox_events_account', columnNames: ['user_id', 'destination', 'created_at'] },
+          { name: 'idx_outbox_events_account', columnNames: ['user_id', 'destination', 'status', 'seq'] },
         ],
       }),
     );

@@ -9,6 +9,7 @@ import { ExactEmailsAndKeys1763700000010 } from './1763700000010-ExactEmailsAndK
 import { PurchaseReversals1763700000012 } from './1763700000012-PurchaseReversals.js';
 import { AiModelUpstreams1763700000013 } from './1763700000013-AiModelUpstreams.js';
 import { UsersNewestFirst1763700000015 } from './1763700000015-UsersNewestFirst.js';
+import { AlertSettings1765000000300 } from './1765000000300-AlertSettings.js';
 import { Outbox1765000000200 } from './1765000000200-Outbox.js';
 import { AutoTopUp1765000000400 } from './1765000000400-AutoTopUp.js';
 
@@ -25,6 +26,7 @@ const APP_MIGRATIONS = [
   AiModelUpstreams1763700000013,
   UsersNewestFirst1763700000015,
   Outbox1765000000200,
+  AlertSettings1765000000300,
   AutoTopUp1765000000400,
 ];
 
