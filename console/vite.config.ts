@@ -8,7 +8,7 @@ export default defineConfig({
   build: { outDir: 'dist', emptyOutDir: true, assetsInlineLimit: 0, sourcemap: false },
   server: {
     proxy: {
-      '^/(auth|users|api-keys|plans|subscriptions|tokens|billing|admin/(users|costs|models|tokens)|v1|services|health)':
+      '^/(auth|users|api-keys|alerts|plans|subscriptions|tokens|billing|admin/(users|costs|models|tokens)|v1|services|health)':
         'http://localhost:3000',
     },
   },

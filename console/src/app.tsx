@@ -4,6 +4,7 @@ import { AuthProvider, useAuth } from './auth';
 import { Layout } from './components/layout';
 import { Loading } from './components/notice';
 import { ActivityPage } from './pages/activity';
+import { AlertsPage } from './pages/alerts';
 import { BuyPage } from './pages/buy';
 import { BuyResultPage } from './pages/buy-result';
 import { KeysPage } from './pages/keys';
@@ -30,6 +31,7 @@ export function App() {
           <Route path={PAGES.buy} element={<BuyPage />} />
           <Route path={PAGES.buyResult} element={<BuyResultPage />} />
           <Route path={PAGES.keys} element={<KeysPage />} />
+          <Route path={PAGES.alerts} element={<AlertsPage />} />
           <Route element={<AdminOnly />}>
             <Route path={PAGES.adminUsers} element={<AdminUsersPage />} />
             <Route path={PAGES.adminAccount} element={<AdminAccountPage />} />

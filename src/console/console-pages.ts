@@ -19,6 +19,7 @@ export const CONSOLE_PAGES = [
   '/buy',
   '/buy/result',
   '/keys',
+  '/settings/alerts',
   '/admin',
   '/admin/accounts/:userId',
   '/admin/prices',

@@ -60,6 +60,7 @@ describeInBrowser('promotional grants console')('promotional grants in the conso
     await dialog.getByRole('button', { name: 'Grant 300 tokens' }).click();
     await page.getByText(`Granted 300 tokens to ${user.email}.`).waitFor();
     const row = grants.getByRole('row', { name: /Launch promotion/ });
+    await row.waitFor();
     await expect(row.getByRole('cell').allInnerTexts()).resolves.toEqual(['Launch promotion', '300', '300', '10', expect.any(String)]);
     await page.getByRole('cell', { name: /^Granted by an admin · Launch promotion · promotional, expires on / }).waitFor();
     await expectClean(page, problems, 'admin-account-grants');

@@ -1648,7 +1648,7 @@ export interface components {
              * @default 50
              * @example 10
              */
-            priority: number;
+            priority?: number;
         };
         AdjustTokensDto: {
             /** @example 5000 */
@@ -2303,7 +2303,7 @@ export interface components {
              * @example float
              * @enum {string}
              */
-            encoding_format: "float" | "base64";
+            encoding_format?: "float" | "base64";
             /** @example user-1234 */
             user?: string;
         };

@@ -26,6 +26,7 @@ export function Layout() {
             {t.buy}
           </NavLink>
           <NavLink to={PAGES.keys}>{t.keys}</NavLink>
+          <NavLink to={PAGES.alerts}>{t.alerts}</NavLink>
         </nav>
         <span className="who">
           <span className="muted">{me?.email}</span>

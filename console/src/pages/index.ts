@@ -1,6 +1,7 @@
 /**
  * The console's pages. The app serves index.html at each of these paths (src/console), so none may be a
- * path of the API: the admin pages avoid /admin/users, /admin/costs, /admin/models and /admin/tokens.
+ * path of the API: the admin pages avoid /admin/users, /admin/costs, /admin/models and /admin/tokens, and
+ * the alerts page is not /alerts.
  */
 export const PAGES = {
   overview: '/',
@@ -10,6 +11,7 @@ export const PAGES = {
   buy: '/buy',
   buyResult: '/buy/result',
   keys: '/keys',
+  alerts: '/settings/alerts',
   adminUsers: '/admin',
   adminAccount: '/admin/accounts/:userId',
   adminPrices: '/admin/prices',
