@@ -2,6 +2,7 @@ import { idempotencyKeySchema } from './idempotency-key.entity.js';
 import { TokenAccount } from './token-account.entity.js';
 import { TokenHold } from './token-hold.entity.js';
 import { TokenLedgerEntry } from './token-ledger-entry.entity.js';
+import { TokenSpendLimit } from './token-spend-limit.entity.js';
 import { TokenPriceOverride, TokenPriceRevision } from './token-price-override.entity.js';
 import { TokenUsageDay, TokenUsageRollup } from './token-usage-day.entity.js';
 
@@ -15,4 +16,5 @@ export const tokenEntities = (mysql: boolean) => [
   TokenHold,
   TokenUsageDay,
   TokenUsageRollup,
+  TokenSpendLimit,
 ];

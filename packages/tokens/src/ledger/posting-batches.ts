@@ -29,6 +29,7 @@ import {
   type RefundOutcome,
   type ReleaseOutcome,
   type SettlementOutcome,
+  sortedIndexes,
   userIdOf,
   wroteEntry,
 } from './batch-items.js';
@@ -37,6 +38,7 @@ import { HoldPostings } from './hold-postings.js';
 import { IdempotencyKeys } from '../idempotency/idempotency-keys.js';
 import { LedgerEvents } from './ledger-events.js';
 import { SettlementPostings } from './settlement-postings.js';
+import { SpendLimitPostings } from './spend-limit-postings.js';
 import { TokenAccount } from '../entities/token-account.entity.js';
 import type { TokenHold } from '../entities/token-hold.entity.js';
 import type { TokenLedgerEntry } from '../entities/token-ledger-entry.entity.js';
@@ -71,6 +73,7 @@ export class PostingBatches {
     private readonly charges: ChargePostings,
     private readonly holds: HoldPostings,
     private readonly settlements: SettlementPostings,
+    private readonly limits: SpendLimitPostings,
     private readonly keys: IdempotencyKeys,
     private readonly events: LedgerEvents,
     @Inject(TOKENS_MODULE_OPTIONS) options: TokensModuleOptions,
@@ -146,6 +149,8 @@ export class PostingBatches {
       if (await this.keys.claim(em, userIdOf(batch[i]), claim)) claimed.add(i);
       else outcomes[i] = { kind: 'key_taken' };
     }
+    const now = this.clock.now();
+    await this.limits.count(em, batch, outcomes, claimed, now);
 
     // Each account's postings in arrival order (sortedIndexes is stable).
     const byAccount = new Map<string, number[]>();
@@ -155,7 +160,6 @@ export class PostingBatches {
       byAccount.set(payerId, [...(byAccount.get(payerId) ?? []), i]);
     }
 
-    const now = this.clock.now();
     const entries: TokenLedgerEntry[] = [];
     const alone = async (i: number) => (outcomes[i] = await this.alone(em, batch[i], claimed.has(i)));
     // Accounts whose postings one statement takes: only debits, or one settlement of a hold as it was taken.
@@ -209,6 +213,7 @@ export class PostingBatches {
       }
       await postRun();
     }
+    await this.limits.uncountRefused(em, batch, outcomes);
     await this.postings.insertEntries(em, entries);
 
     const charges = batch.flatMap((item, i) => (item.kind === 'charge' ? [outcomes[i]] : []));
@@ -297,10 +302,4 @@ interface Plan {
   indexes: number[];
   debit: AccountDebit;
   postings: DebitPostings;
-}
-
-/** Indexes of `items`, ordered by `key` (stable). */
-function sortedIndexes<T>(items: T[], key: (item: T) => string): number[] {
-  const keys = items.map(key);
-  return items.map((_, i) => i).sort((a, b) => (keys[a] < keys[b] ? -1 : keys[a] > keys[b] ? 1 : a - b));
 }

@@ -8,6 +8,7 @@ import { Holds1763700000008 } from './1763700000008-Holds.js';
 import { OwedTokens1763700000009 } from './1763700000009-OwedTokens.js';
 import { ExactIdempotencyKeys1763700000010 } from './1763700000010-ExactIdempotencyKeys.js';
 import { UsageRollup1763700000014 } from './1763700000014-UsageRollup.js';
+import { SpendLimits1765000000100 } from './1765000000100-SpendLimits.js';
 
 /**
  * The schema of tokenEntities, ledger triggers included, in order: for the host's data source
@@ -23,4 +24,5 @@ export const tokenMigrations: (new () => MigrationInterface)[] = [
   OwedTokens1763700000009,
   ExactIdempotencyKeys1763700000010,
   UsageRollup1763700000014,
+  SpendLimits1765000000100,
 ];
