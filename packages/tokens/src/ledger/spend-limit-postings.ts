@@ -80,7 +80,7 @@ export class SpendLimitPostings {
     const limitId = item.request.limitId!;
     const { price } = debitOf(item);
     const at = periodStartParameters(now);
-    const counted = await execute(em, COUNT_DEBIT, [...at, price, ...at, ...at, ...at, limitId, ...at, price]);
+    const counted = await execute(em, COUNT_DEBIT, [...at, price, ...at, ...at, limitId, ...at, price]);
     if (counted === 1) {
       item.counted = { limitId, countedAt: now };
       return undefined;
