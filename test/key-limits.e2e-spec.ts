@@ -4,6 +4,7 @@
  * limit under parallel requests; refunds give back, periods start over (a fake clock), and a
  * completion's hold counts in full while open and only its actual price after.
  */
+import { randomBytes } from 'node:crypto';
 import { Clock } from '@token-metering/database';
 import { FakeClock } from './support/fake-clock.js';
 import { FakeOpenAi } from './support/fake-openai.js';
@@ -224,5 +225,41 @@ describe(`API key spending limits (${TEST_DB})`, () => {
     expect((await setLimit(user, id, { tokens: 5, period: 'day' })).status).toBe(200);
     expect((await t.http.delete(`/api-keys/${id}`, { token: user.token })).status).toBe(204);
     expect(await t.dataSource.query('SELECT limit_id FROM token_spend_limits WHERE limit_id = ?', [id])).toEqual([]);
+  });
+});
+
+describe(`API key spending limits across two instances on one database (${TEST_DB})`, () => {
+  let first: TestApp;
+  let second: TestApp;
+
+  beforeAll(async () => {
+    // One secret: a user's token works on both instances; several batches at once on each.
+    const env = { JWT_SECRET: randomBytes(32).toString('hex'), LEDGER_CONCURRENT_BATCHES: '4' };
+    first = await startTestApp({ env });
+    second = await startTestApp({ env, database: first.database });
+  });
+  afterAll(async () => {
+    await second?.close({ keepDatabase: true });
+    await first?.close();
+  });
+
+  it('parallel charges through one key on both instances: exactly the limit is served', async () => {
+    const user = await registerUser(first.http);
+    const created = await first.http.post('/api-keys', { name: 'shared' }, { token: user.token });
+    const { id, key } = created.body as { id: string; key: string };
+    expect((await first.http.put(`/api-keys/${id}/limit`, { tokens: 15, period: 'month' }, { token: user.token })).status).toBe(200);
+    const before = (await first.http.get('/tokens/balance', { token: user.token })).body.balance as number;
+
+    const answers = await Promise.all(
+      Array.from({ length: 60 }, (_, i) => (i % 2 ? second : first).http.post('/services/chat', { message: 'hi' }, { apiKey: key })),
+    );
+    expect(answers.filter((a) => a.status === 201)).toHaveLength(15);
+    const refused = answers.filter((a) => a.status === 402);
+    expect(refused).toHaveLength(45);
+    for (const { body } of refused) expect(body).toMatchObject({ code: 'KEY_LIMIT_REACHED', limit: 15, spent: 15, required: 1 });
+    expect((await second.http.get('/tokens/balance', { token: user.token })).body.balance).toBe(before - 15);
+    const keys = (await second.http.get('/api-keys', { token: user.token })).body as Array<{ id: string; spent: number }>;
+    expect(keys.find((k) => k.id === id)?.spent).toBe(15);
+    await expectLedgerConsistent(first.dataSource, user.id);
   });
 });
