@@ -14,7 +14,7 @@ const ERROR_CODES: Partial<Record<string, { code: ErrorCode; message: string }>>
 
 /** The tokens module's spend limits are, here, the spending limits of API keys. */
 function keyLimitTerms(code: string, details: Record<string, unknown>): { code: string; message: string } | undefined {
-  if (code !== TokensErrorCode.SPEND_LIMIT_REACHED) return undefined;
+  if (code !== String(TokensErrorCode.SPEND_LIMIT_REACHED)) return undefined;
   const { limit, spent, required } = details;
   return {
     code: ErrorCode.KEY_LIMIT_REACHED,

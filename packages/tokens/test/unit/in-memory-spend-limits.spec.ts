@@ -1,5 +1,5 @@
 /** The in-memory ledger honours spend limits like the database ledger (all time: it has no periods). */
-import { type Charge, type Hold } from '../../src/ledger/token-ledger.js';
+import { type Charge } from '../../src/ledger/token-ledger.js';
 import { InMemoryTokenLedger } from '../../src/testing/index.js';
 import { TokensErrorCode } from '../../src/tokens.errors.js';
 
@@ -18,7 +18,7 @@ describe('spend limits of the in-memory ledger', () => {
     await ledger.refund(charged, { code: 'TEST', message: 'failed' });
     expect(ledger.spentThrough('key')).toBe(0);
 
-    const held = (await ledger.hold({ ...request, payerId: 'p', amount: 8, limitId: 'key' })) as Hold;
+    const held = await ledger.hold({ ...request, payerId: 'p', amount: 8, limitId: 'key' });
     expect(ledger.spentThrough('key')).toBe(8);
     await ledger.settleHold(held, 3);
     expect(ledger.spentThrough('key')).toBe(3);
