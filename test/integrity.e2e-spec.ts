@@ -95,6 +95,7 @@ const EMPTY_REPORT = {
   brokenChains: [],
   heldMismatches: [],
   owedMismatches: [],
+  grantMismatches: [],
   counts: NO_INTEGRITY_PROBLEMS,
   truncated: false,
   ok: true,

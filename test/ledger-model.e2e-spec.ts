@@ -25,6 +25,7 @@ import {
   clock,
   DAY,
   debit,
+  expireGrants,
   keyPeriodStart,
   type Model,
   PLANS,
@@ -35,6 +36,7 @@ import {
 } from './support/ledger-model/model.js';
 import { KeyChargeCommand, type KeyRouteName, SetKeyLimitCommand } from './support/ledger-model/key-limits.js';
 import { DisputeCommand, RefundCommand, StripePurchaseCommand } from './support/ledger-model/payments.js';
+import { PromotionalGrantCommand } from './support/ledger-model/grants.js';
 import { createProbe } from './support/probe.js';
 import { startTestApp } from './support/test-app.js';
 
@@ -168,6 +170,7 @@ class EndPeriodCommand extends Step {
     clock.advance(new Date(periodEnd).getTime() - clock.now().getTime() + 1000);
     if (this.rolledBy === 'job') await real.t.app.get(PeriodRolloverJob).run();
     for (const account of model.accounts) {
+      expireGrants(account, clock.now().getTime());
       const { monthly, cap } = PLANS[account.plan];
       account.allowance = Math.min(account.allowance, cap);
       receive(account, 'allowance', monthly);
@@ -192,6 +195,9 @@ function commandsFor(users: number) {
       .tuple(who, fc.constantFrom<'grant' | 'deduct'>('grant', 'deduct'), fc.integer({ min: 1, max: 400 }))
       .map(([w, k, a]) => new AdjustCommand(w, k, a)),
     fc.tuple(who, fc.constantFrom<PlanCode>('free', 'starter', 'pro')).map(([w, p]) => new ChangePlanCommand(w, p)),
+    fc
+      .tuple(who, fc.integer({ min: 1, max: 400 }), fc.constantFrom(1, 50, 100), fc.integer({ min: 1, max: 45 }))
+      .map(([w, a, p, d]) => new PromotionalGrantCommand(w, a, p, d)),
     who.map((w) => new StripePurchaseCommand(w)),
     fc.tuple(who, fc.nat(3), fc.integer({ min: 1, max: 500 })).map(([w, p, c]) => new RefundCommand(w, p, c)),
     fc.tuple(who, fc.nat(3), fc.constantFrom<'won' | 'lost'>('won', 'lost')).map(([w, p, r]) => new DisputeCommand(w, p, r)),
@@ -252,6 +258,7 @@ describe('the ledger against a model', () => {
             apiKey: { id: created.body.id, key: created.body.key, limit: limit && { ...limit } },
             allowance: monthly,
             credits: 0,
+            grants: [],
             owed: 0,
             granted: monthly,
             used: 0,

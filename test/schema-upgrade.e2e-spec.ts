@@ -18,6 +18,7 @@ import { createTestDatabase, TEST_DB, TestDatabase } from './support/test-databa
 const TOKEN_TABLES = [
   'idempotency_keys',
   'token_accounts',
+  'token_grants',
   'token_holds',
   'token_ledger_entries',
   'token_price_overrides',
@@ -47,8 +48,8 @@ const MIGRATIONS_BEFORE_THE_SPLIT = [
   'ExactEmailsAndKeys1763700000010',
   'PurchaseReversals1763700000012',
 ];
-/** The app's migrations of after the split: an upgraded database runs them like a new one. */
-const MIGRATIONS_AFTER_THE_SPLIT = ['AiModelUpstreams1763700000013', 'UsageRollup1763700000014', 'UsersNewestFirst1763700000015'];
+/** The migrations of after the split (every one later than the last of before): an upgraded database runs them like a new one. */
+const MIGRATIONS_AFTER_THE_SPLIT = MIGRATIONS.map((migration) => migration.name).filter((name) => Number(name.slice(-13)) > 1763700000012);
 /** Today's migrations but those: what the fixture is upgraded with first. */
 const MIGRATIONS_UP_TO_THE_SPLIT = MIGRATIONS.filter((migration) => !MIGRATIONS_AFTER_THE_SPLIT.includes(migration.name));
 /** A statement that changes a schema or rows. */

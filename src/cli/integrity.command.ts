@@ -37,6 +37,7 @@ export function formatReport(report: IntegrityReport): string {
     row('broken ledger chain', counts.brokenChains),
     row('held differs from the open holds', counts.heldMismatches),
     row('owed differs from the ledger', counts.owedMismatches),
+    row('promotional grant differs from the ledger', counts.grantMismatches),
     report.ok ? 'OK' : 'PROBLEMS FOUND',
   ];
   const section = (title: string, count: number, entries: string[]) => {
@@ -84,6 +85,13 @@ export function formatReport(report: IntegrityReport): string {
     'Owed differs from the ledger (uncollected minus repaid)',
     counts.owedMismatches,
     report.owedMismatches.map((o) => `${o.userId}  owed ${o.owed}  ledger ${o.ledgerOwed}`),
+  );
+  section(
+    'Promotional grants the ledger does not bear out',
+    counts.grantMismatches,
+    report.grantMismatches.map(
+      (g) => `${g.userId}  grant ${g.grantId ?? '(all)'}  amount ${g.amount}  remaining ${g.remaining}  credits ${g.credits}`,
+    ),
   );
   if (report.truncated) lines.push('', `Lists hold the first ${report.limit} entries of each kind; use --limit for more.`);
   return lines.join('\n');

@@ -3,6 +3,7 @@ import { Purchase } from '../billing/purchase.entity.js';
 import { TokenPackage } from '../billing/token-package.entity.js';
 import { AiModel } from '../completions/ai-model.entity.js';
 import { tokenEntities } from '@token-metering/tokens';
+import { OutboxEvent } from '../outbox/outbox-event.entity.js';
 import { Plan } from '../subscriptions/plan.entity.js';
 import { Subscription } from '../subscriptions/subscription.entity.js';
 import { ApiKey } from '../users/api-key.entity.js';
@@ -21,4 +22,5 @@ export const entities = (mysql: boolean) => [
   Purchase,
   PaymentEvent,
   AiModel,
+  OutboxEvent,
 ];

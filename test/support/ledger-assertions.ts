@@ -3,6 +3,7 @@ import { ledgerProblems, type LedgerState } from '@token-metering/tokens/testing
 export {
   bucketState,
   type BucketState,
+  grantState,
   ledgerState,
   type LedgerState,
   NO_INTEGRITY_PROBLEMS,

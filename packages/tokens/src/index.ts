@@ -6,6 +6,7 @@
 export { TokensModule } from './tokens.module.js';
 export type { HostRequest, TokensModuleAsyncOptions, TokensModuleOptions } from './tokens-module-options.js';
 export { AccountPolicy, type AccountSummary, type MissingAccount, type OpeningTerms, type PeriodTerms } from './account-policy.js';
+export { LedgerWatcher, type WrittenEntry } from './ledger-watcher.js';
 export { tokenEntities } from './entities/token-entities.js';
 export { tokenMigrations } from './migrations/index.js';
 

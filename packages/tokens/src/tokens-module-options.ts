@@ -1,6 +1,7 @@
 import type { CanActivate, FactoryProvider, ModuleMetadata, PipeTransform, Type } from '@nestjs/common';
 import type { BatcherOptions } from '@token-metering/database';
 import type { AccountPolicy } from './account-policy.js';
+import type { LedgerWatcher } from './ledger-watcher.js';
 
 /** The request as the host's authentication left it (e.g. with its principal); its shape is the host's. */
 export type HostRequest = Record<string, unknown> & { headers: Record<string, string | string[] | undefined> };
@@ -46,6 +47,8 @@ export interface TokensModuleAsyncOptions extends Pick<ModuleMetadata, 'imports'
    * only behind `guard`, the host's guard that lets admins through (the module has no idea of roles).
    */
   adminRoutes?: { guard: Type<CanActivate> };
+  /** The host's watcher of ledger entries, called in their transaction (e.g. to write events to an outbox). */
+  ledgerWatcher?: Type<LedgerWatcher>;
   /** Names of the host's OpenAPI security schemes the module's routes declare (e.g. `['bearer']`). */
   apiSecurity?: string[];
   /** A TokenGuard subclass overriding its protected hooks (payerOf, requestIdOf, clientRequestIdOf). */

@@ -4,6 +4,7 @@ import { Clock, TransactionRunner } from '@token-metering/database';
 import { APP_GUARD, APP_INTERCEPTOR, DiscoveryModule } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccountPolicy } from './account-policy.js';
+import { LedgerWatcher } from './ledger-watcher.js';
 import { AdminPricesController } from './admin/admin-prices.controller.js';
 import { AdminRoutesGuard, TOKENS_ADMIN_GUARD } from './admin/admin-routes.js';
 import { AdminIntegrityController } from './admin/admin-integrity.controller.js';
@@ -37,6 +38,7 @@ import { AccountDebits } from './ledger/account-debits.js';
 import { OwedTokens } from './ledger/owed-tokens.js';
 import { AllowanceExpiry } from './ledger/allowance-expiry.js';
 import { PostingBatches } from './ledger/posting-batches.js';
+import { PromotionalGrants } from './ledger/promotional-grants.js';
 import { LedgerEvents } from './ledger/ledger-events.js';
 import { LedgerRefunds } from './ledger/ledger-refunds.js';
 import { LedgerHolds } from './ledger/ledger-holds.js';
@@ -59,8 +61,8 @@ import { UsageRollup } from './usage/usage-rollup.js';
 @Module({})
 export class TokensModule {
   static forRoot(options: TokensModuleOptions & Omit<TokensModuleAsyncOptions, 'useFactory' | 'inject'>): DynamicModule {
-    const { imports, accountPolicy, adminRoutes, guard, apiSecurity, ...moduleOptions } = options;
-    return this.forRootAsync({ imports, accountPolicy, adminRoutes, guard, apiSecurity, useFactory: () => moduleOptions });
+    const { imports, accountPolicy, ledgerWatcher, adminRoutes, guard, apiSecurity, ...moduleOptions } = options;
+    return this.forRootAsync({ imports, accountPolicy, ledgerWatcher, adminRoutes, guard, apiSecurity, useFactory: () => moduleOptions });
   }
 
   static forRootAsync(options: TokensModuleAsyncOptions): DynamicModule {
@@ -78,8 +80,10 @@ export class TokensModule {
       ...(adminGuard ? [{ provide: TOKENS_ADMIN_GUARD, useClass: adminGuard }, AdminRoutesGuard] : []),
       { provide: TOKENS_MODULE_OPTIONS, useFactory: options.useFactory, inject: options.inject ?? [] },
       { provide: AccountPolicy, useClass: options.accountPolicy },
+      ...(options.ledgerWatcher ? [{ provide: LedgerWatcher, useClass: options.ledgerWatcher }] : []),
       AccountPostings,
       AccountDebits,
+      PromotionalGrants,
       OwedTokens,
       AllowanceExpiry,
       AccountPeriods,

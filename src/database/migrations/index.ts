@@ -9,6 +9,7 @@ import { ExactEmailsAndKeys1763700000010 } from './1763700000010-ExactEmailsAndK
 import { PurchaseReversals1763700000012 } from './1763700000012-PurchaseReversals.js';
 import { AiModelUpstreams1763700000013 } from './1763700000013-AiModelUpstreams.js';
 import { UsersNewestFirst1763700000015 } from './1763700000015-UsersNewestFirst.js';
+import { Outbox1765000000200 } from './1765000000200-Outbox.js';
 
 /** The app's own tables, in order. A migration added here runs at the next start-up. */
 const APP_MIGRATIONS = [
@@ -22,6 +23,7 @@ const APP_MIGRATIONS = [
   PurchaseReversals1763700000012,
   AiModelUpstreams1763700000013,
   UsersNewestFirst1763700000015,
+  Outbox1765000000200,
 ];
 
 const timestampOf = (migration: { name: string }) => Number(migration.name.slice(-13));

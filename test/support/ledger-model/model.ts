@@ -21,8 +21,10 @@ export interface Account {
   user: TestUser;
   /** The plan's tokens of the period, spent first; only what exceeds the plan's cap expires. */
   allowance: number;
-  /** Purchased and granted tokens; they never expire. */
+  /** Purchased and granted tokens: promotional grants' rests, and permanent credits. */
   credits: number;
+  /** Promotional grants not yet expired, in the order they were granted. */
+  grants: GrantModel[];
   /** What the account could not pay; tokens it receives repay it first. */
   owed: number;
   /** The highest monthly allowance granted in the current period. */
@@ -45,6 +47,15 @@ export interface KeyLimitModel {
   period: 'day' | 'month' | 'total';
   spent: number;
   periodStart: number;
+}
+
+/** A promotional grant: spent after the allowance, before permanent credits, in spending order. */
+export interface GrantModel {
+  id: string;
+  amount: number;
+  remaining: number;
+  priority: number;
+  expiresAt: number;
 }
 
 export interface Model {
@@ -88,13 +99,37 @@ export abstract class Step implements fc.AsyncCommand<Model, Real> {
 
 export const balanceOf = (account: Account) => account.allowance + account.credits;
 
+/** The open grants in the order they are spent: priority (1 first), then soonest expiry, then oldest. */
+const spendingOrder = (account: Account) =>
+  account.grants
+    .map((grant, index) => ({ grant, index }))
+    .sort((a, b) => a.grant.priority - b.grant.priority || a.grant.expiresAt - b.grant.expiresAt || a.index - b.index);
+
+/** Takes `amount` of credits: from the promotional grants in spending order first (the rest is permanent credits). */
+function takeCredits(account: Account, amount: number, permanentFirst = false): void {
+  account.credits -= amount;
+  if (permanentFirst)
+    amount -= Math.min(amount, account.credits + amount - account.grants.reduce((sum, grant) => sum + grant.remaining, 0));
+  for (const { grant } of spendingOrder(account)) {
+    const taken = Math.min(amount, grant.remaining);
+    grant.remaining -= taken;
+    amount -= taken;
+  }
+}
+
 /** Takes `amount` from the allowance first, then from credits: false (nothing taken) when the balance is short. */
 export function debit(account: Account, amount: number): boolean {
   if (balanceOf(account) < amount) return false;
   const fromAllowance = Math.min(account.allowance, amount);
   account.allowance -= fromAllowance;
-  account.credits -= amount - fromAllowance;
+  takeCredits(account, amount - fromAllowance);
   return true;
+}
+
+/** What is left of the grants whose `expiresAt` has come is removed. */
+export function expireGrants(account: Account, now: number): void {
+  for (const grant of account.grants.filter((each) => each.expiresAt <= now)) account.credits -= grant.remaining;
+  account.grants = account.grants.filter((grant) => grant.expiresAt > now);
 }
 
 /** Tokens arrive in `bucket`: what the account owes is repaid from them first. */
@@ -109,8 +144,9 @@ export function collect(account: Account, amount: number, first: 'allowance' | '
   const taken = Math.min(amount, balanceOf(account));
   if (first === 'allowance') debit(account, taken);
   else {
+    // A reversal takes back purchased tokens: permanent credits first, then grants, then the allowance.
     const fromCredits = Math.min(taken, account.credits);
-    account.credits -= fromCredits;
+    takeCredits(account, fromCredits, true);
     account.allowance -= taken - fromCredits;
   }
   account.owed += amount - taken;
@@ -152,6 +188,7 @@ export async function expectAgreement(model: Model, real: Real): Promise<void> {
       owed: balance.owed,
       usedThisPeriod: balance.usedThisPeriod,
       plan: balance.plan,
+      grants: Object.fromEntries(balance.grants.map((grant: { id: string; remaining: number }) => [grant.id, grant.remaining])),
     }).toEqual({
       balance: balanceOf(account),
       allowance: account.allowance,
@@ -159,6 +196,7 @@ export async function expectAgreement(model: Model, real: Real): Promise<void> {
       owed: account.owed,
       usedThisPeriod: account.used,
       plan: account.plan,
+      grants: Object.fromEntries(account.grants.map((grant) => [grant.id, grant.remaining])),
     });
     await expectLedgerConsistent(real.t.dataSource, account.user.id);
     const keys = (await real.t.http.get('/api-keys', { token: account.user.token })).body as Array<{

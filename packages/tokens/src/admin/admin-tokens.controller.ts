@@ -1,4 +1,5 @@
 import { Body, Controller, Get, Post, Query } from '@nestjs/common';
+import { Clock } from '@token-metering/database';
 import { TokensRoutes } from '../http/tokens-routes.js';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiResponse } from '@nestjs/swagger';
 import { ERROR_CASES, errorResponse } from '../http/error-body.dto.js';
@@ -6,7 +7,14 @@ import { TokensErrorCode } from '../tokens.errors.js';
 import { Payer } from '../http/payer.decorator.js';
 import { UuidParam } from '../http/uuid-param.js';
 import { AdminRoutes } from './admin-routes.js';
-import { AdjustTokensDto, AdminAccountDto, AdminLedgerEntryDto, AdminTransactionsPageDto } from './admin-tokens.dto.js';
+import {
+  AdjustTokensDto,
+  AdminAccountDto,
+  AdminLedgerEntryDto,
+  AdminTransactionsPageDto,
+  GrantTokensDto,
+  promotionOf,
+} from './admin-tokens.dto.js';
 import { TransactionsQueryDto } from '../http/token-views.dto.js';
 import { Idempotency, type IdempotencyContext, IdempotentApi, IdempotentWrites, requestIdsOf } from '../idempotency/idempotent-writes.js';
 import { TokensService } from '../ledger/tokens.service.js';
@@ -19,6 +27,7 @@ export class AdminTokensController {
   constructor(
     private readonly tokens: TokensService,
     private readonly idempotent: IdempotentWrites,
+    private readonly clock: Clock,
   ) {}
 
   @Get()
@@ -81,17 +90,24 @@ export class AdminTokensController {
   @ApiOperation({
     summary: 'Add tokens to a user; the entry records the admin and the reason',
     description:
-      "Admin only. Adds `amount` (1 to 1,000,000,000) to the user's credits, which never expire, with an `admin_grant` entry that records the admin and the reason. Send `Idempotency-Key` so a retry never grants twice.",
+      "Admin only. Adds `amount` (1 to 1,000,000,000) to the user's credits with an `admin_grant` entry that records the admin and the reason. Without `expiresAt` they never expire. With `expiresAt` it is a promotional grant (its id is the entry's `metadata.grantId`): spent after the period allowance and before other credits, by `priority` (1 first, default 50), then the soonest to expire, then the oldest; what is left of it at `expiresAt` is removed by a `grant_expiry` entry, and from then on it is never spent. Send `Idempotency-Key` so a retry never grants twice.",
   })
   @ApiCreatedResponse({ type: AdminLedgerEntryDto, description: 'The admin_grant ledger entry' })
   @IdempotentApi()
   grant(
     @Payer() adminId: string,
     @UuidParam('userId') userId: string,
-    @Body() body: AdjustTokensDto,
+    @Body() body: GrantTokensDto,
     @Idempotency() idempotency: IdempotencyContext,
   ): Promise<AdminLedgerEntryDto> {
-    return this.adjust('grant', adminId, userId, body, idempotency);
+    const { expiresAt, priority, ...adjustment } = body;
+    return this.adjust(
+      'grant',
+      adminId,
+      userId,
+      { ...adjustment, ...promotionOf({ expiresAt, priority, ...adjustment }, this.clock.now()) },
+      idempotency,
+    );
   }
 
   @Post('deduct')
@@ -116,7 +132,7 @@ export class AdminTokensController {
     kind: 'grant' | 'deduct',
     adminId: string,
     userId: string,
-    body: AdjustTokensDto,
+    body: AdjustTokensDto & { expiresAt?: Date; priority?: number },
     idempotency: IdempotencyContext,
   ): Promise<AdminLedgerEntryDto> {
     return this.idempotent.answer(idempotency, adminId, async (em) =>

@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsInt, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
+import { IsInt, IsISO8601, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
 import { PriceScope, TokenPriceOverride } from '../entities/token-price-override.entity.js';
-import { MAX_ADMIN_ADJUSTMENT, type AccountView } from '../ledger/tokens.service.js';
+import { DEFAULT_GRANT_PRIORITY, MAX_ADMIN_ADJUSTMENT, type AccountView } from '../ledger/tokens.service.js';
 import { BalanceDto, LedgerEntryDto } from '../http/token-views.dto.js';
 import type { OverrideTarget } from '../prices/token-prices.service.js';
 import { TokensError, TokensErrorCode } from '../tokens.errors.js';
@@ -22,6 +22,48 @@ export class AdjustTokensDto {
   @MinLength(1)
   @MaxLength(500)
   reason: string;
+}
+
+/** The latest `expiresAt` a promotional grant may have: within the range every database stores. */
+export const MAX_GRANT_EXPIRY = '2999-12-31T23:59:59.999Z';
+
+export class GrantTokensDto extends AdjustTokensDto {
+  @ApiPropertyOptional({
+    example: '2027-01-31T23:59:59.000Z',
+    description:
+      'Makes it a promotional grant: what is left of it at this time (ISO 8601, in the future) is removed by a `grant_expiry` entry. Without it, the tokens never expire.',
+  })
+  @IsOptional()
+  @IsISO8601({ strict: true, strictSeparator: true }, { message: 'expiresAt must be an ISO 8601 date and time' })
+  expiresAt?: string;
+
+  @ApiPropertyOptional({
+    example: 10,
+    minimum: 1,
+    maximum: 100,
+    default: DEFAULT_GRANT_PRIORITY,
+    description: 'Of a promotional grant: spent before grants of a higher number (then the soonest to expire, then the oldest)',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  priority?: number;
+}
+
+/** The terms of a promotional grant, checked against the clock: 400 for an `expiresAt` not in the future, or a priority without one. */
+export function promotionOf(body: GrantTokensDto, now: Date): { expiresAt?: Date; priority?: number } {
+  const invalid = (field: string, error: string) =>
+    new TokensError(TokensErrorCode.VALIDATION_FAILED, `${field}: ${error}`, { details: [{ field, errors: [error] }] });
+  if (body.expiresAt === undefined) {
+    if (body.priority !== undefined) throw invalid('priority', 'priority is for a promotional grant: give expiresAt too');
+    return {};
+  }
+  const expiresAt = new Date(body.expiresAt);
+  if (Number.isNaN(expiresAt.getTime()) || expiresAt.getTime() <= now.getTime())
+    throw invalid('expiresAt', 'expiresAt must be in the future');
+  if (expiresAt.getTime() > Date.parse(MAX_GRANT_EXPIRY)) throw invalid('expiresAt', `expiresAt must be before ${MAX_GRANT_EXPIRY}`);
+  return { expiresAt, priority: body.priority };
 }
 
 /** A ledger entry as admins see it: with the actor who caused it. */

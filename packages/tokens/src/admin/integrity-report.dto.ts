@@ -117,6 +117,28 @@ export class OwedMismatchDto {
   ledgerOwed: number;
 }
 
+export class GrantMismatchDto {
+  @ApiProperty({ example: '4f7c2a4e-6a7e-4d7b-9d1a-0f6d3c1c2b10' })
+  userId: string;
+
+  @ApiProperty({
+    example: '3c6f2b7e-0a59-4d1c-9b8e-2f1a7c5d9e04',
+    nullable: true,
+    type: String,
+    description: 'The grant; null when the grants together hold more than the credits, or a debit of credits found none',
+  })
+  grantId: string | null;
+
+  @ApiProperty({ example: 500, description: "The grant's amount (of all the account's grants, when grantId is null)" })
+  amount: number;
+
+  @ApiProperty({ example: -20, description: 'What the ledger says is left of it (of the grants not expired, when grantId is null)' })
+  remaining: number;
+
+  @ApiProperty({ example: 300, description: "The account's credits" })
+  credits: number;
+}
+
 export class IntegrityCountsDto {
   @ApiProperty({ example: 0 })
   mismatches: number;
@@ -138,6 +160,9 @@ export class IntegrityCountsDto {
 
   @ApiProperty({ example: 0 })
   owedMismatches: number;
+
+  @ApiProperty({ example: 0 })
+  grantMismatches: number;
 }
 
 export class IntegrityReportDto {
@@ -175,6 +200,13 @@ export class IntegrityReportDto {
     description: "Accounts whose `owed` is not the sum of their entries' `metadata.uncollected` minus their `owed_repayment` entries",
   })
   owedMismatches: OwedMismatchDto[];
+
+  @ApiProperty({
+    type: [GrantMismatchDto],
+    description:
+      'Promotional grants whose rest, read from the ledger, is below 0, above their amount, or not removed exactly by their `grant_expiry`; and accounts whose grants hold more than their credits',
+  })
+  grantMismatches: GrantMismatchDto[];
 
   @ApiProperty({
     type: IntegrityCountsDto,

@@ -36,6 +36,16 @@ export interface OwedMismatch {
   ledgerOwed: number;
 }
 
+/** An account whose promotional grants do not follow from its ledger (see grantMismatches). */
+export interface GrantMismatch {
+  userId: string;
+  /** Null: the account's grants together hold more than its credits, or a debit found no credits. */
+  grantId: string | null;
+  amount: number;
+  remaining: number;
+  credits: number;
+}
+
 export interface NegativeBalance {
   userId: string;
   balance: number;
@@ -86,6 +96,7 @@ export interface IntegrityCounts {
   brokenChains: number;
   heldMismatches: number;
   owedMismatches: number;
+  grantMismatches: number;
 }
 
 export interface IntegrityReport {
@@ -97,6 +108,7 @@ export interface IntegrityReport {
   brokenChains: BrokenChain[];
   heldMismatches: HeldMismatch[];
   owedMismatches: OwedMismatch[];
+  grantMismatches: GrantMismatch[];
   /** Complete number of findings of each kind; the lists hold at most `limit` of them. */
   counts: IntegrityCounts;
   limit: number;

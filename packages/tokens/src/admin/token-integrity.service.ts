@@ -26,6 +26,7 @@ import {
   ROW_CHAINS,
 } from './integrity-queries.js';
 import { TokenLedger } from '../ledger/token-ledger.js';
+import { PromotionalGrants } from '../ledger/promotional-grants.js';
 
 type Row = Record<string, unknown>;
 
@@ -49,6 +50,7 @@ export class TokenIntegrityService {
     private readonly ledger: TokenLedger,
     private readonly clock: Clock,
     private readonly policy: AccountPolicy,
+    private readonly grants: PromotionalGrants,
   ) {}
 
   async report(options: { limit?: number } = {}): Promise<IntegrityReport> {
@@ -66,6 +68,8 @@ export class TokenIntegrityService {
       const orphanRows: Row[] = await em.query(ORPHAN_ENTRIES, [limit]);
       const heldRows: Row[] = await em.query(HELD_MISMATCHES, [limit]);
       const owedRows: Row[] = await em.query(OWED_MISMATCHES, [limit]);
+      // Per account with grants: what is left of a grant is read from its ledger, not stored.
+      const grantRows = await this.grants.mismatches(em, limit);
 
       const brokenChains = [
         ...rowChains.map(toRowProblem),
@@ -90,6 +94,7 @@ export class TokenIntegrityService {
         brokenChains,
         heldMismatches: heldRows.map((r) => ({ userId: str(r.user_id), held: num(r.held), openHolds: num(r.open_holds) })),
         owedMismatches: owedRows.map((r) => ({ userId: str(r.user_id), owed: num(r.owed), ledgerOwed: num(r.ledger_owed) })),
+        grantMismatches: grantRows.found,
       };
       const counts: IntegrityCounts = {
         mismatches: totalOf(mismatchRows),
@@ -99,6 +104,7 @@ export class TokenIntegrityService {
         brokenChains: totalOf(rowChains) + totalOf(accountChains) + totalOf(orphanRows) + totalOf(splitRows),
         heldMismatches: totalOf(heldRows),
         owedMismatches: totalOf(owedRows),
+        grantMismatches: grantRows.total,
       };
       const ok = Object.values(counts).every((count) => count === 0);
       const truncated = (Object.keys(counts) as (keyof IntegrityCounts)[]).some((kind) => lists[kind].length < counts[kind]);

@@ -68,6 +68,13 @@ export class TokenAccount {
   @Column({ name: 'period_end', type: 'datetime', precision: 3 })
   periodEnd: Date;
 
+  /**
+   * The soonest `expiresAt` of the account's promotional grants not yet expired (null: none). Like
+   * `periodEnd`, debits only match an account before it, so the first one after it expires them first.
+   */
+  @Column({ name: 'grants_expire_at', type: 'datetime', precision: 3, nullable: true })
+  grantsExpireAt: Date | null;
+
   @Column({ name: 'updated_at', type: 'datetime', precision: 3 })
   updatedAt: Date;
 

@@ -1,5 +1,6 @@
 import { idempotencyKeySchema } from './idempotency-key.entity.js';
 import { TokenAccount } from './token-account.entity.js';
+import { TokenGrant } from './token-grant.entity.js';
 import { TokenHold } from './token-hold.entity.js';
 import { TokenLedgerEntry } from './token-ledger-entry.entity.js';
 import { TokenSpendLimit } from './token-spend-limit.entity.js';
@@ -16,5 +17,6 @@ export const tokenEntities = (mysql: boolean) => [
   TokenHold,
   TokenUsageDay,
   TokenUsageRollup,
+  TokenGrant,
   TokenSpendLimit,
 ];

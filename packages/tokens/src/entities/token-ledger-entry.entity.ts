@@ -21,6 +21,8 @@ export enum LedgerEntryType {
   PurchaseReinstated = 'purchase_reinstated',
   /** Owed tokens repaid from tokens the account just received (right after the entry that brought them). */
   OwedRepayment = 'owed_repayment',
+  /** What was left of a promotional grant at its `expiresAt`, removed (metadata `grantId`). */
+  GrantExpiry = 'grant_expiry',
 }
 
 export type LedgerMetadata = Record<string, string | number | boolean | null>;

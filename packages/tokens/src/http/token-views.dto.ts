@@ -6,6 +6,26 @@ import { PriceScope } from '../entities/token-price-override.entity.js';
 import type { PriceView } from '../prices/token-prices.service.js';
 import type { BalanceView } from '../ledger/tokens.service.js';
 
+export class PromotionalGrantDto {
+  @ApiProperty({ example: '3c6f2b7e-0a59-4d1c-9b8e-2f1a7c5d9e04', description: "The grant's id (`metadata.grantId` of its entries)" })
+  id: string;
+
+  @ApiProperty({ example: 5000, description: 'Tokens granted' })
+  amount: number;
+
+  @ApiProperty({ example: 3200, description: 'What is left of it (0 when spent); part of `credits`' })
+  remaining: number;
+
+  @ApiProperty({ example: 50, description: '1 is spent first' })
+  priority: number;
+
+  @ApiProperty({ example: '2027-01-31T23:59:59.000Z', description: 'When what is left of it is removed (a `grant_expiry` entry)' })
+  expiresAt: string;
+
+  @ApiProperty({ example: 'Launch promotion' })
+  reason: string;
+}
+
 export class BalanceDto {
   @ApiProperty({ example: 1087, description: 'allowance + credits: what metered requests can spend' })
   balance: number;
@@ -61,8 +81,20 @@ export class BalanceDto {
   })
   runwayDays: number | null;
 
+  @ApiProperty({
+    type: [PromotionalGrantDto],
+    description:
+      'Promotional grants not yet expired, in the order they are spent (after the allowance, before other credits); what is left of them is part of `credits`',
+  })
+  grants: PromotionalGrantDto[];
+
   static from(view: BalanceView): BalanceDto {
-    return { ...view, periodStart: view.periodStart.toISOString(), periodEnd: view.periodEnd.toISOString() };
+    return {
+      ...view,
+      periodStart: view.periodStart.toISOString(),
+      periodEnd: view.periodEnd.toISOString(),
+      grants: view.grants.map((grant) => ({ ...grant, expiresAt: grant.expiresAt.toISOString() })),
+    };
   }
 }
 

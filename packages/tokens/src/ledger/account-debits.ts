@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { execute, isCheckViolation } from '@token-metering/database';
+import { CURRENT_AT } from './account-current.js';
 import { type AccountDebit, AccountPostings, ledgerEntryOf } from './account-postings.js';
 import { debitAssignments, perAccount, type SqlPart } from './balance-statements.js';
 import { TokenAccount } from '../entities/token-account.entity.js';
@@ -25,7 +26,7 @@ export class AccountDebits {
 
   /**
    * The debits of many accounts in one UPDATE, each only where the account's balance (with its credit)
-   * covers it and its period is running at `openAt` (the condition is the database's, row by row).
+   * covers it and it is current at `openAt` (its period running, no grant due) (the condition is the database's, row by row).
    * Returns the rows of the accounts it changed, read after it (it marks them with an id of its own),
    * for `entriesOf`; the others were not changed.
    */
@@ -73,7 +74,7 @@ export class AccountDebits {
                 ledger_seq = ledger_seq + ${count.sql},
                 updated_at = ?,
                 last_statement_id = ?
-          WHERE user_id IN (${payerIds.map(() => '?').join(', ')}) AND balance >= ${required.sql} AND period_end > ?`,
+          WHERE user_id IN (${payerIds.map(() => '?').join(', ')}) AND balance >= ${required.sql} AND ${CURRENT_AT}`,
         [
           ...buckets.parameters,
           ...used.parameters,
@@ -83,6 +84,7 @@ export class AccountDebits {
           statementId,
           ...payerIds,
           ...required.parameters,
+          openAt,
           openAt,
         ],
       );

@@ -6,6 +6,8 @@ import { TransactionRunner } from '@token-metering/database';
 import { AccountPolicy, type PeriodTerms } from '../account-policy.js';
 import { AccountPostings, type ApplyOptions } from './account-postings.js';
 import { AllowanceExpiry } from './allowance-expiry.js';
+import { grantsDue, isCurrent } from './account-current.js';
+import { PromotionalGrants } from './promotional-grants.js';
 import { LedgerEvents } from './ledger-events.js';
 import { type Collection, type CollectOptions, OwedTokens } from './owed-tokens.js';
 import { TokenAccount } from '../entities/token-account.entity.js';
@@ -88,18 +90,25 @@ export class AccountPeriods {
     private readonly events: LedgerEvents,
     private readonly owed: OwedTokens,
     private readonly expiry: AllowanceExpiry,
+    private readonly grants: PromotionalGrants,
   ) {}
 
-  /** Seeds a missing account and rolls an ended period; inside `em`, or in a transaction of its own. */
+  /**
+   * Seeds a missing account, expires its due promotional grants and rolls an ended period; inside
+   * `em`, or in a transaction of its own.
+   */
   async bringUpToDate(payerId: string, em?: EntityManager): Promise<void> {
     const account = await (em ?? this.tx.manager).findOneBy(TokenAccount, { payerId });
-    if (account && account.periodEnd.getTime() > this.clock.now().getTime()) return;
+    if (account && isCurrent(account, this.clock.now())) return;
     const bringUpToDate = async (em: EntityManager) => {
-      if (await this.seedIfMissing(em, payerId)) await this.rollIn(em, payerId);
+      if (!(await this.seedIfMissing(em, payerId))) return;
+      await this.grants.expireDue(em, payerId);
+      await this.rollIn(em, payerId);
     };
     await (em ? bringUpToDate(em) : this.tx.run(bringUpToDate));
   }
 
+  /** The background sweep: ended periods rolled and due promotional grants expired, up to `limit` accounts of each. */
   async rollDuePeriods(limit: number): Promise<number> {
     const due = await this.tx.manager.find(TokenAccount, {
       select: { payerId: true },
@@ -110,6 +119,9 @@ export class AccountPeriods {
     let rolled = 0;
     for (const { payerId } of due) {
       if (await this.tx.run((em) => this.rollIn(em, payerId))) rolled++;
+    }
+    for (const payerId of await this.grants.dueAccounts(this.tx.manager, limit)) {
+      if (await this.tx.run((em) => this.grants.expireDue(em, payerId))) rolled++;
     }
     return rolled;
   }
@@ -154,10 +166,13 @@ export class AccountPeriods {
     const first = await applyNow();
     if (first) return first;
     const account = await em.findOneBy(TokenAccount, { payerId: posting.payerId });
-    if (account && account.periodEnd.getTime() > this.clock.now().getTime()) {
+    const now = this.clock.now();
+    if (account && isCurrent(account, now)) {
       return { kind: 'insufficient', balance: account.balance, required: -posting.amount };
     }
-    if (account && onPeriodEnd === 'leave') return { kind: 'period_ended' };
+    // A grant due is expired here, whatever the caller does with an ended period.
+    if (account && grantsDue(account, now)) await this.grants.expireDue(em, posting.payerId);
+    if (account && account.periodEnd.getTime() <= now.getTime() && onPeriodEnd === 'leave') return { kind: 'period_ended' };
     // An account seeded here is rolled here too: leaving that to the caller would roll the seed back
     // with this transaction, and parallel first requests would keep seeding and undoing it (deadlocks on MariaDB).
     if (!(await this.seedIfMissing(em, posting.payerId))) return { kind: 'no_account' };
@@ -169,7 +184,7 @@ export class AccountPeriods {
   private async refusalOf(em: EntityManager, posting: Posting): Promise<Refusal> {
     const account = await em.findOneBy(TokenAccount, { payerId: posting.payerId });
     if (!account) return { kind: 'no_account' };
-    if (account.periodEnd.getTime() <= this.clock.now().getTime()) return { kind: 'period_ended' };
+    if (!isCurrent(account, this.clock.now())) return { kind: 'period_ended' };
     return { kind: 'insufficient', balance: account.balance, required: -posting.amount };
   }
 

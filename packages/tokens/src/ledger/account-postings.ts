@@ -1,10 +1,12 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { Clock } from '@token-metering/database';
 import { execute, insertEntities, isCheckViolation, isMysql } from '@token-metering/database';
 import { TokenAccount } from '../entities/token-account.entity.js';
 import { TokenLedgerEntry } from '../entities/token-ledger-entry.entity.js';
+import { LedgerWatcher } from '../ledger-watcher.js';
+import { CURRENT_AT } from './account-current.js';
 import { assignmentsOf, type Movement, movementOf, splitAfter, type SqlPart } from './balance-statements.js';
 import type { BucketSplit, Posting } from './token-ledger.js';
 
@@ -19,7 +21,7 @@ export interface ApplyOptions {
   heldDelta?: number;
   /** Change of `owed` (what a debit could not take adds to it, a repayment takes from it); never below 0. */
   owedDelta?: number;
-  /** Match only an account whose period is still running at this time. */
+  /** Match only an account current at this time (CURRENT_AT). */
   openAt?: Date;
   /** Id of the ledger row, chosen before the transaction so a COMMIT whose answer was lost can be checked. */
   entryId?: string;
@@ -42,7 +44,10 @@ export interface AccountDebit {
 /** Posting to one account: the conditional balance statement and the ledger row it produces. */
 @Injectable()
 export class AccountPostings {
-  constructor(private readonly clock: Clock) {}
+  constructor(
+    private readonly clock: Clock,
+    @Optional() private readonly watcher?: LedgerWatcher,
+  ) {}
 
   /**
    * The single place a balance changes: one conditional UPDATE whose affected-row count is
@@ -103,8 +108,8 @@ export class AccountPostings {
       parameters.push(-options.owedDelta);
     }
     if (options.openAt) {
-      conditions.push('period_end > ?');
-      parameters.push(options.openAt);
+      conditions.push(CURRENT_AT);
+      parameters.push(options.openAt, options.openAt);
     }
     try {
       const changed = await execute(
@@ -138,10 +143,11 @@ export class AccountPostings {
     return entry;
   }
 
-  /** Ledger rows in one INSERT. */
+  /** Ledger rows in one INSERT, shown to the host's LedgerWatcher in the same transaction. */
   async insertEntries(em: EntityManager, entries: TokenLedgerEntry[]): Promise<void> {
     if (entries.length === 0) return;
     await insertEntities(em, TokenLedgerEntry, entries);
+    await this.watcher?.written(em, entries);
   }
 
   async openAccount(em: EntityManager, posting: Posting, periodEnd: Date): Promise<TokenLedgerEntry> {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { isCurrent } from './account-current.js';
 import { AccountPostings, type ApplyOptions } from './account-postings.js';
 import { LedgerEvents } from './ledger-events.js';
 import { TokenAccount } from '../entities/token-account.entity.js';
@@ -48,7 +49,7 @@ export class OwedTokens {
       if (paid) return paid;
     }
     const account = await this.postings.lockedAccount(em, posting.payerId);
-    if (!account || (options.openAt && account.periodEnd.getTime() <= options.openAt.getTime())) return null;
+    if (!account || (options.openAt && !isCurrent(account, options.openAt))) return null;
     const price = -posting.amount;
     const buckets = takenFrom(account, Math.min(price, account.balance), how.order);
     const taken = -(buckets.allowance + buckets.credits);

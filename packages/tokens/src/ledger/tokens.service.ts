@@ -8,6 +8,7 @@ import { TokenAccount } from '../entities/token-account.entity.js';
 import { LedgerEntryType, TokenLedgerEntry } from '../entities/token-ledger-entry.entity.js';
 import { TokenLedger, TransactionalPostings } from './token-ledger.js';
 import { TokenPrices } from '../prices/token-prices.service.js';
+import { type GrantTermsInput, type GrantView, PromotionalGrants } from './promotional-grants.js';
 import { runwayDaysOf, TokenUsage } from '../usage/token-usage.service.js';
 import { SpendLimits, type SpendLimitTerms, type SpendLimitView } from '../limits/spend-limits.js';
 
@@ -25,6 +26,8 @@ export interface BalanceView {
   featuresDisabled: boolean;
   /** Days the balance lasts at the net spend rate of the last 7 days; null when nothing was spent in them. */
   runwayDays: number | null;
+  /** Promotional grants not yet expired, in spending order; what is left of them is part of `credits`. */
+  grants: GrantView[];
 }
 
 export interface TransactionFilter {
@@ -46,6 +49,9 @@ export interface AccountView extends BalanceView {
   recentEntries: TokenLedgerEntry[];
 }
 
+/** The priority of a promotional grant that names none (1 is spent first, 100 last). */
+export const DEFAULT_GRANT_PRIORITY = 50;
+
 /** Largest amount an admin can grant or deduct in one entry. */
 export const MAX_ADMIN_ADJUSTMENT = 1_000_000_000;
 
@@ -59,6 +65,7 @@ export class TokensService {
     private readonly prices: TokenPrices,
     private readonly policy: AccountPolicy,
     private readonly usage: TokenUsage,
+    private readonly grants: PromotionalGrants,
     private readonly limits: SpendLimits,
     @InjectRepository(TokenAccount) private readonly accounts: Repository<TokenAccount>,
     @InjectRepository(TokenLedgerEntry) private readonly entries: Repository<TokenLedgerEntry>,
@@ -145,27 +152,39 @@ export class TokensService {
 
   /**
    * An admin's correction: a grant adds tokens, a deduct removes them and is refused with 402
-   * (changing nothing) when the balance is short. The admin and the reason are on the entry.
+   * (changing nothing) when the balance is short. The admin and the reason are on the entry. A grant
+   * with `expiresAt` is promotional (spent first by `priority`, its rest removed at `expiresAt`).
    */
   async adjust(
     em: EntityManager,
     payerId: string,
-    adjustment: { kind: 'grant' | 'deduct'; amount: number; reason: string },
+    adjustment: { kind: 'grant' | 'deduct'; amount: number; reason: string; expiresAt?: Date; priority?: number },
     origin: ChangeOrigin,
   ): Promise<TokenLedgerEntry> {
     await this.requireUser(payerId, em);
     const grant = adjustment.kind === 'grant';
-    return this.postings.post(
+    const promotion: (GrantTermsInput & { id: string }) | null =
+      grant && adjustment.expiresAt
+        ? {
+            id: PromotionalGrants.newId(),
+            expiresAt: adjustment.expiresAt,
+            priority: adjustment.priority ?? DEFAULT_GRANT_PRIORITY,
+            reason: adjustment.reason,
+          }
+        : null;
+    const entry = await this.postings.post(
       em,
       {
         payerId,
         type: grant ? LedgerEntryType.AdminGrant : LedgerEntryType.AdminDeduct,
         amount: grant ? adjustment.amount : -adjustment.amount,
         ...origin,
-        metadata: { reason: adjustment.reason },
+        metadata: promotion ? PromotionalGrants.metadataOf(promotion.id, promotion) : { reason: adjustment.reason },
       },
       { requireFunds: true },
     );
+    if (promotion) await this.grants.record(em, entry, promotion.id, promotion);
+    return entry;
   }
 
   /** A user's balance and latest entries, for admins. */
@@ -184,13 +203,15 @@ export class TokensService {
   /** The caller's balance; a missing account is seeded and an ended period rolled first, so the answer is what the next charge sees. */
   async balance(payerId: string): Promise<BalanceView> {
     await this.ledger.ensureAccount(payerId);
-    const [account, terms, prices, recentSpend] = await Promise.all([
-      this.accounts.findOneBy({ payerId }),
+    const account = await this.accounts.findOneBy({ payerId });
+    if (!account) throw TokensError.notFound('Token account');
+    // The grants from the same row as the buckets: what is left of them adds up within `credits`.
+    const [terms, prices, recentSpend, grants] = await Promise.all([
       this.policy.summary(payerId),
       this.prices.meteredPricesFor(payerId),
       this.usage.recentSpend(payerId),
+      this.grants.view(this.tx.manager, account),
     ]);
-    if (!account) throw TokensError.notFound('Token account');
     const paid = prices.map((p) => p.cost).filter((cost) => cost > 0);
     return {
       balance: account.balance,
@@ -205,6 +226,7 @@ export class TokensService {
       periodEnd: terms.periodEnd,
       featuresDisabled: paid.length > 0 && account.balance < Math.min(...paid),
       runwayDays: runwayDaysOf(account.balance, recentSpend),
+      grants,
     };
   }
 

@@ -8,6 +8,7 @@ import { Holds1763700000008 } from './1763700000008-Holds.js';
 import { OwedTokens1763700000009 } from './1763700000009-OwedTokens.js';
 import { ExactIdempotencyKeys1763700000010 } from './1763700000010-ExactIdempotencyKeys.js';
 import { UsageRollup1763700000014 } from './1763700000014-UsageRollup.js';
+import { PromotionalGrants1765000000010 } from './1765000000010-PromotionalGrants.js';
 import { SpendLimits1765000000100 } from './1765000000100-SpendLimits.js';
 
 /**
@@ -24,5 +25,6 @@ export const tokenMigrations: (new () => MigrationInterface)[] = [
   OwedTokens1763700000009,
   ExactIdempotencyKeys1763700000010,
   UsageRollup1763700000014,
+  PromotionalGrants1765000000010,
   SpendLimits1765000000100,
 ];

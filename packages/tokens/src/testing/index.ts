@@ -3,6 +3,8 @@ export { InMemoryTokenLedger, type InMemoryEntry } from './in-memory-token-ledge
 /** For a host's tests: an account's ledger read straight from the database, and its invariants checked. */
 export {
   bucketState,
+  grantState,
+  type GrantState,
   type BucketState,
   ledgerProblems,
   ledgerState,

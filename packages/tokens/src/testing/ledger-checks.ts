@@ -1,3 +1,6 @@
+import { burnDown, type GrantMismatch, grantMismatches, type GrantTerms } from '../ledger/grant-burndown.js';
+import type { LedgerEntryType } from '../entities/token-ledger-entry.entity.js';
+
 /** A TypeORM DataSource or EntityManager, or any other client that answers SQL with rows. */
 export interface Queryable {
   query(sql: string, parameters?: unknown[]): Promise<unknown>;
@@ -40,6 +43,7 @@ export const NO_INTEGRITY_PROBLEMS = {
   brokenChains: 0,
   heldMismatches: 0,
   owedMismatches: 0,
+  grantMismatches: 0,
 };
 
 /** An account and its ledger, read straight from the database. */
@@ -91,12 +95,61 @@ export async function owedState(db: Queryable, payerId: string): Promise<OwedSta
   return { owed: Number(account?.owed), ledgerOwed, held: Number(account?.held), openHolds: Number(open.total) };
 }
 
+export interface GrantState {
+  /** What is left of each promotional grant, replayed over the account's whole ledger. */
+  remaining: Record<string, number>;
+  mismatches: GrantMismatch[];
+}
+
+/** The account's promotional grants, replayed from its first entry (the app replays from the oldest grant in play). */
+export async function grantState(db: Queryable, payerId: string): Promise<GrantState> {
+  const grants: GrantTerms[] = (
+    await rowsOf(db, 'SELECT id, amount, priority, expires_at, entry_seq, expiry_seq FROM token_grants WHERE user_id = ?', [payerId])
+  ).map((r) => ({
+    id: String(r.id),
+    amount: Number(r.amount),
+    priority: Number(r.priority),
+    expiresAt: dateOf(r.expires_at),
+    entrySeq: Number(r.entry_seq),
+    expirySeq: r.expiry_seq === null ? null : Number(r.expiry_seq),
+  }));
+  const [account] = await rowsOf(db, 'SELECT credits FROM token_accounts WHERE user_id = ?', [payerId]);
+  const entries = (
+    await rowsOf(
+      db,
+      'SELECT id, seq, type, credits_amount, request_id, created_at, metadata FROM token_ledger_entries WHERE user_id = ? AND credits_amount <> 0 ORDER BY seq',
+      [payerId],
+    )
+  ).map((r) => ({
+    id: String(r.id),
+    seq: Number(r.seq),
+    type: String(r.type) as LedgerEntryType,
+    creditsAmount: Number(r.credits_amount),
+    requestId: (r.request_id as string | null) ?? null,
+    createdAt: dateOf(r.created_at),
+    metadata: typeof r.metadata === 'string' ? (JSON.parse(r.metadata) as Record<string, unknown>) : null,
+  }));
+  const replayed = burnDown(grants, entries, 0);
+  return {
+    remaining: Object.fromEntries(replayed.remaining),
+    mismatches: grantMismatches(grants, replayed, Number(account?.credits ?? 0)),
+  };
+}
+
+/** A datetime column as both databases answer it (SQLite: UTC text without a zone). */
+function dateOf(value: unknown): Date {
+  if (value instanceof Date) return value;
+  const text = String(value);
+  return new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(text) ? text : `${text.replace(' ', 'T')}Z`);
+}
+
 /**
  * The ledger invariants of one account, each broken one described (none: the account is
  * consistent): balance == SUM(amount) and >= 0; entries numbered 1..n without gaps, every
  * balanceAfter the running sum; allowance and credits each the sum of their movements, never
  * negative, adding up to the balance, every entry's movements adding up to its amount; owed what the
- * ledger left uncollected minus what it repaid, held the sum of the open holds.
+ * ledger left uncollected minus what it repaid, held the sum of the open holds; promotional grants
+ * never below 0 or above their amount, expired exactly, together within the credits.
  */
 export async function ledgerProblems(db: Queryable, payerId: string): Promise<{ state: LedgerState; problems: string[] }> {
   const state = await ledgerState(db, payerId);
@@ -125,5 +178,6 @@ export async function ledgerProblems(db: Queryable, payerId: string): Promise<{ 
   const owed = await owedState(db, payerId);
   check(owed.owed === owed.ledgerOwed && owed.owed >= 0, `owed ${owed.owed}, the ledger says ${owed.ledgerOwed}`);
   check(owed.held === owed.openHolds, `held ${owed.held}, the open holds sum to ${owed.openHolds}`);
+  for (const mismatch of (await grantState(db, payerId)).mismatches) problems.push(`promotional grants: ${JSON.stringify(mismatch)}`);
   return { state, problems };
 }
