@@ -176,6 +176,13 @@ export async function replayAfterKeyTaken(keys: IdempotencyKeys, payerId: string
   return done({ kind: 'replay', tokensCharged: tokensCharged ?? 0, tokensRemaining: tokensRemaining ?? 0, responseBody });
 }
 
+/** What an account's postings take in one statement (AccountDebits), with the batch indexes of its items. */
+export interface Plan {
+  indexes: number[];
+  debit: AccountDebit;
+  postings: DebitPostings;
+}
+
 /** Indexes of `items`, ordered by `key` (stable). */
 export function sortedIndexes<T>(items: T[], key: (item: T) => string): number[] {
   const keys = items.map(key);

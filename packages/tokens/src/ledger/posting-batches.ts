@@ -10,8 +10,8 @@ import {
   TransactionRunner,
   unreachableForWaiting,
 } from '@token-metering/database';
-import { AccountDebits, type DebitPostings } from './account-debits.js';
-import { type AccountDebit, AccountPostings } from './account-postings.js';
+import { AccountDebits } from './account-debits.js';
+import { AccountPostings } from './account-postings.js';
 import {
   type ChargeOutcome,
   claimOf,
@@ -19,6 +19,7 @@ import {
   type HoldingOutcome,
   isDebit,
   type Outcome,
+  type Plan,
   type Queued,
   type QueuedCharge,
   type QueuedDebit,
@@ -58,8 +59,9 @@ export const DEFAULT_GROUP_COMMIT = { maxBatchSize: 128, maxConcurrentBatches: 1
  * conditional UPDATE per run of debits between them, and the others (settlements, releases,
  * refunds) one at a time. The entries go in one multi-row INSERT; one COMMIT. Every caller gets the
  * answer it would have had alone: its own entry, balance and buckets, or its own refusal (a 402, a
- * hold closed before), which neither fails nor undoes its neighbours. Every decision is a
- * conditional statement in the database, so instances batching independently stay correct.
+ * hold closed before), which neither fails nor undoes its neighbours. Items spending through a spend
+ * limit move its row first (SpendLimitPostings). Every decision is a conditional statement in the
+ * database, so instances batching independently stay correct.
  */
 @Injectable()
 export class PostingBatches {
@@ -151,7 +153,6 @@ export class PostingBatches {
     }
     const now = this.clock.now();
     await this.limits.count(em, batch, outcomes, claimed, now);
-
     // Each account's postings in arrival order (sortedIndexes is stable).
     const byAccount = new Map<string, number[]>();
     for (const i of sortedIndexes(batch, userIdOf)) {
@@ -295,11 +296,4 @@ export class PostingBatches {
         return this.holds.releaseIn(em, item);
     }
   }
-}
-
-/** What an account's postings take in one statement (AccountDebits), with the batch indexes of its items. */
-interface Plan {
-  indexes: number[];
-  debit: AccountDebit;
-  postings: DebitPostings;
 }
