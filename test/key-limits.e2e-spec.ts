@@ -219,6 +219,17 @@ describe(`API key spending limits (${TEST_DB})`, () => {
     expect(await keyOf(user, id)).toMatchObject({ spent: 0 });
   });
 
+  it('embeddings through the key count against its limit too (402 KEY_LIMIT_REACHED in OpenAI’s shape)', async () => {
+    const user = await registerUser(t.http);
+    const { id, key } = await newKey(user);
+    expect((await setLimit(user, id, { tokens: 1, period: 'total' })).status).toBe(200);
+    expect((await chat(key)).status).toBe(201);
+    const refused = await t.http.post('/v1/embeddings', { model: 'local', input: 'spend through the key' }, { apiKey: key });
+    expect(refused.status).toBe(402);
+    expect(refused.body).toMatchObject({ code: 'KEY_LIMIT_REACHED', limit: 1, spent: 1, error: { code: 'KEY_LIMIT_REACHED' } });
+    expect(await keyOf(user, id)).toMatchObject({ spent: 1 });
+  });
+
   it('revoking a key removes its limit', async () => {
     const user = await registerUser(t.http);
     const { id } = await newKey(user);
