@@ -91,6 +91,16 @@ describe(`spend limits in the group commit (${TEST_DB})`, () => {
     await expectLedgerConsistent(t.dataSource, 'sl-h');
   });
 
+  it('a hold whose process died gives its count back when it expires', async () => {
+    await tokens.setSpendLimit('sl-x', 'sl-x-key', { tokens: 50, period: 'total' });
+    await hold('sl-x', 40, 'sl-x-key');
+    expect(await spentOf('sl-x-key')).toBe(40);
+    clock.advance(901_000); // past the default hold TTL of 900 s
+    expect(await ledger.releaseExpiredHolds(100)).toBeGreaterThanOrEqual(1);
+    expect(await spentOf('sl-x-key')).toBe(0);
+    await expectLedgerConsistent(t.dataSource, 'sl-x');
+  });
+
   it('an ended period starts over; a refund of the period before gives nothing back to the new one', async () => {
     await tokens.setSpendLimit('sl-p', 'sl-p-key', { tokens: 5, period: 'day' });
     const yesterday = (await charge({ payerId: 'sl-p', price: 5, limitId: 'sl-p-key' })) as Charge;
