@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { ScheduleModule } from '@nestjs/schedule';
+import { AutoTopUpGateModule } from './billing/auto-top-up/auto-top-up-gate.module.js';
+import { AutoTopUpTrigger } from './billing/auto-top-up/auto-top-up.trigger.js';
 import { BillingModule } from './billing/billing.module.js';
 import { AllExceptionsFilter } from './common/all-exceptions.filter.js';
 import { CommonModule } from './common/common.module.js';
@@ -37,8 +39,9 @@ import { toErrorBody } from './common/error-response.js';
     SubscriptionsModule,
     // Metering: the authenticated user pays; token accounts follow the subscriptions.
     TokensModule.forRootAsync({
-      imports: [SubscriptionsModule],
+      imports: [SubscriptionsModule, AutoTopUpGateModule],
       accountPolicy: SubscriptionsAccountPolicy,
+      ledgerWatcher: AutoTopUpTrigger,
       adminRoutes: { guard: AdminOnlyGuard },
       apiSecurity: ['bearer', 'api-key'],
       inject: [AppConfig],

@@ -344,7 +344,7 @@ describe('billing with Stripe Checkout', () => {
     it('answers other event types 200 ignored and records them', async () => {
       const user = await newUser();
       const session = await checkout(user);
-      for (const type of ['payment_intent.succeeded', 'charge.succeeded', 'customer.created']) {
+      for (const type of ['payment_intent.created', 'charge.succeeded', 'customer.created']) {
         const event = sessionEvent(type, session);
         expect(await outcomeOf(event)).toBe('ignored');
         expect(await eventRow(event.id)).toEqual({ type, purchase_id: null, outcome: 'ignored' });

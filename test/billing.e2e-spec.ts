@@ -178,6 +178,7 @@ describe('billing', () => {
           status: 'pending',
           tokensReversed: 0,
           provider: 'local',
+          automatic: false,
           createdAt: body.createdAt,
           completedAt: null,
           ledgerEntryId: null,

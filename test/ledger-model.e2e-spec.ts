@@ -277,5 +277,6 @@ describe('the ledger against a model', () => {
         endOnFailure: false,
       },
     );
-  });
+    // 30 sequences of up to 25 steps, each step checked through the API: minutes on a busy machine.
+  }, 360_000);
 });

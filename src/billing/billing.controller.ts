@@ -71,7 +71,7 @@ export class BillingController {
     type: ErrorBodyDto,
   })
   async checkout(@CurrentPrincipal() principal: Principal, @Body() body: CheckoutDto): Promise<CheckoutResultDto> {
-    const { purchase, session } = await this.billing.checkout(principal.userId, body.packageCode);
+    const { purchase, session } = await this.billing.checkout(principal.userId, body.packageCode, body.saveCard ?? false);
     return CheckoutResultDto.from(purchase, session);
   }
 

@@ -1,6 +1,15 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '../config/app-config.js';
+import { Outbox } from '../outbox/outbox.js';
+import { AutoTopUpAttempts } from './auto-top-up/auto-top-up-attempts.js';
+import { AutoTopUpGateModule } from './auto-top-up/auto-top-up-gate.module.js';
+import { AutoTopUpController } from './auto-top-up/auto-top-up.controller.js';
+import { AutoTopUpService } from './auto-top-up/auto-top-up.service.js';
+import { AutoTopUpWorker } from './auto-top-up/auto-top-up.worker.js';
+import { BillingCustomers } from './auto-top-up/billing-customers.js';
+import { PaymentIntentEvents } from './auto-top-up/payment-intent-events.js';
+import { PurchaseSettlement } from './purchase-settlement.js';
 import { BillingController } from './billing.controller.js';
 import { BillingService } from './billing.service.js';
 import { LocalPaymentProvider } from './local-payment.provider.js';
@@ -31,13 +40,20 @@ function paymentProviderFor(config: AppConfig, signer: PaymentWebhookSigner): Pa
 
 /**
  * Token purchases: packages, checkout, the payment webhooks (signed generic events for the local
- * provider; Stripe's, with refunds and disputes) and the purchase history. PAYMENT_PROVIDER picks the PaymentProvider; a test may bind its own.
+ * provider; Stripe's, with refunds and disputes), the purchase history and automatic top-up. PAYMENT_PROVIDER picks the PaymentProvider; a test may bind its own.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([TokenPackage, Purchase, PaymentEvent])],
-  controllers: [BillingController],
+  imports: [TypeOrmModule.forFeature([TokenPackage, Purchase, PaymentEvent]), AutoTopUpGateModule],
+  controllers: [BillingController, AutoTopUpController],
   providers: [
     BillingService,
+    PurchaseSettlement,
+    BillingCustomers,
+    PaymentIntentEvents,
+    AutoTopUpAttempts,
+    AutoTopUpService,
+    AutoTopUpWorker,
+    Outbox,
     PaymentReversalsService,
     PaymentEvents,
     paymentEventsCounter,

@@ -4,20 +4,16 @@ import { randomUUID } from 'node:crypto';
 import { EntityManager, Repository } from 'typeorm';
 import { AppError, ErrorCode } from '../common/app-error.js';
 import { Clock } from '@token-metering/database';
-import { execute } from '@token-metering/database';
 import { TransactionRunner } from '@token-metering/database';
-import { TokensService } from '@token-metering/tokens';
 import { sessionMismatches } from './checkout-session-match.js';
 import { WebhookOutcome } from './dto/webhooks.dto.js';
 import { PaymentEvents, type AppliedEvent } from './payment-events.js';
 import { PaymentProvider, PaymentResult, type CheckoutSession, type PaymentNotice, type ProviderEvent } from './payment-provider.js';
 import { DisputeStatus, Purchase, PurchaseStatus } from './purchase.entity.js';
+import { FAILABLE, PAYABLE, PurchaseSettlement } from './purchase-settlement.js';
+import { PaymentIntentEvents } from './auto-top-up/payment-intent-events.js';
+import { BillingCustomers } from './auto-top-up/billing-customers.js';
 import { TokenPackage } from './token-package.entity.js';
-
-/** Purchases a success may still move to `paid`: money taken after a reported failure is credited. */
-const PAYABLE = [PurchaseStatus.Pending, PurchaseStatus.Failed] as const;
-/** Purchases a failure may move to `failed`: a paid purchase stays paid. */
-const FAILABLE = [PurchaseStatus.Pending] as const;
 
 /**
  * Token purchases: checkout creates a pending purchase, the provider's signed event settles it.
@@ -35,7 +31,9 @@ export class BillingService {
     @InjectRepository(TokenPackage) private readonly packages: Repository<TokenPackage>,
     @InjectRepository(Purchase) private readonly purchases: Repository<Purchase>,
     @Inject(PaymentProvider) private readonly provider: PaymentProvider | null,
-    private readonly tokens: TokensService,
+    private readonly settlement: PurchaseSettlement,
+    private readonly intents: PaymentIntentEvents,
+    private readonly customers: BillingCustomers,
     private readonly events: PaymentEvents,
     private readonly tx: TransactionRunner,
     private readonly clock: Clock,
@@ -47,7 +45,7 @@ export class BillingService {
   }
 
   /** Records a pending purchase of an active package and starts its payment with the provider. */
-  async checkout(userId: string, packageCode: string): Promise<{ purchase: Purchase; session: CheckoutSession }> {
+  async checkout(userId: string, packageCode: string, saveCard = false): Promise<{ purchase: Purchase; session: CheckoutSession }> {
     const provider = this.provider;
     if (!provider)
       throw new AppError(
@@ -56,6 +54,7 @@ export class BillingService {
       );
     const pkg = await this.packages.findOneBy({ code: packageCode, active: true });
     if (!pkg) throw AppError.notFound(`Token package '${packageCode}'`);
+    const customerId = saveCard ? await this.customers.customerIdFor(userId) : undefined;
 
     const purchase = this.purchases.create({
       id: randomUUID(),
@@ -72,6 +71,8 @@ export class BillingService {
       tokensReversed: 0,
       tokensDisputed: 0,
       disputeStatus: DisputeStatus.None,
+      automatic: false,
+      saveCard: customerId !== undefined,
       createdAt: this.clock.now(),
       completedAt: null,
     });
@@ -80,10 +81,10 @@ export class BillingService {
 
     let session: CheckoutSession;
     try {
-      session = await provider.createCheckout(purchase, pkg);
+      session = await provider.createCheckout(purchase, pkg, { customerId });
     } catch (error) {
       this.logger.error(`checkout ${purchase.id} failed at provider ${provider.name}: ${(error as Error).message}`);
-      await this.tx.run((em) => this.settle(em, purchase.id, PurchaseStatus.Failed, FAILABLE));
+      await this.tx.run((em) => this.settlement.settle(em, purchase.id, PurchaseStatus.Failed, FAILABLE));
       throw new AppError(ErrorCode.SERVICE_FAILED, 'The payment provider could not start the payment; nothing was charged');
     }
     purchase.providerReference = session.providerReference;
@@ -112,47 +113,23 @@ export class BillingService {
     const applied = (outcome: WebhookOutcome, differences?: string[]): AppliedEvent => ({ outcome, purchaseId, differences });
     if (result === null) return applied(WebhookOutcome.Ignored);
     if (purchaseId === null) return applied(WebhookOutcome.UnknownPurchase);
+    if (notice.intent) return this.intents.apply(em, purchaseId, notice.intent, result);
     if (notice.session) {
       const purchase = await em.findOneBy(Purchase, { id: purchaseId });
       if (!purchase) return applied(WebhookOutcome.UnknownPurchase);
       const differences = sessionMismatches(purchase, notice.session, result);
       if (differences.length > 0) return applied(WebhookOutcome.Mismatch, differences);
     }
-    if (result === PaymentResult.Succeeded && (await this.settle(em, purchaseId, PurchaseStatus.Paid, PAYABLE))) {
-      await this.credit(em, purchaseId, notice.session?.paymentIntentId ?? null);
+    if (result === PaymentResult.Succeeded && (await this.settlement.settle(em, purchaseId, PurchaseStatus.Paid, PAYABLE))) {
+      await this.settlement.credit(em, purchaseId, notice.session?.paymentIntentId ?? null);
       return applied(WebhookOutcome.Credited);
     }
-    if (result === PaymentResult.Failed && (await this.settle(em, purchaseId, PurchaseStatus.Failed, FAILABLE))) {
+    if (result === PaymentResult.Failed && (await this.settlement.settle(em, purchaseId, PurchaseStatus.Failed, FAILABLE))) {
       return applied(WebhookOutcome.Failed);
     }
     const current = await em.findOne(Purchase, { select: { id: true, status: true }, where: { id: purchaseId } });
     if (!current) return applied(WebhookOutcome.UnknownPurchase);
     const awaiting = result === PaymentResult.Awaiting && (PAYABLE as readonly PurchaseStatus[]).includes(current.status);
     return applied(awaiting ? WebhookOutcome.AwaitingPayment : WebhookOutcome.Ignored);
-  }
-
-  /**
-   * Moves a purchase whose status is one of `from` to `status` with one conditional UPDATE: of
-   * concurrent events, the database lets exactly one move it. False when it did not move.
-   */
-  private async settle(em: EntityManager, purchaseId: string, status: PurchaseStatus, from: readonly PurchaseStatus[]): Promise<boolean> {
-    const changed = await execute(
-      em,
-      `UPDATE purchases SET status = ?, completed_at = ? WHERE id = ? AND status IN (${from.map(() => '?').join(', ')})`,
-      [status, this.clock.now(), purchaseId, ...from],
-    );
-    return changed === 1;
-  }
-
-  /** Credits a purchase this transaction just moved to `paid`, and links the ledger entry and the payment that paid it. */
-  private async credit(em: EntityManager, purchaseId: string, paymentIntentId: string | null): Promise<void> {
-    const purchase = await em.findOneByOrFail(Purchase, { id: purchaseId });
-    const entry = await this.tokens.creditPurchase(em, {
-      payerId: purchase.userId,
-      tokens: purchase.tokens,
-      purchaseId: purchase.id,
-      packageCode: purchase.packageCode,
-    });
-    await em.update(Purchase, { id: purchaseId }, { ledgerEntryId: entry.id, paymentIntentId });
   }
 }

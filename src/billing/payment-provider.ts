@@ -54,6 +54,22 @@ export interface PaymentNotice {
   result: PaymentResult | null;
   /** What the provider says was paid (Stripe); the local provider's signed events carry none. */
   session?: SessionClaim;
+  /** What a Stripe PaymentIntent event says was paid (automatic top-ups; the card a checkout saved). */
+  intent?: IntentClaim;
+}
+
+/** A Stripe PaymentIntent as its event carries it (null where a field is missing or not of its type). */
+export interface IntentClaim {
+  intentId: string | null;
+  /** In the smallest unit of `currency`: `amount_received` for a success, `amount` otherwise. */
+  amount: number | null;
+  currency: string | null;
+  customerId: string | null;
+  paymentMethodId: string | null;
+  /** `off_session` when the payment saves its card for later payments without the buyer. */
+  setupFutureUsage: string | null;
+  /** Why it failed (`last_payment_error`'s decline code or code), for the failure event. */
+  failureCode: string | null;
 }
 
 export enum ReversalKind {
@@ -116,6 +132,9 @@ export abstract class PaymentProvider {
    */
   readonly reportsToSignedWebhook: boolean = false;
 
-  /** Starts the payment of a pending purchase of `pkg`; a rejected promise fails the checkout. */
-  abstract createCheckout(purchase: Purchase, pkg: TokenPackage): Promise<CheckoutSession>;
+  /**
+   * Starts the payment of a pending purchase of `pkg`; a rejected promise fails the checkout. With
+   * `customerId` (a purchase that saves the card) the payment is made as that customer and saves the card.
+   */
+  abstract createCheckout(purchase: Purchase, pkg: TokenPackage, options?: { customerId?: string }): Promise<CheckoutSession>;
 }

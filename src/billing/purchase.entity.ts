@@ -76,6 +76,14 @@ export class Purchase {
   @Column({ name: 'dispute_status', type: 'varchar', length: 16, default: DisputeStatus.None })
   disputeStatus: DisputeStatus;
 
+  /** Bought by automatic top-up (an off-session PaymentIntent), not at a checkout. */
+  @Column({ type: 'boolean', default: false })
+  automatic: boolean;
+
+  /** A checkout that saves the buyer's card for automatic top-up (Stripe `setup_future_usage: off_session`). */
+  @Column({ name: 'save_card', type: 'boolean', default: false })
+  saveCard: boolean;
+
   @Column({ name: 'created_at', type: 'datetime', precision: 3 })
   createdAt: Date;
 

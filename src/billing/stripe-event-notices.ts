@@ -1,4 +1,11 @@
-import { PaymentResult, ReversalKind, type PaymentNotice, type ReversalNotice, type SessionClaim } from './payment-provider.js';
+import {
+  PaymentResult,
+  ReversalKind,
+  type IntentClaim,
+  type PaymentNotice,
+  type ReversalNotice,
+  type SessionClaim,
+} from './payment-provider.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Stripe's ids (events, sessions, payment intents): visible ASCII, at most what payment_events and purchases store. */
@@ -14,6 +21,12 @@ const SESSION_EVENTS: Record<string, (session: Record<string, unknown>) => Payme
   'checkout.session.async_payment_succeeded': () => PaymentResult.Succeeded,
   'checkout.session.async_payment_failed': () => PaymentResult.Failed,
   'checkout.session.expired': () => PaymentResult.Failed,
+};
+
+/** The PaymentIntent events that settle an automatic top-up (and save the card a checkout paid with). */
+const INTENT_EVENTS: Record<string, PaymentResult> = {
+  'payment_intent.succeeded': PaymentResult.Succeeded,
+  'payment_intent.payment_failed': PaymentResult.Failed,
 };
 
 /** A Stripe event that is not a well-formed event although its signature is right. */
@@ -34,6 +47,9 @@ export function stripeNoticeOf(event: unknown): PaymentNotice | ReversalNotice {
   const object = isObject(event.data) && isObject(event.data.object) ? event.data.object : {};
   const resultOf = SESSION_EVENTS[type];
   if (resultOf) return { id, type, purchaseId: purchaseIdOf(object), result: resultOf(object), session: sessionClaimOf(object) };
+  const intentResult = INTENT_EVENTS[type];
+  if (intentResult)
+    return { id, type, purchaseId: purchaseIdOf(object), result: intentResult, intent: intentClaimOf(object, intentResult) };
 
   const paymentIntentId = idOf(object.payment_intent);
   switch (type) {
@@ -70,7 +86,20 @@ function sessionClaimOf(session: Record<string, unknown>): SessionClaim {
   };
 }
 
-/** The purchase a Checkout Session was created for: its metadata, else its client_reference_id. */
+function intentClaimOf(intent: Record<string, unknown>, result: PaymentResult): IntentClaim {
+  const error = isObject(intent.last_payment_error) ? intent.last_payment_error : {};
+  return {
+    intentId: idOf(intent.id),
+    amount: amountOf(result === PaymentResult.Succeeded ? intent.amount_received : intent.amount),
+    currency: currencyOf(intent.currency),
+    customerId: idOf(intent.customer),
+    paymentMethodId: idOf(intent.payment_method),
+    setupFutureUsage: wordOf(intent.setup_future_usage),
+    failureCode: wordOf(error.decline_code) ?? wordOf(error.code),
+  };
+}
+
+/** The purchase a Checkout Session (or a PaymentIntent) was created for: its metadata, else its client_reference_id. */
 function purchaseIdOf(session: Record<string, unknown>): string | null {
   const fromMetadata = isObject(session.metadata) ? session.metadata.purchaseId : undefined;
   for (const candidate of [fromMetadata, session.client_reference_id]) {

@@ -28,6 +28,8 @@ export enum ErrorCode {
   UPSTREAM_FAILED = 'UPSTREAM_FAILED',
   /** No payment provider is configured: nothing can be bought. */
   PAYMENTS_UNAVAILABLE = 'PAYMENTS_UNAVAILABLE',
+  /** Automatic top-up needs a card saved by a checkout made with `saveCard: true`. */
+  NO_PAYMENT_METHOD = 'NO_PAYMENT_METHOD',
   INTERNAL_ERROR = 'INTERNAL_ERROR',
 }
 
@@ -53,6 +55,7 @@ export const ERROR_STATUS: Record<ErrorCode, HttpStatus> = {
   [ErrorCode.SERVICE_FAILED]: HttpStatus.BAD_GATEWAY,
   [ErrorCode.UPSTREAM_FAILED]: HttpStatus.BAD_GATEWAY,
   [ErrorCode.PAYMENTS_UNAVAILABLE]: HttpStatus.SERVICE_UNAVAILABLE,
+  [ErrorCode.NO_PAYMENT_METHOD]: HttpStatus.CONFLICT,
   [ErrorCode.INTERNAL_ERROR]: HttpStatus.INTERNAL_SERVER_ERROR,
 };
 

@@ -43,6 +43,7 @@ const SAMPLES: Record<ErrorCode, [message: string, details?: Body]> = {
   [ErrorCode.SERVICE_FAILED]: ['The payment provider could not start the payment; nothing was charged'],
   [ErrorCode.UPSTREAM_FAILED]: ['The model failed; nothing was charged'],
   [ErrorCode.PAYMENTS_UNAVAILABLE]: ['No payment provider is configured (PAYMENT_PROVIDER): tokens cannot be bought on this server'],
+  [ErrorCode.NO_PAYMENT_METHOD]: ['Automatic top-up needs a saved card: buy a package with saveCard: true first'],
   [ErrorCode.INTERNAL_ERROR]: ['Internal server error'],
 };
 

@@ -207,6 +207,27 @@ export class Environment extends AiEnvironment {
   @Max(86400)
   PERIOD_ROLLOVER_INTERVAL_SECONDS = 60;
 
+  /** Automatic top-up: how often each instance looks for attempts to send to Stripe (ms); 0 turns it off. */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(0)
+  @Max(600_000)
+  AUTO_TOP_UP_INTERVAL_MS = 1000;
+
+  /** Automatic top-up: how long an instance owns an attempt it took; after that another retries it (same idempotency key). */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  AUTO_TOP_UP_CLAIM_SECONDS = 120;
+
+  /** Automatic top-up: how often each instance reloads the enabled settings (those changed on other instances). */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  AUTO_TOP_UP_REFRESH_SECONDS = 5;
+
   /** Group commit: most charges and refunds one transaction takes; 1 gives each its own transaction. */
   @Transform(({ value }) => Number(value))
   @IsInt()

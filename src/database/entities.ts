@@ -1,3 +1,5 @@
+import { AutoTopUpSetting } from '../billing/auto-top-up/auto-top-up.entity.js';
+import { BillingCustomer } from '../billing/auto-top-up/billing-customer.entity.js';
 import { PaymentEvent } from '../billing/payment-event.entity.js';
 import { Purchase } from '../billing/purchase.entity.js';
 import { TokenPackage } from '../billing/token-package.entity.js';
@@ -23,4 +25,6 @@ export const entities = (mysql: boolean) => [
   PaymentEvent,
   AiModel,
   OutboxEvent,
+  BillingCustomer,
+  AutoTopUpSetting,
 ];

@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import http from 'node:http';
+import { FakeStripeIntents, type FakeIntent } from './fake-stripe-intents.js';
 import type { AddressInfo } from 'node:net';
 
 export const STRIPE_TEST_KEYS = {
@@ -24,6 +25,8 @@ export interface FakeSession {
   amount_total: number;
   currency: string;
   client_reference_id: string | null;
+  /** The customer the session pays as (a checkout that saves the card). */
+  customer: string | null;
   metadata: Record<string, string>;
   /** Null until the session is paid. */
   payment_intent: string | null;
@@ -53,7 +56,8 @@ export interface FakeDispute {
 const hex = (bytes: number) => randomBytes(bytes).toString('hex');
 
 /**
- * The part of the Stripe API the app uses: POST /v1/checkout/sessions, honouring Idempotency-Key.
+ * The part of the Stripe API the app uses: POST /v1/checkout/sessions, /v1/customers and
+ * /v1/payment_intents (fake-stripe-intents.ts), honouring Idempotency-Key.
  * It also plays Stripe's side of a payment for the tests: what a session, its charge and a dispute
  * look like after payment, refunds and disputes, and the events that carry them.
  */
@@ -64,6 +68,10 @@ export class FakeStripeApi {
   private readonly byIdempotencyKey = new Map<string, FakeSession>();
   private readonly sessions = new Map<string, FakeSession>();
   private readonly charges = new Map<string, FakeCharge>();
+  /** Each session's `payment_intent_data[setup_future_usage]`. */
+  private readonly sessionSetup = new Map<string, string | null>();
+  /** Customers and off-session PaymentIntents (automatic top-up). */
+  readonly intents = new FakeStripeIntents();
   private readonly server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -75,31 +83,45 @@ export class FakeStripeApi {
         res.end(JSON.stringify(body));
       };
       if (this.failure) return send(this.failure.status, this.failure.body);
-      if (req.method !== 'POST' || req.url !== '/v1/checkout/sessions')
-        return send(404, { error: { type: 'invalid_request_error', message: `Unrecognized request URL (${req.method}: ${req.url})` } });
       const key = String(req.headers['idempotency-key'] ?? randomUUID());
-      let session = this.byIdempotencyKey.get(key);
-      if (!session) {
-        const id = `cs_test_${randomBytes(12).toString('hex')}`;
-        session = {
-          id,
-          object: 'checkout.session',
-          url: `https://checkout.stripe.com/c/pay/${id}`,
-          mode: form.get('mode') ?? '',
-          status: 'open',
-          payment_status: 'unpaid',
-          amount_total: Number(form.get('line_items[0][price_data][unit_amount]')) * Number(form.get('line_items[0][quantity]')),
-          currency: form.get('line_items[0][price_data][currency]') ?? '',
-          client_reference_id: form.get('client_reference_id'),
-          metadata: { purchaseId: form.get('metadata[purchaseId]') ?? '' },
-          payment_intent: null,
-        };
-        this.byIdempotencyKey.set(key, session);
-        this.sessions.set(id, session);
+      if (req.method === 'POST' && req.url === '/v1/checkout/sessions') return send(200, this.createSession(key, form));
+      if (req.method === 'POST' && req.url === '/v1/customers') return send(200, this.intents.createCustomer(key, form));
+      if (req.method === 'POST' && req.url === '/v1/payment_intents') {
+        const answer = this.intents.createIntent(key, form);
+        if (this.intents.dropAnswers > 0) {
+          this.intents.dropAnswers -= 1;
+          return res.destroy();
+        }
+        return void setTimeout(() => send(answer.status, answer.body), this.intents.answerDelayMs);
       }
-      send(200, session);
+      send(404, { error: { type: 'invalid_request_error', message: `Unrecognized request URL (${req.method}: ${req.url})` } });
     });
   });
+
+  private createSession(key: string, form: URLSearchParams): FakeSession {
+    let session = this.byIdempotencyKey.get(key);
+    if (!session) {
+      const id = `cs_test_${randomBytes(12).toString('hex')}`;
+      session = {
+        id,
+        object: 'checkout.session',
+        url: `https://checkout.stripe.com/c/pay/${id}`,
+        mode: form.get('mode') ?? '',
+        status: 'open',
+        payment_status: 'unpaid',
+        amount_total: Number(form.get('line_items[0][price_data][unit_amount]')) * Number(form.get('line_items[0][quantity]')),
+        currency: form.get('line_items[0][price_data][currency]') ?? '',
+        client_reference_id: form.get('client_reference_id'),
+        customer: form.get('customer'),
+        metadata: { purchaseId: form.get('metadata[purchaseId]') ?? '' },
+        payment_intent: null,
+      };
+      this.sessionSetup.set(id, form.get('payment_intent_data[setup_future_usage]'));
+      this.byIdempotencyKey.set(key, session);
+      this.sessions.set(id, session);
+    }
+    return session;
+  }
 
   /**
    * The session created at checkout as Stripe sends it once the buyer finished: `paid` gives it a
@@ -122,6 +144,28 @@ export class FakeStripeApi {
       this.charges.set(session.payment_intent, charge);
     }
     return { ...session, status: 'complete', payment_status: paymentStatus };
+  }
+
+  /**
+   * The PaymentIntent of a paid session as `payment_intent.succeeded` carries it: its customer, the
+   * card it paid with and `setup_future_usage` as the checkout asked.
+   */
+  sessionIntent(id: string): FakeIntent {
+    const session = this.session(id);
+    return {
+      id: session.payment_intent!,
+      object: 'payment_intent',
+      amount: session.amount_total,
+      amount_received: session.amount_total,
+      currency: session.currency,
+      customer: session.customer,
+      payment_method: `pm_card_${id.slice(-12)}`,
+      setup_future_usage: this.sessionSetup.get(id) ?? null,
+      off_session: null,
+      status: 'succeeded',
+      metadata: { ...session.metadata },
+      last_payment_error: null,
+    };
   }
 
   /** Refunds `amount` more of the payment: the charge as `charge.refunded` then carries it. */
@@ -161,6 +205,19 @@ export class FakeStripeApi {
   }
 
   private chargeOf(paymentIntent: string): FakeCharge {
+    const intent = this.intents.created.find((each) => each.id === paymentIntent && each.status === 'succeeded');
+    if (intent && !this.charges.has(paymentIntent)) {
+      const { amount, currency } = intent;
+      this.charges.set(paymentIntent, {
+        id: `ch_test_${hex(12)}`,
+        object: 'charge',
+        payment_intent: paymentIntent,
+        amount,
+        amount_refunded: 0,
+        currency,
+        refunded: false,
+      });
+    }
     const charge = this.charges.get(paymentIntent);
     if (!charge) throw new Error(`the fake Stripe API has no charge for ${paymentIntent}`);
     return charge;

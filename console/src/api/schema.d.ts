@@ -415,7 +415,7 @@ export interface paths {
         put?: never;
         /**
          * Add tokens to a user; the entry records the admin and the reason
-         * @description Admin only. Adds `amount` (1 to 1,000,000,000) to the user's credits, which never expire, with an `admin_grant` entry that records the admin and the reason. Send `Idempotency-Key` so a retry never grants twice.
+         * @description Admin only. Adds `amount` (1 to 1,000,000,000) to the user's credits with an `admin_grant` entry that records the admin and the reason. Without `expiresAt` they never expire. With `expiresAt` it is a promotional grant (its id is the entry's `metadata.grantId`): spent after the period allowance and before other credits, by `priority` (1 first, default 50), then the soonest to expire, then the oldest; what is left of it at `expiresAt` is removed by a `grant_expiry` entry, and from then on it is never spent. Send `Idempotency-Key` so a retry never grants twice.
          */
         post: operations["AdminTokensController_grant"];
         delete?: never;
@@ -932,6 +932,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/billing/auto-top-up": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's automatic top-up
+         * @description The setting (nulls until set), what automatic top-ups spent this calendar month (UTC, in flight included), the last attempt and whether a card is saved.
+         */
+        get: operations["AutoTopUpController_get"];
+        /**
+         * Set up automatic top-up
+         * @description When a debit leaves the balance below `thresholdTokens`, the card saved by a checkout made with `saveCard: true` is charged off-session (a Stripe PaymentIntent) for `packageCode`, credited when Stripe reports the payment, like any purchase. At most one attempt is in flight per account, and automatic top-ups never spend more than `monthlyLimitCents` in a calendar month (UTC). A failed payment disables automatic top-up and sends the `auto_top_up.failed` event. Changing the setting keeps the attempt in flight and the month's spend.
+         */
+        put: operations["AutoTopUpController_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health": {
         parameters: {
             query?: never;
@@ -1016,7 +1040,7 @@ export interface components {
              * @example INSUFFICIENT_TOKENS
              * @enum {string}
              */
-            code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "INSUFFICIENT_TOKENS" | "NO_ACTIVE_SUBSCRIPTION" | "KEY_LIMIT_REACHED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "EMAIL_TAKEN" | "IDEMPOTENCY_IN_PROGRESS" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_ANSWER_UNAVAILABLE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "TOO_MANY_REQUESTS" | "RATE_LIMITS_UNAVAILABLE" | "LEDGER_UNAVAILABLE" | "SERVICE_UNAVAILABLE" | "SERVICE_FAILED" | "UPSTREAM_FAILED" | "PAYMENTS_UNAVAILABLE" | "INTERNAL_ERROR";
+            code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "INSUFFICIENT_TOKENS" | "NO_ACTIVE_SUBSCRIPTION" | "KEY_LIMIT_REACHED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "EMAIL_TAKEN" | "IDEMPOTENCY_IN_PROGRESS" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_ANSWER_UNAVAILABLE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "TOO_MANY_REQUESTS" | "RATE_LIMITS_UNAVAILABLE" | "LEDGER_UNAVAILABLE" | "SERVICE_UNAVAILABLE" | "SERVICE_FAILED" | "UPSTREAM_FAILED" | "PAYMENTS_UNAVAILABLE" | "NO_PAYMENT_METHOD" | "INTERNAL_ERROR";
             /** @example Insufficient tokens: this request costs 300, the balance is 12 */
             message: string;
             /**
@@ -1242,6 +1266,35 @@ export interface components {
             /** @example 2026-12-01T00:00:00.000Z */
             periodEnd: string;
         };
+        PromotionalGrantDto: {
+            /**
+             * @description The grant's id (`metadata.grantId` of its entries)
+             * @example 3c6f2b7e-0a59-4d1c-9b8e-2f1a7c5d9e04
+             */
+            id: string;
+            /**
+             * @description Tokens granted
+             * @example 5000
+             */
+            amount: number;
+            /**
+             * @description What is left of it (0 when spent); part of `credits`
+             * @example 3200
+             */
+            remaining: number;
+            /**
+             * @description 1 is spent first
+             * @example 50
+             */
+            priority: number;
+            /**
+             * @description When what is left of it is removed (a `grant_expiry` entry)
+             * @example 2027-01-31T23:59:59.000Z
+             */
+            expiresAt: string;
+            /** @example Launch promotion */
+            reason: string;
+        };
         BalanceDto: {
             /**
              * @description allowance + credits: what metered requests can spend
@@ -1291,6 +1344,8 @@ export interface components {
              * @example 12.5
              */
             runwayDays: number | null;
+            /** @description Promotional grants not yet expired, in the order they are spent (after the allowance, before other credits); what is left of them is part of `credits` */
+            grants: components["schemas"]["PromotionalGrantDto"][];
         };
         AdminUserDto: {
             /** @example 4f7c2a4e-6a7e-4d7b-9d1a-0f6d3c1c2b10 */
@@ -1413,7 +1468,7 @@ export interface components {
              * @example usage
              * @enum {string}
              */
-            type: "initial_grant" | "usage" | "refund" | "admin_grant" | "admin_deduct" | "plan_change" | "period_grant" | "expiry" | "purchase" | "hold" | "hold_release" | "purchase_reversal" | "purchase_reinstated" | "owed_repayment";
+            type: "initial_grant" | "usage" | "refund" | "admin_grant" | "admin_deduct" | "plan_change" | "period_grant" | "expiry" | "purchase" | "hold" | "hold_release" | "purchase_reversal" | "purchase_reinstated" | "owed_repayment" | "grant_expiry";
             /** @example generate_seo_title */
             action: string | null;
             /**
@@ -1446,7 +1501,7 @@ export interface components {
             /** @example 2026-11-21T10:00:00.000Z */
             createdAt: string;
             /**
-             * @description Details by type: `uncollected` (tokens this entry could not take and the account now owes), `reason` of a refund (a stable code) or of a hold_release (settled, released, expired), `holdId`, `model`, `promptTokens`, `completionTokens`, `purchaseId`, `repaidFrom` (the entry whose tokens an owed_repayment used), `heldExpired` (allowance of open holds an expiry removed)
+             * @description Details by type: `uncollected` (tokens this entry could not take and the account now owes), `reason` of a refund (a stable code) or of a hold_release (settled, released, expired), `holdId`, `model`, `promptTokens`, `completionTokens`, `purchaseId`, `repaidFrom` (the entry whose tokens an owed_repayment used), `heldExpired` (allowance of open holds an expiry removed), `grantId`, `expiresAt` and `priority` of a promotional grant (its admin_grant and its grant_expiry)
              * @example null
              */
             metadata: Record<string, never> | null;
@@ -1493,7 +1548,7 @@ export interface components {
              * @example usage
              * @enum {string}
              */
-            type: "initial_grant" | "usage" | "refund" | "admin_grant" | "admin_deduct" | "plan_change" | "period_grant" | "expiry" | "purchase" | "hold" | "hold_release" | "purchase_reversal" | "purchase_reinstated" | "owed_repayment";
+            type: "initial_grant" | "usage" | "refund" | "admin_grant" | "admin_deduct" | "plan_change" | "period_grant" | "expiry" | "purchase" | "hold" | "hold_release" | "purchase_reversal" | "purchase_reinstated" | "owed_repayment" | "grant_expiry";
             /** @example generate_seo_title */
             action: string | null;
             /**
@@ -1526,7 +1581,7 @@ export interface components {
             /** @example 2026-11-21T10:00:00.000Z */
             createdAt: string;
             /**
-             * @description Details by type: `uncollected` (tokens this entry could not take and the account now owes), `reason` of a refund (a stable code) or of a hold_release (settled, released, expired), `holdId`, `model`, `promptTokens`, `completionTokens`, `purchaseId`, `repaidFrom` (the entry whose tokens an owed_repayment used), `heldExpired` (allowance of open holds an expiry removed)
+             * @description Details by type: `uncollected` (tokens this entry could not take and the account now owes), `reason` of a refund (a stable code) or of a hold_release (settled, released, expired), `holdId`, `model`, `promptTokens`, `completionTokens`, `purchaseId`, `repaidFrom` (the entry whose tokens an owed_repayment used), `heldExpired` (allowance of open holds an expiry removed), `grantId`, `expiresAt` and `priority` of a promotional grant (its admin_grant and its grant_expiry)
              * @example null
              */
             metadata: Record<string, never> | null;
@@ -1585,6 +1640,8 @@ export interface components {
              * @example 12.5
              */
             runwayDays: number | null;
+            /** @description Promotional grants not yet expired, in the order they are spent (after the allowance, before other credits); what is left of them is part of `credits` */
+            grants: components["schemas"]["PromotionalGrantDto"][];
             /** @example 4f7c2a4e-6a7e-4d7b-9d1a-0f6d3c1c2b10 */
             userId: string;
             /** @description Latest entries, newest first */
@@ -1597,6 +1654,23 @@ export interface components {
              * @example 11
              */
             nextCursor: string | null;
+        };
+        GrantTokensDto: {
+            /** @example 5000 */
+            amount: number;
+            /** @example Compensation for the outage of 2026-11-20 */
+            reason: string;
+            /**
+             * @description Makes it a promotional grant: what is left of it at this time (ISO 8601, in the future) is removed by a `grant_expiry` entry. Without it, the tokens never expire.
+             * @example 2027-01-31T23:59:59.000Z
+             */
+            expiresAt?: string;
+            /**
+             * @description Of a promotional grant: spent before grants of a higher number (then the soonest to expire, then the oldest)
+             * @default 50
+             * @example 10
+             */
+            priority: number;
         };
         AdjustTokensDto: {
             /** @example 5000 */
@@ -1739,6 +1813,30 @@ export interface components {
              */
             ledgerOwed: number;
         };
+        GrantMismatchDto: {
+            /** @example 4f7c2a4e-6a7e-4d7b-9d1a-0f6d3c1c2b10 */
+            userId: string;
+            /**
+             * @description The grant; null when the grants together hold more than the credits, or a debit of credits found none
+             * @example 3c6f2b7e-0a59-4d1c-9b8e-2f1a7c5d9e04
+             */
+            grantId: string | null;
+            /**
+             * @description The grant's amount (of all the account's grants, when grantId is null)
+             * @example 500
+             */
+            amount: number;
+            /**
+             * @description What the ledger says is left of it (of the grants not expired, when grantId is null)
+             * @example -20
+             */
+            remaining: number;
+            /**
+             * @description The account's credits
+             * @example 300
+             */
+            credits: number;
+        };
         IntegrityCountsDto: {
             /** @example 0 */
             mismatches: number;
@@ -1754,6 +1852,8 @@ export interface components {
             heldMismatches: number;
             /** @example 0 */
             owedMismatches: number;
+            /** @example 0 */
+            grantMismatches: number;
         };
         IntegrityReportDto: {
             /**
@@ -1774,6 +1874,8 @@ export interface components {
             heldMismatches: components["schemas"]["HeldMismatchDto"][];
             /** @description Accounts whose `owed` is not the sum of their entries' `metadata.uncollected` minus their `owed_repayment` entries */
             owedMismatches: components["schemas"]["OwedMismatchDto"][];
+            /** @description Promotional grants whose rest, read from the ledger, is below 0, above their amount, or not removed exactly by their `grant_expiry`; and accounts whose grants hold more than their credits */
+            grantMismatches: components["schemas"]["GrantMismatchDto"][];
             /** @description Complete number of findings of each kind; each list holds at most `limit` of them */
             counts: components["schemas"]["IntegrityCountsDto"];
             /** @example 100 */
@@ -1804,7 +1906,7 @@ export interface components {
              * @example UNAUTHENTICATED
              * @enum {string}
              */
-            code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "INSUFFICIENT_TOKENS" | "NO_ACTIVE_SUBSCRIPTION" | "KEY_LIMIT_REACHED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "EMAIL_TAKEN" | "IDEMPOTENCY_IN_PROGRESS" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_ANSWER_UNAVAILABLE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "TOO_MANY_REQUESTS" | "RATE_LIMITS_UNAVAILABLE" | "LEDGER_UNAVAILABLE" | "SERVICE_UNAVAILABLE" | "SERVICE_FAILED" | "UPSTREAM_FAILED" | "PAYMENTS_UNAVAILABLE" | "INTERNAL_ERROR";
+            code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "INSUFFICIENT_TOKENS" | "NO_ACTIVE_SUBSCRIPTION" | "KEY_LIMIT_REACHED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "EMAIL_TAKEN" | "IDEMPOTENCY_IN_PROGRESS" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_ANSWER_UNAVAILABLE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "TOO_MANY_REQUESTS" | "RATE_LIMITS_UNAVAILABLE" | "LEDGER_UNAVAILABLE" | "SERVICE_UNAVAILABLE" | "SERVICE_FAILED" | "UPSTREAM_FAILED" | "PAYMENTS_UNAVAILABLE" | "NO_PAYMENT_METHOD" | "INTERNAL_ERROR";
             /**
              * @description The first bad field, on VALIDATION_FAILED
              * @example null
@@ -1818,7 +1920,7 @@ export interface components {
              * @example INSUFFICIENT_TOKENS
              * @enum {string}
              */
-            code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "INSUFFICIENT_TOKENS" | "NO_ACTIVE_SUBSCRIPTION" | "KEY_LIMIT_REACHED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "EMAIL_TAKEN" | "IDEMPOTENCY_IN_PROGRESS" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_ANSWER_UNAVAILABLE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "TOO_MANY_REQUESTS" | "RATE_LIMITS_UNAVAILABLE" | "LEDGER_UNAVAILABLE" | "SERVICE_UNAVAILABLE" | "SERVICE_FAILED" | "UPSTREAM_FAILED" | "PAYMENTS_UNAVAILABLE" | "INTERNAL_ERROR";
+            code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "INSUFFICIENT_TOKENS" | "NO_ACTIVE_SUBSCRIPTION" | "KEY_LIMIT_REACHED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "EMAIL_TAKEN" | "IDEMPOTENCY_IN_PROGRESS" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_ANSWER_UNAVAILABLE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "TOO_MANY_REQUESTS" | "RATE_LIMITS_UNAVAILABLE" | "LEDGER_UNAVAILABLE" | "SERVICE_UNAVAILABLE" | "SERVICE_FAILED" | "UPSTREAM_FAILED" | "PAYMENTS_UNAVAILABLE" | "NO_PAYMENT_METHOD" | "INTERNAL_ERROR";
             /** @example Insufficient tokens: this request costs 300, the balance is 12 */
             message: string;
             /**
@@ -2402,6 +2504,11 @@ export interface components {
              * @example tokens_10k
              */
             packageCode: string;
+            /**
+             * @description Stripe only (default false): also save the card for automatic top-up (PUT /billing/auto-top-up). The payment is made as the user's Stripe customer with `setup_future_usage: off_session`; the card is saved when Stripe reports it (`payment_intent.succeeded`). Ignored by the local provider.
+             * @example true
+             */
+            saveCard?: boolean;
         };
         PaymentEventDataDto: {
             /**
@@ -2490,7 +2597,7 @@ export interface components {
              * @example credited
              * @enum {string}
              */
-            outcome: "credited" | "failed" | "ignored" | "awaiting_payment" | "unknown_purchase" | "duplicate" | "mismatch" | "reversed" | "reinstated";
+            outcome: "credited" | "failed" | "ignored" | "awaiting_payment" | "unknown_purchase" | "duplicate" | "mismatch" | "reversed" | "reinstated" | "card_saved";
         };
         StripeEventObjectDto: {
             /**
@@ -2593,6 +2700,11 @@ export interface components {
             tokensReversed: number;
             /** @example local */
             provider: string;
+            /**
+             * @description Bought by automatic top-up (an off-session payment), not at a checkout
+             * @example false
+             */
+            automatic: boolean;
             /** @example 2026-11-21T10:00:00.000Z */
             createdAt: string;
             /**
@@ -2605,6 +2717,80 @@ export interface components {
              * @example 0b8f1f0e-3c1d-4a55-9e2b-5b8e7c1d2a3f
              */
             ledgerEntryId: string | null;
+        };
+        AutoTopUpAttemptDto: {
+            /**
+             * @description When the debit that crossed the threshold started it
+             * @example 2026-12-06T10:00:00.000Z
+             */
+            at: string;
+            /**
+             * @description pending (not sent to Stripe yet), processing (sent, waiting for its webhook), paid (credited) or failed (automatic top-up was disabled)
+             * @example paid
+             * @enum {string}
+             */
+            status: "pending" | "processing" | "paid" | "failed";
+            /**
+             * @description The purchase it made (GET /billing/purchases)
+             * @example 3f0c5b1e-8d2a-4c6f-9b7e-1a2d3c4e5f60
+             */
+            purchaseId: string;
+        };
+        AutoTopUpSettingDto: {
+            /**
+             * @description false until set, and after a payment failed
+             * @example true
+             */
+            enabled: boolean;
+            /**
+             * @description null until set
+             * @example 500
+             */
+            thresholdTokens: number | null;
+            /**
+             * @description null until set
+             * @example tokens_10k
+             */
+            packageCode: string | null;
+            /**
+             * @description null until set
+             * @example 10000
+             */
+            monthlyLimitCents: number | null;
+            /**
+             * @description What automatic top-ups paid or have in flight this calendar month (UTC)
+             * @example 2900
+             */
+            spentThisMonthCents: number;
+            /** @description The last attempt; null when none was made */
+            lastAttempt: components["schemas"]["AutoTopUpAttemptDto"] | null;
+            /**
+             * @description Whether a card is saved (a checkout with saveCard: true); PUT needs one
+             * @example true
+             */
+            paymentMethodSaved: boolean;
+        };
+        AutoTopUpDto: {
+            /**
+             * @description false keeps the setting but buys nothing
+             * @example true
+             */
+            enabled: boolean;
+            /**
+             * @description A debit that leaves the balance below this buys the package
+             * @example 500
+             */
+            thresholdTokens: number;
+            /**
+             * @description code of an active package (GET /billing/packages): what each top-up buys
+             * @example tokens_10k
+             */
+            packageCode: string;
+            /**
+             * @description Most automatic top-ups may spend in a calendar month (UTC), in the package's currency's smallest unit; at least the package's price
+             * @example 10000
+             */
+            monthlyLimitCents: number;
         };
         HealthCheckEntryDto: {
             /**
@@ -2660,7 +2846,7 @@ export interface components {
              * @example INSUFFICIENT_TOKENS
              * @enum {string}
              */
-            code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "INSUFFICIENT_TOKENS" | "NO_ACTIVE_SUBSCRIPTION" | "KEY_LIMIT_REACHED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "EMAIL_TAKEN" | "IDEMPOTENCY_IN_PROGRESS" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_ANSWER_UNAVAILABLE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "TOO_MANY_REQUESTS" | "RATE_LIMITS_UNAVAILABLE" | "LEDGER_UNAVAILABLE" | "SERVICE_UNAVAILABLE" | "SERVICE_FAILED" | "UPSTREAM_FAILED" | "PAYMENTS_UNAVAILABLE" | "INTERNAL_ERROR";
+            code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "INSUFFICIENT_TOKENS" | "NO_ACTIVE_SUBSCRIPTION" | "KEY_LIMIT_REACHED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "EMAIL_TAKEN" | "IDEMPOTENCY_IN_PROGRESS" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_ANSWER_UNAVAILABLE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "TOO_MANY_REQUESTS" | "RATE_LIMITS_UNAVAILABLE" | "LEDGER_UNAVAILABLE" | "SERVICE_UNAVAILABLE" | "SERVICE_FAILED" | "UPSTREAM_FAILED" | "PAYMENTS_UNAVAILABLE" | "NO_PAYMENT_METHOD" | "INTERNAL_ERROR";
             /** @example Insufficient tokens: this request costs 300, the balance is 12 */
             message: string;
             /**
@@ -3749,7 +3935,7 @@ export interface operations {
                 limit?: number;
                 /** @description nextCursor of the previous page */
                 cursor?: string;
-                type?: "initial_grant" | "usage" | "refund" | "admin_grant" | "admin_deduct" | "plan_change" | "period_grant" | "expiry" | "purchase" | "hold" | "hold_release" | "purchase_reversal" | "purchase_reinstated" | "owed_repayment";
+                type?: "initial_grant" | "usage" | "refund" | "admin_grant" | "admin_deduct" | "plan_change" | "period_grant" | "expiry" | "purchase" | "hold" | "hold_release" | "purchase_reversal" | "purchase_reinstated" | "owed_repayment" | "grant_expiry";
                 action?: string;
             };
             header?: never;
@@ -3878,7 +4064,7 @@ export interface operations {
                 limit?: number;
                 /** @description nextCursor of the previous page */
                 cursor?: string;
-                type?: "initial_grant" | "usage" | "refund" | "admin_grant" | "admin_deduct" | "plan_change" | "period_grant" | "expiry" | "purchase" | "hold" | "hold_release" | "purchase_reversal" | "purchase_reinstated" | "owed_repayment";
+                type?: "initial_grant" | "usage" | "refund" | "admin_grant" | "admin_deduct" | "plan_change" | "period_grant" | "expiry" | "purchase" | "hold" | "hold_release" | "purchase_reversal" | "purchase_reinstated" | "owed_repayment" | "grant_expiry";
                 action?: string;
             };
             header?: never;
@@ -3993,7 +4179,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["AdjustTokensDto"];
+                "application/json": components["schemas"]["GrantTokensDto"];
             };
         };
         responses: {
@@ -7058,6 +7244,120 @@ export interface operations {
                      *       "statusCode": 401,
                      *       "code": "UNAUTHENTICATED",
                      *       "message": "Missing, invalid or revoked credentials"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    AutoTopUpController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AutoTopUpSettingDto"];
+                };
+            };
+            /** @description UNAUTHENTICATED: missing, invalid or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "code": "UNAUTHENTICATED",
+                     *       "message": "Missing, invalid or revoked credentials"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    AutoTopUpController_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AutoTopUpDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AutoTopUpSettingDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED: a bad field, no active package with this code, or a monthly limit below the package's price; nothing changed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "Validation failed: text",
+                     *       "details": [
+                     *         {
+                     *           "field": "text",
+                     *           "errors": [
+                     *             "text must be a string"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description UNAUTHENTICATED: missing, invalid or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "code": "UNAUTHENTICATED",
+                     *       "message": "Missing, invalid or revoked credentials"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description NO_PAYMENT_METHOD: no card is saved (buy a package with saveCard: true first); nothing changed */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 409,
+                     *       "code": "NO_PAYMENT_METHOD",
+                     *       "message": "Automatic top-up needs a saved card: buy a package with saveCard: true first"
                      *     }
                      */
                     "application/json": components["schemas"]["ErrorBodyDto"];

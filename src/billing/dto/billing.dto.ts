@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsBoolean, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 import { PAYMENT_WEBHOOK_PATH, type CheckoutSession } from '../payment-provider.js';
 import { Purchase, PurchaseStatus } from '../purchase.entity.js';
 import type { TokenPackage } from '../token-package.entity.js';
@@ -37,6 +37,17 @@ export class CheckoutDto {
   @MaxLength(32)
   @Matches(/\S/, { message: 'packageCode must not be blank' })
   packageCode: string;
+
+  @ApiPropertyOptional({
+    example: true,
+    description:
+      "Stripe only (default false): also save the card for automatic top-up (PUT /billing/auto-top-up). The payment is made as the user's Stripe customer with `setup_future_usage: off_session`; " +
+      'the card is saved when Stripe reports it (`payment_intent.succeeded`). Ignored by the local provider.',
+  })
+  // Omitted or a boolean: null is refused like any other non-boolean.
+  @ValidateIf((_body: unknown, value: unknown) => value !== undefined)
+  @IsBoolean()
+  saveCard?: boolean;
 }
 
 export class CheckoutCompletionDto {
@@ -154,6 +165,9 @@ export class PurchaseDto {
   @ApiProperty({ example: 'local' })
   provider: string;
 
+  @ApiProperty({ example: false, description: 'Bought by automatic top-up (an off-session payment), not at a checkout' })
+  automatic: boolean;
+
   @ApiProperty({ example: TIME_EXAMPLE })
   createdAt: string;
 
@@ -169,8 +183,20 @@ export class PurchaseDto {
   ledgerEntryId: string | null;
 
   static from(purchase: Purchase): PurchaseDto {
-    const { id, packageCode, tokens, priceCents, currency, status, tokensReversed, provider, createdAt, completedAt, ledgerEntryId } =
-      purchase;
+    const {
+      id,
+      packageCode,
+      tokens,
+      priceCents,
+      currency,
+      status,
+      tokensReversed,
+      provider,
+      automatic,
+      createdAt,
+      completedAt,
+      ledgerEntryId,
+    } = purchase;
     return {
       id,
       packageCode,
@@ -180,6 +206,7 @@ export class PurchaseDto {
       status,
       tokensReversed,
       provider,
+      automatic,
       createdAt: createdAt.toISOString(),
       completedAt: completedAt?.toISOString() ?? null,
       ledgerEntryId,

@@ -32,6 +32,8 @@ export enum WebhookOutcome {
   Reversed = 'reversed',
   /** A won dispute gave back what the dispute took (a `purchase_reinstated` entry). */
   Reinstated = 'reinstated',
+  /** A checkout made with `saveCard` was paid: its card is saved for automatic top-up. */
+  CardSaved = 'card_saved',
 }
 
 export class PaymentEventDataDto {

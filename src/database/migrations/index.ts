@@ -10,6 +10,7 @@ import { PurchaseReversals1763700000012 } from './1763700000012-PurchaseReversal
 import { AiModelUpstreams1763700000013 } from './1763700000013-AiModelUpstreams.js';
 import { UsersNewestFirst1763700000015 } from './1763700000015-UsersNewestFirst.js';
 import { Outbox1765000000200 } from './1765000000200-Outbox.js';
+import { AutoTopUp1765000000400 } from './1765000000400-AutoTopUp.js';
 
 /** The app's own tables, in order. A migration added here runs at the next start-up. */
 const APP_MIGRATIONS = [
@@ -24,6 +25,7 @@ const APP_MIGRATIONS = [
   AiModelUpstreams1763700000013,
   UsersNewestFirst1763700000015,
   Outbox1765000000200,
+  AutoTopUp1765000000400,
 ];
 
 const timestampOf = (migration: { name: string }) => Number(migration.name.slice(-13));

@@ -149,7 +149,8 @@ export class LedgerEntryDto {
     description:
       'Details by type: `uncollected` (tokens this entry could not take and the account now owes), `reason` of a refund ' +
       '(a stable code) or of a hold_release (settled, released, expired), `holdId`, `model`, `promptTokens`, `completionTokens`, ' +
-      '`purchaseId`, `repaidFrom` (the entry whose tokens an owed_repayment used), `heldExpired` (allowance of open holds an expiry removed)',
+      '`purchaseId`, `repaidFrom` (the entry whose tokens an owed_repayment used), `heldExpired` (allowance of open holds an expiry removed), ' +
+      '`grantId`, `expiresAt` and `priority` of a promotional grant (its admin_grant and its grant_expiry)',
   })
   metadata: LedgerMetadata | null;
 
