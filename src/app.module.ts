@@ -48,6 +48,10 @@ import { toErrorBody } from './common/error-response.js';
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
         payerOf: (request) => (request as unknown as AuthenticatedRequest).principal?.userId,
+        spendLimitOf: (request) => {
+          const principal = (request as unknown as AuthenticatedRequest).principal;
+          return principal?.via === 'api-key' && principal.limited ? principal.keyId : undefined;
+        },
         rolloverIntervalSeconds: config.get('PERIOD_ROLLOVER_INTERVAL_SECONDS'),
         groupCommit: { maxBatchSize: config.get('LEDGER_BATCH_SIZE'), maxConcurrentBatches: config.get('LEDGER_CONCURRENT_BATCHES') },
         holdTtlSeconds: config.get('HOLD_TTL_SECONDS'),

@@ -6,7 +6,9 @@
  * before the work at the input's tokens) run against the real app and against a small in-memory model of what
  * each bucket (allowance, credits) and `owed` should hold (test/support/ledger-model/): what a
  * reversal or a completion cannot take is owed, and tokens received repay it first. After every step
- * the two agree and the ledger invariants hold. A failing sequence shrinks to a minimal one.
+ * the two agree and the ledger invariants hold. Each account also charges through an API key whose
+ * spending limit is set, changed and removed (what the key spent in the limit's period, which the
+ * clock starts over). A failing sequence shrinks to a minimal one.
  */
 import fc from 'fast-check';
 import { randomBytes } from 'node:crypto';
@@ -24,6 +26,7 @@ import {
   DAY,
   debit,
   expireGrants,
+  keyPeriodStart,
   type Model,
   PLANS,
   type PlanCode,
@@ -31,6 +34,7 @@ import {
   receive,
   Step,
 } from './support/ledger-model/model.js';
+import { KeyChargeCommand, type KeyRouteName, SetKeyLimitCommand } from './support/ledger-model/key-limits.js';
 import { DisputeCommand, RefundCommand, StripePurchaseCommand } from './support/ledger-model/payments.js';
 import { PromotionalGrantCommand } from './support/ledger-model/grants.js';
 import { createProbe } from './support/probe.js';
@@ -201,6 +205,11 @@ function commandsFor(users: number) {
     fc.tuple(who, fc.constantFrom<number | undefined>(undefined, 8, 400, 1024)).map(([w, m]) => new CompletionCommand(w, m)),
     fc.tuple(who, fc.integer({ min: 1, max: 3000 })).map(([w, p]) => new UpstreamCompletionCommand(w, p)),
     fc.tuple(who, fc.integer({ min: 1, max: 3 })).map(([w, n]) => new EmbeddingCommand(w, n)),
+    fc.tuple(who, fc.constantFrom<KeyRouteName>('chat', 'post', 'failing')).map(([w, r]) => new KeyChargeCommand(w, r)),
+    fc.tuple(who, fc.constantFrom<KeyRouteName>('chat', 'post', 'failing')).map(([w, r]) => new KeyChargeCommand(w, r)),
+    fc
+      .tuple(who, fc.constantFrom(null, 1, 5, 12, 30), fc.constantFrom<'day' | 'month' | 'total'>('day', 'month', 'total'))
+      .map(([w, tokens, period]) => new SetKeyLimitCommand(w, tokens, period)),
   ];
 }
 
@@ -238,8 +247,15 @@ describe('the ledger against a model', () => {
         const accounts: Account[] = [];
         for (let i = 0; i < USERS; i++) {
           const { monthly } = PLANS.free;
+          const user = await registerUser(real.t.http);
+          const created = await real.t.http.post('/api-keys', { name: 'model' }, { token: user.token });
+          // The first account's key starts with a daily limit, so its charges meet it from the first step.
+          const limit =
+            i === 0 ? ({ tokens: 12, period: 'day', spent: 0, periodStart: keyPeriodStart('day', clock.now()) } as const) : null;
+          if (limit) await real.t.http.put(`/api-keys/${created.body.id}/limit`, { tokens: 12, period: 'day' }, { token: user.token });
           accounts.push({
-            user: await registerUser(real.t.http),
+            user,
+            apiKey: { id: created.body.id, key: created.body.key, limit: limit && { ...limit } },
             allowance: monthly,
             credits: 0,
             grants: [],

@@ -23,6 +23,7 @@ const TOKEN_TABLES = [
   'token_ledger_entries',
   'token_price_overrides',
   'token_price_revision',
+  'token_spend_limits',
   'token_usage_days',
   'token_usage_rollups',
 ];

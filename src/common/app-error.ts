@@ -6,6 +6,8 @@ export enum ErrorCode {
   UNAUTHENTICATED = 'UNAUTHENTICATED',
   INSUFFICIENT_TOKENS = 'INSUFFICIENT_TOKENS',
   NO_ACTIVE_SUBSCRIPTION = 'NO_ACTIVE_SUBSCRIPTION',
+  /** A charge through an API key would pass the key's spending limit in its period. */
+  KEY_LIMIT_REACHED = 'KEY_LIMIT_REACHED',
   FORBIDDEN = 'FORBIDDEN',
   NOT_FOUND = 'NOT_FOUND',
   CONFLICT = 'CONFLICT',
@@ -36,6 +38,7 @@ export const ERROR_STATUS: Record<ErrorCode, HttpStatus> = {
   [ErrorCode.UNAUTHENTICATED]: HttpStatus.UNAUTHORIZED,
   [ErrorCode.INSUFFICIENT_TOKENS]: HttpStatus.PAYMENT_REQUIRED,
   [ErrorCode.NO_ACTIVE_SUBSCRIPTION]: HttpStatus.PAYMENT_REQUIRED,
+  [ErrorCode.KEY_LIMIT_REACHED]: HttpStatus.PAYMENT_REQUIRED,
   [ErrorCode.FORBIDDEN]: HttpStatus.FORBIDDEN,
   [ErrorCode.NOT_FOUND]: HttpStatus.NOT_FOUND,
   [ErrorCode.CONFLICT]: HttpStatus.CONFLICT,

@@ -30,8 +30,21 @@ export class ErrorBodyDto {
   @ApiPropertyOptional({ description: 'Current balance, on INSUFFICIENT_TOKENS' })
   balance?: number;
 
-  @ApiPropertyOptional({ description: 'Tokens the request needs, on INSUFFICIENT_TOKENS' })
+  @ApiPropertyOptional({ description: 'Tokens the request needs, on INSUFFICIENT_TOKENS and KEY_LIMIT_REACHED' })
   required?: number;
+
+  @ApiPropertyOptional({ description: "The API key's spending limit, on KEY_LIMIT_REACHED" })
+  limit?: number;
+
+  @ApiPropertyOptional({ description: "What the API key spent in the limit's current period, on KEY_LIMIT_REACHED" })
+  spent?: number;
+
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    description: "When the limit's period ends (null for a limit of all time), on KEY_LIMIT_REACHED",
+  })
+  resetsAt?: string | null;
 
   @ApiPropertyOptional({ description: 'Request id, also in the X-Request-Id header' })
   requestId?: string;

@@ -21,6 +21,10 @@ const SAMPLES: Record<ErrorCode, [message: string, details?: Body]> = {
   [ErrorCode.UNAUTHENTICATED]: ['Missing, invalid or revoked credentials'],
   [ErrorCode.INSUFFICIENT_TOKENS]: ['Insufficient tokens: this request costs 300, the balance is 12', { balance: 12, required: 300 }],
   [ErrorCode.NO_ACTIVE_SUBSCRIPTION]: ['No token account and no active subscription to seed one from; the request was not served'],
+  [ErrorCode.KEY_LIMIT_REACHED]: [
+    "This API key's spending limit is reached: this request costs 5, 98 of its limit of 100 are spent",
+    { limit: 100, spent: 98, required: 5, resetsAt: '2026-11-22T00:00:00.000Z' },
+  ],
   [ErrorCode.FORBIDDEN]: ['This route is for admins'],
   [ErrorCode.NOT_FOUND]: ['User not found'],
   [ErrorCode.CONFLICT]: ['The request conflicts with the current state'],

@@ -69,7 +69,7 @@ export function toErrorBody(error: unknown): ErrorBody {
     return { statusCode: error.status, code: error.code, message: error.message, ...error.details };
   }
   if (isCodedError(error)) {
-    return { statusCode: error.status, ...appTermsOf(error.code, error.message), ...error.details };
+    return { statusCode: error.status, ...appTermsOf(error.code, error.message, error.details), ...error.details };
   }
   if (error instanceof DatabaseUnavailable) {
     return { statusCode: 503, code: ErrorCode.LEDGER_UNAVAILABLE, message: error.message };

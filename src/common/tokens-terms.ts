@@ -12,11 +12,21 @@ const ERROR_CODES: Partial<Record<string, { code: ErrorCode; message: string }>>
   },
 };
 
+/** The tokens module's spend limits are, here, the spending limits of API keys. */
+function keyLimitTerms(code: string, details: Record<string, unknown>): { code: string; message: string } | undefined {
+  if (code !== String(TokensErrorCode.SPEND_LIMIT_REACHED)) return undefined;
+  const { limit, spent, required } = details;
+  return {
+    code: ErrorCode.KEY_LIMIT_REACHED,
+    message: `This API key's spending limit is reached: this request costs ${String(required)}, ${String(spent)} of its limit of ${String(limit)} are spent`,
+  };
+}
+
 const REFUSAL_REASONS: Partial<Record<RefusalReason, string>> = { no_opening_terms: 'no_active_subscription' };
 
 /** The code and message this app answers for a tokens module error code. */
-export function appTermsOf(code: string, message: string): { code: string; message: string } {
-  return ERROR_CODES[code] ?? { code, message };
+export function appTermsOf(code: string, message: string, details: Record<string, unknown> = {}): { code: string; message: string } {
+  return ERROR_CODES[code] ?? keyLimitTerms(code, details) ?? { code, message };
 }
 
 /** A refusal reason as this app's metrics and logs name it. */

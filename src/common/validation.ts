@@ -1,4 +1,4 @@
-import { ArgumentMetadata, PipeTransform, ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, PipeTransform, type Type, ValidationError, ValidationPipe } from '@nestjs/common';
 import { ApiBody } from '@nestjs/swagger';
 import { AppError, ErrorCode } from './app-error.js';
 
@@ -95,3 +95,20 @@ export class EmptyBodyPipe implements PipeTransform {
 /** Swagger for a route that takes no body (see EmptyBodyPipe). */
 export const ApiEmptyBody = (): MethodDecorator =>
   ApiBody({ required: false, description: 'No body, or `{}`', schema: { type: 'object', additionalProperties: false, maxProperties: 0 } });
+
+/**
+ * For a body that is either a DTO or JSON `null` (a setting removed by sending null): null as it is,
+ * anything else validated as the DTO like every body. A missing body is refused.
+ */
+export class NullOrBodyPipe<T> implements PipeTransform {
+  private readonly validation = createValidationPipe();
+
+  constructor(private readonly type: Type<T>) {}
+
+  async transform(value: unknown, metadata: ArgumentMetadata): Promise<T | null> {
+    if (value === null) return null;
+    if (value === undefined || typeof value !== 'object' || Array.isArray(value))
+      throw failed([{ field: 'body', errors: ['the body must be an object, or null'] }]);
+    return (await this.validation.transform(value, { ...metadata, metatype: this.type })) as T;
+  }
+}

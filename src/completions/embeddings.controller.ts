@@ -71,7 +71,8 @@ export class EmbeddingsController {
   })
   @ApiPaymentRequiredResponse({
     type: OpenAiErrorBodyDto,
-    description: 'INSUFFICIENT_TOKENS: the balance cannot cover the price; nothing ran',
+    description:
+      "INSUFFICIENT_TOKENS: the balance cannot cover the price; KEY_LIMIT_REACHED: the price would pass the API key's spending limit; nothing ran",
   })
   @ApiNotFoundResponse({ type: OpenAiErrorBodyDto, description: 'NOT_FOUND: no such model, or none this instance serves' })
   @ApiConflictResponse({

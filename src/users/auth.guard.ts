@@ -71,8 +71,10 @@ export class AuthGuard implements CanActivate {
     const token = scheme?.toLowerCase() === 'bearer' && bearer ? bearer : null;
     const apiKey = typeof header === 'string' && header.length > 0 ? header : token?.startsWith(API_KEY_PREFIX) ? token : null;
     if (apiKey) {
-      const user = await this.apiKeys.authenticate(apiKey);
-      return user ? { userId: user.id, role: user.role, via: 'api-key' } : null;
+      const found = await this.apiKeys.authenticate(apiKey);
+      if (!found) return null;
+      const { user, keyId, limited } = found;
+      return { userId: user.id, role: user.role, via: 'api-key', keyId, limited };
     }
     if (!token) return null;
     let claims: JwtClaims;

@@ -144,6 +144,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api-keys/{id}/limit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set or remove an API key's spending limit
+         * @description Needs an access token (an API key gets 403). `{ tokens, period }` sets the limit: a charge through the key that would pass it in its period (a UTC day, a calendar month UTC, or all time) is refused with 402 KEY_LIMIT_REACHED; JSON `null` removes it. Changing a limit keeps what the key spent in the current period. 404 when the caller has no live key with this id.
+         */
+        put: operations["ApiKeysController_setLimit"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api-keys/{id}": {
         parameters: {
             query?: never;
@@ -1044,7 +1064,7 @@ export interface components {
              * @example INSUFFICIENT_TOKENS
              * @enum {string}
              */
-            code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "INSUFFICIENT_TOKENS" | "NO_ACTIVE_SUBSCRIPTION" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "EMAIL_TAKEN" | "IDEMPOTENCY_IN_PROGRESS" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_ANSWER_UNAVAILABLE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "TOO_MANY_REQUESTS" | "RATE_LIMITS_UNAVAILABLE" | "LEDGER_UNAVAILABLE" | "SERVICE_UNAVAILABLE" | "SERVICE_FAILED" | "UPSTREAM_FAILED" | "PAYMENTS_UNAVAILABLE" | "NO_PAYMENT_METHOD" | "INTERNAL_ERROR";
+            code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "INSUFFICIENT_TOKENS" | "NO_ACTIVE_SUBSCRIPTION" | "KEY_LIMIT_REACHED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "EMAIL_TAKEN" | "IDEMPOTENCY_IN_PROGRESS" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_ANSWER_UNAVAILABLE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "TOO_MANY_REQUESTS" | "RATE_LIMITS_UNAVAILABLE" | "LEDGER_UNAVAILABLE" | "SERVICE_UNAVAILABLE" | "SERVICE_FAILED" | "UPSTREAM_FAILED" | "PAYMENTS_UNAVAILABLE" | "NO_PAYMENT_METHOD" | "INTERNAL_ERROR";
             /** @example Insufficient tokens: this request costs 300, the balance is 12 */
             message: string;
             /**
@@ -1061,8 +1081,14 @@ export interface components {
             details?: components["schemas"]["FieldErrorDto"][];
             /** @description Current balance, on INSUFFICIENT_TOKENS */
             balance?: number;
-            /** @description Tokens the request needs, on INSUFFICIENT_TOKENS */
+            /** @description Tokens the request needs, on INSUFFICIENT_TOKENS and KEY_LIMIT_REACHED */
             required?: number;
+            /** @description The API key's spending limit, on KEY_LIMIT_REACHED */
+            limit?: number;
+            /** @description What the API key spent in the limit's current period, on KEY_LIMIT_REACHED */
+            spent?: number;
+            /** @description When the limit's period ends (null for a limit of all time), on KEY_LIMIT_REACHED */
+            resetsAt?: string | null;
             /** @description Request id, also in the X-Request-Id header */
             requestId?: string;
         };
@@ -1153,6 +1179,19 @@ export interface components {
             prefix: string;
             createdAt: string;
         };
+        KeyLimitDto: {
+            /**
+             * @description Most tokens the key may spend in a period
+             * @example 5000
+             */
+            tokens: number;
+            /**
+             * @description A UTC day, a calendar month (UTC), or all time
+             * @example day
+             * @enum {string}
+             */
+            period: "day" | "month" | "total";
+        };
         ApiKeyDto: {
             /** @example 9b2d4c1e-0a3f-4d5e-8f7a-6b5c4d3e2f1a */
             id: string;
@@ -1167,6 +1206,13 @@ export interface components {
             createdAt: string;
             /** @example null */
             lastUsedAt: string | null;
+            /** @description The key's spending limit; null when it has none */
+            limit: components["schemas"]["KeyLimitDto"] | null;
+            /**
+             * @description Tokens spent through the key in its limit's current period (usage minus refunds, open holds included); 0 without a limit
+             * @example 120
+             */
+            spent: number;
         };
         AdminUserSummaryDto: {
             /** @example 4f7c2a4e-6a7e-4d7b-9d1a-0f6d3c1c2b10 */
@@ -1352,7 +1398,7 @@ export interface components {
             /** @example 402 */
             statusCode: number;
             /**
-             * @description Stable code: one of the module's (INSUFFICIENT_TOKENS, NO_OPENING_TERMS, LEDGER_UNAVAILABLE, IDEMPOTENCY_IN_PROGRESS, IDEMPOTENCY_KEY_REUSED, IDEMPOTENCY_ANSWER_UNAVAILABLE, UNAUTHENTICATED, VALIDATION_FAILED, NOT_FOUND, HOLD_CLOSED), or the host's for what its own guards and parsers refuse (e.g. FORBIDDEN)
+             * @description Stable code: one of the module's (INSUFFICIENT_TOKENS, NO_OPENING_TERMS, LEDGER_UNAVAILABLE, IDEMPOTENCY_IN_PROGRESS, IDEMPOTENCY_KEY_REUSED, IDEMPOTENCY_ANSWER_UNAVAILABLE, UNAUTHENTICATED, VALIDATION_FAILED, NOT_FOUND, HOLD_CLOSED, SPEND_LIMIT_REACHED), or the host's for what its own guards and parsers refuse (e.g. FORBIDDEN)
              * @example INSUFFICIENT_TOKENS
              */
             code: string;
@@ -1984,7 +2030,7 @@ export interface components {
              * @example UNAUTHENTICATED
              * @enum {string}
              */
-            code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "INSUFFICIENT_TOKENS" | "NO_ACTIVE_SUBSCRIPTION" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "EMAIL_TAKEN" | "IDEMPOTENCY_IN_PROGRESS" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_ANSWER_UNAVAILABLE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "TOO_MANY_REQUESTS" | "RATE_LIMITS_UNAVAILABLE" | "LEDGER_UNAVAILABLE" | "SERVICE_UNAVAILABLE" | "SERVICE_FAILED" | "UPSTREAM_FAILED" | "PAYMENTS_UNAVAILABLE" | "NO_PAYMENT_METHOD" | "INTERNAL_ERROR";
+            code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "INSUFFICIENT_TOKENS" | "NO_ACTIVE_SUBSCRIPTION" | "KEY_LIMIT_REACHED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "EMAIL_TAKEN" | "IDEMPOTENCY_IN_PROGRESS" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_ANSWER_UNAVAILABLE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "TOO_MANY_REQUESTS" | "RATE_LIMITS_UNAVAILABLE" | "LEDGER_UNAVAILABLE" | "SERVICE_UNAVAILABLE" | "SERVICE_FAILED" | "UPSTREAM_FAILED" | "PAYMENTS_UNAVAILABLE" | "NO_PAYMENT_METHOD" | "INTERNAL_ERROR";
             /**
              * @description The first bad field, on VALIDATION_FAILED
              * @example null
@@ -1998,7 +2044,7 @@ export interface components {
              * @example INSUFFICIENT_TOKENS
              * @enum {string}
              */
-            code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "INSUFFICIENT_TOKENS" | "NO_ACTIVE_SUBSCRIPTION" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "EMAIL_TAKEN" | "IDEMPOTENCY_IN_PROGRESS" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_ANSWER_UNAVAILABLE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "TOO_MANY_REQUESTS" | "RATE_LIMITS_UNAVAILABLE" | "LEDGER_UNAVAILABLE" | "SERVICE_UNAVAILABLE" | "SERVICE_FAILED" | "UPSTREAM_FAILED" | "PAYMENTS_UNAVAILABLE" | "NO_PAYMENT_METHOD" | "INTERNAL_ERROR";
+            code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "INSUFFICIENT_TOKENS" | "NO_ACTIVE_SUBSCRIPTION" | "KEY_LIMIT_REACHED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "EMAIL_TAKEN" | "IDEMPOTENCY_IN_PROGRESS" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_ANSWER_UNAVAILABLE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "TOO_MANY_REQUESTS" | "RATE_LIMITS_UNAVAILABLE" | "LEDGER_UNAVAILABLE" | "SERVICE_UNAVAILABLE" | "SERVICE_FAILED" | "UPSTREAM_FAILED" | "PAYMENTS_UNAVAILABLE" | "NO_PAYMENT_METHOD" | "INTERNAL_ERROR";
             /** @example Insufficient tokens: this request costs 300, the balance is 12 */
             message: string;
             /**
@@ -2015,8 +2061,14 @@ export interface components {
             details?: components["schemas"]["FieldErrorDto"][];
             /** @description Current balance, on INSUFFICIENT_TOKENS */
             balance?: number;
-            /** @description Tokens the request needs, on INSUFFICIENT_TOKENS */
+            /** @description Tokens the request needs, on INSUFFICIENT_TOKENS and KEY_LIMIT_REACHED */
             required?: number;
+            /** @description The API key's spending limit, on KEY_LIMIT_REACHED */
+            limit?: number;
+            /** @description What the API key spent in the limit's current period, on KEY_LIMIT_REACHED */
+            spent?: number;
+            /** @description When the limit's period ends (null for a limit of all time), on KEY_LIMIT_REACHED */
+            resetsAt?: string | null;
             /** @description Request id, also in the X-Request-Id header */
             requestId?: string;
             /** @description OpenAI's error object, which OpenAI SDKs read */
@@ -2918,7 +2970,7 @@ export interface components {
              * @example INSUFFICIENT_TOKENS
              * @enum {string}
              */
-            code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "INSUFFICIENT_TOKENS" | "NO_ACTIVE_SUBSCRIPTION" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "EMAIL_TAKEN" | "IDEMPOTENCY_IN_PROGRESS" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_ANSWER_UNAVAILABLE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "TOO_MANY_REQUESTS" | "RATE_LIMITS_UNAVAILABLE" | "LEDGER_UNAVAILABLE" | "SERVICE_UNAVAILABLE" | "SERVICE_FAILED" | "UPSTREAM_FAILED" | "PAYMENTS_UNAVAILABLE" | "NO_PAYMENT_METHOD" | "INTERNAL_ERROR";
+            code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "INSUFFICIENT_TOKENS" | "NO_ACTIVE_SUBSCRIPTION" | "KEY_LIMIT_REACHED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "EMAIL_TAKEN" | "IDEMPOTENCY_IN_PROGRESS" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_ANSWER_UNAVAILABLE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "TOO_MANY_REQUESTS" | "RATE_LIMITS_UNAVAILABLE" | "LEDGER_UNAVAILABLE" | "SERVICE_UNAVAILABLE" | "SERVICE_FAILED" | "UPSTREAM_FAILED" | "PAYMENTS_UNAVAILABLE" | "NO_PAYMENT_METHOD" | "INTERNAL_ERROR";
             /** @example Insufficient tokens: this request costs 300, the balance is 12 */
             message: string;
             /**
@@ -2935,8 +2987,14 @@ export interface components {
             details?: components["schemas"]["FieldErrorDto"][];
             /** @description Current balance, on INSUFFICIENT_TOKENS */
             balance?: number;
-            /** @description Tokens the request needs, on INSUFFICIENT_TOKENS */
+            /** @description Tokens the request needs, on INSUFFICIENT_TOKENS and KEY_LIMIT_REACHED */
             required?: number;
+            /** @description The API key's spending limit, on KEY_LIMIT_REACHED */
+            limit?: number;
+            /** @description What the API key spent in the limit's current period, on KEY_LIMIT_REACHED */
+            spent?: number;
+            /** @description When the limit's period ends (null for a limit of all time), on KEY_LIMIT_REACHED */
+            resetsAt?: string | null;
             /** @description Request id, also in the X-Request-Id header */
             requestId?: string;
             /** @description Every check's report, the failed ones with `status: down` and a `message` */
@@ -3366,6 +3424,78 @@ export interface operations {
                      *       "statusCode": 403,
                      *       "code": "FORBIDDEN",
                      *       "message": "This route is for admins"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    ApiKeysController_setLimit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["KeyLimitDto"] | null;
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeyDto"];
+                };
+            };
+            /** @description UNAUTHENTICATED: missing, invalid, revoked or ended credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "code": "UNAUTHENTICATED",
+                     *       "message": "Missing, invalid or revoked credentials"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description FORBIDDEN: an API key cannot use this route; it needs an access token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "message": "This route is for admins"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "code": "NOT_FOUND",
+                     *       "message": "User not found"
                      *     }
                      */
                     "application/json": components["schemas"]["ErrorBodyDto"];
@@ -5200,27 +5330,12 @@ export interface operations {
                     "application/json": components["schemas"]["OpenAiErrorBodyDto"];
                 };
             };
-            /** @description INSUFFICIENT_TOKENS: the balance cannot cover the hold (without an explicit limit: not even with MIN_OUTPUT_TOKENS) */
+            /** @description INSUFFICIENT_TOKENS: the balance cannot cover the hold (without an explicit limit: not even with MIN_OUTPUT_TOKENS). KEY_LIMIT_REACHED: the hold would pass the spending limit of the API key; the model is not called */
             402: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "message": "Insufficient tokens: this request costs 300, the balance is 12",
-                     *         "type": "insufficient_quota",
-                     *         "code": "INSUFFICIENT_TOKENS",
-                     *         "param": null
-                     *       },
-                     *       "statusCode": 402,
-                     *       "code": "INSUFFICIENT_TOKENS",
-                     *       "message": "Insufficient tokens: this request costs 300, the balance is 12",
-                     *       "balance": 12,
-                     *       "required": 300
-                     *     }
-                     */
                     "application/json": components["schemas"]["OpenAiErrorBodyDto"];
                 };
             };
@@ -5387,27 +5502,12 @@ export interface operations {
                     "application/json": components["schemas"]["OpenAiErrorBodyDto"];
                 };
             };
-            /** @description INSUFFICIENT_TOKENS: the balance cannot cover the price; nothing ran */
+            /** @description INSUFFICIENT_TOKENS: the balance cannot cover the price; KEY_LIMIT_REACHED: the price would pass the API key's spending limit; nothing ran */
             402: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "message": "Insufficient tokens: this request costs 300, the balance is 12",
-                     *         "type": "insufficient_quota",
-                     *         "code": "INSUFFICIENT_TOKENS",
-                     *         "param": null
-                     *       },
-                     *       "statusCode": 402,
-                     *       "code": "INSUFFICIENT_TOKENS",
-                     *       "message": "Insufficient tokens: this request costs 300, the balance is 12",
-                     *       "balance": 12,
-                     *       "required": 300
-                     *     }
-                     */
                     "application/json": components["schemas"]["OpenAiErrorBodyDto"];
                 };
             };
@@ -5840,27 +5940,12 @@ export interface operations {
                     "application/json": components["schemas"]["OpenAiErrorBodyDto"];
                 };
             };
-            /** @description INSUFFICIENT_TOKENS: the balance cannot cover the hold (without an explicit limit: not even with MIN_OUTPUT_TOKENS) */
+            /** @description INSUFFICIENT_TOKENS: the balance cannot cover the hold (without an explicit limit: not even with MIN_OUTPUT_TOKENS). KEY_LIMIT_REACHED: the hold would pass the spending limit of the API key; the model is not called */
             402: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "message": "Insufficient tokens: this request costs 300, the balance is 12",
-                     *         "type": "insufficient_quota",
-                     *         "code": "INSUFFICIENT_TOKENS",
-                     *         "param": null
-                     *       },
-                     *       "statusCode": 402,
-                     *       "code": "INSUFFICIENT_TOKENS",
-                     *       "message": "Insufficient tokens: this request costs 300, the balance is 12",
-                     *       "balance": 12,
-                     *       "required": 300
-                     *     }
-                     */
                     "application/json": components["schemas"]["OpenAiErrorBodyDto"];
                 };
             };
@@ -6011,21 +6096,12 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description INSUFFICIENT_TOKENS: balance below the cost; the work did not run */
+            /** @description INSUFFICIENT_TOKENS: balance below the cost; or the spend limit the caller spends through (the host’s `spendLimitOf`) would be passed; the work did not run */
             402: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "statusCode": 402,
-                     *       "code": "INSUFFICIENT_TOKENS",
-                     *       "message": "Insufficient tokens: this request costs 300, the balance is 12",
-                     *       "balance": 12,
-                     *       "required": 300
-                     *     }
-                     */
                     "application/json": components["schemas"]["TokensErrorBodyDto"];
                 };
             };
@@ -6141,21 +6217,12 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description INSUFFICIENT_TOKENS: balance below the cost; the work did not run */
+            /** @description INSUFFICIENT_TOKENS: balance below the cost; or the spend limit the caller spends through (the host’s `spendLimitOf`) would be passed; the work did not run */
             402: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "statusCode": 402,
-                     *       "code": "INSUFFICIENT_TOKENS",
-                     *       "message": "Insufficient tokens: this request costs 300, the balance is 12",
-                     *       "balance": 12,
-                     *       "required": 300
-                     *     }
-                     */
                     "application/json": components["schemas"]["TokensErrorBodyDto"];
                 };
             };
@@ -6271,21 +6338,12 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description INSUFFICIENT_TOKENS: balance below the cost; the work did not run */
+            /** @description INSUFFICIENT_TOKENS: balance below the cost; or the spend limit the caller spends through (the host’s `spendLimitOf`) would be passed; the work did not run */
             402: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "statusCode": 402,
-                     *       "code": "INSUFFICIENT_TOKENS",
-                     *       "message": "Insufficient tokens: this request costs 300, the balance is 12",
-                     *       "balance": 12,
-                     *       "required": 300
-                     *     }
-                     */
                     "application/json": components["schemas"]["TokensErrorBodyDto"];
                 };
             };
@@ -6401,21 +6459,12 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description INSUFFICIENT_TOKENS: balance below the cost; the work did not run */
+            /** @description INSUFFICIENT_TOKENS: balance below the cost; or the spend limit the caller spends through (the host’s `spendLimitOf`) would be passed; the work did not run */
             402: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "statusCode": 402,
-                     *       "code": "INSUFFICIENT_TOKENS",
-                     *       "message": "Insufficient tokens: this request costs 300, the balance is 12",
-                     *       "balance": 12,
-                     *       "required": 300
-                     *     }
-                     */
                     "application/json": components["schemas"]["TokensErrorBodyDto"];
                 };
             };
@@ -6531,21 +6580,12 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description INSUFFICIENT_TOKENS: balance below the cost; the work did not run */
+            /** @description INSUFFICIENT_TOKENS: balance below the cost; or the spend limit the caller spends through (the host’s `spendLimitOf`) would be passed; the work did not run */
             402: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "statusCode": 402,
-                     *       "code": "INSUFFICIENT_TOKENS",
-                     *       "message": "Insufficient tokens: this request costs 300, the balance is 12",
-                     *       "balance": 12,
-                     *       "required": 300
-                     *     }
-                     */
                     "application/json": components["schemas"]["TokensErrorBodyDto"];
                 };
             };
@@ -6661,21 +6701,12 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description INSUFFICIENT_TOKENS: balance below the cost; the work did not run */
+            /** @description INSUFFICIENT_TOKENS: balance below the cost; or the spend limit the caller spends through (the host’s `spendLimitOf`) would be passed; the work did not run */
             402: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "statusCode": 402,
-                     *       "code": "INSUFFICIENT_TOKENS",
-                     *       "message": "Insufficient tokens: this request costs 300, the balance is 12",
-                     *       "balance": 12,
-                     *       "required": 300
-                     *     }
-                     */
                     "application/json": components["schemas"]["TokensErrorBodyDto"];
                 };
             };
@@ -6791,21 +6822,12 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description INSUFFICIENT_TOKENS: balance below the cost; the work did not run */
+            /** @description INSUFFICIENT_TOKENS: balance below the cost; or the spend limit the caller spends through (the host’s `spendLimitOf`) would be passed; the work did not run */
             402: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "statusCode": 402,
-                     *       "code": "INSUFFICIENT_TOKENS",
-                     *       "message": "Insufficient tokens: this request costs 300, the balance is 12",
-                     *       "balance": 12,
-                     *       "required": 300
-                     *     }
-                     */
                     "application/json": components["schemas"]["TokensErrorBodyDto"];
                 };
             };
@@ -6921,21 +6943,12 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description INSUFFICIENT_TOKENS: balance below the cost; the work did not run */
+            /** @description INSUFFICIENT_TOKENS: balance below the cost; or the spend limit the caller spends through (the host’s `spendLimitOf`) would be passed; the work did not run */
             402: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "statusCode": 402,
-                     *       "code": "INSUFFICIENT_TOKENS",
-                     *       "message": "Insufficient tokens: this request costs 300, the balance is 12",
-                     *       "balance": 12,
-                     *       "required": 300
-                     *     }
-                     */
                     "application/json": components["schemas"]["TokensErrorBodyDto"];
                 };
             };
@@ -7051,21 +7064,12 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description INSUFFICIENT_TOKENS: balance below the cost; the work did not run */
+            /** @description INSUFFICIENT_TOKENS: balance below the cost; or the spend limit the caller spends through (the host’s `spendLimitOf`) would be passed; the work did not run */
             402: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "statusCode": 402,
-                     *       "code": "INSUFFICIENT_TOKENS",
-                     *       "message": "Insufficient tokens: this request costs 300, the balance is 12",
-                     *       "balance": 12,
-                     *       "required": 300
-                     *     }
-                     */
                     "application/json": components["schemas"]["TokensErrorBodyDto"];
                 };
             };

@@ -33,6 +33,8 @@ export { TokenHolds, type HeldStreamEvent, type HeldUsage, type HoldTerms, type 
 // The ledger, for the host's own writes (purchases, plan changes, usage-metered work).
 export { TokenLedger, type Charge, type Hold, type IdempotencyClaim, type Replay } from './ledger/token-ledger.js';
 export { TokensService, type BalanceView, type ChangeOrigin } from './ledger/tokens.service.js';
+export type { SpendLimitTerms, SpendLimitView } from './limits/spend-limits.js';
+export { SPEND_LIMIT_PERIODS, TokenSpendLimit, type SpendLimitPeriod } from './entities/token-spend-limit.entity.js';
 export { BalanceDto } from './http/token-views.dto.js';
 export { TokenLedgerEntry } from './entities/token-ledger-entry.entity.js';
 export { TokenPrices } from './prices/token-prices.service.js';

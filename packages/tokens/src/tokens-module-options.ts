@@ -9,6 +9,12 @@ export type HostRequest = Record<string, unknown> & { headers: Record<string, st
 export interface TokensModuleOptions {
   /** Who pays for a request: the id of the account to charge, or null/undefined (a metered route then answers 401). */
   payerOf: (request: HostRequest) => string | null | undefined;
+  /**
+   * The spend limit a request spends against (e.g. the id of the API key it came through, when that key
+   * has one), or null/undefined for none: its charges and holds are then also refused when they would
+   * pass that limit (402 SPEND_LIMIT_REACHED). Name only limits that exist: each named one costs a statement.
+   */
+  spendLimitOf?: (request: HostRequest) => string | null | undefined;
   /** How often ended periods are rolled in the background, in seconds; 0 turns the job off (requests still roll their own). */
   rolloverIntervalSeconds?: number;
   /** Whether metered routes honour an `Idempotency-Key` header (replays instead of second charges). Default true. */

@@ -12,6 +12,7 @@ export enum TokensErrorCode {
   VALIDATION_FAILED = 'VALIDATION_FAILED',
   NOT_FOUND = 'NOT_FOUND',
   HOLD_CLOSED = 'HOLD_CLOSED',
+  SPEND_LIMIT_REACHED = 'SPEND_LIMIT_REACHED',
 }
 
 const STATUS: Record<TokensErrorCode, number> = {
@@ -25,6 +26,7 @@ const STATUS: Record<TokensErrorCode, number> = {
   [TokensErrorCode.VALIDATION_FAILED]: 400,
   [TokensErrorCode.NOT_FOUND]: 404,
   [TokensErrorCode.HOLD_CLOSED]: 409,
+  [TokensErrorCode.SPEND_LIMIT_REACHED]: 402,
 };
 
 /**

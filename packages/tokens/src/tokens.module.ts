@@ -24,6 +24,8 @@ import { TokenPriceOverride, TokenPriceRevision } from './entities/token-price-o
 import { TokenPrices } from './prices/token-prices.service.js';
 import { TokenChargeInterceptor } from './http/token-charge.interceptor.js';
 import { TokenHolds } from './holds/token-holds.js';
+import { SpendLimitPostings } from './ledger/spend-limit-postings.js';
+import { SpendLimits } from './limits/spend-limits.js';
 import { TokenCharges } from './charges/token-charges.js';
 import { TokenGuard } from './http/token.guard.js';
 import { TOKENS_MODULE_OPTIONS, type TokensModuleAsyncOptions, type TokensModuleOptions } from './tokens-module-options.js';
@@ -90,6 +92,8 @@ export class TokensModule {
       ChargePostings,
       HoldPostings,
       SettlementPostings,
+      SpendLimitPostings,
+      SpendLimits,
       LedgerHolds,
       HoldExpiryJob,
       HoldRenewalJob,

@@ -106,7 +106,9 @@ export class ResponsesController {
   })
   @ApiPaymentRequiredResponse({
     type: ErrorBodyDto,
-    description: 'INSUFFICIENT_TOKENS: the balance cannot cover the hold (without an explicit limit: not even with MIN_OUTPUT_TOKENS)',
+    description:
+      'INSUFFICIENT_TOKENS: the balance cannot cover the hold (without an explicit limit: not even with MIN_OUTPUT_TOKENS). ' +
+      'KEY_LIMIT_REACHED: the hold would pass the spending limit of the API key; the model is not called',
   })
   @ApiTooManyRequestsResponse({
     type: OpenAiErrorBodyDto,

@@ -1,6 +1,22 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsString, Matches, MaxLength } from 'class-validator';
+import { IsIn, IsInt, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { SPEND_LIMIT_PERIODS, type SpendLimitPeriod, type SpendLimitView } from '@token-metering/tokens';
 import type { ApiKey } from '../api-key.entity.js';
+
+/** The largest spending limit a key can have. */
+export const MAX_KEY_LIMIT_TOKENS = 1_000_000_000_000;
+
+export class KeyLimitDto {
+  @ApiProperty({ example: 5000, minimum: 1, maximum: MAX_KEY_LIMIT_TOKENS, description: 'Most tokens the key may spend in a period' })
+  @IsInt()
+  @Min(1)
+  @Max(MAX_KEY_LIMIT_TOKENS)
+  tokens: number;
+
+  @ApiProperty({ enum: SPEND_LIMIT_PERIODS, example: 'day', description: 'A UTC day, a calendar month (UTC), or all time' })
+  @IsIn(SPEND_LIMIT_PERIODS)
+  period: SpendLimitPeriod;
+}
 
 export class CreateApiKeyDto {
   @ApiProperty({ example: 'production server' })
@@ -26,9 +42,26 @@ export class ApiKeyDto {
   @ApiProperty({ example: null, nullable: true, type: String })
   lastUsedAt: string | null;
 
-  static from(apiKey: ApiKey): ApiKeyDto {
+  @ApiProperty({ type: KeyLimitDto, nullable: true, description: "The key's spending limit; null when it has none" })
+  limit: KeyLimitDto | null;
+
+  @ApiProperty({
+    example: 120,
+    description: "Tokens spent through the key in its limit's current period (usage minus refunds, open holds included); 0 without a limit",
+  })
+  spent: number;
+
+  static from({ apiKey, limit }: { apiKey: ApiKey; limit: SpendLimitView | null }): ApiKeyDto {
     const { id, name, prefix, createdAt, lastUsedAt } = apiKey;
-    return { id, name, prefix, createdAt: createdAt.toISOString(), lastUsedAt: lastUsedAt?.toISOString() ?? null };
+    return {
+      id,
+      name,
+      prefix,
+      createdAt: createdAt.toISOString(),
+      lastUsedAt: lastUsedAt?.toISOString() ?? null,
+      limit: limit && { tokens: limit.tokens, period: limit.period },
+      spent: limit?.spent ?? 0,
+    };
   }
 }
 

@@ -37,6 +37,16 @@ export interface Account {
   purchases: PurchaseModel[];
   /** Every ledger row of the account seen so far, as read after the previous step. */
   ledger: string[];
+  /** The account's API key, and its spending limit with what it spent (see key-limits.ts). */
+  apiKey: { id: string; key: string; limit: KeyLimitModel | null };
+}
+
+/** An API key's spending limit: `spent` counts in the period that starts at `periodStart`. */
+export interface KeyLimitModel {
+  tokens: number;
+  period: 'day' | 'month' | 'total';
+  spent: number;
+  periodStart: number;
 }
 
 /** A promotional grant: spent after the allowance, before permanent credits, in spending order. */
@@ -189,5 +199,27 @@ export async function expectAgreement(model: Model, real: Real): Promise<void> {
       grants: Object.fromEntries(account.grants.map((grant) => [grant.id, grant.remaining])),
     });
     await expectLedgerConsistent(real.t.dataSource, account.user.id);
+    const keys = (await real.t.http.get('/api-keys', { token: account.user.token })).body as Array<{
+      id: string;
+      limit: unknown;
+      spent: number;
+    }>;
+    const { limit } = account.apiKey;
+    expect(keys.find((key) => key.id === account.apiKey.id)).toMatchObject({
+      limit: limit && { tokens: limit.tokens, period: limit.period },
+      spent: limit ? keySpentNow(limit) : 0,
+    });
   }
+}
+
+/** The start (ms, UTC) of the limit period of `period` that `at` is in. */
+export function keyPeriodStart(period: KeyLimitModel['period'], at: Date): number {
+  if (period === 'day') return Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate());
+  if (period === 'month') return Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), 1);
+  return 0;
+}
+
+/** What the key spent in the limit's current period: nothing once the period it counted in ended. */
+export function keySpentNow(limit: KeyLimitModel): number {
+  return keyPeriodStart(limit.period, clock.now()) > limit.periodStart ? 0 : limit.spent;
 }

@@ -42,6 +42,7 @@ export class TokenCharges {
       clientRequestId: request.clientRequestId,
       ...(request.claim && { idempotency: request.claim }),
       ...(metadata && { metadata }),
+      ...(request.limitId && { limitId: request.limitId }),
     });
     if (charged.kind === 'replay') return this.answers.replay(request.reply, charged) as T;
     // Only a charge priced at a given revision can be `price_changed`; this one has none.

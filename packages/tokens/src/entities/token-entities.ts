@@ -3,6 +3,7 @@ import { TokenAccount } from './token-account.entity.js';
 import { TokenGrant } from './token-grant.entity.js';
 import { TokenHold } from './token-hold.entity.js';
 import { TokenLedgerEntry } from './token-ledger-entry.entity.js';
+import { TokenSpendLimit } from './token-spend-limit.entity.js';
 import { TokenPriceOverride, TokenPriceRevision } from './token-price-override.entity.js';
 import { TokenUsageDay, TokenUsageRollup } from './token-usage-day.entity.js';
 
@@ -17,4 +18,5 @@ export const tokenEntities = (mysql: boolean) => [
   TokenUsageDay,
   TokenUsageRollup,
   TokenGrant,
+  TokenSpendLimit,
 ];

@@ -43,6 +43,10 @@ export class TokenHold {
   @Column({ name: 'idempotency_key', type: 'varchar', length: 255, nullable: true })
   idempotencyKey: string | null;
 
+  /** The spend limit the hold was counted against; cleared once its closing moved that limit's `spent`. */
+  @Column({ name: 'limit_id', type: 'varchar', length: 64, nullable: true })
+  limitId: string | null;
+
   @Column({ name: 'created_at', type: 'datetime', precision: 3 })
   createdAt: Date;
 

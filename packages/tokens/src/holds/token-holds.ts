@@ -28,7 +28,7 @@ export type UnfinishedUsage = (error: unknown) => HeldUsage | null | Promise<Hel
 export type HeldStreamEvent<C> = { kind: 'chunk'; chunk: C } | { kind: 'settled'; charge: Charge };
 
 /** The request's ids, which the ledger entries carry (the @Idempotency() parameter has them). */
-export type RequestIds = Pick<IdempotencyContext, 'requestId' | 'clientRequestId'>;
+export type RequestIds = Pick<IdempotencyContext, 'requestId' | 'clientRequestId' | 'limitId'>;
 
 /**
  * Work metered by its actual usage (an AI completion: its price is known once the model answered):
@@ -127,5 +127,6 @@ export class TokenHolds {
 }
 
 function holdRequestOf(request: RequestIds, { payerId, action, amount }: HoldTerms): HoldRequest {
-  return { payerId: payerId, action, amount, requestId: request.requestId, clientRequestId: request.clientRequestId };
+  const { requestId, clientRequestId, limitId } = request;
+  return { payerId, action, amount, requestId, clientRequestId, ...(limitId && { limitId }) };
 }

@@ -52,6 +52,11 @@ export const ERROR_CASES = {
     'Insufficient tokens: this request costs 300, the balance is 12',
     { balance: 12, required: 300 },
   ],
+  spendLimitReached: [
+    TokensErrorCode.SPEND_LIMIT_REACHED,
+    'Spend limit reached: this request costs 5, 98 of the limit of 100 is spent',
+    { limit: 100, spent: 98, required: 5, resetsAt: '2026-11-22T00:00:00.000Z' },
+  ],
   keyReused: [TokensErrorCode.IDEMPOTENCY_KEY_REUSED, 'This Idempotency-Key was used with a different request'],
   keyInProgress: [TokensErrorCode.IDEMPOTENCY_IN_PROGRESS, 'A request with this Idempotency-Key is in progress'],
   answerUnavailable: [

@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { ledgerUnavailableOr } from './ledger-unavailable.js';
 import { clientRequestIdOf, serverRequestIdOf } from './request-id.js';
 import { type HttpRequestLike, idempotencyClaimOf } from '../idempotency/idempotency-keys.js';
-import { PAYER_OF_REQUEST, type RequestWithPayer } from './payer.decorator.js';
+import { PAYER_OF_REQUEST, type RequestWithPayer, SPEND_LIMIT_OF_REQUEST } from './payer.decorator.js';
 import { RequestBodyValidator } from './request-body-validator.js';
 import { SKIP_TOKENS_METADATA, TOKEN_PRICE_METADATA, TokenPriceMetadata } from '../prices/token-price.decorator.js';
 import { Charge, type IdempotencyClaim, Replay, TokenLedger } from '../ledger/token-ledger.js';
@@ -34,6 +34,8 @@ export class TokenGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<MeteredRequest>();
     const payerId = this.payerOf(request, context);
     request[PAYER_OF_REQUEST] = payerId;
+    const limitId = this.options.spendLimitOf?.(request as unknown as HostRequest);
+    if (limitId) request[SPEND_LIMIT_OF_REQUEST] = limitId;
     const targets = [context.getHandler(), context.getClass()];
     const pricing = this.reflector.getAllAndOverride<TokenPriceMetadata | undefined>(TOKEN_PRICE_METADATA, targets);
     if (!pricing || this.reflector.getAllAndOverride<boolean>(SKIP_TOKENS_METADATA, targets)) return true;
@@ -78,6 +80,7 @@ export class TokenGuard implements CanActivate {
         clientRequestId: this.clientRequestIdOf(request),
         idempotency,
         priceRevision,
+        ...(request[SPEND_LIMIT_OF_REQUEST] && { limitId: request[SPEND_LIMIT_OF_REQUEST] }),
       });
       if (charged.kind !== 'price_changed') return charged;
       [tokens, priceRevision] = [await freshPrice(), undefined];

@@ -1,6 +1,7 @@
 import { applyDecorators, createParamDecorator, ExecutionContext, Injectable } from '@nestjs/common';
 import { ApiHeader, ApiResponse } from '@nestjs/swagger';
 import { clientRequestIdOf, type HeaderWriter, serverRequestIdOf } from '../http/request-id.js';
+import { type RequestWithPayer, SPEND_LIMIT_OF_REQUEST } from '../http/payer.decorator.js';
 import type { EntityManager } from 'typeorm';
 import { ERROR_CASES, errorResponse } from '../http/error-body.dto.js';
 import { again, done, retrying } from '@token-metering/database';
@@ -19,16 +20,22 @@ export interface IdempotencyContext {
   requestId: string;
   /** The caller's own well-formed X-Request-Id, kept beside the server's. */
   clientRequestId: string | null;
+  /** The spend limit the request spends against (the host's `spendLimitOf`), if any. */
+  limitId?: string;
 }
 
 /** Injects the IdempotencyContext of a route served through IdempotentWrites; a malformed key is a 400. */
 export const Idempotency = createParamDecorator((_: unknown, context: ExecutionContext): IdempotencyContext => {
-  const request = context.switchToHttp().getRequest<{ headers: Record<string, string | string[] | undefined>; id?: unknown }>();
+  const request = context
+    .switchToHttp()
+    .getRequest<{ headers: Record<string, string | string[] | undefined>; id?: unknown } & RequestWithPayer>();
+  const limitId = request[SPEND_LIMIT_OF_REQUEST];
   return {
     claim: idempotencyClaimOf(context),
     reply: context.switchToHttp().getResponse<HeaderWriter>(),
     requestId: serverRequestIdOf(request),
     clientRequestId: clientRequestIdOf(request),
+    ...(limitId && { limitId }),
   };
 });
 

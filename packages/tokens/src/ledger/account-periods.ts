@@ -12,7 +12,7 @@ import { LedgerEvents } from './ledger-events.js';
 import { type Collection, type CollectOptions, OwedTokens } from './owed-tokens.js';
 import { TokenAccount } from '../entities/token-account.entity.js';
 import { LedgerEntryType, TokenLedgerEntry } from '../entities/token-ledger-entry.entity.js';
-import type { Posting } from './token-ledger.js';
+import type { LimitReached, Posting } from './token-ledger.js';
 import { TokensError, TokensErrorCode } from '../tokens.errors.js';
 
 /** Enough for an account idle for a century; stops a runaway loop on a corrupt period. */
@@ -29,8 +29,10 @@ export type Settled =
 export type Refusal = Exclude<Settled, { kind: 'posted' }>;
 
 /** The error a refused posting answers with. */
-export function refusalError(refusal: Refusal): TokensError {
+export function refusalError(refusal: Refusal | LimitReached): TokensError {
   switch (refusal.kind) {
+    case 'limit_reached':
+      return spendLimitReached(refusal);
     case 'insufficient':
       return insufficientTokens(refusal.balance, refusal.required);
     case 'no_account':
@@ -55,6 +57,14 @@ export function insufficientTokens(balance: number, required: number): TokensErr
       balance,
       required,
     },
+  );
+}
+
+function spendLimitReached({ limit, spent, required, resetsAt }: LimitReached): TokensError {
+  return new TokensError(
+    TokensErrorCode.SPEND_LIMIT_REACHED,
+    `Spend limit reached: this request costs ${required}, ${spent} of the limit of ${limit} is spent`,
+    { limit, spent, required, resetsAt: resetsAt?.toISOString() ?? null },
   );
 }
 

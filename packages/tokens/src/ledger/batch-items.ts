@@ -12,6 +12,8 @@ import type {
   Hold,
   HoldRequest,
   IdempotencyClaim,
+  LimitCount,
+  LimitReached,
   Posting,
   PriceChanged,
   RefundReason,
@@ -24,6 +26,8 @@ export interface QueuedCharge {
   request: ChargeRequest;
   started: number;
   entryId: string;
+  /** Set in its batch when its spend limit counted it (SpendLimitPostings). */
+  counted?: LimitCount;
 }
 
 /** A hold waiting for its batch, with the ids its row and its entry get. */
@@ -32,6 +36,8 @@ export interface QueuedHold {
   request: HoldRequest;
   holdId: string;
   entryId: string;
+  /** Set in its batch when its spend limit counted it (SpendLimitPostings). */
+  counted?: LimitCount;
 }
 
 /** A refund waiting for its batch, with the id its entry has in every attempt (so it is written once). */
@@ -61,6 +67,8 @@ export interface QueuedRelease {
   idempotencyKey?: string;
   outcome: HoldOutcome.Released | HoldOutcome.Expired;
   entryId: string;
+  /** The spend limit the hold counted against, and what it counted there: given back with it. */
+  limit?: LimitCount & { amount: number };
 }
 
 export type Queued = QueuedCharge | QueuedHold | QueuedRefund | QueuedSettlement | QueuedRelease;
@@ -71,8 +79,8 @@ export type QueuedDebit = QueuedCharge | QueuedHold;
 export type KeyTaken = { kind: 'key_taken' };
 
 /** Committed, refused, its idempotency key already taken (resolved after the commit), or priced at prices no longer current. */
-export type ChargeOutcome = Charge | Refusal | KeyTaken | PriceChanged;
-export type HoldingOutcome = Hold | Refusal | KeyTaken;
+export type ChargeOutcome = Charge | Refusal | KeyTaken | PriceChanged | LimitReached;
+export type HoldingOutcome = Hold | Refusal | KeyTaken | LimitReached;
 export type RefundOutcome = { kind: 'refunded' } | Refusal;
 /** `closed`: the hold was settled before. */
 export type SettlementOutcome = Charge | { kind: 'closed' };
@@ -166,4 +174,17 @@ export async function replayAfterKeyTaken(keys: IdempotencyKeys, payerId: string
   if (taken.kind === 'free') return again(inProgress);
   const { tokensCharged, tokensRemaining, responseBody } = taken.first;
   return done({ kind: 'replay', tokensCharged: tokensCharged ?? 0, tokensRemaining: tokensRemaining ?? 0, responseBody });
+}
+
+/** What an account's postings take in one statement (AccountDebits), with the batch indexes of its items. */
+export interface Plan {
+  indexes: number[];
+  debit: AccountDebit;
+  postings: DebitPostings;
+}
+
+/** Indexes of `items`, ordered by `key` (stable). */
+export function sortedIndexes<T>(items: T[], key: (item: T) => string): number[] {
+  const keys = items.map(key);
+  return items.map((_, i) => i).sort((a, b) => (keys[a] < keys[b] ? -1 : keys[a] > keys[b] ? 1 : a - b));
 }

@@ -25,9 +25,9 @@ export class ChargePostings {
   }
 
   /** The answer of a charge whose usage entry is `entry`. */
-  charged(em: EntityManager, { request, started }: QueuedCharge, entry: TokenLedgerEntry): Charge {
+  charged(em: EntityManager, { request, started, counted }: QueuedCharge, entry: TokenLedgerEntry): Charge {
     this.events.charged(em, request, entry, performance.now() - started);
-    return chargeOf(request, entry);
+    return { ...chargeOf(request, entry), ...(counted && { limit: counted }) };
   }
 
   /** The refund entry gives back exactly what the charge took from each bucket; a refund of 0 tokens only frees the key. */

@@ -30,7 +30,7 @@ export class HoldPostings {
   ) {}
 
   /** The hold a committed debit entry made, and its row (for `insertRows`, before anything else touches the account). */
-  held(em: EntityManager, { request, holdId }: QueuedHold, entry: TokenLedgerEntry, now: Date): { hold: Hold; row: TokenHold } {
+  held(em: EntityManager, { request, holdId, counted }: QueuedHold, entry: TokenLedgerEntry, now: Date): { hold: Hold; row: TokenHold } {
     this.events.posted(em, entry);
     const { payerId, action, amount, requestId, clientRequestId, idempotency } = request;
     const buckets = { allowance: entry.allowanceAmount, credits: entry.creditsAmount };
@@ -43,6 +43,7 @@ export class HoldPostings {
       creditsAmount: buckets.credits,
       requestId,
       idempotencyKey: idempotency?.key ?? null,
+      limitId: counted?.limitId ?? null,
       createdAt: now,
       expiresAt: this.expiryFrom(now),
       closedAt: null,
@@ -59,6 +60,7 @@ export class HoldPostings {
       requestId,
       clientRequestId,
       ...(idempotency ? { idempotencyKey: idempotency.key } : {}),
+      ...(counted && { limit: counted }),
     };
     return { hold, row };
   }

@@ -80,16 +80,17 @@ export class LedgerHolds {
    * already closed. When the database cannot take it, the release is retried in the background.
    */
   async release(
-    hold: Pick<Hold, 'holdId' | 'payerId'> & Partial<Pick<Hold, 'idempotencyKey' | 'action' | 'amount' | 'requestId'>>,
+    hold: Pick<Hold, 'holdId' | 'payerId'> & Partial<Pick<Hold, 'idempotencyKey' | 'action' | 'amount' | 'requestId' | 'limit'>>,
     outcome: HoldOutcome.Released | HoldOutcome.Expired = HoldOutcome.Released,
   ): Promise<boolean> {
     this.running.delete(hold.holdId);
-    const { holdId, payerId, idempotencyKey } = hold;
+    const { holdId, payerId, idempotencyKey, limit, amount } = hold;
     const release = {
       kind: 'release',
       payerId,
       holdId,
       ...(idempotencyKey ? { idempotencyKey } : {}),
+      ...(limit && amount !== undefined && { limit: { ...limit, amount } }),
       outcome,
       entryId: randomUUID(),
     } as const;
@@ -140,12 +141,16 @@ export class LedgerHolds {
   /** Releases up to `limit` holds whose time ran out (their process died), together; returns how many. */
   async releaseExpired(limit: number): Promise<number> {
     const expired = await this.tx.manager.find(TokenHold, {
-      select: { id: true, payerId: true },
+      select: { id: true, payerId: true, amount: true, limitId: true, createdAt: true },
       where: { closedAt: IsNull(), expiresAt: LessThanOrEqual(this.clock.now()) },
       order: { expiresAt: 'ASC' },
       take: limit,
     });
-    const released = await Promise.all(expired.map(({ id, payerId }) => this.release({ holdId: id, payerId }, HoldOutcome.Expired)));
+    const released = await Promise.all(
+      expired.map(({ id, payerId, amount, limitId, createdAt }) =>
+        this.release({ holdId: id, payerId, amount, ...(limitId && { limit: { limitId, countedAt: createdAt } }) }, HoldOutcome.Expired),
+      ),
+    );
     return released.filter(Boolean).length;
   }
 }

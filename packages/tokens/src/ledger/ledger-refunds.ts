@@ -63,7 +63,10 @@ export class LedgerRefunds {
       requestId,
       run: async () => {
         const entry = await this.tx.run((em) => this.postings.committedEntry(em, payerId, entryId));
-        if (entry) await this.writeRefundOnce(chargeOf(request, entry), UNCONFIRMED_CHARGE, refundEntryId);
+        if (!entry) return;
+        // It counted against its spend limit when it committed: its refund gives that back too.
+        const limit = request.limitId ? { limit: { limitId: request.limitId, countedAt: entry.createdAt } } : {};
+        await this.writeRefundOnce({ ...chargeOf(request, entry), ...limit }, UNCONFIRMED_CHARGE, refundEntryId);
       },
     });
   }

@@ -10,8 +10,8 @@ import {
   TransactionRunner,
   unreachableForWaiting,
 } from '@token-metering/database';
-import { AccountDebits, type DebitPostings } from './account-debits.js';
-import { type AccountDebit, AccountPostings } from './account-postings.js';
+import { AccountDebits } from './account-debits.js';
+import { AccountPostings } from './account-postings.js';
 import {
   type ChargeOutcome,
   claimOf,
@@ -19,6 +19,7 @@ import {
   type HoldingOutcome,
   isDebit,
   type Outcome,
+  type Plan,
   type Queued,
   type QueuedCharge,
   type QueuedDebit,
@@ -29,6 +30,7 @@ import {
   type RefundOutcome,
   type ReleaseOutcome,
   type SettlementOutcome,
+  sortedIndexes,
   userIdOf,
   wroteEntry,
 } from './batch-items.js';
@@ -37,6 +39,7 @@ import { HoldPostings } from './hold-postings.js';
 import { IdempotencyKeys } from '../idempotency/idempotency-keys.js';
 import { LedgerEvents } from './ledger-events.js';
 import { SettlementPostings } from './settlement-postings.js';
+import { SpendLimitPostings } from './spend-limit-postings.js';
 import { TokenAccount } from '../entities/token-account.entity.js';
 import type { TokenHold } from '../entities/token-hold.entity.js';
 import type { TokenLedgerEntry } from '../entities/token-ledger-entry.entity.js';
@@ -56,8 +59,9 @@ export const DEFAULT_GROUP_COMMIT = { maxBatchSize: 128, maxConcurrentBatches: 1
  * conditional UPDATE per run of debits between them, and the others (settlements, releases,
  * refunds) one at a time. The entries go in one multi-row INSERT; one COMMIT. Every caller gets the
  * answer it would have had alone: its own entry, balance and buckets, or its own refusal (a 402, a
- * hold closed before), which neither fails nor undoes its neighbours. Every decision is a
- * conditional statement in the database, so instances batching independently stay correct.
+ * hold closed before), which neither fails nor undoes its neighbours. Items spending through a spend
+ * limit move its row first (SpendLimitPostings). Every decision is a conditional statement in the
+ * database, so instances batching independently stay correct.
  */
 @Injectable()
 export class PostingBatches {
@@ -71,6 +75,7 @@ export class PostingBatches {
     private readonly charges: ChargePostings,
     private readonly holds: HoldPostings,
     private readonly settlements: SettlementPostings,
+    private readonly limits: SpendLimitPostings,
     private readonly keys: IdempotencyKeys,
     private readonly events: LedgerEvents,
     @Inject(TOKENS_MODULE_OPTIONS) options: TokensModuleOptions,
@@ -146,7 +151,8 @@ export class PostingBatches {
       if (await this.keys.claim(em, userIdOf(batch[i]), claim)) claimed.add(i);
       else outcomes[i] = { kind: 'key_taken' };
     }
-
+    const now = this.clock.now();
+    await this.limits.count(em, batch, outcomes, claimed, now);
     // Each account's postings in arrival order (sortedIndexes is stable).
     const byAccount = new Map<string, number[]>();
     for (const i of sortedIndexes(batch, userIdOf)) {
@@ -155,7 +161,6 @@ export class PostingBatches {
       byAccount.set(payerId, [...(byAccount.get(payerId) ?? []), i]);
     }
 
-    const now = this.clock.now();
     const entries: TokenLedgerEntry[] = [];
     const alone = async (i: number) => (outcomes[i] = await this.alone(em, batch[i], claimed.has(i)));
     // Accounts whose postings one statement takes: only debits, or one settlement of a hold as it was taken.
@@ -209,6 +214,7 @@ export class PostingBatches {
       }
       await postRun();
     }
+    await this.limits.uncountRefused(em, batch, outcomes);
     await this.postings.insertEntries(em, entries);
 
     const charges = batch.flatMap((item, i) => (item.kind === 'charge' ? [outcomes[i]] : []));
@@ -290,17 +296,4 @@ export class PostingBatches {
         return this.holds.releaseIn(em, item);
     }
   }
-}
-
-/** What an account's postings take in one statement (AccountDebits), with the batch indexes of its items. */
-interface Plan {
-  indexes: number[];
-  debit: AccountDebit;
-  postings: DebitPostings;
-}
-
-/** Indexes of `items`, ordered by `key` (stable). */
-function sortedIndexes<T>(items: T[], key: (item: T) => string): number[] {
-  const keys = items.map(key);
-  return items.map((_, i) => i).sort((a, b) => (keys[a] < keys[b] ? -1 : keys[a] > keys[b] ? 1 : a - b));
 }

@@ -22,6 +22,23 @@ export interface ChargeRequest {
    * its own transaction and answers `price_changed`, charging nothing, when the prices moved since.
    */
   priceRevision?: number;
+  /** The spend limit the charge also counts against (e.g. its API key's); refused when it would pass it. */
+  limitId?: string;
+}
+
+/** A debit counted against a spend limit: which, and when (the period it counts in). */
+export interface LimitCount {
+  limitId: string;
+  countedAt: Date;
+}
+
+/** A debit that would pass its spend limit: nothing was taken. `resetsAt` is null for a limit of all time. */
+export interface LimitReached {
+  kind: 'limit_reached';
+  limit: number;
+  spent: number;
+  required: number;
+  resetsAt: Date | null;
 }
 
 /** The prices changed after the price was computed: nothing was charged; price the request again. */
@@ -57,6 +74,8 @@ export interface Charge {
   requestId: string;
   clientRequestId?: string | null;
   idempotencyKey?: string;
+  /** The spend limit it counted against: its refund gives it back there. */
+  limit?: LimitCount;
 }
 
 /** The charge a committed usage entry records: what the interceptor needs to report it, or to refund it. */
@@ -88,6 +107,8 @@ export interface HoldRequest {
   clientRequestId?: string | null;
   /** Claimed with the hold: a key already used answers its first answer (a Replay) instead of holding. */
   idempotency?: IdempotencyClaim;
+  /** The spend limit the hold counts against in full while open (see ChargeRequest.limitId). */
+  limitId?: string;
 }
 
 /** An open hold: `amount` is out of the balance (and in `held`) until it is settled or released. */
@@ -104,6 +125,8 @@ export interface Hold {
   clientRequestId?: string | null;
   /** The Idempotency-Key claimed with the hold: freed by its release, closed with the answer after its settlement. */
   idempotencyKey?: string;
+  /** The spend limit it counted against: its settlement moves it to the price, its release gives it back. */
+  limit?: LimitCount;
 }
 
 /** The key was used before for the same request and finished: its first answer is replayed, with its X-Tokens-* values. */

@@ -10,6 +10,7 @@ import { TokenLedger, TransactionalPostings } from './token-ledger.js';
 import { TokenPrices } from '../prices/token-prices.service.js';
 import { type GrantTermsInput, type GrantView, PromotionalGrants } from './promotional-grants.js';
 import { runwayDaysOf, TokenUsage } from '../usage/token-usage.service.js';
+import { SpendLimits, type SpendLimitTerms, type SpendLimitView } from '../limits/spend-limits.js';
 
 export interface BalanceView {
   balance: number;
@@ -65,6 +66,7 @@ export class TokensService {
     private readonly policy: AccountPolicy,
     private readonly usage: TokenUsage,
     private readonly grants: PromotionalGrants,
+    private readonly limits: SpendLimits,
     @InjectRepository(TokenAccount) private readonly accounts: Repository<TokenAccount>,
     @InjectRepository(TokenLedgerEntry) private readonly entries: Repository<TokenLedgerEntry>,
   ) {}
@@ -252,6 +254,21 @@ export class TokensService {
     });
     const items = rows.slice(0, filter.limit);
     return { items, nextCursor: rows.length > filter.limit ? String(items[items.length - 1].seq) : null };
+  }
+
+  /** Sets the spend limit `limitId` of a payer's sub-identity (e.g. an API key); its charges count against it. */
+  setSpendLimit(payerId: string, limitId: string, terms: SpendLimitTerms): Promise<void> {
+    return this.limits.set(payerId, limitId, terms);
+  }
+
+  /** Removes a spend limit (nothing when there is none); inside `em` when given. */
+  removeSpendLimit(limitId: string, em?: EntityManager): Promise<void> {
+    return this.limits.remove(limitId, em);
+  }
+
+  /** The spend limits among `limitIds`, with what was spent in their current period. */
+  spendLimits(limitIds: string[]): Promise<Map<string, SpendLimitView>> {
+    return this.limits.of(limitIds);
   }
 
   private async requireUser(payerId: string, em?: EntityManager): Promise<void> {

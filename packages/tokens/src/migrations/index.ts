@@ -9,6 +9,7 @@ import { OwedTokens1763700000009 } from './1763700000009-OwedTokens.js';
 import { ExactIdempotencyKeys1763700000010 } from './1763700000010-ExactIdempotencyKeys.js';
 import { UsageRollup1763700000014 } from './1763700000014-UsageRollup.js';
 import { PromotionalGrants1765000000010 } from './1765000000010-PromotionalGrants.js';
+import { SpendLimits1765000000100 } from './1765000000100-SpendLimits.js';
 
 /**
  * The schema of tokenEntities, ledger triggers included, in order: for the host's data source
@@ -25,4 +26,5 @@ export const tokenMigrations: (new () => MigrationInterface)[] = [
   ExactIdempotencyKeys1763700000010,
   UsageRollup1763700000014,
   PromotionalGrants1765000000010,
+  SpendLimits1765000000100,
 ];

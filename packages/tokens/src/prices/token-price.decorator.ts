@@ -89,7 +89,14 @@ export function TokenPrice(action: string, price: number | TokenPriceOptions): M
         ERROR_CASES.validationFailed,
       ),
     ),
-    ApiResponse(errorResponse(402, 'INSUFFICIENT_TOKENS: balance below the cost; the work did not run', ERROR_CASES.insufficientTokens)),
+    ApiResponse(
+      errorResponse(
+        402,
+        'INSUFFICIENT_TOKENS: balance below the cost; or the spend limit the caller spends through (the host’s `spendLimitOf`) would be passed; the work did not run',
+        ERROR_CASES.insufficientTokens,
+        ERROR_CASES.spendLimitReached,
+      ),
+    ),
     ApiResponse(
       errorResponse(
         409,

@@ -41,18 +41,30 @@ interface StoredKey {
 /**
  * The ledger port in memory, for the module's own specs and a host's (as @nestjs/throttler ships
  * its in-memory storage): the same outcomes as the database ledger (402 with balance and required,
- * seeding from an opening balance, idempotent replays, refunds of exactly what a charge took),
- * without a database. One process only, nothing durable, no periods.
+ * seeding from an opening balance, idempotent replays, refunds of exactly what a charge took, spend
+ * limits), without a database. One process only, nothing durable, no periods (a spend limit counts
+ * all time).
  */
 export class InMemoryTokenLedger extends TokenLedger {
   private readonly accounts = new Map<string, Account>();
   private readonly keys = new Map<string, StoredKey>();
   readonly entries: InMemoryEntry[] = [];
   private readonly openHolds = new Map<string, Hold>();
+  private readonly limits = new Map<string, { tokens: number; spent: number }>();
 
   /** `openingBalance`: what a missing account is seeded with; null means nobody pays for this payer (402). */
   constructor(private readonly openingBalance: (payerId: string) => number | null = () => null) {
     super();
+  }
+
+  /** Sets the spend limit `limitId` (null removes it); what it spent so far is kept. */
+  setSpendLimit(limitId: string, tokens: number | null): void {
+    if (tokens === null) this.limits.delete(limitId);
+    else this.limits.set(limitId, { tokens, spent: this.limits.get(limitId)?.spent ?? 0 });
+  }
+
+  spentThrough(limitId: string): number | undefined {
+    return this.limits.get(limitId)?.spent;
   }
 
   balanceOf(payerId: string): number | null {
@@ -67,7 +79,9 @@ export class InMemoryTokenLedger extends TokenLedger {
       const stored = this.keys.get(keyId);
       if (stored) return this.replay(stored, idempotency.requestHash);
     }
+    const limit = this.limitWithin(request.limitId, cost);
     const split = this.debit(payerId, cost);
+    const counted = this.count(limit, request.limitId, cost);
     const entry = this.append(payerId, 'usage', -cost, action, requestId);
     if (keyId && idempotency) {
       this.keys.set(keyId, {
@@ -78,12 +92,14 @@ export class InMemoryTokenLedger extends TokenLedger {
         responseBody: null,
       });
     }
-    return chargeOf(request, { ...entry, allowanceAmount: split.allowance, creditsAmount: split.credits });
+    return { ...chargeOf(request, { ...entry, allowanceAmount: split.allowance, creditsAmount: split.credits }), ...counted };
   }
 
   async hold(request: HoldRequest): Promise<Hold> {
     const { payerId, action, amount, requestId, clientRequestId } = request;
+    const limit = this.limitWithin(request.limitId, amount);
     const buckets = this.debit(payerId, amount);
+    const counted = this.count(limit, request.limitId, amount);
     const entry = this.append(payerId, 'hold', -amount, action, requestId);
     const hold: Hold = {
       kind: 'held',
@@ -95,6 +111,7 @@ export class InMemoryTokenLedger extends TokenLedger {
       buckets,
       requestId,
       clientRequestId,
+      ...counted,
     };
     this.openHolds.set(hold.holdId, hold);
     return hold;
@@ -111,6 +128,7 @@ export class InMemoryTokenLedger extends TokenLedger {
     const split = this.debit(payerId, taken);
     account.owed += price - taken;
     const entry = this.append(payerId, 'usage', -taken, action, requestId);
+    this.giveBack(hold.limit?.limitId, -price);
     return chargeOf(
       { payerId, action, price, requestId, clientRequestId },
       { ...entry, allowanceAmount: split.allowance, creditsAmount: split.credits },
@@ -127,6 +145,7 @@ export class InMemoryTokenLedger extends TokenLedger {
     account.allowance -= hold.buckets.allowance;
     account.credits -= hold.buckets.credits;
     this.append(hold.payerId, 'hold_release', hold.amount, hold.action, hold.requestId);
+    this.giveBack(hold.limit?.limitId, hold.amount);
     return true;
   }
 
@@ -159,11 +178,37 @@ export class InMemoryTokenLedger extends TokenLedger {
     return { allowance: 0 - fromAllowance, credits: fromAllowance - cost };
   }
 
+  /** The limit a debit of `cost` counts against; 402 SPEND_LIMIT_REACHED when it would pass it. */
+  private limitWithin(limitId: string | undefined, cost: number): { tokens: number; spent: number } | undefined {
+    const limit = limitId === undefined ? undefined : this.limits.get(limitId);
+    if (limit && limit.spent + cost > limit.tokens) {
+      throw new TokensError(
+        TokensErrorCode.SPEND_LIMIT_REACHED,
+        `Spend limit reached: this request costs ${cost}, ${limit.spent} of the limit of ${limit.tokens} is spent`,
+        { limit: limit.tokens, spent: limit.spent, required: cost, resetsAt: null },
+      );
+    }
+    return limit;
+  }
+
+  private count(limit: { spent: number } | undefined, limitId: string | undefined, cost: number): Pick<Charge, 'limit'> {
+    if (!limit || limitId === undefined) return {};
+    limit.spent += cost;
+    return { limit: { limitId, countedAt: new Date() } };
+  }
+
+  /** Gives `amount` back to a limit (a negative amount counts more), never below 0. */
+  private giveBack(limitId: string | undefined, amount: number): void {
+    const limit = limitId === undefined ? undefined : this.limits.get(limitId);
+    if (limit) limit.spent = Math.max(0, limit.spent - amount);
+  }
+
   async refund(charge: Charge, reason: RefundReason): Promise<void> {
     const account = this.seeded(charge.payerId);
     account.allowance -= charge.buckets.allowance;
     account.credits -= charge.buckets.credits;
     this.append(charge.payerId, 'refund', charge.price, charge.action, charge.requestId, reason.code);
+    this.giveBack(charge.limit?.limitId, charge.price);
     if (charge.idempotencyKey) this.keys.delete(`${charge.payerId}\n${charge.idempotencyKey}`);
   }
 

@@ -182,6 +182,23 @@ describe.each(ADAPTERS)('TokenGuard and TokenChargeInterceptor on %s (in-memory 
     }
   });
 
+  it('spendLimitOf names the limit a charge counts against: past it, 402 SPEND_LIMIT_REACHED and the handler does not run', async () => {
+    const limited = await startProbeApp({ spendLimitOf: (request: { headers: Record<string, unknown> }) => request.headers['x-limit'] });
+    try {
+      limited.ledger.setSpendLimit('key-1', 5);
+      const runs = handlerRuns;
+      expect((await limited.http.post('/probe/fixed', { label: 'l', items: 1 }, as('hana', { 'x-limit': 'key-1' }))).status).toBe(201);
+      const refused = await limited.http.post('/probe/fixed', { label: 'l', items: 1 }, as('hana', { 'x-limit': 'key-1' }));
+      expect([refused.status, refused.body]).toMatchObject([402, { code: 'SPEND_LIMIT_REACHED', limit: 5, spent: 3, required: 3 }]);
+      expect(handlerRuns).toBe(runs + 1);
+      // Without the limit's name the payer is charged as ever.
+      expect((await limited.http.post('/probe/fixed', { label: 'l', items: 1 }, as('hana'))).status).toBe(201);
+      expect([limited.ledger.balanceOf('hana'), limited.ledger.spentThrough('key-1')]).toEqual([94, 3]);
+    } finally {
+      await limited.app.close();
+    }
+  });
+
   it('an unmetered route is left alone', async () => {
     const entries = ledger.entries.length;
     const response = await http.get('/probe/free', as('frank'));

@@ -31,6 +31,7 @@ describe('TokensError', () => {
       VALIDATION_FAILED: 400,
       NOT_FOUND: 404,
       HOLD_CLOSED: 409,
+      SPEND_LIMIT_REACHED: 402,
     });
   });
 
