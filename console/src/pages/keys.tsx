@@ -2,6 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api, unwrap, type Schemas } from '../api/client';
 import { Confirm } from '../components/confirm';
+import { KeyLimitForm, keyLimitText } from '../components/key-limit';
 import { Empty, ErrorNotice, Loading } from '../components/notice';
 import { formatDateTime } from '../format';
 import { strings } from '../strings';
@@ -10,13 +11,15 @@ import { textField } from '../form-fields';
 const t = strings.keys;
 type Key = Schemas['ApiKeyDto'];
 
-/** The caller's API keys: create one (shown once), revoke one (after a confirmation). */
+/** The caller's API keys: create one (shown once), set or remove its spending limit, revoke one (after a confirmation). */
 export function KeysPage() {
   const keys = useQuery({ queryKey: ['api-keys'], queryFn: async () => unwrap(await api.GET('/api-keys')) });
   const [created, setCreated] = useState<Schemas['CreatedApiKeyDto'] | null>(null);
   const [copied, setCopied] = useState(false);
   const [revoking, setRevoking] = useState<Key | null>(null);
   const [error, setError] = useState<unknown>();
+  const [limiting, setLimiting] = useState<Key | null>(null);
+  const [done, setDone] = useState<string | null>(null);
 
   const create = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -89,6 +92,9 @@ export function KeysPage() {
               <th scope="col">{t.prefix}</th>
               <th scope="col">{t.createdAt}</th>
               <th scope="col">{t.lastUsed}</th>
+              <th scope="col" className="number">
+                {t.limit}
+              </th>
               <th scope="col">
                 <span className="sr-only">{t.actions}</span>
               </th>
@@ -103,7 +109,18 @@ export function KeysPage() {
                 </td>
                 <td>{formatDateTime(key.createdAt)}</td>
                 <td>{key.lastUsedAt ? formatDateTime(key.lastUsedAt) : t.never}</td>
+                <td className="number">{keyLimitText(key)}</td>
                 <td>
+                  <button
+                    type="button"
+                    className="secondary"
+                    onClick={() => {
+                      setDone(null);
+                      setLimiting(key);
+                    }}
+                  >
+                    {key.limit ? t.changeLimit(key.name) : t.setLimit(key.name)}
+                  </button>{' '}
                   <button type="button" className="danger" onClick={() => setRevoking(key)}>
                     {t.revoke(key.name)}
                   </button>
@@ -112,6 +129,23 @@ export function KeysPage() {
             ))}
           </tbody>
         </table>
+      )}
+      {limiting && (
+        <KeyLimitForm
+          key={limiting.id}
+          apiKey={limiting}
+          onCancel={() => setLimiting(null)}
+          onDone={(sentence) => {
+            setLimiting(null);
+            setDone(sentence);
+            void keys.refetch();
+          }}
+        />
+      )}
+      {done && (
+        <p className="notice success" role="status">
+          {done}
+        </p>
       )}
       <Confirm
         open={revoking !== null}
