@@ -35,7 +35,8 @@ export const adminStrings = {
     grantYes: (amount: string) => `Grant ${tokens(amount)}`,
     granted: (amount: string, email: string) => `Granted ${tokens(amount)} to ${email}.`,
     expiresAt: 'Expires at (optional)',
-    expiresAtHint: 'Makes it a promotional grant: what is left of it at this time is removed. Empty: the tokens never expire.',
+    expiresAtHint:
+      'In your time zone. Makes it a promotional grant: what is left of it at this time is removed. Empty: the tokens never expire.',
     priority: 'Priority',
     priorityHint: 'Of a promotional grant, 1 to 100: a lower number is spent first.',
     promotionLine: (date: string, priority: string) => `Expires on ${date}; priority ${priority}.`,

@@ -77,7 +77,7 @@ export const strings = {
     lowTitle: 'Your balance is below the price of every service.',
     services: 'Services and prices',
     needsTokens: 'Not enough tokens',
-    grants: 'Promotional grants, part of your credits',
+    grants: 'Promotional grants, part of the credits',
     grantLeft: (remaining: string, amount: string) => `${remaining} of ${tokens(amount)} left`,
     grantExpires: (date: string) => `expires on ${date}`,
     grantSpent: 'spent',
