@@ -17,7 +17,7 @@ import {
 } from 'class-validator';
 import { toNormalEmail } from '../common/email-address.js';
 import { namedUpstreamsOf } from './llm-upstreams.js';
-import { AiEnvironment } from './ai-environment.js';
+import { DeliveryEnvironment } from './delivery-environment.js';
 import { productionSecretProblems } from './production-secrets.js';
 import {
   AtLeastInProduction,
@@ -37,7 +37,7 @@ export { PAYMENT_PROVIDERS, type PaymentProviderName } from './environment-rules
  * Every environment variable the service reads, validated once at start-up.
  * The rest of the code reads typed values through `AppConfig`, never `process.env`.
  */
-export class Environment extends AiEnvironment {
+export class Environment extends DeliveryEnvironment {
   @IsIn(['development', 'production', 'test'])
   NODE_ENV: 'development' | 'production' | 'test' = 'development';
 
@@ -140,45 +140,6 @@ export class Environment extends AiEnvironment {
   @MinLength(16, { message: 'WEBHOOK_SECRET must be at least 16 characters' })
   WEBHOOK_SECRET?: string;
 
-  /** How often each instance looks for outbox events due for delivery. */
-  @Transform(({ value }) => Number(value))
-  @IsInt()
-  @Min(10)
-  OUTBOX_POLL_INTERVAL_MS = 1000;
-
-  /** Wait before the second attempt of an event; each further one waits twice as long, up to OUTBOX_RETRY_MAX_MS. */
-  @Transform(({ value }) => Number(value))
-  @IsInt()
-  @Min(10)
-  @Max(30_000)
-  OUTBOX_RETRY_BASE_MS = 10_000;
-
-  @Transform(({ value }) => Number(value))
-  @IsInt()
-  @Min(10)
-  OUTBOX_RETRY_MAX_MS = 3_600_000;
-
-  /** Age after which an event that was never delivered is given up (`failed`). */
-  @Transform(({ value }) => Number(value))
-  @IsInt()
-  @Min(1000)
-  OUTBOX_RETRY_WINDOW_MS = 86_400_000;
-
-  /** Time one attempt (connect, send, answer) may take. */
-  @Transform(({ value }) => Number(value))
-  @IsInt()
-  @Min(100)
-  WEBHOOK_TIMEOUT_MS = 10_000;
-
-  /**
-   * How long a claimed event belongs to the instance delivering it: if that process dies, another
-   * instance delivers it again after this. Longer than WEBHOOK_TIMEOUT_MS.
-   */
-  @Transform(({ value }) => Number(value))
-  @IsInt()
-  @Min(200)
-  OUTBOX_LEASE_MS = 30_000;
-
   /** log2 of scrypt's N for new password hashes; 17 is OWASP's minimum (with r=8, p=1). Lower only to speed up tests. */
   @Transform(({ value }) => Number(value))
   @IsInt()
@@ -245,27 +206,6 @@ export class Environment extends AiEnvironment {
   @Min(0)
   @Max(86400)
   PERIOD_ROLLOVER_INTERVAL_SECONDS = 60;
-
-  /** Automatic top-up: how often each instance looks for attempts to send to Stripe (ms); 0 turns it off. */
-  @Transform(({ value }) => Number(value))
-  @IsInt()
-  @Min(0)
-  @Max(600_000)
-  AUTO_TOP_UP_INTERVAL_MS = 1000;
-
-  /** Automatic top-up: how long an instance owns an attempt it took; after that another retries it (same idempotency key). */
-  @Transform(({ value }) => Number(value))
-  @IsInt()
-  @Min(1)
-  @Max(3600)
-  AUTO_TOP_UP_CLAIM_SECONDS = 120;
-
-  /** Automatic top-up: how often each instance reloads the enabled settings (those changed on other instances). */
-  @Transform(({ value }) => Number(value))
-  @IsInt()
-  @Min(1)
-  @Max(3600)
-  AUTO_TOP_UP_REFRESH_SECONDS = 5;
 
   /** Group commit: most charges and refunds one transaction takes; 1 gives each its own transaction. */
   @Transform(({ value }) => Number(value))
